@@ -1,0 +1,158 @@
+import { PelbiotValidationError, type ValidationIssue } from "../errors/pelbiot-validation-error";
+import { describeType } from "./describe-type";
+
+/** Bounds for {@link Validator.number}. */
+export interface NumberRule {
+  /** Inclusive lower bound. */
+  min?: number;
+  /** Inclusive upper bound. */
+  max?: number;
+  /** Require a whole number. @default false */
+  integer?: boolean;
+  /** Reject zero and below. @default false */
+  positive?: boolean;
+}
+
+/** Bounds for {@link Validator.string}. */
+export interface StringRule {
+  /** Minimum length in UTF-16 units. @default 1 */
+  minLength?: number;
+  /** Maximum length in UTF-16 units. */
+  maxLength?: number;
+  /** A pattern the whole string must match, with a human description of it. */
+  pattern?: { regex: RegExp; description: string };
+}
+
+/**
+ * Collects every validation issue of a call, then throws them together as one {@link PelbiotValidationError}.
+ * Each check returns whether the value passed, so dependent checks can be skipped.
+ *
+ * @example
+ * ```ts
+ * const check = createValidator("trainModel");
+ * check.string("modelId", modelId, { maxLength: 128 });
+ * check.array("trainingData", trainingData, { minLength: 1 });
+ * check.done(); // throws VALIDATION_ERROR listing every issue, or returns
+ * ```
+ */
+export interface Validator {
+  /** Issues collected so far. */
+  readonly issues: readonly ValidationIssue[];
+  /** Records an issue when `condition` is false. */
+  check(condition: boolean, path: string, message: string): boolean;
+  /** Records an issue unconditionally. */
+  fail(path: string, message: string): false;
+  /** A non-empty string (by default) within the rule's bounds. */
+  string(path: string, value: unknown, rule?: StringRule): value is string;
+  /** A finite number within the rule's bounds. */
+  number(path: string, value: unknown, rule?: NumberRule): value is number;
+  /** A boolean. */
+  boolean(path: string, value: unknown): value is boolean;
+  /** A plain object (not null, not an array). */
+  object(path: string, value: unknown): value is Record<string, unknown>;
+  /** An array whose length is within bounds. */
+  array(path: string, value: unknown, rule?: { minLength?: number; maxLength?: number }): value is unknown[];
+  /** One of the listed literal values. */
+  oneOf<const T extends string | number | boolean>(path: string, value: unknown, allowed: readonly T[]): value is T;
+  /** A valid `Date` or a finite epoch-milliseconds number or an ISO-8601 string; see {@link toEpochMillis}. */
+  timestamp(path: string, value: unknown): boolean;
+  /** A function. */
+  fn(path: string, value: unknown): value is (...args: never[]) => unknown;
+  /** Throws the collected issues as one {@link PelbiotValidationError}; returns when there are none. */
+  done(): void;
+}
+
+/**
+ * Creates a {@link Validator} for one call.
+ *
+ * @param context - What is being validated, shown in the error message (e.g. `"WebhookManager.registerWebhook"`).
+ * @returns A fresh validator.
+ */
+export function createValidator(context?: string): Validator {
+  const issues: ValidationIssue[] = [];
+  const fail = (path: string, message: string): false => {
+    issues.push({ path, message });
+    return false;
+  };
+  const validator: Validator = {
+    issues,
+    check: (condition, path, message) => condition || fail(path, message),
+    fail,
+    string(path, value, rule = {}): value is string {
+      const { minLength = 1, maxLength, pattern } = rule;
+      if (typeof value !== "string") return fail(path, `must be a string, got ${describeType(value)}`);
+      if (value.length < minLength) {
+        return fail(path, minLength === 1 ? "must be a non-empty string" : `must be at least ${minLength} characters`);
+      }
+      if (maxLength !== undefined && value.length > maxLength) {
+        return fail(path, `must be at most ${maxLength} characters, got ${value.length}`);
+      }
+      if (pattern && !pattern.regex.test(value)) return fail(path, `must be ${pattern.description}`);
+      return true;
+    },
+    number(path, value, rule = {}): value is number {
+      const { min, max, integer = false, positive = false } = rule;
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        return fail(path, `must be a finite number, got ${describeType(value)}`);
+      }
+      if (integer && !Number.isInteger(value)) return fail(path, `must be an integer, got ${value}`);
+      if (positive && value <= 0) return fail(path, `must be greater than 0, got ${value}`);
+      if (min !== undefined && value < min) return fail(path, `must be at least ${min}, got ${value}`);
+      if (max !== undefined && value > max) return fail(path, `must be at most ${max}, got ${value}`);
+      return true;
+    },
+    boolean(path, value): value is boolean {
+      return typeof value === "boolean" || fail(path, `must be a boolean, got ${describeType(value)}`);
+    },
+    object(path, value): value is Record<string, unknown> {
+      const ok = typeof value === "object" && value !== null && !Array.isArray(value);
+      return ok || fail(path, `must be an object, got ${describeType(value)}`);
+    },
+    array(path, value, rule = {}): value is unknown[] {
+      if (!Array.isArray(value)) return fail(path, `must be an array, got ${describeType(value)}`);
+      const { minLength = 0, maxLength } = rule;
+      if (value.length < minLength) return fail(path, `must hold at least ${minLength} item(s), got ${value.length}`);
+      if (maxLength !== undefined && value.length > maxLength) {
+        return fail(path, `must hold at most ${maxLength} item(s), got ${value.length}`);
+      }
+      return true;
+    },
+    oneOf<const T extends string | number | boolean>(path: string, value: unknown, allowed: readonly T[]): value is T {
+      if ((allowed as readonly unknown[]).includes(value)) return true;
+      const list = allowed.map((item) => JSON.stringify(item)).join(", ");
+      return fail(path, `must be one of ${list}, got ${describeType(value)}`);
+    },
+    timestamp(path, value) {
+      return (
+        toEpochMillis(value) !== undefined ||
+        fail(path, `must be a Date, epoch milliseconds or an ISO-8601 string, got ${describeType(value)}`)
+      );
+    },
+    fn(path, value): value is (...args: never[]) => unknown {
+      return typeof value === "function" || fail(path, `must be a function, got ${describeType(value)}`);
+    },
+    done() {
+      if (issues.length > 0) throw new PelbiotValidationError(issues, context);
+    },
+  };
+  return validator;
+}
+
+/**
+ * Converts a `Date`, epoch milliseconds or an ISO-8601 string to epoch milliseconds.
+ *
+ * @param value - The timestamp in any of the accepted forms.
+ * @returns Epoch milliseconds, or `undefined` when the value is not a valid timestamp.
+ */
+export function toEpochMillis(value: unknown): number | undefined {
+  if (value instanceof Date) {
+    const time = value.getTime();
+    return Number.isFinite(time) ? time : undefined;
+  }
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
+    const time = Date.parse(value);
+    return Number.isFinite(time) ? time : undefined;
+  }
+  return undefined;
+}
