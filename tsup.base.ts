@@ -13,6 +13,6 @@ export function libraryConfig(entry: Record<string, string>): Options {
     clean: true,
     target: "es2022",
     treeshake: true,
-    splitting: false,
+    splitting: true,
   };
 }

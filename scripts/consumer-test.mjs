@@ -9,7 +9,8 @@ import { join, resolve } from "node:path";
 const root = resolve(import.meta.dirname, "..");
 const packages = ["core", "mobile", "integrations", "analytics", "ml"];
 const work = mkdtempSync(join(tmpdir(), "pelbiot-consumer-"));
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"] }).toString();
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"] }).toString();
 
 try {
   const tarballs = join(work, "tarballs");
@@ -65,11 +66,23 @@ const code: PelbiotErrorCode = new PelbiotError("NOT_FOUND", "x").code;
 export const used = [code, ${specifiers.map((_, index) => `t${index}`).join(", ")}];
 `,
   );
-  writeFileSync(join(app, "types.cts"), `import core = require("@pelbiot/core");\nexport const value: string = new core.PelbiotError("CONFLICT", "x").code;\n`);
+  writeFileSync(
+    join(app, "types.cts"),
+    `import core = require("@pelbiot/core");\nexport const value: string = new core.PelbiotError("CONFLICT", "x").code;\n`,
+  );
   writeFileSync(
     join(app, "tsconfig.json"),
     JSON.stringify({
-      compilerOptions: { module: "node16", moduleResolution: "node16", target: "es2022", lib: ["es2022", "dom"], strict: true, noEmit: true, skipLibCheck: false, types: [] },
+      compilerOptions: {
+        module: "node16",
+        moduleResolution: "node16",
+        target: "es2022",
+        lib: ["es2022", "dom"],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: [],
+      },
       files: ["types.mts", "types.cts"],
     }),
   );

@@ -94,7 +94,9 @@ export class TypedEventEmitter<Events extends object> extends EventEmitter<Event
     return this.off(event, listener, context, once);
   }
 
-  override listeners<T extends EventEmitter.EventNames<Events>>(event: T): Array<EventEmitter.EventListener<Events, T>> {
+  override listeners<T extends EventEmitter.EventNames<Events>>(
+    event: T,
+  ): Array<EventEmitter.EventListener<Events, T>> {
     return super
       .listeners(event)
       .map(

@@ -76,7 +76,10 @@ export function redactSecrets(value: unknown, options: RedactOptions = {}): unkn
     try {
       if (Array.isArray(current)) return current.map((item) => visit(item, depth + 1));
       if (current instanceof Map) {
-        return visitEntries([...current.entries()].map(([key, item]) => [String(key), item]), depth);
+        return visitEntries(
+          [...current.entries()].map(([key, item]) => [String(key), item]),
+          depth,
+        );
       }
       if (current instanceof Error) {
         const code = (current as { code?: unknown }).code;

@@ -1,1 +1,14 @@
-export {};
+/**
+ * @module @pelbiot/core/testing
+ *
+ * Test helpers for PELBIOT adapters, free of any test framework and of Node.js modules, so they run under any test
+ * runner and in browsers.
+ *
+ * @example
+ * ```ts
+ * import { storageAdapterContract } from "@pelbiot/core/testing";
+ *
+ * for (const testCase of storageAdapterContract(() => createMyAdapter())) it(testCase.name, testCase.run);
+ * ```
+ */
+export { type StorageAdapterContractCase, storageAdapterContract } from "./storage-adapter-contract";

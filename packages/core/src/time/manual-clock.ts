@@ -9,7 +9,7 @@ export interface ManualClockOptions {
    * against a timer that keeps rescheduling itself, which would otherwise hang the run.
    * @default 10_000
    */
-  maxTimersPerCall?: number;
+  maxTimersPerCall?: number | undefined;
 }
 
 /**
@@ -59,7 +59,7 @@ const DEFAULT_MAX_TIMERS_PER_CALL = 10_000;
 /**
  * Creates a {@link ManualClock}: virtual time starting at `start`, timers that fire only when time is advanced.
  *
- * @param start - The initial time as epoch milliseconds or a `Date`.
+ * @param start - The initial time as epoch milliseconds or a `Date`; defaults to `0` so runs are reproducible.
  * @param options - A safety cap on timers fired per call.
  * @returns A fresh manual clock.
  * @throws {PelbiotValidationError} VALIDATION_ERROR when `start` or an option is malformed.

@@ -9,9 +9,9 @@ export interface SleepOptions {
    * The clock whose timer measures the wait; inject a manual clock in tests.
    * @default systemClock
    */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Cancels the wait: the promise rejects with `ABORTED` and the timer is cleared. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -36,25 +36,31 @@ export function sleep(ms: number, options: SleepOptions = {}): Promise<void> {
     check.number("ms", ms);
     if (check.object("options", options)) {
       const { clock, signal } = options;
-      if (clock !== undefined) check.check(isClock(clock), "options.clock", "must be a Clock (now, setTimeout, clearTimeout)");
+      if (clock !== undefined) {
+        check.check(isClock(clock), "options.clock", "must be a Clock (now, setTimeout, clearTimeout)");
+      }
       if (signal !== undefined) check.check(isAbortSignal(signal), "options.signal", "must be an AbortSignal");
     }
     check.done();
 
     const { clock = systemClock, signal } = options;
-    if (signal?.aborted) {
+    const delayMs = Math.max(0, ms);
+    if (signal === undefined) {
+      clock.setTimeout(resolve, delayMs);
+      return;
+    }
+    if (signal.aborted) {
       reject(createAbortError(signal));
       return;
     }
     const onAbort = (): void => {
       clock.clearTimeout(handle);
-      // `signal` is defined here: this listener is only ever registered on it.
-      reject(createAbortError(signal as AbortSignal));
+      reject(createAbortError(signal));
     };
     const handle = clock.setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
       resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener("abort", onAbort, { once: true });
+    }, delayMs);
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 }

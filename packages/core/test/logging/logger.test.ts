@@ -7,7 +7,12 @@ import { isSecretKey, redactSecrets } from "../../src/logging/redact";
 describe("createLogger", () => {
   it("filters by level and redacts secrets in fields and bindings", () => {
     const records: LogRecord[] = [];
-    const logger = createLogger({ sink: (record) => records.push(record), level: "info", name: "webhooks", now: () => 7 });
+    const logger = createLogger({
+      sink: (record) => records.push(record),
+      level: "info",
+      name: "webhooks",
+      now: () => 7,
+    });
     logger.debug("hidden");
     logger.child({ apiKey: "abc" }).warn("retrying", { attempt: 2, headers: { Authorization: "Bearer xyz" } });
     expect(records).toEqual([
@@ -50,7 +55,15 @@ describe("createLogger", () => {
 
 describe("redactSecrets", () => {
   it("recognises secret names in any style and leaves look-alikes", () => {
-    for (const key of ["password", "X-Api-Key", "client_secret", "accessToken", "stripeSignature", "pin", "card_number"]) {
+    for (const key of [
+      "password",
+      "X-Api-Key",
+      "client_secret",
+      "accessToken",
+      "stripeSignature",
+      "pin",
+      "card_number",
+    ]) {
       expect(isSecretKey(key), key).toBe(true);
     }
     for (const key of ["shippingAddress", "author", "spinner", "sessionCount"]) {

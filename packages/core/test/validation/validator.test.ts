@@ -8,7 +8,8 @@ function issuesOf(run: () => void): string[] {
   try {
     run();
   } catch (error) {
-    if (PelbiotValidationError.isValidationError(error)) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    if (PelbiotValidationError.isValidationError(error))
+      return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
     throw error;
   }
   return [];
