@@ -49,6 +49,8 @@ export type { StorageAdapter, StorageAdapterFactory, StorageEntry } from "./stor
 export {
   checkStorageKey,
   MAX_STORAGE_KEY_LENGTH,
+  validateCompareAndSetArguments,
+  validateSetItemArguments,
   validateStorageKey,
   validateStoragePrefix,
 } from "./storage/validate-key";

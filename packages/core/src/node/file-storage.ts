@@ -14,8 +14,12 @@ import {
 import { join, resolve } from "node:path";
 import { PelbiotError } from "../errors/pelbiot-error";
 import type { StorageAdapter } from "../storage/storage-adapter";
-import { checkStorageKey, validateStorageKey, validateStoragePrefix } from "../storage/validate-key";
-import { describeType } from "../validation/describe-type";
+import {
+  validateCompareAndSetArguments,
+  validateSetItemArguments,
+  validateStorageKey,
+  validateStoragePrefix,
+} from "../storage/validate-key";
 import { createValidator } from "../validation/validator";
 
 /**
@@ -517,10 +521,7 @@ export function createFileStorage(options: FileStorageOptions): StorageAdapter {
 
     async setItem(key, value) {
       ensureOpen("setItem");
-      const validator = createValidator("fileStorage.setItem");
-      checkStorageKey(validator, "key", key);
-      validator.string("value", value, { minLength: 0 });
-      validator.done();
+      validateSetItemArguments(key, value, "fileStorage.setItem");
       const dataName = dataFileName(key);
       await run("setItem", key, () =>
         underLock(dataName, key, (assertOwnership) =>
@@ -540,19 +541,7 @@ export function createFileStorage(options: FileStorageOptions): StorageAdapter {
 
     async compareAndSet(key, expectedVersion, value) {
       ensureOpen("compareAndSet");
-      const validator = createValidator("fileStorage.compareAndSet");
-      checkStorageKey(validator, "key", key);
-      validator.check(
-        expectedVersion === null || typeof expectedVersion === "string",
-        "expectedVersion",
-        `must be a version string or null, got ${describeType(expectedVersion)}`,
-      );
-      validator.check(
-        value === null || typeof value === "string",
-        "value",
-        `must be a string or null, got ${describeType(value)}`,
-      );
-      validator.done();
+      validateCompareAndSetArguments(key, expectedVersion, value, "fileStorage.compareAndSet");
       const dataName = dataFileName(key);
       return run("compareAndSet", key, () =>
         underLock(dataName, key, async (assertOwnership) => {

@@ -1,8 +1,11 @@
 import { PelbiotError } from "../errors/pelbiot-error";
-import { describeType } from "../validation/describe-type";
-import { createValidator } from "../validation/validator";
 import type { StorageAdapter, StorageEntry } from "./storage-adapter";
-import { checkStorageKey, validateStorageKey, validateStoragePrefix } from "./validate-key";
+import {
+  validateCompareAndSetArguments,
+  validateSetItemArguments,
+  validateStorageKey,
+  validateStoragePrefix,
+} from "./validate-key";
 
 /**
  * Creates an in-memory {@link StorageAdapter}: the default store of every PELBIOT package. It answers synchronously,
@@ -60,10 +63,7 @@ export function createMemoryStorage(): StorageAdapter {
 
     setItem(key, value) {
       ensureOpen("setItem");
-      const validator = createValidator("memoryStorage.setItem");
-      checkStorageKey(validator, "key", key);
-      validator.string("value", value, { minLength: 0 });
-      validator.done();
+      validateSetItemArguments(key, value, "memoryStorage.setItem");
       write(key, value);
     },
 
@@ -75,19 +75,7 @@ export function createMemoryStorage(): StorageAdapter {
 
     compareAndSet(key, expectedVersion, value) {
       ensureOpen("compareAndSet");
-      const validator = createValidator("memoryStorage.compareAndSet");
-      checkStorageKey(validator, "key", key);
-      validator.check(
-        expectedVersion === null || typeof expectedVersion === "string",
-        "expectedVersion",
-        `must be a version string or null, got ${describeType(expectedVersion)}`,
-      );
-      validator.check(
-        value === null || typeof value === "string",
-        "value",
-        `must be a string or null, got ${describeType(value)}`,
-      );
-      validator.done();
+      validateCompareAndSetArguments(key, expectedVersion, value, "memoryStorage.compareAndSet");
       const currentVersion = entries.get(key)?.version ?? null;
       if (currentVersion !== expectedVersion) return false;
       if (value === null) entries.delete(key);

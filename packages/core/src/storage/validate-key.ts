@@ -1,3 +1,4 @@
+import { describeType } from "../validation/describe-type";
 import { createValidator, type Validator } from "../validation/validator";
 
 /**
@@ -71,5 +72,66 @@ export function validateStoragePrefix(prefix: unknown, context: string): asserts
   if (prefix === undefined) return;
   const validator = createValidator(context);
   validator.string("prefix", prefix, { minLength: 0, maxLength: MAX_STORAGE_KEY_LENGTH });
+  validator.done();
+}
+
+/**
+ * Throws unless the arguments form a valid `StorageAdapter.setItem` call: a valid key and a string value (the empty
+ * string included).
+ *
+ * @param key - The key to check.
+ * @param value - The value to check.
+ * @param context - What is being called, shown in the error message, e.g. `"myAdapter.setItem"`.
+ * @throws {PelbiotValidationError} `VALIDATION_ERROR` listing every malformed argument.
+ * @example
+ * ```ts
+ * setItem(key: string, value: string) {
+ *   validateSetItemArguments(key, value, "myAdapter.setItem");
+ *   backend.set(key, value);
+ * }
+ * ```
+ */
+export function validateSetItemArguments(key: unknown, value: unknown, context: string): void {
+  const validator = createValidator(context);
+  checkStorageKey(validator, "key", key);
+  validator.string("value", value, { minLength: 0 });
+  validator.done();
+}
+
+/**
+ * Throws unless the arguments form a valid `StorageAdapter.compareAndSet` call: a valid key, a version string or
+ * `null`, and a string value or `null`.
+ *
+ * @param key - The key to check.
+ * @param expectedVersion - The version to check.
+ * @param value - The value to check.
+ * @param context - What is being called, shown in the error message, e.g. `"myAdapter.compareAndSet"`.
+ * @throws {PelbiotValidationError} `VALIDATION_ERROR` listing every malformed argument.
+ * @example
+ * ```ts
+ * compareAndSet(key: string, expectedVersion: string | null, value: string | null) {
+ *   validateCompareAndSetArguments(key, expectedVersion, value, "myAdapter.compareAndSet");
+ *   // … the atomic write
+ * }
+ * ```
+ */
+export function validateCompareAndSetArguments(
+  key: unknown,
+  expectedVersion: unknown,
+  value: unknown,
+  context: string,
+): void {
+  const validator = createValidator(context);
+  checkStorageKey(validator, "key", key);
+  validator.check(
+    expectedVersion === null || typeof expectedVersion === "string",
+    "expectedVersion",
+    `must be a version string or null, got ${describeType(expectedVersion)}`,
+  );
+  validator.check(
+    value === null || typeof value === "string",
+    "value",
+    `must be a string or null, got ${describeType(value)}`,
+  );
   validator.done();
 }
