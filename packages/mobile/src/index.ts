@@ -1,9 +1,32 @@
 /**
  * @module @pelbiot/mobile
  *
- * Mobile app building blocks: app configuration, offline sync, push notifications, WebAuthn passkeys and UI optimisation.
- *
- * This release ships the package skeleton only (build, exports map, types); MobileAppConfig, OfflineSyncManager, PushNotificationManager, BiometricAuthManager and MobileUIOptimizer
- * arrive in the next minor releases. Nothing here pretends to work before it does.
+ * Mobile app building blocks that run on the device (React Native, a PWA, or Node): offline-first sync with
+ * three-way conflict detection and hybrid logical clocks. Uses only web-standard APIs.
  */
-export {};
+export {
+  createHybridLogicalClock,
+  type HlcParts,
+  type HybridLogicalClock,
+  type HybridLogicalClockOptions,
+  parseHlc,
+} from "./sync/hybrid-logical-clock";
+export {
+  type OfflineSyncEvents,
+  OfflineSyncManager,
+  type OfflineSyncManagerOptions,
+  type SyncStats,
+} from "./sync/offline-sync-manager";
+export type {
+  ConflictDecision,
+  ConflictResolverFunction,
+  ConflictStrategy,
+  OfflineMutationInput,
+  QueuedMutation,
+  RecordData,
+  ServerChange,
+  ServerRecord,
+  SyncConflict,
+  SyncResult,
+} from "./sync/sync-types";
+export { applyMutation, jsonEqual, type MergeResult, mergeThreeWay } from "./sync/three-way-merge";

@@ -1,0 +1,120 @@
+import { type Clock, createValidator, PelbiotError, systemClock } from "@pelbiot/core";
+
+/** Options for {@link createHybridLogicalClock}. */
+export interface HybridLogicalClockOptions {
+  /** This replica's id, appended to every timestamp so ties between replicas break deterministically. */
+  nodeId: string;
+  /** Physical time source. @default systemClock */
+  clock?: Clock;
+  /** Largest lead a remote timestamp may have over our physical clock before it is refused. @default 60000 */
+  maxDriftMs?: number;
+}
+
+/**
+ * A hybrid logical clock (Kulkarni et al., 2014): timestamps that follow physical time, never go backwards, and
+ * order causally related events across devices even when their wall clocks disagree. Timestamps are strings that
+ * sort lexicographically in clock order.
+ */
+export interface HybridLogicalClock {
+  /** This replica's id. */
+  readonly nodeId: string;
+  /** A new timestamp for a local event, greater than every timestamp issued or received so far. */
+  now(): string;
+  /** Merges a timestamp received from another replica, so later local timestamps sort after it. */
+  receive(timestamp: string): void;
+}
+
+const WALL_DIGITS = 11;
+const COUNTER_DIGITS = 5;
+const MAX_COUNTER = 36 ** COUNTER_DIGITS - 1;
+const PATTERN = /^([0-9a-z]{11})-([0-9a-z]{5})-(.+)$/;
+
+/** A decoded hybrid-logical-clock timestamp. */
+export interface HlcParts {
+  /** Physical component, epoch milliseconds. */
+  wallMs: number;
+  /** Logical counter within the same millisecond. */
+  counter: number;
+  /** Replica that issued it. */
+  nodeId: string;
+}
+
+/**
+ * Decodes a timestamp made by a {@link HybridLogicalClock}.
+ *
+ * @param timestamp - The encoded timestamp.
+ * @returns Its parts, or `undefined` when it is not a valid timestamp.
+ */
+export function parseHlc(timestamp: unknown): HlcParts | undefined {
+  if (typeof timestamp !== "string") return undefined;
+  const match = PATTERN.exec(timestamp);
+  if (!match) return undefined;
+  return { wallMs: Number.parseInt(match[1]!, 36), counter: Number.parseInt(match[2]!, 36), nodeId: match[3]! };
+}
+
+function encode(wallMs: number, counter: number, nodeId: string): string {
+  return `${wallMs.toString(36).padStart(WALL_DIGITS, "0")}-${counter.toString(36).padStart(COUNTER_DIGITS, "0")}-${nodeId}`;
+}
+
+/**
+ * Creates a {@link HybridLogicalClock}.
+ *
+ * @param options - Replica id, physical clock and drift limit.
+ * @returns The clock.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR for an empty node id or a bad drift limit.
+ * @example
+ * ```ts
+ * const hlc = createHybridLogicalClock({ nodeId: "device-1" });
+ * const stamp = hlc.now(); // "0000lmn3k2a-00000-device-1"
+ * ```
+ */
+export function createHybridLogicalClock(options: HybridLogicalClockOptions): HybridLogicalClock {
+  const check = createValidator("createHybridLogicalClock");
+  if (check.object("options", options)) {
+    check.string("options.nodeId", options.nodeId, { maxLength: 200 });
+    if (options.maxDriftMs !== undefined) check.number("options.maxDriftMs", options.maxDriftMs, { min: 0 });
+  }
+  check.done();
+  const { nodeId, clock = systemClock, maxDriftMs = 60_000 } = options;
+  let lastWall = 0;
+  let lastCounter = 0;
+
+  return {
+    nodeId,
+    now() {
+      const physical = Math.floor(clock.now());
+      if (physical > lastWall) {
+        lastWall = physical;
+        lastCounter = 0;
+      } else if (lastCounter < MAX_COUNTER) {
+        lastCounter += 1;
+      } else {
+        // Counter exhausted within one millisecond: borrow the next millisecond rather than repeat a timestamp.
+        lastWall += 1;
+        lastCounter = 0;
+      }
+      return encode(lastWall, lastCounter, nodeId);
+    },
+    receive(timestamp) {
+      const remote = parseHlc(timestamp);
+      const inner = createValidator("HybridLogicalClock.receive");
+      inner.check(remote !== undefined, "timestamp", "must be a hybrid-logical-clock timestamp");
+      inner.done();
+      const { wallMs, counter } = remote!;
+      const physical = Math.floor(clock.now());
+      if (wallMs - physical > maxDriftMs) {
+        throw new PelbiotError(
+          "VALIDATION_ERROR",
+          `Remote timestamp is ${wallMs - physical} ms ahead of this device's clock; at most ${maxDriftMs} ms is accepted`,
+          { details: { driftMs: wallMs - physical, maxDriftMs } },
+        );
+      }
+      if (wallMs > lastWall) {
+        lastWall = wallMs;
+        lastCounter = counter;
+      } else if (wallMs === lastWall) {
+        lastCounter = Math.max(lastCounter, counter);
+      }
+    },
+  };
+}

@@ -1,0 +1,609 @@
+import {
+  type Clock,
+  createJsonStore,
+  createMemoryStorage,
+  createValidator,
+  describeType,
+  type JsonStore,
+  PelbiotError,
+  type StorageAdapter,
+  systemClock,
+  TypedEventEmitter,
+  uuidv7,
+  type Validator,
+} from "@pelbiot/core";
+import { createHybridLogicalClock, type HybridLogicalClock, parseHlc } from "./hybrid-logical-clock";
+import type {
+  ConflictDecision,
+  ConflictStrategy,
+  OfflineMutationInput,
+  QueuedMutation,
+  RecordData,
+  ServerChange,
+  ServerRecord,
+  SyncConflict,
+  SyncResult,
+} from "./sync-types";
+import { applyMutation, jsonEqual, mergeThreeWay } from "./three-way-merge";
+
+/** Options for {@link OfflineSyncManager}. */
+export interface OfflineSyncManagerOptions {
+  /** Where queues and records live. Pass an AsyncStorage/IndexedDB/localStorage adapter on devices. @default createMemoryStorage() */
+  storage?: StorageAdapter;
+  /** How conflicts are resolved automatically. @default "field-merge" */
+  conflictStrategy?: ConflictStrategy;
+  /** Most mutations a device may hold unsynced; the next save fails with `LIMIT_EXCEEDED`. @default 10000 */
+  maxOfflineRecords?: number;
+  /** Largest serialised size of one mutation's data, in UTF-16 units. @default 262144 */
+  maxMutationSize?: number;
+  /** Time source for hybrid-logical-clock timestamps. @default systemClock */
+  clock?: Clock;
+  /** Key prefix inside the storage adapter. @default "pelbiot:sync:" */
+  keyPrefix?: string;
+}
+
+/** Events of {@link OfflineSyncManager}. */
+export interface OfflineSyncEvents {
+  /** A batch of server changes is being merged. */
+  sync_started: [event: { deviceId: string; changes: number }];
+  /** The batch was merged. */
+  sync_completed: [event: { deviceId: string } & SyncResult];
+  /** Both sides changed a record since their common version. */
+  conflict_detected: [conflict: SyncConflict];
+  /** A conflict was resolved, automatically or by `resolveConflict`. */
+  conflict_resolved: [
+    event: { deviceId: string; recordId: string; resolution: "local" | "remote" | "merged"; automatic: boolean },
+  ];
+}
+
+/** Counters for monitoring (the guide's target is an automatic-resolution rate above 95%). */
+export interface SyncStats {
+  /** Conflicts seen. */
+  readonly conflictsDetected: number;
+  /** Conflicts the strategy resolved without help. */
+  readonly autoResolved: number;
+  /** `autoResolved / conflictsDetected`, or 1 when there were none. */
+  readonly autoResolutionRate: number;
+}
+
+interface RecordState {
+  readonly entity: string;
+  /** Last server version both sides agree on. */
+  base: ServerRecord | null;
+  /** This device's unacknowledged changes to the record, oldest first. */
+  pending: QueuedMutation[];
+  /** An unresolved conflict; its record's changes are held back until it is resolved. */
+  conflict: SyncConflict | null;
+}
+
+const MUTATION_TYPES = ["create", "update", "delete"] as const;
+const STRATEGIES = ["server-wins", "client-wins", "last-writer-wins", "field-merge", "manual"] as const;
+
+/**
+ * Offline-first sync for one or many devices: mutations queue durably while offline, and server changes merge in
+ * with three-way conflict detection (both sides changed a record since the version they share), not wall clocks.
+ * Conflicts are resolved by a strategy (server-wins, client-wins, last-writer-wins by hybrid logical clock,
+ * field-level merge, or your function) or held for {@link OfflineSyncManager.resolveConflict}.
+ *
+ * @example
+ * ```ts
+ * const sync = new OfflineSyncManager();
+ * await sync.saveOfflineData("device-1", { type: "create", entity: "user", data: { name: "John" } });
+ * const result = await sync.syncPendingChanges("device-1", changesFromServer);
+ * for (const conflict of result.conflicts) await sync.resolveConflict("device-1", conflict.recordId, "remote");
+ * ```
+ */
+export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
+  readonly #storage: StorageAdapter;
+  readonly #keyPrefix: string;
+  readonly #stores = new Map<string, JsonStore<RecordState>>();
+  readonly #strategy: ConflictStrategy;
+  readonly #maxOfflineRecords: number;
+  readonly #maxMutationSize: number;
+  readonly #clock: Clock;
+  readonly #clocks = new Map<string, HybridLogicalClock>();
+  readonly #pendingCounts = new Map<string, number>();
+  readonly #locks = new Map<string, Promise<unknown>>();
+  #conflictsDetected = 0;
+  #autoResolved = 0;
+
+  /**
+   * @param options - Storage, conflict strategy, limits and clock.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every invalid option.
+   */
+  constructor(options: OfflineSyncManagerOptions = {}) {
+    super();
+    const check = createValidator("OfflineSyncManager");
+    if (check.object("options", options)) {
+      const { conflictStrategy, maxOfflineRecords, maxMutationSize, keyPrefix } = options;
+      if (conflictStrategy !== undefined && typeof conflictStrategy !== "function") {
+        check.oneOf("options.conflictStrategy", conflictStrategy, STRATEGIES);
+      }
+      if (maxOfflineRecords !== undefined) {
+        check.number("options.maxOfflineRecords", maxOfflineRecords, { integer: true, min: 1 });
+      }
+      if (maxMutationSize !== undefined)
+        check.number("options.maxMutationSize", maxMutationSize, { integer: true, min: 2 });
+      if (keyPrefix !== undefined) check.string("options.keyPrefix", keyPrefix, { minLength: 0, maxLength: 100 });
+    }
+    check.done();
+    const {
+      storage = createMemoryStorage(),
+      conflictStrategy = "field-merge",
+      maxOfflineRecords = 10_000,
+      maxMutationSize = 262_144,
+      clock = systemClock,
+      keyPrefix = "pelbiot:sync:",
+    } = options;
+    this.#storage = storage;
+    this.#keyPrefix = keyPrefix;
+    this.#strategy = conflictStrategy;
+    this.#maxOfflineRecords = maxOfflineRecords;
+    this.#maxMutationSize = maxMutationSize;
+    this.#clock = clock;
+  }
+
+  /**
+   * Queues a change made on the device and applies it to the device's view of the record.
+   *
+   * @param deviceId - The device (also the client id sent to the server).
+   * @param mutation - `{ type, entity, recordId?, data? }`.
+   * @returns The queued mutation, with its id, record id, base version and HLC timestamp.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a malformed mutation or one over `maxMutationSize`.
+   * @throws {PelbiotError} LIMIT_EXCEEDED when the device already holds `maxOfflineRecords` unsynced mutations;
+   * NOT_FOUND when updating or deleting a record the device does not have; CONFLICT when creating one it has.
+   */
+  async saveOfflineData(deviceId: string, mutation: OfflineMutationInput): Promise<QueuedMutation> {
+    const check = createValidator("OfflineSyncManager.saveOfflineData");
+    check.string("deviceId", deviceId, { maxLength: 200 });
+    if (check.object("mutation", mutation)) {
+      const typeOk = check.oneOf("mutation.type", mutation.type, MUTATION_TYPES);
+      check.string("mutation.entity", mutation.entity, { maxLength: 200 });
+      if (mutation.recordId !== undefined) check.string("mutation.recordId", mutation.recordId, { maxLength: 500 });
+      else if (typeOk && mutation.type !== "create")
+        check.fail("mutation.recordId", `is required for ${mutation.type}`);
+      if (typeOk && mutation.type !== "delete") {
+        if (check.object("mutation.data", mutation.data)) this.#checkData(check, "mutation.data", mutation.data);
+      }
+    }
+    check.done();
+
+    return this.#withDevice(deviceId, async () => {
+      const pendingCount = await this.#pendingCount(deviceId);
+      if (pendingCount >= this.#maxOfflineRecords) {
+        throw new PelbiotError(
+          "LIMIT_EXCEEDED",
+          `Device "${deviceId}" already holds ${pendingCount} unsynced mutations (maxOfflineRecords is ${this.#maxOfflineRecords}); sync before saving more`,
+          { details: { deviceId, pending: pendingCount, maxOfflineRecords: this.#maxOfflineRecords } },
+        );
+      }
+      const recordId = mutation.recordId ?? uuidv7({ clock: this.#clock });
+      const store = this.#recordsOf(deviceId);
+      let queued: QueuedMutation | undefined;
+      await store.update(recordId, (current) => {
+        const local = current === undefined ? null : localView(current);
+        if (mutation.type === "create" && local !== null) {
+          throw new PelbiotError("CONFLICT", `Record "${recordId}" already exists on device "${deviceId}"; use update`);
+        }
+        if (mutation.type !== "create" && local === null) {
+          throw new PelbiotError("NOT_FOUND", `Record "${recordId}" does not exist on device "${deviceId}"`);
+        }
+        if (current !== undefined && current.entity !== mutation.entity) {
+          throw new PelbiotError(
+            "CONFLICT",
+            `Record "${recordId}" is a "${current.entity}", not a "${mutation.entity}"`,
+          );
+        }
+        queued = {
+          mutationId: uuidv7({ clock: this.#clock }),
+          clientId: deviceId,
+          recordId,
+          entity: mutation.entity,
+          type: mutation.type,
+          data: mutation.type === "delete" ? null : { ...(mutation.data ?? {}) },
+          baseVersion: current?.base?.version ?? null,
+          hlc: this.#hlc(deviceId).now(),
+          replace: false,
+        };
+        const state: RecordState = current ?? { entity: mutation.entity, base: null, pending: [], conflict: null };
+        return { ...state, pending: [...state.pending, queued] };
+      });
+      this.#pendingCounts.set(deviceId, pendingCount + 1);
+      return queued!;
+    });
+  }
+
+  /**
+   * Merges changes from the server into the device: applies those to records the device has not changed,
+   * acknowledges the device's own mutations coming back, and detects conflicts where both sides changed a record.
+   * The whole batch is validated first; an invalid batch changes nothing.
+   *
+   * @param deviceId - The device.
+   * @param serverChanges - Changes since the device's last sync, in server order.
+   * @returns Counts of applied, acknowledged and auto-resolved changes, the unresolved conflicts, and the queue length.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR naming each malformed change.
+   */
+  async syncPendingChanges(deviceId: string, serverChanges: readonly ServerChange[]): Promise<SyncResult> {
+    const check = createValidator("OfflineSyncManager.syncPendingChanges");
+    check.string("deviceId", deviceId, { maxLength: 200 });
+    if (check.array("serverChanges", serverChanges)) {
+      serverChanges.forEach((change, index) => {
+        this.#checkServerChange(check, `serverChanges.${index}`, change);
+      });
+    }
+    check.done();
+
+    return this.#withDevice(deviceId, async () => {
+      this.emit("sync_started", { deviceId, changes: serverChanges.length });
+      let applied = 0;
+      let acknowledged = 0;
+      let autoResolved = 0;
+      const conflicts = new Map<string, SyncConflict>();
+      for (const change of serverChanges) {
+        if (change.hlc !== undefined) this.#receiveHlc(deviceId, change.hlc);
+        let outcome = "skipped" as "applied" | "acknowledged" | "skipped" | "conflict" | "local" | "remote" | "merged";
+        let conflict = undefined as SyncConflict | undefined;
+        let alreadyOpen = false;
+        await this.#recordsOf(deviceId).update(change.recordId, (current) => {
+          const remote: ServerRecord = {
+            version: change.version,
+            data: change.data === null ? null : { ...change.data },
+          };
+          const state: RecordState = current ?? { entity: change.entity, base: null, pending: [], conflict: null };
+          if (change.clientId === deviceId && change.mutationId !== undefined) {
+            const remaining = state.pending.filter((mutation) => mutation.mutationId !== change.mutationId);
+            outcome = remaining.length < state.pending.length ? "acknowledged" : "skipped";
+            const newer = state.base === null || change.version > state.base.version;
+            if (outcome === "skipped" && !newer) return current;
+            return { ...state, base: newer ? remote : state.base, pending: remaining };
+          }
+          if (state.base !== null && change.version <= state.base.version) return current; // already seen
+          if (state.pending.length === 0 && state.conflict === null) {
+            outcome = "applied";
+            return { ...state, base: remote };
+          }
+          conflict = this.#describeConflict(deviceId, change.recordId, state, remote);
+          alreadyOpen = state.conflict !== null;
+          const decision = state.conflict === null ? this.#decide(conflict, state, change) : undefined;
+          if (decision === undefined) {
+            outcome = "conflict";
+            return { ...state, conflict };
+          }
+          outcome = decision === "local" ? "local" : decision === "remote" ? "remote" : "merged";
+          return this.#applyDecision(deviceId, change.recordId, state, remote, decision);
+        });
+        if (outcome === "applied") applied += 1;
+        else if (outcome === "acknowledged") acknowledged += 1;
+        else if (outcome === "conflict" && conflict !== undefined) {
+          if (!alreadyOpen) this.#conflictsDetected += 1;
+          conflicts.set(change.recordId, conflict);
+          this.emit("conflict_detected", conflict);
+        } else if ((outcome === "local" || outcome === "remote" || outcome === "merged") && conflict !== undefined) {
+          this.#conflictsDetected += 1;
+          this.#autoResolved += 1;
+          autoResolved += 1;
+          this.emit("conflict_detected", conflict);
+          this.emit("conflict_resolved", { deviceId, recordId: change.recordId, resolution: outcome, automatic: true });
+        }
+      }
+      const pending = await this.#recountPending(deviceId);
+      const result: SyncResult = { applied, acknowledged, autoResolved, conflicts: [...conflicts.values()], pending };
+      this.emit("sync_completed", { deviceId, ...result });
+      return result;
+    });
+  }
+
+  /**
+   * Resolves a held conflict: keep the device's version (`"local"`), take the server's (`"remote"`, or the server
+   * record `{ version, data }` itself), or write merged data (`{ data }`).
+   *
+   * @param deviceId - The device.
+   * @param recordId - The conflicted record.
+   * @param resolution - `"local"`, `"remote"`, a server record `{ version, data }`, or merged `{ data }`.
+   * @returns The record as the device now sees it (`null` when deleted).
+   * @throws {PelbiotError} NOT_FOUND when the record has no open conflict; VALIDATION_ERROR for a malformed resolution.
+   */
+  async resolveConflict(
+    deviceId: string,
+    recordId: string,
+    resolution: "local" | "remote" | { version?: number; data: RecordData | null },
+  ): Promise<RecordData | null> {
+    const check = createValidator("OfflineSyncManager.resolveConflict");
+    check.string("deviceId", deviceId, { maxLength: 200 });
+    check.string("recordId", recordId, { maxLength: 500 });
+    if (typeof resolution !== "string" && check.object("resolution", resolution)) {
+      if (resolution.data !== null && check.object("resolution.data", resolution.data)) {
+        this.#checkData(check, "resolution.data", resolution.data);
+      }
+      if (resolution.version !== undefined)
+        check.number("resolution.version", resolution.version, { integer: true, min: 0 });
+    } else if (typeof resolution === "string") {
+      check.oneOf("resolution", resolution, ["local", "remote"]);
+    }
+    check.done();
+
+    return this.#withDevice(deviceId, async () => {
+      let kind: "local" | "remote" | "merged" = "merged";
+      const next = await this.#recordsOf(deviceId).update(recordId, (current) => {
+        if (current?.conflict == null) {
+          throw new PelbiotError("NOT_FOUND", `No open conflict for record "${recordId}" on device "${deviceId}"`);
+        }
+        let remote = current.conflict.remote;
+        let decision: Exclude<ConflictDecision, undefined>;
+        if (resolution === "local" || resolution === "remote") decision = resolution;
+        else if (resolution.version !== undefined) {
+          if (resolution.version < remote.version) {
+            throw new PelbiotError(
+              "VALIDATION_ERROR",
+              `resolution.version ${resolution.version} is older than the conflicting server version ${remote.version}`,
+            );
+          }
+          remote = { version: resolution.version, data: resolution.data === null ? null : { ...resolution.data } };
+          decision = "remote";
+        } else decision = { data: resolution.data === null ? null : { ...resolution.data } };
+        kind = decision === "local" ? "local" : decision === "remote" ? "remote" : "merged";
+        return this.#applyDecision(deviceId, recordId, { ...current, conflict: null }, remote, decision);
+      });
+      await this.#recountPending(deviceId);
+      this.emit("conflict_resolved", { deviceId, recordId, resolution: kind, automatic: false });
+      return next === undefined ? null : localView(next);
+    });
+  }
+
+  /**
+   * The device's unsynced mutations in the order to push them (hybrid-logical-clock order). Mutations of records
+   * with an open conflict are held back until it is resolved.
+   *
+   * @param deviceId - The device.
+   * @returns The mutations to send to the server.
+   */
+  async getPendingChanges(deviceId: string): Promise<QueuedMutation[]> {
+    return (await this.#states(deviceId))
+      .filter((state) => state.conflict === null)
+      .flatMap((state) => state.pending)
+      .sort((left, right) => (left.hlc < right.hlc ? -1 : left.hlc > right.hlc ? 1 : 0));
+  }
+
+  /**
+   * Every unsynced mutation of the device, held ones included, in hybrid-logical-clock order.
+   *
+   * @param deviceId - The device.
+   * @returns The queue.
+   */
+  async getOfflineData(deviceId: string): Promise<QueuedMutation[]> {
+    return (await this.#states(deviceId))
+      .flatMap((state) => state.pending)
+      .sort((left, right) => (left.hlc < right.hlc ? -1 : left.hlc > right.hlc ? 1 : 0));
+  }
+
+  /**
+   * The device's current view of a record: the last server version with the device's pending changes applied.
+   *
+   * @param deviceId - The device.
+   * @param recordId - The record.
+   * @returns The record, or `null` when it does not exist (or was deleted) on the device.
+   */
+  async getRecord(deviceId: string, recordId: string): Promise<RecordData | null> {
+    const check = createValidator("OfflineSyncManager.getRecord");
+    check.string("deviceId", deviceId, { maxLength: 200 });
+    check.string("recordId", recordId, { maxLength: 500 });
+    check.done();
+    const state = await this.#recordsOf(deviceId).get(recordId);
+    return state === undefined ? null : localView(state);
+  }
+
+  /**
+   * Open conflicts of a device.
+   *
+   * @param deviceId - The device.
+   * @returns Conflicts waiting for {@link OfflineSyncManager.resolveConflict}.
+   */
+  async getConflicts(deviceId: string): Promise<SyncConflict[]> {
+    return (await this.#states(deviceId)).flatMap((state) => (state.conflict === null ? [] : [state.conflict]));
+  }
+
+  /** Conflict counters since this manager was created. */
+  getSyncStats(): SyncStats {
+    const rate = this.#conflictsDetected === 0 ? 1 : this.#autoResolved / this.#conflictsDetected;
+    return { conflictsDetected: this.#conflictsDetected, autoResolved: this.#autoResolved, autoResolutionRate: rate };
+  }
+
+  #decide(conflict: SyncConflict, state: RecordState, change: ServerChange): ConflictDecision {
+    const strategy = this.#strategy;
+    if (typeof strategy === "function") {
+      const decision = strategy(conflict);
+      if (decision !== undefined && decision !== "local" && decision !== "remote") {
+        const check = createValidator("conflictStrategy result");
+        if (
+          check.object("decision", decision) &&
+          decision.data !== null &&
+          check.object("decision.data", decision.data)
+        ) {
+          this.#checkData(check, "decision.data", decision.data);
+        }
+        check.done();
+      }
+      return decision;
+    }
+    switch (strategy) {
+      case "server-wins":
+        return "remote";
+      case "client-wins":
+        return "local";
+      case "last-writer-wins": {
+        const localStamp = state.pending.at(-1)?.hlc;
+        // Without a remote timestamp there is nothing to compare: leave it to a person.
+        if (change.hlc === undefined || localStamp === undefined) return undefined;
+        return localStamp > change.hlc ? "local" : "remote";
+      }
+      case "field-merge": {
+        const merge = mergeThreeWay(conflict.base?.data ?? null, conflict.local, conflict.remote.data);
+        return "merged" in merge ? { data: merge.merged } : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  #applyDecision(
+    deviceId: string,
+    recordId: string,
+    state: RecordState,
+    remote: ServerRecord,
+    decision: Exclude<ConflictDecision, undefined>,
+  ): RecordState {
+    if (decision === "remote") return { ...state, base: remote, pending: [], conflict: null };
+    const data = decision === "local" ? localView(state) : decision.data;
+    if (sameRecord(data, remote.data)) return { ...state, base: remote, pending: [], conflict: null };
+    // Fold the device's changes into one whole-record write on top of the server's version.
+    const folded: QueuedMutation = {
+      mutationId: uuidv7({ clock: this.#clock }),
+      clientId: deviceId,
+      recordId,
+      entity: state.entity,
+      type: data === null ? "delete" : remote.data === null ? "create" : "update",
+      data,
+      baseVersion: remote.version,
+      hlc: this.#hlc(deviceId).now(),
+      replace: data !== null,
+    };
+    return { ...state, base: remote, pending: [folded], conflict: null };
+  }
+
+  #describeConflict(deviceId: string, recordId: string, state: RecordState, remote: ServerRecord): SyncConflict {
+    const local = localView(state);
+    const merge = mergeThreeWay(state.base?.data ?? null, local, remote.data);
+    return {
+      deviceId,
+      recordId,
+      entity: state.entity,
+      base: state.base,
+      local,
+      remote,
+      fields: "collisions" in merge ? merge.collisions : [],
+    };
+  }
+
+  #checkData(check: Validator, path: string, data: Record<string, unknown>): void {
+    let size: number;
+    try {
+      size = JSON.stringify(data).length;
+    } catch {
+      check.fail(path, "must be JSON-serialisable (no cycles, no BigInt)");
+      return;
+    }
+    check.check(
+      isJson(data),
+      path,
+      "must hold only JSON values (strings, finite numbers, booleans, null, arrays, objects)",
+    );
+    check.check(
+      size <= this.#maxMutationSize,
+      path,
+      `is ${size} characters as JSON; at most ${this.#maxMutationSize} (maxMutationSize) is accepted`,
+    );
+  }
+
+  #checkServerChange(check: Validator, path: string, change: unknown): void {
+    if (!check.object(path, change)) return;
+    const { recordId, entity, version, data, hlc, clientId, mutationId } = change as Partial<ServerChange>;
+    check.string(`${path}.recordId`, recordId, { maxLength: 500 });
+    check.string(`${path}.entity`, entity, { maxLength: 200 });
+    check.number(`${path}.version`, version, { integer: true, min: 0 });
+    if (data !== null && check.object(`${path}.data`, data)) this.#checkData(check, `${path}.data`, data);
+    if (hlc !== undefined)
+      check.check(parseHlc(hlc) !== undefined, `${path}.hlc`, "must be a hybrid-logical-clock timestamp");
+    if (clientId !== undefined) check.string(`${path}.clientId`, clientId, { maxLength: 200 });
+    if (mutationId !== undefined) check.string(`${path}.mutationId`, mutationId, { maxLength: 200 });
+    if ((clientId === undefined) !== (mutationId === undefined)) {
+      check.fail(
+        path,
+        `clientId and mutationId go together, got ${describeType(clientId)} and ${describeType(mutationId)}`,
+      );
+    }
+  }
+
+  #hlc(deviceId: string): HybridLogicalClock {
+    let hlc = this.#clocks.get(deviceId);
+    if (hlc === undefined) {
+      hlc = createHybridLogicalClock({ nodeId: deviceId, clock: this.#clock });
+      this.#clocks.set(deviceId, hlc);
+    }
+    return hlc;
+  }
+
+  #receiveHlc(deviceId: string, stamp: string): void {
+    try {
+      this.#hlc(deviceId).receive(stamp);
+    } catch {
+      // A far-future remote stamp must not block the sync; it only stops advancing our clock.
+    }
+  }
+
+  async #states(deviceId: string): Promise<RecordState[]> {
+    const check = createValidator("OfflineSyncManager");
+    check.string("deviceId", deviceId, { maxLength: 200 });
+    check.done();
+    return (await this.#recordsOf(deviceId).entries()).map(([, state]) => state);
+  }
+
+  #recordsOf(deviceId: string): JsonStore<RecordState> {
+    let store = this.#stores.get(deviceId);
+    if (store === undefined) {
+      // Encoding keeps device "a" from listing the records of device "a:b".
+      store = createJsonStore<RecordState>(this.#storage, {
+        prefix: `${this.#keyPrefix}${encodeURIComponent(deviceId)}:`,
+      });
+      this.#stores.set(deviceId, store);
+    }
+    return store;
+  }
+
+  async #pendingCount(deviceId: string): Promise<number> {
+    return this.#pendingCounts.get(deviceId) ?? this.#recountPending(deviceId);
+  }
+
+  async #recountPending(deviceId: string): Promise<number> {
+    const count = (await this.#states(deviceId)).reduce((total, state) => total + state.pending.length, 0);
+    this.#pendingCounts.set(deviceId, count);
+    return count;
+  }
+
+  // Operations on one device run one at a time, so counts and read-modify-write cycles never interleave.
+  #withDevice<T>(deviceId: string, operation: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(deviceId) ?? Promise.resolve();
+    const run = previous.then(operation, operation);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#locks.set(deviceId, settled);
+    void settled.then(() => {
+      if (this.#locks.get(deviceId) === settled) this.#locks.delete(deviceId);
+    });
+    return run;
+  }
+}
+
+function localView(state: RecordState): RecordData | null {
+  return state.pending.reduce<RecordData | null>(
+    (record, mutation) => applyMutation(record, mutation),
+    state.base?.data ?? null,
+  );
+}
+
+function sameRecord(left: RecordData | null, right: RecordData | null): boolean {
+  return left === null || right === null ? left === right : jsonEqual(left, right);
+}
+
+function isJson(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((item) => isJson(item, depth + 1));
+  const prototype = typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
+  if (prototype === Object.prototype || prototype === null) {
+    return Object.values(value as object).every((item) => isJson(item, depth + 1));
+  }
+  return false;
+}

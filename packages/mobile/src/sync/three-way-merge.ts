@@ -1,0 +1,75 @@
+import type { JsonValue } from "@pelbiot/core";
+import type { RecordData } from "./sync-types";
+
+/** Structural equality of JSON values (key order ignored). */
+export function jsonEqual(left: JsonValue | undefined, right: JsonValue | undefined): boolean {
+  if (left === right) return true;
+  if (left === null || right === null || typeof left !== "object" || typeof right !== "object") return false;
+  if (Array.isArray(left) || Array.isArray(right)) {
+    if (!Array.isArray(left) || !Array.isArray(right) || left.length !== right.length) return false;
+    return left.every((item, index) => jsonEqual(item, right[index]));
+  }
+  const leftKeys = Object.keys(left);
+  if (leftKeys.length !== Object.keys(right).length) return false;
+  return leftKeys.every((key) => Object.hasOwn(right, key) && jsonEqual(left[key], right[key]));
+}
+
+/** Result of {@link mergeThreeWay}: merged data, or the fields both sides changed differently. */
+export type MergeResult = { readonly merged: RecordData | null } | { readonly collisions: readonly string[] };
+
+/**
+ * Field-level three-way merge: a field changed on one side only takes that side's value; a field changed on both
+ * sides to the same value takes it; a field changed on both sides differently is a collision. A delete on one side
+ * wins only if the other side left the record unchanged since the base.
+ *
+ * @param base - The record both sides started from (`null` when it did not exist).
+ * @param local - The device's version (`null` when deleted).
+ * @param remote - The server's version (`null` when deleted).
+ * @returns The merged record, or the colliding fields (`["*"]` for a delete against an edit).
+ */
+export function mergeThreeWay(
+  base: RecordData | null,
+  local: RecordData | null,
+  remote: RecordData | null,
+): MergeResult {
+  if (local === null || remote === null) {
+    if (local === null && remote === null) return { merged: null };
+    const survivor = local ?? remote;
+    // The delete wins only when the surviving side did not edit the record.
+    return jsonEqual(survivor, base) ? { merged: null } : { collisions: ["*"] };
+  }
+  const merged: RecordData = {};
+  const collisions: string[] = [];
+  const fields = new Set([...Object.keys(base ?? {}), ...Object.keys(local), ...Object.keys(remote)]);
+  for (const field of fields) {
+    const baseValue = base?.[field];
+    const localValue = local[field];
+    const remoteValue = remote[field];
+    let chosen: JsonValue | undefined;
+    if (jsonEqual(localValue, remoteValue) || jsonEqual(localValue, baseValue)) chosen = remoteValue;
+    else if (jsonEqual(remoteValue, baseValue)) chosen = localValue;
+    else {
+      collisions.push(field);
+      continue;
+    }
+    if (chosen !== undefined) merged[field] = chosen;
+  }
+  return collisions.length > 0 ? { collisions: collisions.sort() } : { merged };
+}
+
+/**
+ * Applies one mutation to a record: `create` and replacing updates set the whole record, `update` sets fields,
+ * `delete` removes it.
+ *
+ * @param current - The record before (`null` when absent).
+ * @param mutation - The change.
+ * @returns The record after.
+ */
+export function applyMutation(
+  current: RecordData | null,
+  mutation: { type: "create" | "update" | "delete"; data: RecordData | null; replace?: boolean },
+): RecordData | null {
+  if (mutation.type === "delete") return null;
+  if (mutation.type === "create" || mutation.replace) return { ...(mutation.data ?? {}) };
+  return { ...(current ?? {}), ...(mutation.data ?? {}) };
+}
