@@ -2,7 +2,8 @@
  * @module @pelbiot/mobile
  *
  * Mobile app building blocks that run on the device (React Native, a PWA, or Node): offline-first sync with
- * three-way conflict detection and hybrid logical clocks. Uses only web-standard APIs.
+ * three-way conflict detection and hybrid logical clocks, the framework-free coordinator that applies pushed
+ * mutations exactly once, and HTTP and in-memory transports. Uses only web-standard APIs.
  */
 export {
   createHybridLogicalClock,

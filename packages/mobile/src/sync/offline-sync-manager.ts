@@ -6,13 +6,17 @@ import {
   describeType,
   type JsonStore,
   PelbiotError,
+  type RetryOptions,
+  retry,
   type StorageAdapter,
   systemClock,
   TypedEventEmitter,
+  toPelbiotError,
   uuidv7,
   type Validator,
 } from "@pelbiot/core";
 import { createHybridLogicalClock, type HybridLogicalClock, parseHlc } from "./hybrid-logical-clock";
+import type { PushResult, SyncTransport } from "./sync-protocol";
 import type {
   ConflictDecision,
   ConflictStrategy,
@@ -50,10 +54,50 @@ export interface OfflineSyncEvents {
   sync_completed: [event: { deviceId: string } & SyncResult];
   /** Both sides changed a record since their common version. */
   conflict_detected: [conflict: SyncConflict];
+  /** The coordinator refused a mutation for good; it was rolled back on the device. */
+  mutation_rejected: [event: { deviceId: string; mutation: QueuedMutation; reason: string }];
+  /** A `sync` round failed after its retries; automatic sync carries on at the next interval. */
+  sync_failed: [event: { deviceId: string; error: PelbiotError }];
   /** A conflict was resolved, automatically or by `resolveConflict`. */
   conflict_resolved: [
     event: { deviceId: string; recordId: string; resolution: "local" | "remote" | "merged"; automatic: boolean },
   ];
+}
+
+/** Outcome of one {@link OfflineSyncManager.sync} round: pull and merge, then push. */
+export interface SyncReport {
+  /** Server changes pulled. */
+  readonly pulled: number;
+  /** Of those, applied to records the device had not changed. */
+  readonly applied: number;
+  /** Own mutations acknowledged, by the pull or the push. */
+  readonly acknowledged: number;
+  /** Conflicts resolved by the strategy. */
+  readonly autoResolved: number;
+  /** Conflicts waiting for `resolveConflict`. */
+  readonly conflicts: readonly SyncConflict[];
+  /** Mutations pushed. */
+  readonly pushed: number;
+  /** Mutations the coordinator refused; rolled back on the device. */
+  readonly rejected: readonly PushResult[];
+  /** Mutations still queued. */
+  readonly pending: number;
+}
+
+/** Options for {@link OfflineSyncManager.startAutoSync}. */
+export interface AutoSyncOptions {
+  /** Time between rounds, in milliseconds (MobileAppConfig's `offlineSyncInterval`). @default 30000 */
+  intervalMs?: number;
+  /** Backoff for transient failures within a round. @default { maxAttempts: 4, initialDelayMs: 1000 } */
+  retry?: Omit<RetryOptions, "clock" | "signal">;
+}
+
+/** A running automatic sync. */
+export interface AutoSync {
+  /** Runs a round now (after any round in progress). */
+  syncNow(): Promise<SyncReport>;
+  /** Stops scheduling; resolves when a round in progress has finished. */
+  stop(): Promise<void>;
 }
 
 /** Counters for monitoring (the guide's target is an automatic-resolution rate above 95%). */
@@ -97,6 +141,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
   readonly #storage: StorageAdapter;
   readonly #keyPrefix: string;
   readonly #stores = new Map<string, JsonStore<RecordState>>();
+  readonly #cursors: JsonStore<number>;
   readonly #strategy: ConflictStrategy;
   readonly #maxOfflineRecords: number;
   readonly #maxMutationSize: number;
@@ -137,6 +182,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     } = options;
     this.#storage = storage;
     this.#keyPrefix = keyPrefix;
+    this.#cursors = createJsonStore<number>(storage, { prefix: `${keyPrefix}cursors:` });
     this.#strategy = conflictStrategy;
     this.#maxOfflineRecords = maxOfflineRecords;
     this.#maxMutationSize = maxMutationSize;
@@ -402,10 +448,168 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     return (await this.#states(deviceId)).flatMap((state) => (state.conflict === null ? [] : [state.conflict]));
   }
 
+  /**
+   * One sync round with a coordinator: pulls changes after the device's cursor and merges them (conflicts resolved
+   * or held as in {@link OfflineSyncManager.syncPendingChanges}), then pushes the queue. Mutations the coordinator
+   * applied leave the queue; rejected ones are rolled back (event `mutation_rejected`); conflicting ones stay until
+   * the next pull reveals the other side.
+   *
+   * @param deviceId - The device.
+   * @param transport - How to reach the coordinator (HTTP, in-memory, or your own).
+   * @returns What was pulled, merged, pushed and rejected.
+   * @throws {PelbiotError} whatever the transport throws (`PROVIDER_ERROR` over HTTP); the queue stays intact.
+   */
+  async sync(deviceId: string, transport: SyncTransport): Promise<SyncReport> {
+    const check = createValidator("OfflineSyncManager.sync");
+    check.string("deviceId", deviceId, { maxLength: 200 });
+    if (check.object("transport", transport)) {
+      check.fn("transport.push", transport.push);
+      check.fn("transport.pull", transport.pull);
+    }
+    check.done();
+    let cursor = (await this.#cursors.get(encodeURIComponent(deviceId))) ?? 0;
+    let pulled = 0;
+    let applied = 0;
+    let acknowledged = 0;
+    let autoResolved = 0;
+    for (;;) {
+      const response = await transport.pull({ clientId: deviceId, cursor });
+      const valid = createValidator("SyncTransport.pull response");
+      if (valid.object("response", response)) {
+        valid.array("response.changes", response.changes);
+        valid.number("response.cursor", response.cursor, { integer: true, min: cursor });
+      }
+      valid.done();
+      const merged = await this.syncPendingChanges(deviceId, response.changes);
+      pulled += response.changes.length;
+      applied += merged.applied;
+      acknowledged += merged.acknowledged;
+      autoResolved += merged.autoResolved;
+      // Saved after the merge: a crash in between only re-delivers changes, and merging them again is a no-op.
+      cursor = response.cursor;
+      await this.#cursors.set(encodeURIComponent(deviceId), cursor);
+      if (!response.hasMore || response.changes.length === 0) break;
+    }
+    const outgoing = await this.getPendingChanges(deviceId);
+    let rejected: PushResult[] = [];
+    if (outgoing.length > 0) {
+      const response = await transport.push({ clientId: deviceId, mutations: outgoing });
+      const valid = createValidator("SyncTransport.push response");
+      if (valid.object("response", response)) {
+        valid.array("response.results", response.results, { minLength: outgoing.length, maxLength: outgoing.length });
+      }
+      valid.done();
+      const outcome = await this.#applyPushResults(deviceId, outgoing, response.results);
+      acknowledged += outcome.acknowledged;
+      rejected = outcome.rejected;
+    }
+    const pending = await this.#recountPending(deviceId);
+    return {
+      pulled,
+      applied,
+      acknowledged,
+      autoResolved,
+      conflicts: await this.getConflicts(deviceId),
+      pushed: outgoing.length,
+      rejected,
+      pending,
+    };
+  }
+
+  /**
+   * Syncs a device every `intervalMs` on the manager's clock, retrying transient failures with backoff. A round that
+   * still fails emits `sync_failed` and the schedule carries on.
+   *
+   * @param deviceId - The device.
+   * @param transport - How to reach the coordinator.
+   * @param options - Interval and retry policy.
+   * @returns Controls to sync now or stop.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for invalid options.
+   */
+  startAutoSync(deviceId: string, transport: SyncTransport, options: AutoSyncOptions = {}): AutoSync {
+    const check = createValidator("OfflineSyncManager.startAutoSync");
+    check.string("deviceId", deviceId, { maxLength: 200 });
+    check.object("transport", transport);
+    if (check.object("options", options) && options.intervalMs !== undefined) {
+      check.number("options.intervalMs", options.intervalMs, { min: 100 });
+    }
+    check.done();
+    const { intervalMs = 30_000, retry: retryOptions = { maxAttempts: 4, initialDelayMs: 1000 } } = options;
+    const controller = new AbortController();
+    let running: Promise<SyncReport | undefined> = Promise.resolve(undefined);
+    let timer: ReturnType<Clock["setTimeout"]> | undefined;
+
+    const round = (): Promise<SyncReport> => {
+      const next = running.then(() =>
+        retry(() => this.sync(deviceId, transport), { ...retryOptions, clock: this.#clock, signal: controller.signal }),
+      );
+      running = next.catch(() => undefined);
+      return next;
+    };
+    const schedule = (): void => {
+      if (controller.signal.aborted) return;
+      timer = this.#clock.setTimeout(() => {
+        round()
+          .catch((error: unknown) => {
+            if (!controller.signal.aborted) this.emit("sync_failed", { deviceId, error: toPelbiotError(error) });
+          })
+          .finally(schedule);
+      }, intervalMs);
+    };
+    schedule();
+    return {
+      syncNow: round,
+      stop: async () => {
+        controller.abort();
+        if (timer !== undefined) this.#clock.clearTimeout(timer);
+        await running;
+      },
+    };
+  }
+
   /** Conflict counters since this manager was created. */
   getSyncStats(): SyncStats {
     const rate = this.#conflictsDetected === 0 ? 1 : this.#autoResolved / this.#conflictsDetected;
     return { conflictsDetected: this.#conflictsDetected, autoResolved: this.#autoResolved, autoResolutionRate: rate };
+  }
+
+  async #applyPushResults(
+    deviceId: string,
+    outgoing: readonly QueuedMutation[],
+    results: readonly PushResult[],
+  ): Promise<{ acknowledged: number; rejected: PushResult[] }> {
+    return this.#withDevice(deviceId, async () => {
+      let acknowledged = 0;
+      const rejected: PushResult[] = [];
+      for (const [position, mutation] of outgoing.entries()) {
+        const result = results[position];
+        if (result === undefined || result.mutationId !== mutation.mutationId || result.status === "conflict") continue;
+        const accepted = result.status === "applied" || result.status === "duplicate";
+        let removed = false;
+        await this.#recordsOf(deviceId).update(mutation.recordId, (current) => {
+          if (current === undefined) return current;
+          const pending = current.pending.filter((queued) => queued.mutationId !== mutation.mutationId);
+          removed = pending.length < current.pending.length;
+          if (!removed) return current;
+          const version = accepted ? result.version : undefined;
+          const newer = version !== undefined && (current.base === null || version > current.base.version);
+          const base = newer ? { version, data: result.data ?? null } : current.base;
+          if (base === null && pending.length === 0) return undefined; // a rejected create leaves nothing behind
+          return { ...current, base, pending };
+        });
+        if (!removed) continue;
+        if (accepted) acknowledged += 1;
+        else {
+          rejected.push(result);
+          this.emit("mutation_rejected", {
+            deviceId,
+            mutation,
+            reason: result.reason ?? "rejected by the coordinator",
+          });
+        }
+      }
+      return { acknowledged, rejected };
+    });
   }
 
   #decide(conflict: SyncConflict, state: RecordState, change: ServerChange): ConflictDecision {
