@@ -60,7 +60,16 @@ export interface OfflineSyncEvents {
   sync_failed: [event: { deviceId: string; error: PelbiotError }];
   /** A conflict was resolved, automatically or by `resolveConflict`. */
   conflict_resolved: [
-    event: { deviceId: string; recordId: string; resolution: "local" | "remote" | "merged"; automatic: boolean },
+    event: {
+      deviceId: string;
+      recordId: string;
+      resolution: "local" | "remote" | "merged";
+      automatic: boolean;
+      /** The device's mutations the resolution replaced: dropped (remote) or folded into `replacement`. */
+      superseded: readonly string[];
+      /** The single mutation that now carries the device's side, when one was queued. */
+      replacement?: string;
+    },
   ];
 }
 
@@ -290,6 +299,8 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
         let outcome = "skipped" as "applied" | "acknowledged" | "skipped" | "conflict" | "local" | "remote" | "merged";
         let conflict = undefined as SyncConflict | undefined;
         let alreadyOpen = false;
+        let superseded: readonly string[] = [];
+        let replacement: string | undefined;
         await this.#recordsOf(deviceId).update(change.recordId, (current) => {
           const remote: ServerRecord = {
             version: change.version,
@@ -316,7 +327,10 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
             return { ...state, conflict };
           }
           outcome = decision === "local" ? "local" : decision === "remote" ? "remote" : "merged";
-          return this.#applyDecision(deviceId, change.recordId, state, remote, decision);
+          const next = this.#applyDecision(deviceId, change.recordId, state, remote, decision);
+          superseded = state.pending.map((mutation) => mutation.mutationId);
+          replacement = next.pending[0]?.mutationId;
+          return next;
         });
         if (outcome === "applied") applied += 1;
         else if (outcome === "acknowledged") acknowledged += 1;
@@ -329,7 +343,14 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
           this.#autoResolved += 1;
           autoResolved += 1;
           this.emit("conflict_detected", conflict);
-          this.emit("conflict_resolved", { deviceId, recordId: change.recordId, resolution: outcome, automatic: true });
+          this.emit("conflict_resolved", {
+            deviceId,
+            recordId: change.recordId,
+            resolution: outcome,
+            automatic: true,
+            superseded,
+            ...(replacement === undefined ? {} : { replacement }),
+          });
         }
       }
       const pending = await this.#recountPending(deviceId);
@@ -370,6 +391,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
 
     return this.#withDevice(deviceId, async () => {
       let kind: "local" | "remote" | "merged" = "merged";
+      let superseded: readonly string[] = [];
       const next = await this.#recordsOf(deviceId).update(recordId, (current) => {
         if (current?.conflict == null) {
           throw new PelbiotError("NOT_FOUND", `No open conflict for record "${recordId}" on device "${deviceId}"`);
@@ -388,10 +410,19 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
           decision = "remote";
         } else decision = { data: resolution.data === null ? null : { ...resolution.data } };
         kind = decision === "local" ? "local" : decision === "remote" ? "remote" : "merged";
+        superseded = current.pending.map((mutation) => mutation.mutationId);
         return this.#applyDecision(deviceId, recordId, { ...current, conflict: null }, remote, decision);
       });
       await this.#recountPending(deviceId);
-      this.emit("conflict_resolved", { deviceId, recordId, resolution: kind, automatic: false });
+      const replacement = next?.pending[0]?.mutationId;
+      this.emit("conflict_resolved", {
+        deviceId,
+        recordId,
+        resolution: kind,
+        automatic: false,
+        superseded,
+        ...(replacement === undefined ? {} : { replacement }),
+      });
       return next === undefined ? null : localView(next);
     });
   }
