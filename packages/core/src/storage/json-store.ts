@@ -168,6 +168,9 @@ export function createJsonStore<T>(adapter: StorageAdapter, options: JsonStoreOp
   };
 
   const storageKey = (key: string, method: string): string => {
+    if (typeof key === "string" && key.length > 0 && prefix.length + key.length <= MAX_STORAGE_KEY_LENGTH) {
+      return prefix + key; // hot path: skip building a validator for a well-formed key
+    }
     const keyValidator = createValidator(`jsonStore.${method}`);
     checkKey(keyValidator, key);
     keyValidator.done();

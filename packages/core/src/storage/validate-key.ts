@@ -48,6 +48,7 @@ export function checkStorageKey(validator: Validator, path: string, key: unknown
  * ```
  */
 export function validateStorageKey(key: unknown, context: string): asserts key is string {
+  if (isValidKey(key)) return; // hot path: no validator allocation for the common case
   const validator = createValidator(context);
   checkStorageKey(validator, "key", key);
   validator.done();
@@ -92,6 +93,7 @@ export function validateStoragePrefix(prefix: unknown, context: string): asserts
  * ```
  */
 export function validateSetItemArguments(key: unknown, value: unknown, context: string): void {
+  if (isValidKey(key) && typeof value === "string") return;
   const validator = createValidator(context);
   checkStorageKey(validator, "key", key);
   validator.string("value", value, { minLength: 0 });
@@ -121,6 +123,13 @@ export function validateCompareAndSetArguments(
   value: unknown,
   context: string,
 ): void {
+  if (
+    isValidKey(key) &&
+    (expectedVersion === null || typeof expectedVersion === "string") &&
+    (value === null || typeof value === "string")
+  ) {
+    return;
+  }
   const validator = createValidator(context);
   checkStorageKey(validator, "key", key);
   validator.check(
@@ -134,4 +143,8 @@ export function validateCompareAndSetArguments(
     `must be a string or null, got ${describeType(value)}`,
   );
   validator.done();
+}
+
+function isValidKey(key: unknown): key is string {
+  return typeof key === "string" && key.length > 0 && key.length <= MAX_STORAGE_KEY_LENGTH;
 }
