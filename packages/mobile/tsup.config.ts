@@ -1,4 +1,10 @@
 import { defineConfig } from "tsup";
 import { libraryConfig } from "../../tsup.base";
 
-export default defineConfig(libraryConfig({ index: "src/index.ts", "testing/index": "src/testing/index.ts" }));
+export default defineConfig(
+  libraryConfig({
+    index: "src/index.ts",
+    "server/index": "src/server/index.ts",
+    "testing/index": "src/testing/index.ts",
+  }),
+);

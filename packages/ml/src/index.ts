@@ -1,9 +1,32 @@
 /**
  * @module @pelbiot/ml
  *
- * Machine learning: anomaly detection, time-series forecasting, classification, clustering and recommendations.
- *
- * This release ships the package skeleton only (build, exports map, types); AnomalyDetectionEngine, TimeSeriesForecastingEngine, ClassificationModel, ClusteringAlgorithm and RecommendationEngine
- * arrive in the next minor releases. Nothing here pretends to work before it does.
+ * Machine learning for PELBIOT: anomaly detection with a NAB scorer, time-series forecasting, classification,
+ * clustering and recommendations, checked against scikit-learn, R `forecast` and NAB reference figures.
  */
-export {};
+export {
+  type AnomalyDetection,
+  AnomalyDetectionEngine,
+  type AnomalyDetectionEngineJson,
+  type AnomalyDetectionEngineOptions,
+  type AnomalyDetectorKind,
+  type AnomalyModelInfo,
+  type AnomalyModelJson,
+  type AnomalySeverity,
+  severityOf,
+} from "./anomaly/anomaly-detection-engine";
+export {
+  combineNabScores,
+  NAB_PROFILES,
+  type NabProfile,
+  type NabProfileName,
+  type NabProfileScore,
+  type NabScore,
+  type NabScoringInput,
+  type NabTimestamp,
+  nabProbationaryLength,
+  type ScoreNabOptions,
+  scoreNab,
+} from "./anomaly/score-nab";
+export { createRandom, type Random } from "./random/create-random";
+export { type TimeSeries, type TimeSeriesPoint, type ToTimeSeriesOptions, toTimeSeries } from "./series/time-series";

@@ -130,6 +130,7 @@ interface RecordState {
 }
 
 const MUTATION_TYPES = ["create", "update", "delete"] as const;
+const PUSH_BATCH_SIZE = 500;
 const STRATEGIES = ["server-wins", "client-wins", "last-writer-wins", "field-merge", "manual"] as const;
 
 /**
@@ -522,17 +523,19 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
       if (!response.hasMore || response.changes.length === 0) break;
     }
     const outgoing = await this.getPendingChanges(deviceId);
-    let rejected: PushResult[] = [];
-    if (outgoing.length > 0) {
-      const response = await transport.push({ clientId: deviceId, mutations: outgoing });
+    const rejected: PushResult[] = [];
+    // Batches keep each request under the coordinator's push limit; each batch is acknowledged before the next.
+    for (let start = 0; start < outgoing.length; start += PUSH_BATCH_SIZE) {
+      const batch = outgoing.slice(start, start + PUSH_BATCH_SIZE);
+      const response = await transport.push({ clientId: deviceId, mutations: batch });
       const valid = createValidator("SyncTransport.push response");
       if (valid.object("response", response)) {
-        valid.array("response.results", response.results, { minLength: outgoing.length, maxLength: outgoing.length });
+        valid.array("response.results", response.results, { minLength: batch.length, maxLength: batch.length });
       }
       valid.done();
-      const outcome = await this.#applyPushResults(deviceId, outgoing, response.results);
+      const outcome = await this.#applyPushResults(deviceId, batch, response.results);
       acknowledged += outcome.acknowledged;
-      rejected = outcome.rejected;
+      rejected.push(...outcome.rejected);
     }
     const pending = await this.#recountPending(deviceId);
     return {

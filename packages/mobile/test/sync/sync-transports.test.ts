@@ -3,13 +3,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createManualClock, PelbiotError } from "@pelbiot/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { handleSyncRequest } from "../../src/sync/handle-sync-request";
 import { OfflineSyncManager } from "../../src/sync/offline-sync-manager";
 import { createSyncCoordinator, type SyncCoordinator } from "../../src/sync/sync-coordinator";
-import {
-  createHttpSyncTransport,
-  createInMemorySyncTransport,
-  handleSyncRequest,
-} from "../../src/sync/sync-transports";
+import { createHttpSyncTransport, createInMemorySyncTransport } from "../../src/sync/sync-transports";
 
 const servers: Server[] = [];
 afterEach(async () => {

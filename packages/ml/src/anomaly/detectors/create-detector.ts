@@ -1,0 +1,44 @@
+import type { AnomalyDetectionEngineOptions } from "../anomaly-detection-engine";
+import { CusumDetector } from "./cusum-detector";
+import type { Detector, DetectorState } from "./detector";
+import { RobustZScoreDetector } from "./robust-zscore-detector";
+import { SeasonalDetector } from "./seasonal-detector";
+import { SurpriseDetector } from "./surprise-detector";
+import { ZScoreDetector } from "./zscore-detector";
+
+type ResolvedOptions = Required<AnomalyDetectionEngineOptions>;
+
+/** Trains the detector the options select on validated training values. */
+export function createDetector(values: Float64Array, options: ResolvedOptions): Detector {
+  switch (options.detector) {
+    case "zscore":
+      return ZScoreDetector.train(values, options.window);
+    case "robust-zscore":
+      return RobustZScoreDetector.train(values, options.window);
+    case "seasonal":
+      return SeasonalDetector.train(values, options.seasonalPeriod);
+    case "cusum":
+      return CusumDetector.train(values, options.sensitivityThreshold);
+    default:
+      return SurpriseDetector.train(values, options.seasonalPeriod);
+  }
+}
+
+/** Rebuilds a detector from its serialised state; throws an `Error` describing what is wrong with the state. */
+export function restoreDetector(state: unknown, options: ResolvedOptions): Detector {
+  if (typeof state !== "object" || state === null || Array.isArray(state)) throw new Error("must be an object");
+  const typed = state as DetectorState;
+  if (typed.kind !== options.detector) throw new Error(`field "kind" must be "${options.detector}"`);
+  switch (options.detector) {
+    case "zscore":
+      return ZScoreDetector.restore(typed, options.window);
+    case "robust-zscore":
+      return RobustZScoreDetector.restore(typed, options.window);
+    case "seasonal":
+      return SeasonalDetector.restore(typed);
+    case "cusum":
+      return CusumDetector.restore(typed, options.sensitivityThreshold);
+    default:
+      return SurpriseDetector.restore(typed);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The contract every detector of the engine implements: score a point against what was learned so far, then learn
+ * from it. Internal: the engine is the public surface.
+ */
+
+/** The largest score reported; a point that deviates from a constant history gets this instead of infinity. */
+export const MAX_SCORE = 1e6;
+
+/** What a detector says about one point; filled in place so streaming allocates nothing per point. */
+export interface Assessment {
+  /** Non-negative, z-like: compared with `sensitivityThreshold`. */
+  score: number;
+  /** The value the detector expected. */
+  expected: number;
+  /** The half-width of the normal band per unit of threshold: bounds are `expected ± threshold × scale`. */
+  scale: number;
+}
+
+/** A trained detector. `assess` scores a point, then updates the state with it (the model keeps learning). */
+export interface Detector {
+  assess(value: number, assessment: Assessment): void;
+  /** A JSON-compatible snapshot; `restore` of the same kind rebuilds an identical detector from it. */
+  toState(): DetectorState;
+}
+
+/** A detector's serialised state: its kind plus plain numbers and number arrays. */
+export interface DetectorState {
+  readonly kind: string;
+  readonly [field: string]: string | number | readonly number[];
+}
+
+/** Scores `|value − expected| / scale`, capped, with a zero scale meaning "any change is maximally surprising". */
+export function deviationScore(value: number, expected: number, scale: number): number {
+  const distance = Math.abs(value - expected);
+  if (scale > 0) return Math.min(distance / scale, MAX_SCORE);
+  return distance === 0 ? 0 : MAX_SCORE;
+}
