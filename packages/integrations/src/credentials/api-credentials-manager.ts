@@ -1,0 +1,933 @@
+import {
+  type Clock,
+  createJsonStore,
+  createMemoryStorage,
+  createValidator,
+  isClock,
+  type JsonStore,
+  type Logger,
+  noopLogger,
+  PelbiotError,
+  type PelbiotErrorCode,
+  type StorageAdapter,
+  systemClock,
+  toPelbiotError,
+  type Validator,
+} from "@pelbiot/core";
+import { Credential } from "./credential";
+import { createEnvKeyProvider } from "./env-key-provider";
+import { AuditLog } from "./internal/audit-log";
+import {
+  type CredentialEncryptionAlgorithm,
+  checkRecord,
+  envelopeAssociatedData,
+  envelopeKeyContext,
+  RECORD_FORMAT,
+  RECORD_FORMAT_VERSION,
+  type StoredCredentialRecord,
+  type StoredEnvelope,
+} from "./internal/credential-record";
+import { DATA_KEY_BYTES, generateDataKey, open, seal } from "./internal/envelope-cipher";
+import type { KeyProvider, WrappedKey } from "./key-provider";
+import type { AuditAction, AuditChain, AuditEntry, AuditVerification } from "./verify-audit-chain";
+import { verifyAuditChain } from "./verify-audit-chain";
+
+export type { CredentialEncryptionAlgorithm } from "./internal/credential-record";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const ALGORITHMS: readonly CredentialEncryptionAlgorithm[] = ["aes-256-gcm", "aes-256-cbc"];
+const PROVIDER_PATTERN = {
+  regex: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+  description: "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+};
+const MAX_USER_ID_LENGTH = 256;
+const MAX_SECRET_LENGTH = 64 * 1024;
+const MAX_ACTOR_LENGTH = 256;
+
+/**
+ * Options of {@link APICredentialsManager}.
+ *
+ * @example
+ * ```ts
+ * const options: APICredentialsManagerOptions = {
+ *   keyProvider: createLocalKeyProvider({ keys: { v1: process.env.CREDENTIALS_KEK_V1 ?? "" }, current: "v1" }),
+ *   rotationInterval: 7 * 24 * 60 * 60 * 1000,
+ * };
+ * ```
+ */
+export interface APICredentialsManagerOptions {
+  /**
+   * Content encryption of new envelopes. `"aes-256-cbc"` is accepted for compatibility with older configurations
+   * and is always authenticated: AES-256-CBC with HMAC-SHA-256 encrypt-then-MAC, with separate encryption and MAC
+   * keys derived from the data key by HKDF-SHA-256. Any other value throws `CONFIGURATION_ERROR`. Existing
+   * envelopes are read with whichever algorithm they record.
+   * @default "aes-256-gcm"
+   */
+  encryptionAlgorithm?: CredentialEncryptionAlgorithm;
+  /**
+   * Age (milliseconds) after which a credential is reported as due for rotation by
+   * {@link APICredentialsManager.getRotationStatus}, counted from its last rotation or re-encryption.
+   * @default 7_776_000_000 (90 days)
+   */
+  rotationInterval?: number;
+  /**
+   * How long (milliseconds) the previous version stays readable after a rotation with new values, so callers can
+   * switch over. `0` retires it at once.
+   * @default 86_400_000 (24 hours)
+   */
+  rotationOverlap?: number;
+  /** Most audit entries kept in memory; older ones are dropped behind a verifiable anchor. @default 10_000 */
+  maxAuditLogSize?: number;
+  /**
+   * Wraps each credential's data key. Defaults to the local keyring read from the `PELBIOT_CREDENTIAL_KEYS`
+   * environment variable ({@link createEnvKeyProvider}); when that is not set the constructor throws
+   * `CONFIGURATION_ERROR` rather than invent a key. Use `createEphemeralKeyProvider()` in tests.
+   * @default createEnvKeyProvider()
+   */
+  keyProvider?: KeyProvider;
+  /** Where encrypted envelopes are persisted (keys prefixed `credentials:`). @default createMemoryStorage() */
+  storage?: StorageAdapter;
+  /** Source of time for audit entries, overlaps and rotation status. @default systemClock */
+  clock?: Clock;
+  /** Receives operational logs; never secrets. @default noopLogger */
+  logger?: Logger;
+  /** The actor recorded in audit entries when a call does not name one. @default "system" */
+  defaultActor?: string;
+  /**
+   * Called with every audit entry as it is appended, e.g. to ship it to durable, append-only storage (the
+   * in-memory log is bounded by `maxAuditLogSize` and does not survive a restart). Errors it throws are logged and
+   * ignored.
+   */
+  onAuditEntry?: (entry: AuditEntry) => void;
+}
+
+/**
+ * Per-call options shared by every operation.
+ *
+ * @example
+ * ```ts
+ * await creds.deleteCredentials("stripe", "user-1", { actor: "admin@example.com" });
+ * ```
+ */
+export interface CredentialCallOptions {
+  /** Who performs the call, recorded in the audit log. @default the manager's `defaultActor` */
+  actor?: string;
+}
+
+/**
+ * Options of {@link APICredentialsManager.getCredentials}.
+ *
+ * @example
+ * ```ts
+ * const previous = await creds.getCredentials("stripe", "user-1", { version: 1, actor: "billing-worker" });
+ * ```
+ */
+export interface GetCredentialsOptions extends CredentialCallOptions {
+  /** A specific version, e.g. the previous one during a rotation overlap. @default the current version */
+  version?: number;
+}
+
+/**
+ * New values for {@link APICredentialsManager.rotateCredentials}.
+ *
+ * @example
+ * ```ts
+ * const next: CredentialRotationValues = { apiKey: "sk_live_new", apiSecret: "new-secret" };
+ * ```
+ */
+export interface CredentialRotationValues {
+  /** The new API key. */
+  apiKey: string;
+  /** The new API secret. */
+  apiSecret: string;
+}
+
+/**
+ * Options of {@link APICredentialsManager.rotateCredentials}.
+ *
+ * @example
+ * ```ts
+ * await creds.rotateCredentials("stripe", "user-1", next, { overlap: 15 * 60 * 1000 });
+ * ```
+ */
+export interface RotateCredentialsOptions extends CredentialCallOptions {
+  /** Overrides the manager's `rotationOverlap` for this rotation (milliseconds). @default the manager's */
+  overlap?: number;
+}
+
+/**
+ * One credential's rotation state, from {@link APICredentialsManager.getRotationStatus}.
+ *
+ * @example
+ * ```ts
+ * const overdue: RotationStatus[] = (await creds.getRotationStatus()).filter((status) => status.due);
+ * ```
+ */
+export interface RotationStatus {
+  /** The provider. */
+  readonly provider: string;
+  /** The user. */
+  readonly userId: string;
+  /** The current version. */
+  readonly version: number;
+  /** When the current values were stored. */
+  readonly createdAt: number;
+  /** When the current version was last rotated or re-encrypted. */
+  readonly lastRotatedAt: number;
+  /** When it falls due: `lastRotatedAt + rotationInterval`. */
+  readonly dueAt: number;
+  /** Whether `dueAt` has passed on the manager's clock. */
+  readonly due: boolean;
+  /** Key-encryption key version of the current envelope. */
+  readonly keyVersion: string;
+  /** Versions still readable besides the current one (rotation overlap). */
+  readonly previousVersions: readonly number[];
+}
+
+/**
+ * Filter of {@link APICredentialsManager.getRotationStatus}.
+ *
+ * @example
+ * ```ts
+ * await creds.getRotationStatus({ provider: "stripe" });
+ * ```
+ */
+export interface RotationStatusFilter {
+  /** Only this user's credentials. */
+  userId?: string;
+  /** Only this provider's credentials. */
+  provider?: string;
+}
+
+/**
+ * Progress reported by {@link APICredentialsManager.rewrapAll} after each record.
+ *
+ * @example
+ * ```ts
+ * const onProgress = (progress: RewrapProgress) => console.log(`${progress.processed}/${progress.total}`);
+ * ```
+ */
+export interface RewrapProgress {
+  /** Records found when the run started. */
+  readonly total: number;
+  /** Records handled so far (rewrapped, already current, gone or failed). */
+  readonly processed: number;
+  /** Records moved to the current key version. */
+  readonly rewrapped: number;
+  /** Records that were already on the current key version. */
+  readonly alreadyCurrent: number;
+  /** Records that could not be rewrapped. */
+  readonly failed: number;
+}
+
+/**
+ * One record {@link APICredentialsManager.rewrapAll} could not move.
+ *
+ * @example
+ * ```ts
+ * for (const failure of report.failures) console.error(failure.provider, failure.userId, failure.code);
+ * ```
+ */
+export interface RewrapFailure {
+  /** The provider. */
+  readonly provider: string;
+  /** The user. */
+  readonly userId: string;
+  /** Error code, e.g. `INTEGRITY_ERROR` for a tampered record or `PROVIDER_ERROR` for a key service outage. */
+  readonly code: PelbiotErrorCode;
+  /** What went wrong (never a secret). */
+  readonly message: string;
+}
+
+/**
+ * Result of {@link APICredentialsManager.rewrapAll}.
+ *
+ * @example
+ * ```ts
+ * const report: RewrapReport = await creds.rewrapAll();
+ * ```
+ */
+export interface RewrapReport extends RewrapProgress {
+  /** The key version records were moved to. */
+  readonly keyVersion: string;
+  /** Every record left unchanged because of an error; re-run after fixing the cause. */
+  readonly failures: readonly RewrapFailure[];
+}
+
+/**
+ * Options of {@link APICredentialsManager.rewrapAll}.
+ *
+ * @example
+ * ```ts
+ * await creds.rewrapAll({ signal: AbortSignal.timeout(60_000), actor: "kek-rotation-job" });
+ * ```
+ */
+export interface RewrapAllOptions extends CredentialCallOptions {
+  /** Called after each record; an error it throws stops the run (records done so far stay done). */
+  onProgress?: (progress: RewrapProgress) => void;
+  /** Stops the run between records. */
+  signal?: AbortSignal;
+}
+
+interface DecodedSecrets {
+  apiKey: string;
+  apiSecret: string;
+}
+
+function isSecretString(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= MAX_SECRET_LENGTH;
+}
+
+// Secrets are checked without echoing them: core's describeType prints short strings, which would leak them.
+function checkSecret(validator: Validator, path: string, value: unknown): void {
+  validator.check(
+    isSecretString(value),
+    path,
+    `must be a non-empty string of at most ${MAX_SECRET_LENGTH} characters (got ${
+      typeof value === "string" ? `a string of length ${value.length}` : typeof value
+    })`,
+  );
+}
+
+function recordKey(provider: string, userId: string): string {
+  return `${provider}/${encodeURIComponent(userId)}`;
+}
+
+/**
+ * Stores third-party API credentials encrypted at rest with envelope encryption, rotates them, and keeps a
+ * tamper-evident audit log of every access.
+ *
+ * Each credential version gets its own random 256-bit data key; the API key and secret are sealed with AES-256-GCM
+ * (random 96-bit IV) and associated data binding the ciphertext to (algorithm, provider, user, version), and the data
+ * key is wrapped by a key-encryption key from a {@link KeyProvider} (a local keyring by default; Vault transit and
+ * AWS KMS adapters fit the same interface). Records are self-describing JSON envelopes in a core `StorageAdapter`.
+ * Returned {@link Credential} objects show only masked values; the plaintext comes out only through
+ * `credential.reveal()`.
+ *
+ * Validation errors (`VALIDATION_ERROR`) reject a call before anything happens and are not audited; every other
+ * outcome (success, `NOT_FOUND`, `CONFLICT`, `INTEGRITY_ERROR`, key-provider failures) is appended to the audit log.
+ *
+ * @example
+ * ```ts
+ * const creds = new APICredentialsManager({ encryptionAlgorithm: "aes-256-gcm", rotationInterval: 7 * 24 * 60 * 60 * 1000, maxAuditLogSize: 10000 });
+ * await creds.storeCredentials("stripe", "sk_live_xxx", "secret", "user-1");
+ * const credential = await creds.getCredentials("stripe", "user-1");
+ * credential.reveal().apiKey; // "sk_live_xxx"
+ * await creds.rotateCredentials("stripe", "user-1");
+ * const auditLog = await creds.getAuditLog("user-1");
+ * ```
+ */
+export class APICredentialsManager {
+  readonly #algorithm: CredentialEncryptionAlgorithm;
+  readonly #rotationInterval: number;
+  readonly #rotationOverlap: number;
+  readonly #keyProvider: KeyProvider;
+  readonly #store: JsonStore<StoredCredentialRecord>;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #defaultActor: string;
+  readonly #onAuditEntry: ((entry: AuditEntry) => void) | undefined;
+  readonly #audit: AuditLog;
+
+  /**
+   * @param options - Algorithm, rotation, audit bound, key provider, storage, clock and logger.
+   * @throws {PelbiotError} CONFIGURATION_ERROR when `encryptionAlgorithm` is not `aes-256-gcm`/`aes-256-cbc`, or no
+   * `keyProvider` is given and `PELBIOT_CREDENTIAL_KEYS` is not set.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when another option is malformed.
+   */
+  constructor(options: APICredentialsManagerOptions = {}) {
+    const {
+      encryptionAlgorithm = "aes-256-gcm",
+      rotationInterval = 90 * DAY_MS,
+      rotationOverlap = DAY_MS,
+      maxAuditLogSize = 10_000,
+      keyProvider,
+      storage = createMemoryStorage(),
+      clock = systemClock,
+      logger = noopLogger,
+      defaultActor = "system",
+      onAuditEntry,
+    } = options ?? {};
+    if (!(ALGORITHMS as readonly unknown[]).includes(encryptionAlgorithm)) {
+      throw new PelbiotError(
+        "CONFIGURATION_ERROR",
+        `APICredentialsManager: encryptionAlgorithm must be "aes-256-gcm" (recommended) or "aes-256-cbc" ` +
+          `(CBC with HMAC-SHA-256 encrypt-then-MAC), got ${JSON.stringify(String(encryptionAlgorithm)).slice(0, 60)}.`,
+      );
+    }
+    const validator = createValidator("APICredentialsManager");
+    validator.number("options.rotationInterval", rotationInterval, { integer: true, positive: true });
+    validator.number("options.rotationOverlap", rotationOverlap, { integer: true, min: 0 });
+    validator.number("options.maxAuditLogSize", maxAuditLogSize, { integer: true, min: 1, max: 10_000_000 });
+    if (keyProvider !== undefined && validator.object("options.keyProvider", keyProvider)) {
+      for (const method of ["getCurrentKeyVersion", "wrapKey", "unwrapKey"] as const) {
+        validator.fn(`options.keyProvider.${method}`, keyProvider[method]);
+      }
+    }
+    validator.object("options.storage", storage);
+    validator.check(isClock(clock), "options.clock", "must be a Clock with now, setTimeout and clearTimeout");
+    if (validator.object("options.logger", logger)) {
+      for (const level of ["debug", "info", "warn", "error"] as const)
+        validator.fn(`options.logger.${level}`, logger[level]);
+    }
+    validator.string("options.defaultActor", defaultActor, { maxLength: MAX_ACTOR_LENGTH });
+    if (onAuditEntry !== undefined) validator.fn("options.onAuditEntry", onAuditEntry);
+    validator.done();
+
+    this.#algorithm = encryptionAlgorithm;
+    this.#rotationInterval = rotationInterval;
+    this.#rotationOverlap = rotationOverlap;
+    this.#store = createJsonStore<StoredCredentialRecord>(storage, { prefix: "credentials:" });
+    this.#clock = clock;
+    this.#logger = logger;
+    this.#defaultActor = defaultActor;
+    this.#onAuditEntry = onAuditEntry;
+    this.#audit = new AuditLog(maxAuditLogSize);
+    // Last, so a malformed option is reported before the environment is consulted.
+    this.#keyProvider = keyProvider ?? createEnvKeyProvider();
+  }
+
+  /**
+   * Encrypts and stores a new credential as version 1.
+   *
+   * @param provider - The third-party provider, e.g. `"stripe"` (letters, digits, `.`, `_`, `-`; at most 64).
+   * @param apiKey - The API key (non-empty, at most 64 KiB).
+   * @param apiSecret - The API secret (non-empty, at most 64 KiB).
+   * @param userId - The owner (non-empty, at most 256 characters).
+   * @param options - The `actor` to audit.
+   * @returns The stored credential (masked; `reveal()` gives the values back).
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when an argument is malformed (the message never echoes secrets).
+   * @throws {PelbiotError} CONFLICT when this user already has a credential for this provider; use
+   * {@link APICredentialsManager.rotateCredentials} to replace it.
+   * @example
+   * ```ts
+   * await creds.storeCredentials("stripe", "sk_live_xxx", "secret", "user-1", { actor: "admin@example.com" });
+   * ```
+   */
+  async storeCredentials(
+    provider: string,
+    apiKey: string,
+    apiSecret: string,
+    userId: string,
+    options: CredentialCallOptions = {},
+  ): Promise<Credential> {
+    const validator = createValidator("APICredentialsManager.storeCredentials");
+    this.#checkTarget(validator, provider, userId);
+    checkSecret(validator, "apiKey", apiKey);
+    checkSecret(validator, "apiSecret", apiSecret);
+    const actor = this.#checkActor(validator, options);
+    validator.done();
+
+    return this.#audited("store", actor, provider, userId, async (audit) => {
+      const now = this.#clock.now();
+      const envelope = await this.#sealEnvelope(provider, userId, 1, { apiKey, apiSecret }, now, now);
+      const record: StoredCredentialRecord = {
+        format: RECORD_FORMAT,
+        formatVersion: RECORD_FORMAT_VERSION,
+        provider,
+        userId,
+        currentVersion: 1,
+        versions: [envelope],
+      };
+      if (!(await this.#store.setIfAbsent(recordKey(provider, userId), record))) {
+        throw new PelbiotError(
+          "CONFLICT",
+          `User ${JSON.stringify(userId)} already has a ${provider} credential; call rotateCredentials() to replace ` +
+            "it, or deleteCredentials() first.",
+          { details: { provider, userId } },
+        );
+      }
+      audit.version = 1;
+      return this.#toCredential(record, envelope, { apiKey, apiSecret });
+    });
+  }
+
+  /**
+   * Decrypts a credential.
+   *
+   * @param provider - The provider.
+   * @param userId - The owner.
+   * @param options - A specific `version` (the previous one is readable during a rotation overlap) and the `actor`.
+   * @returns The credential; read the values with `credential.reveal()`.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when an argument is malformed.
+   * @throws {PelbiotError} NOT_FOUND when there is no such credential or version, or the version's overlap ended.
+   * @throws {PelbiotError} INTEGRITY_ERROR when the stored envelope fails authentication (altered ciphertext, IV or
+   * tag, a record moved between users or providers, or a wrong key version).
+   * @example
+   * ```ts
+   * const { apiKey } = (await creds.getCredentials("stripe", "user-1")).reveal();
+   * ```
+   */
+  async getCredentials(provider: string, userId: string, options: GetCredentialsOptions = {}): Promise<Credential> {
+    const validator = createValidator("APICredentialsManager.getCredentials");
+    this.#checkTarget(validator, provider, userId);
+    const actor = this.#checkActor(validator, options);
+    if (options?.version !== undefined) validator.number("options.version", options.version, { integer: true, min: 1 });
+    validator.done();
+
+    return this.#audited("read", actor, provider, userId, async (audit) => {
+      const record = await this.#readRecord(provider, userId);
+      const wanted = options.version ?? record.currentVersion;
+      audit.version = wanted;
+      const envelope = record.versions.find((candidate) => candidate.version === wanted);
+      if (envelope === undefined || !this.#isReadable(envelope)) {
+        throw new PelbiotError(
+          "NOT_FOUND",
+          `Version ${wanted} of the ${provider} credential of user ${JSON.stringify(userId)} does not exist or its ` +
+            `rotation overlap has ended; the current version is ${record.currentVersion}.`,
+          { details: { provider, userId, version: wanted, currentVersion: record.currentVersion } },
+        );
+      }
+      return this.#toCredential(record, envelope, await this.#openEnvelope(provider, userId, envelope));
+    });
+  }
+
+  /**
+   * Rotates a credential. With `next`, stores the new values as a new version and keeps the previous version
+   * readable for the rotation overlap. Without `next`, re-encrypts the current version under a fresh data key
+   * wrapped by the current key-encryption key version (the values and version number stay the same).
+   *
+   * @param provider - The provider.
+   * @param userId - The owner.
+   * @param next - The new API key and secret, or nothing to re-encrypt.
+   * @param options - `overlap` for this rotation and the `actor`.
+   * @returns The new current credential.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when an argument is malformed.
+   * @throws {PelbiotError} NOT_FOUND when there is no such credential.
+   * @throws {PelbiotError} INTEGRITY_ERROR when re-encryption finds the stored envelope altered.
+   * @example
+   * ```ts
+   * await creds.rotateCredentials("stripe", "user-1", { apiKey: "sk_live_new", apiSecret: "new-secret" }, { overlap: 60 * 60 * 1000 });
+   * await creds.rotateCredentials("stripe", "user-1"); // fresh data key, same values
+   * ```
+   */
+  async rotateCredentials(
+    provider: string,
+    userId: string,
+    next?: CredentialRotationValues,
+    options: RotateCredentialsOptions = {},
+  ): Promise<Credential> {
+    const validator = createValidator("APICredentialsManager.rotateCredentials");
+    this.#checkTarget(validator, provider, userId);
+    if (next !== undefined && validator.object("next", next)) {
+      checkSecret(validator, "next.apiKey", next.apiKey);
+      checkSecret(validator, "next.apiSecret", next.apiSecret);
+    }
+    const actor = this.#checkActor(validator, options);
+    if (options?.overlap !== undefined) validator.number("options.overlap", options.overlap, { integer: true, min: 0 });
+    validator.done();
+    const overlap = options.overlap ?? this.#rotationOverlap;
+
+    return this.#audited(next === undefined ? "reencrypt" : "rotate", actor, provider, userId, async (audit) => {
+      let result: { envelope: StoredEnvelope; secrets: DecodedSecrets } | undefined;
+      const written = await this.#store.update(recordKey(provider, userId), async (stored) => {
+        if (stored === undefined) throw this.#notFound(provider, userId);
+        const record = checkRecord(stored, provider, userId);
+        const now = this.#clock.now();
+        const current = record.versions.find((envelope) => envelope.version === record.currentVersion)!;
+        if (next === undefined) {
+          const secrets = await this.#openEnvelope(provider, userId, current);
+          const envelope = await this.#sealEnvelope(provider, userId, current.version, secrets, current.createdAt, now);
+          result = { envelope, secrets };
+          const versions = record.versions.map((candidate) => (candidate === current ? envelope : candidate));
+          return { ...record, versions: versions.filter((candidate) => this.#isReadable(candidate, now)) };
+        }
+        const version = Math.max(...record.versions.map((envelope) => envelope.version)) + 1;
+        const secrets = { apiKey: next.apiKey, apiSecret: next.apiSecret };
+        const envelope = await this.#sealEnvelope(provider, userId, version, secrets, now, now);
+        result = { envelope, secrets };
+        const retired = { ...current, validUntil: now + overlap };
+        const versions = [
+          ...record.versions.map((candidate) => (candidate === current ? retired : candidate)),
+          envelope,
+        ];
+        return { ...record, currentVersion: version, versions: versions.filter((item) => this.#isReadable(item, now)) };
+      });
+      audit.version = result?.envelope.version ?? null;
+      if (written === undefined || result === undefined) throw this.#notFound(provider, userId);
+      return this.#toCredential(written, result.envelope, result.secrets);
+    });
+  }
+
+  /**
+   * Deletes a credential and every version of it.
+   *
+   * @param provider - The provider.
+   * @param userId - The owner.
+   * @param options - The `actor` to audit.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when an argument is malformed.
+   * @throws {PelbiotError} NOT_FOUND when there is no such credential.
+   * @example
+   * ```ts
+   * await creds.deleteCredentials("stripe", "user-1");
+   * ```
+   */
+  async deleteCredentials(provider: string, userId: string, options: CredentialCallOptions = {}): Promise<void> {
+    const validator = createValidator("APICredentialsManager.deleteCredentials");
+    this.#checkTarget(validator, provider, userId);
+    const actor = this.#checkActor(validator, options);
+    validator.done();
+
+    await this.#audited("delete", actor, provider, userId, async (audit) => {
+      let found = false;
+      await this.#store.update(recordKey(provider, userId), (stored) => {
+        found = stored !== undefined;
+        if (stored !== undefined) audit.version = stored.currentVersion ?? null;
+        return undefined;
+      });
+      if (!found) throw this.#notFound(provider, userId);
+    });
+  }
+
+  /**
+   * Reports which credentials are due for rotation, by `rotationInterval` on the manager's clock.
+   *
+   * @param filter - Optional `userId` and `provider` to narrow the report.
+   * @returns One status per credential, ordered by provider then user.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when the filter is malformed.
+   * @throws {PelbiotError} INTEGRITY_ERROR when a stored record is malformed.
+   * @example
+   * ```ts
+   * const due = (await creds.getRotationStatus()).filter((status) => status.due);
+   * ```
+   */
+  async getRotationStatus(filter: RotationStatusFilter = {}): Promise<RotationStatus[]> {
+    const validator = createValidator("APICredentialsManager.getRotationStatus");
+    if (validator.object("filter", filter)) {
+      if (filter.provider !== undefined)
+        validator.string("filter.provider", filter.provider, { pattern: PROVIDER_PATTERN });
+      if (filter.userId !== undefined) {
+        validator.string("filter.userId", filter.userId, { maxLength: MAX_USER_ID_LENGTH });
+      }
+    }
+    validator.done();
+    const now = this.#clock.now();
+    const statuses: RotationStatus[] = [];
+    for (const [, stored] of await this.#store.entries()) {
+      const record = checkRecord(stored, stored?.provider, stored?.userId);
+      if (filter.provider !== undefined && record.provider !== filter.provider) continue;
+      if (filter.userId !== undefined && record.userId !== filter.userId) continue;
+      const current = record.versions.find((envelope) => envelope.version === record.currentVersion)!;
+      const lastRotatedAt = Math.max(current.createdAt, current.encryptedAt);
+      const dueAt = lastRotatedAt + this.#rotationInterval;
+      statuses.push({
+        provider: record.provider,
+        userId: record.userId,
+        version: current.version,
+        createdAt: current.createdAt,
+        lastRotatedAt,
+        dueAt,
+        due: now >= dueAt,
+        keyVersion: current.wrappedKey.keyVersion,
+        previousVersions: record.versions
+          .filter((envelope) => envelope !== current && this.#isReadable(envelope, now))
+          .map((envelope) => envelope.version),
+      });
+    }
+    return statuses;
+  }
+
+  /**
+   * Moves every stored data key to the key provider's current key-encryption key version, after a KEK rotation.
+   * Records are handled one at a time, each in one atomic write, and records already on the current version are
+   * skipped: the run is idempotent and can simply be started again after a crash or an abort. Ciphertexts are not
+   * touched (only the wrapped data keys change). A record that fails (tampered, or the key service is down) is
+   * reported and left as it was; the run goes on with the others.
+   *
+   * @param options - `onProgress`, an abort `signal` and the `actor`.
+   * @returns Counts and the per-record failures.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when an option is malformed.
+   * @throws {PelbiotError} ABORTED when the signal fires (records done so far stay done).
+   * @example
+   * ```ts
+   * const report = await creds.rewrapAll({ onProgress: (progress) => console.log(`${progress.processed}/${progress.total}`) });
+   * if (report.failures.length > 0) console.error(report.failures);
+   * ```
+   */
+  async rewrapAll(options: RewrapAllOptions = {}): Promise<RewrapReport> {
+    const validator = createValidator("APICredentialsManager.rewrapAll");
+    const actor = this.#checkActor(validator, options);
+    if (options?.onProgress !== undefined) validator.fn("options.onProgress", options.onProgress);
+    if (options?.signal !== undefined) {
+      validator.check(options.signal instanceof AbortSignal, "options.signal", "must be an AbortSignal");
+    }
+    validator.done();
+    const { onProgress, signal } = options;
+
+    const keyVersion = await this.#keyProvider.getCurrentKeyVersion();
+    const keys = await this.#store.keys();
+    const failures: RewrapFailure[] = [];
+    let rewrapped = 0;
+    let alreadyCurrent = 0;
+    let processed = 0;
+    for (const key of keys) {
+      if (signal?.aborted) {
+        throw new PelbiotError("ABORTED", `rewrapAll was aborted after ${processed} of ${keys.length} records.`, {
+          cause: signal.reason,
+          details: { processed, total: keys.length },
+        });
+      }
+      const stored = await this.#store.get(key);
+      if (stored !== undefined) {
+        const provider = String(stored.provider);
+        const userId = String(stored.userId);
+        if (stored.versions?.every?.((envelope) => envelope.wrappedKey?.keyVersion === keyVersion)) {
+          alreadyCurrent += 1;
+        } else {
+          try {
+            let found = false;
+            await this.#audited("rewrap", actor, provider, userId, async (audit) => {
+              audit.version = stored.currentVersion ?? null;
+              await this.#store.update(key, async (latest) => {
+                found = latest !== undefined;
+                // Deleted since the listing: nothing to move, and returning undefined writes nothing.
+                if (latest === undefined) return undefined;
+                const record = checkRecord(latest, provider, userId);
+                const versions: StoredEnvelope[] = [];
+                for (const envelope of record.versions) {
+                  versions.push(
+                    envelope.wrappedKey.keyVersion === keyVersion
+                      ? envelope
+                      : { ...envelope, wrappedKey: await this.#rewrapKey(provider, userId, envelope) },
+                  );
+                }
+                return { ...record, versions };
+              });
+            });
+            if (found) rewrapped += 1;
+          } catch (error) {
+            const failure = toPelbiotError(error, "PROVIDER_ERROR");
+            failures.push({ provider, userId, code: failure.code, message: failure.message });
+          }
+        }
+      }
+      processed += 1;
+      onProgress?.({ total: keys.length, processed, rewrapped, alreadyCurrent, failed: failures.length });
+    }
+    return { keyVersion, total: keys.length, processed, rewrapped, alreadyCurrent, failed: failures.length, failures };
+  }
+
+  /**
+   * Returns the audit entries kept in memory, oldest first, optionally only one user's.
+   *
+   * @param userId - Only entries about this user's credentials.
+   * @returns Frozen entries (no secrets).
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when `userId` is not a string.
+   * @example
+   * ```ts
+   * const auditLog = await creds.getAuditLog("user-1");
+   * ```
+   */
+  async getAuditLog(userId?: string): Promise<AuditEntry[]> {
+    if (userId !== undefined) {
+      const validator = createValidator("APICredentialsManager.getAuditLog");
+      validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH });
+      validator.done();
+    }
+    const entries = this.#audit.entries();
+    return userId === undefined ? entries : entries.filter((entry) => entry.userId === userId);
+  }
+
+  /**
+   * Exports the kept audit chain with its anchor and head, for archiving and for {@link verifyAuditChain}.
+   *
+   * @returns The chain.
+   * @example
+   * ```ts
+   * await writeFile("audit.json", JSON.stringify(creds.exportAuditLog()));
+   * ```
+   */
+  exportAuditLog(): AuditChain {
+    return this.#audit.export();
+  }
+
+  /**
+   * Verifies the in-memory audit chain: every hash recomputes and links to the one before, starting from the
+   * anchor of the truncated prefix and ending at the recorded head.
+   *
+   * @returns The verification result.
+   * @example
+   * ```ts
+   * (await creds.verifyAuditLog()).valid; // true
+   * ```
+   */
+  async verifyAuditLog(): Promise<AuditVerification> {
+    return verifyAuditChain(this.#audit.export());
+  }
+
+  #checkTarget(validator: Validator, provider: unknown, userId: unknown): void {
+    validator.string("provider", provider, { pattern: PROVIDER_PATTERN });
+    if (validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH })) {
+      validator.check(
+        recordKey("x", userId).length <= 900,
+        "userId",
+        "is too long once encoded for storage; use a shorter or ASCII id",
+      );
+    }
+  }
+
+  #checkActor(validator: Validator, options: CredentialCallOptions): string {
+    if (!validator.object("options", options)) return this.#defaultActor;
+    const { actor } = options as CredentialCallOptions;
+    if (actor === undefined) return this.#defaultActor;
+    return validator.string("options.actor", actor, { maxLength: MAX_ACTOR_LENGTH }) ? actor : this.#defaultActor;
+  }
+
+  // Runs an operation and appends its outcome to the audit log, success or failure.
+  async #audited<T>(
+    action: AuditAction,
+    actor: string,
+    provider: string,
+    userId: string,
+    operation: (audit: { version: number | null }) => Promise<T>,
+  ): Promise<T> {
+    const audit = { version: null as number | null };
+    try {
+      const value = await operation(audit);
+      this.#appendAudit(action, actor, provider, userId, audit.version, null);
+      this.#logger.info(`credential ${action} succeeded`, { provider, userId, version: audit.version, actor });
+      return value;
+    } catch (error) {
+      // Any non-PELBIOT error here comes from the key provider or the storage adapter; its message may be
+      // anything, so it is wrapped rather than shown.
+      const failure = PelbiotError.is(error)
+        ? error
+        : new PelbiotError("PROVIDER_ERROR", `Credential ${action} failed in the key provider or storage.`, {
+            cause: error,
+          });
+      this.#appendAudit(action, actor, provider, userId, audit.version, failure.code);
+      this.#logger.warn(`credential ${action} failed`, {
+        provider,
+        userId,
+        version: audit.version,
+        actor,
+        code: failure.code,
+      });
+      throw failure;
+    }
+  }
+
+  #appendAudit(
+    action: AuditAction,
+    actor: string,
+    provider: string,
+    userId: string,
+    credentialVersion: number | null,
+    errorCode: PelbiotErrorCode | null,
+  ): void {
+    const entry = this.#audit.append({
+      time: this.#clock.now(),
+      actor,
+      action,
+      result: errorCode === null ? "success" : "failure",
+      provider,
+      userId,
+      credentialVersion,
+      errorCode,
+    });
+    if (this.#onAuditEntry === undefined) return;
+    try {
+      this.#onAuditEntry(entry);
+    } catch (error) {
+      this.#logger.error("onAuditEntry threw; the entry is kept in memory", {
+        sequence: entry.sequence,
+        error: String(error),
+      });
+    }
+  }
+
+  #notFound(provider: string, userId: string): PelbiotError {
+    return new PelbiotError(
+      "NOT_FOUND",
+      `User ${JSON.stringify(userId)} has no ${provider} credential; store one with storeCredentials() first.`,
+      { details: { provider, userId } },
+    );
+  }
+
+  #isReadable(envelope: StoredEnvelope, now: number = this.#clock.now()): boolean {
+    return envelope.validUntil === null || now < envelope.validUntil;
+  }
+
+  async #readRecord(provider: string, userId: string): Promise<StoredCredentialRecord> {
+    const stored = await this.#store.get(recordKey(provider, userId));
+    if (stored === undefined) throw this.#notFound(provider, userId);
+    return checkRecord(stored, provider, userId);
+  }
+
+  async #sealEnvelope(
+    provider: string,
+    userId: string,
+    version: number,
+    secrets: DecodedSecrets,
+    createdAt: number,
+    encryptedAt: number,
+  ): Promise<StoredEnvelope> {
+    const algorithm = this.#algorithm;
+    const dataKey = generateDataKey();
+    try {
+      const plaintext = Buffer.from(JSON.stringify([secrets.apiKey, secrets.apiSecret]));
+      const sealed = seal(algorithm, dataKey, plaintext, envelopeAssociatedData(algorithm, provider, userId, version));
+      plaintext.fill(0);
+      const wrappedKey = await this.#keyProvider.wrapKey(dataKey, envelopeKeyContext(provider, userId, version));
+      return { version, algorithm, wrappedKey, ...sealed, createdAt, encryptedAt, validUntil: null };
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  async #openEnvelope(provider: string, userId: string, envelope: StoredEnvelope): Promise<DecodedSecrets> {
+    const context = envelopeKeyContext(provider, userId, envelope.version);
+    const dataKey = await this.#keyProvider.unwrapKey(envelope.wrappedKey, context);
+    try {
+      if (dataKey.length !== DATA_KEY_BYTES) {
+        throw new PelbiotError("INTEGRITY_ERROR", "The unwrapped data key has the wrong length.");
+      }
+      const associatedData = envelopeAssociatedData(envelope.algorithm, provider, userId, envelope.version);
+      const plaintext = open(envelope.algorithm, dataKey, envelope, associatedData);
+      let decoded: unknown;
+      try {
+        decoded = JSON.parse(plaintext.toString("utf8"));
+      } catch {
+        // No cause: a JSON syntax error quotes the text it choked on, which here is the plaintext.
+        throw new PelbiotError("INTEGRITY_ERROR", "The decrypted credential is not in the expected format.");
+      } finally {
+        plaintext.fill(0);
+      }
+      if (!Array.isArray(decoded) || !isSecretString(decoded[0]) || !isSecretString(decoded[1])) {
+        throw new PelbiotError("INTEGRITY_ERROR", "The decrypted credential has an unexpected layout.");
+      }
+      return { apiKey: decoded[0], apiSecret: decoded[1] };
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  async #rewrapKey(provider: string, userId: string, envelope: StoredEnvelope): Promise<WrappedKey> {
+    const context = envelopeKeyContext(provider, userId, envelope.version);
+    if (this.#keyProvider.rewrapKey !== undefined) return this.#keyProvider.rewrapKey(envelope.wrappedKey, context);
+    const dataKey = await this.#keyProvider.unwrapKey(envelope.wrappedKey, context);
+    try {
+      return await this.#keyProvider.wrapKey(dataKey, context);
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  #toCredential(record: StoredCredentialRecord, envelope: StoredEnvelope, secrets: DecodedSecrets): Credential {
+    return new Credential(
+      {
+        provider: record.provider,
+        userId: record.userId,
+        version: envelope.version,
+        current: envelope.version === record.currentVersion,
+        algorithm: envelope.algorithm,
+        keyId: envelope.wrappedKey.keyId,
+        keyVersion: envelope.wrappedKey.keyVersion,
+        createdAt: envelope.createdAt,
+        encryptedAt: envelope.encryptedAt,
+        validUntil: envelope.validUntil,
+      },
+      secrets,
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import {
+  AUDIT_GENESIS_HASH,
+  type AuditChain,
+  type AuditChainPoint,
+  type AuditEntry,
+  hashAuditEntry,
+} from "../verify-audit-chain";
+
+/** An audit entry before it is sequenced and hashed. */
+export type AuditEvent = Omit<AuditEntry, "sequence" | "previousHash" | "hash">;
+
+/**
+ * The in-memory, hash-chained audit log of one manager. Keeps at most `maxSize` entries; dropped entries are
+ * replaced by an anchor (the last dropped entry's sequence and hash) so the kept suffix stays verifiable.
+ */
+export class AuditLog {
+  readonly #maxSize: number;
+  // Entries live in `#buffer` from `#start` on; dropping advances `#start` and the array is compacted only once the
+  // dead prefix is as long as the live part, so appends stay O(1) amortised and memory stays under 2 × maxSize.
+  #buffer: AuditEntry[] = [];
+  #start = 0;
+  #anchor: AuditChainPoint = { sequence: 0, hash: AUDIT_GENESIS_HASH };
+  #head: AuditChainPoint = { sequence: 0, hash: AUDIT_GENESIS_HASH };
+
+  constructor(maxSize: number) {
+    this.#maxSize = maxSize;
+  }
+
+  append(event: AuditEvent): AuditEntry {
+    const unsealed = { sequence: this.#head.sequence + 1, ...event, previousHash: this.#head.hash };
+    const entry: AuditEntry = Object.freeze({ ...unsealed, hash: hashAuditEntry(unsealed) });
+    this.#buffer.push(entry);
+    this.#head = { sequence: entry.sequence, hash: entry.hash };
+    if (this.#buffer.length - this.#start > this.#maxSize) {
+      const dropped = this.#buffer[this.#start]!;
+      this.#anchor = { sequence: dropped.sequence, hash: dropped.hash };
+      this.#start += 1;
+      if (this.#start >= this.#maxSize) {
+        this.#buffer = this.#buffer.slice(this.#start);
+        this.#start = 0;
+      }
+    }
+    return entry;
+  }
+
+  entries(): AuditEntry[] {
+    return this.#buffer.slice(this.#start);
+  }
+
+  export(): AuditChain {
+    return { anchor: this.#anchor, head: this.#head, entries: this.entries() };
+  }
+}

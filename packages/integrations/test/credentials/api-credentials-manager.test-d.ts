@@ -1,0 +1,37 @@
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  APICredentialsManager,
+  type APICredentialsManagerOptions,
+  type RotationStatus,
+} from "../../src/credentials/api-credentials-manager";
+import type { Credential, CredentialSecrets } from "../../src/credentials/credential";
+import type { AuditEntry } from "../../src/credentials/verify-audit-chain";
+
+describe("APICredentialsManager types", () => {
+  it("types the guide's calls", () => {
+    const creds = new APICredentialsManager({
+      encryptionAlgorithm: "aes-256-gcm",
+      rotationInterval: 1,
+      maxAuditLogSize: 1,
+    });
+    expectTypeOf(
+      creds.storeCredentials("stripe", "sk_live_xxx", "secret", "user-1"),
+    ).resolves.toEqualTypeOf<Credential>();
+    expectTypeOf(creds.getCredentials("stripe", "user-1")).resolves.toEqualTypeOf<Credential>();
+    expectTypeOf(creds.rotateCredentials("stripe", "user-1")).resolves.toEqualTypeOf<Credential>();
+    expectTypeOf(creds.getAuditLog("user-1")).resolves.toEqualTypeOf<AuditEntry[]>();
+    expectTypeOf(creds.getRotationStatus()).resolves.toEqualTypeOf<RotationStatus[]>();
+  });
+
+  it("accepts only the two supported algorithms", () => {
+    expectTypeOf<"aes-256-cbc">().toMatchTypeOf<NonNullable<APICredentialsManagerOptions["encryptionAlgorithm"]>>();
+    // @ts-expect-error: unauthenticated or weaker modes are not accepted
+    new APICredentialsManager({ encryptionAlgorithm: "aes-128-ecb" });
+  });
+
+  it("exposes secrets only through reveal()", () => {
+    expectTypeOf<Credential["reveal"]>().returns.toEqualTypeOf<CredentialSecrets>();
+    expectTypeOf<Credential>().not.toHaveProperty("apiKey");
+    expectTypeOf<Credential>().not.toHaveProperty("apiSecret");
+  });
+});
