@@ -69,73 +69,96 @@ export interface Validator {
  * @returns A fresh validator.
  */
 export function createValidator(context?: string): Validator {
-  const issues: ValidationIssue[] = [];
-  const fail = (path: string, message: string): false => {
-    issues.push({ path, message });
+  return new IssueCollector(context);
+}
+
+// A class rather than an object of closures: validators are created on every public call, so construction must
+// be cheap (one object, methods on the prototype).
+class IssueCollector implements Validator {
+  readonly issues: ValidationIssue[] = [];
+  readonly #context: string | undefined;
+
+  constructor(context: string | undefined) {
+    this.#context = context;
+  }
+
+  check(condition: boolean, path: string, message: string): boolean {
+    return condition || this.fail(path, message);
+  }
+
+  fail(path: string, message: string): false {
+    this.issues.push({ path, message });
     return false;
-  };
-  const validator: Validator = {
-    issues,
-    check: (condition, path, message) => condition || fail(path, message),
-    fail,
-    string(path, value, rule = {}): value is string {
-      const { minLength = 1, maxLength, pattern } = rule;
-      if (typeof value !== "string") return fail(path, `must be a string, got ${describeType(value)}`);
-      if (value.length < minLength) {
-        return fail(path, minLength === 1 ? "must be a non-empty string" : `must be at least ${minLength} characters`);
-      }
-      if (maxLength !== undefined && value.length > maxLength) {
-        return fail(path, `must be at most ${maxLength} characters, got ${value.length}`);
-      }
-      if (pattern && !pattern.regex.test(value)) return fail(path, `must be ${pattern.description}`);
-      return true;
-    },
-    number(path, value, rule = {}): value is number {
-      const { min, max, integer = false, positive = false } = rule;
-      if (typeof value !== "number" || !Number.isFinite(value)) {
-        return fail(path, `must be a finite number, got ${describeType(value)}`);
-      }
-      if (integer && !Number.isInteger(value)) return fail(path, `must be an integer, got ${value}`);
-      if (positive && value <= 0) return fail(path, `must be greater than 0, got ${value}`);
-      if (min !== undefined && value < min) return fail(path, `must be at least ${min}, got ${value}`);
-      if (max !== undefined && value > max) return fail(path, `must be at most ${max}, got ${value}`);
-      return true;
-    },
-    boolean(path, value): value is boolean {
-      return typeof value === "boolean" || fail(path, `must be a boolean, got ${describeType(value)}`);
-    },
-    object(path, value): value is Record<string, unknown> {
-      const ok = typeof value === "object" && value !== null && !Array.isArray(value);
-      return ok || fail(path, `must be an object, got ${describeType(value)}`);
-    },
-    array(path, value, rule = {}): value is unknown[] {
-      if (!Array.isArray(value)) return fail(path, `must be an array, got ${describeType(value)}`);
-      const { minLength = 0, maxLength } = rule;
-      if (value.length < minLength) return fail(path, `must hold at least ${minLength} item(s), got ${value.length}`);
-      if (maxLength !== undefined && value.length > maxLength) {
-        return fail(path, `must hold at most ${maxLength} item(s), got ${value.length}`);
-      }
-      return true;
-    },
-    oneOf<const T extends string | number | boolean>(path: string, value: unknown, allowed: readonly T[]): value is T {
-      if ((allowed as readonly unknown[]).includes(value)) return true;
-      const list = allowed.map((item) => JSON.stringify(item)).join(", ");
-      return fail(path, `must be one of ${list}, got ${describeType(value)}`);
-    },
-    timestamp(path, value) {
-      return (
-        toEpochMillis(value) !== undefined ||
-        fail(path, `must be a Date, epoch milliseconds or an ISO-8601 string, got ${describeType(value)}`)
+  }
+
+  string(path: string, value: unknown, rule: StringRule = {}): value is string {
+    const { minLength = 1, maxLength, pattern } = rule;
+    if (typeof value !== "string") return this.fail(path, `must be a string, got ${describeType(value)}`);
+    if (value.length < minLength) {
+      return this.fail(
+        path,
+        minLength === 1 ? "must be a non-empty string" : `must be at least ${minLength} characters`,
       );
-    },
-    fn(path, value): value is (...args: never[]) => unknown {
-      return typeof value === "function" || fail(path, `must be a function, got ${describeType(value)}`);
-    },
-    done() {
-      if (issues.length > 0) throw new PelbiotValidationError(issues, context);
-    },
-  };
-  return validator;
+    }
+    if (maxLength !== undefined && value.length > maxLength) {
+      return this.fail(path, `must be at most ${maxLength} characters, got ${value.length}`);
+    }
+    if (pattern && !pattern.regex.test(value)) return this.fail(path, `must be ${pattern.description}`);
+    return true;
+  }
+
+  number(path: string, value: unknown, rule: NumberRule = {}): value is number {
+    const { min, max, integer = false, positive = false } = rule;
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      return this.fail(path, `must be a finite number, got ${describeType(value)}`);
+    }
+    if (integer && !Number.isInteger(value)) return this.fail(path, `must be an integer, got ${value}`);
+    if (positive && value <= 0) return this.fail(path, `must be greater than 0, got ${value}`);
+    if (min !== undefined && value < min) return this.fail(path, `must be at least ${min}, got ${value}`);
+    if (max !== undefined && value > max) return this.fail(path, `must be at most ${max}, got ${value}`);
+    return true;
+  }
+
+  boolean(path: string, value: unknown): value is boolean {
+    return typeof value === "boolean" || this.fail(path, `must be a boolean, got ${describeType(value)}`);
+  }
+
+  object(path: string, value: unknown): value is Record<string, unknown> {
+    const ok = typeof value === "object" && value !== null && !Array.isArray(value);
+    return ok || this.fail(path, `must be an object, got ${describeType(value)}`);
+  }
+
+  array(path: string, value: unknown, rule: { minLength?: number; maxLength?: number } = {}): value is unknown[] {
+    if (!Array.isArray(value)) return this.fail(path, `must be an array, got ${describeType(value)}`);
+    const { minLength = 0, maxLength } = rule;
+    if (value.length < minLength)
+      return this.fail(path, `must hold at least ${minLength} item(s), got ${value.length}`);
+    if (maxLength !== undefined && value.length > maxLength) {
+      return this.fail(path, `must hold at most ${maxLength} item(s), got ${value.length}`);
+    }
+    return true;
+  }
+
+  oneOf<const T extends string | number | boolean>(path: string, value: unknown, allowed: readonly T[]): value is T {
+    if ((allowed as readonly unknown[]).includes(value)) return true;
+    const list = allowed.map((item) => JSON.stringify(item)).join(", ");
+    return this.fail(path, `must be one of ${list}, got ${describeType(value)}`);
+  }
+
+  timestamp(path: string, value: unknown): boolean {
+    return (
+      toEpochMillis(value) !== undefined ||
+      this.fail(path, `must be a Date, epoch milliseconds or an ISO-8601 string, got ${describeType(value)}`)
+    );
+  }
+
+  fn(path: string, value: unknown): value is (...args: never[]) => unknown {
+    return typeof value === "function" || this.fail(path, `must be a function, got ${describeType(value)}`);
+  }
+
+  done(): void {
+    if (this.issues.length > 0) throw new PelbiotValidationError(this.issues, this.#context);
+  }
 }
 
 /**

@@ -180,14 +180,15 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
 
   const pushOne = async (mutation: QueuedMutation): Promise<PushResult> => {
     for (;;) {
-      await catchUp();
+      // No read first: setIfAbsent fails when another process already took the next number, and only then do we
+      // catch up and judge again.
       const outcome = verdict(mutation);
       if ("status" in outcome) return outcome;
       if (await log.setIfAbsent(seqKey(outcome.seq), outcome)) {
         index(outcome);
         return { mutationId: mutation.mutationId, status: "applied", version: outcome.version, data: outcome.data };
       }
-      // Another coordinator process took this sequence number: read its entry and judge again.
+      await catchUp();
     }
   };
 
@@ -215,6 +216,7 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
         return Promise.reject(error);
       }
       return serialised(async () => {
+        await catchUp();
         const results: PushResult[] = [];
         for (const mutation of request.mutations) results.push(await pushOne(mutation));
         return { results };
