@@ -2,7 +2,8 @@
  * @module @pelbiot/integrations
  *
  * Third-party integrations for PELBIOT: API credentials under envelope encryption with versioned keys, rotation and a
- * hash-chained audit log, and signed webhooks.
+ * hash-chained audit log, and Standard Webhooks delivery (signed, retried on a durable queue, SSRF-guarded) and
+ * verification.
  */
 export {
   APICredentialsManager,
@@ -39,3 +40,37 @@ export {
   hashAuditEntry,
   verifyAuditChain,
 } from "./credentials/verify-audit-chain";
+export {
+  type BlockedAddressReason,
+  classifyAddress,
+  type HostResolver,
+  type ResolvedAddress,
+  type SsrfGuardOptions,
+} from "./webhooks/ssrf-guard";
+export {
+  type DeliveryAttemptLog,
+  type DeliveryLogFilter,
+  type RegisteredWebhook,
+  type RegisterWebhookInput,
+  type RotateSecretOptions,
+  SVIX_RETRY_SCHEDULE,
+  type TriggerWebhookResult,
+  type UpdateWebhookInput,
+  type WebhookDelivery,
+  type WebhookDeliveryStatus,
+  type WebhookEndpoint,
+  WebhookManager,
+  type WebhookManagerEvents,
+  type WebhookManagerOptions,
+} from "./webhooks/webhook-manager";
+export {
+  decodeWebhookSecret,
+  generateWebhookSecret,
+  type SignWebhookInput,
+  signWebhook,
+  type VerifiedWebhook,
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookHeadersInput,
+  type WebhookSignatureHeaders,
+} from "./webhooks/webhook-signature";

@@ -1,0 +1,23 @@
+import { describe, expectTypeOf, it } from "vitest";
+import { type DeliveryAttemptLog, WebhookManager } from "../../src/webhooks/webhook-manager";
+
+describe("WebhookManager types", () => {
+  it("types its events", () => {
+    const manager = new WebhookManager();
+    manager.on("delivery_succeeded", (log) => {
+      expectTypeOf(log).toEqualTypeOf<DeliveryAttemptLog>();
+    });
+    manager.on("endpoint_disabled", (change) => {
+      expectTypeOf(change.reason).toBeString();
+    });
+    // @ts-expect-error unknown event names do not compile
+    manager.on("delivery_done", () => undefined);
+  });
+
+  it("returns promises where I/O happens and plain values where it does not", () => {
+    const manager = new WebhookManager();
+    expectTypeOf(manager.triggerWebhook).returns.resolves.toHaveProperty("messageId");
+    expectTypeOf(manager.registerWebhook).returns.resolves.toHaveProperty("secret");
+    expectTypeOf(manager.getDeliveryLogs).returns.toEqualTypeOf<DeliveryAttemptLog[]>();
+  });
+});
