@@ -1,5 +1,5 @@
 /**
- * A tour of @pelbiot/core, run with `pnpm demo` from the repository root. Every step uses the real thing: a durable
+ * A tour of PELBIOT, run with `pnpm demo` from the repository root. Every step uses the real thing: a durable
  * file store in a temporary directory, a real HTTP server on 127.0.0.1, real time.
  */
 import { once } from "node:events";
@@ -20,6 +20,9 @@ import {
   TypedEventEmitter,
 } from "@pelbiot/core";
 import { createFileStorage } from "@pelbiot/core/node";
+import { tourIntegrations } from "./tour-integrations";
+import { tourMl } from "./tour-ml";
+import { tourMobile } from "./tour-mobile";
 
 const logger = createLogger({
   level: "debug",
@@ -144,6 +147,15 @@ async function main(): Promise<void> {
 
     heading("6. Logs never carry secrets");
     logger.info("calling provider", { url: "https://api.example.com", apiKey: "sk_live_1234567890abcdef", attempt: 1 });
+
+    heading("7. @pelbiot/mobile: offline edits on two devices, merged through the sync coordinator");
+    await tourMobile();
+
+    heading("8. @pelbiot/integrations: encrypted credentials and a signed webhook");
+    await tourIntegrations();
+
+    heading("9. @pelbiot/ml: anomaly detection on CPU readings");
+    await tourMl();
   } finally {
     await storage.dispose?.();
     await rm(directory, { recursive: true, force: true });
