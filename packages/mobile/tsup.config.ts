@@ -5,6 +5,7 @@ export default defineConfig(
   libraryConfig({
     index: "src/index.ts",
     "server/index": "src/server/index.ts",
+    "storage/index": "src/storage/index.ts",
     "testing/index": "src/testing/index.ts",
   }),
 );

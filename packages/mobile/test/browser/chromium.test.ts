@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleSyncRequest } from "../../src/sync/handle-sync-request";
+import { createSyncCoordinator } from "../../src/sync/sync-coordinator";
 import { bundleUniversalEntry } from "./bundle-universal-entry";
 
 // Debian's chromium package; Playwright's own browser download cannot work on machines without internet access.
@@ -25,6 +27,8 @@ const PAGE = `<!doctype html>
 const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
 
 let server: Server;
+// The server half of sync, mounted under /sync on the same origin as the page.
+const coordinator = createSyncCoordinator();
 let baseUrl: string;
 let context: BrowserContext;
 let page: Page;
@@ -46,6 +50,17 @@ beforeAll(async () => {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE);
     } else if (url === "/bundle.js") {
       response.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(bundle);
+    } else if (url.startsWith("/sync/")) {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", async () => {
+        const reply = await handleSyncRequest(coordinator, {
+          method: request.method ?? "GET",
+          path: url.slice("/sync".length),
+          body: Buffer.concat(chunks).toString("utf8"),
+        });
+        response.writeHead(reply.status, reply.headers).end(reply.body);
+      });
     } else if (url === "/favicon.ico") {
       response.writeHead(204).end();
     } else if (url.startsWith("/img/")) {
@@ -247,6 +262,43 @@ describe("universal entry in headless Chromium", { timeout: 30_000 }, () => {
     expect(expectedWidth).toBeDefined();
     expect(result.currentSrc).toBe(`${baseUrl}/img/hero.jpg?w=${expectedWidth}&fm=avif&q=50`);
     expect(requestedImages).toContain(`/img/hero.jpg?w=${expectedWidth}&fm=avif&q=50`);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("offline sync on IndexedDB in headless Chromium", { timeout: 60_000 }, () => {
+  it("the IndexedDB adapter passes the core storage conformance suite in a real browser", async () => {
+    const failures = await page.evaluate(`(async () => {
+      const { storageAdapterContract, createIndexedDbStorage } = window.pelbiot;
+      let databases = 0;
+      const failures = [];
+      for (const testCase of storageAdapterContract(() => createIndexedDbStorage({ databaseName: "contract-" + (databases += 1) }))) {
+        try { await testCase.run(); } catch (error) { failures.push(testCase.name + ": " + error.message); }
+      }
+      return { failures, cases: databases };
+    })()`);
+    expect(failures).toMatchObject({ failures: [] });
+    expect((failures as { cases: number }).cases).toBeGreaterThan(10);
+  });
+
+  it("queues offline on IndexedDB, survives a page reload, then syncs to a coordinator over HTTP", async () => {
+    await page.evaluate(`(async () => {
+      const { OfflineSyncManager, createIndexedDbStorage } = window.pelbiot;
+      const sync = new OfflineSyncManager({ storage: createIndexedDbStorage({ databaseName: "app" }) });
+      await sync.saveOfflineData("browser", { type: "create", entity: "note", recordId: "note-1", data: { text: "written offline" } });
+    })()`);
+    // A reload drops every JavaScript object: only IndexedDB remembers the queue.
+    await page.reload();
+    await page.waitForFunction("window.pelbiotReady === true", undefined, { timeout: 10_000 });
+    const outcome = (await page.evaluate(`(async () => {
+      const { OfflineSyncManager, createIndexedDbStorage, createHttpSyncTransport } = window.pelbiot;
+      const sync = new OfflineSyncManager({ storage: createIndexedDbStorage({ databaseName: "app" }) });
+      const queued = (await sync.getPendingChanges("browser")).length;
+      const report = await sync.sync("browser", createHttpSyncTransport({ baseUrl: location.origin + "/sync" }));
+      return { queued, pushed: report.pushed, pending: report.pending };
+    })()`)) as { queued: number; pushed: number; pending: number };
+    expect(outcome).toEqual({ queued: 1, pushed: 1, pending: 0 });
+    expect(await coordinator.getRecord("note-1")).toEqual({ version: 1, data: { text: "written offline" } });
     expect(pageErrors).toEqual([]);
   });
 });

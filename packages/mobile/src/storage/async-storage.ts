@@ -1,0 +1,120 @@
+import {
+  createValidator,
+  PelbiotError,
+  type StorageAdapter,
+  uuidv7,
+  validateCompareAndSetArguments,
+  validateSetItemArguments,
+  validateStorageKey,
+  validateStoragePrefix,
+} from "@pelbiot/core";
+
+/** The part of React Native's AsyncStorage (or a compatible store) the adapter uses. */
+export interface AsyncStorageLike {
+  getItem(key: string): Promise<string | null>;
+  setItem(key: string, value: string): Promise<void>;
+  removeItem(key: string): Promise<void>;
+  getAllKeys(): Promise<readonly string[]>;
+}
+
+/** Options for {@link createAsyncStorageAdapter}. */
+export interface AsyncStorageAdapterOptions {
+  /** Namespace inside AsyncStorage, so other libraries' keys are never touched. @default "pelbiot:" */
+  namespace?: string;
+}
+
+/**
+ * A `StorageAdapter` on React Native's AsyncStorage (pass the module in; it is not imported). AsyncStorage has no
+ * atomic operations, so writes to one key are serialised inside this adapter: `compareAndSet` is atomic for every
+ * caller sharing the adapter in the app's JavaScript runtime, which is the one process that owns AsyncStorage.
+ *
+ * @param asyncStorage - `AsyncStorage` from `@react-native-async-storage/async-storage`, or a compatible store.
+ * @param options - Namespace.
+ * @returns A storage adapter.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR when `asyncStorage` lacks the methods.
+ * @example
+ * ```ts
+ * import AsyncStorage from "@react-native-async-storage/async-storage";
+ * const sync = new OfflineSyncManager({ storage: createAsyncStorageAdapter(AsyncStorage) });
+ * ```
+ */
+export function createAsyncStorageAdapter(
+  asyncStorage: AsyncStorageLike,
+  options: AsyncStorageAdapterOptions = {},
+): StorageAdapter {
+  const check = createValidator("createAsyncStorageAdapter");
+  if (check.object("asyncStorage", asyncStorage)) {
+    for (const method of ["getItem", "setItem", "removeItem", "getAllKeys"] as const) {
+      check.fn(`asyncStorage.${method}`, asyncStorage[method]);
+    }
+  }
+  if (check.object("options", options) && options.namespace !== undefined) {
+    check.string("options.namespace", options.namespace, { minLength: 0, maxLength: 100 });
+  }
+  check.done();
+  const { namespace = "pelbiot:" } = options;
+  const locks = new Map<string, Promise<unknown>>();
+
+  const exclusive = <T>(key: string, operation: () => Promise<T>): Promise<T> => {
+    const previous = locks.get(key) ?? Promise.resolve();
+    const run = previous.then(operation, operation);
+    const settled = run.catch(() => undefined);
+    locks.set(key, settled);
+    void settled.then(() => {
+      if (locks.get(key) === settled) locks.delete(key);
+    });
+    return run;
+  };
+  const readEntry = async (key: string): Promise<{ v: string; d: string } | null> => {
+    const text = await asyncStorage.getItem(namespace + key);
+    if (text === null) return null;
+    try {
+      const envelope = JSON.parse(text) as { v?: unknown; d?: unknown };
+      if (typeof envelope.v === "string" && typeof envelope.d === "string") return { v: envelope.v, d: envelope.d };
+    } catch {
+      // fall through to the integrity error
+    }
+    throw new PelbiotError("INTEGRITY_ERROR", `AsyncStorage key "${namespace + key}" does not hold a PELBIOT record`);
+  };
+  const write = (key: string, value: string): Promise<void> =>
+    asyncStorage.setItem(namespace + key, JSON.stringify({ v: uuidv7(), d: value }));
+
+  return {
+    specificationVersion: "v1",
+    name: "async-storage",
+    async getItem(key) {
+      validateStorageKey(key, "asyncStorage.getItem");
+      return (await readEntry(key))?.d ?? null;
+    },
+    async getEntry(key) {
+      validateStorageKey(key, "asyncStorage.getEntry");
+      const envelope = await readEntry(key);
+      return envelope === null ? null : { value: envelope.d, version: envelope.v };
+    },
+    async setItem(key, value) {
+      validateSetItemArguments(key, value, "asyncStorage.setItem");
+      await exclusive(key, () => write(key, value));
+    },
+    async removeItem(key) {
+      validateStorageKey(key, "asyncStorage.removeItem");
+      await exclusive(key, () => asyncStorage.removeItem(namespace + key));
+    },
+    async compareAndSet(key, expectedVersion, value) {
+      validateCompareAndSetArguments(key, expectedVersion, value, "asyncStorage.compareAndSet");
+      return exclusive(key, async () => {
+        if (((await readEntry(key))?.v ?? null) !== expectedVersion) return false;
+        if (value === null) await asyncStorage.removeItem(namespace + key);
+        else await write(key, value);
+        return true;
+      });
+    },
+    async keys(prefix) {
+      validateStoragePrefix(prefix, "asyncStorage.keys");
+      const wanted = namespace + (prefix ?? "");
+      return (await asyncStorage.getAllKeys())
+        .filter((key) => key.startsWith(wanted))
+        .map((key) => key.slice(namespace.length))
+        .sort((left, right) => (left < right ? -1 : left > right ? 1 : 0));
+    },
+  };
+}
