@@ -29,4 +29,21 @@ export {
   scoreNab,
 } from "./anomaly/score-nab";
 export { createRandom, type Random } from "./random/create-random";
+export {
+  DEFAULT_INTERACTION_WEIGHTS,
+  INTERACTION_TYPES,
+  type InteractionType,
+} from "./recommendation/interaction-types";
+export { type RankingMetrics, rankingMetrics } from "./recommendation/ranking-metrics";
+export {
+  type GenerateRecommendationsOptions,
+  type ItemAvailability,
+  type Recommendation,
+  type RecommendationBlend,
+  RecommendationEngine,
+  type RecommendationEngineOptions,
+  type RecommendationEngineSnapshot,
+  type RecommendationEngineStats,
+  type RecommendationReason,
+} from "./recommendation/recommendation-engine";
 export { type TimeSeries, type TimeSeriesPoint, type ToTimeSeriesOptions, toTimeSeries } from "./series/time-series";

@@ -55,7 +55,7 @@ export interface RecommendationEngineOptions {
    * @default Infinity
    */
   itemNeighbourhoodSize?: number;
-  /** How many most-similar users feed the user-user component. @default 50 */
+  /** How many most-similar users feed the user-user component (ties: the user seen first). @default 50 */
   userNeighbourhoodSize?: number;
   /**
    * Asymmetric cosine exponent α (Aiolli 2013): `sim(i, j) = dot(i, j) / (‖i‖^(2α) · ‖j‖^(2(1−α)))` for a target
@@ -194,6 +194,9 @@ export class RecommendationEngine {
   readonly #neighbourCache = new Map<number, NeighbourCacheEntry>();
 
   // Scratch buffers reused across calls so scoring allocates nothing per candidate.
+  readonly #touchedItems: number[] = [];
+  #touchedItemCount = 0;
+  readonly #touchedUsers: number[] = [];
   #userAccumulator = new Float64Array(64);
   #userDot = new Float64Array(64);
   #userMark = new Uint8Array(64);
@@ -696,35 +699,35 @@ export class RecommendationEngine {
     const userScore = this.#userScore;
     const contentScore = this.#contentScore;
     const itemMark = this.#itemMark;
-    const touchedItems: number[] = [];
+    // Reused across calls (a list plus a count) so a call over thousands of candidates allocates no arrays.
+    const touchedItems = this.#touchedItems;
+    this.#touchedItemCount = 0;
     const touch = (item: number): void => {
       if (itemMark[item] === 0) {
         itemMark[item] = 1;
-        touchedItems.push(item);
+        touchedItems[this.#touchedItemCount++] = item;
         itemScore[item] = 0;
         userScore[item] = 0;
         contentScore[item] = 0;
       }
     };
     try {
-      this.#accumulateCollaborative(user, userRow, touchedItems);
-      if (this.#blendItem > 0 && !Number.isFinite(this.#itemNeighbourhoodSize)) {
-        const targetScale = this.#targetScale;
-        for (const item of touchedItems) itemScore[item] = (itemScore[item] as number) * (targetScale[item] as number);
-      }
+      this.#accumulateCollaborative(user, userRow);
       if (this.#blendContent > 0) this.#accumulateContent(userRow, touch);
-      const candidates: number[] = [];
+      const touchedCount = this.#touchedItemCount;
+      const factorised = this.#blendItem > 0 && !Number.isFinite(this.#itemNeighbourhoodSize);
+      const targetScale = this.#targetScale;
       const flags = this.#itemFlags;
       const unavailable = this.#unavailable;
       const expiresAt = this.#expiresAt;
       const pruned = this.#blendItem > 0 && Number.isFinite(this.#itemNeighbourhoodSize);
       let maxItem = 0;
       let maxUser = 0;
-      for (let position = 0; position < touchedItems.length; position += 1) {
+      for (let position = 0; position < touchedCount; position += 1) {
         const item = touchedItems[position] as number;
         if (flags[item] !== 0 || unavailable[item] === 1 || (expiresAt[item] as number) <= now) continue;
-        candidates.push(item);
-        if (pruned) itemScore[item] = this.#prunedItemScore(item, userRow);
+        if (factorised) itemScore[item] = (itemScore[item] as number) * (targetScale[item] as number);
+        else if (pruned) itemScore[item] = this.#prunedItemScore(item, userRow);
         if ((itemScore[item] as number) > maxItem) maxItem = itemScore[item] as number;
         if ((userScore[item] as number) > maxUser) maxUser = userScore[item] as number;
       }
@@ -738,8 +741,9 @@ export class RecommendationEngine {
         return difference > 0 || (difference === 0 && compareIds(itemIds[a] as string, itemIds[b] as string) < 0);
       });
       let threshold = 0;
-      for (let position = 0; position < candidates.length; position += 1) {
-        const item = candidates[position] as number;
+      for (let position = 0; position < touchedCount; position += 1) {
+        const item = touchedItems[position] as number;
+        if (flags[item] !== 0 || unavailable[item] === 1 || (expiresAt[item] as number) <= now) continue;
         const total =
           (itemScore[item] as number) * itemFactor +
           (userScore[item] as number) * userFactor +
@@ -778,7 +782,8 @@ export class RecommendationEngine {
         return recommendation;
       });
     } finally {
-      for (const item of touchedItems) itemMark[item] = 0;
+      for (let position = 0; position < this.#touchedItemCount; position += 1)
+        itemMark[touchedItems[position] as number] = 0;
     }
   }
 
@@ -787,12 +792,13 @@ export class RecommendationEngine {
    * form `score(i) = t(i) Σ_v R[v,i] Σ_{j∈u} R[u,j] R[v,j] s(j)` (t, s: the asymmetric cosine scales), which equals
    * `Σ_{j∈u} R[u,j] sim(i, j)` without materialising any item-item matrix; user kNN needs the same `R[u]·R[v]` dots.
    */
-  #accumulateCollaborative(user: number, userRow: SparseRow, touchedItems: number[]): void {
+  #accumulateCollaborative(user: number, userRow: SparseRow): void {
     const accumulator = this.#userAccumulator;
     const dot = this.#userDot;
     const mark = this.#userMark;
     const sourceScale = this.#sourceScale;
-    const touchedUsers: number[] = [];
+    const touchedUsers = this.#touchedUsers;
+    let userCount = 0;
     const { columns, values } = userRow;
     for (let position = 0; position < columns.length; position += 1) {
       const item = columns[position] as number;
@@ -806,7 +812,7 @@ export class RecommendationEngine {
         const otherWeight = otherValues[index] as number;
         if (mark[other] === 0) {
           mark[other] = 1;
-          touchedUsers.push(other);
+          touchedUsers[userCount++] = other;
           accumulator[other] = 0;
           dot[other] = 0;
         }
@@ -816,13 +822,15 @@ export class RecommendationEngine {
     }
     const itemScore = this.#itemScore;
     const userScore = this.#userScore;
+    const touchedItems = this.#touchedItems;
+    let itemCount = this.#touchedItemCount;
     try {
       const factorised = this.#blendItem > 0 && !Number.isFinite(this.#itemNeighbourhoodSize);
       const itemMark = this.#itemMark;
       const contentScore = this.#contentScore;
       const userRows = this.#userRows;
       // The hot loop of every call: touching is inlined (same bookkeeping as `touch` in #personalised).
-      for (let userPosition = 0; userPosition < touchedUsers.length; userPosition += 1) {
+      for (let userPosition = 0; userPosition < userCount; userPosition += 1) {
         const other = touchedUsers[userPosition] as number;
         const { columns: items, values: weights } = userRows[other] as SparseRow;
         const contribution = factorised ? (accumulator[other] as number) : 0;
@@ -830,7 +838,7 @@ export class RecommendationEngine {
           const item = items[index] as number;
           if (itemMark[item] === 0) {
             itemMark[item] = 1;
-            touchedItems.push(item);
+            touchedItems[itemCount++] = item;
             itemScore[item] = 0;
             userScore[item] = 0;
             contentScore[item] = 0;
@@ -847,9 +855,11 @@ export class RecommendationEngine {
           itemScore[item] = (itemScore[item] as number) - self;
         }
       }
-      if (this.#blendUser > 0) this.#accumulateUserKnn(user, touchedUsers, userScore);
+      this.#touchedItemCount = itemCount;
+      if (this.#blendUser > 0) this.#accumulateUserKnn(user, touchedUsers, userCount, userScore);
     } finally {
-      for (const other of touchedUsers) mark[other] = 0;
+      this.#touchedItemCount = itemCount;
+      for (let position = 0; position < userCount; position += 1) mark[touchedUsers[position] as number] = 0;
     }
   }
 
@@ -1032,22 +1042,32 @@ export class RecommendationEngine {
     return result;
   }
 
-  #accumulateUserKnn(user: number, touchedUsers: readonly number[], userScore: Float64Array): void {
+  #accumulateUserKnn(user: number, touchedUsers: readonly number[], userCount: number, userScore: Float64Array): void {
     const dot = this.#userDot;
     const userNorm = Math.sqrt(this.#userSquaredNorm[user] as number);
     if (userNorm === 0) return;
     const similarity = this.#userAccumulator;
-    const userIds = this.#userIds;
-    const heap = createBoundedHeap<number>(Math.min(this.#userNeighbourhoodSize, touchedUsers.length), (a, b) => {
+    // Equal similarities are common with binary feedback; the user seen first wins, which is cheaper on this hot path
+    // than comparing ids (and is id order when users arrive in id order, as in the reference protocol).
+    const heap = createBoundedHeap<number>(Math.max(1, Math.min(this.#userNeighbourhoodSize, userCount)), (a, b) => {
       const difference = (similarity[a] as number) - (similarity[b] as number);
-      return difference > 0 || (difference === 0 && compareIds(userIds[a] as string, userIds[b] as string) < 0);
+      return difference > 0 || (difference === 0 && a < b);
     });
-    for (const other of touchedUsers) {
+    const capacity = Math.min(this.#userNeighbourhoodSize, userCount);
+    const squaredNorms = this.#userSquaredNorm;
+    let threshold = 0;
+    for (let position = 0; position < userCount; position += 1) {
+      const other = touchedUsers[position] as number;
       if (other === user) continue;
-      const otherNorm = Math.sqrt(this.#userSquaredNorm[other] as number);
+      const otherNorm = Math.sqrt(squaredNorms[other] as number);
       // The item-kNN accumulator is no longer needed, so it holds the user similarities.
-      similarity[other] = otherNorm > 0 ? (dot[other] as number) / (userNorm * otherNorm) : 0;
-      if ((similarity[other] as number) > 0) heap.offer(other);
+      const value = otherNorm > 0 ? (dot[other] as number) / (userNorm * otherNorm) : 0;
+      similarity[other] = value;
+      // Users below a full heap's worst neighbour cannot enter it; skip the comparator for them.
+      if (value > 0 && value >= threshold) {
+        heap.offer(other);
+        if (heap.size === capacity) threshold = similarity[heap.worst() as number] as number;
+      }
     }
     for (const neighbour of heap.drain()) {
       const weight = similarity[neighbour] as number;

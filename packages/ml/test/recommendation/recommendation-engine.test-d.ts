@@ -1,0 +1,23 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { InteractionType } from "../../src/recommendation/interaction-types";
+import {
+  type Recommendation,
+  RecommendationEngine,
+  type RecommendationReason,
+} from "../../src/recommendation/recommendation-engine";
+
+describe("RecommendationEngine types", () => {
+  it("exposes the documented shapes", () => {
+    const engine = new RecommendationEngine({ minInteractions: 5, maxRecommendations: 10 });
+    expectTypeOf(engine.generateRecommendations("user-1")).toEqualTypeOf<Recommendation[]>();
+    expectTypeOf<RecommendationReason>().toEqualTypeOf<
+      "collaborative" | "similar_item" | "content" | "popular_fallback"
+    >();
+    expectTypeOf<InteractionType>().toEqualTypeOf<"view" | "click" | "add_to_cart" | "purchase" | "rating">();
+    expectTypeOf(engine.trackInteraction).parameter(2).toEqualTypeOf<InteractionType>();
+    // @ts-expect-error: interaction types are a closed set
+    engine.trackInteraction("user-1", "item-5", "like");
+    // @ts-expect-error: options are typed
+    engine.generateRecommendations("user-1", { limit: "10" });
+  });
+});
