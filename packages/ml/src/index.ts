@@ -28,6 +28,35 @@ export {
   type ScoreNabOptions,
   scoreNab,
 } from "./anomaly/score-nab";
+export {
+  type ClassificationMetrics,
+  ClassificationModel,
+  type ClassificationModelOptions,
+  type ClassificationModelSnapshot,
+  type ClassLabel,
+  type ClassPrediction,
+  type FeatureRecord,
+  type TrainedClassifier,
+  type TrainingResult,
+  type TrainModelOptions,
+} from "./classification/classification-model";
+export type { LogisticMode, LogisticSolver } from "./classification/fit-logistic-regression";
+export {
+  type ChooseKResult,
+  ClusteringAlgorithm,
+  type ClusteringAlgorithmOptions,
+  type ClusteringResult,
+  type DataPoint,
+  type KCandidate,
+  type KMeansGenerator,
+  type KMeansOptions,
+} from "./clustering/clustering-algorithm";
+export { type ClassificationReport, type ClassScores, classificationReport } from "./metrics/classification-report";
+export { confusionMatrix } from "./metrics/confusion-matrix";
+export { logLoss } from "./metrics/log-loss";
+export { multiclassRocAuc } from "./metrics/multiclass-roc-auc";
+export { rocAucScore } from "./metrics/roc-auc-score";
+export { silhouetteScore } from "./metrics/silhouette-score";
 export { createRandom, type Random } from "./random/create-random";
 export {
   DEFAULT_INTERACTION_WEIGHTS,

@@ -61,13 +61,24 @@ export function kMeansPlusPlus(
       }
       const candidate = low;
       let candidatePotential = 0;
+      const candidateOffset = candidate * dimension;
       for (let row = 0; row < rowCount; row += 1) {
-        const distance = Math.min(
-          closest[row] as number,
-          squaredDistance(data, row * dimension, candidate * dimension, dimension),
-        );
-        candidateDistances[row] = distance;
-        candidatePotential += distance;
+        // Only min(closest, distance) matters, so stop summing once the partial sum reaches `closest`: the result
+        // is exactly the same, and most points are already near a chosen centre.
+        const current = closest[row] as number;
+        const offset = row * dimension;
+        let distance = 0;
+        let axis = 0;
+        while (axis < dimension && distance < current) {
+          const stop = Math.min(dimension, axis + 16);
+          for (; axis < stop; axis += 1) {
+            const difference = (data[offset + axis] as number) - (data[candidateOffset + axis] as number);
+            distance += difference * difference;
+          }
+        }
+        const kept = Math.min(distance, current);
+        candidateDistances[row] = kept;
+        candidatePotential += kept;
       }
       if (candidatePotential < bestPotential) {
         bestPotential = candidatePotential;

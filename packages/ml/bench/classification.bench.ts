@@ -1,0 +1,162 @@
+// Logistic-regression fit time on digits (1437 × 64 training rows, 10 classes) against ml-logistic-regression run
+// in the same process and scikit-learn's figure from fixtures/ml/REFERENCE.md §1.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { parse } from "csv-parse/sync";
+import { Matrix } from "ml-matrix";
+import { ClassificationModel } from "../src/classification/classification-model";
+import { fitLogisticRegression } from "../src/classification/fit-logistic-regression";
+
+// The peer ships no type declarations; this is the part of its API the benchmark uses.
+interface PeerModel {
+  train(features: Matrix, target: Matrix): void;
+  predict(features: Matrix): number[];
+}
+const MlLogisticRegression = createRequire(import.meta.url)("ml-logistic-regression") as new (options: {
+  numSteps: number;
+  learningRate: number;
+}) => PeerModel;
+
+const root = new URL("../../../fixtures/ml/", import.meta.url);
+// scikit-learn 1.2.1 LogisticRegression(C=1, lbfgs, tol=1e-4): median of 15 fits on the standardised training matrix.
+const SKLEARN_MS = { multinomial: 29.9, ovr: 44.8 } as const;
+const SKLEARN_ITERATIONS = { multinomial: 92, ovr: 61 } as const;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function time(repeats: number, run: () => void): number {
+  run();
+  const samples: number[] = [];
+  for (let repeat = 0; repeat < repeats; repeat += 1) {
+    const start = performance.now();
+    run();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+export default async (): Promise<void> => {
+  const table = parse(readFileSync(new URL("tabular/digits.csv", root), "utf8"), {
+    columns: true,
+    cast: true,
+  }) as Record<string, number>[];
+  const splitRows = parse(readFileSync(new URL("tabular/splits/digits_split.csv", root), "utf8"), {
+    columns: true,
+    cast: true,
+  }) as { row: number; split: string }[];
+  const train = splitRows.filter((entry) => entry.split === "train").map((entry) => entry.row);
+  const test = splitRows.filter((entry) => entry.split === "test").map((entry) => entry.row);
+  const features = Object.keys(table[0] ?? {}).filter((column) => column !== "label");
+  const featureCount = features.length;
+  // Standardise with the training rows, as the reference protocol does before timing scikit-learn.
+  const means = features.map(
+    (feature) => train.reduce((sum, row) => sum + (table[row]?.[feature] as number), 0) / train.length,
+  );
+  const scales = features.map((feature, index) => {
+    const deviation = Math.sqrt(
+      train.reduce((sum, row) => sum + ((table[row]?.[feature] as number) - (means[index] as number)) ** 2, 0) /
+        train.length,
+    );
+    return deviation === 0 ? 1 : deviation;
+  });
+  const standardized = (rows: number[]) =>
+    rows.map((row) =>
+      features.map(
+        (feature, index) => ((table[row]?.[feature] as number) - (means[index] as number)) / (scales[index] as number),
+      ),
+    );
+  const trainMatrix = standardized(train);
+  const design = Float64Array.from(trainMatrix.flat());
+  const classIndices = Int32Array.from(train, (row) => table[row]?.label as number);
+  const weights = new Float64Array(train.length).fill(1);
+
+  const lines: string[] = [
+    "| fit on digits (standardised, 1437 × 64, 10 classes) | tolerance max\\|∇\\| | iterations | median ms | scikit-learn ms (REFERENCE.md) | ratio ours / scikit-learn |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const mode of ["multinomial", "ovr"] as const) {
+    for (const tolerance of [1e-4, 1e-6]) {
+      let iterations = 0;
+      const ms = time(7, () => {
+        iterations = fitLogisticRegression({
+          design,
+          rowCount: train.length,
+          featureCount,
+          classIndices,
+          classCount: 10,
+          sampleWeights: weights,
+          mode,
+          solver: "lbfgs",
+          l2Strength: 1,
+          learningRate: 0.01,
+          maxIterations: 1000,
+          tolerance,
+        }).iterations;
+      });
+      lines.push(
+        `| ours, L-BFGS, ${mode} | ${tolerance} | ${iterations} (sklearn ${SKLEARN_ITERATIONS[mode]}) | ${ms.toFixed(1)} | ${SKLEARN_MS[mode]} | ${(ms / SKLEARN_MS[mode]).toFixed(2)} |`,
+      );
+    }
+  }
+  console.log(lines.join("\n"));
+
+  // The whole public call: validation, split, scaling, fit and test metrics.
+  const classifier = new ClassificationModel();
+  const split = { train, test };
+  let accuracy = 0;
+  const endToEnd = time(5, () => {
+    accuracy = classifier.trainModel("digits", table, features, "label", { split }).testMetrics?.accuracy ?? 0;
+  });
+
+  // ml-logistic-regression: one-vs-rest batch gradient descent, default 50,000 steps per class; run with fewer steps
+  // (its cost is linear in steps) and scale, so the benchmark finishes.
+  const peerSteps = 200;
+  const peerX = new Matrix(trainMatrix);
+  const peerY = Matrix.columnVector(Array.from(classIndices));
+  const testX = new Matrix(standardized(test));
+  let peerAccuracy = 0;
+  const peerMs = time(2, () => {
+    const peer = new MlLogisticRegression({ numSteps: peerSteps, learningRate: 5e-4 });
+    peer.train(peerX, peerY);
+    const predicted = peer.predict(testX);
+    peerAccuracy =
+      predicted.filter((label, index) => label === table[test[index] as number]?.label).length / test.length;
+  });
+  const ours = time(7, () => {
+    fitLogisticRegression({
+      design,
+      rowCount: train.length,
+      featureCount,
+      classIndices,
+      classCount: 10,
+      sampleWeights: weights,
+      mode: "ovr",
+      solver: "lbfgs",
+      l2Strength: 1,
+      learningRate: 0.01,
+      maxIterations: 1000,
+      tolerance: 1e-4,
+    });
+  });
+  const peerDefaultMs = (peerMs * 50_000) / peerSteps;
+  const ovrAccuracy =
+    classifier.trainModel("digits-ovr", table, features, "label", { split, multiClass: "ovr", tolerance: 1e-4 })
+      .testMetrics?.accuracy ?? 0;
+  console.log(
+    [
+      "",
+      "| digits one-vs-rest | median ms | test accuracy | ratio peer / ours |",
+      "|---|---|---|---|",
+      `| ours (L-BFGS, tolerance 1e-4) | ${ours.toFixed(1)} | ${ovrAccuracy.toFixed(4)} (sklearn 0.9694) | 1 |`,
+      `| ml-logistic-regression, ${peerSteps} gradient steps per class | ${peerMs.toFixed(1)} | ${peerAccuracy.toFixed(4)} | ${(peerMs / ours).toFixed(1)} |`,
+      `| ml-logistic-regression, default 50,000 steps (scaled from the above) | ${peerDefaultMs.toFixed(0)} | n/a | ${(peerDefaultMs / ours).toFixed(0)} |`,
+      `| ours end to end: trainModel (validation, scaling, multinomial fit at 1e-6, metrics) | ${endToEnd.toFixed(1)} | ${accuracy.toFixed(4)} (sklearn 0.9722) | |`,
+    ].join("\n"),
+  );
+};
