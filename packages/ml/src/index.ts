@@ -51,6 +51,52 @@ export {
   type KMeansGenerator,
   type KMeansOptions,
 } from "./clustering/clustering-algorithm";
+export {
+  type BacktestCoverage,
+  type BacktestCoverageOptions,
+  backtestCoverage,
+  type LevelCoverage,
+} from "./forecasting/backtest-coverage";
+export { type DetectSeasonalPeriodOptions, detectSeasonalPeriod } from "./forecasting/detect-seasonal-period";
+export {
+  type EtsErrorType,
+  type EtsForm,
+  type EtsSeasonType,
+  type EtsTrendType,
+  formatEtsForm,
+  parseEtsForm,
+} from "./forecasting/ets/ets-form";
+export type { EtsParameters, EtsState } from "./forecasting/ets/ets-recursion";
+export { type EtsFit, type FitEtsOptions, fitEts } from "./forecasting/ets/fit-ets";
+export {
+  type EtsForecast,
+  type EtsForecastStep,
+  type EtsInterval,
+  type ForecastEtsOptions,
+  forecastEts,
+} from "./forecasting/ets/forecast-ets";
+export { type EtsSelection, MAX_ETS_PERIOD, type SelectEtsOptions, selectEts } from "./forecasting/ets/select-ets";
+export {
+  type FitHoltWintersOptions,
+  fitHoltWinters,
+  type HoltWintersFit,
+  type HoltWintersParameters,
+  type HoltWintersSeasonal,
+} from "./forecasting/holt-winters/fit-holt-winters";
+export { forecastHoltWinters } from "./forecasting/holt-winters/forecast-holt-winters";
+export {
+  type CalibrationOptions,
+  type EtsForecastModel,
+  type Forecast,
+  type ForecastInterval,
+  type ForecastModel,
+  type ForecastPoint,
+  type GenerateForecastOptions,
+  type HoltWintersForecastModel,
+  TimeSeriesForecastingEngine,
+  type TimeSeriesForecastingEngineJson,
+  type TimeSeriesForecastingEngineOptions,
+} from "./forecasting/time-series-forecasting-engine";
 export { type ClassificationReport, type ClassScores, classificationReport } from "./metrics/classification-report";
 export { confusionMatrix } from "./metrics/confusion-matrix";
 export { logLoss } from "./metrics/log-loss";

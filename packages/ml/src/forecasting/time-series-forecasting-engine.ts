@@ -9,12 +9,15 @@ import {
   type Validator,
 } from "@pelbiot/core";
 import { type TimeSeriesPoint, toTimeSeries } from "../series/time-series";
+import { type BacktestCoverage, backtestCoverage, minimumEtsLength } from "./backtest-coverage";
 import { detectSeasonalPeriod } from "./detect-seasonal-period";
 import { type EtsForm, formatEtsForm, isRestrictedEtsForm, parseEtsForm } from "./ets/ets-form";
 import type { EtsParameters, EtsState } from "./ets/ets-recursion";
 import { type EtsFit, fitEts } from "./ets/fit-ets";
 import { forecastEts } from "./ets/forecast-ets";
 import { MAX_ETS_PERIOD, selectEts } from "./ets/select-ets";
+import { fitHoltWinters, type HoltWintersParameters, type HoltWintersSeasonal } from "./holt-winters/fit-holt-winters";
+import { forecastHoltWinters } from "./holt-winters/forecast-holt-winters";
 import { continueTimestamps, inferSpacing, type Spacing } from "./infer-spacing";
 
 /** Options of {@link TimeSeriesForecastingEngine}. */
@@ -43,7 +46,9 @@ export interface GenerateForecastOptions {
   levels?: readonly number[];
   /**
    * The ETS form: `"auto"` (or `"ZZZ"`) picks it by AICc; otherwise R's short code (`"ANA"`, `"MAdM"`) or
-   * `"ETS(M,Ad,M)"`. Additive-error forms with a multiplicative season are refused as unstable.
+   * `"ETS(M,Ad,M)"`. Additive-error forms with a multiplicative season are refused as unstable. `"HW-additive"` and
+   * `"HW-multiplicative"` select the classic Holt-Winters recursions (R's `stats::HoltWinters`, weights by least
+   * squares), which need a seasonal period and two full seasons plus one point.
    * @default "auto"
    */
   model?: string;
@@ -54,6 +59,20 @@ export interface GenerateForecastOptions {
   seasonalPeriod?: number;
   /** Seed of simulated intervals. @default the engine's `seed` */
   seed?: number;
+  /**
+   * Adds a calibration report: the chosen form is refitted at rolling origins and the empirical coverage of its
+   * intervals on the held-back points is reported next to the nominal levels. `true` uses the defaults.
+   * @default false (no report)
+   */
+  calibration?: boolean | CalibrationOptions;
+}
+
+/** Settings of the calibration backtest of {@link GenerateForecastOptions.calibration}. */
+export interface CalibrationOptions {
+  /** Forecast origins (1 to 50), non-overlapping windows ending at the last point. @default 5 */
+  origins?: number;
+  /** Steps forecast from each origin. @default the smaller of the forecast horizon and max(seasonal period, 6) */
+  horizon?: number;
 }
 
 /** One prediction interval. */
@@ -78,8 +97,8 @@ export interface ForecastPoint {
   readonly intervals: readonly ForecastInterval[];
 }
 
-/** The fitted model behind a forecast: enough to inspect, compare or re-run it. */
-export interface ForecastModel {
+/** The fitted ETS model behind a forecast: enough to inspect, compare or re-run it. */
+export interface EtsForecastModel {
   /** Model family. */
   readonly method: "ETS";
   /** R-style name, e.g. `"ETS(M,Ad,M)"`. */
@@ -114,6 +133,37 @@ export interface ForecastModel {
   readonly candidates: readonly { readonly code: string; readonly aicc: number }[];
 }
 
+/** The fitted classic Holt-Winters model behind a forecast (`model: "HW-additive"` or `"HW-multiplicative"`). */
+export interface HoltWintersForecastModel {
+  /** Model family. */
+  readonly method: "HoltWinters";
+  /** `"HoltWinters(additive)"` or `"HoltWinters(multiplicative)"`. */
+  readonly name: string;
+  /** The code that requested it. */
+  readonly code: "HW-additive" | "HW-multiplicative";
+  /** Always fixed by the caller. */
+  readonly selection: "fixed";
+  /** Seasonal form. */
+  readonly seasonality: HoltWintersSeasonal;
+  /** Seasonal period. */
+  readonly seasonalPeriod: number;
+  /** Weights minimising the one-step squared error. */
+  readonly parameters: HoltWintersParameters;
+  /** Level after the last observation. */
+  readonly level: number;
+  /** Trend after the last observation. */
+  readonly trend: number;
+  /** Seasonal terms of the next `seasonalPeriod` steps. */
+  readonly seasonal: readonly number[];
+  /** Sum of squared one-step errors. */
+  readonly sse: number;
+  /** Sample variance of the one-step errors (drives the intervals). */
+  readonly residualVariance: number;
+}
+
+/** The model behind a forecast; `method` tells which. */
+export type ForecastModel = EtsForecastModel | HoltWintersForecastModel;
+
 /** A stored forecast. */
 export interface Forecast {
   /** Id for {@link TimeSeriesForecastingEngine.getForecast}. */
@@ -134,6 +184,8 @@ export interface Forecast {
   readonly model: ForecastModel;
   /** One entry per step. */
   readonly points: readonly ForecastPoint[];
+  /** Rolling-origin coverage of the intervals, when `calibration` was requested. */
+  readonly calibration?: BacktestCoverage;
 }
 
 /** The serialised form of an engine, from {@link TimeSeriesForecastingEngine.toJSON}. */
@@ -248,18 +300,24 @@ export class TimeSeriesForecastingEngine {
       model = "auto",
       seasonalPeriod,
       seed = this.#seed,
+      calibration = false,
     } = options;
     checkHorizon(check, "options.forecastHorizon", forecastHorizon);
     checkMinDataPoints(check, "options.minDataPoints", minDataPoints);
     checkLevels(check, "options.levels", levels);
     checkSeed(check, "options.seed", seed);
     let form: EtsForm | undefined;
-    if (check.string("options.model", model) && model !== "auto" && model !== "ZZZ") {
+    const holtWinters: HoltWintersSeasonal | undefined =
+      model === "HW-additive" ? "additive" : model === "HW-multiplicative" ? "multiplicative" : undefined;
+    if (holtWinters && calibration !== false) {
+      check.fail("options.calibration", "is available for ETS models only; leave it out with Holt-Winters models");
+    }
+    if (check.string("options.model", model) && model !== "auto" && model !== "ZZZ" && !holtWinters) {
       form = parseEtsForm(model);
       if (!form) {
         check.fail(
           "options.model",
-          `"${model}" is not an ETS model; use "auto", a code such as "ANN", "AAdN", "ANA", "MAM", "MAdM" or "ETS(M,Ad,M)"`,
+          `"${model}" is not an ETS model; use "auto", a code such as "ANN", "AAdN", "ANA", "MAM", "MAdM" or "ETS(M,Ad,M)", or "HW-additive" / "HW-multiplicative"`,
         );
       } else if (isRestrictedEtsForm(form)) {
         check.fail(
@@ -270,6 +328,16 @@ export class TimeSeriesForecastingEngine {
     }
     if (seasonalPeriod !== undefined) {
       check.number("options.seasonalPeriod", seasonalPeriod, { integer: true, min: 1, max: MAX_ETS_PERIOD });
+    }
+    if (typeof calibration === "object" && check.object("options.calibration", calibration)) {
+      if (calibration.origins !== undefined) {
+        check.number("options.calibration.origins", calibration.origins, { integer: true, min: 1, max: 50 });
+      }
+      if (calibration.horizon !== undefined) {
+        check.number("options.calibration.horizon", calibration.horizon, { integer: true, min: 1, max: MAX_HORIZON });
+      }
+    } else if (typeof calibration !== "object") {
+      check.boolean("options.calibration", calibration);
     }
     check.array("historicalData", historicalData);
     check.done();
@@ -285,6 +353,21 @@ export class TimeSeriesForecastingEngine {
     const values = series.values;
     const period = seasonalPeriod ?? periodFromSpacing(spacing) ?? detectSeasonalPeriod(values);
     const sortedLevels = sortLevels(levels);
+    const lastTimestamp = series.timestamps[series.timestamps.length - 1] as number;
+    if (holtWinters) {
+      return this.#store(
+        this.#holtWintersForecast(
+          name,
+          values,
+          holtWinters,
+          period,
+          forecastHorizon,
+          sortedLevels,
+          spacing,
+          lastTimestamp,
+        ),
+      );
+    }
 
     let fit: EtsFit;
     let candidates: { code: string; aicc: number }[] = [];
@@ -317,11 +400,22 @@ export class TimeSeriesForecastingEngine {
       seed,
       paths: this.#simulationPaths,
     });
-    const timestamps = continueTimestamps(
-      spacing,
-      series.timestamps[series.timestamps.length - 1] as number,
-      forecastHorizon,
-    );
+    let report: BacktestCoverage | undefined;
+    if (calibration !== false) {
+      const settings: CalibrationOptions = calibration === true ? {} : calibration;
+      const backtestHorizon = settings.horizon ?? Math.min(forecastHorizon, Math.max(fit.period, 6));
+      report = backtestCoverage(values, fit.form, fit.period, {
+        origins: settings.origins ?? 5,
+        horizon: backtestHorizon,
+        levels: sortedLevels,
+        seed,
+        paths: this.#simulationPaths,
+      });
+      if (!report) {
+        throw insufficient(values.length, minimumEtsLength(fit.form, fit.period) + backtestHorizon);
+      }
+    }
+    const timestamps = continueTimestamps(spacing, lastTimestamp, forecastHorizon);
     const forecast: Forecast = {
       forecastId: this.#ids.next(),
       name,
@@ -354,9 +448,87 @@ export class TimeSeriesForecastingEngine {
         value: step.value,
         intervals: step.intervals.map((interval) => ({ ...interval })),
       })),
+      ...(report ? { calibration: report } : {}),
     };
+    return this.#store(forecast);
+  }
+
+  #store(forecast: Forecast): Forecast {
     this.#forecasts.set(forecast.forecastId, forecast);
     return structuredClone(forecast);
+  }
+
+  #holtWintersForecast(
+    name: string,
+    values: Float64Array,
+    seasonality: HoltWintersSeasonal,
+    period: number,
+    horizon: number,
+    levels: number[],
+    spacing: Spacing,
+    lastTimestamp: number,
+  ): Forecast {
+    const context = "TimeSeriesForecastingEngine.generateForecast";
+    const code = seasonality === "additive" ? "HW-additive" : "HW-multiplicative";
+    if (period < 2) {
+      throw new PelbiotValidationError(
+        [
+          {
+            path: "options.model",
+            message: `${code} is seasonal but the series has no seasonal period; pass options.seasonalPeriod (2 to ${MAX_ETS_PERIOD})`,
+          },
+        ],
+        context,
+      );
+    }
+    if (seasonality === "multiplicative") {
+      const index = values.findIndex((value) => !(value > 0));
+      if (index >= 0) {
+        throw new PelbiotValidationError(
+          [
+            {
+              path: "options.model",
+              message: `${code} needs strictly positive data, but historicalData.${index}.value is ${values[index]}; use "HW-additive"`,
+            },
+          ],
+          context,
+        );
+      }
+    }
+    // Start values use two full seasons; the recursions need at least one point after them.
+    if (values.length < 2 * period + 1) throw insufficient(values.length, 2 * period + 1);
+    const fit = fitHoltWinters(values, { period, seasonal: seasonality });
+    const steps = forecastHoltWinters(fit, horizon, { levels });
+    const timestamps = continueTimestamps(spacing, lastTimestamp, horizon);
+    return {
+      forecastId: this.#ids.next(),
+      name,
+      createdAt: this.#clock.now(),
+      trainingPoints: values.length,
+      horizon,
+      levels,
+      intervalMethod: "analytic",
+      model: {
+        method: "HoltWinters",
+        name: `HoltWinters(${seasonality})`,
+        code,
+        selection: "fixed",
+        seasonality,
+        seasonalPeriod: period,
+        parameters: { ...fit.parameters },
+        level: fit.level,
+        trend: fit.trend,
+        seasonal: [...fit.seasonal],
+        sse: fit.sse,
+        residualVariance: fit.residualVariance,
+      },
+      points: steps.map((step, index) => ({
+        step: step.step,
+        timestamp: timestamps[index] as number,
+        value: step.value,
+        intervals: step.intervals.map((interval) => ({ ...interval })),
+      })),
+    };
   }
 
   /**
@@ -487,10 +659,7 @@ export class TimeSeriesForecastingEngine {
         "TimeSeriesForecastingEngine.generateForecast",
       );
     }
-    const seasonal = form.season !== "N";
-    const estimated = 2 + (form.trend === "N" ? 0 : 2) + (form.trend === "Ad" ? 1 : 0) + (seasonal ? period : 0) + 1;
-    // AICc needs n > k + 1, and a seasonal start needs more than one full season.
-    const needed = Math.max(estimated + 2, seasonal ? period + 1 : 0, 4);
+    const needed = minimumEtsLength(form, period);
     if (values.length < needed) throw insufficient(values.length, needed);
     const fit = fitEts(values, form, { period });
     if (!fit) {

@@ -60,7 +60,7 @@ const NEGATIVE_SEASON_PENALTY = 1e8;
  *
  * Cost: O(n) per likelihood evaluation, a few thousand evaluations.
  *
- * @param values - The series; strictly positive for multiplicative forms.
+ * @param series - The series; strictly positive for multiplicative forms.
  * @param form - Model form.
  * @param options - Seasonal period and optimiser budget.
  * @returns The fit, or `undefined` when no feasible starting point exists (for example a multiplicative form on
@@ -120,6 +120,9 @@ export function fitEts(series: ArrayLike<number>, form: EtsForm, options: FitEts
   }
 
   const seasonalStates = new Array<number>(seasonal ? period : 0).fill(0);
+  // Scratch objects refilled on every evaluation: the optimiser makes thousands, and fresh objects cost GC time.
+  const scratchParameters = { alpha: 0, beta: 0, gamma: 0, phi: 1 };
+  const scratchState = { level: 0, trend: 0, seasonal: seasonalStates };
   const decode = (vector: Float64Array): { parameters: EtsParameters; state: EtsState } | undefined => {
     const alpha = toBounded(vector[0] as number, LOWER.alpha, UPPER.alpha);
     const beta = hasTrend ? toBounded(vector[betaIndex] as number, LOWER.beta, Math.min(UPPER.beta, alpha)) : 0;
@@ -140,15 +143,15 @@ export function fitEts(series: ArrayLike<number>, form: EtsForm, options: FitEts
       // The normalisation fixes the last seasonal state: additive effects sum to 0, multiplicative indices to m.
       seasonalStates[period - 1] = form.season === "A" ? -sum : period - sum;
     }
-    return {
-      parameters: { alpha, beta, gamma, phi },
-      state: {
-        level: vector[levelIndex] as number,
-        trend: hasTrend ? (vector[trendIndex] as number) : 0,
-        seasonal: seasonalStates,
-      },
-    };
+    scratchParameters.alpha = alpha;
+    scratchParameters.beta = beta;
+    scratchParameters.gamma = gamma;
+    scratchParameters.phi = phi;
+    scratchState.level = vector[levelIndex] as number;
+    scratchState.trend = hasTrend ? (vector[trendIndex] as number) : 0;
+    return scratch;
   };
+  const scratch = { parameters: scratchParameters, state: scratchState };
   const objective = (vector: Float64Array): number => {
     const decoded = decode(vector);
     if (!decoded) return Number.POSITIVE_INFINITY;
@@ -180,8 +183,9 @@ export function fitEts(series: ArrayLike<number>, form: EtsForm, options: FitEts
   const residuals = new Float64Array(count);
   const fitted = new Float64Array(count);
   const output: { residuals: Float64Array; fitted: Float64Array; finalState?: EtsState } = { residuals, fitted };
+  const parameters: EtsParameters = { ...decoded.parameters };
   const initialState: EtsState = { ...decoded.state, seasonal: [...decoded.state.seasonal] };
-  const criterion = runEts(values, form, period, decoded.parameters, initialState, output);
+  const criterion = runEts(values, form, period, parameters, initialState, output);
   const parameterCount = dimension + 1;
   let sumSquares = 0;
   let sumSquaredErrors = 0;
@@ -194,7 +198,7 @@ export function fitEts(series: ArrayLike<number>, form: EtsForm, options: FitEts
   return {
     form,
     period,
-    parameters: decoded.parameters,
+    parameters,
     initialState,
     finalState: output.finalState as EtsState,
     sigma2: count > parameterCount ? sumSquares / (count - parameterCount) : Number.NaN,
