@@ -1,13 +1,13 @@
 import {
   createValidator,
-  PelbiotError,
   type StorageAdapter,
-  uuidv7,
   validateCompareAndSetArguments,
   validateSetItemArguments,
   validateStorageKey,
   validateStoragePrefix,
 } from "@pelbiot/core";
+import { createKeyedQueue } from "../internal/keyed-queue";
+import { openEnvelope, sealEnvelope } from "../internal/versioned-envelope";
 
 /** The part of React Native's AsyncStorage (or a compatible store) the adapter uses. */
 export interface AsyncStorageLike {
@@ -53,31 +53,11 @@ export function createAsyncStorageAdapter(
   }
   check.done();
   const { namespace = "pelbiot:" } = options;
-  const locks = new Map<string, Promise<unknown>>();
-
-  const exclusive = <T>(key: string, operation: () => Promise<T>): Promise<T> => {
-    const previous = locks.get(key) ?? Promise.resolve();
-    const run = previous.then(operation, operation);
-    const settled = run.catch(() => undefined);
-    locks.set(key, settled);
-    void settled.then(() => {
-      if (locks.get(key) === settled) locks.delete(key);
-    });
-    return run;
-  };
-  const readEntry = async (key: string): Promise<{ v: string; d: string } | null> => {
-    const text = await asyncStorage.getItem(namespace + key);
-    if (text === null) return null;
-    try {
-      const envelope = JSON.parse(text) as { v?: unknown; d?: unknown };
-      if (typeof envelope.v === "string" && typeof envelope.d === "string") return { v: envelope.v, d: envelope.d };
-    } catch {
-      // fall through to the integrity error
-    }
-    throw new PelbiotError("INTEGRITY_ERROR", `AsyncStorage key "${namespace + key}" does not hold a PELBIOT record`);
-  };
+  const exclusive = createKeyedQueue();
+  const readEntry = async (key: string) =>
+    openEnvelope(await asyncStorage.getItem(namespace + key), `AsyncStorage key "${namespace + key}"`);
   const write = (key: string, value: string): Promise<void> =>
-    asyncStorage.setItem(namespace + key, JSON.stringify({ v: uuidv7(), d: value }));
+    asyncStorage.setItem(namespace + key, sealEnvelope(value));
 
   return {
     specificationVersion: "v1",

@@ -2,12 +2,12 @@ import {
   createValidator,
   PelbiotError,
   type StorageAdapter,
-  uuidv7,
   validateCompareAndSetArguments,
   validateSetItemArguments,
   validateStorageKey,
   validateStoragePrefix,
 } from "@pelbiot/core";
+import { openEnvelope, sealEnvelope } from "../internal/versioned-envelope";
 
 /** The part of the Web Storage API (`localStorage`, `sessionStorage`) the adapter uses. */
 export interface WebStorageLike {
@@ -22,11 +22,6 @@ export interface WebStorageLike {
 export interface WebStorageAdapterOptions {
   /** Namespace inside the shared Web Storage area, so other scripts' keys are never touched. @default "pelbiot:" */
   namespace?: string;
-}
-
-interface Envelope {
-  v: string;
-  d: string;
 }
 
 /**
@@ -58,20 +53,11 @@ export function createWebStorageAdapter(
   check.done();
   const { namespace = "pelbiot:" } = options;
 
-  const readEntry = (key: string): Envelope | null => {
-    const text = storage.getItem(namespace + key);
-    if (text === null) return null;
-    try {
-      const envelope = JSON.parse(text) as Partial<Envelope>;
-      if (typeof envelope.v === "string" && typeof envelope.d === "string") return envelope as Envelope;
-    } catch {
-      // fall through to the integrity error
-    }
-    throw new PelbiotError("INTEGRITY_ERROR", `Web Storage key "${namespace + key}" does not hold a PELBIOT record`);
-  };
+  const readEntry = (key: string) =>
+    openEnvelope(storage.getItem(namespace + key), `Web Storage key "${namespace + key}"`);
   const write = (key: string, value: string): void => {
     try {
-      storage.setItem(namespace + key, JSON.stringify({ v: uuidv7(), d: value } satisfies Envelope));
+      storage.setItem(namespace + key, sealEnvelope(value));
     } catch (error) {
       // Browsers throw QuotaExceededError when the origin's 5–10 MB are used up.
       throw new PelbiotError("STORAGE_ERROR", `Web Storage refused the write of "${key}": ${String(error)}`, {

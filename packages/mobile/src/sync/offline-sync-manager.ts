@@ -15,6 +15,7 @@ import {
   uuidv7,
   type Validator,
 } from "@pelbiot/core";
+import { createKeyedQueue } from "../internal/keyed-queue";
 import { createHybridLogicalClock, type HybridLogicalClock, parseHlc } from "./hybrid-logical-clock";
 import type { PushResult, SyncTransport } from "./sync-protocol";
 import type {
@@ -158,7 +159,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
   readonly #clock: Clock;
   readonly #clocks = new Map<string, HybridLogicalClock>();
   readonly #pendingCounts = new Map<string, number>();
-  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #deviceQueue = createKeyedQueue();
   #conflictsDetected = 0;
   #autoResolved = 0;
 
@@ -809,17 +810,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
 
   // Operations on one device run one at a time, so counts and read-modify-write cycles never interleave.
   #withDevice<T>(deviceId: string, operation: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(deviceId) ?? Promise.resolve();
-    const run = previous.then(operation, operation);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#locks.set(deviceId, settled);
-    void settled.then(() => {
-      if (this.#locks.get(deviceId) === settled) this.#locks.delete(deviceId);
-    });
-    return run;
+    return this.#deviceQueue(deviceId, operation);
   }
 }
 
