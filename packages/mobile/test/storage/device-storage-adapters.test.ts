@@ -41,9 +41,13 @@ function fakeAsyncStorage() {
 }
 
 let databases = 0;
+const nextDatabaseName = (prefix: string): string => {
+  databases += 1;
+  return `${prefix}-${databases}`;
+};
 
 describe.each([
-  ["IndexedDB", () => createIndexedDbStorage({ databaseName: `contract-${(databases += 1)}` })],
+  ["IndexedDB", () => createIndexedDbStorage({ databaseName: nextDatabaseName("contract") })],
   ["Web Storage", () => createWebStorageAdapter(new FakeWebStorage())],
   ["AsyncStorage", () => createAsyncStorageAdapter(fakeAsyncStorage())],
 ])("%s adapter", (_name, create) => {
@@ -81,7 +85,7 @@ describe("device storage adapters", () => {
   });
 
   it("IndexedDB keeps the sync queue across a restart of the app", async () => {
-    const databaseName = `sync-${(databases += 1)}`;
+    const databaseName = nextDatabaseName("sync");
     const first = new OfflineSyncManager({ storage: createIndexedDbStorage({ databaseName }) });
     const queued = await first.saveOfflineData("d", { type: "create", entity: "note", data: { text: "offline" } });
     const second = new OfflineSyncManager({ storage: createIndexedDbStorage({ databaseName }) });
