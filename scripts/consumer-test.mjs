@@ -9,8 +9,14 @@ import { join, resolve } from "node:path";
 const root = resolve(import.meta.dirname, "..");
 const packages = ["core", "mobile", "integrations", "analytics", "ml"];
 const work = mkdtempSync(join(tmpdir(), "pelbiot-consumer-"));
-const run = (command, args, cwd) =>
-  execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"] }).toString();
+const run = (command, args, cwd) => {
+  try {
+    return execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"] }).toString();
+  } catch (error) {
+    // Show what the failing command printed rather than a buffer dump.
+    throw new Error(`${command} ${args.join(" ")} failed:\n${error.stdout?.toString() ?? ""}`);
+  }
+};
 
 try {
   const tarballs = join(work, "tarballs");
@@ -21,7 +27,13 @@ try {
   const app = join(work, "app");
   run("mkdir", ["-p", app]);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, version: "1.0.0" }));
-  run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", ...files], app);
+  // A Node consumer has Node's types; the server-side entries (integrations, core/node) rely on them.
+  const nodeTypes = JSON.parse(readFileSync(join(root, "node_modules", "@types", "node", "package.json"), "utf8"));
+  run(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--ignore-scripts", ...files, `@types/node@${nodeTypes.version}`],
+    app,
+  );
 
   const exportsOf = (name) => {
     const manifest = JSON.parse(readFileSync(join(root, "packages", name, "package.json"), "utf8"));
@@ -81,7 +93,7 @@ export const used = [code, ${specifiers.map((_, index) => `t${index}`).join(", "
         strict: true,
         noEmit: true,
         skipLibCheck: false,
-        types: [],
+        types: ["node"],
       },
       files: ["types.mts", "types.cts"],
     }),

@@ -1,7 +1,7 @@
 import { createValidator, describeType, PelbiotError, type Validator } from "@pelbiot/core";
 import type { SemVer } from "semver";
-import compare from "semver/functions/compare";
-import parse from "semver/functions/parse";
+import compare from "semver/functions/compare.js";
+import parse from "semver/functions/parse.js";
 import {
   checkPluralCoverage,
   type PluralCoverageOptions,
