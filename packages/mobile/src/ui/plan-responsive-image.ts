@@ -83,6 +83,8 @@ export interface ResponsiveImagePlan {
     readonly sizes: string;
     readonly width: number;
     readonly height?: number;
+    /** Encoder quality of the JPEG renditions. */
+    readonly quality: number;
   };
 }
 
@@ -250,6 +252,7 @@ export function planResponsiveImage(options: ResponsiveImageOptions): Responsive
   const fallbackWidth = widths[Math.max(0, widths.length - 2)] ?? ceiling;
   const img = {
     src: build({ width: fallbackWidth, format: "jpeg", quality: qualityOf("jpeg") }),
+    quality: qualityOf("jpeg"),
     srcset: srcsetOf("jpeg"),
     sizes: sizesAttribute,
     width: intrinsicWidth,

@@ -1,0 +1,13 @@
+/**
+ * @module @pelbiot/mobile/node
+ *
+ * Node-only helpers for the mobile package: encoding the renditions of a responsive-image plan with `sharp` (an
+ * optional peer dependency).
+ */
+export {
+  type RenderedImage,
+  type RenderResponsiveImagesOptions,
+  renderResponsiveImages,
+  type SharpModule,
+  type SharpPipeline,
+} from "./render-responsive-images";
