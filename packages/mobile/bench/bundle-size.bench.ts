@@ -13,22 +13,17 @@ interface Row {
 }
 
 const ROWS: readonly Row[] = [
-  {
-    name: "config + UI exports (test/browser/universal-entry.ts)",
-    source: `export * from "../test/browser/universal-entry";`,
-  },
+  { name: "@pelbiot/mobile (the universal entry, every export)", source: `export * from "../src/index";` },
   { name: "MobileAppConfig only", source: `export { MobileAppConfig } from "../src/config/mobile-app-config";` },
   { name: "MobileUIOptimizer only", source: `export { MobileUIOptimizer } from "../src/ui/mobile-ui-optimizer";` },
-  { name: "src/index.ts as it stands", source: `export * from "../src/index";` },
-  {
-    name: "src/index.ts + config + UI (whole universal entry once exported)",
-    source: `export * from "../src/index";\nexport * from "../test/browser/universal-entry";`,
-  },
+  { name: "OfflineSyncManager only", source: `export { OfflineSyncManager } from "../src/sync/offline-sync-manager";` },
+  { name: "@pelbiot/mobile/storage (device stores)", source: `export * from "../src/storage/index";` },
+  { name: "@pelbiot/mobile/server (coordinator)", source: `export * from "../src/server/index";` },
   // Peers for scale: what this package would weigh if it imported semver's root instead of its function files.
   { name: "peer: semver (whole package root)", source: `export * from "semver";` },
   {
     name: "peer: semver parse + compare (what config uses)",
-    source: `export { default as parse } from "semver/functions/parse";\nexport { default as compare } from "semver/functions/compare";`,
+    source: `export { default as parse } from "semver/functions/parse.js";\nexport { default as compare } from "semver/functions/compare.js";`,
   },
 ];
 

@@ -1,13 +1,15 @@
 import {
+  type BackoffOptions,
   type Clock,
+  computeBackoffDelay,
   createJsonStore,
   createMemoryStorage,
   createValidator,
   describeType,
+  getRetryAfterMs,
+  isRetryableError,
   type JsonStore,
   PelbiotError,
-  type RetryOptions,
-  retry,
   type StorageAdapter,
   systemClock,
   TypedEventEmitter,
@@ -98,8 +100,10 @@ export interface SyncReport {
 export interface AutoSyncOptions {
   /** Time between rounds, in milliseconds (MobileAppConfig's `offlineSyncInterval`). @default 30000 */
   intervalMs?: number;
-  /** Backoff for transient failures within a round. @default { maxAttempts: 4, initialDelayMs: 1000 } */
-  retry?: Omit<RetryOptions, "clock" | "signal">;
+  /** Rounds in a row to try on transient failures before `sync_failed`. @default 4 */
+  maxAttempts?: number;
+  /** Backoff between those tries (core's exponential backoff with full jitter). @default { initialDelayMs: 1000 } */
+  backoff?: BackoffOptions;
 }
 
 /** A running automatic sync. */
@@ -552,12 +556,14 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
   }
 
   /**
-   * Syncs a device every `intervalMs` on the manager's clock, retrying transient failures with backoff. A round that
-   * still fails emits `sync_failed` and the schedule carries on.
+   * Syncs a device every `intervalMs` on the manager's clock. A round that fails with a transient error is retried
+   * sooner, on core's exponential backoff with full jitter (or after the server's `Retry-After`, when longer), up to
+   * `maxAttempts` rounds in a row; after that, or on a permanent error, `sync_failed` is emitted and the regular
+   * interval resumes. Timers only: nothing waits in between, so `stop()` takes effect at once.
    *
    * @param deviceId - The device.
    * @param transport - How to reach the coordinator.
-   * @param options - Interval and retry policy.
+   * @param options - Interval and backoff.
    * @returns Controls to sync now or stop.
    * @throws {PelbiotValidationError} VALIDATION_ERROR for invalid options.
    */
@@ -565,38 +571,55 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     const check = createValidator("OfflineSyncManager.startAutoSync");
     check.string("deviceId", deviceId, { maxLength: 200 });
     check.object("transport", transport);
-    if (check.object("options", options) && options.intervalMs !== undefined) {
-      check.number("options.intervalMs", options.intervalMs, { min: 100 });
+    if (check.object("options", options)) {
+      if (options.intervalMs !== undefined) check.number("options.intervalMs", options.intervalMs, { min: 100 });
+      if (options.maxAttempts !== undefined) {
+        check.number("options.maxAttempts", options.maxAttempts, { integer: true, min: 1 });
+      }
     }
     check.done();
-    const { intervalMs = 30_000, retry: retryOptions = { maxAttempts: 4, initialDelayMs: 1000 } } = options;
-    const controller = new AbortController();
-    let running: Promise<SyncReport | undefined> = Promise.resolve(undefined);
+    const { intervalMs = 30_000, maxAttempts = 4, backoff = { initialDelayMs: 1000 } } = options;
+    const clock = this.#clock;
+    let stopped = false;
+    let failures = 0;
     let timer: ReturnType<Clock["setTimeout"]> | undefined;
+    let running: Promise<unknown> = Promise.resolve();
 
     const round = (): Promise<SyncReport> => {
-      const next = running.then(() =>
-        retry(() => this.sync(deviceId, transport), { ...retryOptions, clock: this.#clock, signal: controller.signal }),
-      );
+      const next = running.then(() => this.sync(deviceId, transport));
       running = next.catch(() => undefined);
       return next;
     };
-    const schedule = (): void => {
-      if (controller.signal.aborted) return;
-      timer = this.#clock.setTimeout(() => {
-        round()
-          .catch((error: unknown) => {
-            if (!controller.signal.aborted) this.emit("sync_failed", { deviceId, error: toPelbiotError(error) });
-          })
-          .finally(schedule);
-      }, intervalMs);
+    const schedule = (delayMs: number): void => {
+      if (!stopped) timer = clock.setTimeout(tick, delayMs);
     };
-    schedule();
+    const tick = (): void => {
+      round().then(
+        () => {
+          failures = 0;
+          schedule(intervalMs);
+        },
+        (error: unknown) => {
+          if (stopped) return;
+          const failure = toPelbiotError(error);
+          failures += 1;
+          if (failures < maxAttempts && isRetryableError(failure)) {
+            const delay = Math.max(computeBackoffDelay(failures, backoff), getRetryAfterMs(failure) ?? 0);
+            schedule(Math.min(delay, intervalMs));
+            return;
+          }
+          failures = 0;
+          this.emit("sync_failed", { deviceId, error: failure });
+          schedule(intervalMs);
+        },
+      );
+    };
+    schedule(intervalMs);
     return {
       syncNow: round,
       stop: async () => {
-        controller.abort();
-        if (timer !== undefined) this.#clock.clearTimeout(timer);
+        stopped = true;
+        if (timer !== undefined) clock.clearTimeout(timer);
         await running;
       },
     };

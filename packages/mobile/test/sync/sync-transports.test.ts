@@ -90,7 +90,8 @@ describe("automatic sync", () => {
     phone.on("sync_completed", () => completed.push(clock.now()));
     const auto = phone.startAutoSync("phone", createHttpSyncTransport({ baseUrl: url }), {
       intervalMs: 30_000,
-      retry: { maxAttempts: 3, initialDelayMs: 1_000, jitter: "none" },
+      maxAttempts: 3,
+      backoff: { initialDelayMs: 1_000, jitter: "none" },
     });
     expect(hits()).toBe(0);
     // First round at 30 s: the pull hits a 503, the retry (after Retry-After: 0) succeeds and pushes the note.
@@ -111,6 +112,53 @@ describe("automatic sync", () => {
     const auto = phone.startAutoSync("phone", createInMemorySyncTransport(coordinator));
     const report = await auto.syncNow();
     expect(report).toMatchObject({ pushed: 1, pending: 0 });
+    await auto.stop();
+  });
+});
+
+describe("automatic sync failures", () => {
+  it("backs off on transient errors, then reports sync_failed and resumes the regular interval", async () => {
+    const clock = createManualClock(0);
+    const phone = new OfflineSyncManager({ clock });
+    const attempts: number[] = [];
+    const failing = {
+      pull: async () => {
+        attempts.push(clock.now());
+        throw new PelbiotError("PROVIDER_ERROR", "offline", { details: { retryable: true } });
+      },
+      push: async () => ({ results: [] }),
+    };
+    const failures: string[] = [];
+    phone.on("sync_failed", ({ error }) => failures.push(error.code));
+    const auto = phone.startAutoSync("phone", failing, {
+      intervalMs: 10_000,
+      maxAttempts: 3,
+      backoff: { initialDelayMs: 1_000, jitter: "none" },
+    });
+    for (let step = 0; step < 60; step += 1) await clock.advanceAsync(500);
+    // 10 s interval, then 1 s and 2 s backoffs, then sync_failed and the interval again, twice over.
+    expect(attempts).toEqual([10_000, 11_000, 13_000, 23_000, 24_000, 26_000]);
+    expect(failures).toEqual(["PROVIDER_ERROR", "PROVIDER_ERROR"]);
+    await auto.stop();
+    const after = attempts.length;
+    await clock.advanceAsync(60_000);
+    expect(attempts.length).toBe(after);
+  });
+
+  it("does not retry permanent errors before the next interval", async () => {
+    const clock = createManualClock(0);
+    const phone = new OfflineSyncManager({ clock });
+    const attempts: number[] = [];
+    const rejecting = {
+      pull: async () => {
+        attempts.push(clock.now());
+        throw new PelbiotError("VALIDATION_ERROR", "bad request");
+      },
+      push: async () => ({ results: [] }),
+    };
+    const auto = phone.startAutoSync("phone", rejecting, { intervalMs: 10_000 });
+    for (let step = 0; step < 50; step += 1) await clock.advanceAsync(500);
+    expect(attempts).toEqual([10_000, 20_000]);
     await auto.stop();
   });
 });
