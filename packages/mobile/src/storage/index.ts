@@ -6,4 +6,9 @@
  */
 export { type AsyncStorageAdapterOptions, type AsyncStorageLike, createAsyncStorageAdapter } from "./async-storage";
 export { createIndexedDbStorage, type IndexedDbStorageOptions } from "./indexed-db-storage";
+export {
+  createRemoteConfigStore,
+  type RemoteConfigStore,
+  type RemoteConfigStoreOptions,
+} from "./remote-config-store";
 export { createWebStorageAdapter, type WebStorageAdapterOptions, type WebStorageLike } from "./web-storage";
