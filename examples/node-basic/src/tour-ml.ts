@@ -1,4 +1,4 @@
-import { AnomalyDetectionEngine } from "@pelbiot/ml";
+import { AnomalyDetectionEngine, ClusteringAlgorithm, RecommendationEngine, TimeSeriesForecastingEngine } from "@pelbiot/ml";
 
 /** Trains on a day of CPU readings with a daily rhythm, then flags a spike in live readings. */
 export async function tourMl(): Promise<void> {
@@ -23,4 +23,44 @@ export async function tourMl(): Promise<void> {
     );
   }
   console.log(`  ${detected.length} anomaly(ies) in ${live.length} live readings`);
+
+  // Forecast the next six hours from two weeks of hourly readings with a daily cycle.
+  const hour = 3_600_000;
+  const history = Array.from({ length: 24 * 14 }, (_, index) => ({
+    timestamp: start + index * hour,
+    value: 50 + 0.02 * index + 12 * Math.sin((2 * Math.PI * index) / 24) + ((index * 7919) % 7) - 3,
+  }));
+  const forecaster = new TimeSeriesForecastingEngine({ forecastHorizon: 6, minDataPoints: 100 });
+  const forecast = forecaster.generateForecast("cpu_usage", history);
+  console.log(`  forecast model ${JSON.stringify(forecast.model).slice(0, 60)}…`);
+  const firstStep = forecast.points[0];
+  if (firstStep) console.log(`  next hour: ${JSON.stringify(firstStep).slice(0, 160)}`);
+
+  // Segment users by two behaviours, then recommend from purchase history.
+  const clustering = new ClusteringAlgorithm({ maxClusters: 10, maxIterations: 100 });
+  const users = [
+    [1, 2],
+    [1.2, 1.8],
+    [0.9, 2.1],
+    [8, 9],
+    [8.2, 8.8],
+    [7.9, 9.3],
+  ];
+  const segments = clustering.kMeansClustering(users, 2);
+  console.log(`  k-means: assignments ${JSON.stringify(segments.assignments)}, silhouette ${segments.silhouette?.toFixed(2) ?? "n/a"}`);
+
+  const recommender = new RecommendationEngine({ minInteractions: 2, maxRecommendations: 3 });
+  for (const [user, item] of [
+    ["ann", "tent"],
+    ["ann", "stove"],
+    ["bob", "tent"],
+    ["bob", "stove"],
+    ["bob", "lamp"],
+    ["cat", "tent"],
+    ["cat", "lamp"],
+  ] as const) {
+    recommender.trackInteraction(user, item, "purchase", 1);
+  }
+  const recs = recommender.generateRecommendations("ann");
+  console.log(`  for ann: ${recs.map((rec) => `${rec.itemId} (${rec.reason})`).join(", ")}`);
 }

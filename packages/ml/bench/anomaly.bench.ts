@@ -138,7 +138,7 @@ function printThroughput(): void {
     }
   });
   const rows: [string, number][] = [["raw Welford mean/variance + abs(z) test loop (baseline)", welford]];
-  for (const detector of ["auto", "zscore", "seasonal", "cusum"] as const) {
+  for (const detector of ["auto", "zscore", "seasonal", "holt-winters", "cusum", "trend"] as const) {
     const options = detector === "zscore" ? { detector, window: 288 } : { detector };
     rows.push([
       `engine.update(name, point), detector "${detector}"`,
@@ -193,9 +193,44 @@ function printSensitivity(files: readonly NabFile[]): void {
   }
 }
 
+// Every detector with its defaults (one configuration for all files), so users can see what each one is for.
+function printDetectorTable(files: readonly NabFile[]): void {
+  const detectors: [string, AnomalyDetectionEngineOptions][] = [
+    ['"auto" (default)', {}],
+    ['"zscore" (window 0)', { detector: "zscore" }],
+    ['"robust-zscore" (window 0)', { detector: "robust-zscore" }],
+    ['"seasonal" (robust STL)', { detector: "seasonal" }],
+    ['"holt-winters" (one-step residuals)', { detector: "holt-winters" }],
+    ['"cusum" (level shifts)', { detector: "cusum" }],
+    ['"trend" (slope changes, 2 × 48 points)', { detector: "trend" }],
+  ];
+  console.log("\nEvery detector with its default settings (raw NAB standard score per file; windows hit; FP rows):\n");
+  const header = [
+    "detector",
+    ...files.map((file) => file.name),
+    "windows",
+    "FP rows",
+    "**sum raw std**",
+    "low FP",
+    "low FN",
+  ];
+  console.log(`| ${header.join(" | ")} |`);
+  console.log(`|${header.map(() => "---").join("|")}|`);
+  for (const [label, options] of detectors) {
+    const started = process.hrtime.bigint();
+    const scores = evaluate(files, options);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const combined = combineNabScores(scores);
+    console.log(
+      `| ${label} (${seconds.toFixed(1)} s) | ${scores.map((score) => format(score.profiles.standard.raw)).join(" | ")} | ${scores.reduce((sum, score) => sum + score.windowsDetected, 0)}/15 | ${scores.reduce((sum, score) => sum + score.falsePositives, 0)} | **${format(combined.standard.raw)}** | ${format(combined.reward_low_FP_rate.raw)} | ${format(combined.reward_low_FN_rate.raw)} |`,
+    );
+  }
+}
+
 export default async function anomalyBench(): Promise<void> {
   const files = NAB_FILES.map(loadNabFile);
   printNabTable(files);
+  printDetectorTable(files);
   printSensitivity(files);
   printThroughput();
 }

@@ -10,11 +10,13 @@ export {
   type AnomalyDetectionEngineJson,
   type AnomalyDetectionEngineOptions,
   type AnomalyDetectorKind,
+  type AnomalyKind,
   type AnomalyModelInfo,
   type AnomalyModelJson,
   type AnomalySeverity,
   severityOf,
 } from "./anomaly/anomaly-detection-engine";
+export { type StlDecomposition, type StlOptions, stl } from "./anomaly/decomposition/stl";
 export {
   combineNabScores,
   NAB_PROFILES,

@@ -1,10 +1,12 @@
 import { createValidator, describeType, PelbiotError, toEpochMillis } from "@pelbiot/core";
 import { type TimeSeriesPoint, toTimeSeries } from "../series/time-series";
 import { createDetector, restoreDetector } from "./detectors/create-detector";
-import type { Assessment, Detector, DetectorState } from "./detectors/detector";
+import type { AnomalyKind, Assessment, Detector, DetectorState } from "./detectors/detector";
+
+export type { AnomalyKind } from "./detectors/detector";
 
 /** The detectors the engine can run. See {@link AnomalyDetectionEngineOptions.detector}. */
-export type AnomalyDetectorKind = "auto" | "zscore" | "robust-zscore" | "seasonal" | "cusum";
+export type AnomalyDetectorKind = "auto" | "zscore" | "robust-zscore" | "seasonal" | "cusum" | "holt-winters" | "trend";
 
 /** How serious an anomaly is, from its score relative to the threshold (see {@link severityOf}). */
 export type AnomalySeverity = "low" | "medium" | "high" | "critical";
@@ -28,15 +30,24 @@ export interface AnomalyDetectionEngineOptions {
    *   distribution, like NAB's anomaly likelihood; catches spikes, level shifts and changes in noise. O(1) per point.
    * - `"zscore"`: the classic `(x − μ) / σ`, μ and σ from the training data (`window: 0`) or the last `window` points.
    * - `"robust-zscore"`: `(x − median) / (1.4826 · MAD)` over the training data (`window: 0`) or the last `window` points.
-   * - `"seasonal"`: robust score of the residual from a seasonal decomposition (seasonal profile + level).
+   * - `"seasonal"`: robust score of the residual from a robust STL decomposition of the training data (seasonal
+   *   profile + level, both kept up to date online).
    * - `"cusum"`: two-sided CUSUM on standardised values for level shifts; score `S / 2`, so a threshold of 2.5 is
-   *   the textbook decision interval h = 5σ with slack k = 0.5σ.
+   *   the textbook decision interval h = 5σ with slack k = 0.5σ. Detections have `kind: "level-shift"`.
+   * - `"holt-winters"`: robust score of the one-step error of the classic additive Holt-Winters model fitted by the
+   *   forecasting engine's code (Holt's linear method when the series has no season), continued online.
+   * - `"trend"`: trend changes, the t statistic of the slope difference between the older and the newer half of the
+   *   last `window` points (two-segment regression). Detections have `kind: "trend-change"`.
    * @default "auto"
    */
   detector?: AnomalyDetectorKind;
-  /** Rolling window of `"zscore"` and `"robust-zscore"` in points; 0 keeps the training statistics fixed. @default 0 */
+  /**
+   * Rolling window of `"zscore"` and `"robust-zscore"` in points; 0 keeps the training statistics fixed. For
+   * `"trend"`, the points of both segments together (at least 6; an odd value loses one), 0 meaning 96.
+   * @default 0
+   */
   window?: number;
-  /** Seasonal period in points for `"auto"` and `"seasonal"`; 0 detects it from the autocorrelation, 1 disables seasonality. @default 0 */
+  /** Seasonal period in points for `"auto"`, `"seasonal"` and `"holt-winters"`; 0 detects it from the autocorrelation, 1 disables seasonality. @default 0 */
   seasonalPeriod?: number;
   /**
    * After a reported anomaly, the next `cooldown` points of the same model are scored and learned from but not
@@ -64,6 +75,11 @@ export interface AnomalyDetection {
   readonly upper: number;
   /** Severity band of the score, see {@link severityOf}. */
   readonly severity: AnomalySeverity;
+  /**
+   * What kind of departure the detector saw: `"level-shift"` from `"cusum"`, `"trend-change"` from `"trend"`,
+   * `"outlier"` from the others. Always set by this version; absent only in anomalies stored by earlier versions.
+   */
+  readonly kind?: AnomalyKind;
 }
 
 /** The serialised form of an engine, from {@link AnomalyDetectionEngine.toJSON}. */
@@ -108,7 +124,16 @@ interface WarmUpState {
   readonly values: number[];
 }
 
-const DETECTORS: readonly AnomalyDetectorKind[] = ["auto", "zscore", "robust-zscore", "seasonal", "cusum"];
+const DETECTORS: readonly AnomalyDetectorKind[] = [
+  "auto",
+  "zscore",
+  "robust-zscore",
+  "seasonal",
+  "cusum",
+  "holt-winters",
+  "trend",
+];
+const KINDS: readonly AnomalyKind[] = ["outlier", "level-shift", "trend-change"];
 const FORMAT = "pelbiot.anomaly-detection-engine";
 const SEVERITIES: readonly AnomalySeverity[] = ["low", "medium", "high", "critical"];
 
@@ -149,6 +174,9 @@ function resolveOptions(options: unknown): Required<AnomalyDetectionEngineOption
   check.oneOf("options.detector", detector, DETECTORS);
   check.number("options.window", window, { integer: true, min: 0 });
   if (window === 1) check.fail("options.window", "must be 0 (fixed training statistics) or at least 2");
+  if (detector === "trend" && window > 0 && window < 6) {
+    check.fail("options.window", 'must be 0 (96 points) or at least 6 for the "trend" detector (two segments of 3)');
+  }
   check.number("options.seasonalPeriod", seasonalPeriod, { integer: true, min: 0 });
   check.number("options.cooldown", cooldown, { integer: true, min: 0 });
   check.number("options.maxStoredAnomalies", maxStoredAnomalies, { integer: true, min: 0 });
@@ -482,6 +510,7 @@ export class AnomalyDetectionEngine {
             check.number(`${path}.${field}`, anomaly[field]);
           }
           check.oneOf(`${path}.severity`, anomaly.severity, SEVERITIES);
+          if (anomaly.kind !== undefined) check.oneOf(`${path}.kind`, anomaly.kind, KINDS);
         }
       }
       let detector: Detector | undefined;
@@ -518,6 +547,7 @@ export class AnomalyDetectionEngine {
   private step(model: ModelState, timestamp: number, value: number): AnomalyDetection | null {
     const { assessment } = this;
     const { sensitivityThreshold, cooldown, maxStoredAnomalies } = this.options;
+    assessment.kind = "outlier";
     model.detector.assess(value, assessment);
     model.lastTimestamp = timestamp;
     model.pointsSeen += 1;
@@ -537,6 +567,7 @@ export class AnomalyDetectionEngine {
       lower: assessment.expected - halfWidth + 0,
       upper: assessment.expected + halfWidth + 0,
       severity: severityOf(assessment.score, sensitivityThreshold),
+      kind: assessment.kind ?? "outlier",
     };
     if (maxStoredAnomalies > 0) {
       if (model.anomalies.length >= maxStoredAnomalies) model.anomalies.shift();

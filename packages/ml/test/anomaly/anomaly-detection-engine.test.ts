@@ -19,7 +19,7 @@ function series(length: number, seed = 7, offset = 0) {
   }));
 }
 
-const DETECTORS: AnomalyDetectorKind[] = ["auto", "zscore", "robust-zscore", "seasonal", "cusum"];
+const DETECTORS: AnomalyDetectorKind[] = ["auto", "zscore", "robust-zscore", "seasonal", "cusum", "holt-winters"];
 
 describe("AnomalyDetectionEngine: the guide's contract", () => {
   it("runs the guide's calls as written and flags an obvious spike with every field", () => {
@@ -235,6 +235,23 @@ describe("AnomalyDetectionEngine: streaming and persistence", () => {
     const fromUpdates = spiked.map((point) => streaming.update("s", point)).filter((anomaly) => anomaly !== null);
     expect(fromUpdates).toEqual(batch.detectAnomalies("s", spiked));
     expect(fromUpdates.length).toBeGreaterThan(0);
+  });
+
+  it("update() point by point makes the same decisions as one detectAnomalies call, for every detector", () => {
+    const all: AnomalyDetectorKind[] = [...DETECTORS, "trend"];
+    for (const detector of all) {
+      const streaming = new AnomalyDetectionEngine({ detector, cooldown: 5, sensitivityThreshold: 3 });
+      const batch = new AnomalyDetectionEngine({ detector, cooldown: 5, sensitivityThreshold: 3 });
+      const points = series(700, 21).map((point, index) => ({
+        ...point,
+        value: point.value + (index === 450 ? 60 : 0) + (index >= 550 ? 0.5 * (index - 550) : 0),
+      }));
+      streaming.trainModel("s", points.slice(0, 300));
+      batch.trainModel("s", points.slice(0, 300));
+      const fromUpdates = points.slice(300).flatMap((point) => streaming.update("s", point) ?? []);
+      expect(fromUpdates, detector).toEqual(batch.detectAnomalies("s", points.slice(300)));
+      expect(fromUpdates.length, detector).toBeGreaterThan(0);
+    }
   });
 
   it("toJSON/fromJSON round-trips exactly, through JSON text, and the copy behaves identically", () => {

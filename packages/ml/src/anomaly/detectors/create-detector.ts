@@ -1,12 +1,22 @@
 import type { AnomalyDetectionEngineOptions } from "../anomaly-detection-engine";
 import { CusumDetector } from "./cusum-detector";
 import type { Detector, DetectorState } from "./detector";
+import { HoltWintersDetector } from "./holt-winters-detector";
 import { RobustZScoreDetector } from "./robust-zscore-detector";
 import { SeasonalDetector } from "./seasonal-detector";
 import { SurpriseDetector } from "./surprise-detector";
+import { TrendChangeDetector } from "./trend-change-detector";
 import { ZScoreDetector } from "./zscore-detector";
 
 type ResolvedOptions = Required<AnomalyDetectionEngineOptions>;
+
+/** Points per segment of the `"trend"` detector when `window` is 0. */
+export const DEFAULT_TREND_SEGMENT = 48;
+
+/** The `"trend"` detector's segment length: half of `window`, or the default. */
+function trendHalfWindow(window: number): number {
+  return window === 0 ? DEFAULT_TREND_SEGMENT : window >> 1;
+}
 
 /** Trains the detector the options select on validated training values. */
 export function createDetector(values: Float64Array, options: ResolvedOptions): Detector {
@@ -19,6 +29,10 @@ export function createDetector(values: Float64Array, options: ResolvedOptions): 
       return SeasonalDetector.train(values, options.seasonalPeriod);
     case "cusum":
       return CusumDetector.train(values, options.sensitivityThreshold);
+    case "holt-winters":
+      return HoltWintersDetector.train(values, options.seasonalPeriod);
+    case "trend":
+      return TrendChangeDetector.train(values, trendHalfWindow(options.window));
     default:
       return SurpriseDetector.train(values, options.seasonalPeriod);
   }
@@ -38,6 +52,10 @@ export function restoreDetector(state: unknown, options: ResolvedOptions): Detec
       return SeasonalDetector.restore(typed);
     case "cusum":
       return CusumDetector.restore(typed, options.sensitivityThreshold);
+    case "holt-winters":
+      return HoltWintersDetector.restore(typed);
+    case "trend":
+      return TrendChangeDetector.restore(typed, trendHalfWindow(options.window));
     default:
       return SurpriseDetector.restore(typed);
   }

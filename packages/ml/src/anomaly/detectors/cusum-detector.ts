@@ -62,6 +62,7 @@ export class CusumDetector implements Detector {
     this.recentMean += RECENT_SMOOTHING * (value - this.recentMean);
     const score = Math.max(this.upper, this.lower) / 2;
     assessment.score = score;
+    assessment.kind = "level-shift";
     assessment.expected = this.reference;
     assessment.scale = scale;
     if (score > this.threshold) {

@@ -6,8 +6,16 @@
 /** The largest score reported; a point that deviates from a constant history gets this instead of infinity. */
 export const MAX_SCORE = 1e6;
 
+/**
+ * What kind of departure a detection is: `"outlier"` a point (or a short stretch) far from the expected value or
+ * unusually volatile, `"level-shift"` a sustained change of level (CUSUM), `"trend-change"` a change of slope.
+ */
+export type AnomalyKind = "outlier" | "level-shift" | "trend-change";
+
 /** What a detector says about one point; filled in place so streaming allocates nothing per point. */
 export interface Assessment {
+  /** The kind of departure; the engine resets it to `"outlier"` before each point, so only other kinds are set. */
+  kind?: AnomalyKind;
   /** Non-negative, z-like: compared with `sensitivityThreshold`. */
   score: number;
   /** The value the detector expected. */

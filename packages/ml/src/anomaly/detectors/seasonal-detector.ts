@@ -1,3 +1,4 @@
+import { stl } from "../decomposition/stl";
 import { detectPeriod } from "./detect-period";
 import { type Assessment, type Detector, type DetectorState, deviationScore } from "./detector";
 import { medianAndScale } from "./median";
@@ -12,12 +13,15 @@ const SCALE_CLIP = 5;
 /** √(π/2): turns a mean absolute deviation of Gaussian residuals into their standard deviation. */
 const MEAN_ABSOLUTE_TO_SIGMA = Math.sqrt(Math.PI / 2);
 const MAX_PERIOD = 1000;
+/** Most recent training points decomposed (at least six seasons). */
+const STL_POINTS = 5000;
 
 /**
- * Seasonal residuals: the training series is decomposed classically (centred moving-average trend, seasonal means
- * of the detrended values, remainder), and its remainder's median absolute deviation is the initial scale. Online,
- * a level and the seasonal profile follow the series (additive Holt-Winters without trend) and each point's score
- * is its robust z of the residual `x − (level + season)`. O(1) per point.
+ * Seasonal residuals: the training series (its last 5000 points, or six seasons) is decomposed by robust STL (Cleveland et al. 1990, periodic seasonal,
+ * bisquare robustness iterations, see {@link stl}) so outliers in the history shape neither the seasonal profile nor
+ * the level, and the remainder's median absolute deviation is the initial scale. Online, a level and the seasonal
+ * profile follow the series (additive Holt-Winters without trend) and each point's score is its robust z of the
+ * residual `x − (level + season)`. O(1) per point.
  */
 export class SeasonalDetector implements Detector {
   private readonly profile: Float64Array;
@@ -39,40 +43,21 @@ export class SeasonalDetector implements Detector {
         ? seasonalPeriod
         : detectPeriod(values.subarray(Math.max(length - 2 * MAX_PERIOD, 0)), 0.3, MAX_PERIOD);
     // A decomposition needs two full seasons; otherwise treat the series as non-seasonal.
-    const period = candidate * 2 <= length ? candidate : 1;
-    const trend = centredMovingAverage(values, period);
-    const sums = new Float64Array(period);
-    const counts = new Float64Array(period);
-    for (let index = 0; index < length; index += 1) {
-      const detrended = (values[index] as number) - (trend[index] as number);
-      if (Number.isNaN(detrended)) continue;
-      sums[index % period] = (sums[index % period] as number) + detrended;
-      counts[index % period] = (counts[index % period] as number) + 1;
+    const period = candidate >= 2 && candidate * 2 <= length ? candidate : 1;
+    if (period === 1) {
+      const [median, scale] = medianAndScale(values);
+      return new SeasonalDetector(new Float64Array(1), 0, median, scale);
     }
+    // The recent history describes the current season best and bounds the cost of the 16 STL passes.
+    const recent = values.subarray(Math.max(length - Math.max(STL_POINTS, 6 * period), 0));
+    const { seasonal, trend, remainder } = stl(recent, { period, seasonalWindow: "periodic", robust: true });
     const profile = new Float64Array(period);
-    if (period > 1) {
-      let centre = 0;
-      for (let phase = 0; phase < period; phase += 1) {
-        profile[phase] = (counts[phase] as number) > 0 ? (sums[phase] as number) / (counts[phase] as number) : 0;
-        centre += profile[phase] as number;
-      }
-      for (let phase = 0; phase < period; phase += 1) profile[phase] = (profile[phase] as number) - centre / period;
+    const skipped = length - recent.length;
+    for (let index = recent.length - period; index < recent.length; index += 1) {
+      profile[(skipped + index) % period] = seasonal[index] as number;
     }
-    const remainder: number[] = [];
-    for (let index = 0; index < length; index += 1) {
-      const value = (values[index] as number) - (trend[index] as number) - (profile[index % period] as number);
-      if (!Number.isNaN(value)) remainder.push(value);
-    }
-    const [, scale] = medianAndScale(Float64Array.from(remainder));
-    // The level is where the trend ended, or the last deseasonalised value where the moving average is undefined.
-    let level = (values[length - 1] as number) - (profile[(length - 1) % period] as number);
-    for (let index = length - 1; index >= 0; index -= 1) {
-      if (!Number.isNaN(trend[index] as number)) {
-        level = trend[index] as number;
-        break;
-      }
-    }
-    return new SeasonalDetector(profile, length % period, level, scale);
+    const [, scale] = medianAndScale(remainder);
+    return new SeasonalDetector(profile, length % period, trend[recent.length - 1] as number, scale);
   }
 
   static restore(state: DetectorState): SeasonalDetector {
@@ -106,29 +91,4 @@ export class SeasonalDetector implements Detector {
       scale: this.scale,
     };
   }
-}
-
-/** Centred moving average over one period (2×period for even periods, as in classical decomposition); NaN at the edges. */
-function centredMovingAverage(values: Float64Array, period: number): Float64Array {
-  const length = values.length;
-  const result = new Float64Array(length).fill(Number.NaN);
-  if (period === 1) {
-    result.set(values);
-    return result;
-  }
-  const half = period >> 1;
-  const prefix = new Float64Array(length + 1);
-  for (let index = 0; index < length; index += 1)
-    prefix[index + 1] = (prefix[index] as number) + (values[index] as number);
-  for (let index = half; index + half < length; index += 1) {
-    if (period % 2 === 1) {
-      result[index] = ((prefix[index + half + 1] as number) - (prefix[index - half] as number)) / period;
-    } else {
-      // 2×m moving average: the two end points get half weight.
-      const inner = (prefix[index + half] as number) - (prefix[index - half + 1] as number);
-      const ends = ((values[index - half] as number) + (values[index + half] as number)) / 2;
-      result[index] = (inner + ends) / period;
-    }
-  }
-  return result;
 }
