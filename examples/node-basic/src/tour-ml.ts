@@ -1,4 +1,9 @@
-import { AnomalyDetectionEngine, ClusteringAlgorithm, RecommendationEngine, TimeSeriesForecastingEngine } from "@pelbiot/ml";
+import {
+  AnomalyDetectionEngine,
+  ClusteringAlgorithm,
+  RecommendationEngine,
+  TimeSeriesForecastingEngine,
+} from "@pelbiot/ml";
 
 /** Trains on a day of CPU readings with a daily rhythm, then flags a spike in live readings. */
 export async function tourMl(): Promise<void> {
@@ -47,7 +52,9 @@ export async function tourMl(): Promise<void> {
     [7.9, 9.3],
   ];
   const segments = clustering.kMeansClustering(users, 2);
-  console.log(`  k-means: assignments ${JSON.stringify(segments.assignments)}, silhouette ${segments.silhouette?.toFixed(2) ?? "n/a"}`);
+  console.log(
+    `  k-means: assignments ${JSON.stringify(segments.assignments)}, silhouette ${segments.silhouette?.toFixed(2) ?? "n/a"}`,
+  );
 
   const recommender = new RecommendationEngine({ minInteractions: 2, maxRecommendations: 3 });
   for (const [user, item] of [

@@ -1,10 +1,13 @@
 // Signed webhook deliveries per second to a local keep-alive server: WebhookManager (durable queue in memory storage,
-// signing, SSRF check, pinned connection, logs) next to a plain fetch loop that POSTs the same signed body.
+// signing, SSRF check, pinned connection, logs), then the same with a caller's storage and a key provider (sealed
+// secret, persisted logs), next to a plain fetch loop that POSTs the same signed body.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { WebhookManager } from "../src/webhooks/webhook-manager";
+import { createMemoryStorage } from "@pelbiot/core";
+import { createEphemeralKeyProvider } from "../src/credentials/ephemeral-key-provider";
+import { WebhookManager, type WebhookManagerOptions } from "../src/webhooks/webhook-manager";
 import { generateWebhookSecret, signWebhook } from "../src/webhooks/webhook-signature";
 
 const DELIVERIES = 4_000;
@@ -51,20 +54,30 @@ export default async function bench(): Promise<void> {
   const secret = generateWebhookSecret();
   const payload = { paymentId: "pay-123", amount: 99.99, currency: "EUR" };
 
-  const manager = new WebhookManager({
-    allowedHosts: ["127.0.0.1"],
-    maxConcurrency: IN_FLIGHT,
-    maxDeliveryLogs: 1_000,
-  });
-  await manager.registerWebhook({ event: "payment.confirmed", url, secret });
-  const deliver = async (): Promise<void> => {
-    const { deliveries } = await manager.triggerWebhook("payment.confirmed", payload);
-    if (deliveries[0]?.status !== "succeeded") throw new Error("delivery failed");
+  const measureManager = async (options: WebhookManagerOptions): Promise<Rate> => {
+    const manager = new WebhookManager({
+      allowedHosts: ["127.0.0.1"],
+      maxConcurrency: IN_FLIGHT,
+      maxDeliveryLogs: 1_000,
+      ...options,
+    });
+    await manager.registerWebhook({ event: "payment.confirmed", url, secret });
+    const deliver = async (): Promise<void> => {
+      const { deliveries } = await manager.triggerWebhook("payment.confirmed", payload);
+      if (deliveries[0]?.status !== "succeeded") throw new Error("delivery failed");
+    };
+    // Warm-up: open the keep-alive sockets and let the JIT settle.
+    await runConcurrently(WARM_UP, IN_FLIGHT, deliver);
+    const rate = await runConcurrently(DELIVERIES, IN_FLIGHT, deliver);
+    await manager.close();
+    return rate;
   };
-  // Warm-up: open the keep-alive sockets and let the JIT settle.
-  await runConcurrently(WARM_UP, IN_FLIGHT, deliver);
-  const managerRate = await runConcurrently(DELIVERIES, IN_FLIGHT, deliver);
-  await manager.close();
+  const managerRate = await measureManager({});
+  // A caller's storage: the secret is sealed at rest (opened for every attempt) and each attempt log is persisted.
+  const sealedRate = await measureManager({
+    storage: createMemoryStorage(),
+    keyProvider: createEphemeralKeyProvider(),
+  });
 
   const fetchOnce = async (index: number): Promise<void> => {
     const body = JSON.stringify({ type: "payment.confirmed", timestamp: new Date().toISOString(), data: payload });
@@ -108,6 +121,13 @@ export default async function bench(): Promise<void> {
       "WebhookManager (durable queue, sign, SSRF check, pinned keep-alive, logs)",
       managerRate,
       `wall: ${met(managerRate.perSecond)}; per CPU-second: ${met(1e6 / managerRate.cpuMicroseconds)}`,
+    ),
+  );
+  console.log(
+    row(
+      "WebhookManager with storage + key provider (sealed secret opened per attempt, persisted logs)",
+      sealedRate,
+      `wall: ${met(sealedRate.perSecond)}; per CPU-second: ${met(1e6 / sealedRate.cpuMicroseconds)}`,
     ),
   );
   console.log(row("plain fetch loop (sign + POST, keep-alive)", fetchRate, "—"));

@@ -14,6 +14,8 @@ import {
   toPelbiotError,
   type Validator,
 } from "@pelbiot/core";
+import { createDataKeyCache } from "../internal/data-key-cache";
+import { type KeyEnvelopeScheme, openKeyEnvelope, sealKeyEnvelope } from "../internal/key-envelope";
 import { Credential } from "./credential";
 import { createEnvKeyProvider } from "./env-key-provider";
 import { AuditLog } from "./internal/audit-log";
@@ -27,7 +29,6 @@ import {
   type StoredCredentialRecord,
   type StoredEnvelope,
 } from "./internal/credential-record";
-import { DATA_KEY_BYTES, generateDataKey, open, seal } from "./internal/envelope-cipher";
 import type { KeyProvider, WrappedKey } from "./key-provider";
 import type { AuditAction, AuditChain, AuditEntry, AuditVerification } from "./verify-audit-chain";
 import { verifyAuditChain } from "./verify-audit-chain";
@@ -99,6 +100,17 @@ export interface APICredentialsManagerOptions {
    * ignored.
    */
   onAuditEntry?: (entry: AuditEntry) => void;
+  /**
+   * How many unwrapped data keys to keep in memory, so reading a credential again skips the key provider's unwrap
+   * (an AES operation locally, a network round trip with Vault or KMS). `0` turns the cache off.
+   *
+   * Security trade-off, which is why it is opt-in: while cached, plaintext data keys live in this process's memory,
+   * where a heap dump or memory disclosure can reveal them (each opens only its own credential; the key-encryption
+   * key is never cached). The cache is bounded, least-recently-used, per manager, and every evicted key is
+   * overwritten with zeros; {@link APICredentialsManager.clearKeyCache} wipes it on demand.
+   * @default 0
+   */
+  dataKeyCacheSize?: number;
 }
 
 /**
@@ -322,6 +334,7 @@ export class APICredentialsManager {
   readonly #rotationInterval: number;
   readonly #rotationOverlap: number;
   readonly #keyProvider: KeyProvider;
+  readonly #scheme: KeyEnvelopeScheme;
   readonly #store: JsonStore<StoredCredentialRecord>;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -347,6 +360,7 @@ export class APICredentialsManager {
       logger = noopLogger,
       defaultActor = "system",
       onAuditEntry,
+      dataKeyCacheSize = 0,
     } = options ?? {};
     if (!(ALGORITHMS as readonly unknown[]).includes(encryptionAlgorithm)) {
       throw new PelbiotError(
@@ -359,6 +373,7 @@ export class APICredentialsManager {
     validator.number("options.rotationInterval", rotationInterval, { integer: true, positive: true });
     validator.number("options.rotationOverlap", rotationOverlap, { integer: true, min: 0 });
     validator.number("options.maxAuditLogSize", maxAuditLogSize, { integer: true, min: 1, max: 10_000_000 });
+    validator.number("options.dataKeyCacheSize", dataKeyCacheSize, { integer: true, min: 0, max: 1_000_000 });
     if (keyProvider !== undefined && validator.object("options.keyProvider", keyProvider)) {
       for (const method of ["getCurrentKeyVersion", "wrapKey", "unwrapKey"] as const) {
         validator.fn(`options.keyProvider.${method}`, keyProvider[method]);
@@ -385,6 +400,10 @@ export class APICredentialsManager {
     this.#audit = new AuditLog(maxAuditLogSize);
     // Last, so a malformed option is reported before the environment is consulted.
     this.#keyProvider = keyProvider ?? createEnvKeyProvider();
+    this.#scheme = {
+      keyProvider: this.#keyProvider,
+      ...(dataKeyCacheSize > 0 ? { cache: createDataKeyCache(dataKeyCacheSize) } : {}),
+    };
   }
 
   /**
@@ -742,6 +761,22 @@ export class APICredentialsManager {
   }
 
   /**
+   * Wipes (overwrites with zeros) and drops every data key held by the `dataKeyCacheSize` cache, e.g. before a
+   * process is checkpointed or after a suspected compromise. Does nothing when the cache is off.
+   *
+   * @returns How many keys were wiped.
+   * @example
+   * ```ts
+   * creds.clearKeyCache(); // 0 when dataKeyCacheSize is 0
+   * ```
+   */
+  clearKeyCache(): number {
+    const size = this.#scheme.cache?.size ?? 0;
+    this.#scheme.cache?.clear();
+    return size;
+  }
+
+  /**
    * Verifies the in-memory audit chain: every hash recomputes and links to the one before, starting from the
    * anchor of the truncated prefix and ending at the recorded head.
    *
@@ -863,43 +898,42 @@ export class APICredentialsManager {
     encryptedAt: number,
   ): Promise<StoredEnvelope> {
     const algorithm = this.#algorithm;
-    const dataKey = generateDataKey();
+    const plaintext = Buffer.from(JSON.stringify([secrets.apiKey, secrets.apiSecret]));
     try {
-      const plaintext = Buffer.from(JSON.stringify([secrets.apiKey, secrets.apiSecret]));
-      const sealed = seal(algorithm, dataKey, plaintext, envelopeAssociatedData(algorithm, provider, userId, version));
-      plaintext.fill(0);
-      const wrappedKey = await this.#keyProvider.wrapKey(dataKey, envelopeKeyContext(provider, userId, version));
-      return { version, algorithm, wrappedKey, ...sealed, createdAt, encryptedAt, validUntil: null };
+      const sealed = await sealKeyEnvelope(
+        this.#scheme,
+        algorithm,
+        plaintext,
+        envelopeAssociatedData(algorithm, provider, userId, version),
+        envelopeKeyContext(provider, userId, version),
+      );
+      return { version, algorithm, ...sealed, createdAt, encryptedAt, validUntil: null };
     } finally {
-      dataKey.fill(0);
+      plaintext.fill(0);
     }
   }
 
   async #openEnvelope(provider: string, userId: string, envelope: StoredEnvelope): Promise<DecodedSecrets> {
-    const context = envelopeKeyContext(provider, userId, envelope.version);
-    const dataKey = await this.#keyProvider.unwrapKey(envelope.wrappedKey, context);
+    const plaintext = await openKeyEnvelope(
+      this.#scheme,
+      envelope.algorithm,
+      envelope,
+      envelopeAssociatedData(envelope.algorithm, provider, userId, envelope.version),
+      envelopeKeyContext(provider, userId, envelope.version),
+    );
+    let decoded: unknown;
     try {
-      if (dataKey.length !== DATA_KEY_BYTES) {
-        throw new PelbiotError("INTEGRITY_ERROR", "The unwrapped data key has the wrong length.");
-      }
-      const associatedData = envelopeAssociatedData(envelope.algorithm, provider, userId, envelope.version);
-      const plaintext = open(envelope.algorithm, dataKey, envelope, associatedData);
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(plaintext.toString("utf8"));
-      } catch {
-        // No cause: a JSON syntax error quotes the text it choked on, which here is the plaintext.
-        throw new PelbiotError("INTEGRITY_ERROR", "The decrypted credential is not in the expected format.");
-      } finally {
-        plaintext.fill(0);
-      }
-      if (!Array.isArray(decoded) || !isSecretString(decoded[0]) || !isSecretString(decoded[1])) {
-        throw new PelbiotError("INTEGRITY_ERROR", "The decrypted credential has an unexpected layout.");
-      }
-      return { apiKey: decoded[0], apiSecret: decoded[1] };
+      decoded = JSON.parse(plaintext.toString("utf8"));
+    } catch {
+      // No cause: a JSON syntax error quotes the text it choked on, which here is the plaintext.
+      throw new PelbiotError("INTEGRITY_ERROR", "The decrypted credential is not in the expected format.");
     } finally {
-      dataKey.fill(0);
+      plaintext.fill(0);
     }
+    if (!Array.isArray(decoded) || !isSecretString(decoded[0]) || !isSecretString(decoded[1])) {
+      throw new PelbiotError("INTEGRITY_ERROR", "The decrypted credential has an unexpected layout.");
+    }
+    return { apiKey: decoded[0], apiSecret: decoded[1] };
   }
 
   async #rewrapKey(provider: string, userId: string, envelope: StoredEnvelope): Promise<WrappedKey> {

@@ -5,24 +5,52 @@ import { rootCertificates } from "node:tls";
 import {
   type Clock,
   createIdGenerator,
-  createJsonStore,
   createMemoryStorage,
   createValidator,
   describeType,
   isClock,
-  type JsonStore,
   PelbiotError,
-  parseRetryAfter,
-  retry,
   type StorageAdapter,
-  sleep,
   systemClock,
   TypedEventEmitter,
 } from "@pelbiot/core";
+import { createEnvKeyProvider } from "../credentials/env-key-provider";
+import type { KeyProvider } from "../credentials/key-provider";
+import { CircuitBreaker } from "./circuit-breaker";
+import { ConcurrencyLimiter } from "./concurrency-limiter";
+import { DeliveryLogStore } from "./delivery-log-store";
+import { DeliveryQueue, type StoredDelivery, toDeliveryView } from "./delivery-queue";
+import { DeliveryWorker } from "./delivery-worker";
+import { EndpointRegistry, type StoredEndpoint, toEndpointView } from "./endpoint-registry";
 import { isEventName, isEventPattern, matchesEventPattern } from "./event-pattern";
-import { postWebhook } from "./post-webhook";
-import { checkDeliveryAddress, type HostResolver, resolveDeliveryAddress } from "./ssrf-guard";
-import { checkWebhookSecret, generateWebhookSecret, isValidMessageId, signWebhook } from "./webhook-signature";
+import { checkDeliveryAddress, type HostResolver } from "./ssrf-guard";
+import { checkWebhookSecret, generateWebhookSecret, isValidMessageId } from "./webhook-signature";
+import type {
+  DeliveryAttemptLog,
+  DeliveryLogFilter,
+  RegisteredWebhook,
+  RegisterWebhookInput,
+  RotateSecretOptions,
+  TriggerWebhookResult,
+  UpdateWebhookInput,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookManagerEvents,
+} from "./webhook-types";
+
+export type {
+  DeliveryAttemptLog,
+  DeliveryLogFilter,
+  RegisteredWebhook,
+  RegisterWebhookInput,
+  RotateSecretOptions,
+  TriggerWebhookResult,
+  UpdateWebhookInput,
+  WebhookDelivery,
+  WebhookDeliveryStatus,
+  WebhookEndpoint,
+  WebhookManagerEvents,
+} from "./webhook-types";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -46,11 +74,25 @@ export const SVIX_RETRY_SCHEDULE: readonly number[] = Object.freeze([
 /** Options of {@link WebhookManager}. */
 export interface WebhookManagerOptions {
   /**
-   * Where endpoints and the delivery queue live. Give a shared durable adapter (e.g. file storage) so pending
-   * deliveries survive a restart; call {@link WebhookManager.resume} at start-up to pick them up.
-   * @default createMemoryStorage()
+   * Where endpoints, the delivery queue and the attempt logs live. Give a shared durable adapter (e.g. file storage)
+   * so pending deliveries and logs survive a restart; call {@link WebhookManager.resume} at start-up to pick them up.
+   * When you give a storage, endpoint secrets are encrypted before they reach it, so a key provider is needed (see
+   * `keyProvider`).
+   * @default a private createMemoryStorage()
    */
   storage?: StorageAdapter | undefined;
+  /**
+   * Encrypts endpoint signing secrets at rest with the same envelope scheme as `APICredentialsManager` (a fresh
+   * AES-256-GCM data key per secret, wrapped by this provider, bound to the endpoint and secret ids). Tampered or
+   * moved secrets fail with `INTEGRITY_ERROR` and the delivery goes to the dead-letter list.
+   *
+   * Without a key provider, secrets are kept in plain text only when `storage` is absent: the manager's private
+   * in-memory storage never leaves the process. When `storage` is given, the default is
+   * `createEnvKeyProvider()` (the `PELBIOT_CREDENTIAL_KEYS` keyring), and the constructor throws
+   * `CONFIGURATION_ERROR` when that variable is not set, rather than write secrets in plain text.
+   * @default none with the private memory storage; createEnvKeyProvider() with a given storage
+   */
+  keyProvider?: KeyProvider | undefined;
   /**
    * The clock that drives retry waits, circuit-breaker cooldowns and `webhook-timestamp`.
    * @default systemClock
@@ -100,10 +142,23 @@ export interface WebhookManagerOptions {
    */
   resolve?: HostResolver | undefined;
   /**
-   * How many attempt logs {@link WebhookManager.getDeliveryLogs} keeps in memory; the oldest are dropped first.
+   * How many attempt logs {@link WebhookManager.getDeliveryLogs} keeps, in memory and (with `persistDeliveryLogs`)
+   * in storage; the oldest are dropped first.
    * @default 10_000
    */
   maxDeliveryLogs?: number | undefined;
+  /**
+   * How long attempt logs are kept, in milliseconds after the attempt; older ones are dropped from memory and
+   * storage.
+   * @default 2_592_000_000 (30 days)
+   */
+  deliveryLogRetentionMs?: number | undefined;
+  /**
+   * Whether each attempt log is also written to `storage` (keys `webhooks:logs:…`), so that after a restart
+   * {@link WebhookManager.resume} loads them back and `getDeliveryLogs` still shows them.
+   * @default true when `storage` is given, false with the private memory storage
+   */
+  persistDeliveryLogs?: boolean | undefined;
   /**
    * How many characters of each response body the logs keep.
    * @default 1_024
@@ -133,217 +188,9 @@ export interface WebhookManagerOptions {
   ca?: string | readonly string[] | undefined;
 }
 
-/** A registered endpoint as the manager shows it; the secret is never included. */
-export interface WebhookEndpoint {
-  /** The endpoint id, `ep_…`. */
-  readonly id: string;
-  /** Where deliveries are POSTed. */
-  readonly url: string;
-  /** The subscribed event patterns. */
-  readonly events: readonly string[];
-  /** Whether deliveries are sent. */
-  readonly enabled: boolean;
-  /** Why the endpoint was disabled (e.g. `"410 Gone"`), or `null`. */
-  readonly disabledReason: string | null;
-  /** A free-text note, or `null`. */
-  readonly description: string | null;
-  /** Creation time, epoch milliseconds. */
-  readonly createdAt: number;
-  /** Last change, epoch milliseconds. */
-  readonly updatedAt: number;
-}
-
-/** What {@link WebhookManager.registerWebhook} returns: the endpoint and, this once, its signing secret. */
-export interface RegisteredWebhook extends WebhookEndpoint {
-  /** The signing secret (generated as `whsec_…` when none was given). It is not shown again. */
-  readonly secret: string;
-}
-
-/** Input of {@link WebhookManager.registerWebhook}. */
-export interface RegisterWebhookInput {
-  /** One event name or pattern (`payment.confirmed`, `payment.*`); give this or `events`. */
-  event?: string | undefined;
-  /** Several event names or patterns; give this or `event`. */
-  events?: readonly string[] | undefined;
-  /** An `http:` or `https:` URL without credentials, reachable on a public address. */
-  url: string;
-  /** A `whsec_<base64>` secret, or at least 8 printable ASCII characters; generated when absent. */
-  secret?: string | undefined;
-  /** A free-text note. */
-  description?: string | undefined;
-}
-
-/** Input of {@link WebhookManager.updateWebhook}; absent fields are left unchanged. */
-export interface UpdateWebhookInput {
-  /** A new URL. */
-  url?: string | undefined;
-  /** Replaces the subscription with one pattern. */
-  event?: string | undefined;
-  /** Replaces the subscription with several patterns. */
-  events?: readonly string[] | undefined;
-  /** A new note, or `null` to clear it. */
-  description?: string | null | undefined;
-}
-
-/** Options of {@link WebhookManager.rotateSecret}. */
-export interface RotateSecretOptions {
-  /** The new secret; generated as `whsec_…` when absent. */
-  secret?: string | undefined;
-  /**
-   * How long the previous secret keeps signing next to the new one, in milliseconds, so receivers can switch over.
-   * @default 86_400_000 (24 hours)
-   */
-  overlapMs?: number | undefined;
-}
-
-/** The state of a queued delivery (one message to one endpoint). */
-export type WebhookDeliveryStatus = "pending" | "succeeded" | "dead";
-
-/** A delivery as the manager shows it. */
-export interface WebhookDelivery {
-  /** The delivery id, `dlv_…`. */
-  readonly id: string;
-  /** The message id sent as `webhook-id` on every attempt. */
-  readonly messageId: string;
-  /** The target endpoint. */
-  readonly endpointId: string;
-  /** The event name. */
-  readonly event: string;
-  /**
-   * `pending` while attempts remain, `succeeded` (then removed from the queue; the logs keep its history), or `dead`
-   * (in the dead-letter list).
-   */
-  readonly status: WebhookDeliveryStatus;
-  /** Attempts made so far. */
-  readonly attempts: number;
-  /** When the next attempt is due (epoch ms), or `null` when none is. */
-  readonly nextAttemptAt: number | null;
-  /** The last failure, or `null`. */
-  readonly lastError: string | null;
-  /** When the delivery was queued, epoch milliseconds. */
-  readonly createdAt: number;
-}
-
-/** One HTTP attempt, as kept by {@link WebhookManager.getDeliveryLogs}. */
-export interface DeliveryAttemptLog {
-  /** The delivery. */
-  readonly deliveryId: string;
-  /** The `webhook-id`. */
-  readonly messageId: string;
-  /** The endpoint. */
-  readonly endpointId: string;
-  /** The URL the attempt went to. */
-  readonly url: string;
-  /** The event name. */
-  readonly event: string;
-  /** The attempt number, counting from 1. */
-  readonly attempt: number;
-  /** When the attempt started, epoch milliseconds on the manager's clock. */
-  readonly timestamp: number;
-  /** Whether the endpoint answered 2xx. */
-  readonly success: boolean;
-  /** The HTTP status, or `null` when there was no response (timeout, reset, refused, blocked). */
-  readonly statusCode: number | null;
-  /** Wall-clock milliseconds from sending to the end of the response. */
-  readonly latencyMs: number;
-  /** Why the attempt failed, or `null`. */
-  readonly error: string | null;
-  /** The start of the response body, or `null` when there was none. */
-  readonly responseBody: string | null;
-  /** When the next attempt is due (epoch ms), or `null` when this was the last one. */
-  readonly nextAttemptAt: number | null;
-}
-
-/** Filter of {@link WebhookManager.getDeliveryLogs}; every given field must match. */
-export interface DeliveryLogFilter {
-  /** Only this endpoint. */
-  endpointId?: string | undefined;
-  /** Only this message. */
-  messageId?: string | undefined;
-  /** Only this delivery. */
-  deliveryId?: string | undefined;
-  /** Only this event name. */
-  event?: string | undefined;
-  /** Only successful (`true`) or failed (`false`) attempts. */
-  success?: boolean | undefined;
-}
-
-/** What {@link WebhookManager.triggerWebhook} returns. */
-export interface TriggerWebhookResult {
-  /** The `webhook-id` shared by every delivery of this event. */
-  readonly messageId: string;
-  /** One delivery per subscribed, enabled endpoint, as it stands after its first attempt. */
-  readonly deliveries: readonly WebhookDelivery[];
-}
-
-/** Events of {@link WebhookManager}. */
-export interface WebhookManagerEvents {
-  /** An attempt got a 2xx answer. */
-  delivery_succeeded: [attempt: DeliveryAttemptLog];
-  /** An attempt failed; `nextAttemptAt` is `null` when the delivery went to the dead-letter list. */
-  delivery_failed: [attempt: DeliveryAttemptLog];
-  /** An endpoint was disabled (by the caller, or because it answered 410 Gone). */
-  endpoint_disabled: [change: { endpointId: string; url: string; reason: string }];
-}
-
-interface StoredSecret {
-  value: string;
-  expiresAt: number | null;
-}
-
-interface StoredEndpoint {
-  id: string;
-  url: string;
-  events: string[];
-  secrets: StoredSecret[];
-  enabled: boolean;
-  disabledReason: string | null;
-  description: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface StoredDelivery {
-  id: string;
-  messageId: string;
-  endpointId: string;
-  event: string;
-  body: string;
-  status: WebhookDeliveryStatus;
-  attempts: number;
-  nextAttemptAt: number | null;
-  lastError: string | null;
-  createdAt: number;
-  leaseOwner: string | null;
-  leaseUntil: number;
-}
-
-interface CircuitState {
-  failures: number;
-  openUntil: number;
-  probing: boolean;
-}
-
-/** Told when a delivery's first attempt is over, with the delivery when it succeeded. */
-type FirstAttemptListener = (succeeded: WebhookDelivery | undefined) => void;
-
-/** Thrown inside the retry loop to end it without another attempt; never escapes the manager. */
-const STOP = "delivery_stopped";
-
-const endpointIds = createIdGenerator({ prefix: "ep" });
 const deliveryIds = createIdGenerator({ prefix: "dlv" });
 const messageIds = createIdGenerator({ prefix: "msg" });
 const instanceIds = createIdGenerator({ prefix: "mgr" });
-
-function toEndpointView(stored: StoredEndpoint): WebhookEndpoint {
-  const { id, url, events, enabled, disabledReason, description, createdAt, updatedAt } = stored;
-  return { id, url, events: [...events], enabled, disabledReason, description, createdAt, updatedAt };
-}
-
-function toDeliveryView(stored: StoredDelivery): WebhookDelivery {
-  const { id, messageId, endpointId, event, status, attempts, nextAttemptAt, lastError, createdAt } = stored;
-  return { id, messageId, endpointId, event, status, attempts, nextAttemptAt, lastError, createdAt };
-}
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -354,7 +201,8 @@ function describeError(error: unknown): string {
  * queued durably in a storage adapter, signed with `webhook-id` / `webhook-timestamp` / `webhook-signature`, POSTed
  * without following redirects to an address vetted against SSRF, and retried on Svix's schedule (honouring
  * `Retry-After`) until it succeeds or lands in the dead-letter list. A 410 disables the endpoint; a per-endpoint
- * circuit breaker keeps a dead endpoint from delaying the others; concurrency is bounded.
+ * circuit breaker keeps a dead endpoint from delaying the others; concurrency is bounded. Signing secrets are
+ * envelope-encrypted in any storage the caller provides (see `keyProvider`), and attempt logs persist there too.
  *
  * @example
  * ```ts
@@ -366,39 +214,32 @@ function describeError(error: unknown): string {
  */
 export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   readonly #clock: Clock;
-  readonly #schedule: readonly number[];
-  readonly #requestTimeoutMs: number;
-  readonly #maxConcurrency: number;
-  readonly #circuitFailureThreshold: number;
-  readonly #circuitCooldownMs: number;
   readonly #ssrf: { allowPrivateNetworks: boolean; allowedHosts: readonly string[]; resolve?: HostResolver };
-  readonly #maxDeliveryLogs: number;
-  readonly #maxResponseBodyLength: number;
   readonly #maxPayloadBytes: number;
-  readonly #leaseMs: number;
-  readonly #userAgent: string;
-  readonly #endpoints: JsonStore<StoredEndpoint>;
-  readonly #deliveries: JsonStore<StoredDelivery>;
-  readonly #instanceId = instanceIds.next();
+  readonly #endpoints: EndpointRegistry;
+  readonly #queue: DeliveryQueue;
+  readonly #logs: DeliveryLogStore;
+  readonly #circuits: CircuitBreaker;
+  readonly #limiter: ConcurrencyLimiter;
+  readonly #worker: DeliveryWorker;
   readonly #agents: { http: HttpAgent; https: HttpsAgent };
   readonly #abort = new AbortController();
-  readonly #running = new Map<string, Promise<void>>();
-  readonly #circuits = new Map<string, CircuitState>();
-  readonly #logs: DeliveryAttemptLog[] = [];
-  readonly #waiting: Array<() => void> = [];
-  #inFlight = 0;
   #closed = false;
 
   /**
    * Creates a manager; nothing is sent until an event is triggered or {@link WebhookManager.resume} is called.
    *
-   * @param options - Storage, clock, retry schedule, timeouts, concurrency, circuit breaker and SSRF allowlist.
+   * @param options - Storage, key provider, clock, retry schedule, timeouts, concurrency, circuit breaker, logs and
+   * SSRF allowlist.
    * @throws {PelbiotValidationError} VALIDATION_ERROR listing every malformed option.
+   * @throws {PelbiotError} CONFIGURATION_ERROR when `storage` is given without `keyProvider` and the
+   * `PELBIOT_CREDENTIAL_KEYS` keyring is not configured.
    */
   constructor(options: WebhookManagerOptions = {}) {
     super();
     const {
-      storage = createMemoryStorage(),
+      storage,
+      keyProvider,
       clock = systemClock,
       retrySchedule = SVIX_RETRY_SCHEDULE,
       requestTimeoutMs = 15_000,
@@ -409,6 +250,8 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
       allowedHosts = [],
       resolve,
       maxDeliveryLogs = 10_000,
+      deliveryLogRetentionMs = 30 * 24 * HOUR,
+      persistDeliveryLogs = storage !== undefined,
       maxResponseBodyLength = 1_024,
       maxPayloadBytes = 262_144,
       leaseMs = 60_000,
@@ -417,7 +260,12 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     } = options;
     const check = createValidator("WebhookManager");
     check.object("options", options);
-    check.object("options.storage", storage);
+    if (storage !== undefined) check.object("options.storage", storage);
+    if (keyProvider !== undefined && check.object("options.keyProvider", keyProvider)) {
+      for (const method of ["getCurrentKeyVersion", "wrapKey", "unwrapKey"] as const) {
+        check.fn(`options.keyProvider.${method}`, keyProvider[method]);
+      }
+    }
     check.check(isClock(clock), "options.clock", "must be a Clock (now, setTimeout, clearTimeout)");
     if (check.array("options.retrySchedule", retrySchedule, { minLength: 1, maxLength: 100 })) {
       retrySchedule.forEach((delay, index) => {
@@ -437,6 +285,8 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     }
     if (resolve !== undefined) check.fn("options.resolve", resolve);
     check.number("options.maxDeliveryLogs", maxDeliveryLogs, { integer: true, min: 0 });
+    check.number("options.deliveryLogRetentionMs", deliveryLogRetentionMs, { positive: true });
+    check.boolean("options.persistDeliveryLogs", persistDeliveryLogs);
     check.number("options.maxResponseBodyLength", maxResponseBodyLength, { integer: true, min: 0 });
     check.number("options.maxPayloadBytes", maxPayloadBytes, { integer: true, positive: true });
     check.number("options.leaseMs", leaseMs, { min: 0 });
@@ -469,24 +319,50 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
         ...(authorities.length === 0 ? {} : { ca: [...rootCertificates, ...(authorities as string[])] }),
       }),
     };
+    const adapter = storage ?? createMemoryStorage();
     this.#clock = clock;
-    this.#schedule = [...retrySchedule];
-    this.#requestTimeoutMs = requestTimeoutMs;
-    this.#maxConcurrency = maxConcurrency;
-    this.#circuitFailureThreshold = circuitFailureThreshold;
-    this.#circuitCooldownMs = circuitCooldownMs;
     this.#ssrf = {
       allowPrivateNetworks,
       allowedHosts: allowedHosts.map((host) => host.toLowerCase().replace(/^\[|\]$/g, "")),
       ...(resolve === undefined ? {} : { resolve }),
     };
-    this.#maxDeliveryLogs = maxDeliveryLogs;
-    this.#maxResponseBodyLength = maxResponseBodyLength;
     this.#maxPayloadBytes = maxPayloadBytes;
-    this.#leaseMs = leaseMs;
-    this.#userAgent = userAgent;
-    this.#endpoints = createJsonStore<StoredEndpoint>(storage, { prefix: "webhooks:endpoints:" });
-    this.#deliveries = createJsonStore<StoredDelivery>(storage, { prefix: "webhooks:deliveries:" });
+    this.#endpoints = new EndpointRegistry({
+      storage: adapter,
+      keyProvider: keyProvider ?? (storage === undefined ? undefined : defaultKeyProvider()),
+    });
+    this.#queue = new DeliveryQueue(adapter, instanceIds.next(), leaseMs);
+    this.#logs = new DeliveryLogStore({
+      storage: persistDeliveryLogs ? adapter : undefined,
+      maxLogs: maxDeliveryLogs,
+      retentionMs: deliveryLogRetentionMs,
+    });
+    this.#circuits = new CircuitBreaker({
+      clock,
+      failureThreshold: circuitFailureThreshold,
+      cooldownMs: circuitCooldownMs,
+      signal: this.#abort.signal,
+    });
+    this.#limiter = new ConcurrencyLimiter(maxConcurrency);
+    this.#worker = new DeliveryWorker({
+      clock,
+      schedule: [...retrySchedule],
+      queue: this.#queue,
+      endpoints: this.#endpoints,
+      circuits: this.#circuits,
+      limiter: this.#limiter,
+      logs: this.#logs,
+      ssrf: this.#ssrf,
+      agents: this.#agents,
+      signal: this.#abort.signal,
+      requestTimeoutMs,
+      maxResponseBodyLength,
+      userAgent,
+      onAttempt: (log) => this.emit(log.success ? "delivery_succeeded" : "delivery_failed", log),
+      onGone: async (endpointId) => {
+        await this.#disable(endpointId, "410 Gone");
+      },
+    });
   }
 
   /**
@@ -513,19 +389,13 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     }
     check.done();
     const secret = input.secret ?? generateWebhookSecret();
-    const now = this.#clock.now();
-    const stored: StoredEndpoint = {
-      id: endpointIds.next(),
+    const stored = await this.#endpoints.create({
       url: new URL(input.url).href,
       events,
-      secrets: [{ value: secret, expiresAt: null }],
-      enabled: true,
-      disabledReason: null,
+      secret,
       description: input.description ?? null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await this.#endpoints.set(stored.id, stored);
+      now: this.#clock.now(),
+    });
     return { ...toEndpointView(stored), secret };
   }
 
@@ -539,8 +409,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    * ```
    */
   async listWebhooks(): Promise<WebhookEndpoint[]> {
-    const entries = await this.#endpoints.entries();
-    return entries.map(([, stored]) => toEndpointView(stored)).sort((left, right) => left.createdAt - right.createdAt);
+    return (await this.#endpoints.list()).map(toEndpointView);
   }
 
   /**
@@ -584,17 +453,13 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     }
     check.done();
     await this.#requireEndpoint(endpointId, "updateWebhook");
-    const updated = await this.#endpoints.update(endpointId, (current) =>
-      current === undefined
-        ? undefined
-        : {
-            ...current,
-            ...(changes.url === undefined ? {} : { url: new URL(changes.url).href }),
-            ...(events === undefined ? {} : { events }),
-            ...(changes.description === undefined ? {} : { description: changes.description }),
-            updatedAt: this.#clock.now(),
-          },
-    );
+    const updated = await this.#endpoints.update(endpointId, (current) => ({
+      ...current,
+      ...(changes.url === undefined ? {} : { url: new URL(changes.url).href }),
+      ...(events === undefined ? {} : { events }),
+      ...(changes.description === undefined ? {} : { description: changes.description }),
+      updatedAt: this.#clock.now(),
+    }));
     if (updated === undefined) throw this.#notFound(endpointId, "updateWebhook");
     return toEndpointView(updated);
   }
@@ -632,12 +497,13 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   async enableWebhook(endpointId: string): Promise<WebhookEndpoint> {
     await this.#requireEndpoint(endpointId, "enableWebhook");
-    this.#circuits.delete(endpointId);
-    const updated = await this.#endpoints.update(endpointId, (current) =>
-      current === undefined
-        ? undefined
-        : { ...current, enabled: true, disabledReason: null, updatedAt: this.#clock.now() },
-    );
+    this.#circuits.reset(endpointId);
+    const updated = await this.#endpoints.update(endpointId, (current) => ({
+      ...current,
+      enabled: true,
+      disabledReason: null,
+      updatedAt: this.#clock.now(),
+    }));
     if (updated === undefined) throw this.#notFound(endpointId, "enableWebhook");
     return toEndpointView(updated);
   }
@@ -656,7 +522,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async deleteWebhook(endpointId: string): Promise<void> {
     await this.#requireEndpoint(endpointId, "deleteWebhook");
     await this.#endpoints.delete(endpointId);
-    this.#circuits.delete(endpointId);
+    this.#circuits.reset(endpointId);
   }
 
   /**
@@ -683,17 +549,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     check.done();
     await this.#requireEndpoint(endpointId, "rotateSecret");
     const secret = options.secret ?? generateWebhookSecret();
-    const now = this.#clock.now();
-    const updated = await this.#endpoints.update(endpointId, (current) => {
-      if (current === undefined) return undefined;
-      const previous = current.secrets
-        .filter((item) => item.expiresAt === null || item.expiresAt > now)
-        .map((item) => ({
-          value: item.value,
-          expiresAt: Math.min(item.expiresAt ?? now + overlapMs, now + overlapMs),
-        }));
-      return { ...current, secrets: [{ value: secret, expiresAt: null }, ...previous], updatedAt: now };
-    });
+    const updated = await this.#endpoints.rotateSecret(endpointId, secret, overlapMs, this.#clock.now());
     if (updated === undefined) throw this.#notFound(endpointId, "rotateSecret");
     return { secret };
   }
@@ -745,10 +601,9 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
       );
     }
     const messageId = options.messageId ?? messageIds.next();
-    const endpoints = (await this.#endpoints.entries())
-      .map(([, endpoint]) => endpoint)
-      .filter((endpoint) => endpoint.enabled && endpoint.events.some((pattern) => matchesEventPattern(pattern, event)))
-      .sort((left, right) => left.createdAt - right.createdAt);
+    const endpoints = (await this.#endpoints.list()).filter(
+      (endpoint) => endpoint.enabled && endpoint.events.some((pattern) => matchesEventPattern(pattern, event)),
+    );
     const records: StoredDelivery[] = endpoints.map((endpoint) => ({
       id: deliveryIds.next(),
       messageId,
@@ -760,17 +615,20 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
       nextAttemptAt: now,
       lastError: null,
       createdAt: now,
-      leaseOwner: this.#instanceId,
-      leaseUntil: now + this.#leaseMs,
+      leaseOwner: this.#queue.owner,
+      leaseUntil: this.#queue.leaseFrom(now),
     }));
     // Persist every delivery before the first byte goes out, so a crash mid-send loses nothing.
-    for (const record of records) await this.#deliveries.set(record.id, record);
-    const deliveries = await Promise.all(records.map(async (record) => this.#startAndView(record.id)));
+    for (const record of records) await this.#queue.add(record);
+    const deliveries = await Promise.all(records.map(async (record) => this.#worker.startAndView(record.id)));
     return { messageId, deliveries };
   }
 
   /**
-   * Returns the attempt logs kept in memory (newest last), optionally filtered.
+   * Returns the attempt logs (oldest first), optionally filtered, from memory without I/O. With a caller's storage
+   * each log is also persisted (see `persistDeliveryLogs`), bounded by `maxDeliveryLogs` and
+   * `deliveryLogRetentionMs`; after a restart, {@link WebhookManager.resume} loads them back, so call it before
+   * reading the logs of the previous process.
    *
    * @param filter - Fields every returned log must match.
    * @returns Copies of the matching logs.
@@ -789,16 +647,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
       if (filter.success !== undefined) check.boolean("filter.success", filter.success);
     }
     check.done();
-    return this.#logs
-      .filter(
-        (log) =>
-          (filter.endpointId === undefined || log.endpointId === filter.endpointId) &&
-          (filter.messageId === undefined || log.messageId === filter.messageId) &&
-          (filter.deliveryId === undefined || log.deliveryId === filter.deliveryId) &&
-          (filter.event === undefined || log.event === filter.event) &&
-          (filter.success === undefined || log.success === filter.success),
-      )
-      .map((log) => ({ ...log }));
+    return this.#logs.query(filter, this.#clock.now());
   }
 
   /**
@@ -819,7 +668,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
       check.oneOf("filter.status", filter.status, ["pending", "dead"]);
     }
     check.done();
-    const entries = await this.#deliveries.entries();
+    const entries = await this.#queue.entries();
     return entries
       .map(([, stored]) => toDeliveryView(stored))
       .filter((delivery) => filter.status === undefined || delivery.status === filter.status)
@@ -855,23 +704,23 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     const check = createValidator("WebhookManager.replayDelivery");
     check.string("deliveryId", deliveryId, { maxLength: 200 });
     check.done();
-    const existing = await this.#deliveries.get(deliveryId);
+    const existing = await this.#queue.get(deliveryId);
     if (existing === undefined) {
       throw new PelbiotError("NOT_FOUND", `replayDelivery: no delivery has id ${JSON.stringify(deliveryId)}.`);
     }
     const now = this.#clock.now();
     let conflict = false;
-    await this.#deliveries.update(deliveryId, (current) => {
-      conflict = current?.status !== "dead";
-      if (current === undefined || conflict) return current;
+    await this.#queue.update(deliveryId, (current) => {
+      conflict = current.status !== "dead";
+      if (conflict) return current;
       return {
         ...current,
         status: "pending",
         attempts: 0,
         nextAttemptAt: now,
         lastError: null,
-        leaseOwner: this.#instanceId,
-        leaseUntil: now + this.#leaseMs,
+        leaseOwner: this.#queue.owner,
+        leaseUntil: this.#queue.leaseFrom(now),
       };
     });
     if (conflict) {
@@ -880,12 +729,14 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
         `replayDelivery: delivery ${deliveryId} is ${existing.status}, not in the dead-letter list; only dead deliveries can be replayed.`,
       );
     }
-    return this.#startAndView(deliveryId);
+    return this.#worker.startAndView(deliveryId);
   }
 
   /**
    * Takes over the pending deliveries found in storage (after a restart, or from a manager that died) and resumes
-   * them on their schedule with their original `webhook-id`. Call it once at start-up.
+   * them on their schedule with their original `webhook-id`, after loading the persisted attempt logs into
+   * {@link WebhookManager.getDeliveryLogs} (deleting those past retention or beyond `maxDeliveryLogs`). Call it once
+   * at start-up.
    *
    * @returns How many deliveries were resumed.
    * @example
@@ -896,12 +747,13 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   async resume(): Promise<number> {
     this.#assertOpen("resume");
+    await this.#logs.load(this.#clock.now());
     let resumed = 0;
-    for (const [id] of await this.#deliveries.entries()) {
-      if (this.#running.has(id)) continue;
-      if (await this.#claim(id)) {
+    for (const [id] of await this.#queue.entries()) {
+      if (this.#worker.isRunning(id)) continue;
+      if (await this.#queue.claim(id, this.#clock.now())) {
         resumed += 1;
-        void this.#start(id);
+        void this.#worker.start(id);
       }
     }
     return resumed;
@@ -921,14 +773,9 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#abort.abort();
-    for (const release of this.#waiting.splice(0)) release();
-    await Promise.allSettled([...this.#running.values()]);
-    for (const [id, record] of await this.#deliveries.entries()) {
-      if (record.leaseOwner !== this.#instanceId || record.status !== "pending") continue;
-      await this.#deliveries.update(id, (current) =>
-        current?.leaseOwner === this.#instanceId ? { ...current, leaseOwner: null, leaseUntil: 0 } : current,
-      );
-    }
+    this.#limiter.releaseAll();
+    await this.#worker.settle();
+    await this.#queue.releaseLeases();
     this.#agents.http.destroy();
     this.#agents.https.destroy();
   }
@@ -1003,290 +850,27 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async #disable(endpointId: string, reason: string): Promise<StoredEndpoint> {
     let changed = false;
     const updated = await this.#endpoints.update(endpointId, (current) => {
-      changed = current?.enabled === true;
-      return current === undefined
-        ? undefined
-        : { ...current, enabled: false, disabledReason: reason, updatedAt: this.#clock.now() };
+      changed = current.enabled;
+      return { ...current, enabled: false, disabledReason: reason, updatedAt: this.#clock.now() };
     });
     if (updated === undefined) throw this.#notFound(endpointId, "disableWebhook");
     if (changed) this.emit("endpoint_disabled", { endpointId, url: updated.url, reason });
     return updated;
   }
+}
 
-  /** Starts a delivery and returns it as it stands after its first attempt. */
-  async #startAndView(deliveryId: string): Promise<WebhookDelivery> {
-    const succeeded = await this.#start(deliveryId);
-    if (succeeded !== undefined) return succeeded;
-    const stored = await this.#deliveries.get(deliveryId);
-    if (stored === undefined) throw new PelbiotError("NOT_FOUND", `No delivery has id ${deliveryId}.`);
-    return toDeliveryView(stored);
-  }
-
-  /** Takes the lease of a pending delivery that nobody holds (or whose holder let it expire), atomically. */
-  async #claim(deliveryId: string): Promise<boolean> {
-    const adapter = this.#deliveries.adapter;
-    const key = `${this.#deliveries.prefix}${deliveryId}`;
-    const entry = await adapter.getEntry(key);
-    if (entry === null) return false;
-    const record = JSON.parse(entry.value) as StoredDelivery;
-    const now = this.#clock.now();
-    const free = record.leaseOwner === null || record.leaseOwner === this.#instanceId || record.leaseUntil <= now;
-    if (record.status !== "pending" || !free) return false;
-    const claimed: StoredDelivery = {
-      ...record,
-      leaseOwner: this.#instanceId,
-      leaseUntil: Math.max(now, record.nextAttemptAt ?? now) + this.#leaseMs,
-    };
-    return adapter.compareAndSet(key, entry.version, JSON.stringify(claimed));
-  }
-
-  /**
-   * Starts the delivery loop and resolves once its first attempt has been made (or deferred by an open circuit),
-   * with the delivery when that attempt succeeded (it has then left the queue).
-   */
-  #start(deliveryId: string): Promise<WebhookDelivery | undefined> {
-    return new Promise((resolve) => {
-      const loop = this.#run(deliveryId, resolve).finally(() => {
-        this.#running.delete(deliveryId);
-        resolve(undefined);
-      });
-      this.#running.set(deliveryId, loop);
-    });
-  }
-
-  async #run(deliveryId: string, firstAttemptDone: FirstAttemptListener): Promise<void> {
-    const signal = this.#abort.signal;
-    try {
-      const record = await this.#deliveries.get(deliveryId);
-      if (record === undefined || record.status !== "pending") return;
-      const wait = (record.nextAttemptAt ?? this.#clock.now()) - this.#clock.now();
-      if (wait > 0) {
-        firstAttemptDone(undefined);
-        await sleep(wait, { clock: this.#clock, signal });
-      }
-      const remaining = this.#schedule.length - record.attempts;
-      if (remaining <= 0) {
-        await this.#bury(deliveryId, record.lastError ?? "no attempts left");
-        return;
-      }
-      await retry(
-        async () => {
-          try {
-            await this.#attempt(deliveryId, firstAttemptDone);
-          } finally {
-            firstAttemptDone(undefined);
-          }
-        },
-        {
-          maxAttempts: remaining,
-          clock: this.#clock,
-          signal,
-          // Each failed attempt computed and persisted its own wait (schedule or Retry-After); retry only sleeps it.
-          shouldRetry: (error) => {
-            const delayMs = PelbiotError.is(error) ? error.details?.delayMs : undefined;
-            return typeof delayMs === "number" ? { retry: true, delayMs } : { retry: false };
-          },
-        },
-      );
-    } catch (error) {
-      if (signal.aborted || (PelbiotError.is(error) && error.details?.reason === STOP)) return;
-      // The last attempt already moved the delivery to the dead-letter list; anything else is unexpected.
-      if (!(PelbiotError.is(error, "RETRY_EXHAUSTED") || PelbiotError.is(error, "PROVIDER_ERROR"))) {
-        await this.#bury(deliveryId, describeError(error)).catch(() => undefined);
-      }
-    }
-  }
-
-  async #bury(deliveryId: string, reason: string): Promise<void> {
-    await this.#deliveries.update(deliveryId, (current) =>
-      current === undefined || current.status !== "pending"
-        ? current
-        : { ...current, status: "dead", nextAttemptAt: null, lastError: reason, leaseOwner: null, leaseUntil: 0 },
+// With a caller's storage, secrets must be sealed: fall back to the environment keyring, and say what to do when it
+// is missing instead of writing plain text.
+function defaultKeyProvider(): KeyProvider {
+  try {
+    return createEnvKeyProvider();
+  } catch (error) {
+    throw new PelbiotError(
+      "CONFIGURATION_ERROR",
+      "WebhookManager: options.storage was given, so endpoint secrets are encrypted at rest and need a key " +
+        "provider. Pass options.keyProvider (createLocalKeyProvider, or a Vault/KMS adapter) or configure the " +
+        `environment keyring. ${describeError(error)}`,
+      { cause: error },
     );
-  }
-
-  #stop(): PelbiotError {
-    return new PelbiotError("INTERNAL_ERROR", "delivery stopped", { details: { reason: STOP } });
-  }
-
-  /** Waits while the endpoint's circuit is open; returns whether it had to wait. */
-  async #waitForCircuit(endpointId: string, firstAttemptDone: FirstAttemptListener): Promise<boolean> {
-    let waited = false;
-    for (;;) {
-      const circuit = this.#circuits.get(endpointId);
-      if (circuit === undefined || circuit.failures < this.#circuitFailureThreshold) return waited;
-      const now = this.#clock.now();
-      if (now >= circuit.openUntil && !circuit.probing) {
-        circuit.probing = true;
-        return waited;
-      }
-      waited = true;
-      firstAttemptDone(undefined);
-      const wait = circuit.openUntil > now ? circuit.openUntil - now : this.#circuitCooldownMs;
-      await sleep(Math.max(wait, 1), { clock: this.#clock, signal: this.#abort.signal });
-    }
-  }
-
-  #recordCircuit(endpointId: string, success: boolean): void {
-    if (success) {
-      this.#circuits.delete(endpointId);
-      return;
-    }
-    const circuit = this.#circuits.get(endpointId) ?? { failures: 0, openUntil: 0, probing: false };
-    circuit.failures += 1;
-    circuit.probing = false;
-    if (circuit.failures >= this.#circuitFailureThreshold)
-      circuit.openUntil = this.#clock.now() + this.#circuitCooldownMs;
-    this.#circuits.set(endpointId, circuit);
-  }
-
-  async #acquireSlot(): Promise<void> {
-    if (this.#inFlight < this.#maxConcurrency) {
-      this.#inFlight += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    // The releasing request handed its slot straight to us, so the count is unchanged.
-  }
-
-  #releaseSlot(): void {
-    const next = this.#waiting.shift();
-    if (next === undefined) this.#inFlight -= 1;
-    else next();
-  }
-
-  async #attempt(deliveryId: string, firstAttemptDone: FirstAttemptListener): Promise<void> {
-    const record = await this.#deliveries.get(deliveryId);
-    if (record === undefined || record.status !== "pending" || record.leaseOwner !== this.#instanceId) {
-      throw this.#stop();
-    }
-    const endpoint = await this.#endpoints.get(record.endpointId);
-    if (endpoint === undefined || !endpoint.enabled) {
-      await this.#bury(deliveryId, endpoint === undefined ? "endpoint deleted" : "endpoint disabled");
-      throw this.#stop();
-    }
-    if (await this.#waitForCircuit(endpoint.id, firstAttemptDone)) {
-      // Waiting may have outlasted the lease; never send a delivery another manager has taken over.
-      const latest = await this.#deliveries.get(deliveryId);
-      if (latest?.status !== "pending" || latest.leaseOwner !== this.#instanceId) {
-        const circuit = this.#circuits.get(endpoint.id);
-        if (circuit !== undefined) circuit.probing = false;
-        throw this.#stop();
-      }
-    }
-    await this.#acquireSlot();
-    if (this.#abort.signal.aborted) {
-      this.#releaseSlot();
-      throw this.#stop();
-    }
-    const attempt = record.attempts + 1;
-    const startedAt = this.#clock.now();
-    let statusCode: number | null = null;
-    let responseBody: string | null = null;
-    let latencyMs = 0;
-    let failure: PelbiotError | undefined;
-    let retryAfterMs: number | undefined;
-    try {
-      const url = new URL(endpoint.url);
-      const address = await resolveDeliveryAddress(url, this.#ssrf);
-      const secrets = endpoint.secrets
-        .filter((secret) => secret.expiresAt === null || secret.expiresAt > startedAt)
-        .map((secret) => secret.value);
-      const body = Buffer.from(record.body, "utf8");
-      const signed = signWebhook({
-        id: record.messageId,
-        timestamp: Math.floor(startedAt / 1000),
-        body,
-        secrets,
-      });
-      const response = await postWebhook({
-        url,
-        address,
-        body,
-        headers: { ...signed, "content-type": "application/json", "user-agent": this.#userAgent },
-        timeoutMs: this.#requestTimeoutMs,
-        maxResponseBodyLength: this.#maxResponseBodyLength,
-        agents: this.#agents,
-        signal: this.#abort.signal,
-      });
-      statusCode = response.statusCode;
-      responseBody = response.body;
-      latencyMs = response.latencyMs;
-      if (statusCode < 200 || statusCode >= 300) {
-        const retryAfter = response.headers["retry-after"];
-        retryAfterMs = parseRetryAfter(typeof retryAfter === "string" ? retryAfter : undefined, this.#clock.now());
-        failure = new PelbiotError("PROVIDER_ERROR", `The endpoint answered HTTP ${statusCode}.`, {
-          details: { statusCode },
-        });
-      }
-    } catch (error) {
-      failure = PelbiotError.is(error) ? error : new PelbiotError("PROVIDER_ERROR", describeError(error));
-    } finally {
-      this.#releaseSlot();
-    }
-    if (failure?.code === "ABORTED" || this.#abort.signal.aborted) throw this.#stop();
-
-    const success = failure === undefined;
-    this.#recordCircuit(endpoint.id, success);
-    const gone = statusCode === 410;
-    const blocked = failure?.details?.reason === "ssrf_blocked";
-    const isLast = success || gone || blocked || attempt >= this.#schedule.length;
-    const delayMs = isLast ? undefined : Math.max(this.#schedule[attempt] ?? 0, retryAfterMs ?? 0);
-    const finishedAt = this.#clock.now();
-    const nextAttemptAt = delayMs === undefined ? null : finishedAt + delayMs;
-    const errorText = failure === undefined ? null : failure.message;
-
-    if (success) {
-      // A delivered message has nothing left to do: dropping it keeps the queue (and its scans) small.
-      await this.#deliveries.delete(deliveryId);
-    } else {
-      await this.#deliveries.update(deliveryId, (current) =>
-        current === undefined
-          ? undefined
-          : {
-              ...current,
-              status: isLast ? "dead" : "pending",
-              attempts: attempt,
-              nextAttemptAt,
-              lastError: errorText,
-              leaseOwner: isLast ? null : this.#instanceId,
-              leaseUntil: isLast ? 0 : (nextAttemptAt ?? finishedAt) + this.#leaseMs,
-            },
-      );
-    }
-
-    const log: DeliveryAttemptLog = {
-      deliveryId,
-      messageId: record.messageId,
-      endpointId: endpoint.id,
-      url: endpoint.url,
-      event: record.event,
-      attempt,
-      timestamp: startedAt,
-      success,
-      statusCode,
-      latencyMs,
-      error: errorText,
-      responseBody,
-      nextAttemptAt,
-    };
-    this.#logs.push(log);
-    if (this.#logs.length > this.#maxDeliveryLogs) this.#logs.splice(0, this.#logs.length - this.#maxDeliveryLogs);
-    if (gone) await this.#disable(endpoint.id, "410 Gone");
-    if (success) {
-      firstAttemptDone({
-        ...toDeliveryView(record),
-        status: "succeeded",
-        attempts: attempt,
-        nextAttemptAt: null,
-        lastError: null,
-      });
-      this.emit("delivery_succeeded", log);
-      return;
-    }
-    firstAttemptDone(undefined);
-    this.emit("delivery_failed", log);
-    if (isLast) throw this.#stop();
-    throw new PelbiotError("PROVIDER_ERROR", errorText ?? "delivery failed", { details: { delayMs } });
   }
 }

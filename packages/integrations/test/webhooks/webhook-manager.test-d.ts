@@ -1,5 +1,10 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { type DeliveryAttemptLog, WebhookManager } from "../../src/webhooks/webhook-manager";
+import type { KeyProvider } from "../../src/credentials/key-provider";
+import {
+  type DeliveryAttemptLog,
+  WebhookManager,
+  type WebhookManagerOptions,
+} from "../../src/webhooks/webhook-manager";
 
 describe("WebhookManager types", () => {
   it("types its events", () => {
@@ -19,5 +24,13 @@ describe("WebhookManager types", () => {
     expectTypeOf(manager.triggerWebhook).returns.resolves.toHaveProperty("messageId");
     expectTypeOf(manager.registerWebhook).returns.resolves.toHaveProperty("secret");
     expectTypeOf(manager.getDeliveryLogs).returns.toEqualTypeOf<DeliveryAttemptLog[]>();
+  });
+
+  it("takes a key provider and log retention options", () => {
+    expectTypeOf<WebhookManagerOptions["keyProvider"]>().toEqualTypeOf<KeyProvider | undefined>();
+    expectTypeOf<WebhookManagerOptions["deliveryLogRetentionMs"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<WebhookManagerOptions["persistDeliveryLogs"]>().toEqualTypeOf<boolean | undefined>();
+    // @ts-expect-error the key provider is an object implementing KeyProvider, not a key string
+    new WebhookManager({ keyProvider: "v1=abc" });
   });
 });

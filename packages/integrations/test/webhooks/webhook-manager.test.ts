@@ -8,6 +8,7 @@ import { createManualClock, createMemoryStorage, type ManualClock, PelbiotError 
 import { createFileStorage } from "@pelbiot/core/node";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
+import { createEphemeralKeyProvider } from "../../src/credentials/ephemeral-key-provider";
 import {
   type DeliveryAttemptLog,
   SVIX_RETRY_SCHEDULE,
@@ -18,6 +19,8 @@ import { verifyWebhook } from "../../src/webhooks/webhook-signature";
 import { type Responder, startTestServer, status, until } from "./test-server";
 
 const START = Date.UTC(2026, 0, 1);
+// One keyring for every manager that shares a storage, as one deployment would share its key provider.
+const keyProvider = createEphemeralKeyProvider();
 const cleanups: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
@@ -361,7 +364,7 @@ describe("WebhookManager: durability", () => {
     });
     cleanups.push(() => server.close());
     const clock = createManualClock(START);
-    const first = new WebhookManager({ clock, storage, allowedHosts: ["127.0.0.1"] });
+    const first = new WebhookManager({ clock, keyProvider, storage, allowedHosts: ["127.0.0.1"] });
     await first.registerWebhook({ event: "a", url: server.url });
     const messageIds: string[] = [];
     for (let index = 0; index < 5; index += 1) messageIds.push((await first.triggerWebhook("a", { index })).messageId);
@@ -372,7 +375,7 @@ describe("WebhookManager: durability", () => {
     ]);
 
     up = true;
-    const second = new WebhookManager({ clock, storage, allowedHosts: ["127.0.0.1"] });
+    const second = new WebhookManager({ clock, keyProvider, storage, allowedHosts: ["127.0.0.1"] });
     cleanups.push(() => second.close());
     const succeeded: string[] = [];
     second.on("delivery_succeeded", (log) => succeeded.push(log.messageId));
@@ -382,7 +385,12 @@ describe("WebhookManager: durability", () => {
     await clock.advanceAsync(1);
     await until(() => succeeded.length === 5);
     expect(new Set(succeeded)).toEqual(new Set(messageIds));
-    expect(second.getDeliveryLogs().every((log) => log.attempt === 2 && log.timestamp === START + 5_000)).toBe(true);
+    const successes = second.getDeliveryLogs({ success: true });
+    expect(successes.every((log) => log.attempt === 2 && log.timestamp === START + 5_000)).toBe(true);
+    // The first manager's failed attempts were persisted and loaded back by resume().
+    const restored = second.getDeliveryLogs({ success: false });
+    expect(restored.map((log) => log.attempt)).toEqual([1, 1, 1, 1, 1]);
+    expect(new Set(restored.map((log) => log.messageId))).toEqual(new Set(messageIds));
     for (const messageId of messageIds) {
       expect(server.received.filter((request) => request.headers["webhook-id"] === messageId)).toHaveLength(2);
     }
@@ -400,7 +408,7 @@ describe("WebhookManager: durability", () => {
     cleanups.push(() => server.close());
     const clock = createManualClock(START);
     const firstStorage = createFileStorage({ directory, fsync: false });
-    const first = new WebhookManager({ clock, storage: firstStorage, allowedHosts: ["127.0.0.1"] });
+    const first = new WebhookManager({ clock, keyProvider, storage: firstStorage, allowedHosts: ["127.0.0.1"] });
     await first.registerWebhook({ event: "a", url: server.url });
     const { messageId } = await first.triggerWebhook("a", { persisted: true });
     await first.close();
@@ -409,12 +417,14 @@ describe("WebhookManager: durability", () => {
     up = true;
     const secondStorage = createFileStorage({ directory, fsync: false });
     cleanups.push(async () => secondStorage.dispose?.());
-    const second = new WebhookManager({ clock, storage: secondStorage, allowedHosts: ["127.0.0.1"] });
+    const second = new WebhookManager({ clock, keyProvider, storage: secondStorage, allowedHosts: ["127.0.0.1"] });
     cleanups.push(() => second.close());
     expect(await second.resume()).toBe(1);
     await advance(clock, 5_000);
-    await until(() => second.getDeliveryLogs().length === 1);
-    expect(second.getDeliveryLogs()[0]).toMatchObject({ messageId, attempt: 2, success: true });
+    await until(() => second.getDeliveryLogs().length === 2);
+    const [before, after] = second.getDeliveryLogs();
+    expect(before).toMatchObject({ messageId, attempt: 1, success: false, statusCode: 500 });
+    expect(after).toMatchObject({ messageId, attempt: 2, success: true });
     expect(server.received.map((request) => request.headers["webhook-id"])).toEqual([messageId, messageId]);
     expect(JSON.parse(server.received[1]?.body ?? "{}").data).toEqual({ persisted: true });
   });
@@ -424,12 +434,12 @@ describe("WebhookManager: durability", () => {
     const server = await startTestServer(status(500));
     cleanups.push(() => server.close());
     const clock = createManualClock(START);
-    const producer = new WebhookManager({ clock, storage, allowedHosts: ["127.0.0.1"] });
+    const producer = new WebhookManager({ clock, keyProvider, storage, allowedHosts: ["127.0.0.1"] });
     await producer.registerWebhook({ event: "a", url: server.url });
     for (let index = 0; index < 6; index += 1) await producer.triggerWebhook("a", { index });
     await producer.close();
-    const left = new WebhookManager({ clock, storage, allowedHosts: ["127.0.0.1"] });
-    const right = new WebhookManager({ clock, storage, allowedHosts: ["127.0.0.1"] });
+    const left = new WebhookManager({ clock, keyProvider, storage, allowedHosts: ["127.0.0.1"] });
+    const right = new WebhookManager({ clock, keyProvider, storage, allowedHosts: ["127.0.0.1"] });
     cleanups.push(
       () => left.close(),
       () => right.close(),
@@ -437,7 +447,8 @@ describe("WebhookManager: durability", () => {
     const [leftCount, rightCount] = await Promise.all([left.resume(), right.resume()]);
     expect(leftCount + rightCount).toBe(6);
     await advance(clock, 5_000, 6);
-    await until(() => left.getDeliveryLogs().length + right.getDeliveryLogs().length === 6);
+    const retries = (manager: WebhookManager) => manager.getDeliveryLogs().filter((log) => log.attempt === 2).length;
+    await until(() => retries(left) + retries(right) === 6);
     expect(server.received).toHaveLength(12);
   });
 
@@ -446,8 +457,8 @@ describe("WebhookManager: durability", () => {
     const server = await startTestServer(status(500));
     cleanups.push(() => server.close());
     const clock = createManualClock(START);
-    const owner = new WebhookManager({ clock, storage, allowedHosts: ["127.0.0.1"], leaseMs: 1_000 });
-    const other = new WebhookManager({ clock, storage, allowedHosts: ["127.0.0.1"], leaseMs: 1_000 });
+    const owner = new WebhookManager({ clock, keyProvider, storage, allowedHosts: ["127.0.0.1"], leaseMs: 1_000 });
+    const other = new WebhookManager({ clock, keyProvider, storage, allowedHosts: ["127.0.0.1"], leaseMs: 1_000 });
     cleanups.push(
       () => owner.close(),
       () => other.close(),

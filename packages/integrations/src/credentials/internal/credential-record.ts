@@ -1,6 +1,6 @@
 import { PelbiotError } from "@pelbiot/core";
+import type { EnvelopeAlgorithm } from "../../internal/envelope-cipher";
 import type { WrappedKey } from "../key-provider";
-import type { EnvelopeAlgorithm } from "./envelope-cipher";
 
 /** Content-encryption algorithms accepted by `APICredentialsManager`. */
 export type CredentialEncryptionAlgorithm = EnvelopeAlgorithm;

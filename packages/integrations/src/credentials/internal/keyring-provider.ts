@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
 import { PelbiotError, type Validator } from "@pelbiot/core";
+import { takeRandomBytes } from "../../internal/random-pool";
 import type { KeyContext, KeyProvider, WrappedKey } from "../key-provider";
 
 /** Length of every key-encryption key, in bytes (AES-256). */
@@ -71,7 +72,7 @@ export function createKeyringProvider(
       return current;
     },
     async wrapKey(dataKey, context) {
-      const iv = randomBytes(IV_BYTES);
+      const iv = takeRandomBytes(IV_BYTES);
       const cipher = createCipheriv("aes-256-gcm", currentKey, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(associatedData(keyId, current, context));
       const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);

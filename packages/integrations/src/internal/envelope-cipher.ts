@@ -1,10 +1,11 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { PelbiotError } from "@pelbiot/core";
+import { takeRandomBytes } from "./random-pool";
 
-/** The content-encryption algorithms a credential envelope may use. */
+/** The content-encryption algorithms an envelope (a credential, a webhook secret) may use. */
 export type EnvelopeAlgorithm = "aes-256-gcm" | "aes-256-cbc";
 
-/** The encrypted parts of one credential version, all base64. */
+/** The encrypted parts of one sealed value, all base64. */
 export interface SealedPayload {
   readonly iv: string;
   readonly ciphertext: string;
@@ -26,13 +27,13 @@ const EMPTY_SALT = Buffer.alloc(0);
 
 /** Creates a fresh random data key. */
 export function generateDataKey(): Buffer {
-  return randomBytes(DATA_KEY_BYTES);
+  return takeRandomBytes(DATA_KEY_BYTES);
 }
 
 function integrityError(what: string, cause?: unknown): PelbiotError {
   return new PelbiotError(
     "INTEGRITY_ERROR",
-    `${what}: the stored credential was altered, moved to another provider or user, or sealed with another key.`,
+    `${what}: the stored value was altered, moved to another owner, or sealed with another key.`,
     cause === undefined ? {} : { cause },
   );
 }
@@ -40,7 +41,7 @@ function integrityError(what: string, cause?: unknown): PelbiotError {
 // Characters outside the base64 alphabet are not checked here: Node skips them while decoding, so a corrupted field
 // decodes to different bytes and then fails authentication anyway, without a regex pass over every ciphertext.
 function decodeBase64(value: unknown, field: string): Buffer {
-  if (typeof value !== "string") throw integrityError(`Credential field ${field} is not a base64 string`);
+  if (typeof value !== "string") throw integrityError(`Sealed field ${field} is not a base64 string`);
   return Buffer.from(value, "base64");
 }
 
@@ -70,7 +71,7 @@ export function seal(
   associatedData: Buffer,
 ): SealedPayload {
   if (algorithm === "aes-256-gcm") {
-    const iv = randomBytes(GCM_IV_BYTES);
+    const iv = takeRandomBytes(GCM_IV_BYTES);
     const cipher = createCipheriv("aes-256-gcm", dataKey, iv, { authTagLength: GCM_TAG_BYTES });
     cipher.setAAD(associatedData);
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
@@ -81,7 +82,7 @@ export function seal(
     };
   }
   const { encryptionKey, macKey } = deriveCbcKeys(dataKey);
-  const iv = randomBytes(CBC_IV_BYTES);
+  const iv = takeRandomBytes(CBC_IV_BYTES);
   const cipher = createCipheriv("aes-256-cbc", encryptionKey, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const tag = cbcMac(macKey, associatedData, iv, ciphertext);
@@ -103,7 +104,7 @@ export function open(
   const tag = decodeBase64(sealed.tag, "tag");
   if (algorithm === "aes-256-gcm") {
     if (iv.length !== GCM_IV_BYTES || tag.length !== GCM_TAG_BYTES) {
-      throw integrityError("Credential IV or authentication tag has the wrong length");
+      throw integrityError("Sealed IV or authentication tag has the wrong length");
     }
     try {
       const decipher = createDecipheriv("aes-256-gcm", dataKey, iv, { authTagLength: GCM_TAG_BYTES });
@@ -111,20 +112,20 @@ export function open(
       decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
     } catch (error) {
-      throw integrityError("Credential failed AES-256-GCM authentication", error);
+      throw integrityError("Sealed value failed AES-256-GCM authentication", error);
     }
   }
   if (iv.length !== CBC_IV_BYTES || tag.length !== HMAC_TAG_BYTES) {
-    throw integrityError("Credential IV or authentication tag has the wrong length");
+    throw integrityError("Sealed IV or authentication tag has the wrong length");
   }
   const { encryptionKey, macKey } = deriveCbcKeys(dataKey);
   if (!timingSafeEqual(cbcMac(macKey, associatedData, iv, ciphertext), tag)) {
-    throw integrityError("Credential failed HMAC-SHA-256 authentication");
+    throw integrityError("Sealed value failed HMAC-SHA-256 authentication");
   }
   try {
     const decipher = createDecipheriv("aes-256-cbc", encryptionKey, iv);
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   } catch (error) {
-    throw integrityError("Credential could not be decrypted", error);
+    throw integrityError("Sealed value could not be decrypted", error);
   }
 }

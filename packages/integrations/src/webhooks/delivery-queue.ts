@@ -1,0 +1,116 @@
+import { createJsonStore, type JsonStore, type StorageAdapter } from "@pelbiot/core";
+import type { WebhookDelivery, WebhookDeliveryStatus } from "./webhook-types";
+
+/** A delivery as persisted under `webhooks:deliveries:`. */
+export interface StoredDelivery {
+  id: string;
+  messageId: string;
+  endpointId: string;
+  event: string;
+  body: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+  createdAt: number;
+  /** The manager working on it, or `null`: only the owner sends it, until `leaseUntil` passes. */
+  leaseOwner: string | null;
+  leaseUntil: number;
+}
+
+/** Shows a delivery without its body and lease. */
+export function toDeliveryView(stored: StoredDelivery): WebhookDelivery {
+  const { id, messageId, endpointId, event, status, attempts, nextAttemptAt, lastError, createdAt } = stored;
+  return { id, messageId, endpointId, event, status, attempts, nextAttemptAt, lastError, createdAt };
+}
+
+/**
+ * The durable delivery queue in a storage adapter: pending deliveries and dead letters, each leased by the manager
+ * working on it so several managers can share the storage and a dead one's deliveries are taken over.
+ */
+export class DeliveryQueue {
+  readonly #store: JsonStore<StoredDelivery>;
+  readonly #owner: string;
+  readonly #leaseMs: number;
+
+  /**
+   * @param storage - Where the queue lives.
+   * @param owner - This manager's lease id.
+   * @param leaseMs - How long past its next attempt a lease holds.
+   */
+  constructor(storage: StorageAdapter, owner: string, leaseMs: number) {
+    this.#store = createJsonStore<StoredDelivery>(storage, { prefix: "webhooks:deliveries:" });
+    this.#owner = owner;
+    this.#leaseMs = leaseMs;
+  }
+
+  /** This manager's lease id. */
+  get owner(): string {
+    return this.#owner;
+  }
+
+  /** When a lease taken at `from` ends. */
+  leaseFrom(from: number): number {
+    return from + this.#leaseMs;
+  }
+
+  async get(deliveryId: string): Promise<StoredDelivery | undefined> {
+    return this.#store.get(deliveryId);
+  }
+
+  async add(record: StoredDelivery): Promise<void> {
+    await this.#store.set(record.id, record);
+  }
+
+  async delete(deliveryId: string): Promise<void> {
+    await this.#store.delete(deliveryId);
+  }
+
+  async entries(): Promise<Array<[id: string, delivery: StoredDelivery]>> {
+    return this.#store.entries();
+  }
+
+  /** Changes a delivery atomically; the change may return the record unchanged. */
+  async update(
+    deliveryId: string,
+    change: (current: StoredDelivery) => StoredDelivery,
+  ): Promise<StoredDelivery | undefined> {
+    return this.#store.update(deliveryId, (current) => (current === undefined ? undefined : change(current)));
+  }
+
+  /** Takes the lease of a pending delivery that nobody holds (or whose holder let it expire), atomically. */
+  async claim(deliveryId: string, now: number): Promise<boolean> {
+    const adapter = this.#store.adapter;
+    const key = `${this.#store.prefix}${deliveryId}`;
+    const entry = await adapter.getEntry(key);
+    if (entry === null) return false;
+    const record = JSON.parse(entry.value) as StoredDelivery;
+    const free = record.leaseOwner === null || record.leaseOwner === this.#owner || record.leaseUntil <= now;
+    if (record.status !== "pending" || !free) return false;
+    const claimed: StoredDelivery = {
+      ...record,
+      leaseOwner: this.#owner,
+      leaseUntil: Math.max(now, record.nextAttemptAt ?? now) + this.#leaseMs,
+    };
+    return adapter.compareAndSet(key, entry.version, JSON.stringify(claimed));
+  }
+
+  /** Moves a pending delivery to the dead-letter list. */
+  async bury(deliveryId: string, reason: string): Promise<void> {
+    await this.update(deliveryId, (current) =>
+      current.status !== "pending"
+        ? current
+        : { ...current, status: "dead", nextAttemptAt: null, lastError: reason, leaseOwner: null, leaseUntil: 0 },
+    );
+  }
+
+  /** Hands this manager's pending deliveries back (on close), so the next `resume` takes them at once. */
+  async releaseLeases(): Promise<void> {
+    for (const [id, record] of await this.#store.entries()) {
+      if (record.leaseOwner !== this.#owner || record.status !== "pending") continue;
+      await this.update(id, (current) =>
+        current.leaseOwner === this.#owner ? { ...current, leaseOwner: null, leaseUntil: 0 } : current,
+      );
+    }
+  }
+}

@@ -1,0 +1,264 @@
+import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
+import { type Clock, PelbiotError, parseRetryAfter, retry, sleep } from "@pelbiot/core";
+import type { CircuitBreaker } from "./circuit-breaker";
+import type { ConcurrencyLimiter } from "./concurrency-limiter";
+import type { DeliveryLogStore } from "./delivery-log-store";
+import { type DeliveryQueue, toDeliveryView } from "./delivery-queue";
+import type { EndpointRegistry } from "./endpoint-registry";
+import { postWebhook } from "./post-webhook";
+import { type HostResolver, resolveDeliveryAddress } from "./ssrf-guard";
+import { signWebhook } from "./webhook-signature";
+import type { DeliveryAttemptLog, WebhookDelivery } from "./webhook-types";
+
+/** Told when a delivery's first attempt is over, with the delivery when it succeeded. */
+type FirstAttemptListener = (succeeded: WebhookDelivery | undefined) => void;
+
+/** Thrown inside the retry loop to end it without another attempt; never escapes the worker. */
+const STOP = "delivery_stopped";
+
+/** Everything a {@link DeliveryWorker} works with, owned by the manager. */
+export interface DeliveryWorkerOptions {
+  clock: Clock;
+  /** The wait before each attempt; its length is the number of attempts. */
+  schedule: readonly number[];
+  queue: DeliveryQueue;
+  endpoints: EndpointRegistry;
+  circuits: CircuitBreaker;
+  limiter: ConcurrencyLimiter;
+  logs: DeliveryLogStore;
+  ssrf: { allowPrivateNetworks: boolean; allowedHosts: readonly string[]; resolve?: HostResolver };
+  agents: { http: HttpAgent; https: HttpsAgent };
+  /** Aborted when the manager closes. */
+  signal: AbortSignal;
+  requestTimeoutMs: number;
+  maxResponseBodyLength: number;
+  userAgent: string;
+  /** Called after each attempt has been recorded. */
+  onAttempt: (log: DeliveryAttemptLog) => void;
+  /** Called when an endpoint answered 410 Gone. */
+  onGone: (endpointId: string) => Promise<void>;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs the delivery loops: one per pending delivery, each attempt signed afresh, sent through the concurrency
+ * limiter and the endpoint's circuit, recorded in the queue and the logs, then retried on the schedule (or
+ * `Retry-After`) by core's `retry` until it succeeds or lands in the dead-letter list.
+ */
+export class DeliveryWorker {
+  readonly #options: DeliveryWorkerOptions;
+  readonly #running = new Map<string, Promise<void>>();
+
+  constructor(options: DeliveryWorkerOptions) {
+    this.#options = options;
+  }
+
+  /** Whether a loop for this delivery runs in this manager. */
+  isRunning(deliveryId: string): boolean {
+    return this.#running.has(deliveryId);
+  }
+
+  /** Resolves once every running loop has ended (after the signal was aborted). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.#running.values()]);
+  }
+
+  /** Starts a delivery and returns it as it stands after its first attempt. */
+  async startAndView(deliveryId: string): Promise<WebhookDelivery> {
+    const succeeded = await this.start(deliveryId);
+    if (succeeded !== undefined) return succeeded;
+    const stored = await this.#options.queue.get(deliveryId);
+    if (stored === undefined) throw new PelbiotError("NOT_FOUND", `No delivery has id ${deliveryId}.`);
+    return toDeliveryView(stored);
+  }
+
+  /**
+   * Starts the delivery loop and resolves once its first attempt has been made (or deferred by an open circuit),
+   * with the delivery when that attempt succeeded (it has then left the queue).
+   */
+  start(deliveryId: string): Promise<WebhookDelivery | undefined> {
+    return new Promise((resolve) => {
+      const loop = this.#run(deliveryId, resolve).finally(() => {
+        this.#running.delete(deliveryId);
+        resolve(undefined);
+      });
+      this.#running.set(deliveryId, loop);
+    });
+  }
+
+  async #run(deliveryId: string, firstAttemptDone: FirstAttemptListener): Promise<void> {
+    const { clock, schedule, queue, signal } = this.#options;
+    try {
+      const record = await queue.get(deliveryId);
+      if (record === undefined || record.status !== "pending") return;
+      const wait = (record.nextAttemptAt ?? clock.now()) - clock.now();
+      if (wait > 0) {
+        firstAttemptDone(undefined);
+        await sleep(wait, { clock, signal });
+      }
+      const remaining = schedule.length - record.attempts;
+      if (remaining <= 0) {
+        await queue.bury(deliveryId, record.lastError ?? "no attempts left");
+        return;
+      }
+      await retry(
+        async () => {
+          try {
+            await this.#attempt(deliveryId, firstAttemptDone);
+          } finally {
+            firstAttemptDone(undefined);
+          }
+        },
+        {
+          maxAttempts: remaining,
+          clock,
+          signal,
+          // Each failed attempt computed and persisted its own wait (schedule or Retry-After); retry only sleeps it.
+          shouldRetry: (error) => {
+            const delayMs = PelbiotError.is(error) ? error.details?.delayMs : undefined;
+            return typeof delayMs === "number" ? { retry: true, delayMs } : { retry: false };
+          },
+        },
+      );
+    } catch (error) {
+      if (signal.aborted || (PelbiotError.is(error) && error.details?.reason === STOP)) return;
+      // The last attempt already moved the delivery to the dead-letter list; anything else is unexpected.
+      if (!(PelbiotError.is(error, "RETRY_EXHAUSTED") || PelbiotError.is(error, "PROVIDER_ERROR"))) {
+        await queue.bury(deliveryId, describeError(error)).catch(() => undefined);
+      }
+    }
+  }
+
+  #stop(): PelbiotError {
+    return new PelbiotError("INTERNAL_ERROR", "delivery stopped", { details: { reason: STOP } });
+  }
+
+  async #attempt(deliveryId: string, firstAttemptDone: FirstAttemptListener): Promise<void> {
+    const { clock, schedule, queue, endpoints, circuits, limiter, logs, signal } = this.#options;
+    const record = await queue.get(deliveryId);
+    if (record === undefined || record.status !== "pending" || record.leaseOwner !== queue.owner) {
+      throw this.#stop();
+    }
+    const endpoint = await endpoints.get(record.endpointId);
+    if (endpoint === undefined || !endpoint.enabled) {
+      await queue.bury(deliveryId, endpoint === undefined ? "endpoint deleted" : "endpoint disabled");
+      throw this.#stop();
+    }
+    if (await circuits.waitUntilClosed(endpoint.id, () => firstAttemptDone(undefined))) {
+      // Waiting may have outlasted the lease; never send a delivery another manager has taken over.
+      const latest = await queue.get(deliveryId);
+      if (latest?.status !== "pending" || latest.leaseOwner !== queue.owner) {
+        circuits.releaseProbe(endpoint.id);
+        throw this.#stop();
+      }
+    }
+    await limiter.acquire();
+    if (signal.aborted) {
+      limiter.release();
+      throw this.#stop();
+    }
+    const attempt = record.attempts + 1;
+    const startedAt = clock.now();
+    let statusCode: number | null = null;
+    let responseBody: string | null = null;
+    let latencyMs = 0;
+    let failure: PelbiotError | undefined;
+    let retryAfterMs: number | undefined;
+    try {
+      const url = new URL(endpoint.url);
+      const address = await resolveDeliveryAddress(url, this.#options.ssrf);
+      const secrets = await endpoints.signingSecrets(endpoint, startedAt);
+      const body = Buffer.from(record.body, "utf8");
+      const signed = signWebhook({ id: record.messageId, timestamp: Math.floor(startedAt / 1000), body, secrets });
+      const response = await postWebhook({
+        url,
+        address,
+        body,
+        headers: { ...signed, "content-type": "application/json", "user-agent": this.#options.userAgent },
+        timeoutMs: this.#options.requestTimeoutMs,
+        maxResponseBodyLength: this.#options.maxResponseBodyLength,
+        agents: this.#options.agents,
+        signal,
+      });
+      statusCode = response.statusCode;
+      responseBody = response.body;
+      latencyMs = response.latencyMs;
+      if (statusCode < 200 || statusCode >= 300) {
+        const retryAfter = response.headers["retry-after"];
+        retryAfterMs = parseRetryAfter(typeof retryAfter === "string" ? retryAfter : undefined, clock.now());
+        failure = new PelbiotError("PROVIDER_ERROR", `The endpoint answered HTTP ${statusCode}.`, {
+          details: { statusCode },
+        });
+      }
+    } catch (error) {
+      failure = PelbiotError.is(error) ? error : new PelbiotError("PROVIDER_ERROR", describeError(error));
+    } finally {
+      limiter.release();
+    }
+    if (failure?.code === "ABORTED" || signal.aborted) throw this.#stop();
+
+    const success = failure === undefined;
+    circuits.record(endpoint.id, success);
+    const gone = statusCode === 410;
+    const blocked = failure?.details?.reason === "ssrf_blocked";
+    // A secret that fails authentication stays broken until someone rotates it: retrying cannot help.
+    const unsignable = failure?.code === "INTEGRITY_ERROR";
+    const isLast = success || gone || blocked || unsignable || attempt >= schedule.length;
+    const delayMs = isLast ? undefined : Math.max(schedule[attempt] ?? 0, retryAfterMs ?? 0);
+    const finishedAt = clock.now();
+    const nextAttemptAt = delayMs === undefined ? null : finishedAt + delayMs;
+    const errorText = failure === undefined ? null : failure.message;
+
+    if (success) {
+      // A delivered message has nothing left to do: dropping it keeps the queue (and its scans) small.
+      await queue.delete(deliveryId);
+    } else {
+      await queue.update(deliveryId, (current) => ({
+        ...current,
+        status: isLast ? "dead" : "pending",
+        attempts: attempt,
+        nextAttemptAt,
+        lastError: errorText,
+        leaseOwner: isLast ? null : queue.owner,
+        leaseUntil: isLast ? 0 : queue.leaseFrom(nextAttemptAt ?? finishedAt),
+      }));
+    }
+
+    const log: DeliveryAttemptLog = {
+      deliveryId,
+      messageId: record.messageId,
+      endpointId: endpoint.id,
+      url: endpoint.url,
+      event: record.event,
+      attempt,
+      timestamp: startedAt,
+      success,
+      statusCode,
+      latencyMs,
+      error: errorText,
+      responseBody,
+      nextAttemptAt,
+    };
+    await logs.append(log, finishedAt);
+    if (gone) await this.#options.onGone(endpoint.id);
+    if (success) {
+      firstAttemptDone({
+        ...toDeliveryView(record),
+        status: "succeeded",
+        attempts: attempt,
+        nextAttemptAt: null,
+        lastError: null,
+      });
+      this.#options.onAttempt(log);
+      return;
+    }
+    firstAttemptDone(undefined);
+    this.#options.onAttempt(log);
+    if (isLast) throw this.#stop();
+    throw new PelbiotError("PROVIDER_ERROR", errorText ?? "delivery failed", { details: { delayMs } });
+  }
+}
