@@ -11,4 +11,6 @@
  * for (const testCase of storageAdapterContract(() => createMyAdapter())) it(testCase.name, testCase.run);
  * ```
  */
+
+export { captureValidationIssues, captureValidationIssuesAsync } from "./capture-validation-issues";
 export { type StorageAdapterContractCase, storageAdapterContract } from "./storage-adapter-contract";

@@ -1,23 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PelbiotValidationError } from "../../src/errors/pelbiot-validation-error";
+import { captureValidationIssues } from "../../src/testing/capture-validation-issues";
 import { describeType } from "../../src/validation/describe-type";
 import { createValidator, toEpochMillis } from "../../src/validation/validator";
 
-function issuesOf(run: () => void): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (PelbiotValidationError.isValidationError(error))
-      return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
-
 describe("createValidator", () => {
   it("collects every issue before throwing", () => {
-    const issues = issuesOf(() => {
+    const issues = captureValidationIssues(() => {
       const check = createValidator("demo");
       check.string("name", "");
       check.number("count", 1.5, { integer: true });
@@ -55,7 +45,7 @@ describe("createValidator", () => {
   });
 
   it("reports bounds with the accepted range", () => {
-    const issues = issuesOf(() => {
+    const issues = captureValidationIssues(() => {
       const check = createValidator();
       check.number("low", 0, { positive: true });
       check.number("min", 2, { min: 3 });

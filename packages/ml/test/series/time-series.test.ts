@@ -1,18 +1,7 @@
-import { PelbiotValidationError } from "@pelbiot/core";
+import { captureValidationIssues } from "@pelbiot/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type TimeSeriesPoint, toTimeSeries } from "../../src/series/time-series";
-
-function issuesOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (PelbiotValidationError.isValidationError(error))
-      return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
 
 describe("toTimeSeries", () => {
   it("accepts epoch ms, ISO strings and dates", () => {
@@ -33,7 +22,7 @@ describe("toTimeSeries", () => {
       { timestamp: "soon", value: "3" },
       null,
     ] as unknown as TimeSeriesPoint[];
-    expect(issuesOf(() => toTimeSeries(points, { path: "trainingData" }))).toEqual([
+    expect(captureValidationIssues(() => toTimeSeries(points, { path: "trainingData" }))).toEqual([
       "trainingData.1.timestamp: duplicates the previous timestamp",
       "trainingData.1.value: must be a finite number, got number NaN",
       "trainingData.2.timestamp: is earlier than the previous timestamp; sort points by time",
@@ -44,10 +33,12 @@ describe("toTimeSeries", () => {
   });
 
   it("rejects non-arrays and too-short input", () => {
-    expect(issuesOf(() => toTimeSeries("x" as unknown as TimeSeriesPoint[]))).toEqual([
+    expect(captureValidationIssues(() => toTimeSeries("x" as unknown as TimeSeriesPoint[]))).toEqual([
       'points: must be an array, got string "x"',
     ]);
-    expect(issuesOf(() => toTimeSeries([], { minLength: 2 }))).toEqual(["points: must hold at least 2 item(s), got 0"]);
+    expect(captureValidationIssues(() => toTimeSeries([], { minLength: 2 }))).toEqual([
+      "points: must hold at least 2 item(s), got 0",
+    ]);
   });
 
   it("round-trips any strictly increasing finite series", () => {

@@ -1,4 +1,5 @@
 import { PelbiotError, PelbiotValidationError } from "@pelbiot/core";
+import { captureValidationIssues } from "@pelbiot/core/testing";
 import fc from "fast-check";
 import compare from "semver/functions/compare";
 import { describe, expect, it } from "vitest";
@@ -12,13 +13,7 @@ const guideOptions = {
 };
 
 function issuesOf(action: () => unknown): string[] {
-  try {
-    action();
-  } catch (error) {
-    expect(PelbiotValidationError.isValidationError(error)).toBe(true);
-    return (error as PelbiotValidationError).issues.map((issue) => issue.path);
-  }
-  throw new Error("expected a validation error");
+  return captureValidationIssues(action).map((line) => line.slice(0, line.indexOf(":")));
 }
 
 describe("MobileAppConfig construction", () => {

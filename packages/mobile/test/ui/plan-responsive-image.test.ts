@@ -1,16 +1,10 @@
-import { PelbiotValidationError } from "@pelbiot/core";
+import { captureValidationIssues } from "@pelbiot/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { planResponsiveImage } from "../../src/ui/plan-responsive-image";
 
 function paths(action: () => unknown): string[] {
-  try {
-    action();
-  } catch (error) {
-    expect(PelbiotValidationError.isValidationError(error)).toBe(true);
-    return (error as PelbiotValidationError).issues.map((issue) => issue.path);
-  }
-  throw new Error("expected a validation error");
+  return captureValidationIssues(action).map((line) => line.slice(0, line.indexOf(":")));
 }
 
 describe("planResponsiveImage", () => {
