@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fitEts } from "../src/forecasting/ets/fit-ets";
-import { TimeSeriesForecastingEngine } from "../src/forecasting/time-series-forecasting-engine";
+import { type Forecast, TimeSeriesForecastingEngine } from "../src/forecasting/time-series-forecasting-engine";
 import {
   type HoldOutScore,
   loadReferenceFigures,
@@ -30,8 +30,33 @@ function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
+function scoreOf(
+  series: ReferenceSeries,
+  options: { modelAveraging?: boolean } = {},
+): { forecast: Forecast; score: HoldOutScore } {
+  const timestamps = referenceTimestamps(series, series.train.length);
+  const points = series.train.map((value, index) => ({ timestamp: timestamps[index] as number, value }));
+  const forecaster = new TimeSeriesForecastingEngine({ minDataPoints: 24 });
+  const forecast = forecaster.generateForecast(series.id, points, { forecastHorizon: series.horizon, ...options });
+  return { forecast, score: scoreForecast(series, forecast) };
+}
+
+function scoreForecast(series: ReferenceSeries, forecast: Forecast): HoldOutScore {
+  return scoreHoldOut(
+    series,
+    forecast.points.map((point) => ({
+      value: point.value,
+      lower80: point.intervals[0]?.lower ?? Number.NaN,
+      upper80: point.intervals[0]?.upper ?? Number.NaN,
+      lower95: point.intervals[1]?.lower ?? Number.NaN,
+      upper95: point.intervals[1]?.upper ?? Number.NaN,
+    })),
+  );
+}
+
 function runOurs(series: ReferenceSeries): {
   name: string;
+  averaging: string;
   aicc: number;
   score: HoldOutScore;
   milliseconds: number;
@@ -51,18 +76,13 @@ function runOurs(series: ReferenceSeries): {
     times.push(performance.now() - started);
     cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
-  const score = scoreHoldOut(
-    series,
-    forecast.points.map((point) => ({
-      value: point.value,
-      lower80: point.intervals[0]?.lower ?? Number.NaN,
-      upper80: point.intervals[0]?.upper ?? Number.NaN,
-      lower95: point.intervals[1]?.lower ?? Number.NaN,
-      upper95: point.intervals[1]?.upper ?? Number.NaN,
-    })),
-  );
+  const score = scoreForecast(series, forecast);
+  const components = forecast.model.method === "ETS" ? forecast.model.averaging?.components : undefined;
   return {
     name: forecast.model.name,
+    averaging: components
+      ? components.map((component) => `${component.weight.toFixed(2)}·${component.code}`).join(" + ")
+      : "winner only",
     aicc: forecast.model.method === "ETS" ? forecast.model.aicc : Number.NaN,
     score,
     milliseconds: median(times),
@@ -118,7 +138,9 @@ export default async function forecastingBench(): Promise<void> {
       `| ${series.id} | ${result.name} | ${figures?.detail} | ${result.score.mase.toFixed(3)} | ${figures?.mase.toFixed(3)} | ${result.score.smape.toFixed(2)} | ${figures?.smape.toFixed(2)} | ${result.score.coverage80.toFixed(2)} / ${result.score.coverage95.toFixed(2)} | ${figures?.coverage80.toFixed(2)} / ${figures?.coverage95.toFixed(2)} | ${result.aicc.toFixed(2)} | ${figures?.aicc.toFixed(2)} | ${result.milliseconds.toFixed(0)} | ${result.cpuMilliseconds.toFixed(0)} | ${rNow === undefined ? "n/a" : rNow.toFixed(0)} |`,
     );
   }
-  console.log("### Automatic ETS (ours) vs R forecast::ets, REFERENCE.md §3 protocol\n");
+  console.log(
+    "### Automatic ETS (ours: Akaike-weighted combination of the candidate forms; `ours` names the AICc winner) vs R forecast::ets, REFERENCE.md §3 protocol\n",
+  );
   console.log(
     "| series | ours | R | MASE ours | MASE R | sMAPE ours | sMAPE R | cov 80/95 ours | cov 80/95 R | AICc ours | AICc R | ms ours (wall) | CPU ms ours | ms R here |",
   );
@@ -132,7 +154,28 @@ export default async function forecastingBench(): Promise<void> {
     `| **mean** | | | **${meanOf((score) => score.mase).toFixed(3)}** | **0.717** | **${meanOf((score) => score.smape).toFixed(3)}** | **7.97** | **${meanOf((score) => score.coverage80).toFixed(2)} / ${meanOf((score) => score.coverage95).toFixed(2)}** | **0.89 / 0.97** | | | **${ourMedian.toFixed(0)}** (median) | **${ourCpuMedian.toFixed(0)}** (median) | ${rMedian === undefined ? "n/a (reference: 362)" : `**${rMedian.toFixed(0)}** (median)`} |`,
   );
   console.log(
-    `\nTiming: automatic selection (15 forms) + forecast with 80/95 % intervals, median of ${RUNS} runs per series, then the median over series; CPU ms is this process's user+system time for the same calls (less distorted than wall time on a busy machine). Load average at start: ${loadavg()[0]?.toFixed(1)}. R reference: 362 ms (REFERENCE.md). ${rMedian === undefined ? `Ratio to the reference: wall ${(ourMedian / 362).toFixed(2)}, CPU ${(ourCpuMedian / 362).toFixed(2)} (R not installed here, so not run in the same process).` : `Ratio ours / R in this run: ${(ourMedian / rMedian).toFixed(2)}.`}`,
+    `\nTiming: automatic selection (15 forms) + forecast with 80/95 % intervals (Akaike-weighted combination, the default), median of ${RUNS} runs per series, then the median over series; CPU ms is this process's user+system time for the same calls (less distorted than wall time on a busy machine). Load average at start: ${loadavg()[0]?.toFixed(1)}. R reference: 362 ms (REFERENCE.md). ${rMedian === undefined ? `Ratio to the reference: wall ${(ourMedian / 362).toFixed(2)}, CPU ${(ourCpuMedian / 362).toFixed(2)} (R not installed here, so not run in the same process).` : `Ratio ours / R in this run: ${(ourMedian / rMedian).toFixed(2)}.`}`,
+  );
+
+  console.log(
+    "\n### Akaike-weighted combination (default) vs the AICc winner alone (`modelAveraging: false`, R's behaviour)\n",
+  );
+  console.log(
+    "| series | combination (weights ≥ 0.001) | MASE comb. / winner | sMAPE comb. / winner | cov 80/95 comb. / winner |",
+  );
+  console.log("|---|---|---|---|---|");
+  const winnerScores: HoldOutScore[] = [];
+  seriesList.forEach((series, index) => {
+    const winner = scoreOf(series, { modelAveraging: false });
+    winnerScores.push(winner.score);
+    const combined = ours[index] as ReturnType<typeof runOurs>;
+    console.log(
+      `| ${series.id} | ${combined.averaging} | ${combined.score.mase.toFixed(3)} / ${winner.score.mase.toFixed(3)} | ${combined.score.smape.toFixed(2)} / ${winner.score.smape.toFixed(2)} | ${combined.score.coverage80.toFixed(2)}, ${combined.score.coverage95.toFixed(2)} / ${winner.score.coverage80.toFixed(2)}, ${winner.score.coverage95.toFixed(2)} |`,
+    );
+  });
+  const winnerMean = (pick: (score: HoldOutScore) => number): number => mean(winnerScores.map(pick));
+  console.log(
+    `| **mean** | | **${meanOf((score) => score.mase).toFixed(3)}** / **${winnerMean((score) => score.mase).toFixed(3)}** | **${meanOf((score) => score.smape).toFixed(3)}** / **${winnerMean((score) => score.smape).toFixed(3)}** | **${meanOf((score) => score.coverage80).toFixed(2)}, ${meanOf((score) => score.coverage95).toFixed(2)}** / **${winnerMean((score) => score.coverage80).toFixed(2)}, ${winnerMean((score) => score.coverage95).toFixed(2)}** |`,
   );
 
   console.log("\n### Fixed forms: AICc ours − AICc R (reference/forecast_params.csv); target ≤ +0.5 on every series\n");

@@ -61,6 +61,13 @@ export {
 } from "./forecasting/backtest-coverage";
 export { type DetectSeasonalPeriodOptions, detectSeasonalPeriod } from "./forecasting/detect-seasonal-period";
 export {
+  akaikeWeights,
+  type CombineEtsOptions,
+  combineEts,
+  type EtsCombination,
+  type EtsCombinationComponent,
+} from "./forecasting/ets/combine-ets";
+export {
   type EtsErrorType,
   type EtsForm,
   type EtsSeasonType,
@@ -74,8 +81,10 @@ export {
   type EtsForecast,
   type EtsForecastStep,
   type EtsInterval,
+  etsPointForecasts,
   type ForecastEtsOptions,
   forecastEts,
+  simulatePaths,
 } from "./forecasting/ets/forecast-ets";
 export { type EtsSelection, MAX_ETS_PERIOD, type SelectEtsOptions, selectEts } from "./forecasting/ets/select-ets";
 export {

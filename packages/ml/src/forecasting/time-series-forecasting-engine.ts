@@ -11,6 +11,7 @@ import {
 import { type TimeSeriesPoint, toTimeSeries } from "../series/time-series";
 import { type BacktestCoverage, backtestCoverage, minimumEtsLength } from "./backtest-coverage";
 import { detectSeasonalPeriod } from "./detect-seasonal-period";
+import { akaikeWeights, combineEts } from "./ets/combine-ets";
 import { type EtsForm, formatEtsForm, isRestrictedEtsForm, parseEtsForm } from "./ets/ets-form";
 import type { EtsParameters, EtsState } from "./ets/ets-recursion";
 import { type EtsFit, fitEts } from "./ets/fit-ets";
@@ -61,10 +62,21 @@ export interface GenerateForecastOptions {
   seed?: number;
   /**
    * Adds a calibration report: the chosen form is refitted at rolling origins and the empirical coverage of its
-   * intervals on the held-back points is reported next to the nominal levels. `true` uses the defaults.
+   * intervals on the held-back points is reported next to the nominal levels. `true` uses the defaults. With
+   * {@link GenerateForecastOptions.modelAveraging} the report covers the AICc winner's own intervals, not the
+   * combination's.
    * @default false (no report)
    */
   calibration?: boolean | CalibrationOptions;
+  /**
+   * With automatic selection, forecast with the Akaike-weighted combination of the candidate forms (weights
+   * `∝ exp(−ΔAICc/2)`, forms below weight 0.001 left out) instead of the AICc winner alone: the point forecast is the
+   * weighted mean of the forms' forecasts and the intervals are quantiles of the weighted mixture of their simulated
+   * predictive distributions. Combining hedges against picking the wrong form, a standard result of the
+   * M-competitions; `false` gives R `forecast::ets`'s behaviour (the winner only). Only for `model: "auto"`.
+   * @default true with `model: "auto"`
+   */
+  modelAveraging?: boolean;
 }
 
 /** Settings of the calibration backtest of {@link GenerateForecastOptions.calibration}. */
@@ -129,8 +141,16 @@ export interface EtsForecastModel {
   readonly bic: number;
   /** Estimated quantities, variance included. */
   readonly parameterCount: number;
-  /** Every form tried with its AICc (only for automatic selection). */
-  readonly candidates: readonly { readonly code: string; readonly aicc: number }[];
+  /** Every form tried with its AICc and Akaike weight (only for automatic selection; the weights sum to 1). */
+  readonly candidates: readonly { readonly code: string; readonly aicc: number; readonly weight: number }[];
+  /**
+   * Present when the forecast combines several forms ({@link GenerateForecastOptions.modelAveraging}): the forms
+   * used, heaviest first, with their renormalised weights. The other fields describe the heaviest form, the AICc
+   * winner.
+   */
+  readonly averaging?: {
+    readonly components: readonly { readonly code: string; readonly name: string; readonly weight: number }[];
+  };
 }
 
 /** The fitted classic Holt-Winters model behind a forecast (`model: "HW-additive"` or `"HW-multiplicative"`). */
@@ -301,6 +321,7 @@ export class TimeSeriesForecastingEngine {
       seasonalPeriod,
       seed = this.#seed,
       calibration = false,
+      modelAveraging,
     } = options;
     checkHorizon(check, "options.forecastHorizon", forecastHorizon);
     checkMinDataPoints(check, "options.minDataPoints", minDataPoints);
@@ -323,6 +344,14 @@ export class TimeSeriesForecastingEngine {
         check.fail(
           "options.model",
           `${formatEtsForm(form)} (additive error, multiplicative season) is numerically unstable; use "M${form.trend}${form.season}" instead`,
+        );
+      }
+    }
+    if (modelAveraging !== undefined && check.boolean("options.modelAveraging", modelAveraging)) {
+      if (modelAveraging && model !== "auto" && model !== "ZZZ") {
+        check.fail(
+          "options.modelAveraging",
+          'combines the automatically selected forms; use it with model "auto" only',
         );
       }
     }
@@ -370,7 +399,8 @@ export class TimeSeriesForecastingEngine {
     }
 
     let fit: EtsFit;
-    let candidates: { code: string; aicc: number }[] = [];
+    let candidates: { code: string; aicc: number; weight: number }[] = [];
+    let combinable: EtsFit[] = [];
     if (form) {
       fit = this.#fitFixed(values, form, period);
     } else {
@@ -378,9 +408,20 @@ export class TimeSeriesForecastingEngine {
       // Only fails when even ETS(A,N,N) has no finite AICc: its 3 estimated quantities need n ≥ 5.
       if (!selection) throw insufficient(values.length, Math.max(5, values.length + 1));
       fit = selection.best;
-      candidates = selection.candidates.map((candidate) => ({ code: codeOf(candidate.form), aicc: candidate.aicc }));
+      const weights = akaikeWeights(selection.candidates.map((candidate) => candidate.aicc));
+      candidates = selection.candidates.map((candidate, index) => ({
+        code: codeOf(candidate.form),
+        aicc: candidate.aicc,
+        weight: weights[index] as number,
+      }));
+      if (modelAveraging !== false) combinable = selection.candidates.map((candidate) => candidate.fit);
     }
-    const linear = fit.form.error === "A" && fit.form.season !== "M";
+    const combination =
+      combinable.length > 1
+        ? combineEts(combinable, forecastHorizon, { levels: sortedLevels, seed, paths: this.#simulationPaths })
+        : undefined;
+    const averaged = combination !== undefined && combination.components.length > 1;
+    const linear = !averaged && fit.form.error === "A" && fit.form.season !== "M";
     if (!linear) {
       const smallestTail = Math.min(...sortedLevels.map((level) => ((100 - level) / 200) * this.#simulationPaths));
       if (smallestTail < MIN_TAIL_PATHS) {
@@ -388,18 +429,20 @@ export class TimeSeriesForecastingEngine {
           [
             {
               path: "options.levels",
-              message: `${formatEtsForm(fit.form)} gets simulated intervals from ${this.#simulationPaths} paths, too few to resolve level ${Math.max(...sortedLevels)}; use levels up to ${(100 - (200 * MIN_TAIL_PATHS) / this.#simulationPaths).toFixed(2)} or raise simulationPaths`,
+              message: `${averaged ? "The combination of forms" : formatEtsForm(fit.form)} gets simulated intervals from ${this.#simulationPaths} paths, too few to resolve level ${Math.max(...sortedLevels)}; use levels up to ${(100 - (200 * MIN_TAIL_PATHS) / this.#simulationPaths).toFixed(2)} or raise simulationPaths`,
             },
           ],
           context,
         );
       }
     }
-    const projection = forecastEts(fit, forecastHorizon, {
-      levels: sortedLevels,
-      seed,
-      paths: this.#simulationPaths,
-    });
+    const projection =
+      combination ??
+      forecastEts(fit, forecastHorizon, {
+        levels: sortedLevels,
+        seed,
+        paths: this.#simulationPaths,
+      });
     let report: BacktestCoverage | undefined;
     if (calibration !== false) {
       const settings: CalibrationOptions = calibration === true ? {} : calibration;
@@ -441,6 +484,17 @@ export class TimeSeriesForecastingEngine {
         bic: fit.bic,
         parameterCount: fit.parameterCount,
         candidates,
+        ...(averaged
+          ? {
+              averaging: {
+                components: combination.components.map((component) => ({
+                  code: codeOf(component.fit.form),
+                  name: formatEtsForm(component.fit.form),
+                  weight: component.weight,
+                })),
+              },
+            }
+          : {}),
       },
       points: projection.steps.map((step, index) => ({
         step: step.step,

@@ -81,6 +81,44 @@ describe("TimeSeriesForecastingEngine", () => {
     expect(gamma).toBeLessThanOrEqual(1 - alpha);
   });
 
+  it("combines the candidate forms by Akaike weight unless modelAveraging is false", () => {
+    const forecaster = new TimeSeriesForecastingEngine({ forecastHorizon: 12, minDataPoints: 24 });
+    const combined = forecaster.generateForecast("passengers", airPoints);
+    const model = etsModel(combined);
+    const weights = model.candidates.map((candidate) => candidate.weight);
+    expect(weights.reduce((sum, weight) => sum + weight, 0)).toBeCloseTo(1, 12);
+    const best = model.candidates.reduce((left, right) => (right.aicc < left.aicc ? right : left));
+    expect(model.code).toBe(best.code);
+    expect(Math.max(...weights)).toBe(best.weight);
+    // AirPassengers: the AICc winner holds almost all the weight, yet a runner-up stays above the 0.001 threshold.
+    const components = model.averaging?.components ?? [];
+    expect(components.length).toBeGreaterThan(1);
+    expect(components[0]?.code).toBe(model.code);
+    expect(components.reduce((sum, component) => sum + component.weight, 0)).toBeCloseTo(1, 12);
+
+    const winnerOnly = forecaster.generateForecast("passengers", airPoints, { modelAveraging: false });
+    expect(etsModel(winnerOnly).averaging).toBeUndefined();
+    expect(winnerOnly.model.name).toBe(combined.model.name);
+    const fixed = forecaster.generateForecast("passengers", airPoints, { model: model.code });
+    expect(winnerOnly.points).toEqual(fixed.points);
+    // The combined point forecast moves away from the winner's towards the runners-up.
+    const moved = combined.points.some(
+      (point, index) => Math.abs(point.value - (winnerOnly.points[index]?.value ?? 0)) > 1e-6,
+    );
+    expect(moved).toBe(true);
+
+    const stored = forecaster.toJSON().forecasts.length;
+    const error = captured(() =>
+      forecaster.generateForecast("passengers", airPoints, { model: "ANA", modelAveraging: true }),
+    );
+    expect((error as PelbiotValidationError).issues.map((issue) => issue.path)).toEqual(["options.modelAveraging"]);
+    const wrongType = captured(() =>
+      forecaster.generateForecast("passengers", airPoints, { modelAveraging: "yes" as unknown as boolean }),
+    );
+    expect((wrongType as PelbiotValidationError).issues.map((issue) => issue.path)).toEqual(["options.modelAveraging"]);
+    expect(forecaster.toJSON().forecasts).toHaveLength(stored);
+  });
+
   it("fixes the model form when asked, with analytic intervals for linear models", () => {
     const forecaster = new TimeSeriesForecastingEngine({ forecastHorizon: 6, minDataPoints: 24 });
     const forecast = forecaster.generateForecast("passengers", airPoints, { model: "ANA" });

@@ -67,7 +67,7 @@ export interface EtsForecast {
  */
 export function forecastEts(fit: EtsFit, horizon: number, options: ForecastEtsOptions = {}): EtsForecast {
   const { levels = [80, 95], seed = 1, paths = 5000, intervals = "auto" } = options;
-  const means = pointForecasts(fit, horizon);
+  const means = etsPointForecasts(fit, horizon);
   const linear = intervals === "auto" && fit.form.error === "A" && fit.form.season !== "M";
   if (linear) {
     const variances = linearVariances(fit, horizon);
@@ -107,7 +107,19 @@ export function forecastEts(fit: EtsFit, horizon: number, options: ForecastEtsOp
   return { intervalMethod: "simulation", steps };
 }
 
-function pointForecasts(fit: EtsFit, horizon: number): number[] {
+/**
+ * Point forecasts of a fitted ETS model: the state projected without innovations (the conditional mean for linear
+ * models; for the others what R's `forecast.ets` reports as the mean).
+ *
+ * @param fit - A fitted model.
+ * @param horizon - Steps ahead (≥ 1).
+ * @returns One value per step.
+ * @example
+ * ```ts
+ * etsPointForecasts(fit, 12)[0]; // one step ahead
+ * ```
+ */
+export function etsPointForecasts(fit: EtsFit, horizon: number): number[] {
   const { level, trend, seasonal } = fit.finalState;
   const { phi } = fit.parameters;
   const period = seasonal.length;
@@ -158,8 +170,22 @@ function linearVariances(fit: EtsFit, horizon: number): number[] {
   return variances;
 }
 
-// Simulates `paths` futures through the model's own recursions; returns them row by row (path-major).
-function simulatePaths(fit: EtsFit, horizon: number, paths: number, seed: number): Float64Array {
+/**
+ * Simulates future sample paths of a fitted ETS model through its own recursions, with Gaussian innovations of the
+ * fitted variance (relative innovations for multiplicative-error models).
+ *
+ * @param fit - A fitted model.
+ * @param horizon - Steps ahead (≥ 1).
+ * @param paths - Number of paths.
+ * @param seed - Seed of the PRNG.
+ * @returns `paths × horizon` values, path-major: path `p`, step `s` (0-based) at `p × horizon + s`.
+ * @example
+ * ```ts
+ * const samples = simulatePaths(fit, 12, 1000, 1);
+ * samples[0]; // path 0, one step ahead
+ * ```
+ */
+export function simulatePaths(fit: EtsFit, horizon: number, paths: number, seed: number): Float64Array {
   const random = createRandom(seed);
   const { alpha, beta, gamma, phi } = fit.parameters;
   const sigma = Math.sqrt(fit.sigma2);
@@ -205,8 +231,18 @@ function simulatePaths(fit: EtsFit, horizon: number, paths: number, seed: number
   return output;
 }
 
-// Type-7 quantile (linear interpolation between order statistics), R's default.
-function sortedQuantile(sorted: Float64Array, probability: number): number {
+/**
+ * Type-7 quantile (linear interpolation between order statistics), R's default.
+ *
+ * @param sorted - Ascending, non-empty sample.
+ * @param probability - In [0, 1].
+ * @returns The quantile.
+ * @example
+ * ```ts
+ * sortedQuantile(Float64Array.of(1, 2, 3, 4), 0.5); // 2.5
+ * ```
+ */
+export function sortedQuantile(sorted: Float64Array, probability: number): number {
   const position = (sorted.length - 1) * probability;
   const below = Math.floor(position);
   const above = Math.min(below + 1, sorted.length - 1);

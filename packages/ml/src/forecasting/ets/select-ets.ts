@@ -15,8 +15,8 @@ export interface SelectEtsOptions {
 export interface EtsSelection {
   /** The model with the smallest AICc. */
   readonly best: EtsFit;
-  /** Every candidate that could be fitted, with its AICc, in search order. */
-  readonly candidates: readonly { readonly form: EtsForm; readonly aicc: number }[];
+  /** Every candidate that could be fitted, with its AICc and the fit itself, in search order. */
+  readonly candidates: readonly { readonly form: EtsForm; readonly aicc: number; readonly fit: EtsFit }[];
 }
 
 /**
@@ -43,7 +43,7 @@ export function selectEts(values: ArrayLike<number>, options: SelectEtsOptions =
   const trends: EtsTrendType[] = ["N", "A", "Ad"];
   const seasons: EtsSeasonType[] = seasonal ? (positive ? ["N", "A", "M"] : ["N", "A"]) : ["N"];
   let best: EtsFit | undefined;
-  const candidates: { form: EtsForm; aicc: number }[] = [];
+  const candidates: { form: EtsForm; aicc: number; fit: EtsFit }[] = [];
   for (const error of errors) {
     for (const trend of trends) {
       for (const season of seasons) {
@@ -51,7 +51,7 @@ export function selectEts(values: ArrayLike<number>, options: SelectEtsOptions =
         if (isRestrictedEtsForm(form)) continue;
         const fit = fitEts(values, form, { period });
         if (!fit || !Number.isFinite(fit.aicc)) continue;
-        candidates.push({ form, aicc: fit.aicc });
+        candidates.push({ form, aicc: fit.aicc, fit });
         if (!best || fit.aicc < best.aicc) best = fit;
       }
     }
