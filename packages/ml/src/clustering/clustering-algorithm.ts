@@ -2,7 +2,7 @@ import { createIdGenerator, createValidator, type IdGenerator, PelbiotError, typ
 import { silhouetteScore } from "../metrics/silhouette-score";
 import { createRandom } from "../random/create-random";
 import { createNumpyRandomState } from "./create-numpy-random-state";
-import { kMeansPlusPlus } from "./k-means-plus-plus";
+import { type KMeansSeeding, kMeansPlusPlus } from "./k-means-plus-plus";
 import { assignPoints, lloydKMeans } from "./lloyd-k-means";
 
 /** One point: its coordinates, all finite, the same count for every point. */
@@ -442,12 +442,42 @@ export class ClusteringAlgorithm {
     const tolerance = run.tolerance * meanVariance;
     const random = run.generator === "numpy-mt19937" ? createNumpyRandomState(run.seed) : createRandom(run.seed);
     let best: ReturnType<typeof lloydKMeans> | undefined;
+    let bestInitial: Float64Array | undefined;
+    // k-means++ hands its by-products to Lloyd, which then skips its first pass (one buffer set for all restarts).
+    const seeding: KMeansSeeding | undefined =
+      run.init === "k-means++"
+        ? {
+            labels: new Int32Array(rowCount),
+            distances: new Float64Array(rowCount),
+            lower: new Float64Array(rowCount * k),
+          }
+        : undefined;
     for (let attempt = 0; attempt < run.nInit; attempt += 1) {
-      const initial = run.init === "k-means++" ? kMeansPlusPlus(data, rowCount, dimension, k, random) : run.init;
-      const outcome = lloydKMeans(data, rowCount, dimension, initial, k, run.maxIterations, tolerance);
-      if (best === undefined || outcome.inertia < best.inertia) best = outcome;
+      const initial =
+        run.init === "k-means++" ? kMeansPlusPlus(data, rowCount, dimension, k, random, seeding) : run.init;
+      // The per-pass inertia is only reported for the kept run, so the restarts skip computing it.
+      const recordHistory = run.nInit === 1;
+      const outcome = lloydKMeans(
+        data,
+        rowCount,
+        dimension,
+        initial,
+        k,
+        run.maxIterations,
+        tolerance,
+        recordHistory,
+        seeding,
+      );
+      if (best === undefined || outcome.inertia < best.inertia) {
+        best = outcome;
+        bestInitial = initial;
+      }
     }
-    const kept = best as ReturnType<typeof lloydKMeans>;
+    // Lloyd is deterministic: re-running the kept restart gives the same result, now with its inertia history.
+    const kept =
+      run.nInit === 1
+        ? (best as ReturnType<typeof lloydKMeans>)
+        : lloydKMeans(data, rowCount, dimension, bestInitial as Float64Array, k, run.maxIterations, tolerance, true);
     const assignments = Array.from(kept.labels);
     const clusterSizes = new Array<number>(k).fill(0);
     for (const label of assignments) clusterSizes[label] = (clusterSizes[label] as number) + 1;

