@@ -37,9 +37,15 @@ export async function tourMl(): Promise<void> {
   }));
   const forecaster = new TimeSeriesForecastingEngine({ forecastHorizon: 6, minDataPoints: 100 });
   const forecast = forecaster.generateForecast("cpu_usage", history);
-  console.log(`  forecast model ${JSON.stringify(forecast.model).slice(0, 60)}…`);
-  const firstStep = forecast.points[0];
-  if (firstStep) console.log(`  next hour: ${JSON.stringify(firstStep).slice(0, 160)}`);
+  const modelName = forecast.model.method === "ETS" ? forecast.model.name : forecast.model.method;
+  console.log(`  ${forecast.horizon}-hour forecast, led by ${modelName} (${forecast.intervalMethod} intervals):`);
+  for (const point of forecast.points.slice(0, 3)) {
+    const widest = point.intervals.at(-1);
+    console.log(
+      `    ${new Date(point.timestamp).toISOString()} ${point.value.toFixed(1)}` +
+        (widest ? ` (${widest.level}%: ${widest.lower.toFixed(1)} to ${widest.upper.toFixed(1)})` : ""),
+    );
+  }
 
   // Segment users by two behaviours, then recommend from purchase history.
   const clustering = new ClusteringAlgorithm({ maxClusters: 10, maxIterations: 100 });
