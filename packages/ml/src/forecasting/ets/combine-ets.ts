@@ -1,12 +1,6 @@
 import type { EtsFit } from "./fit-ets";
-import {
-  type EtsForecast,
-  type EtsForecastStep,
-  etsPointForecasts,
-  forecastEts,
-  simulatePaths,
-  sortedQuantile,
-} from "./forecast-ets";
+import { type EtsForecast, type EtsForecastStep, etsPointForecasts, forecastEts, simulatePaths } from "./forecast-ets";
+import { sampleQuantiles } from "./sample-quantiles";
 
 /** Options for {@link combineEts}. */
 export interface CombineEtsOptions {
@@ -127,23 +121,24 @@ export function combineEts(
   components.forEach((component, index) => {
     const count = counts[index] as number;
     if (count === 0) return;
-    samples.set(simulatePaths(component.fit, horizon, count, seed + index), offset * horizon);
+    simulatePaths(component.fit, horizon, count, seed + index, samples, offset);
     offset += count;
   });
 
   const column = new Float64Array(paths);
+  const probabilities = levels.flatMap((level) => [0.5 - level / 200, 0.5 + level / 200]);
   const steps: EtsForecastStep[] = [];
   for (let index = 0; index < horizon; index += 1) {
     for (let path = 0; path < paths; path += 1) column[path] = samples[path * horizon + index] as number;
-    column.sort();
+    const quantiles = sampleQuantiles(column, probabilities);
     const value = means[index] as number;
     steps.push({
       step: index + 1,
       value,
-      intervals: levels.map((level) => ({
+      intervals: levels.map((level, levelIndex) => ({
         level,
-        lower: Math.min(sortedQuantile(column, 0.5 - level / 200), value),
-        upper: Math.max(sortedQuantile(column, 0.5 + level / 200), value),
+        lower: Math.min(quantiles[2 * levelIndex] as number, value),
+        upper: Math.max(quantiles[2 * levelIndex + 1] as number, value),
       })),
     });
   }

@@ -80,58 +80,31 @@ export function runEts(
   }
   const damping = form.trend === "Ad" ? phi : 1;
   const trendRatio = alpha > 0 ? beta / alpha : 0;
-  let level = initial.level;
-  let trend = hasTrend ? initial.trend : 0;
-  let sumSquares = 0;
-  let sumLogForecast = 0;
-  let forecastProduct = 1;
-  const count = values.length;
-  const residuals = output?.residuals;
-  const fitted = output?.fitted;
-  const seasonAdditive = seasonType === "A";
-  const seasonMultiplicative = seasonType === "M";
-  let phase = 0;
-  for (let time = 0; time < count; time += 1) {
-    const observation = values[time] as number;
-    const dampedTrend = damping * trend;
-    const base = level + dampedTrend;
-    const seasonal = seasonLength > 0 ? (ring[phase] as number) : 0;
-    const forecast = seasonAdditive ? base + seasonal : seasonMultiplicative ? base * seasonal : base;
-    let error: number;
-    if (multiplicativeError) {
-      if (forecast < 1e-10 && forecast > -1e-10) return Number.NaN;
-      error = (observation - forecast) / forecast;
-      // Multiplying first and taking one logarithm per batch is several times cheaper than a log per step.
-      const magnitude = forecast < 0 ? -forecast : forecast;
-      if (magnitude > 1e100 || magnitude < 1e-100) sumLogForecast += Math.log(magnitude);
-      else {
-        forecastProduct *= magnitude;
-        if (forecastProduct > 1e200 || forecastProduct < 1e-200) {
-          sumLogForecast += Math.log(forecastProduct);
-          forecastProduct = 1;
-        }
-      }
-    } else {
-      error = observation - forecast;
-    }
-    if (residuals !== undefined) residuals[time] = error;
-    if (fitted !== undefined) fitted[time] = forecast;
-    sumSquares += error * error;
-    const adjusted = seasonAdditive
-      ? observation - seasonal
-      : seasonMultiplicative
-        ? observation / seasonal
-        : observation;
-    const newLevel = base + alpha * (adjusted - base);
-    if (hasTrend) trend = dampedTrend + trendRatio * (newLevel - level - dampedTrend);
-    if (seasonLength > 0) {
-      const target = seasonAdditive ? observation - base : observation / base;
-      ring[phase] = seasonal + gamma * (target - seasonal);
-      phase += 1;
-      if (phase === seasonLength) phase = 0;
-    }
-    level = newLevel;
-  }
+  const observations = values instanceof Float64Array ? values : Float64Array.from(values);
+  const trace = output?.residuals !== undefined || output?.fitted !== undefined ? output : undefined;
+  // One kernel per error and seasonal type: the innermost loop then carries no per-step dispatch on the form. That loop
+  // is most of the cost of a fit (the optimiser evaluates the likelihood thousands of times); the arithmetic, and so
+  // every result, is the same as in a single generic loop.
+  const kernel = multiplicativeError
+    ? seasonType === "A"
+      ? multiplicativeErrorAdditiveSeasonKernel
+      : seasonType === "M"
+        ? multiplicativeErrorMultiplicativeSeasonKernel
+        : multiplicativeErrorPlainKernel
+    : seasonType === "A"
+      ? additiveErrorAdditiveSeasonKernel
+      : seasonType === "M"
+        ? additiveErrorMultiplicativeSeasonKernel
+        : additiveErrorPlainKernel;
+  kernelResult.level = initial.level;
+  kernelResult.trend = hasTrend ? initial.trend : 0;
+  const ok = kernel(observations, ring, seasonLength, alpha, gamma, damping, trendRatio, hasTrend, trace);
+  if (!ok) return Number.NaN;
+  const level = kernelResult.level;
+  const trend = kernelResult.trend;
+  const sumSquares = kernelResult.sumSquares;
+  const sumLogForecast = kernelResult.sumLogForecast;
+  const count = observations.length;
   if (output) {
     const seasonalStates: number[] = [];
     for (let lag = 0; lag < seasonLength; lag += 1) {
@@ -140,10 +113,312 @@ export function runEts(
     }
     output.finalState = { level, trend, seasonal: seasonalStates };
   }
-  sumLogForecast += Math.log(forecastProduct);
   if (!Number.isFinite(sumSquares)) return Number.NaN;
   const criterion = count * Math.log(sumSquares) + (multiplicativeError ? 2 * sumLogForecast : 0);
   if (Number.isNaN(criterion)) return Number.NaN;
   // An exact fit would send the criterion to -Infinity; R's ets floors it the same way.
   return Math.max(criterion, PERFECT_FIT_FLOOR);
+}
+
+// Filled by the kernels: the state after the last observation and the two sums of the criterion. Module-level so the
+// optimiser's thousands of evaluations allocate nothing.
+const kernelResult = { level: 0, trend: 0, sumSquares: 0, sumLogForecast: 0 };
+
+// Recursion with additive errors without a season.
+function additiveErrorPlainKernel(
+  values: Float64Array,
+  _ring: Float64Array,
+  _seasonLength: number,
+  alpha: number,
+  _gamma: number,
+  damping: number,
+  trendRatio: number,
+  hasTrend: boolean,
+  trace: EtsRunOutput | undefined,
+): boolean {
+  const residuals = trace?.residuals;
+  const fitted = trace?.fitted;
+  let level = kernelResult.level;
+  let trend = kernelResult.trend;
+  let sumSquares = 0;
+  const count = values.length;
+  for (let time = 0; time < count; time += 1) {
+    const observation = values[time] as number;
+    const dampedTrend = damping * trend;
+    const base = level + dampedTrend;
+    const forecast = base;
+    const error = observation - forecast;
+    if (trace !== undefined) {
+      if (residuals !== undefined) residuals[time] = error;
+      if (fitted !== undefined) fitted[time] = forecast;
+    }
+    sumSquares += error * error;
+    const newLevel = base + alpha * (observation - base);
+    if (hasTrend) trend = dampedTrend + trendRatio * (newLevel - level - dampedTrend);
+    level = newLevel;
+  }
+  kernelResult.level = level;
+  kernelResult.trend = trend;
+  kernelResult.sumSquares = sumSquares;
+  kernelResult.sumLogForecast = 0;
+  return true;
+}
+
+// Recursion with additive errors with additive seasonal states in the ring (state for time t at t mod m).
+function additiveErrorAdditiveSeasonKernel(
+  values: Float64Array,
+  ring: Float64Array,
+  seasonLength: number,
+  alpha: number,
+  gamma: number,
+  damping: number,
+  trendRatio: number,
+  hasTrend: boolean,
+  trace: EtsRunOutput | undefined,
+): boolean {
+  const residuals = trace?.residuals;
+  const fitted = trace?.fitted;
+  let level = kernelResult.level;
+  let trend = kernelResult.trend;
+  let sumSquares = 0;
+  const count = values.length;
+  let phase = 0;
+  for (let time = 0; time < count; time += 1) {
+    const observation = values[time] as number;
+    const dampedTrend = damping * trend;
+    const base = level + dampedTrend;
+    const seasonal = ring[phase] as number;
+    const forecast = base + seasonal;
+    const error = observation - forecast;
+    if (trace !== undefined) {
+      if (residuals !== undefined) residuals[time] = error;
+      if (fitted !== undefined) fitted[time] = forecast;
+    }
+    sumSquares += error * error;
+    const newLevel = base + alpha * (observation - seasonal - base);
+    if (hasTrend) trend = dampedTrend + trendRatio * (newLevel - level - dampedTrend);
+    ring[phase] = seasonal + gamma * (observation - base - seasonal);
+    phase += 1;
+    if (phase === seasonLength) phase = 0;
+    level = newLevel;
+  }
+  kernelResult.level = level;
+  kernelResult.trend = trend;
+  kernelResult.sumSquares = sumSquares;
+  kernelResult.sumLogForecast = 0;
+  return true;
+}
+
+// Recursion with additive errors with multiplicative seasonal indices in the ring (state for time t at t mod m).
+function additiveErrorMultiplicativeSeasonKernel(
+  values: Float64Array,
+  ring: Float64Array,
+  seasonLength: number,
+  alpha: number,
+  gamma: number,
+  damping: number,
+  trendRatio: number,
+  hasTrend: boolean,
+  trace: EtsRunOutput | undefined,
+): boolean {
+  const residuals = trace?.residuals;
+  const fitted = trace?.fitted;
+  let level = kernelResult.level;
+  let trend = kernelResult.trend;
+  let sumSquares = 0;
+  const count = values.length;
+  let phase = 0;
+  for (let time = 0; time < count; time += 1) {
+    const observation = values[time] as number;
+    const dampedTrend = damping * trend;
+    const base = level + dampedTrend;
+    const seasonal = ring[phase] as number;
+    const forecast = base * seasonal;
+    const error = observation - forecast;
+    if (trace !== undefined) {
+      if (residuals !== undefined) residuals[time] = error;
+      if (fitted !== undefined) fitted[time] = forecast;
+    }
+    sumSquares += error * error;
+    const newLevel = base + alpha * (observation / seasonal - base);
+    if (hasTrend) trend = dampedTrend + trendRatio * (newLevel - level - dampedTrend);
+    ring[phase] = seasonal + gamma * (observation / base - seasonal);
+    phase += 1;
+    if (phase === seasonLength) phase = 0;
+    level = newLevel;
+  }
+  kernelResult.level = level;
+  kernelResult.trend = trend;
+  kernelResult.sumSquares = sumSquares;
+  kernelResult.sumLogForecast = 0;
+  return true;
+}
+
+// Recursion with multiplicative errors without a season.
+function multiplicativeErrorPlainKernel(
+  values: Float64Array,
+  _ring: Float64Array,
+  _seasonLength: number,
+  alpha: number,
+  _gamma: number,
+  damping: number,
+  trendRatio: number,
+  hasTrend: boolean,
+  trace: EtsRunOutput | undefined,
+): boolean {
+  const residuals = trace?.residuals;
+  const fitted = trace?.fitted;
+  let level = kernelResult.level;
+  let trend = kernelResult.trend;
+  let sumSquares = 0;
+  let sumLogForecast = 0;
+  let forecastProduct = 1;
+  const count = values.length;
+  for (let time = 0; time < count; time += 1) {
+    const observation = values[time] as number;
+    const dampedTrend = damping * trend;
+    const base = level + dampedTrend;
+    const forecast = base;
+    if (forecast < 1e-10 && forecast > -1e-10) return false;
+    const error = (observation - forecast) / forecast;
+    // Multiplying first and taking one logarithm per batch is several times cheaper than a log per step.
+    const magnitude = forecast < 0 ? -forecast : forecast;
+    if (magnitude > 1e100 || magnitude < 1e-100) sumLogForecast += Math.log(magnitude);
+    else {
+      forecastProduct *= magnitude;
+      if (forecastProduct > 1e200 || forecastProduct < 1e-200) {
+        sumLogForecast += Math.log(forecastProduct);
+        forecastProduct = 1;
+      }
+    }
+    if (trace !== undefined) {
+      if (residuals !== undefined) residuals[time] = error;
+      if (fitted !== undefined) fitted[time] = forecast;
+    }
+    sumSquares += error * error;
+    const newLevel = base + alpha * (observation - base);
+    if (hasTrend) trend = dampedTrend + trendRatio * (newLevel - level - dampedTrend);
+    level = newLevel;
+  }
+  kernelResult.level = level;
+  kernelResult.trend = trend;
+  kernelResult.sumSquares = sumSquares;
+  kernelResult.sumLogForecast = sumLogForecast + Math.log(forecastProduct);
+  return true;
+}
+
+// Recursion with multiplicative errors with additive seasonal states in the ring (state for time t at t mod m).
+function multiplicativeErrorAdditiveSeasonKernel(
+  values: Float64Array,
+  ring: Float64Array,
+  seasonLength: number,
+  alpha: number,
+  gamma: number,
+  damping: number,
+  trendRatio: number,
+  hasTrend: boolean,
+  trace: EtsRunOutput | undefined,
+): boolean {
+  const residuals = trace?.residuals;
+  const fitted = trace?.fitted;
+  let level = kernelResult.level;
+  let trend = kernelResult.trend;
+  let sumSquares = 0;
+  let sumLogForecast = 0;
+  let forecastProduct = 1;
+  const count = values.length;
+  let phase = 0;
+  for (let time = 0; time < count; time += 1) {
+    const observation = values[time] as number;
+    const dampedTrend = damping * trend;
+    const base = level + dampedTrend;
+    const seasonal = ring[phase] as number;
+    const forecast = base + seasonal;
+    if (forecast < 1e-10 && forecast > -1e-10) return false;
+    const error = (observation - forecast) / forecast;
+    // Multiplying first and taking one logarithm per batch is several times cheaper than a log per step.
+    const magnitude = forecast < 0 ? -forecast : forecast;
+    if (magnitude > 1e100 || magnitude < 1e-100) sumLogForecast += Math.log(magnitude);
+    else {
+      forecastProduct *= magnitude;
+      if (forecastProduct > 1e200 || forecastProduct < 1e-200) {
+        sumLogForecast += Math.log(forecastProduct);
+        forecastProduct = 1;
+      }
+    }
+    if (trace !== undefined) {
+      if (residuals !== undefined) residuals[time] = error;
+      if (fitted !== undefined) fitted[time] = forecast;
+    }
+    sumSquares += error * error;
+    const newLevel = base + alpha * (observation - seasonal - base);
+    if (hasTrend) trend = dampedTrend + trendRatio * (newLevel - level - dampedTrend);
+    ring[phase] = seasonal + gamma * (observation - base - seasonal);
+    phase += 1;
+    if (phase === seasonLength) phase = 0;
+    level = newLevel;
+  }
+  kernelResult.level = level;
+  kernelResult.trend = trend;
+  kernelResult.sumSquares = sumSquares;
+  kernelResult.sumLogForecast = sumLogForecast + Math.log(forecastProduct);
+  return true;
+}
+
+// Recursion with multiplicative errors with multiplicative seasonal indices in the ring (state for time t at t mod m).
+function multiplicativeErrorMultiplicativeSeasonKernel(
+  values: Float64Array,
+  ring: Float64Array,
+  seasonLength: number,
+  alpha: number,
+  gamma: number,
+  damping: number,
+  trendRatio: number,
+  hasTrend: boolean,
+  trace: EtsRunOutput | undefined,
+): boolean {
+  const residuals = trace?.residuals;
+  const fitted = trace?.fitted;
+  let level = kernelResult.level;
+  let trend = kernelResult.trend;
+  let sumSquares = 0;
+  let sumLogForecast = 0;
+  let forecastProduct = 1;
+  const count = values.length;
+  let phase = 0;
+  for (let time = 0; time < count; time += 1) {
+    const observation = values[time] as number;
+    const dampedTrend = damping * trend;
+    const base = level + dampedTrend;
+    const seasonal = ring[phase] as number;
+    const forecast = base * seasonal;
+    if (forecast < 1e-10 && forecast > -1e-10) return false;
+    const error = (observation - forecast) / forecast;
+    // Multiplying first and taking one logarithm per batch is several times cheaper than a log per step.
+    const magnitude = forecast < 0 ? -forecast : forecast;
+    if (magnitude > 1e100 || magnitude < 1e-100) sumLogForecast += Math.log(magnitude);
+    else {
+      forecastProduct *= magnitude;
+      if (forecastProduct > 1e200 || forecastProduct < 1e-200) {
+        sumLogForecast += Math.log(forecastProduct);
+        forecastProduct = 1;
+      }
+    }
+    if (trace !== undefined) {
+      if (residuals !== undefined) residuals[time] = error;
+      if (fitted !== undefined) fitted[time] = forecast;
+    }
+    sumSquares += error * error;
+    const newLevel = base + alpha * (observation / seasonal - base);
+    if (hasTrend) trend = dampedTrend + trendRatio * (newLevel - level - dampedTrend);
+    ring[phase] = seasonal + gamma * (observation / base - seasonal);
+    phase += 1;
+    if (phase === seasonLength) phase = 0;
+    level = newLevel;
+  }
+  kernelResult.level = level;
+  kernelResult.trend = trend;
+  kernelResult.sumSquares = sumSquares;
+  kernelResult.sumLogForecast = sumLogForecast + Math.log(forecastProduct);
+  return true;
 }

@@ -2,6 +2,7 @@ import quantile from "@stdlib/stats-base-dists-normal-quantile";
 import { createRandom } from "../../random/create-random";
 import type { EtsState } from "./ets-recursion";
 import type { EtsFit } from "./fit-ets";
+import { sampleQuantiles } from "./sample-quantiles";
 
 /** Options for {@link forecastEts}. */
 export interface ForecastEtsOptions {
@@ -89,18 +90,19 @@ export function forecastEts(fit: EtsFit, horizon: number, options: ForecastEtsOp
   }
   const samples = simulatePaths(fit, horizon, paths, seed);
   const column = new Float64Array(paths);
+  const probabilities = levels.flatMap((level) => [0.5 - level / 200, 0.5 + level / 200]);
   const steps: EtsForecastStep[] = [];
   for (let index = 0; index < horizon; index += 1) {
     for (let path = 0; path < paths; path += 1) column[path] = samples[path * horizon + index] as number;
-    column.sort();
+    const quantiles = sampleQuantiles(column, probabilities);
     const value = means[index] as number;
     steps.push({
       step: index + 1,
       value,
-      intervals: levels.map((level) => ({
+      intervals: levels.map((level, levelIndex) => ({
         level,
-        lower: sortedQuantile(column, 0.5 - level / 200),
-        upper: sortedQuantile(column, 0.5 + level / 200),
+        lower: quantiles[2 * levelIndex] as number,
+        upper: quantiles[2 * levelIndex + 1] as number,
       })),
     });
   }
@@ -178,14 +180,24 @@ function linearVariances(fit: EtsFit, horizon: number): number[] {
  * @param horizon - Steps ahead (≥ 1).
  * @param paths - Number of paths.
  * @param seed - Seed of the PRNG.
- * @returns `paths × horizon` values, path-major: path `p`, step `s` (0-based) at `p × horizon + s`.
+ * @param target - Array to write into, from `offset × horizon` on, instead of a new one (a mixture of several models
+ *   fills one shared array this way, without a copy per model). @default a new array of `paths × horizon`
+ * @param offset - Paths already in `target` before the first simulated one. @default 0
+ * @returns `target` (or the new array): path `p`, step `s` (0-based) at `(offset + p) × horizon + s`, path-major.
  * @example
  * ```ts
  * const samples = simulatePaths(fit, 12, 1000, 1);
  * samples[0]; // path 0, one step ahead
  * ```
  */
-export function simulatePaths(fit: EtsFit, horizon: number, paths: number, seed: number): Float64Array {
+export function simulatePaths(
+  fit: EtsFit,
+  horizon: number,
+  paths: number,
+  seed: number,
+  target?: Float64Array,
+  offset = 0,
+): Float64Array {
   const random = createRandom(seed);
   const { alpha, beta, gamma, phi } = fit.parameters;
   const sigma = Math.sqrt(fit.sigma2);
@@ -197,7 +209,8 @@ export function simulatePaths(fit: EtsFit, horizon: number, paths: number, seed:
   const seasonMultiplicative = fit.form.season === "M";
   const multiplicativeError = fit.form.error === "M";
   const trendRatio = alpha > 0 ? beta / alpha : 0;
-  const output = new Float64Array(paths * horizon);
+  const output = target ?? new Float64Array(paths * horizon);
+  const first = offset * horizon;
   const ring = new Float64Array(Math.max(1, period));
   for (let path = 0; path < paths; path += 1) {
     // Phase p holds the state used at step p (mod m): the oldest seasonal state comes first.
@@ -212,7 +225,7 @@ export function simulatePaths(fit: EtsFit, horizon: number, paths: number, seed:
       const mean = seasonAdditive ? base + seasonal : seasonMultiplicative ? base * seasonal : base;
       const shock = sigma * random.normal();
       const observation = multiplicativeError ? mean * (1 + shock) : mean + shock;
-      output[path * horizon + step] = observation;
+      output[first + path * horizon + step] = observation;
       const adjusted = seasonAdditive
         ? observation - seasonal
         : seasonMultiplicative

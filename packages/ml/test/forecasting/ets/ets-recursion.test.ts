@@ -1,5 +1,51 @@
 import { describe, expect, it } from "vitest";
+import type { EtsErrorType, EtsForm, EtsSeasonType, EtsTrendType } from "../../../src/forecasting/ets/ets-form";
 import { type EtsRunOutput, runEts } from "../../../src/forecasting/ets/ets-recursion";
+
+// Textbook error-correction form of every ETS model (Hyndman et al. 2008, Table 2.3), one step at a time with the
+// seasonal states kept in a plain array, oldest first (its length is the period): the reference for runEts's
+// specialised kernels.
+function referenceRun(
+  values: readonly number[],
+  form: EtsForm,
+  parameters: { alpha: number; beta: number; gamma: number; phi: number },
+  initial: { level: number; trend: number; seasonal: readonly number[] },
+): { criterion: number; residuals: number[]; fitted: number[]; level: number; trend: number; seasonal: number[] } {
+  const { alpha, beta, gamma } = parameters;
+  const phi = form.trend === "Ad" ? parameters.phi : 1;
+  let level = initial.level;
+  let trend = form.trend === "N" ? 0 : initial.trend;
+  const oldestFirst = form.season === "N" ? [] : [...initial.seasonal].reverse();
+  const residuals: number[] = [];
+  const fitted: number[] = [];
+  let sumLog = 0;
+  for (const value of values) {
+    const base = level + phi * trend;
+    const season = oldestFirst.shift() ?? (form.season === "M" ? 1 : 0);
+    const forecast = form.season === "A" ? base + season : form.season === "M" ? base * season : base;
+    const error = form.error === "M" ? (value - forecast) / forecast : value - forecast;
+    residuals.push(error);
+    fitted.push(forecast);
+    if (form.error === "M") sumLog += Math.log(Math.abs(forecast));
+    const adjusted = form.season === "A" ? value - season : form.season === "M" ? value / season : value;
+    const newLevel = base + alpha * (adjusted - base);
+    if (form.trend !== "N") trend = phi * trend + (beta / alpha) * (newLevel - level - phi * trend);
+    if (form.season !== "N") {
+      const target = form.season === "A" ? value - base : value / base;
+      oldestFirst.push(season + gamma * (target - season));
+    }
+    level = newLevel;
+  }
+  const sse = residuals.reduce((sum, error) => sum + error * error, 0);
+  return {
+    criterion: values.length * Math.log(sse) + (form.error === "M" ? 2 * sumLog : 0),
+    residuals,
+    fitted,
+    level,
+    trend,
+    seasonal: oldestFirst.reverse(),
+  };
+}
 
 describe("runEts", () => {
   it("runs ETS(A,N,N) and returns n·log(SSE)", () => {
@@ -95,5 +141,50 @@ describe("runEts", () => {
       { level: 0, trend: 0, seasonal: [] },
     );
     expect(criterion).toBeNaN();
+  });
+
+  it("agrees with the textbook recursions for every error, trend and season type", () => {
+    const values = Array.from(
+      { length: 29 },
+      (_, time) => 20 + 0.3 * time + 4 * Math.sin((2 * Math.PI * time) / 4) + (time % 3),
+    );
+    const parameters = { alpha: 0.35, beta: 0.08, gamma: 0.15, phi: 0.92 };
+    for (const error of ["A", "M"] as EtsErrorType[]) {
+      for (const trend of ["N", "A", "Ad"] as EtsTrendType[]) {
+        for (const season of ["N", "A", "M"] as EtsSeasonType[]) {
+          const form: EtsForm = { error, trend, season };
+          const seasonal = season === "M" ? [0.9, 1.2, 1.05, 0.85] : season === "A" ? [-2, 3, 1, -2] : [];
+          const initial = { level: 19, trend: 0.4, seasonal };
+          const expected = referenceRun(values, form, parameters, initial);
+          const output: EtsRunOutput = {
+            residuals: new Float64Array(values.length),
+            fitted: new Float64Array(values.length),
+          };
+          const traced = runEts(values, form, 4, parameters, initial, output);
+          const untraced = runEts(Float64Array.from(values), form, 4, parameters, initial);
+          const label = `ETS(${error},${trend},${season})`;
+          expect(traced, label).toBeCloseTo(expected.criterion, 9);
+          expect(untraced, label).toBe(traced);
+          expect(
+            [...(output.residuals ?? [])]
+              .map((value, index) => value - (expected.residuals[index] as number))
+              .every((gap) => Math.abs(gap) < 1e-12),
+            label,
+          ).toBe(true);
+          expect(
+            [...(output.fitted ?? [])]
+              .map((value, index) => value - (expected.fitted[index] as number))
+              .every((gap) => Math.abs(gap) < 1e-9),
+            label,
+          ).toBe(true);
+          expect(output.finalState?.level, label).toBeCloseTo(expected.level, 9);
+          expect(output.finalState?.trend, label).toBeCloseTo(expected.trend, 9);
+          expect(output.finalState?.seasonal.length, label).toBe(expected.seasonal.length);
+          output.finalState?.seasonal.forEach((state, lag) => {
+            expect(state, `${label} lag ${lag}`).toBeCloseTo(expected.seasonal[lag] as number, 9);
+          });
+        }
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EtsForm } from "../../../src/forecasting/ets/ets-form";
 import type { EtsFit } from "../../../src/forecasting/ets/fit-ets";
-import { forecastEts } from "../../../src/forecasting/ets/forecast-ets";
+import { forecastEts, simulatePaths } from "../../../src/forecasting/ets/forecast-ets";
 
 function fixture(form: EtsForm, overrides: Partial<EtsFit>): EtsFit {
   return {
@@ -90,5 +90,26 @@ describe("forecastEts", () => {
     expect(first.steps[0]?.intervals[1]?.upper).toBeCloseTo(100 + 19.6, 0);
     const widths = first.steps.map((step) => (step.intervals[1]?.upper ?? 0) - (step.intervals[1]?.lower ?? 0));
     expect(widths[5]).toBeGreaterThan(widths[0] as number);
+  });
+});
+
+describe("simulatePaths", () => {
+  it("writes into a shared array at a path offset exactly what it returns on its own", () => {
+    const fit = fixture(
+      { error: "M", trend: "A", season: "M" },
+      {
+        period: 4,
+        parameters: { alpha: 0.3, beta: 0.05, gamma: 0.1, phi: 1 },
+        finalState: { level: 100, trend: 1, seasonal: [0.9, 1.1, 1.2, 0.8] },
+        sigma2: 0.01,
+      },
+    );
+    const alone = simulatePaths(fit, 6, 50, 7);
+    const shared = new Float64Array(80 * 6).fill(-1);
+    expect(simulatePaths(fit, 6, 50, 7, shared, 20)).toBe(shared);
+    expect(shared.subarray(20 * 6, 70 * 6)).toEqual(alone);
+    // Paths outside the slot are untouched.
+    expect(shared.subarray(0, 20 * 6).every((value) => value === -1)).toBe(true);
+    expect(shared.subarray(70 * 6).every((value) => value === -1)).toBe(true);
   });
 });
