@@ -77,7 +77,7 @@ export function redactSecrets(value: unknown, options: RedactOptions = {}): unkn
       if (Array.isArray(current)) return current.map((item) => visit(item, depth + 1));
       if (current instanceof Map) {
         return visitEntries(
-          [...current.entries()].map(([key, item]) => [String(key), item]),
+          [...current.entries()].map(([key, item]) => [keyText(key), item]),
           depth,
         );
       }
@@ -107,4 +107,11 @@ export function redactSecrets(value: unknown, options: RedactOptions = {}): unkn
   };
 
   return visit(value, 0);
+}
+
+// Map keys can be any value, including objects whose toString is broken; never let a key make logging throw.
+function keyText(key: unknown): string {
+  if (typeof key === "string") return key;
+  if (key === null || (typeof key !== "object" && typeof key !== "function")) return String(key);
+  return Object.prototype.toString.call(key);
 }

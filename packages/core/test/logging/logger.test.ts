@@ -96,6 +96,15 @@ describe("redactSecrets", () => {
     expect(redactSecrets({ a: { b: { c: 1 } } }, { maxDepth: 2 })).toEqual({ a: { b: "[Truncated]" } });
   });
 
+  it("survives Map keys whose toString is broken", () => {
+    const hostile = new Map<unknown, unknown>([
+      [{ toString: "" }, new Map()],
+      [Object.create(null), 1],
+      [Symbol("s"), 2],
+    ]);
+    expect(redactSecrets(hostile)).toEqual({ "[object Object]": 1, "Symbol(s)": 2 });
+  });
+
   it("output is always JSON-serialisable", () => {
     fc.assert(
       fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withTypedArray: true }), (value) => {
