@@ -37,6 +37,7 @@ export {
   type RetryOptions,
   retry,
 } from "./retry/retry";
+export { readSnapshot, type SnapshotHeader, type SnapshotSpec } from "./snapshot/snapshot";
 export {
   createJsonStore,
   type JsonStore,

@@ -13,4 +13,5 @@
  */
 
 export { captureValidationIssues, captureValidationIssuesAsync } from "./capture-validation-issues";
+export { expectPelbiotError, expectPelbiotErrorAsync } from "./expect-pelbiot-error";
 export { type StorageAdapterContractCase, storageAdapterContract } from "./storage-adapter-contract";

@@ -1,4 +1,8 @@
 import { PelbiotValidationError, type ValidationIssue } from "../errors/pelbiot-validation-error";
+import type { Logger } from "../logging/logger";
+import type { StorageAdapter } from "../storage/storage-adapter";
+import { type Clock, isClock } from "../time/clock";
+import { closestName } from "./closest-name";
 import { describeType } from "./describe-type";
 
 /** Bounds for {@link Validator.number}. */
@@ -58,9 +62,27 @@ export interface Validator {
   timestamp(path: string, value: unknown): boolean;
   /** A function. */
   fn(path: string, value: unknown): value is (...args: never[]) => unknown;
+  /**
+   * An options object whose keys are all in `accepted`: each unknown key is an issue that lists the accepted ones
+   * (and the nearest one, for a likely typo). Keys whose value is `undefined` are checked too.
+   */
+  knownKeys(path: string, value: Record<string, unknown>, accepted: readonly string[]): boolean;
+  /** A {@link Clock}: `now`, `setTimeout` and `clearTimeout`. */
+  clock(path: string, value: unknown): value is Clock;
+  /** A {@link Logger}: `debug`, `info`, `warn`, `error` and `child`. */
+  logger(path: string, value: unknown): value is Logger;
+  /** A {@link StorageAdapter}: every method of the storage contract. */
+  storage(path: string, value: unknown): value is StorageAdapter;
+  /** A duration in whole milliseconds, at least `min` (default 0) and at most `max` (default 2^31 − 1, timers' limit). */
+  durationMs(path: string, value: unknown, rule?: { min?: number; max?: number }): value is number;
   /** Throws the collected issues as one {@link PelbiotValidationError}; returns when there are none. */
   done(): void;
 }
+
+/** The largest delay `setTimeout` honours; longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const LOGGER_METHODS = ["debug", "info", "warn", "error", "child"] as const;
+const STORAGE_METHODS = ["getItem", "getEntry", "setItem", "removeItem", "compareAndSet", "keys"] as const;
 
 /**
  * Creates a {@link Validator} for one call.
@@ -154,6 +176,51 @@ class IssueCollector implements Validator {
 
   fn(path: string, value: unknown): value is (...args: never[]) => unknown {
     return typeof value === "function" || this.fail(path, `must be a function, got ${describeType(value)}`);
+  }
+
+  knownKeys(path: string, value: Record<string, unknown>, accepted: readonly string[]): boolean {
+    let ok = true;
+    for (const key of Object.keys(value)) {
+      if (accepted.includes(key)) continue;
+      const nearest = closestName(key, accepted);
+      const hint = nearest === undefined ? "" : ` (did you mean ${JSON.stringify(nearest)}?)`;
+      // The key is the user's own text, never a value: clip it rather than hide it.
+      const shown = key.length > 40 ? `${JSON.stringify(key.slice(0, 40))}…` : JSON.stringify(key);
+      ok = this.fail(
+        path ? `${path}.${key.slice(0, 40)}` : key.slice(0, 40),
+        `${shown} is not a known option${hint}; accepted: ${accepted.join(", ")}`,
+      );
+    }
+    return ok;
+  }
+
+  clock(path: string, value: unknown): value is Clock {
+    return (
+      isClock(value) || this.fail(path, `must be a Clock (now, setTimeout, clearTimeout), got ${describeType(value)}`)
+    );
+  }
+
+  logger(path: string, value: unknown): value is Logger {
+    return this.#hasMethods(path, value, LOGGER_METHODS, "a Logger");
+  }
+
+  storage(path: string, value: unknown): value is StorageAdapter {
+    return this.#hasMethods(path, value, STORAGE_METHODS, "a StorageAdapter");
+  }
+
+  durationMs(path: string, value: unknown, rule: { min?: number; max?: number } = {}): value is number {
+    const { min = 0, max = MAX_TIMER_MS } = rule;
+    return this.number(path, value, { integer: true, min, max });
+  }
+
+  #hasMethods(path: string, value: unknown, methods: readonly string[], what: string): boolean {
+    const target = value as Record<string, unknown> | null;
+    const missing =
+      (typeof value === "object" || typeof value === "function") && value !== null
+        ? methods.filter((method) => typeof target?.[method] !== "function")
+        : methods;
+    if (missing.length === 0) return true;
+    return this.fail(path, `must be ${what} (${methods.join(", ")}); missing ${missing.join(", ")}`);
   }
 
   done(): void {
