@@ -13,6 +13,20 @@ const NON_RETRYABLE_CODES: ReadonlySet<PelbiotErrorCode> = new Set<PelbiotErrorC
   "RETRY_EXHAUSTED",
 ]);
 
+// Programming errors: another attempt runs the same broken code. ReferenceError, SyntaxError and RangeError are
+// always final; TypeError is final unless it is how a runtime's fetch reports a network failure.
+const PROGRAMMING_ERRORS: ReadonlySet<string> = new Set(["TypeError", "RangeError", "ReferenceError", "SyntaxError"]);
+// Node (undici) says "fetch failed" with a cause; Chromium "Failed to fetch"; Firefox "NetworkError when attempting
+// to fetch resource."; Safari "Load failed"; React Native "Network request failed".
+const FETCH_NETWORK_FAILURE =
+  /^(fetch failed|failed to fetch|networkerror when attempting to fetch|load failed|network request failed)/i;
+
+function isProgrammingError(error: unknown): boolean {
+  if (!(error instanceof Error) || !PROGRAMMING_ERRORS.has(error.name)) return false;
+  if (error.name !== "TypeError") return true;
+  return !FETCH_NETWORK_FAILURE.test(error.message);
+}
+
 // Reads a hint from the error itself or, for PELBIOT errors, from its `details`.
 function readHint(error: unknown, key: "retryable" | "retryAfterMs"): unknown {
   if (typeof error !== "object" || error === null) return undefined;
@@ -26,8 +40,9 @@ function readHint(error: unknown, key: "retryable" | "retryAfterMs"): unknown {
  * The default retry policy of {@link retry}. An explicit boolean `retryable` on the error (or in a PELBIOT error's
  * `details`) decides first, so an integration can mark, say, an HTTP 400 as final. Otherwise PELBIOT errors with
  * code `VALIDATION_ERROR`, `CONFIGURATION_ERROR`, `ABORTED`, `NOT_FOUND`, `INTEGRITY_ERROR`, `UNSUPPORTED` or
- * `RETRY_EXHAUSTED` and any `AbortError` are final, and everything else (network failures, timeouts, provider
- * errors, unknown throws) is worth another attempt.
+ * `RETRY_EXHAUSTED`, any `AbortError`, and programming errors (`TypeError`, `RangeError`, `ReferenceError`,
+ * `SyntaxError`; except the `TypeError` a runtime's `fetch` throws for a network failure) are final, and everything
+ * else (network failures, timeouts, provider errors, unknown throws) is worth another attempt.
  *
  * @param error - Anything an operation threw.
  * @returns `true` when another attempt might succeed.
@@ -42,7 +57,7 @@ export function isRetryableError(error: unknown): boolean {
   if (PelbiotError.is(error)) return !NON_RETRYABLE_CODES.has(error.code);
   // DOMException is not an Error subclass in every runtime, so the name is checked by shape.
   if (typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError") return false;
-  return true;
+  return !isProgrammingError(error);
 }
 
 /**

@@ -28,6 +28,28 @@ describe("isRetryableError", () => {
     expect(isRetryableError(new DOMException("aborted", "AbortError"))).toBe(false);
   });
 
+  it("does not retry programming errors, except fetch's network-failure TypeError in each runtime", () => {
+    expect(isRetryableError(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
+    expect(isRetryableError(new RangeError("Invalid array length"))).toBe(false);
+    expect(isRetryableError(new ReferenceError("x is not defined"))).toBe(false);
+    expect(isRetryableError(new SyntaxError("Unexpected token"))).toBe(false);
+    for (const message of [
+      "fetch failed",
+      "Failed to fetch",
+      "NetworkError when attempting to fetch resource.",
+      "Load failed",
+      "Network request failed",
+    ]) {
+      expect(isRetryableError(new TypeError(message))).toBe(true);
+    }
+    expect(isRetryableError(Object.assign(new TypeError("bug"), { retryable: true }))).toBe(true);
+  });
+
+  it("retries a real fetch to a closed port", async () => {
+    const error = await fetch("http://127.0.0.1:1/").catch((caught: unknown) => caught);
+    expect(isRetryableError(error)).toBe(true);
+  });
+
   it("lets an explicit retryable hint win", () => {
     expect(isRetryableError(new PelbiotError("PROVIDER_ERROR", "400", { details: { retryable: false } }))).toBe(false);
     expect(isRetryableError(new PelbiotError("NOT_FOUND", "not yet", { details: { retryable: true } }))).toBe(true);
