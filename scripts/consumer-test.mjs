@@ -2,7 +2,7 @@
 // Packs every published package, installs the tarballs into a fresh npm project outside the workspace, and imports
 // each one from ESM, CJS and type-checked TypeScript (node16 resolution): what only real consumers hit.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -34,6 +34,13 @@ try {
     ["install", "--no-audit", "--no-fund", "--ignore-scripts", ...files, `@types/node@${nodeTypes.version}`],
     app,
   );
+
+  // Every README links its CHANGELOG.md: it must ship in the tarball.
+  for (const name of packages) {
+    if (!existsSync(join(app, "node_modules", "@pelbiot", name, "CHANGELOG.md"))) {
+      throw new Error(`@pelbiot/${name} was packed without CHANGELOG.md, which its README links`);
+    }
+  }
 
   const exportsOf = (name) => {
     const manifest = JSON.parse(readFileSync(join(root, "packages", name, "package.json"), "utf8"));
