@@ -39,12 +39,22 @@ export {
 } from "./retry/retry";
 export {
   createJsonStore,
+  type DamagedRecord,
   type JsonStore,
+  type JsonStoreListing,
   type JsonStoreOptions,
   type JsonStoreUpdateOptions,
   type JsonStoreUpdater,
 } from "./storage/json-store";
 export { createMemoryStorage } from "./storage/memory-storage";
+export {
+  discardQuarantinedRecord,
+  type ListQuarantinedRecordsOptions,
+  listQuarantinedRecords,
+  QUARANTINE_PREFIX,
+  type QuarantinedRecord,
+  restoreQuarantinedRecord,
+} from "./storage/quarantine";
 export type { StorageAdapter, StorageAdapterFactory, StorageEntry } from "./storage/storage-adapter";
 export {
   checkStorageKey,

@@ -50,7 +50,9 @@ describe("jsonStore.entries over damaged record files", () => {
     expect(names.filter((name) => name.startsWith("k-items-")).sort()).toEqual(["k-items-a.json"]);
     expect(await store.listEntries()).toEqual({ entries: [["a", { name: "A" }]], damaged: [] });
     expect(reported).toHaveLength(3);
-    // In quarantine, recorded by key; the file store cannot hand back the text of a record it finds damaged.
+    // In quarantine, recorded by key; the file store cannot hand back the text of a record it finds damaged, but
+    // keeps each damaged file's bytes aside in the directory.
+    expect(names.filter((name) => name.endsWith(".damaged"))).toHaveLength(3);
     const quarantined = await listQuarantinedRecords(adapter, { prefix: "items-" });
     expect(quarantined.map((record) => [record.storageKey, record.raw])).toEqual([
       ["items-b", null],
@@ -118,5 +120,56 @@ describe("jsonStore.entries over damaged record files", () => {
     expect(reported).toEqual([]);
     await rm(recordFile("b"), { recursive: true });
     expect((await store.entries()).map(([key]) => key)).toEqual(["a", "c", "d"]);
+  });
+});
+
+describe("fileStorage with a damaged record file", () => {
+  async function damagedFileStorage(content: Uint8Array | string) {
+    const directory = await mkdtemp(join(tmpdir(), "pelbiot-damaged-"));
+    directories.push(directory);
+    const storage = createFileStorage({ directory, fsync: false });
+    await storage.setItem("item", "intact");
+    await writeFile(join(directory, "k-item.json"), content);
+    return { directory, storage };
+  }
+
+  async function integrityError(promise: Promise<unknown>): Promise<PelbiotError> {
+    const error = await promise.then(
+      () => undefined,
+      (rejected: unknown) => rejected,
+    );
+    if (!PelbiotError.is(error, "INTEGRITY_ERROR")) throw new Error(`expected INTEGRITY_ERROR, got ${String(error)}`);
+    return error;
+  }
+
+  it("reports it with a damagedVersion that removes exactly that file, keeping its bytes aside", async () => {
+    const garbage = Buffer.from([0xff, 0x00, 0x7b, 0x80]);
+    const { directory, storage } = await damagedFileStorage(garbage);
+    const error = await integrityError(Promise.resolve(storage.getEntry("item")));
+    const damagedVersion = error.details?.damagedVersion;
+    expect(typeof damagedVersion).toBe("string");
+
+    // Neither a wrong version nor set-if-absent touches a damaged file.
+    await integrityError(Promise.resolve(storage.compareAndSet("item", "some-version", null)));
+    await integrityError(Promise.resolve(storage.compareAndSet("item", null, "new")));
+
+    expect(await storage.compareAndSet("item", damagedVersion as string, null)).toBe(true);
+    expect(await storage.getItem("item")).toBeNull();
+    expect(await storage.keys()).toEqual([]);
+    const aside = (await readdir(directory)).filter((name) => name.endsWith(".damaged"));
+    expect(aside).toHaveLength(1);
+    expect(aside[0]).toMatch(/^d-[0-9a-f-]{36}-k-item\.damaged$/);
+    expect(await readFile(join(directory, aside[0] as string))).toEqual(garbage);
+  });
+
+  it("replaces a damaged file through its damagedVersion, and refuses a version of older damage", async () => {
+    const { directory, storage } = await damagedFileStorage("");
+    const first = await integrityError(Promise.resolve(storage.getItem("item")));
+    await writeFile(join(directory, "k-item.json"), "other garbage");
+    await integrityError(Promise.resolve(storage.compareAndSet("item", first.details?.damagedVersion as string, null)));
+    const second = await integrityError(Promise.resolve(storage.getItem("item")));
+    expect(second.details?.damagedVersion).not.toBe(first.details?.damagedVersion);
+    expect(await storage.compareAndSet("item", second.details?.damagedVersion as string, "repaired")).toBe(true);
+    expect(await storage.getItem("item")).toBe("repaired");
   });
 });

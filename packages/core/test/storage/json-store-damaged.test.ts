@@ -1,14 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PelbiotError } from "../../src/errors/pelbiot-error";
-import { type DamagedRecord, createJsonStore } from "../../src/storage/json-store";
+import { createJsonStore, type DamagedRecord } from "../../src/storage/json-store";
 import { createMemoryStorage } from "../../src/storage/memory-storage";
-import {
-  discardQuarantinedRecord,
-  listQuarantinedRecords,
-  QUARANTINE_PREFIX,
-  restoreQuarantinedRecord,
-} from "../../src/storage/quarantine";
+import { listQuarantinedRecords, QUARANTINE_PREFIX } from "../../src/storage/quarantine";
 import type { StorageAdapter } from "../../src/storage/storage-adapter";
 
 interface Item {
@@ -164,7 +159,10 @@ describe("jsonStore.entries with damaged records", () => {
       fc.string({ minLength: 1, maxLength: 6 }),
       fc.oneof(
         fc.record({ good: fc.constant(true), name: fc.string({ maxLength: 5 }) }),
-        fc.record({ good: fc.constant(false), text: fc.constantFrom("", "{", "nul", "[1,", "\u0000\u00ff", "{'a':1}") }),
+        fc.record({
+          good: fc.constant(false),
+          text: fc.constantFrom("", "{", "nul", "[1,", "\u0000\u00ff", "{'a':1}"),
+        }),
       ),
     );
     await fc.assert(
@@ -191,42 +189,5 @@ describe("jsonStore.entries with damaged records", () => {
       }),
       { numRuns: 60 },
     );
-  });
-});
-
-describe("quarantine operations", () => {
-  it("restores a repaired record and discards another", async () => {
-    const adapter = seeded("items:", {}, { a: "{broken", b: "gone" });
-    const store = createJsonStore<Item>(adapter, { prefix: "items:" });
-    const { damaged } = await store.listEntries();
-    const [first, second] = damaged;
-    if (first?.quarantineKey === undefined || second?.quarantineKey === undefined) throw new Error("not quarantined");
-
-    expect(await restoreQuarantinedRecord(adapter, first.quarantineKey, '{"name":"A"}')).toBe(true);
-    expect(await store.get("a")).toEqual({ name: "A" });
-    await discardQuarantinedRecord(adapter, second.quarantineKey);
-    expect(await listQuarantinedRecords(adapter)).toEqual([]);
-    expect(await store.entries()).toEqual([["a", { name: "A" }]]);
-  });
-
-  it("does not restore over a record written since", async () => {
-    const adapter = seeded("", {}, { a: "{" });
-    const store = createJsonStore<Item>(adapter);
-    const [record] = (await store.listEntries()).damaged;
-    if (record?.quarantineKey === undefined) throw new Error("not quarantined");
-    await store.set("a", { name: "new" });
-    expect(await restoreQuarantinedRecord(adapter, record.quarantineKey)).toBe(false);
-    expect(await store.get("a")).toEqual({ name: "new" });
-    expect(await listQuarantinedRecords(adapter)).toHaveLength(1);
-  });
-
-  it("names quarantine keys within the storage key limit, even for the longest keys", async () => {
-    const longKey = "k".repeat(1024);
-    const adapter = seeded("", {}, { [longKey]: "{" });
-    const [record] = (await createJsonStore<Item>(adapter).listEntries()).damaged;
-    expect(record?.quarantineKey?.length).toBeLessThanOrEqual(1024);
-    expect(await listQuarantinedRecords(adapter)).toEqual([
-      expect.objectContaining({ storageKey: longKey, raw: "{" }),
-    ]);
   });
 });
