@@ -62,7 +62,8 @@ export interface JsonStoreListing<T> {
 export interface JsonStoreOptions {
   /**
    * Prepended to every key in the adapter, so several stores can share one adapter without clashing
-   * (e.g. `"webhooks:"`). Keys returned by the store never include it.
+   * (e.g. `"webhooks:"`). Keys returned by the store never include it. Full keys starting with
+   * `QUARANTINE_PREFIX` are reserved for quarantined records and are never listed by a store with an empty prefix.
    * @default ""
    */
   prefix?: string;
@@ -289,6 +290,14 @@ export function createJsonStore<T>(adapter: StorageAdapter, options: JsonStoreOp
     }
   };
 
+  const integrityError = (key: string, cause: unknown): PelbiotError =>
+    new PelbiotError(
+      "INTEGRITY_ERROR",
+      `The record under key ${JSON.stringify(prefix + key)} in ${adapter.name} storage is damaged ` +
+        `(${cause instanceof Error ? cause.message : String(cause)}), so the listing skipped it.`,
+      { cause, details: { key: prefix + key } },
+    );
+
   // Reads one key for a listing: its value, `undefined` when it is absent, or the damaged record it was.
   const readForListing = async (key: string): Promise<{ value: T | undefined } | DamagedRecord> => {
     const fullKey = prefix + key;
@@ -324,14 +333,6 @@ export function createJsonStore<T>(adapter: StorageAdapter, options: JsonStoreOp
     );
     return { key, storageKey: fullKey, quarantineKey: undefined, error };
   };
-
-  const integrityError = (key: string, cause: unknown): PelbiotError =>
-    new PelbiotError(
-      "INTEGRITY_ERROR",
-      `The record under key ${JSON.stringify(prefix + key)} in ${adapter.name} storage is damaged ` +
-        `(${cause instanceof Error ? cause.message : String(cause)}), so the listing skipped it.`,
-      { cause, details: { key: prefix + key } },
-    );
 
   const listEntries = async (): Promise<JsonStoreListing<T>> => {
     const entries: Array<[key: string, value: T]> = [];

@@ -171,6 +171,7 @@ export async function restoreQuarantinedRecord(
  *
  * @param storageKey - A full adapter key.
  * @returns `true` for quarantine keys.
+ * @internal Used by the JSON store; not part of the package's entry.
  */
 export function isQuarantineKey(storageKey: string): boolean {
   return storageKey.startsWith(QUARANTINE_PREFIX);
@@ -186,6 +187,7 @@ export function isQuarantineKey(storageKey: string): boolean {
  * @param seen - The text and version read, or the integrity error the adapter threw.
  * @param reason - Why the record is quarantined, kept with it.
  * @returns What became of the record.
+ * @internal Used by the JSON store; not part of the package's entry.
  */
 export async function moveToQuarantine(
   adapter: StorageAdapter,
