@@ -115,6 +115,18 @@ describe("jsonStore.entries with damaged records", () => {
     expect(await listQuarantinedRecords(adapter)).toEqual([]);
   });
 
+  it("quarantines a damaged record once when two listings meet it at the same time", async () => {
+    const adapter = seeded("", { a: { name: "A" } }, { b: "{", c: "[" });
+    const left = createJsonStore<Item>(adapter);
+    const right = createJsonStore<Item>(adapter);
+    const [leftListing, rightListing] = await Promise.all([left.listEntries(), right.listEntries()]);
+    expect(leftListing.entries).toEqual([["a", { name: "A" }]]);
+    expect(rightListing.entries).toEqual([["a", { name: "A" }]]);
+    const reported = [...leftListing.damaged, ...rightListing.damaged].map((record) => record.key).sort();
+    expect(reported).toEqual(["b", "c"]);
+    expect((await listQuarantinedRecords(adapter)).map((record) => record.storageKey).sort()).toEqual(["b", "c"]);
+  });
+
   it("reports a record the adapter itself finds damaged and removes it", async () => {
     const inner = seeded("", { a: { name: "A" } }, {});
     inner.setItem("b", "placeholder");
