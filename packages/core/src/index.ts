@@ -40,12 +40,22 @@ export {
 export { readSnapshot, type SnapshotHeader, type SnapshotSpec } from "./snapshot/snapshot";
 export {
   createJsonStore,
+  type DamagedRecord,
   type JsonStore,
+  type JsonStoreListing,
   type JsonStoreOptions,
   type JsonStoreUpdateOptions,
   type JsonStoreUpdater,
 } from "./storage/json-store";
 export { createMemoryStorage } from "./storage/memory-storage";
+export {
+  discardQuarantinedRecord,
+  type ListQuarantinedRecordsOptions,
+  listQuarantinedRecords,
+  QUARANTINE_PREFIX,
+  type QuarantinedRecord,
+  restoreQuarantinedRecord,
+} from "./storage/quarantine";
 export type { StorageAdapter, StorageAdapterFactory, StorageEntry } from "./storage/storage-adapter";
 export {
   checkStorageKey,

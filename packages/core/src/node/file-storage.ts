@@ -21,6 +21,7 @@ import {
   validateStoragePrefix,
 } from "../storage/validate-key";
 import { createValidator } from "../validation/validator";
+import { damagedFileName, damagedVersionIn, damagedVersionOf } from "./damaged-record-file";
 
 /**
  * Options of {@link createFileStorage}.
@@ -122,7 +123,10 @@ class LockLostError extends Error {
  *   then renamed over the key's file, and the directory is flushed. A reader sees the old record or the new one,
  *   never a mix, even when the writer is killed halfway.
  * - **Self-checking records.** Each file holds one JSON record with the key, the version, the value and a SHA-256
- *   checksum of the three, so a damaged file is reported as `INTEGRITY_ERROR` instead of being returned.
+ *   checksum of the three, so a damaged file is reported as `INTEGRITY_ERROR` instead of being returned. That error
+ *   carries `details.damagedVersion`, a hash of the file's bytes, which `compareAndSet` accepts as the expected
+ *   version: it replaces the damaged file, or with a `null` value renames it to `d-<uuid>-<name>.damaged` in the
+ *   directory (kept for an operator, ignored by every read), unless the file changed since it was read.
  * - **Locks.** Every write takes the key's lock: first an in-process queue, then a lock file that names the owner's
  *   process id. The lock file is created exclusively and complete: its content is written to a temporary file that
  *   is hard-linked to the lock's name, which fails when the lock exists (where hard links are unsupported, it is
@@ -235,23 +239,30 @@ export function createFileStorage(options: FileStorageOptions): StorageAdapter {
   };
 
   const readRecord = async (dataName: string, key: string): Promise<FileRecord | null> => {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(pathOf(dataName), "utf8");
+      bytes = await readFile(pathOf(dataName));
     } catch (error) {
       if (errorCode(error) === "ENOENT") return null;
       throw error;
     }
-    const record = parseRecord(text);
+    const record = parseRecord(bytes.toString("utf8"));
     if (record === undefined || record.key !== key) {
       throw new PelbiotError(
         "INTEGRITY_ERROR",
         `The file storage record of key ${quoteKey(key)} (${pathOf(dataName)}) is damaged: its checksum or key does ` +
           "not match. Delete the file or restore it from a backup.",
-        { details: { directory: root, key, file: dataName } },
+        { details: { directory: root, key, file: dataName, damagedVersion: damagedVersionOf(bytes) } },
       );
     }
     return record;
+  };
+
+  // Removing a damaged record keeps its bytes aside for an operator instead of deleting them.
+  const setAsideDamaged = async (dataName: string, assertOwnership: () => Promise<void>): Promise<void> => {
+    await assertOwnership();
+    await rename(pathOf(dataName), pathOf(damagedFileName(dataName)));
+    await syncDirectory();
   };
 
   const inspectLock = async (lockPath: string): Promise<LockSnapshot | undefined> => {
@@ -545,7 +556,16 @@ export function createFileStorage(options: FileStorageOptions): StorageAdapter {
       const dataName = dataFileName(key);
       return run("compareAndSet", key, () =>
         underLock(dataName, key, async (assertOwnership) => {
-          const current = await readRecord(dataName, key);
+          let current: FileRecord | null;
+          try {
+            current = await readRecord(dataName, key);
+          } catch (error) {
+            // A damaged record is replaced or removed only by the caller that names it by its damagedVersion.
+            if (expectedVersion === null || damagedVersionIn(error) !== expectedVersion) throw error;
+            if (value === null) await setAsideDamaged(dataName, assertOwnership);
+            else await writeRecord(dataName, { key, version: randomUUID(), value }, assertOwnership);
+            return true;
+          }
           if ((current?.version ?? null) !== expectedVersion) return false;
           if (value === null) {
             if (current !== null) await deleteRecord(dataName, assertOwnership);

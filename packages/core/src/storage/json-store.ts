@@ -3,11 +3,53 @@ import { PelbiotValidationError } from "../errors/pelbiot-validation-error";
 import type { MaybePromise } from "../types";
 import { describeType } from "../validation/describe-type";
 import { createValidator, type Validator } from "../validation/validator";
+import { type DamageSeen, isQuarantineKey, moveToQuarantine, QUARANTINE_PREFIX } from "./quarantine";
 import type { StorageAdapter } from "./storage-adapter";
 import { checkStorageKey, MAX_STORAGE_KEY_LENGTH } from "./validate-key";
 
 /** How many times {@link JsonStore.update} re-reads and retries when other writers keep winning. */
 const DEFAULT_MAX_ATTEMPTS = 50;
+/** How many times {@link JsonStore.listEntries} re-reads a damaged record that other writers keep replacing. */
+const MAX_QUARANTINE_ATTEMPTS = 3;
+
+/**
+ * A damaged record that {@link JsonStore.entries} or {@link JsonStore.listEntries} skipped.
+ *
+ * @example
+ * ```ts
+ * const store = createJsonStore(storage, { prefix: "devices:", onDamaged: (record: DamagedRecord) => {
+ *   logger.warn("skipped a damaged device", { key: record.key, quarantineKey: record.quarantineKey });
+ * } });
+ * ```
+ */
+export interface DamagedRecord {
+  /** The record's key, without the store's prefix. */
+  readonly key: string;
+  /** The record's full key in the adapter. */
+  readonly storageKey: string;
+  /**
+   * Where the record was moved (see `QUARANTINE_PREFIX` and `listQuarantinedRecords`), or `undefined` when the
+   * adapter refused the move and the record stays under its key.
+   */
+  readonly quarantineKey: string | undefined;
+  /** `INTEGRITY_ERROR`; its `cause` is the JSON parse error or the adapter's own integrity error. */
+  readonly error: PelbiotError;
+}
+
+/**
+ * What {@link JsonStore.listEntries} read: the readable records and the damaged ones it skipped.
+ *
+ * @example
+ * ```ts
+ * const { entries, damaged }: JsonStoreListing<Device> = await devices.listEntries();
+ * ```
+ */
+export interface JsonStoreListing<T> {
+  /** `[key, value]` pairs, keys without the prefix, in ascending key order. */
+  readonly entries: Array<[key: string, value: T]>;
+  /** The damaged records skipped by this call, in ascending key order. */
+  readonly damaged: DamagedRecord[];
+}
 
 /**
  * Options of {@link createJsonStore}.
@@ -20,10 +62,16 @@ const DEFAULT_MAX_ATTEMPTS = 50;
 export interface JsonStoreOptions {
   /**
    * Prepended to every key in the adapter, so several stores can share one adapter without clashing
-   * (e.g. `"webhooks:"`). Keys returned by the store never include it.
+   * (e.g. `"webhooks:"`). Keys returned by the store never include it. Full keys starting with
+   * `QUARANTINE_PREFIX` are reserved for quarantined records and are never listed by a store with an empty prefix.
    * @default ""
    */
   prefix?: string;
+  /**
+   * Called once for every damaged record that {@link JsonStore.entries} or {@link JsonStore.listEntries} skips and
+   * quarantines. An error it throws (or a promise it rejects) is ignored, so it cannot break the listing.
+   */
+  onDamaged?: ((record: DamagedRecord) => void) | undefined;
 }
 
 /**
@@ -75,7 +123,8 @@ export interface JsonStore<T> {
    *
    * @param key - The key, without the store's prefix.
    * @returns The parsed value, or `undefined` when the key is absent.
-   * @throws {PelbiotError} `INTEGRITY_ERROR` when the stored text is not valid JSON.
+   * @throws {PelbiotError} `INTEGRITY_ERROR` when the stored text is not valid JSON or the adapter finds the record
+   *   damaged. An explicit read never hides damage and never quarantines; only listings do.
    */
   get(key: string): Promise<T | undefined>;
   /**
@@ -115,16 +164,35 @@ export interface JsonStore<T> {
    * @param options - `maxAttempts`.
    * @returns The value written, or `undefined` when the key ended up deleted.
    * @throws {PelbiotError} `CONFLICT` when every attempt lost the race.
-   * @throws {PelbiotError} `INTEGRITY_ERROR` when the stored text is not valid JSON.
+   * @throws {PelbiotError} `INTEGRITY_ERROR` when the stored text is not valid JSON or the adapter finds the record
+   *   damaged; nothing is written.
    */
   update(key: string, updater: JsonStoreUpdater<T>, options?: JsonStoreUpdateOptions): Promise<T | undefined>;
   /**
-   * Reads every record of this store. Keys deleted while the list is being read are left out.
+   * Reads every readable record of this store. Keys deleted while the list is being read are left out. A damaged
+   * record (text that is not JSON, or one the adapter reports as `INTEGRITY_ERROR`) is skipped, moved to quarantine
+   * and passed to `options.onDamaged`, so one bad record never stops the rest; see {@link JsonStore.listEntries}.
    *
    * @returns `[key, value]` pairs, keys without the prefix, in ascending key order.
-   * @throws {PelbiotError} `INTEGRITY_ERROR` when a stored text is not valid JSON.
+   * @throws {PelbiotError} Whatever the adapter throws other than `INTEGRITY_ERROR` (e.g. `STORAGE_ERROR`).
    */
   entries(): Promise<Array<[key: string, value: T]>>;
+  /**
+   * Like {@link JsonStore.entries}, and also returns the damaged records this call skipped. Each damaged record is
+   * copied into quarantine (under `QUARANTINE_PREFIX`, with its raw text when the adapter can read it) and then
+   * removed from its key with `compareAndSet` on the version read, so a record rewritten meanwhile is read again
+   * rather than lost. A record the adapter refuses to move stays in place, is still skipped and has no
+   * `quarantineKey`.
+   *
+   * @returns The readable records and the damaged ones, both in ascending key order.
+   * @throws {PelbiotError} Whatever the adapter throws other than `INTEGRITY_ERROR` (e.g. `STORAGE_ERROR`).
+   * @example
+   * ```ts
+   * const { entries, damaged } = await devices.listEntries();
+   * if (damaged.length > 0) logger.warn("damaged devices quarantined", { count: damaged.length });
+   * ```
+   */
+  listEntries(): Promise<JsonStoreListing<T>>;
 }
 
 /**
@@ -146,7 +214,7 @@ export interface JsonStore<T> {
  * ```
  */
 export function createJsonStore<T>(adapter: StorageAdapter, options: JsonStoreOptions = {}): JsonStore<T> {
-  const { prefix = "" } = options;
+  const { prefix = "", onDamaged } = options;
   const validator = createValidator("createJsonStore");
   if (validator.object("adapter", adapter)) {
     for (const method of ["getItem", "getEntry", "setItem", "removeItem", "compareAndSet", "keys"] as const) {
@@ -155,7 +223,10 @@ export function createJsonStore<T>(adapter: StorageAdapter, options: JsonStoreOp
   }
   // One unit is left for the key itself.
   validator.string("options.prefix", prefix, { minLength: 0, maxLength: MAX_STORAGE_KEY_LENGTH - 1 });
+  if (onDamaged !== undefined) validator.fn("options.onDamaged", onDamaged);
   validator.done();
+  // A store whose prefix the quarantine's keys also start with must not list them as its own records.
+  const hidesQuarantine = prefix.length < QUARANTINE_PREFIX.length && QUARANTINE_PREFIX.startsWith(prefix);
 
   // Adds the key's issues to `keyValidator`, so a call reports every malformed argument at once.
   const checkKey = (keyValidator: Validator, key: string): void => {
@@ -204,7 +275,78 @@ export function createJsonStore<T>(adapter: StorageAdapter, options: JsonStoreOp
 
   const listKeys = async (): Promise<string[]> => {
     const fullKeys = await adapter.keys(prefix);
-    return fullKeys.map((fullKey) => fullKey.slice(prefix.length));
+    const ownKeys = hidesQuarantine ? fullKeys.filter((fullKey) => !isQuarantineKey(fullKey)) : fullKeys;
+    return ownKeys.map((fullKey) => fullKey.slice(prefix.length));
+  };
+
+  const report = (record: DamagedRecord): void => {
+    if (onDamaged === undefined) return;
+    try {
+      const result: unknown = onDamaged(record);
+      // A listener's failure is its own business: it must not break the listing or surface as unhandled.
+      if (result instanceof Promise) result.catch(() => undefined);
+    } catch {
+      // Ignored for the same reason.
+    }
+  };
+
+  const integrityError = (key: string, cause: unknown): PelbiotError =>
+    new PelbiotError(
+      "INTEGRITY_ERROR",
+      `The record under key ${JSON.stringify(prefix + key)} in ${adapter.name} storage is damaged ` +
+        `(${cause instanceof Error ? cause.message : String(cause)}), so the listing skipped it.`,
+      { cause, details: { key: prefix + key } },
+    );
+
+  // Reads one key for a listing: its value, `undefined` when it is absent, or the damaged record it was.
+  const readForListing = async (key: string): Promise<{ value: T | undefined } | DamagedRecord> => {
+    const fullKey = prefix + key;
+    for (let attempt = 1; attempt <= MAX_QUARANTINE_ATTEMPTS; attempt += 1) {
+      let seen: DamageSeen;
+      let error: PelbiotError;
+      try {
+        const entry = await adapter.getEntry(fullKey);
+        if (entry === null) return { value: undefined };
+        try {
+          return { value: JSON.parse(entry.value) as T };
+        } catch (parseError) {
+          error = integrityError(key, parseError);
+        }
+        seen = { raw: entry.value, version: entry.version };
+      } catch (readError) {
+        // Only damage is skipped: a failing disk or network must still stop the listing.
+        if (!PelbiotError.is(readError, "INTEGRITY_ERROR")) throw readError;
+        error = integrityError(key, readError);
+        seen = { raw: null, error: readError };
+      }
+      const outcome = await moveToQuarantine(adapter, fullKey, seen, error.message);
+      if (outcome.status === "rewritten") continue;
+      const quarantineKey = outcome.status === "moved" ? outcome.quarantineKey : undefined;
+      return { key, storageKey: fullKey, quarantineKey, error };
+    }
+    // Writers kept replacing the record with damaged text: skip it this time, without moving it.
+    const error = new PelbiotError(
+      "INTEGRITY_ERROR",
+      `jsonStore.listEntries skipped key ${JSON.stringify(fullKey)} in ${adapter.name} storage: it stayed damaged ` +
+        `while other writers replaced it ${MAX_QUARANTINE_ATTEMPTS} times, so it was left in place.`,
+      { details: { key: fullKey } },
+    );
+    return { key, storageKey: fullKey, quarantineKey: undefined, error };
+  };
+
+  const listEntries = async (): Promise<JsonStoreListing<T>> => {
+    const entries: Array<[key: string, value: T]> = [];
+    const damaged: DamagedRecord[] = [];
+    for (const key of await listKeys()) {
+      const result = await readForListing(key);
+      if ("error" in result) {
+        damaged.push(result);
+        report(result);
+      } else if (result.value !== undefined) {
+        entries.push([key, result.value]);
+      }
+    }
+    return { entries, damaged };
   };
 
   const read = async (key: string, fullKey: string): Promise<T | undefined> => {
@@ -263,12 +405,9 @@ export function createJsonStore<T>(adapter: StorageAdapter, options: JsonStoreOp
     },
 
     async entries() {
-      const result: Array<[key: string, value: T]> = [];
-      for (const key of await listKeys()) {
-        const value = await read(key, prefix + key);
-        if (value !== undefined) result.push([key, value]);
-      }
-      return result;
+      return (await listEntries()).entries;
     },
+
+    listEntries,
   };
 }
