@@ -34,7 +34,7 @@ describe.each(names)("@pelbiot/%s manifest", (name) => {
     expect(manifest.sideEffects).toBe(false);
     expect(manifest.engines.node).toBe(">=20");
     expect(manifest.publishConfig.access).toBe("public");
-    expect(manifest.files).toEqual(["dist", "src"]);
+    expect(manifest.files).toEqual(["dist", "src", "CHANGELOG.md"]);
     expect([manifest.main, manifest.module, manifest.types]).toEqual([
       "./dist/index.cjs",
       "./dist/index.js",
