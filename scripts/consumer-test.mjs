@@ -5,9 +5,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { runReadmeExamples, writeReadmeExamples } from "./readme-examples.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const packages = ["core", "mobile", "integrations", "analytics", "ml"];
+// Packages whose README examples are type-checked and run; the rest join as their examples become self-contained.
+const packagesWithRunnableReadmes = ["core"];
 const work = mkdtempSync(join(tmpdir(), "pelbiot-consumer-"));
 const run = (command, args, cwd) => {
   try {
@@ -89,6 +92,7 @@ export const used = [code, ${specifiers.map((_, index) => `t${index}`).join(", "
     join(app, "types.cts"),
     `import core = require("@pelbiot/core");\nexport const value: string = new core.PelbiotError("CONFLICT", "x").code;\n`,
   );
+  const readmeExamples = writeReadmeExamples({ root, app, packages: packagesWithRunnableReadmes });
   writeFileSync(
     join(app, "tsconfig.json"),
     JSON.stringify({
@@ -102,7 +106,7 @@ export const used = [code, ${specifiers.map((_, index) => `t${index}`).join(", "
         skipLibCheck: false,
         types: ["node"],
       },
-      files: ["types.mts", "types.cts"],
+      files: ["types.mts", "types.cts", ...readmeExamples.map((example) => example.file)],
     }),
   );
 
@@ -110,7 +114,11 @@ export const used = [code, ${specifiers.map((_, index) => `t${index}`).join(", "
   process.stdout.write(run(process.execPath, ["cjs.cjs"], app));
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   process.stdout.write(run(process.execPath, [tsc, "-p", "tsconfig.json"], app));
-  console.log(`consumer test passed: ${specifiers.length} entry points imported from ESM, CJS and TypeScript`);
+  runReadmeExamples({ root, app, examples: readmeExamples });
+  console.log(
+    `consumer test passed: ${specifiers.length} entry points imported from ESM, CJS and TypeScript; ` +
+      `${readmeExamples.length} README examples type-checked and run`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
