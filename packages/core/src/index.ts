@@ -67,4 +67,5 @@ export {
   type StringRule,
   toEpochMillis,
   type Validator,
+  type ValidatorOptions,
 } from "./validation/validator";

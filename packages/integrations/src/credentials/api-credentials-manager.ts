@@ -3,6 +3,7 @@ import {
   createJsonStore,
   createMemoryStorage,
   createValidator,
+  describeType,
   isClock,
   type JsonStore,
   type Logger,
@@ -29,6 +30,7 @@ import {
   type StoredCredentialRecord,
   type StoredEnvelope,
 } from "./internal/credential-record";
+import { checkWellFormed } from "./internal/well-formed";
 import type { KeyProvider, WrappedKey } from "./key-provider";
 import type { AuditAction, AuditChain, AuditEntry, AuditVerification } from "./verify-audit-chain";
 import { verifyAuditChain } from "./verify-audit-chain";
@@ -44,6 +46,8 @@ const PROVIDER_PATTERN = {
 const MAX_USER_ID_LENGTH = 256;
 const MAX_SECRET_LENGTH = 64 * 1024;
 const MAX_ACTOR_LENGTH = 256;
+// Any argument may be a secret passed in the wrong place, so rejected strings are described by length only.
+const REDACTED = { redactStrings: true } as const;
 
 /**
  * Options of {@link APICredentialsManager}.
@@ -366,10 +370,10 @@ export class APICredentialsManager {
       throw new PelbiotError(
         "CONFIGURATION_ERROR",
         `APICredentialsManager: encryptionAlgorithm must be "aes-256-gcm" (recommended) or "aes-256-cbc" ` +
-          `(CBC with HMAC-SHA-256 encrypt-then-MAC), got ${JSON.stringify(String(encryptionAlgorithm)).slice(0, 60)}.`,
+          `(CBC with HMAC-SHA-256 encrypt-then-MAC), got ${describeType(encryptionAlgorithm, true)}.`,
       );
     }
-    const validator = createValidator("APICredentialsManager");
+    const validator = createValidator("APICredentialsManager", REDACTED);
     validator.number("options.rotationInterval", rotationInterval, { integer: true, positive: true });
     validator.number("options.rotationOverlap", rotationOverlap, { integer: true, min: 0 });
     validator.number("options.maxAuditLogSize", maxAuditLogSize, { integer: true, min: 1, max: 10_000_000 });
@@ -385,7 +389,9 @@ export class APICredentialsManager {
       for (const level of ["debug", "info", "warn", "error"] as const)
         validator.fn(`options.logger.${level}`, logger[level]);
     }
-    validator.string("options.defaultActor", defaultActor, { maxLength: MAX_ACTOR_LENGTH });
+    if (validator.string("options.defaultActor", defaultActor, { maxLength: MAX_ACTOR_LENGTH })) {
+      checkWellFormed(validator, "options.defaultActor", defaultActor);
+    }
     if (onAuditEntry !== undefined) validator.fn("options.onAuditEntry", onAuditEntry);
     validator.done();
 
@@ -430,7 +436,7 @@ export class APICredentialsManager {
     userId: string,
     options: CredentialCallOptions = {},
   ): Promise<Credential> {
-    const validator = createValidator("APICredentialsManager.storeCredentials");
+    const validator = createValidator("APICredentialsManager.storeCredentials", REDACTED);
     this.#checkTarget(validator, provider, userId);
     checkSecret(validator, "apiKey", apiKey);
     checkSecret(validator, "apiSecret", apiSecret);
@@ -478,7 +484,7 @@ export class APICredentialsManager {
    * ```
    */
   async getCredentials(provider: string, userId: string, options: GetCredentialsOptions = {}): Promise<Credential> {
-    const validator = createValidator("APICredentialsManager.getCredentials");
+    const validator = createValidator("APICredentialsManager.getCredentials", REDACTED);
     this.#checkTarget(validator, provider, userId);
     const actor = this.#checkActor(validator, options);
     if (options?.version !== undefined) validator.number("options.version", options.version, { integer: true, min: 1 });
@@ -526,7 +532,7 @@ export class APICredentialsManager {
     next?: CredentialRotationValues,
     options: RotateCredentialsOptions = {},
   ): Promise<Credential> {
-    const validator = createValidator("APICredentialsManager.rotateCredentials");
+    const validator = createValidator("APICredentialsManager.rotateCredentials", REDACTED);
     this.#checkTarget(validator, provider, userId);
     if (next !== undefined && validator.object("next", next)) {
       checkSecret(validator, "next.apiKey", next.apiKey);
@@ -582,7 +588,7 @@ export class APICredentialsManager {
    * ```
    */
   async deleteCredentials(provider: string, userId: string, options: CredentialCallOptions = {}): Promise<void> {
-    const validator = createValidator("APICredentialsManager.deleteCredentials");
+    const validator = createValidator("APICredentialsManager.deleteCredentials", REDACTED);
     this.#checkTarget(validator, provider, userId);
     const actor = this.#checkActor(validator, options);
     validator.done();
@@ -611,12 +617,14 @@ export class APICredentialsManager {
    * ```
    */
   async getRotationStatus(filter: RotationStatusFilter = {}): Promise<RotationStatus[]> {
-    const validator = createValidator("APICredentialsManager.getRotationStatus");
+    const validator = createValidator("APICredentialsManager.getRotationStatus", REDACTED);
     if (validator.object("filter", filter)) {
       if (filter.provider !== undefined)
         validator.string("filter.provider", filter.provider, { pattern: PROVIDER_PATTERN });
       if (filter.userId !== undefined) {
-        validator.string("filter.userId", filter.userId, { maxLength: MAX_USER_ID_LENGTH });
+        if (validator.string("filter.userId", filter.userId, { maxLength: MAX_USER_ID_LENGTH })) {
+          checkWellFormed(validator, "filter.userId", filter.userId);
+        }
       }
     }
     validator.done();
@@ -664,7 +672,7 @@ export class APICredentialsManager {
    * ```
    */
   async rewrapAll(options: RewrapAllOptions = {}): Promise<RewrapReport> {
-    const validator = createValidator("APICredentialsManager.rewrapAll");
+    const validator = createValidator("APICredentialsManager.rewrapAll", REDACTED);
     const actor = this.#checkActor(validator, options);
     if (options?.onProgress !== undefined) validator.fn("options.onProgress", options.onProgress);
     if (options?.signal !== undefined) {
@@ -739,8 +747,10 @@ export class APICredentialsManager {
    */
   async getAuditLog(userId?: string): Promise<AuditEntry[]> {
     if (userId !== undefined) {
-      const validator = createValidator("APICredentialsManager.getAuditLog");
-      validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH });
+      const validator = createValidator("APICredentialsManager.getAuditLog", REDACTED);
+      if (validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH })) {
+        checkWellFormed(validator, "userId", userId);
+      }
       validator.done();
     }
     const entries = this.#audit.entries();
@@ -792,7 +802,10 @@ export class APICredentialsManager {
 
   #checkTarget(validator: Validator, provider: unknown, userId: unknown): void {
     validator.string("provider", provider, { pattern: PROVIDER_PATTERN });
-    if (validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH })) {
+    if (
+      validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH }) &&
+      checkWellFormed(validator, "userId", userId)
+    ) {
       validator.check(
         recordKey("x", userId).length <= 900,
         "userId",
@@ -805,7 +818,10 @@ export class APICredentialsManager {
     if (!validator.object("options", options)) return this.#defaultActor;
     const { actor } = options as CredentialCallOptions;
     if (actor === undefined) return this.#defaultActor;
-    return validator.string("options.actor", actor, { maxLength: MAX_ACTOR_LENGTH }) ? actor : this.#defaultActor;
+    return validator.string("options.actor", actor, { maxLength: MAX_ACTOR_LENGTH }) &&
+      checkWellFormed(validator, "options.actor", actor)
+      ? actor
+      : this.#defaultActor;
   }
 
   // Runs an operation and appends its outcome to the audit log, success or failure.

@@ -55,7 +55,7 @@ export interface EnvKeyProviderOptions {
  */
 export function createEnvKeyProvider(options: EnvKeyProviderOptions = {}): KeyProvider {
   const { variable = DEFAULT_CREDENTIAL_KEYS_VARIABLE, env = process.env, keyId = "local" } = options;
-  const optionsValidator = createValidator("createEnvKeyProvider");
+  const optionsValidator = createValidator("createEnvKeyProvider", { redactStrings: true });
   optionsValidator.string("options.variable", variable, { maxLength: 256 });
   optionsValidator.object("options.env", env);
   optionsValidator.string("options.keyId", keyId, { maxLength: 256 });
@@ -71,7 +71,7 @@ export function createEnvKeyProvider(options: EnvKeyProviderOptions = {}): KeyPr
       { details: { variable } },
     );
   }
-  const validator = createValidator(`environment variable ${variable}`);
+  const validator = createValidator(`environment variable ${variable}`, { redactStrings: true });
   const keyring = new Map<string, Buffer>();
   let current: string | undefined;
   text.split(",").forEach((pair, index) => {

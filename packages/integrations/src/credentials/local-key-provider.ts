@@ -43,15 +43,16 @@ export interface LocalKeyProviderOptions {
  * ```
  */
 export function createLocalKeyProvider(options: LocalKeyProviderOptions): KeyProvider {
-  const validator = createValidator("createLocalKeyProvider");
+  const validator = createValidator("createLocalKeyProvider", { redactStrings: true });
   if (!validator.object("options", options)) validator.done();
   const { keys, current, keyId = "local" } = options;
   const keyring = new Map<string, Buffer>();
   if (validator.object("options.keys", keys)) {
     const versions = Object.keys(keys);
     validator.check(versions.length > 0, "options.keys", "must hold at least one key version");
-    for (const version of versions) {
-      if (!validator.string(`options.keys.${version}`, version, { pattern: KEY_VERSION_PATTERN })) continue;
+    for (const [index, version] of versions.entries()) {
+      // A malformed name is reported by position: a key pasted in the name's place must not reach the message.
+      if (!validator.string(`options.keys[${index}] (name)`, version, { pattern: KEY_VERSION_PATTERN })) continue;
       const bytes = decodeKeyEncryptionKey(validator, `options.keys.${version}`, keys[version]);
       if (bytes !== undefined) keyring.set(version, bytes);
     }
