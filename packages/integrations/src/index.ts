@@ -37,7 +37,7 @@ export {
   type AuditChainPoint,
   type AuditEntry,
   type AuditVerification,
-  hashAuditEntry,
+  type VerifyAuditChainOptions,
   verifyAuditChain,
 } from "./credentials/verify-audit-chain";
 export {

@@ -19,7 +19,7 @@ import { createDataKeyCache } from "../internal/data-key-cache";
 import { type KeyEnvelopeScheme, openKeyEnvelope, sealKeyEnvelope } from "../internal/key-envelope";
 import { Credential } from "./credential";
 import { createEnvKeyProvider } from "./env-key-provider";
-import { AuditLog } from "./internal/audit-log";
+import { type AuditEvent, AuditLog } from "./internal/audit-log";
 import {
   type CredentialEncryptionAlgorithm,
   checkRecord,
@@ -30,10 +30,12 @@ import {
   type StoredCredentialRecord,
   type StoredEnvelope,
 } from "./internal/credential-record";
+import { type IntegrityKeys, loadOrCreateIntegrityKeys, rewrapIntegrityKey } from "./internal/integrity-keys";
+import { sealRecord, type UnsealedRecord, verifyRecordSeal } from "./internal/record-seal";
+import { RollbackCheckpoints } from "./internal/rollback-checkpoints";
 import { checkWellFormed } from "./internal/well-formed";
 import type { KeyProvider, WrappedKey } from "./key-provider";
 import type { AuditAction, AuditChain, AuditEntry, AuditVerification } from "./verify-audit-chain";
-import { verifyAuditChain } from "./verify-audit-chain";
 
 export type { CredentialEncryptionAlgorithm } from "./internal/credential-record";
 
@@ -90,8 +92,23 @@ export interface APICredentialsManagerOptions {
    * @default createEnvKeyProvider()
    */
   keyProvider?: KeyProvider;
-  /** Where encrypted envelopes are persisted (keys prefixed `credentials:`). @default createMemoryStorage() */
+  /**
+   * Where encrypted envelopes are persisted (keys prefixed `credentials:`), with the wrapped root of the integrity
+   * keys (`credentials-integrity:root-key`). @default createMemoryStorage()
+   */
   storage?: StorageAdapter;
+  /**
+   * Where the anti-rollback checkpoints live (keys prefixed `credentials-checkpoint:`): per credential, the highest
+   * record generation written, MACed. A record written back from an older copy (e.g. the pre-rotation record, or a
+   * deleted credential) is behind its checkpoint and fails with `INTEGRITY_ERROR`.
+   *
+   * Detection is only as good as the separation: with the default (the same `storage`), whoever can roll back the
+   * records and the checkpoints together (a whole-database restore) is not detected. Point this at storage the
+   * record store's writers cannot roll back (another database, an append-only or versioned service) to detect that
+   * too. A write whose checkpoint update was interrupted (a crash between the two writes) is repaired on next read.
+   * @default the `storage` option
+   */
+  checkpointStorage?: StorageAdapter;
   /** Source of time for audit entries, overlaps and rotation status. @default systemClock */
   clock?: Clock;
   /** Receives operational logs; never secrets. @default noopLogger */
@@ -345,6 +362,9 @@ export class APICredentialsManager {
   readonly #defaultActor: string;
   readonly #onAuditEntry: ((entry: AuditEntry) => void) | undefined;
   readonly #audit: AuditLog;
+  readonly #storage: StorageAdapter;
+  readonly #checkpointStorage: StorageAdapter;
+  #integrity: Promise<{ keys: IntegrityKeys; checkpoints: RollbackCheckpoints }> | undefined;
 
   /**
    * @param options - Algorithm, rotation, audit bound, key provider, storage, clock and logger.
@@ -360,6 +380,7 @@ export class APICredentialsManager {
       maxAuditLogSize = 10_000,
       keyProvider,
       storage = createMemoryStorage(),
+      checkpointStorage = storage,
       clock = systemClock,
       logger = noopLogger,
       defaultActor = "system",
@@ -384,6 +405,7 @@ export class APICredentialsManager {
       }
     }
     validator.object("options.storage", storage);
+    validator.object("options.checkpointStorage", checkpointStorage);
     validator.check(isClock(clock), "options.clock", "must be a Clock with now, setTimeout and clearTimeout");
     if (validator.object("options.logger", logger)) {
       for (const level of ["debug", "info", "warn", "error"] as const)
@@ -399,6 +421,8 @@ export class APICredentialsManager {
     this.#rotationInterval = rotationInterval;
     this.#rotationOverlap = rotationOverlap;
     this.#store = createJsonStore<StoredCredentialRecord>(storage, { prefix: "credentials:" });
+    this.#storage = storage;
+    this.#checkpointStorage = checkpointStorage;
     this.#clock = clock;
     this.#logger = logger;
     this.#defaultActor = defaultActor;
@@ -443,18 +467,22 @@ export class APICredentialsManager {
     const actor = this.#checkActor(validator, options);
     validator.done();
 
-    return this.#audited("store", actor, provider, userId, async (audit) => {
+    return this.#audited("store", actor, provider, userId, async (audit, integrity) => {
+      const key = recordKey(provider, userId);
       const now = this.#clock.now();
       const envelope = await this.#sealEnvelope(provider, userId, 1, { apiKey, apiSecret }, now, now);
-      const record: StoredCredentialRecord = {
+      // After a deletion the tombstone holds the last generation: the new record starts above it.
+      const generation = ((await integrity.checkpoints.read(key))?.generation ?? 0) + 1;
+      const record = sealRecord(integrity.keys.stateKey, {
         format: RECORD_FORMAT,
         formatVersion: RECORD_FORMAT_VERSION,
         provider,
         userId,
         currentVersion: 1,
         versions: [envelope],
-      };
-      if (!(await this.#store.setIfAbsent(recordKey(provider, userId), record))) {
+        generation,
+      });
+      if (!(await this.#store.setIfAbsent(key, record))) {
         throw new PelbiotError(
           "CONFLICT",
           `User ${JSON.stringify(userId)} already has a ${provider} credential; call rotateCredentials() to replace ` +
@@ -462,6 +490,7 @@ export class APICredentialsManager {
           { details: { provider, userId } },
         );
       }
+      await integrity.checkpoints.advance(key, generation, false);
       audit.version = 1;
       return this.#toCredential(record, envelope, { apiKey, apiSecret });
     });
@@ -490,8 +519,8 @@ export class APICredentialsManager {
     if (options?.version !== undefined) validator.number("options.version", options.version, { integer: true, min: 1 });
     validator.done();
 
-    return this.#audited("read", actor, provider, userId, async (audit) => {
-      const record = await this.#readRecord(provider, userId);
+    return this.#audited("read", actor, provider, userId, async (audit, integrity) => {
+      const record = await this.#readRecord(provider, userId, integrity);
       const wanted = options.version ?? record.currentVersion;
       audit.version = wanted;
       const envelope = record.versions.find((candidate) => candidate.version === wanted);
@@ -543,11 +572,15 @@ export class APICredentialsManager {
     validator.done();
     const overlap = options.overlap ?? this.#rotationOverlap;
 
-    return this.#audited(next === undefined ? "reencrypt" : "rotate", actor, provider, userId, async (audit) => {
+    const action = next === undefined ? "reencrypt" : "rotate";
+    return this.#audited(action, actor, provider, userId, async (audit, integrity) => {
+      const key = recordKey(provider, userId);
+      const checkpoint = await integrity.checkpoints.read(key);
       let result: { envelope: StoredEnvelope; secrets: DecodedSecrets } | undefined;
-      const written = await this.#store.update(recordKey(provider, userId), async (stored) => {
+      const written = await this.#store.update(key, async (stored) => {
         if (stored === undefined) throw this.#notFound(provider, userId);
-        const record = checkRecord(stored, provider, userId);
+        const record = this.#verifiedRecord(stored, provider, userId, integrity.keys);
+        RollbackCheckpoints.assertCurrent(checkpoint, record.generation);
         const now = this.#clock.now();
         const current = record.versions.find((envelope) => envelope.version === record.currentVersion)!;
         if (next === undefined) {
@@ -555,7 +588,9 @@ export class APICredentialsManager {
           const envelope = await this.#sealEnvelope(provider, userId, current.version, secrets, current.createdAt, now);
           result = { envelope, secrets };
           const versions = record.versions.map((candidate) => (candidate === current ? envelope : candidate));
-          return { ...record, versions: versions.filter((candidate) => this.#isReadable(candidate, now)) };
+          return this.#reseal(record, integrity.keys, {
+            versions: versions.filter((candidate) => this.#isReadable(candidate, now)),
+          });
         }
         const version = Math.max(...record.versions.map((envelope) => envelope.version)) + 1;
         const secrets = { apiKey: next.apiKey, apiSecret: next.apiSecret };
@@ -566,8 +601,12 @@ export class APICredentialsManager {
           ...record.versions.map((candidate) => (candidate === current ? retired : candidate)),
           envelope,
         ];
-        return { ...record, currentVersion: version, versions: versions.filter((item) => this.#isReadable(item, now)) };
+        return this.#reseal(record, integrity.keys, {
+          currentVersion: version,
+          versions: versions.filter((item) => this.#isReadable(item, now)),
+        });
       });
+      if (written !== undefined) await integrity.checkpoints.advance(key, written.generation, false);
       audit.version = result?.envelope.version ?? null;
       if (written === undefined || result === undefined) throw this.#notFound(provider, userId);
       return this.#toCredential(written, result.envelope, result.secrets);
@@ -593,11 +632,19 @@ export class APICredentialsManager {
     const actor = this.#checkActor(validator, options);
     validator.done();
 
-    await this.#audited("delete", actor, provider, userId, async (audit) => {
+    await this.#audited("delete", actor, provider, userId, async (audit, integrity) => {
+      const key = recordKey(provider, userId);
+      const stored = await this.#store.get(key);
+      if (stored === undefined) throw this.#notFound(provider, userId);
+      audit.version = stored.currentVersion ?? null;
+      // The tombstone goes first: if the deletion is interrupted, the record left behind is already refused, and a
+      // copy written back later is behind the tombstone.
+      const recordGeneration = Number.isSafeInteger(stored.generation) ? stored.generation : 0;
+      const checkpointGeneration = (await integrity.checkpoints.read(key))?.generation ?? 0;
+      await integrity.checkpoints.advance(key, Math.max(recordGeneration, checkpointGeneration) + 1, true);
       let found = false;
-      await this.#store.update(recordKey(provider, userId), (stored) => {
-        found = stored !== undefined;
-        if (stored !== undefined) audit.version = stored.currentVersion ?? null;
+      await this.#store.update(key, (latest) => {
+        found = latest !== undefined;
         return undefined;
       });
       if (!found) throw this.#notFound(provider, userId);
@@ -628,10 +675,12 @@ export class APICredentialsManager {
       }
     }
     validator.done();
+    const integrity = await this.#loadIntegrity();
     const now = this.#clock.now();
     const statuses: RotationStatus[] = [];
-    for (const [, stored] of await this.#store.entries()) {
-      const record = checkRecord(stored, stored?.provider, stored?.userId);
+    for (const [key, stored] of await this.#store.entries()) {
+      const record = this.#verifiedRecord(stored, stored?.provider, stored?.userId, integrity.keys);
+      await integrity.checkpoints.check(key, record.generation);
       if (filter.provider !== undefined && record.provider !== filter.provider) continue;
       if (filter.userId !== undefined && record.userId !== filter.userId) continue;
       const current = record.versions.find((envelope) => envelope.version === record.currentVersion)!;
@@ -682,6 +731,8 @@ export class APICredentialsManager {
     const { onProgress, signal } = options;
 
     const keyVersion = await this.#keyProvider.getCurrentKeyVersion();
+    const integrity = await this.#loadIntegrity();
+    await rewrapIntegrityKey(this.#keyProvider, this.#storage, keyVersion);
     const keys = await this.#store.keys();
     const failures: RewrapFailure[] = [];
     let rewrapped = 0;
@@ -705,11 +756,13 @@ export class APICredentialsManager {
             let found = false;
             await this.#audited("rewrap", actor, provider, userId, async (audit) => {
               audit.version = stored.currentVersion ?? null;
-              await this.#store.update(key, async (latest) => {
+              const checkpoint = await integrity.checkpoints.read(key);
+              const written = await this.#store.update(key, async (latest) => {
                 found = latest !== undefined;
                 // Deleted since the listing: nothing to move, and returning undefined writes nothing.
                 if (latest === undefined) return undefined;
-                const record = checkRecord(latest, provider, userId);
+                const record = this.#verifiedRecord(latest, provider, userId, integrity.keys);
+                RollbackCheckpoints.assertCurrent(checkpoint, record.generation);
                 const versions: StoredEnvelope[] = [];
                 for (const envelope of record.versions) {
                   versions.push(
@@ -718,8 +771,9 @@ export class APICredentialsManager {
                       : { ...envelope, wrappedKey: await this.#rewrapKey(provider, userId, envelope) },
                   );
                 }
-                return { ...record, versions };
+                return this.#reseal(record, integrity.keys, { versions });
               });
+              if (written !== undefined) await integrity.checkpoints.advance(key, written.generation, false);
             });
             if (found) rewrapped += 1;
           } catch (error) {
@@ -758,7 +812,10 @@ export class APICredentialsManager {
   }
 
   /**
-   * Exports the kept audit chain with its anchor and head, for archiving and for {@link verifyAuditChain}.
+   * Exports a copy of the kept audit chain with its MAC-sealed anchor and head, for archiving and for
+   * `verifyAuditChain()`. Editing the copy never affects the live log. Keep a recent `head` apart from the archive:
+   * passed as `checkpoint` to `verifyAuditChain()`, it detects an archive cut back to an older head. Before the
+   * manager has first reached its key provider the chain holds no entries and its points carry no MAC.
    *
    * @returns The chain.
    * @example
@@ -787,8 +844,9 @@ export class APICredentialsManager {
   }
 
   /**
-   * Verifies the in-memory audit chain: every hash recomputes and links to the one before, starting from the
-   * anchor of the truncated prefix and ending at the recorded head.
+   * Verifies the in-memory audit chain under the audit key: every entry's HMAC recomputes and links to the one
+   * before, starting from the sealed anchor of the truncated prefix and ending at the manager's own head, kept
+   * outside the exported log (see `verifyAuditChain()` for exactly what a valid result proves).
    *
    * @returns The verification result.
    * @example
@@ -797,7 +855,9 @@ export class APICredentialsManager {
    * ```
    */
   async verifyAuditLog(): Promise<AuditVerification> {
-    return verifyAuditChain(this.#audit.export());
+    // Loading the key seals any entries that were waiting for it; a failure leaves them waiting and is reported.
+    await this.#loadIntegrity().catch(() => undefined);
+    return this.#audit.verify();
   }
 
   #checkTarget(validator: Validator, provider: unknown, userId: unknown): void {
@@ -830,11 +890,14 @@ export class APICredentialsManager {
     actor: string,
     provider: string,
     userId: string,
-    operation: (audit: { version: number | null }) => Promise<T>,
+    operation: (
+      audit: { version: number | null },
+      integrity: { keys: IntegrityKeys; checkpoints: RollbackCheckpoints },
+    ) => Promise<T>,
   ): Promise<T> {
     const audit = { version: null as number | null };
     try {
-      const value = await operation(audit);
+      const value = await operation(audit, await this.#loadIntegrity());
       this.#appendAudit(action, actor, provider, userId, audit.version, null);
       this.#logger.info(`credential ${action} succeeded`, { provider, userId, version: audit.version, actor });
       return value;
@@ -866,7 +929,7 @@ export class APICredentialsManager {
     credentialVersion: number | null,
     errorCode: PelbiotErrorCode | null,
   ): void {
-    const entry = this.#audit.append({
+    const event: AuditEvent = {
       time: this.#clock.now(),
       actor,
       action,
@@ -875,16 +938,55 @@ export class APICredentialsManager {
       userId,
       credentialVersion,
       errorCode,
-    });
+    };
+    this.#deliverAudit(this.#audit.append(event));
+  }
+
+  #deliverAudit(entries: readonly AuditEntry[]): void {
     if (this.#onAuditEntry === undefined) return;
-    try {
-      this.#onAuditEntry(entry);
-    } catch (error) {
-      this.#logger.error("onAuditEntry threw; the entry is kept in memory", {
-        sequence: entry.sequence,
-        error: String(error),
-      });
+    for (const entry of entries) {
+      try {
+        this.#onAuditEntry(entry);
+      } catch (error) {
+        this.#logger.error("onAuditEntry threw; the entry is kept in memory", {
+          sequence: entry.sequence,
+          error: String(error),
+        });
+      }
     }
+  }
+
+  // The integrity keys are loaded once per manager (one unwrap by the key provider); a failure is not cached, so
+  // the next call tries again.
+  #loadIntegrity(): Promise<{ keys: IntegrityKeys; checkpoints: RollbackCheckpoints }> {
+    this.#integrity ??= loadOrCreateIntegrityKeys(this.#keyProvider, this.#storage).then(
+      (keys) => {
+        this.#deliverAudit(this.#audit.setKey(keys.auditKey));
+        return { keys, checkpoints: new RollbackCheckpoints(this.#checkpointStorage, keys.stateKey) };
+      },
+      (error: unknown) => {
+        this.#integrity = undefined;
+        throw error;
+      },
+    );
+    return this.#integrity;
+  }
+
+  // Shape, owner and MAC: a record that passes was written by this key provider's holder, unedited.
+  #verifiedRecord(stored: unknown, provider: string, userId: string, keys: IntegrityKeys): StoredCredentialRecord {
+    const record = checkRecord(stored, provider, userId);
+    verifyRecordSeal(keys.stateKey, record);
+    return record;
+  }
+
+  // Every write bumps the generation and re-MACs the whole record.
+  #reseal(
+    record: StoredCredentialRecord,
+    keys: IntegrityKeys,
+    changes: Partial<Pick<UnsealedRecord, "currentVersion" | "versions">>,
+  ): StoredCredentialRecord {
+    const { mac: _previous, ...unsealed } = record;
+    return sealRecord(keys.stateKey, { ...unsealed, ...changes, generation: record.generation + 1 });
   }
 
   #notFound(provider: string, userId: string): PelbiotError {
@@ -899,10 +1001,17 @@ export class APICredentialsManager {
     return envelope.validUntil === null || now < envelope.validUntil;
   }
 
-  async #readRecord(provider: string, userId: string): Promise<StoredCredentialRecord> {
-    const stored = await this.#store.get(recordKey(provider, userId));
+  async #readRecord(
+    provider: string,
+    userId: string,
+    integrity: { keys: IntegrityKeys; checkpoints: RollbackCheckpoints },
+  ): Promise<StoredCredentialRecord> {
+    const key = recordKey(provider, userId);
+    const stored = await this.#store.get(key);
     if (stored === undefined) throw this.#notFound(provider, userId);
-    return checkRecord(stored, provider, userId);
+    const record = this.#verifiedRecord(stored, provider, userId, integrity.keys);
+    await integrity.checkpoints.check(key, record.generation);
+    return record;
   }
 
   async #sealEnvelope(
