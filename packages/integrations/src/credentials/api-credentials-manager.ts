@@ -22,7 +22,6 @@ import { createEnvKeyProvider } from "./env-key-provider";
 import { type AuditEvent, AuditLog } from "./internal/audit-log";
 import {
   type CredentialEncryptionAlgorithm,
-  checkRecord,
   envelopeAssociatedData,
   envelopeKeyContext,
   RECORD_FORMAT,
@@ -30,8 +29,8 @@ import {
   type StoredCredentialRecord,
   type StoredEnvelope,
 } from "./internal/credential-record";
-import { type IntegrityKeys, loadOrCreateIntegrityKeys, rewrapIntegrityKey } from "./internal/integrity-keys";
-import { sealRecord, type UnsealedRecord, verifyRecordSeal } from "./internal/record-seal";
+import { rewrapIntegrityKey } from "./internal/integrity-keys";
+import { createIntegrityLoader, type RecordIntegrity } from "./internal/record-integrity";
 import { RollbackCheckpoints } from "./internal/rollback-checkpoints";
 import { checkWellFormed } from "./internal/well-formed";
 import type { KeyProvider, WrappedKey } from "./key-provider";
@@ -337,6 +336,13 @@ function recordKey(provider: string, userId: string): string {
  * Returned {@link Credential} objects show only masked values; the plaintext comes out only through
  * `credential.reveal()`.
  *
+ * Integrity: one random root key, wrapped by the key provider and stored as `credentials-integrity:root-key`, yields
+ * by HKDF-SHA-256 two MAC keys. Every record carries a generation and an HMAC-SHA-256 over its whole state (current
+ * version, validity windows, timestamps, envelopes), so any edit fails with `INTEGRITY_ERROR`; a checkpoint per
+ * credential (see `checkpointStorage`) remembers the highest generation written, so a whole older record written
+ * back (the pre-rotation one, or a deleted credential) fails too. The audit log is HMAC-chained under the other key.
+ * Not detected: a rollback of the records together with their checkpoints, when both share one storage.
+ *
  * Validation errors (`VALIDATION_ERROR`) reject a call before anything happens and are not audited; every other
  * outcome (success, `NOT_FOUND`, `CONFLICT`, `INTEGRITY_ERROR`, key-provider failures) is appended to the audit log.
  *
@@ -363,8 +369,7 @@ export class APICredentialsManager {
   readonly #onAuditEntry: ((entry: AuditEntry) => void) | undefined;
   readonly #audit: AuditLog;
   readonly #storage: StorageAdapter;
-  readonly #checkpointStorage: StorageAdapter;
-  #integrity: Promise<{ keys: IntegrityKeys; checkpoints: RollbackCheckpoints }> | undefined;
+  readonly #loadIntegrity: () => Promise<RecordIntegrity>;
 
   /**
    * @param options - Algorithm, rotation, audit bound, key provider, storage, clock and logger.
@@ -422,7 +427,6 @@ export class APICredentialsManager {
     this.#rotationOverlap = rotationOverlap;
     this.#store = createJsonStore<StoredCredentialRecord>(storage, { prefix: "credentials:" });
     this.#storage = storage;
-    this.#checkpointStorage = checkpointStorage;
     this.#clock = clock;
     this.#logger = logger;
     this.#defaultActor = defaultActor;
@@ -434,6 +438,9 @@ export class APICredentialsManager {
       keyProvider: this.#keyProvider,
       ...(dataKeyCacheSize > 0 ? { cache: createDataKeyCache(dataKeyCacheSize) } : {}),
     };
+    this.#loadIntegrity = createIntegrityLoader(this.#keyProvider, storage, checkpointStorage, (keys) =>
+      this.#deliverAudit(this.#audit.setKey(keys.auditKey)),
+    );
   }
 
   /**
@@ -473,7 +480,7 @@ export class APICredentialsManager {
       const envelope = await this.#sealEnvelope(provider, userId, 1, { apiKey, apiSecret }, now, now);
       // After a deletion the tombstone holds the last generation: the new record starts above it.
       const generation = ((await integrity.checkpoints.read(key))?.generation ?? 0) + 1;
-      const record = sealRecord(integrity.keys.stateKey, {
+      const record = integrity.seal({
         format: RECORD_FORMAT,
         formatVersion: RECORD_FORMAT_VERSION,
         provider,
@@ -579,7 +586,7 @@ export class APICredentialsManager {
       let result: { envelope: StoredEnvelope; secrets: DecodedSecrets } | undefined;
       const written = await this.#store.update(key, async (stored) => {
         if (stored === undefined) throw this.#notFound(provider, userId);
-        const record = this.#verifiedRecord(stored, provider, userId, integrity.keys);
+        const record = integrity.verify(stored, provider, userId);
         RollbackCheckpoints.assertCurrent(checkpoint, record.generation);
         const now = this.#clock.now();
         const current = record.versions.find((envelope) => envelope.version === record.currentVersion)!;
@@ -588,7 +595,7 @@ export class APICredentialsManager {
           const envelope = await this.#sealEnvelope(provider, userId, current.version, secrets, current.createdAt, now);
           result = { envelope, secrets };
           const versions = record.versions.map((candidate) => (candidate === current ? envelope : candidate));
-          return this.#reseal(record, integrity.keys, {
+          return integrity.reseal(record, {
             versions: versions.filter((candidate) => this.#isReadable(candidate, now)),
           });
         }
@@ -601,7 +608,7 @@ export class APICredentialsManager {
           ...record.versions.map((candidate) => (candidate === current ? retired : candidate)),
           envelope,
         ];
-        return this.#reseal(record, integrity.keys, {
+        return integrity.reseal(record, {
           currentVersion: version,
           versions: versions.filter((item) => this.#isReadable(item, now)),
         });
@@ -637,11 +644,8 @@ export class APICredentialsManager {
       const stored = await this.#store.get(key);
       if (stored === undefined) throw this.#notFound(provider, userId);
       audit.version = stored.currentVersion ?? null;
-      // The tombstone goes first: if the deletion is interrupted, the record left behind is already refused, and a
-      // copy written back later is behind the tombstone.
-      const recordGeneration = Number.isSafeInteger(stored.generation) ? stored.generation : 0;
-      const checkpointGeneration = (await integrity.checkpoints.read(key))?.generation ?? 0;
-      await integrity.checkpoints.advance(key, Math.max(recordGeneration, checkpointGeneration) + 1, true);
+      // The tombstone goes first: if the deletion is interrupted, the record left behind is already refused.
+      await integrity.checkpoints.markDeleted(key, stored.generation);
       let found = false;
       await this.#store.update(key, (latest) => {
         found = latest !== undefined;
@@ -679,7 +683,7 @@ export class APICredentialsManager {
     const now = this.#clock.now();
     const statuses: RotationStatus[] = [];
     for (const [key, stored] of await this.#store.entries()) {
-      const record = this.#verifiedRecord(stored, stored?.provider, stored?.userId, integrity.keys);
+      const record = integrity.verify(stored, stored?.provider, stored?.userId);
       await integrity.checkpoints.check(key, record.generation);
       if (filter.provider !== undefined && record.provider !== filter.provider) continue;
       if (filter.userId !== undefined && record.userId !== filter.userId) continue;
@@ -761,7 +765,7 @@ export class APICredentialsManager {
                 found = latest !== undefined;
                 // Deleted since the listing: nothing to move, and returning undefined writes nothing.
                 if (latest === undefined) return undefined;
-                const record = this.#verifiedRecord(latest, provider, userId, integrity.keys);
+                const record = integrity.verify(latest, provider, userId);
                 RollbackCheckpoints.assertCurrent(checkpoint, record.generation);
                 const versions: StoredEnvelope[] = [];
                 for (const envelope of record.versions) {
@@ -771,7 +775,7 @@ export class APICredentialsManager {
                       : { ...envelope, wrappedKey: await this.#rewrapKey(provider, userId, envelope) },
                   );
                 }
-                return this.#reseal(record, integrity.keys, { versions });
+                return integrity.reseal(record, { versions });
               });
               if (written !== undefined) await integrity.checkpoints.advance(key, written.generation, false);
             });
@@ -890,10 +894,7 @@ export class APICredentialsManager {
     actor: string,
     provider: string,
     userId: string,
-    operation: (
-      audit: { version: number | null },
-      integrity: { keys: IntegrityKeys; checkpoints: RollbackCheckpoints },
-    ) => Promise<T>,
+    operation: (audit: { version: number | null }, integrity: RecordIntegrity) => Promise<T>,
   ): Promise<T> {
     const audit = { version: null as number | null };
     try {
@@ -956,39 +957,6 @@ export class APICredentialsManager {
     }
   }
 
-  // The integrity keys are loaded once per manager (one unwrap by the key provider); a failure is not cached, so
-  // the next call tries again.
-  #loadIntegrity(): Promise<{ keys: IntegrityKeys; checkpoints: RollbackCheckpoints }> {
-    this.#integrity ??= loadOrCreateIntegrityKeys(this.#keyProvider, this.#storage).then(
-      (keys) => {
-        this.#deliverAudit(this.#audit.setKey(keys.auditKey));
-        return { keys, checkpoints: new RollbackCheckpoints(this.#checkpointStorage, keys.stateKey) };
-      },
-      (error: unknown) => {
-        this.#integrity = undefined;
-        throw error;
-      },
-    );
-    return this.#integrity;
-  }
-
-  // Shape, owner and MAC: a record that passes was written by this key provider's holder, unedited.
-  #verifiedRecord(stored: unknown, provider: string, userId: string, keys: IntegrityKeys): StoredCredentialRecord {
-    const record = checkRecord(stored, provider, userId);
-    verifyRecordSeal(keys.stateKey, record);
-    return record;
-  }
-
-  // Every write bumps the generation and re-MACs the whole record.
-  #reseal(
-    record: StoredCredentialRecord,
-    keys: IntegrityKeys,
-    changes: Partial<Pick<UnsealedRecord, "currentVersion" | "versions">>,
-  ): StoredCredentialRecord {
-    const { mac: _previous, ...unsealed } = record;
-    return sealRecord(keys.stateKey, { ...unsealed, ...changes, generation: record.generation + 1 });
-  }
-
   #notFound(provider: string, userId: string): PelbiotError {
     return new PelbiotError(
       "NOT_FOUND",
@@ -1001,15 +969,11 @@ export class APICredentialsManager {
     return envelope.validUntil === null || now < envelope.validUntil;
   }
 
-  async #readRecord(
-    provider: string,
-    userId: string,
-    integrity: { keys: IntegrityKeys; checkpoints: RollbackCheckpoints },
-  ): Promise<StoredCredentialRecord> {
+  async #readRecord(provider: string, userId: string, integrity: RecordIntegrity): Promise<StoredCredentialRecord> {
     const key = recordKey(provider, userId);
     const stored = await this.#store.get(key);
     if (stored === undefined) throw this.#notFound(provider, userId);
-    const record = this.#verifiedRecord(stored, provider, userId, integrity.keys);
+    const record = integrity.verify(stored, provider, userId);
     await integrity.checkpoints.check(key, record.generation);
     return record;
   }

@@ -128,6 +128,17 @@ describe("credential records: authenticated version state and anti-rollback", ()
     expect((await shared.creds.getCredentials("stripe", "user-1")).reveal().apiKey).toBe("sk_live_old");
   });
 
+  it("lets managers that start together on one storage agree on a single integrity key", async () => {
+    const first = createHarness();
+    const second = createHarness({ storage: first.storage });
+    await Promise.all([
+      first.creds.storeCredentials("stripe", "sk_live_a", "a", "user-a"),
+      second.creds.storeCredentials("stripe", "sk_live_b", "b", "user-b"),
+    ]);
+    expect((await first.creds.getCredentials("stripe", "user-b")).reveal().apiKey).toBe("sk_live_b");
+    expect((await second.creds.getCredentials("stripe", "user-a")).reveal().apiKey).toBe("sk_live_a");
+  });
+
   it("repairs a checkpoint left behind by an interrupted write and keeps working across managers", async () => {
     const first = createHarness();
     await first.creds.storeCredentials("stripe", "sk_live_a", "a", "user-1");

@@ -51,16 +51,20 @@ function checkStoredRootKey(value: unknown): StoredRootKey {
   return stored as StoredRootKey;
 }
 
+function deriveFromRoot(root: Buffer): IntegrityKeys {
+  if (root.length !== ROOT_KEY_BYTES) {
+    throw new PelbiotError("INTEGRITY_ERROR", "The unwrapped credential integrity key has the wrong length.");
+  }
+  return {
+    stateKey: Buffer.from(hkdfSync("sha256", root, EMPTY_SALT, STATE_KEY_INFO, 32)),
+    auditKey: Buffer.from(hkdfSync("sha256", root, EMPTY_SALT, AUDIT_KEY_INFO, 32)),
+  };
+}
+
 async function deriveKeys(keyProvider: KeyProvider, stored: StoredRootKey): Promise<IntegrityKeys> {
   const root = Buffer.from(await keyProvider.unwrapKey(stored.wrappedKey, ROOT_KEY_CONTEXT));
   try {
-    if (root.length !== ROOT_KEY_BYTES) {
-      throw new PelbiotError("INTEGRITY_ERROR", "The unwrapped credential integrity key has the wrong length.");
-    }
-    return {
-      stateKey: Buffer.from(hkdfSync("sha256", root, EMPTY_SALT, STATE_KEY_INFO, 32)),
-      auditKey: Buffer.from(hkdfSync("sha256", root, EMPTY_SALT, AUDIT_KEY_INFO, 32)),
-    };
+    return deriveFromRoot(root);
   } finally {
     root.fill(0);
   }
@@ -80,14 +84,14 @@ export async function loadOrCreateIntegrityKeys(
   const existing = await store.get(ROOT_KEY_NAME);
   if (existing !== undefined) return deriveKeys(keyProvider, checkStoredRootKey(existing));
   const root = takeRandomBytes(ROOT_KEY_BYTES);
-  let created: StoredRootKey;
   try {
     const wrappedKey = await keyProvider.wrapKey(root, ROOT_KEY_CONTEXT);
-    created = { format: ROOT_KEY_FORMAT, formatVersion: 1, wrappedKey };
+    const created: StoredRootKey = { format: ROOT_KEY_FORMAT, formatVersion: 1, wrappedKey };
+    // The new key is derived from directly; only when another manager stored its key first is that one unwrapped.
+    if (await store.setIfAbsent(ROOT_KEY_NAME, created)) return deriveFromRoot(root);
   } finally {
     root.fill(0);
   }
-  if (await store.setIfAbsent(ROOT_KEY_NAME, created)) return deriveKeys(keyProvider, created);
   return deriveKeys(keyProvider, checkStoredRootKey(await store.get(ROOT_KEY_NAME)));
 }
 

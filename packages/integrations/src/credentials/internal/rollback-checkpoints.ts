@@ -99,6 +99,16 @@ export class RollbackCheckpoints {
     }
   }
 
+  /**
+   * Writes the tombstone of a credential about to be deleted: above both its record's generation (possibly garbage,
+   * when the record was tampered with) and the checkpoint, so any copy of the record written back later is refused.
+   */
+  async markDeleted(key: string, recordGeneration: unknown): Promise<void> {
+    const fromRecord = Number.isSafeInteger(recordGeneration) ? (recordGeneration as number) : 0;
+    const fromCheckpoint = (await this.read(key))?.generation ?? 0;
+    await this.advance(key, Math.max(fromRecord, fromCheckpoint) + 1, true);
+  }
+
   /** Raises the checkpoint of `key` to `generation` (never lowers it). */
   async advance(key: string, generation: number, deleted: boolean): Promise<void> {
     await this.#store.update(key, (current) => {
