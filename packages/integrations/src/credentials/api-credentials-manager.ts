@@ -101,8 +101,9 @@ export interface APICredentialsManagerOptions {
    * record generation written, MACed. A record written back from an older copy (e.g. the pre-rotation record, or a
    * deleted credential) is behind its checkpoint and fails with `INTEGRITY_ERROR`.
    *
-   * Detection is only as good as the separation: with the default (the same `storage`), whoever can roll back the
-   * records and the checkpoints together (a whole-database restore) is not detected. Point this at storage the
+   * Detection is only as good as the separation: with the default (the same `storage`), whoever can roll back or
+   * delete the checkpoints along with the records (a whole-database restore, or removing a checkpoint key before
+   * writing an old record back) is not detected. Point this at storage the
    * record store's writers cannot roll back (another database, an append-only or versioned service) to detect that
    * too. A write whose checkpoint update was interrupted (a crash between the two writes) is repaired on next read.
    * @default the `storage` option

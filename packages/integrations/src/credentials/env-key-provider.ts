@@ -1,5 +1,6 @@
 import { createValidator, PelbiotError } from "@pelbiot/core";
 import { createKeyringProvider, decodeKeyEncryptionKey, KEY_VERSION_PATTERN } from "./internal/keyring-provider";
+import { checkWellFormed } from "./internal/well-formed";
 import type { KeyProvider } from "./key-provider";
 
 /**
@@ -58,7 +59,8 @@ export function createEnvKeyProvider(options: EnvKeyProviderOptions = {}): KeyPr
   const optionsValidator = createValidator("createEnvKeyProvider", { redactStrings: true });
   optionsValidator.string("options.variable", variable, { maxLength: 256 });
   optionsValidator.object("options.env", env);
-  optionsValidator.string("options.keyId", keyId, { maxLength: 256 });
+  if (optionsValidator.string("options.keyId", keyId, { maxLength: 256 }))
+    checkWellFormed(optionsValidator, "options.keyId", keyId);
   optionsValidator.done();
 
   const text = env[variable]?.trim();

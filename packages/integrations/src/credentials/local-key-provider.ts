@@ -1,5 +1,6 @@
 import { createValidator } from "@pelbiot/core";
 import { createKeyringProvider, decodeKeyEncryptionKey, KEY_VERSION_PATTERN } from "./internal/keyring-provider";
+import { checkWellFormed } from "./internal/well-formed";
 import type { KeyProvider } from "./key-provider";
 
 /**
@@ -60,7 +61,7 @@ export function createLocalKeyProvider(options: LocalKeyProviderOptions): KeyPro
   if (validator.string("options.current", current, { pattern: KEY_VERSION_PATTERN }) && validator.issues.length === 0) {
     validator.check(keyring.has(current), "options.current", "must name one of the versions in options.keys");
   }
-  validator.string("options.keyId", keyId, { maxLength: 256 });
+  if (validator.string("options.keyId", keyId, { maxLength: 256 })) checkWellFormed(validator, "options.keyId", keyId);
   validator.done();
   return createKeyringProvider("local", keyId, keyring, current);
 }

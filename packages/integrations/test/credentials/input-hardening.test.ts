@@ -187,6 +187,16 @@ describe("ids with a lone surrogate", () => {
     }
   });
 
+  it("key providers reject it in keyId with VALIDATION_ERROR", () => {
+    const local = capture(() => createLocalKeyProvider({ keys: { v1: KEY_V1 }, current: "v1", keyId: "ring\uD800" }));
+    expect(local.code).toBe("VALIDATION_ERROR");
+    expect(local.message).toContain("options.keyId: must be well-formed Unicode");
+    const env = capture(() =>
+      createEnvKeyProvider({ env: { PELBIOT_CREDENTIAL_KEYS: `v1=${KEY_V1}` }, keyId: "ring\uDC00" }),
+    );
+    expect(env.code).toBe("VALIDATION_ERROR");
+  });
+
   it("still accepts a proper surrogate pair", async () => {
     const { creds } = createHarness();
     await creds.storeCredentials("stripe", "k", "s", "user-😀");
