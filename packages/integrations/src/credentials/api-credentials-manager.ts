@@ -103,9 +103,8 @@ export interface APICredentialsManagerOptions {
    *
    * Detection is only as good as the separation: with the default (the same `storage`), whoever can roll back or
    * delete the checkpoints along with the records (a whole-database restore, or removing a checkpoint key before
-   * writing an old record back) is not detected. Point this at storage the
-   * record store's writers cannot roll back (another database, an append-only or versioned service) to detect that
-   * too. A write whose checkpoint update was interrupted (a crash between the two writes) is repaired on next read.
+   * writing an old record back) is not detected. Point this at storage the record store's writers cannot roll
+   * back (another database, an append-only or versioned service) to detect that too. A write whose checkpoint update was interrupted (a crash between the two writes) is repaired on next read.
    * @default the `storage` option
    */
   checkpointStorage?: StorageAdapter;
@@ -514,7 +513,8 @@ export class APICredentialsManager {
    * @throws {PelbiotValidationError} VALIDATION_ERROR when an argument is malformed.
    * @throws {PelbiotError} NOT_FOUND when there is no such credential or version, or the version's overlap ended.
    * @throws {PelbiotError} INTEGRITY_ERROR when the stored envelope fails authentication (altered ciphertext, IV or
-   * tag, a record moved between users or providers, or a wrong key version).
+   * tag, a record moved between users or providers, or a wrong key version), its version state was edited, or it
+   * is older than the last record written (rolled back).
    * @example
    * ```ts
    * const { apiKey } = (await creds.getCredentials("stripe", "user-1")).reveal();
@@ -556,7 +556,8 @@ export class APICredentialsManager {
    * @returns The new current credential.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when an argument is malformed.
    * @throws {PelbiotError} NOT_FOUND when there is no such credential.
-   * @throws {PelbiotError} INTEGRITY_ERROR when re-encryption finds the stored envelope altered.
+   * @throws {PelbiotError} INTEGRITY_ERROR when the stored record was altered or rolled back, or re-encryption finds
+   * the envelope altered.
    * @example
    * ```ts
    * await creds.rotateCredentials("stripe", "user-1", { apiKey: "sk_live_new", apiSecret: "new-secret" }, { overlap: 60 * 60 * 1000 });
@@ -662,7 +663,7 @@ export class APICredentialsManager {
    * @param filter - Optional `userId` and `provider` to narrow the report.
    * @returns One status per credential, ordered by provider then user.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when the filter is malformed.
-   * @throws {PelbiotError} INTEGRITY_ERROR when a stored record is malformed.
+   * @throws {PelbiotError} INTEGRITY_ERROR when a stored record is malformed, edited or rolled back.
    * @example
    * ```ts
    * const due = (await creds.getRotationStatus()).filter((status) => status.due);
@@ -719,6 +720,8 @@ export class APICredentialsManager {
    * @returns Counts and the per-record failures.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when an option is malformed.
    * @throws {PelbiotError} ABORTED when the signal fires (records done so far stay done).
+   * @throws {PelbiotError} INTEGRITY_ERROR or PROVIDER_ERROR when the integrity root key cannot be unwrapped or
+   * moved to the current key version (it is moved first; no record is touched then).
    * @example
    * ```ts
    * const report = await creds.rewrapAll({ onProgress: (progress) => console.log(`${progress.processed}/${progress.total}`) });
