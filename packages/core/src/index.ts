@@ -78,4 +78,5 @@ export {
   type StringRule,
   toEpochMillis,
   type Validator,
+  type ValidatorOptions,
 } from "./validation/validator";

@@ -2,7 +2,7 @@
  * @module @pelbiot/integrations
  *
  * Third-party integrations for PELBIOT: API credentials under envelope encryption with versioned keys, rotation and a
- * hash-chained audit log, and Standard Webhooks delivery (signed, retried on a durable queue, SSRF-guarded) and
+ * HMAC-chained audit log, and Standard Webhooks delivery (signed, retried on a durable queue, SSRF-guarded) and
  * verification.
  */
 export {
@@ -37,7 +37,7 @@ export {
   type AuditChainPoint,
   type AuditEntry,
   type AuditVerification,
-  hashAuditEntry,
+  type VerifyAuditChainOptions,
   verifyAuditChain,
 } from "./credentials/verify-audit-chain";
 export {

@@ -28,6 +28,23 @@ export interface StringRule {
 }
 
 /**
+ * Options of {@link createValidator}.
+ *
+ * @example
+ * ```ts
+ * const check = createValidator("storeCredentials", { redactStrings: true });
+ * ```
+ */
+export interface ValidatorOptions {
+  /**
+   * Describe rejected strings by their length only, never their content: for calls where any argument may be a
+   * secret passed in the wrong place.
+   * @default false
+   */
+  redactStrings?: boolean;
+}
+
+/**
  * Collects every validation issue of a call, then throws them together as one {@link PelbiotValidationError}.
  * Each check returns whether the value passed, so dependent checks can be skipped.
  *
@@ -88,10 +105,11 @@ const STORAGE_METHODS = ["getItem", "getEntry", "setItem", "removeItem", "compar
  * Creates a {@link Validator} for one call.
  *
  * @param context - What is being validated, shown in the error message (e.g. `"WebhookManager.registerWebhook"`).
+ * @param options - `redactStrings` to keep string values out of messages.
  * @returns A fresh validator.
  */
-export function createValidator(context?: string): Validator {
-  return new IssueCollector(context);
+export function createValidator(context?: string, options?: ValidatorOptions): Validator {
+  return new IssueCollector(context, options?.redactStrings === true);
 }
 
 // A class rather than an object of closures: validators are created on every public call, so construction must
@@ -99,9 +117,15 @@ export function createValidator(context?: string): Validator {
 class IssueCollector implements Validator {
   readonly issues: ValidationIssue[] = [];
   readonly #context: string | undefined;
+  readonly #redactStrings: boolean;
 
-  constructor(context: string | undefined) {
+  constructor(context: string | undefined, redactStrings: boolean) {
     this.#context = context;
+    this.#redactStrings = redactStrings;
+  }
+
+  #describe(value: unknown): string {
+    return describeType(value, this.#redactStrings);
   }
 
   check(condition: boolean, path: string, message: string): boolean {
@@ -115,7 +139,7 @@ class IssueCollector implements Validator {
 
   string(path: string, value: unknown, rule: StringRule = {}): value is string {
     const { minLength = 1, maxLength, pattern } = rule;
-    if (typeof value !== "string") return this.fail(path, `must be a string, got ${describeType(value)}`);
+    if (typeof value !== "string") return this.fail(path, `must be a string, got ${this.#describe(value)}`);
     if (value.length < minLength) {
       return this.fail(
         path,
@@ -132,7 +156,7 @@ class IssueCollector implements Validator {
   number(path: string, value: unknown, rule: NumberRule = {}): value is number {
     const { min, max, integer = false, positive = false } = rule;
     if (typeof value !== "number" || !Number.isFinite(value)) {
-      return this.fail(path, `must be a finite number, got ${describeType(value)}`);
+      return this.fail(path, `must be a finite number, got ${this.#describe(value)}`);
     }
     if (integer && !Number.isInteger(value)) return this.fail(path, `must be an integer, got ${value}`);
     if (positive && value <= 0) return this.fail(path, `must be greater than 0, got ${value}`);
@@ -142,16 +166,16 @@ class IssueCollector implements Validator {
   }
 
   boolean(path: string, value: unknown): value is boolean {
-    return typeof value === "boolean" || this.fail(path, `must be a boolean, got ${describeType(value)}`);
+    return typeof value === "boolean" || this.fail(path, `must be a boolean, got ${this.#describe(value)}`);
   }
 
   object(path: string, value: unknown): value is Record<string, unknown> {
     const ok = typeof value === "object" && value !== null && !Array.isArray(value);
-    return ok || this.fail(path, `must be an object, got ${describeType(value)}`);
+    return ok || this.fail(path, `must be an object, got ${this.#describe(value)}`);
   }
 
   array(path: string, value: unknown, rule: { minLength?: number; maxLength?: number } = {}): value is unknown[] {
-    if (!Array.isArray(value)) return this.fail(path, `must be an array, got ${describeType(value)}`);
+    if (!Array.isArray(value)) return this.fail(path, `must be an array, got ${this.#describe(value)}`);
     const { minLength = 0, maxLength } = rule;
     if (value.length < minLength)
       return this.fail(path, `must hold at least ${minLength} item(s), got ${value.length}`);
@@ -164,18 +188,18 @@ class IssueCollector implements Validator {
   oneOf<const T extends string | number | boolean>(path: string, value: unknown, allowed: readonly T[]): value is T {
     if ((allowed as readonly unknown[]).includes(value)) return true;
     const list = allowed.map((item) => JSON.stringify(item)).join(", ");
-    return this.fail(path, `must be one of ${list}, got ${describeType(value)}`);
+    return this.fail(path, `must be one of ${list}, got ${this.#describe(value)}`);
   }
 
   timestamp(path: string, value: unknown): boolean {
     return (
       toEpochMillis(value) !== undefined ||
-      this.fail(path, `must be a Date, epoch milliseconds or an ISO-8601 string, got ${describeType(value)}`)
+      this.fail(path, `must be a Date, epoch milliseconds or an ISO-8601 string, got ${this.#describe(value)}`)
     );
   }
 
   fn(path: string, value: unknown): value is (...args: never[]) => unknown {
-    return typeof value === "function" || this.fail(path, `must be a function, got ${describeType(value)}`);
+    return typeof value === "function" || this.fail(path, `must be a function, got ${this.#describe(value)}`);
   }
 
   knownKeys(path: string, value: Record<string, unknown>, accepted: readonly string[]): boolean {

@@ -100,6 +100,23 @@ describe("toEpochMillis", () => {
   });
 });
 
+describe("createValidator redactStrings", () => {
+  it("describes rejected strings by length only, in every check", () => {
+    const issues = captureValidationIssues(() => {
+      const check = createValidator("demo", { redactStrings: true });
+      check.number("version", "sk_live_secret");
+      check.object("options", "sk_live_secret");
+      check.oneOf("mode", "sk_live_secret", ["safe"]);
+      check.done();
+    });
+    expect(issues).toEqual([
+      "version: must be a finite number, got string of length 14",
+      "options: must be an object, got string of length 14",
+      'mode: must be one of "safe", got string of length 14',
+    ]);
+  });
+});
+
 describe("describeType", () => {
   it("never echoes whole objects or long strings", () => {
     expect(describeType({ password: "hunter2" })).toBe("object");

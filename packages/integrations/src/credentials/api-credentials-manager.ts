@@ -3,6 +3,7 @@ import {
   createJsonStore,
   createMemoryStorage,
   createValidator,
+  describeType,
   isClock,
   type JsonStore,
   type Logger,
@@ -18,10 +19,9 @@ import { createDataKeyCache } from "../internal/data-key-cache";
 import { type KeyEnvelopeScheme, openKeyEnvelope, sealKeyEnvelope } from "../internal/key-envelope";
 import { Credential } from "./credential";
 import { createEnvKeyProvider } from "./env-key-provider";
-import { AuditLog } from "./internal/audit-log";
+import { type AuditEvent, AuditLog } from "./internal/audit-log";
 import {
   type CredentialEncryptionAlgorithm,
-  checkRecord,
   envelopeAssociatedData,
   envelopeKeyContext,
   RECORD_FORMAT,
@@ -29,9 +29,12 @@ import {
   type StoredCredentialRecord,
   type StoredEnvelope,
 } from "./internal/credential-record";
+import { rewrapIntegrityKey } from "./internal/integrity-keys";
+import { createIntegrityLoader, type RecordIntegrity } from "./internal/record-integrity";
+import { RollbackCheckpoints } from "./internal/rollback-checkpoints";
+import { checkWellFormed } from "./internal/well-formed";
 import type { KeyProvider, WrappedKey } from "./key-provider";
 import type { AuditAction, AuditChain, AuditEntry, AuditVerification } from "./verify-audit-chain";
-import { verifyAuditChain } from "./verify-audit-chain";
 
 export type { CredentialEncryptionAlgorithm } from "./internal/credential-record";
 
@@ -44,6 +47,8 @@ const PROVIDER_PATTERN = {
 const MAX_USER_ID_LENGTH = 256;
 const MAX_SECRET_LENGTH = 64 * 1024;
 const MAX_ACTOR_LENGTH = 256;
+// Any argument may be a secret passed in the wrong place, so rejected strings are described by length only.
+const REDACTED = { redactStrings: true } as const;
 
 /**
  * Options of {@link APICredentialsManager}.
@@ -86,8 +91,23 @@ export interface APICredentialsManagerOptions {
    * @default createEnvKeyProvider()
    */
   keyProvider?: KeyProvider;
-  /** Where encrypted envelopes are persisted (keys prefixed `credentials:`). @default createMemoryStorage() */
+  /**
+   * Where encrypted envelopes are persisted (keys prefixed `credentials:`), with the wrapped root of the integrity
+   * keys (`credentials-integrity:root-key`). @default createMemoryStorage()
+   */
   storage?: StorageAdapter;
+  /**
+   * Where the anti-rollback checkpoints live (keys prefixed `credentials-checkpoint:`): per credential, the highest
+   * record generation written, MACed. A record written back from an older copy (e.g. the pre-rotation record, or a
+   * deleted credential) is behind its checkpoint and fails with `INTEGRITY_ERROR`.
+   *
+   * Detection is only as good as the separation: with the default (the same `storage`), whoever can roll back or
+   * delete the checkpoints along with the records (a whole-database restore, or removing a checkpoint key before
+   * writing an old record back) is not detected. Point this at storage the record store's writers cannot roll
+   * back (another database, an append-only or versioned service) to detect that too. A write whose checkpoint update was interrupted (a crash between the two writes) is repaired on next read.
+   * @default the `storage` option
+   */
+  checkpointStorage?: StorageAdapter;
   /** Source of time for audit entries, overlaps and rotation status. @default systemClock */
   clock?: Clock;
   /** Receives operational logs; never secrets. @default noopLogger */
@@ -316,6 +336,13 @@ function recordKey(provider: string, userId: string): string {
  * Returned {@link Credential} objects show only masked values; the plaintext comes out only through
  * `credential.reveal()`.
  *
+ * Integrity: one random root key, wrapped by the key provider and stored as `credentials-integrity:root-key`, yields
+ * by HKDF-SHA-256 two MAC keys. Every record carries a generation and an HMAC-SHA-256 over its whole state (current
+ * version, validity windows, timestamps, envelopes), so any edit fails with `INTEGRITY_ERROR`; a checkpoint per
+ * credential (see `checkpointStorage`) remembers the highest generation written, so a whole older record written
+ * back (the pre-rotation one, or a deleted credential) fails too. The audit log is HMAC-chained under the other key.
+ * Not detected: a rollback of the records together with their checkpoints, when both share one storage.
+ *
  * Validation errors (`VALIDATION_ERROR`) reject a call before anything happens and are not audited; every other
  * outcome (success, `NOT_FOUND`, `CONFLICT`, `INTEGRITY_ERROR`, key-provider failures) is appended to the audit log.
  *
@@ -341,6 +368,8 @@ export class APICredentialsManager {
   readonly #defaultActor: string;
   readonly #onAuditEntry: ((entry: AuditEntry) => void) | undefined;
   readonly #audit: AuditLog;
+  readonly #storage: StorageAdapter;
+  readonly #loadIntegrity: () => Promise<RecordIntegrity>;
 
   /**
    * @param options - Algorithm, rotation, audit bound, key provider, storage, clock and logger.
@@ -356,6 +385,7 @@ export class APICredentialsManager {
       maxAuditLogSize = 10_000,
       keyProvider,
       storage = createMemoryStorage(),
+      checkpointStorage = storage,
       clock = systemClock,
       logger = noopLogger,
       defaultActor = "system",
@@ -366,10 +396,10 @@ export class APICredentialsManager {
       throw new PelbiotError(
         "CONFIGURATION_ERROR",
         `APICredentialsManager: encryptionAlgorithm must be "aes-256-gcm" (recommended) or "aes-256-cbc" ` +
-          `(CBC with HMAC-SHA-256 encrypt-then-MAC), got ${JSON.stringify(String(encryptionAlgorithm)).slice(0, 60)}.`,
+          `(CBC with HMAC-SHA-256 encrypt-then-MAC), got ${describeType(encryptionAlgorithm, true)}.`,
       );
     }
-    const validator = createValidator("APICredentialsManager");
+    const validator = createValidator("APICredentialsManager", REDACTED);
     validator.number("options.rotationInterval", rotationInterval, { integer: true, positive: true });
     validator.number("options.rotationOverlap", rotationOverlap, { integer: true, min: 0 });
     validator.number("options.maxAuditLogSize", maxAuditLogSize, { integer: true, min: 1, max: 10_000_000 });
@@ -380,12 +410,15 @@ export class APICredentialsManager {
       }
     }
     validator.object("options.storage", storage);
+    validator.object("options.checkpointStorage", checkpointStorage);
     validator.check(isClock(clock), "options.clock", "must be a Clock with now, setTimeout and clearTimeout");
     if (validator.object("options.logger", logger)) {
       for (const level of ["debug", "info", "warn", "error"] as const)
         validator.fn(`options.logger.${level}`, logger[level]);
     }
-    validator.string("options.defaultActor", defaultActor, { maxLength: MAX_ACTOR_LENGTH });
+    if (validator.string("options.defaultActor", defaultActor, { maxLength: MAX_ACTOR_LENGTH })) {
+      checkWellFormed(validator, "options.defaultActor", defaultActor);
+    }
     if (onAuditEntry !== undefined) validator.fn("options.onAuditEntry", onAuditEntry);
     validator.done();
 
@@ -393,6 +426,7 @@ export class APICredentialsManager {
     this.#rotationInterval = rotationInterval;
     this.#rotationOverlap = rotationOverlap;
     this.#store = createJsonStore<StoredCredentialRecord>(storage, { prefix: "credentials:" });
+    this.#storage = storage;
     this.#clock = clock;
     this.#logger = logger;
     this.#defaultActor = defaultActor;
@@ -404,6 +438,9 @@ export class APICredentialsManager {
       keyProvider: this.#keyProvider,
       ...(dataKeyCacheSize > 0 ? { cache: createDataKeyCache(dataKeyCacheSize) } : {}),
     };
+    this.#loadIntegrity = createIntegrityLoader(this.#keyProvider, storage, checkpointStorage, (keys) =>
+      this.#deliverAudit(this.#audit.setKey(keys.auditKey)),
+    );
   }
 
   /**
@@ -430,25 +467,29 @@ export class APICredentialsManager {
     userId: string,
     options: CredentialCallOptions = {},
   ): Promise<Credential> {
-    const validator = createValidator("APICredentialsManager.storeCredentials");
+    const validator = createValidator("APICredentialsManager.storeCredentials", REDACTED);
     this.#checkTarget(validator, provider, userId);
     checkSecret(validator, "apiKey", apiKey);
     checkSecret(validator, "apiSecret", apiSecret);
     const actor = this.#checkActor(validator, options);
     validator.done();
 
-    return this.#audited("store", actor, provider, userId, async (audit) => {
+    return this.#audited("store", actor, provider, userId, async (audit, integrity) => {
+      const key = recordKey(provider, userId);
       const now = this.#clock.now();
       const envelope = await this.#sealEnvelope(provider, userId, 1, { apiKey, apiSecret }, now, now);
-      const record: StoredCredentialRecord = {
+      // After a deletion the tombstone holds the last generation: the new record starts above it.
+      const generation = ((await integrity.checkpoints.read(key))?.generation ?? 0) + 1;
+      const record = integrity.seal({
         format: RECORD_FORMAT,
         formatVersion: RECORD_FORMAT_VERSION,
         provider,
         userId,
         currentVersion: 1,
         versions: [envelope],
-      };
-      if (!(await this.#store.setIfAbsent(recordKey(provider, userId), record))) {
+        generation,
+      });
+      if (!(await this.#store.setIfAbsent(key, record))) {
         throw new PelbiotError(
           "CONFLICT",
           `User ${JSON.stringify(userId)} already has a ${provider} credential; call rotateCredentials() to replace ` +
@@ -456,6 +497,7 @@ export class APICredentialsManager {
           { details: { provider, userId } },
         );
       }
+      await integrity.checkpoints.advance(key, generation, false);
       audit.version = 1;
       return this.#toCredential(record, envelope, { apiKey, apiSecret });
     });
@@ -471,21 +513,22 @@ export class APICredentialsManager {
    * @throws {PelbiotValidationError} VALIDATION_ERROR when an argument is malformed.
    * @throws {PelbiotError} NOT_FOUND when there is no such credential or version, or the version's overlap ended.
    * @throws {PelbiotError} INTEGRITY_ERROR when the stored envelope fails authentication (altered ciphertext, IV or
-   * tag, a record moved between users or providers, or a wrong key version).
+   * tag, a record moved between users or providers, or a wrong key version), its version state was edited, or it
+   * is older than the last record written (rolled back).
    * @example
    * ```ts
    * const { apiKey } = (await creds.getCredentials("stripe", "user-1")).reveal();
    * ```
    */
   async getCredentials(provider: string, userId: string, options: GetCredentialsOptions = {}): Promise<Credential> {
-    const validator = createValidator("APICredentialsManager.getCredentials");
+    const validator = createValidator("APICredentialsManager.getCredentials", REDACTED);
     this.#checkTarget(validator, provider, userId);
     const actor = this.#checkActor(validator, options);
     if (options?.version !== undefined) validator.number("options.version", options.version, { integer: true, min: 1 });
     validator.done();
 
-    return this.#audited("read", actor, provider, userId, async (audit) => {
-      const record = await this.#readRecord(provider, userId);
+    return this.#audited("read", actor, provider, userId, async (audit, integrity) => {
+      const record = await this.#readRecord(provider, userId, integrity);
       const wanted = options.version ?? record.currentVersion;
       audit.version = wanted;
       const envelope = record.versions.find((candidate) => candidate.version === wanted);
@@ -513,7 +556,8 @@ export class APICredentialsManager {
    * @returns The new current credential.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when an argument is malformed.
    * @throws {PelbiotError} NOT_FOUND when there is no such credential.
-   * @throws {PelbiotError} INTEGRITY_ERROR when re-encryption finds the stored envelope altered.
+   * @throws {PelbiotError} INTEGRITY_ERROR when the stored record was altered or rolled back, or re-encryption finds
+   * the envelope altered.
    * @example
    * ```ts
    * await creds.rotateCredentials("stripe", "user-1", { apiKey: "sk_live_new", apiSecret: "new-secret" }, { overlap: 60 * 60 * 1000 });
@@ -526,7 +570,7 @@ export class APICredentialsManager {
     next?: CredentialRotationValues,
     options: RotateCredentialsOptions = {},
   ): Promise<Credential> {
-    const validator = createValidator("APICredentialsManager.rotateCredentials");
+    const validator = createValidator("APICredentialsManager.rotateCredentials", REDACTED);
     this.#checkTarget(validator, provider, userId);
     if (next !== undefined && validator.object("next", next)) {
       checkSecret(validator, "next.apiKey", next.apiKey);
@@ -537,11 +581,15 @@ export class APICredentialsManager {
     validator.done();
     const overlap = options.overlap ?? this.#rotationOverlap;
 
-    return this.#audited(next === undefined ? "reencrypt" : "rotate", actor, provider, userId, async (audit) => {
+    const action = next === undefined ? "reencrypt" : "rotate";
+    return this.#audited(action, actor, provider, userId, async (audit, integrity) => {
+      const key = recordKey(provider, userId);
+      const checkpoint = await integrity.checkpoints.read(key);
       let result: { envelope: StoredEnvelope; secrets: DecodedSecrets } | undefined;
-      const written = await this.#store.update(recordKey(provider, userId), async (stored) => {
+      const written = await this.#store.update(key, async (stored) => {
         if (stored === undefined) throw this.#notFound(provider, userId);
-        const record = checkRecord(stored, provider, userId);
+        const record = integrity.verify(stored, provider, userId);
+        RollbackCheckpoints.assertCurrent(checkpoint, record.generation);
         const now = this.#clock.now();
         const current = record.versions.find((envelope) => envelope.version === record.currentVersion)!;
         if (next === undefined) {
@@ -549,7 +597,9 @@ export class APICredentialsManager {
           const envelope = await this.#sealEnvelope(provider, userId, current.version, secrets, current.createdAt, now);
           result = { envelope, secrets };
           const versions = record.versions.map((candidate) => (candidate === current ? envelope : candidate));
-          return { ...record, versions: versions.filter((candidate) => this.#isReadable(candidate, now)) };
+          return integrity.reseal(record, {
+            versions: versions.filter((candidate) => this.#isReadable(candidate, now)),
+          });
         }
         const version = Math.max(...record.versions.map((envelope) => envelope.version)) + 1;
         const secrets = { apiKey: next.apiKey, apiSecret: next.apiSecret };
@@ -560,8 +610,12 @@ export class APICredentialsManager {
           ...record.versions.map((candidate) => (candidate === current ? retired : candidate)),
           envelope,
         ];
-        return { ...record, currentVersion: version, versions: versions.filter((item) => this.#isReadable(item, now)) };
+        return integrity.reseal(record, {
+          currentVersion: version,
+          versions: versions.filter((item) => this.#isReadable(item, now)),
+        });
       });
+      if (written !== undefined) await integrity.checkpoints.advance(key, written.generation, false);
       audit.version = result?.envelope.version ?? null;
       if (written === undefined || result === undefined) throw this.#notFound(provider, userId);
       return this.#toCredential(written, result.envelope, result.secrets);
@@ -582,16 +636,21 @@ export class APICredentialsManager {
    * ```
    */
   async deleteCredentials(provider: string, userId: string, options: CredentialCallOptions = {}): Promise<void> {
-    const validator = createValidator("APICredentialsManager.deleteCredentials");
+    const validator = createValidator("APICredentialsManager.deleteCredentials", REDACTED);
     this.#checkTarget(validator, provider, userId);
     const actor = this.#checkActor(validator, options);
     validator.done();
 
-    await this.#audited("delete", actor, provider, userId, async (audit) => {
+    await this.#audited("delete", actor, provider, userId, async (audit, integrity) => {
+      const key = recordKey(provider, userId);
+      const stored = await this.#store.get(key);
+      if (stored === undefined) throw this.#notFound(provider, userId);
+      audit.version = stored.currentVersion ?? null;
+      // The tombstone goes first: if the deletion is interrupted, the record left behind is already refused.
+      await integrity.checkpoints.markDeleted(key, stored.generation);
       let found = false;
-      await this.#store.update(recordKey(provider, userId), (stored) => {
-        found = stored !== undefined;
-        if (stored !== undefined) audit.version = stored.currentVersion ?? null;
+      await this.#store.update(key, (latest) => {
+        found = latest !== undefined;
         return undefined;
       });
       if (!found) throw this.#notFound(provider, userId);
@@ -604,26 +663,30 @@ export class APICredentialsManager {
    * @param filter - Optional `userId` and `provider` to narrow the report.
    * @returns One status per credential, ordered by provider then user.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when the filter is malformed.
-   * @throws {PelbiotError} INTEGRITY_ERROR when a stored record is malformed.
+   * @throws {PelbiotError} INTEGRITY_ERROR when a stored record is malformed, edited or rolled back.
    * @example
    * ```ts
    * const due = (await creds.getRotationStatus()).filter((status) => status.due);
    * ```
    */
   async getRotationStatus(filter: RotationStatusFilter = {}): Promise<RotationStatus[]> {
-    const validator = createValidator("APICredentialsManager.getRotationStatus");
+    const validator = createValidator("APICredentialsManager.getRotationStatus", REDACTED);
     if (validator.object("filter", filter)) {
       if (filter.provider !== undefined)
         validator.string("filter.provider", filter.provider, { pattern: PROVIDER_PATTERN });
       if (filter.userId !== undefined) {
-        validator.string("filter.userId", filter.userId, { maxLength: MAX_USER_ID_LENGTH });
+        if (validator.string("filter.userId", filter.userId, { maxLength: MAX_USER_ID_LENGTH })) {
+          checkWellFormed(validator, "filter.userId", filter.userId);
+        }
       }
     }
     validator.done();
+    const integrity = await this.#loadIntegrity();
     const now = this.#clock.now();
     const statuses: RotationStatus[] = [];
-    for (const [, stored] of await this.#store.entries()) {
-      const record = checkRecord(stored, stored?.provider, stored?.userId);
+    for (const [key, stored] of await this.#store.entries()) {
+      const record = integrity.verify(stored, stored?.provider, stored?.userId);
+      await integrity.checkpoints.check(key, record.generation);
       if (filter.provider !== undefined && record.provider !== filter.provider) continue;
       if (filter.userId !== undefined && record.userId !== filter.userId) continue;
       const current = record.versions.find((envelope) => envelope.version === record.currentVersion)!;
@@ -657,6 +720,8 @@ export class APICredentialsManager {
    * @returns Counts and the per-record failures.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when an option is malformed.
    * @throws {PelbiotError} ABORTED when the signal fires (records done so far stay done).
+   * @throws {PelbiotError} INTEGRITY_ERROR or PROVIDER_ERROR when the integrity root key cannot be unwrapped or
+   * moved to the current key version (it is moved first; no record is touched then).
    * @example
    * ```ts
    * const report = await creds.rewrapAll({ onProgress: (progress) => console.log(`${progress.processed}/${progress.total}`) });
@@ -664,7 +729,7 @@ export class APICredentialsManager {
    * ```
    */
   async rewrapAll(options: RewrapAllOptions = {}): Promise<RewrapReport> {
-    const validator = createValidator("APICredentialsManager.rewrapAll");
+    const validator = createValidator("APICredentialsManager.rewrapAll", REDACTED);
     const actor = this.#checkActor(validator, options);
     if (options?.onProgress !== undefined) validator.fn("options.onProgress", options.onProgress);
     if (options?.signal !== undefined) {
@@ -674,6 +739,8 @@ export class APICredentialsManager {
     const { onProgress, signal } = options;
 
     const keyVersion = await this.#keyProvider.getCurrentKeyVersion();
+    const integrity = await this.#loadIntegrity();
+    await rewrapIntegrityKey(this.#keyProvider, this.#storage, keyVersion);
     const keys = await this.#store.keys();
     const failures: RewrapFailure[] = [];
     let rewrapped = 0;
@@ -697,11 +764,13 @@ export class APICredentialsManager {
             let found = false;
             await this.#audited("rewrap", actor, provider, userId, async (audit) => {
               audit.version = stored.currentVersion ?? null;
-              await this.#store.update(key, async (latest) => {
+              const checkpoint = await integrity.checkpoints.read(key);
+              const written = await this.#store.update(key, async (latest) => {
                 found = latest !== undefined;
                 // Deleted since the listing: nothing to move, and returning undefined writes nothing.
                 if (latest === undefined) return undefined;
-                const record = checkRecord(latest, provider, userId);
+                const record = integrity.verify(latest, provider, userId);
+                RollbackCheckpoints.assertCurrent(checkpoint, record.generation);
                 const versions: StoredEnvelope[] = [];
                 for (const envelope of record.versions) {
                   versions.push(
@@ -710,8 +779,9 @@ export class APICredentialsManager {
                       : { ...envelope, wrappedKey: await this.#rewrapKey(provider, userId, envelope) },
                   );
                 }
-                return { ...record, versions };
+                return integrity.reseal(record, { versions });
               });
+              if (written !== undefined) await integrity.checkpoints.advance(key, written.generation, false);
             });
             if (found) rewrapped += 1;
           } catch (error) {
@@ -739,8 +809,10 @@ export class APICredentialsManager {
    */
   async getAuditLog(userId?: string): Promise<AuditEntry[]> {
     if (userId !== undefined) {
-      const validator = createValidator("APICredentialsManager.getAuditLog");
-      validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH });
+      const validator = createValidator("APICredentialsManager.getAuditLog", REDACTED);
+      if (validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH })) {
+        checkWellFormed(validator, "userId", userId);
+      }
       validator.done();
     }
     const entries = this.#audit.entries();
@@ -748,7 +820,10 @@ export class APICredentialsManager {
   }
 
   /**
-   * Exports the kept audit chain with its anchor and head, for archiving and for {@link verifyAuditChain}.
+   * Exports a copy of the kept audit chain with its MAC-sealed anchor and head, for archiving and for
+   * `verifyAuditChain()`. Editing the copy never affects the live log. Keep a recent `head` apart from the archive:
+   * passed as `checkpoint` to `verifyAuditChain()`, it detects an archive cut back to an older head. Before the
+   * manager has first reached its key provider the chain holds no entries and its points carry no MAC.
    *
    * @returns The chain.
    * @example
@@ -777,8 +852,9 @@ export class APICredentialsManager {
   }
 
   /**
-   * Verifies the in-memory audit chain: every hash recomputes and links to the one before, starting from the
-   * anchor of the truncated prefix and ending at the recorded head.
+   * Verifies the in-memory audit chain under the audit key: every entry's HMAC recomputes and links to the one
+   * before, starting from the sealed anchor of the truncated prefix and ending at the manager's own head, kept
+   * outside the exported log (see `verifyAuditChain()` for exactly what a valid result proves).
    *
    * @returns The verification result.
    * @example
@@ -787,12 +863,17 @@ export class APICredentialsManager {
    * ```
    */
   async verifyAuditLog(): Promise<AuditVerification> {
-    return verifyAuditChain(this.#audit.export());
+    // Loading the key seals any entries that were waiting for it; a failure leaves them waiting and is reported.
+    await this.#loadIntegrity().catch(() => undefined);
+    return this.#audit.verify();
   }
 
   #checkTarget(validator: Validator, provider: unknown, userId: unknown): void {
     validator.string("provider", provider, { pattern: PROVIDER_PATTERN });
-    if (validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH })) {
+    if (
+      validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH }) &&
+      checkWellFormed(validator, "userId", userId)
+    ) {
       validator.check(
         recordKey("x", userId).length <= 900,
         "userId",
@@ -805,7 +886,10 @@ export class APICredentialsManager {
     if (!validator.object("options", options)) return this.#defaultActor;
     const { actor } = options as CredentialCallOptions;
     if (actor === undefined) return this.#defaultActor;
-    return validator.string("options.actor", actor, { maxLength: MAX_ACTOR_LENGTH }) ? actor : this.#defaultActor;
+    return validator.string("options.actor", actor, { maxLength: MAX_ACTOR_LENGTH }) &&
+      checkWellFormed(validator, "options.actor", actor)
+      ? actor
+      : this.#defaultActor;
   }
 
   // Runs an operation and appends its outcome to the audit log, success or failure.
@@ -814,11 +898,11 @@ export class APICredentialsManager {
     actor: string,
     provider: string,
     userId: string,
-    operation: (audit: { version: number | null }) => Promise<T>,
+    operation: (audit: { version: number | null }, integrity: RecordIntegrity) => Promise<T>,
   ): Promise<T> {
     const audit = { version: null as number | null };
     try {
-      const value = await operation(audit);
+      const value = await operation(audit, await this.#loadIntegrity());
       this.#appendAudit(action, actor, provider, userId, audit.version, null);
       this.#logger.info(`credential ${action} succeeded`, { provider, userId, version: audit.version, actor });
       return value;
@@ -850,7 +934,7 @@ export class APICredentialsManager {
     credentialVersion: number | null,
     errorCode: PelbiotErrorCode | null,
   ): void {
-    const entry = this.#audit.append({
+    const event: AuditEvent = {
       time: this.#clock.now(),
       actor,
       action,
@@ -859,15 +943,21 @@ export class APICredentialsManager {
       userId,
       credentialVersion,
       errorCode,
-    });
+    };
+    this.#deliverAudit(this.#audit.append(event));
+  }
+
+  #deliverAudit(entries: readonly AuditEntry[]): void {
     if (this.#onAuditEntry === undefined) return;
-    try {
-      this.#onAuditEntry(entry);
-    } catch (error) {
-      this.#logger.error("onAuditEntry threw; the entry is kept in memory", {
-        sequence: entry.sequence,
-        error: String(error),
-      });
+    for (const entry of entries) {
+      try {
+        this.#onAuditEntry(entry);
+      } catch (error) {
+        this.#logger.error("onAuditEntry threw; the entry is kept in memory", {
+          sequence: entry.sequence,
+          error: String(error),
+        });
+      }
     }
   }
 
@@ -883,10 +973,13 @@ export class APICredentialsManager {
     return envelope.validUntil === null || now < envelope.validUntil;
   }
 
-  async #readRecord(provider: string, userId: string): Promise<StoredCredentialRecord> {
-    const stored = await this.#store.get(recordKey(provider, userId));
+  async #readRecord(provider: string, userId: string, integrity: RecordIntegrity): Promise<StoredCredentialRecord> {
+    const key = recordKey(provider, userId);
+    const stored = await this.#store.get(key);
     if (stored === undefined) throw this.#notFound(provider, userId);
-    return checkRecord(stored, provider, userId);
+    const record = integrity.verify(stored, provider, userId);
+    await integrity.checkpoints.check(key, record.generation);
+    return record;
   }
 
   async #sealEnvelope(

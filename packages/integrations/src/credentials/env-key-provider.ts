@@ -1,5 +1,6 @@
 import { createValidator, PelbiotError } from "@pelbiot/core";
 import { createKeyringProvider, decodeKeyEncryptionKey, KEY_VERSION_PATTERN } from "./internal/keyring-provider";
+import { checkWellFormed } from "./internal/well-formed";
 import type { KeyProvider } from "./key-provider";
 
 /**
@@ -55,10 +56,11 @@ export interface EnvKeyProviderOptions {
  */
 export function createEnvKeyProvider(options: EnvKeyProviderOptions = {}): KeyProvider {
   const { variable = DEFAULT_CREDENTIAL_KEYS_VARIABLE, env = process.env, keyId = "local" } = options;
-  const optionsValidator = createValidator("createEnvKeyProvider");
+  const optionsValidator = createValidator("createEnvKeyProvider", { redactStrings: true });
   optionsValidator.string("options.variable", variable, { maxLength: 256 });
   optionsValidator.object("options.env", env);
-  optionsValidator.string("options.keyId", keyId, { maxLength: 256 });
+  if (optionsValidator.string("options.keyId", keyId, { maxLength: 256 }))
+    checkWellFormed(optionsValidator, "options.keyId", keyId);
   optionsValidator.done();
 
   const text = env[variable]?.trim();
@@ -71,7 +73,7 @@ export function createEnvKeyProvider(options: EnvKeyProviderOptions = {}): KeyPr
       { details: { variable } },
     );
   }
-  const validator = createValidator(`environment variable ${variable}`);
+  const validator = createValidator(`environment variable ${variable}`, { redactStrings: true });
   const keyring = new Map<string, Buffer>();
   let current: string | undefined;
   text.split(",").forEach((pair, index) => {

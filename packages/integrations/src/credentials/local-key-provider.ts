@@ -1,5 +1,6 @@
 import { createValidator } from "@pelbiot/core";
 import { createKeyringProvider, decodeKeyEncryptionKey, KEY_VERSION_PATTERN } from "./internal/keyring-provider";
+import { checkWellFormed } from "./internal/well-formed";
 import type { KeyProvider } from "./key-provider";
 
 /**
@@ -43,15 +44,16 @@ export interface LocalKeyProviderOptions {
  * ```
  */
 export function createLocalKeyProvider(options: LocalKeyProviderOptions): KeyProvider {
-  const validator = createValidator("createLocalKeyProvider");
+  const validator = createValidator("createLocalKeyProvider", { redactStrings: true });
   if (!validator.object("options", options)) validator.done();
   const { keys, current, keyId = "local" } = options;
   const keyring = new Map<string, Buffer>();
   if (validator.object("options.keys", keys)) {
     const versions = Object.keys(keys);
     validator.check(versions.length > 0, "options.keys", "must hold at least one key version");
-    for (const version of versions) {
-      if (!validator.string(`options.keys.${version}`, version, { pattern: KEY_VERSION_PATTERN })) continue;
+    for (const [index, version] of versions.entries()) {
+      // A malformed name is reported by position: a key pasted in the name's place must not reach the message.
+      if (!validator.string(`options.keys[${index}] (name)`, version, { pattern: KEY_VERSION_PATTERN })) continue;
       const bytes = decodeKeyEncryptionKey(validator, `options.keys.${version}`, keys[version]);
       if (bytes !== undefined) keyring.set(version, bytes);
     }
@@ -59,7 +61,7 @@ export function createLocalKeyProvider(options: LocalKeyProviderOptions): KeyPro
   if (validator.string("options.current", current, { pattern: KEY_VERSION_PATTERN }) && validator.issues.length === 0) {
     validator.check(keyring.has(current), "options.current", "must name one of the versions in options.keys");
   }
-  validator.string("options.keyId", keyId, { maxLength: 256 });
+  if (validator.string("options.keyId", keyId, { maxLength: 256 })) checkWellFormed(validator, "options.keyId", keyId);
   validator.done();
   return createKeyringProvider("local", keyId, keyring, current);
 }

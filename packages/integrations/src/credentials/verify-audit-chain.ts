@@ -1,5 +1,7 @@
-import { hash } from "node:crypto";
-import type { PelbiotErrorCode } from "@pelbiot/core";
+import { createValidator, type PelbiotErrorCode, type StorageAdapter } from "@pelbiot/core";
+import { loadIntegrityKeys } from "./internal/integrity-keys";
+import { verifyKeyedAuditChain } from "./internal/verify-keyed-chain";
+import type { KeyProvider } from "./key-provider";
 
 /**
  * What an audit entry records. `reencrypt` is a rotation without new values; `rewrap` a key-encryption-key move.
@@ -12,7 +14,7 @@ import type { PelbiotErrorCode } from "@pelbiot/core";
 export type AuditAction = "store" | "read" | "rotate" | "reencrypt" | "delete" | "rewrap";
 
 /**
- * One tamper-evident audit record. Never holds a secret, masked or not.
+ * One tamper-evident audit record, chained to the one before by an HMAC only the key provider's holder can compute. Never holds a secret, masked or not.
  *
  * @example
  * ```ts
@@ -39,14 +41,18 @@ export interface AuditEntry {
   readonly credentialVersion: number | null;
   /** The error code of a failure, `null` on success. */
   readonly errorCode: PelbiotErrorCode | null;
-  /** The hash of the previous entry (or of the anchor). */
+  /** The `hash` of the previous entry (or of the anchor). */
   readonly previousHash: string;
-  /** SHA-256 (hex) over `previousHash` and the canonical form of this entry's other fields. */
+  /**
+   * HMAC-SHA-256 (hex) under the audit key, over the chain id, `previousHash` and the canonical form of this entry's
+   * other fields. The audit key is derived (HKDF) from a root key wrapped by the manager's key provider.
+   */
   readonly hash: string;
 }
 
 /**
- * A position in the chain: a sequence number and the hash of the entry there.
+ * A position in the chain: a sequence number, the entry's `hash` there, and a MAC sealing it as the anchor or the
+ * head of an export.
  *
  * @example
  * ```ts
@@ -56,21 +62,26 @@ export interface AuditEntry {
 export interface AuditChainPoint {
   /** Sequence of the entry (0 for the start of the chain). */
   readonly sequence: number;
-  /** Hash of that entry ({@link AUDIT_GENESIS_HASH} for sequence 0). */
+  /** `hash` of that entry ({@link AUDIT_GENESIS_HASH} for sequence 0). */
   readonly hash: string;
+  /** HMAC-SHA-256 (hex) under the audit key over the chain id, the role (anchor or head), sequence and hash. */
+  readonly mac: string;
 }
 
 /**
- * An exported audit log: the kept entries, the anchor standing in for the truncated prefix, and the head. Publish
- * or sign `head` elsewhere to make removing entries from the end detectable too.
+ * An exported audit log: a copy of the kept entries, the anchor standing in for the truncated prefix, and the head,
+ * both sealed by the audit key. Keep a recent `head` apart from the archive (it is a checkpoint) to detect an
+ * archive cut back to an older, genuine head.
  *
  * @example
  * ```ts
  * const chain: AuditChain = creds.exportAuditLog();
- * verifyAuditChain(chain).valid; // true
+ * (await verifyAuditChain(chain, { keyProvider, storage })).valid; // true
  * ```
  */
 export interface AuditChain {
+  /** Random id of the manager instance's chain, MACed into every entry and point. */
+  readonly chainId: string;
   /** The last entry dropped by `maxAuditLogSize` (sequence 0 and the genesis hash when nothing was dropped). */
   readonly anchor: AuditChainPoint;
   /** The newest entry when the chain was exported. */
@@ -92,7 +103,7 @@ export interface AuditVerification {
   readonly valid: boolean;
   /** How many entries were checked before the first problem (all of them when valid). */
   readonly checkedEntries: number;
-  /** Index in `entries` of the first bad entry, or `null`. */
+  /** Index in `entries` of the first bad entry (`entries.length` for a bad head or checkpoint), or `null`. */
   readonly firstInvalidIndex: number | null;
   /** What was wrong, or `null`. */
   readonly reason: string | null;
@@ -109,69 +120,80 @@ export interface AuditVerification {
 export const AUDIT_GENESIS_HASH = "0".repeat(64);
 
 /**
- * Computes an entry's hash: SHA-256 over the previous hash followed by a fixed-order JSON array of the entry's
- * fields, so any edited field, or an entry moved to another position, changes every later hash.
+ * Options of {@link verifyAuditChain}: where the audit key comes from, and an optional checkpoint.
  *
- * @param entry - The entry without its hash.
- * @returns The hex digest.
  * @example
  * ```ts
- * hashAuditEntry(entry) === entry.hash; // true for an untouched entry
+ * const options: VerifyAuditChainOptions = { keyProvider, storage, checkpoint: savedHead };
  * ```
  */
-export function hashAuditEntry(entry: Omit<AuditEntry, "hash">): string {
-  const canonical = JSON.stringify([
-    entry.sequence,
-    entry.time,
-    entry.actor,
-    entry.action,
-    entry.result,
-    entry.provider,
-    entry.userId,
-    entry.credentialVersion,
-    entry.errorCode,
-  ]);
-  // The previous hash is fixed-length hex, so plain concatenation is unambiguous.
-  return hash("sha256", entry.previousHash + canonical, "hex");
+export interface VerifyAuditChainOptions {
+  /** The key provider of the manager that wrote the chain (it unwraps the root of the audit key). */
+  keyProvider: KeyProvider;
+  /** The manager's `storage`, which holds the wrapped root key (`credentials-integrity:root-key`). */
+  storage: StorageAdapter;
+  /**
+   * A `head` of the same chain exported earlier and kept apart from the archive. The chain must reach it and agree
+   * with it, so an archive cut back to an older genuine head is rejected.
+   */
+  checkpoint?: AuditChainPoint;
 }
 
 /**
- * Verifies an exported audit chain: the first entry continues the anchor, sequences are consecutive, every
- * `previousHash` links to the entry before, every hash recomputes, and the last entry matches the head. Detects any
- * edited, removed, inserted or reordered entry.
+ * Verifies an exported audit chain under its audit key (HMAC-SHA-256, derived by HKDF from a root key that only
+ * the key provider can unwrap).
+ *
+ * A valid result proves, to anyone who trusts the key provider: every entry from the anchor to the head was written
+ * by a holder of the audit key for this `chainId`, with none edited, removed, inserted or reordered; the anchor and
+ * the head were sealed by that holder, so entries cannot be dropped from the start (forging the anchor) or from the
+ * end (rewriting the head); and, with `checkpoint`, the chain reaches that earlier head and agrees with it.
+ *
+ * It does not prove: that the chain is the newest export, without a checkpoint (an older genuine export verifies);
+ * anything about entries dropped before the anchor by `maxAuditLogSize`; anything against someone who can use the
+ * key provider (they hold the key); or that the recorded events are true.
+ *
+ * Until this release the chain was a plain SHA-256 chain verified by `verifyAuditChain(chain)`; that call shape now
+ * rejects with `VALIDATION_ERROR`, because an unkeyed check proves nothing.
  *
  * @param chain - What `APICredentialsManager.exportAuditLog()` returned, possibly after storage elsewhere.
- * @returns Whether it is intact, and where it first breaks.
+ * @param options - The `keyProvider` and `storage` of the manager, and an optional `checkpoint`.
+ * @returns Whether it is intact, and where it first breaks; a malformed chain is reported invalid, never thrown.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR when `options` lacks a key provider or storage.
+ * @throws {PelbiotError} INTEGRITY_ERROR or PROVIDER_ERROR when the audit key cannot be unwrapped.
  * @example
  * ```ts
- * const report = verifyAuditChain(JSON.parse(archivedText));
+ * const report = await verifyAuditChain(JSON.parse(archivedText), { keyProvider, storage, checkpoint: savedHead });
  * if (!report.valid) alert(`audit log tampered at entry ${report.firstInvalidIndex}: ${report.reason}`);
  * ```
  */
-export function verifyAuditChain(chain: AuditChain): AuditVerification {
-  const fail = (index: number, reason: string): AuditVerification => ({
-    valid: false,
-    checkedEntries: index,
-    firstInvalidIndex: index,
-    reason,
-  });
-  if (typeof chain !== "object" || chain === null || !Array.isArray(chain.entries)) {
-    return fail(0, "the chain is not an object with an entries array");
-  }
-  let previous: AuditChainPoint = chain.anchor;
-  for (const [index, entry] of chain.entries.entries()) {
-    if (typeof entry !== "object" || entry === null) return fail(index, "entry is not an object");
-    if (entry.sequence !== previous.sequence + 1) {
-      return fail(index, `sequence ${entry.sequence} does not follow ${previous.sequence}`);
+export async function verifyAuditChain(
+  chain: AuditChain,
+  options: VerifyAuditChainOptions,
+): Promise<AuditVerification> {
+  const validator = createValidator("verifyAuditChain", { redactStrings: true });
+  if (
+    validator.check(
+      typeof options === "object" && options !== null,
+      "options",
+      "must be { keyProvider, storage }: the audit chain is keyed, so it cannot be verified without its key",
+    )
+  ) {
+    if (validator.object("options.keyProvider", options.keyProvider)) {
+      validator.fn("options.keyProvider.unwrapKey", options.keyProvider.unwrapKey);
     }
-    if (entry.previousHash !== previous.hash) return fail(index, "previousHash does not link to the entry before");
-    const { hash, ...rest } = entry;
-    if (hashAuditEntry(rest) !== hash) return fail(index, "hash does not match the entry's content");
-    previous = { sequence: entry.sequence, hash };
+    if (validator.object("options.storage", options.storage)) {
+      validator.fn("options.storage.getItem", options.storage.getItem);
+    }
   }
-  const head = chain.head;
-  if (head?.sequence !== previous.sequence || head.hash !== previous.hash) {
-    return fail(chain.entries.length, "the last entry is not the recorded head: entries were removed or added");
+  validator.done();
+  const keys = await loadIntegrityKeys(options.keyProvider, options.storage);
+  if (keys === undefined) {
+    return {
+      valid: false,
+      checkedEntries: 0,
+      firstInvalidIndex: 0,
+      reason: "the storage holds no audit key: it is not the storage of the manager that wrote the chain",
+    };
   }
-  return { valid: true, checkedEntries: chain.entries.length, firstInvalidIndex: null, reason: null };
+  return verifyKeyedAuditChain(chain, keys.auditKey, options.checkpoint);
 }

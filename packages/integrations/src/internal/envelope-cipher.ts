@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { PelbiotError } from "@pelbiot/core";
+import { decodeCanonicalBase64 } from "./canonical-base64";
 import { takeRandomBytes } from "./random-pool";
 
 /** The content-encryption algorithms an envelope (a credential, a webhook secret) may use. */
@@ -38,11 +39,12 @@ function integrityError(what: string, cause?: unknown): PelbiotError {
   );
 }
 
-// Characters outside the base64 alphabet are not checked here: Node skips them while decoding, so a corrupted field
-// decodes to different bytes and then fails authentication anyway, without a regex pass over every ciphertext.
+// Only the canonical encoding is accepted: Node's decoder skips stray characters and ignores trailing bits, so
+// otherwise several stored texts would open to the same value and an edit could go unnoticed.
 function decodeBase64(value: unknown, field: string): Buffer {
-  if (typeof value !== "string") throw integrityError(`Sealed field ${field} is not a base64 string`);
-  return Buffer.from(value, "base64");
+  const bytes = typeof value === "string" ? decodeCanonicalBase64(value) : undefined;
+  if (bytes === undefined) throw integrityError(`Sealed field ${field} is not canonical base64`);
+  return bytes;
 }
 
 function deriveCbcKeys(dataKey: Uint8Array): { encryptionKey: Buffer; macKey: Buffer } {

@@ -5,7 +5,12 @@ import {
   type RotationStatus,
 } from "../../src/credentials/api-credentials-manager";
 import type { Credential, CredentialSecrets } from "../../src/credentials/credential";
-import type { AuditEntry } from "../../src/credentials/verify-audit-chain";
+import {
+  type AuditChain,
+  type AuditEntry,
+  type AuditVerification,
+  verifyAuditChain,
+} from "../../src/credentials/verify-audit-chain";
 
 describe("APICredentialsManager types", () => {
   it("types the guide's calls", () => {
@@ -21,6 +26,15 @@ describe("APICredentialsManager types", () => {
     expectTypeOf(creds.rotateCredentials("stripe", "user-1")).resolves.toEqualTypeOf<Credential>();
     expectTypeOf(creds.getAuditLog("user-1")).resolves.toEqualTypeOf<AuditEntry[]>();
     expectTypeOf(creds.getRotationStatus()).resolves.toEqualTypeOf<RotationStatus[]>();
+  });
+
+  it("verifies an exported chain only with its key provider and storage", () => {
+    const creds = new APICredentialsManager();
+    expectTypeOf(creds.exportAuditLog()).toEqualTypeOf<AuditChain>();
+    expectTypeOf(verifyAuditChain).parameter(1).toHaveProperty("keyProvider");
+    expectTypeOf(verifyAuditChain).returns.resolves.toEqualTypeOf<AuditVerification>();
+    // @ts-expect-error: the chain is keyed, so the old one-argument call is refused
+    void verifyAuditChain(creds.exportAuditLog());
   });
 
   it("accepts only the two supported algorithms", () => {

@@ -96,7 +96,7 @@ describe("APICredentialsManager: envelopes", () => {
     expect(everything).not.toContain("4eC39HqLyjWDarjtT1zdp7dc");
     expect(everything).not.toContain("topsecretvalue");
     const raw = await readRaw(storage, "stripe", "user-1");
-    expect(raw).toMatchObject({ format: "pelbiot.credential", formatVersion: 1, currentVersion: 1 });
+    expect(raw).toMatchObject({ format: "pelbiot.credential", formatVersion: 2, currentVersion: 1, generation: 1 });
     const envelope = raw.versions[0]!;
     expect(envelope).toMatchObject({ version: 1, algorithm: "aes-256-gcm", validUntil: null });
     expect(envelope.wrappedKey).toMatchObject({ keyId: "local", keyVersion: "v1" });
@@ -149,7 +149,11 @@ describe("APICredentialsManager: envelopes", () => {
     const { creds, storage } = createHarness();
     await creds.storeCredentials("stripe", "sk_live_a", "b", "user-1");
     await creds.deleteCredentials("stripe", "user-1", { actor: "admin" });
-    expect(await snapshot(storage)).toEqual({});
+    // Only the integrity root key and the deletion's tombstone checkpoint remain.
+    expect(Object.keys(await snapshot(storage)).sort()).toEqual([
+      "credentials-checkpoint:stripe/user-1",
+      "credentials-integrity:root-key",
+    ]);
     await expect(creds.getCredentials("stripe", "user-1")).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(creds.deleteCredentials("stripe", "user-1")).rejects.toMatchObject({ code: "NOT_FOUND" });
     const log = await creds.getAuditLog("user-1");
@@ -389,8 +393,10 @@ describe("APICredentialsManager: key-encryption key rotation", () => {
     );
     const withCapability = createHarness({ storage, keyProvider: { ...base, rewrapKey } });
     expect(await withCapability.creds.rewrapAll()).toMatchObject({ rewrapped: 1 });
-    expect(rewrapKey).toHaveBeenCalledTimes(1);
-    expect(rewrapKey.mock.calls[0]?.[1]).toEqual({
+    // Once for the root of the integrity keys, once for the credential.
+    expect(rewrapKey).toHaveBeenCalledTimes(2);
+    expect(rewrapKey.mock.calls[0]?.[1]).toEqual({ purpose: "pelbiot.credential-integrity-root" });
+    expect(rewrapKey.mock.calls[1]?.[1]).toEqual({
       purpose: "pelbiot.credential",
       provider: "stripe",
       userId: "user-0",

@@ -126,7 +126,8 @@ describe.each(ALGORITHMS)("credential envelopes with %s", (encryptionAlgorithm) 
     const other = encryptionAlgorithm === "aes-256-gcm" ? "aes-256-cbc" : "aes-256-gcm";
     const variants: unknown[] = [
       { ...original, versions: [{ ...original.versions[0]!, algorithm: other }] },
-      { ...original, formatVersion: 2 },
+      { ...original, formatVersion: 99 },
+      { ...original, formatVersion: 1 },
       { ...original, versions: [] },
       { ...original, versions: [{ ...original.versions[0]!, iv: "not base64!" }] },
       { ...original, currentVersion: 3 },

@@ -64,6 +64,8 @@ export interface RawRecord {
   userId: string;
   currentVersion: number;
   versions: RawEnvelope[];
+  generation: number;
+  mac: string;
 }
 
 /** Flips one bit of a base64 field. */

@@ -7,8 +7,11 @@ export type CredentialEncryptionAlgorithm = EnvelopeAlgorithm;
 
 /** The `format` marker of every stored credential record. */
 export const RECORD_FORMAT = "pelbiot.credential";
-/** The record layout version this code writes and reads. */
-export const RECORD_FORMAT_VERSION = 1;
+/**
+ * The record layout version this code writes and reads. Version 2 added `generation` and `mac` (the authenticated
+ * version state); version 1 records carry neither and are refused.
+ */
+export const RECORD_FORMAT_VERSION = 2;
 
 /** One encrypted version of a credential: a self-describing envelope. */
 export interface StoredEnvelope {
@@ -31,6 +34,10 @@ export interface StoredCredentialRecord {
   userId: string;
   currentVersion: number;
   versions: StoredEnvelope[];
+  /** Bumped by every write; a rollback checkpoint outside the record remembers the highest one seen. */
+  generation: number;
+  /** HMAC-SHA-256 (base64) over every other field, under the integrity state key. */
+  mac: string;
 }
 
 const ALGORITHMS: readonly string[] = ["aes-256-gcm", "aes-256-cbc"];
@@ -58,6 +65,13 @@ export function checkRecord(value: unknown, provider: string, userId: string): S
   if (typeof value !== "object" || value === null) throw malformed("not an object");
   const record = value as Partial<StoredCredentialRecord>;
   if (record.format !== RECORD_FORMAT) throw malformed("unknown format");
+  if ((record.formatVersion as number | undefined) === 1) {
+    throw new PelbiotError(
+      "INTEGRITY_ERROR",
+      "Stored credential record has format version 1, written before records were authenticated; its version state " +
+        "cannot be trusted. Store the credential again (deleteCredentials() then storeCredentials()).",
+    );
+  }
   if (record.formatVersion !== RECORD_FORMAT_VERSION) {
     throw malformed(`format version ${String(record.formatVersion)} is not ${RECORD_FORMAT_VERSION}`);
   }
@@ -69,6 +83,9 @@ export function checkRecord(value: unknown, provider: string, userId: string): S
   }
   if (!Number.isInteger(record.currentVersion) || !Array.isArray(record.versions) || record.versions.length === 0) {
     throw malformed("no versions");
+  }
+  if (!Number.isSafeInteger(record.generation) || (record.generation as number) < 1 || !isString(record.mac)) {
+    throw malformed("no generation or authentication tag");
   }
   for (const envelope of record.versions as unknown[]) {
     const candidate = envelope as Partial<StoredEnvelope> | null;

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { PelbiotError, type Validator } from "@pelbiot/core";
+import { decodeCanonicalBase64 } from "../../internal/canonical-base64";
 import { takeRandomBytes } from "../../internal/random-pool";
 import type { KeyContext, KeyProvider, WrappedKey } from "../key-provider";
 
@@ -12,22 +13,48 @@ export const KEY_VERSION_PATTERN = {
   description: "1-64 letters, digits, '.', '_' or '-'",
 };
 
+/** Fewest distinct byte values a key may hold; 32 random bytes have about 30, a repeated pattern far fewer. */
+export const MIN_DISTINCT_KEY_BYTES = 16;
+
+// The two ways a "key" is usually not random: a short pattern repeated (all zeros, "abab…") leaves few distinct byte
+// values; a password or a hex/base64 string pasted as raw bytes is all printable ASCII. A random 32-byte key trips
+// either rule with probability below 1e-13.
+function lowEntropyReason(bytes: Buffer): string | undefined {
+  if (new Set(bytes).size < MIN_DISTINCT_KEY_BYTES) {
+    return `must be random: it holds fewer than ${MIN_DISTINCT_KEY_BYTES} distinct byte values (all zeros or a repeated pattern)`;
+  }
+  if (bytes.every((byte) => byte >= 0x20 && byte <= 0x7e)) {
+    return "must be random bytes, not text: every byte is printable ASCII (a password or an encoded string?)";
+  }
+  return undefined;
+}
+
 /**
- * Decodes and checks one key; records an issue (never the key material) when it is unusable.
+ * Decodes and checks one key: canonical base64 (or bytes), exactly 32 bytes, and not visibly low-entropy. Records an
+ * issue (never the key material) when it is unusable.
  */
 export function decodeKeyEncryptionKey(validator: Validator, path: string, value: unknown): Buffer | undefined {
   let bytes: Buffer | undefined;
   if (typeof value === "string") {
-    if (/^[A-Za-z0-9+/]+={0,2}$/.test(value)) bytes = Buffer.from(value, "base64");
+    bytes = decodeCanonicalBase64(value);
   } else if (value instanceof Uint8Array) {
     bytes = Buffer.from(value);
   }
   if (bytes === undefined) {
-    validator.fail(path, "must be a base64 string or a Uint8Array holding 32 random bytes");
+    validator.fail(
+      path,
+      "must be canonical base64 (standard alphabet, '=' padding, no whitespace) or a Uint8Array holding 32 random bytes",
+    );
     return undefined;
   }
   if (bytes.length !== KEY_ENCRYPTION_KEY_BYTES) {
     validator.fail(path, `must hold exactly ${KEY_ENCRYPTION_KEY_BYTES} bytes, got ${bytes.length}`);
+    return undefined;
+  }
+  const weakness = lowEntropyReason(bytes);
+  if (weakness !== undefined) {
+    bytes.fill(0);
+    validator.fail(path, `${weakness}; generate one with \`openssl rand -base64 32\``);
     return undefined;
   }
   return bytes;
@@ -89,7 +116,10 @@ export function createKeyringProvider(
           wrapped.keyVersion,
         );
       }
-      const blob = Buffer.from(wrapped.ciphertext, "base64");
+      const blob = typeof wrapped.ciphertext === "string" ? decodeCanonicalBase64(wrapped.ciphertext) : undefined;
+      if (blob === undefined) {
+        throw unwrapFailure("The wrapped data key is not canonical base64.", wrapped.keyVersion);
+      }
       if (blob.length <= IV_BYTES + TAG_BYTES) {
         throw unwrapFailure("The wrapped data key is truncated.", wrapped.keyVersion);
       }
