@@ -100,7 +100,8 @@ export interface WebhookManagerOptions {
   clock?: Clock | undefined;
   /**
    * The wait before each attempt in milliseconds; its length is the number of attempts. The first entry is the wait
-   * before the first attempt and must be 0. `Retry-After` from the endpoint can lengthen a wait, never shorten it.
+   * before the first attempt and must be 0. `Retry-After` from the endpoint can lengthen a wait, never shorten it,
+   * and is capped at the schedule's longest step (10 hours by default), so no endpoint can park a delivery for longer.
    * @default SVIX_RETRY_SCHEDULE
    */
   retrySchedule?: readonly number[] | undefined;

@@ -255,6 +255,27 @@ describe("WebhookManager: delivery and retries on the manual clock", () => {
     expect(manager.getDeliveryLogs()[1]).toMatchObject({ success: true, timestamp: START + 120_000 });
   });
 
+  it("caps Retry-After at the schedule's longest step, so a huge value cannot park a delivery for years", async () => {
+    const { server, clock, manager } = await setup((_request, response, index) => {
+      if (index === 0) response.writeHead(429, { "retry-after": "999999999" }).end();
+      else if (index === 1) response.writeHead(503, { "retry-after": "Fri, 01 Jan 2100 00:00:00 GMT" }).end();
+      else response.writeHead(200).end();
+    });
+    await manager.registerWebhook({ event: "a", url: server.url });
+    await manager.triggerWebhook("a", {});
+    const longestStep = Math.max(...SVIX_RETRY_SCHEDULE);
+    expect(manager.getDeliveryLogs()[0]).toMatchObject({ statusCode: 429, nextAttemptAt: START + longestStep });
+    await advance(clock, longestStep);
+    await until(() => manager.getDeliveryLogs().length === 2);
+    expect(manager.getDeliveryLogs()[1]).toMatchObject({
+      statusCode: 503,
+      nextAttemptAt: START + 2 * longestStep,
+    });
+    await advance(clock, longestStep);
+    await until(() => manager.getDeliveryLogs().length === 3);
+    expect(manager.getDeliveryLogs()[2]).toMatchObject({ success: true, timestamp: START + 2 * longestStep });
+  });
+
   it("treats 3xx as failure without following the redirect", async () => {
     const { server, manager } = await setup(status(301, { location: "http://127.0.0.1:1/elsewhere" }));
     await manager.registerWebhook({ event: "a", url: server.url });
