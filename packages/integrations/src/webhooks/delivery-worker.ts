@@ -4,7 +4,7 @@ import { type Clock, PelbiotError, parseRetryAfter, retry, sleep } from "@pelbio
 import type { CircuitBreaker } from "./circuit-breaker";
 import type { ConcurrencyLimiter } from "./concurrency-limiter";
 import type { DeliveryLogStore } from "./delivery-log-store";
-import { type DeliveryQueue, toDeliveryView } from "./delivery-queue";
+import { type DeliveryQueue, type StoredDelivery, toDeliveryView } from "./delivery-queue";
 import type { EndpointRegistry } from "./endpoint-registry";
 import { postWebhook } from "./post-webhook";
 import { type HostResolver, resolveDeliveryAddress } from "./ssrf-guard";
@@ -69,12 +69,18 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.#running.values()]);
   }
 
-  /** Starts a delivery and returns it as it stands after its first attempt. */
-  async startAndView(deliveryId: string): Promise<WebhookDelivery> {
-    const succeeded = await this.start(deliveryId);
+  /**
+   * Starts a delivery and returns it as it stands after its first attempt. `started` is the record as it was
+   * queued: when the delivery has left the queue meanwhile, another manager sharing the storage took it over and
+   * delivered it (only a success removes a delivery).
+   */
+  async startAndView(started: StoredDelivery): Promise<WebhookDelivery> {
+    const succeeded = await this.start(started.id);
     if (succeeded !== undefined) return succeeded;
-    const stored = await this.#options.queue.get(deliveryId);
-    if (stored === undefined) throw new PelbiotError("NOT_FOUND", `No delivery has id ${deliveryId}.`);
+    const stored = await this.#options.queue.get(started.id);
+    if (stored === undefined) {
+      return { ...toDeliveryView(started), status: "succeeded", nextAttemptAt: null, lastError: null };
+    }
     return toDeliveryView(stored);
   }
 
@@ -163,8 +169,17 @@ export class DeliveryWorker {
       limiter.release();
       throw this.#stop();
     }
-    const attempt = record.attempts + 1;
     const startedAt = clock.now();
+    // The wait for a slot may have outlasted the lease and another manager may have taken the delivery over: check
+    // the lease with a compare-and-set and extend it over this attempt's deadline, or leave the delivery alone.
+    let leased = false;
+    try {
+      leased = await queue.renewLease(deliveryId, startedAt + this.#options.requestTimeoutMs);
+    } finally {
+      if (!leased) limiter.release();
+    }
+    if (!leased) throw this.#stop();
+    const attempt = record.attempts + 1;
     let statusCode: number | null = null;
     let responseBody: string | null = null;
     let latencyMs = 0;
@@ -222,7 +237,7 @@ export class DeliveryWorker {
       // A delivered message has nothing left to do: dropping it keeps the queue (and its scans) small.
       await queue.delete(deliveryId);
     } else {
-      await queue.update(deliveryId, (current) => ({
+      await queue.updateOwned(deliveryId, (current) => ({
         ...current,
         status: isLast ? "dead" : "pending",
         attempts: attempt,

@@ -621,7 +621,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     }));
     // Persist every delivery before the first byte goes out, so a crash mid-send loses nothing.
     for (const record of records) await this.#queue.add(record);
-    const deliveries = await Promise.all(records.map(async (record) => this.#worker.startAndView(record.id)));
+    const deliveries = await Promise.all(records.map(async (record) => this.#worker.startAndView(record)));
     return { messageId, deliveries };
   }
 
@@ -711,7 +711,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     }
     const now = this.#clock.now();
     let conflict = false;
-    await this.#queue.update(deliveryId, (current) => {
+    const replayed = await this.#queue.update(deliveryId, (current) => {
       conflict = current.status !== "dead";
       if (conflict) return current;
       return {
@@ -730,7 +730,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
         `replayDelivery: delivery ${deliveryId} is ${existing.status}, not in the dead-letter list; only dead deliveries can be replayed.`,
       );
     }
-    return this.#worker.startAndView(deliveryId);
+    return this.#worker.startAndView(replayed ?? existing);
   }
 
   /**
