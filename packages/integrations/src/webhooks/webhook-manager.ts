@@ -23,6 +23,7 @@ import { DeliveryQueue, type StoredDelivery, toDeliveryView } from "./delivery-q
 import { DeliveryWorker } from "./delivery-worker";
 import { EndpointRegistry, type StoredEndpoint, toEndpointView } from "./endpoint-registry";
 import { isEventName, isEventPattern, matchesEventPattern } from "./event-pattern";
+import { claimAvailableDeliveries, LeaseReclaimer } from "./lease-reclaimer";
 import { checkDeliveryAddress, type HostResolver } from "./ssrf-guard";
 import { checkWebhookSecret, generateWebhookSecret, isValidMessageId } from "./webhook-signature";
 import type {
@@ -171,8 +172,15 @@ export interface WebhookManagerOptions {
    */
   maxPayloadBytes?: number | undefined;
   /**
-   * How long past a delivery's next attempt another manager sharing the storage must wait before taking it over,
-   * in case this one died.
+   * How long past a delivery's next attempt (or, while an attempt is in flight, past its `requestTimeoutMs`
+   * deadline) another manager sharing the storage must wait before taking it over, in case this one died.
+   *
+   * A manager given a `storage` keeps taking over expired leases by itself, without another `resume()`: a timer on
+   * `clock` (never keeping the process alive) scans when the earliest lease held elsewhere runs out, and at least
+   * every `leaseMs` (within 1 s … 1 h). So after a crash, every delivery of the dead manager is attempted again by a
+   * running one as soon as its lease has run out: `leaseMs` after it was due, or after the deadline of the attempt
+   * that was in flight. That attempt may have reached the endpoint, which then sees the same `webhook-id` twice;
+   * receivers dedupe by it, as Standard Webhooks asks.
    * @default 60_000
    */
   leaseMs?: number | undefined;
@@ -225,6 +233,8 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   readonly #worker: DeliveryWorker;
   readonly #agents: { http: HttpAgent; https: HttpsAgent };
   readonly #abort = new AbortController();
+  // Only a caller's storage can be shared with other managers, so only then is there anything to take over.
+  readonly #reclaimer: LeaseReclaimer | undefined;
   #closed = false;
 
   /**
@@ -364,6 +374,14 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
         await this.#disable(endpointId, "410 Gone");
       },
     });
+    if (storage !== undefined) {
+      this.#reclaimer = new LeaseReclaimer({
+        clock,
+        leaseMs,
+        scan: () => claimAvailableDeliveries(this.#queue, this.#worker, this.#clock.now()),
+      });
+      this.#reclaimer.start();
+    }
   }
 
   /**
@@ -737,7 +755,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    * Takes over the pending deliveries found in storage (after a restart, or from a manager that died) and resumes
    * them on their schedule with their original `webhook-id`, after loading the persisted attempt logs into
    * {@link WebhookManager.getDeliveryLogs} (deleting those past retention or beyond `maxDeliveryLogs`). Call it once
-   * at start-up.
+   * at start-up; afterwards the manager keeps taking over deliveries whose lease runs out by itself (see `leaseMs`).
    *
    * @returns How many deliveries were resumed.
    * @example
@@ -749,19 +767,13 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async resume(): Promise<number> {
     this.#assertOpen("resume");
     await this.#logs.load(this.#clock.now());
-    let resumed = 0;
-    for (const [id] of await this.#queue.entries()) {
-      if (this.#worker.isRunning(id)) continue;
-      if (await this.#queue.claim(id, this.#clock.now())) {
-        resumed += 1;
-        void this.#worker.start(id);
-      }
-    }
-    return resumed;
+    const { claimed } = await claimAvailableDeliveries(this.#queue, this.#worker, this.#clock.now());
+    return claimed;
   }
 
   /**
-   * Stops every delivery loop and in-flight request, hands pending deliveries back to storage for the next
+   * Stops the lease reclaim timer, every delivery loop and in-flight request, hands pending deliveries back to
+   * storage for the next
    * {@link WebhookManager.resume}, and closes idle keep-alive sockets. The manager is unusable afterwards.
    *
    * @returns Nothing.
@@ -773,6 +785,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#reclaimer?.stop();
     this.#abort.abort();
     this.#limiter.releaseAll();
     await this.#worker.settle();

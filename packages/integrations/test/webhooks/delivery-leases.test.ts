@@ -57,6 +57,11 @@ describe("delivery leases", () => {
     await first.close();
     await second.close();
 
-    expect(hitsPerIndex(server.received.map((request) => request.body), 4)).toEqual([1, 1, 1, 1]);
+    expect(
+      hitsPerIndex(
+        server.received.map((request) => request.body),
+        4,
+      ),
+    ).toEqual([1, 1, 1, 1]);
   });
 });

@@ -401,7 +401,8 @@ describe("WebhookManager: durability", () => {
     const succeeded: string[] = [];
     second.on("delivery_succeeded", (log) => succeeded.push(log.messageId));
     expect(await second.resume()).toBe(5);
-    await advance(clock, 4_999, 5);
+    // Five retry waits, plus the lease reclaim timer every manager with a storage runs.
+    await advance(clock, 4_999, 6);
     expect(server.received).toHaveLength(5);
     await clock.advanceAsync(1);
     await until(() => succeeded.length === 5);
@@ -441,7 +442,8 @@ describe("WebhookManager: durability", () => {
     const second = new WebhookManager({ clock, keyProvider, storage: secondStorage, allowedHosts: ["127.0.0.1"] });
     cleanups.push(() => second.close());
     expect(await second.resume()).toBe(1);
-    await advance(clock, 5_000);
+    // The retry wait and the lease reclaim timer.
+    await advance(clock, 5_000, 2);
     await until(() => second.getDeliveryLogs().length === 2);
     const [before, after] = second.getDeliveryLogs();
     expect(before).toMatchObject({ messageId, attempt: 1, success: false, statusCode: 500 });
@@ -467,7 +469,8 @@ describe("WebhookManager: durability", () => {
     );
     const [leftCount, rightCount] = await Promise.all([left.resume(), right.resume()]);
     expect(leftCount + rightCount).toBe(6);
-    await advance(clock, 5_000, 6);
+    // Six retry waits and each manager's lease reclaim timer.
+    await advance(clock, 5_000, 8);
     const retries = (manager: WebhookManager) => manager.getDeliveryLogs().filter((log) => log.attempt === 2).length;
     await until(() => retries(left) + retries(right) === 6);
     expect(server.received).toHaveLength(12);
