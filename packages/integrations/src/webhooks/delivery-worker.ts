@@ -3,6 +3,7 @@ import type { Agent as HttpsAgent } from "node:https";
 import { type Clock, PelbiotError, parseRetryAfter, retry, sleep } from "@pelbiot/core";
 import type { CircuitBreaker } from "./circuit-breaker";
 import type { ConcurrencyLimiter } from "./concurrency-limiter";
+import type { DeliveryActivity } from "./delivery-activity";
 import type { DeliveryLogStore } from "./delivery-log-store";
 import { type DeliveryQueue, type StoredDelivery, toDeliveryView } from "./delivery-queue";
 import type { EndpointRegistry } from "./endpoint-registry";
@@ -27,6 +28,8 @@ export interface DeliveryWorkerOptions {
   circuits: CircuitBreaker;
   limiter: ConcurrencyLimiter;
   logs: DeliveryLogStore;
+  /** Told when a delivery is due now or in flight, and when it waits for a later attempt or ends. */
+  activity: DeliveryActivity;
   ssrf: { allowPrivateNetworks: boolean; allowedHosts: readonly string[]; resolve?: HostResolver };
   agents: { http: HttpAgent; https: HttpsAgent };
   /** Aborted when the manager closes. */
@@ -64,6 +67,11 @@ export class DeliveryWorker {
     return this.#running.has(deliveryId);
   }
 
+  /** How many delivery loops run in this manager (in flight, due, or waiting for a later attempt). */
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
   /** Resolves once every running loop has ended (after the signal was aborted). */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.#running.values()]);
@@ -89,9 +97,14 @@ export class DeliveryWorker {
    * with the delivery when that attempt succeeded (it has then left the queue).
    */
   start(deliveryId: string): Promise<WebhookDelivery | undefined> {
+    // One loop per delivery: a second start (a claim racing a resume) has nothing to add.
+    if (this.#running.has(deliveryId)) return Promise.resolve(undefined);
+    const { activity } = this.#options;
+    activity.busy(deliveryId);
     return new Promise((resolve) => {
       const loop = this.#run(deliveryId, resolve).finally(() => {
         this.#running.delete(deliveryId);
+        activity.idle(deliveryId);
         resolve(undefined);
       });
       this.#running.set(deliveryId, loop);
@@ -99,14 +112,16 @@ export class DeliveryWorker {
   }
 
   async #run(deliveryId: string, firstAttemptDone: FirstAttemptListener): Promise<void> {
-    const { clock, schedule, queue, signal } = this.#options;
+    const { clock, schedule, queue, signal, activity } = this.#options;
     try {
       const record = await queue.get(deliveryId);
       if (record === undefined || record.status !== "pending") return;
       const wait = (record.nextAttemptAt ?? clock.now()) - clock.now();
       if (wait > 0) {
         firstAttemptDone(undefined);
+        activity.idle(deliveryId);
         await sleep(wait, { clock, signal });
+        activity.busy(deliveryId);
       }
       const remaining = schedule.length - record.attempts;
       if (remaining <= 0) {
@@ -115,6 +130,7 @@ export class DeliveryWorker {
       }
       await retry(
         async () => {
+          activity.busy(deliveryId);
           try {
             await this.#attempt(deliveryId, firstAttemptDone);
           } finally {
@@ -129,6 +145,10 @@ export class DeliveryWorker {
           shouldRetry: (error) => {
             const delayMs = PelbiotError.is(error) ? error.details?.delayMs : undefined;
             return typeof delayMs === "number" ? { retry: true, delayMs } : { retry: false };
+          },
+          // A delivery waiting for a later attempt is not due: flush() does not wait for it.
+          onRetry: (_error, _attempt, delayMs) => {
+            if (delayMs > 0) activity.idle(deliveryId);
           },
         },
       );
@@ -146,7 +166,7 @@ export class DeliveryWorker {
   }
 
   async #attempt(deliveryId: string, firstAttemptDone: FirstAttemptListener): Promise<void> {
-    const { clock, schedule, queue, endpoints, circuits, limiter, logs, signal } = this.#options;
+    const { clock, schedule, queue, endpoints, circuits, limiter, logs, signal, activity } = this.#options;
     const record = await queue.get(deliveryId);
     if (record === undefined || record.status !== "pending" || record.leaseOwner !== queue.owner) {
       throw this.#stop();
@@ -156,7 +176,13 @@ export class DeliveryWorker {
       await queue.bury(deliveryId, endpoint === undefined ? "endpoint deleted" : "endpoint disabled");
       throw this.#stop();
     }
-    if (await circuits.waitUntilClosed(endpoint.id, () => firstAttemptDone(undefined))) {
+    const circuitWaited = await circuits.waitUntilClosed(endpoint.id, () => {
+      // An open circuit defers the delivery to the end of its cooldown: until then it is not due.
+      activity.idle(deliveryId);
+      firstAttemptDone(undefined);
+    });
+    activity.busy(deliveryId);
+    if (circuitWaited) {
       // Waiting may have outlasted the lease; never send a delivery another manager has taken over.
       const latest = await queue.get(deliveryId);
       if (latest?.status !== "pending" || latest.leaseOwner !== queue.owner) {

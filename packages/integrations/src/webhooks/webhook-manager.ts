@@ -18,6 +18,7 @@ import { createEnvKeyProvider } from "../credentials/env-key-provider";
 import type { KeyProvider } from "../credentials/key-provider";
 import { CircuitBreaker } from "./circuit-breaker";
 import { ConcurrencyLimiter } from "./concurrency-limiter";
+import { DeliveryActivity } from "./delivery-activity";
 import { DeliveryLogStore } from "./delivery-log-store";
 import { DeliveryQueue, type StoredDelivery, toDeliveryView } from "./delivery-queue";
 import { DeliveryWorker } from "./delivery-worker";
@@ -29,6 +30,8 @@ import { checkWebhookSecret, generateWebhookSecret, isValidMessageId } from "./w
 import type {
   DeliveryAttemptLog,
   DeliveryLogFilter,
+  FlushOptions,
+  FlushResult,
   RegisteredWebhook,
   RegisterWebhookInput,
   RotateSecretOptions,
@@ -42,6 +45,8 @@ import type {
 export type {
   DeliveryAttemptLog,
   DeliveryLogFilter,
+  FlushOptions,
+  FlushResult,
   RegisteredWebhook,
   RegisterWebhookInput,
   RotateSecretOptions,
@@ -231,6 +236,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   readonly #circuits: CircuitBreaker;
   readonly #limiter: ConcurrencyLimiter;
   readonly #worker: DeliveryWorker;
+  readonly #activity = new DeliveryActivity();
   readonly #agents: { http: HttpAgent; https: HttpsAgent };
   readonly #abort = new AbortController();
   // Only a caller's storage can be shared with other managers, so only then is there anything to take over.
@@ -363,6 +369,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
       circuits: this.#circuits,
       limiter: this.#limiter,
       logs: this.#logs,
+      activity: this.#activity,
       ssrf: this.#ssrf,
       agents: this.#agents,
       signal: this.#abort.signal,
@@ -611,6 +618,21 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
       check.fail("payload", `must be JSON-serialisable, got ${describeType(payload)}`);
     }
     check.done();
+    // Until its deliveries' loops have started, a trigger is work that flush() must wait for.
+    const done = this.#activity.begin();
+    try {
+      return await this.#queueAndStart(event, body, now, options.messageId);
+    } finally {
+      done();
+    }
+  }
+
+  async #queueAndStart(
+    event: string,
+    body: string,
+    now: number,
+    explicitMessageId: string | undefined,
+  ): Promise<TriggerWebhookResult> {
     const size = Buffer.byteLength(body);
     if (size > this.#maxPayloadBytes) {
       throw new PelbiotError(
@@ -619,7 +641,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
         { details: { size, maxPayloadBytes: this.#maxPayloadBytes } },
       );
     }
-    const messageId = options.messageId ?? messageIds.next();
+    const messageId = explicitMessageId ?? messageIds.next();
     const endpoints = (await this.#endpoints.list()).filter(
       (endpoint) => endpoint.enabled && endpoint.events.some((pattern) => matchesEventPattern(pattern, event)),
     );
@@ -766,9 +788,44 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   async resume(): Promise<number> {
     this.#assertOpen("resume");
-    await this.#logs.load(this.#clock.now());
-    const { claimed } = await claimAvailableDeliveries(this.#queue, this.#worker, this.#clock.now());
-    return claimed;
+    const done = this.#activity.begin();
+    try {
+      await this.#logs.load(this.#clock.now());
+      const { claimed } = await claimAvailableDeliveries(this.#queue, this.#worker, this.#clock.now());
+      return claimed;
+    } finally {
+      done();
+    }
+  }
+
+  /**
+   * Waits until none of this manager's deliveries is due now or in flight, e.g. before a script ends or before
+   * {@link WebhookManager.close}: triggers still queueing, resumed deliveries, requests on the wire and deliveries
+   * waiting for a concurrency slot are all waited for. Deliveries scheduled for a later retry (or held back by an open
+   * circuit) do not block it: they stay queued in storage and are counted in `scheduled`; a later `resume()` sends
+   * them. Deliveries of other managers sharing the storage are not waited for.
+   *
+   * @param options - `timeoutMs`, how long to wait (default 30 000 ms, on the manager's clock).
+   * @returns How many deliveries remain scheduled for a later attempt.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when `timeoutMs` is not a non-negative number.
+   * @throws {PelbiotError} TIMEOUT when deliveries are still due or in flight after `timeoutMs` (they carry on in
+   * the background); CONFLICT when the manager is closed.
+   * @example
+   * ```ts
+   * await webhooks.triggerWebhook("payment.confirmed", { paymentId: "pay-123" });
+   * const { scheduled } = await webhooks.flush({ timeoutMs: 10_000 });
+   * await webhooks.close(); // `scheduled` deliveries wait in storage for the next resume()
+   * ```
+   */
+  async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    this.#assertOpen("flush");
+    const { timeoutMs = 30_000 } = options;
+    const check = createValidator("WebhookManager.flush");
+    check.object("options", options);
+    check.number("options.timeoutMs", timeoutMs, { min: 0 });
+    check.done();
+    await this.#activity.whenIdle(this.#clock, timeoutMs, "WebhookManager.flush");
+    return { scheduled: this.#worker.runningCount };
   }
 
   /**
