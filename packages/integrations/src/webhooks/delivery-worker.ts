@@ -8,6 +8,7 @@ import type { DeliveryLogStore } from "./delivery-log-store";
 import { type DeliveryQueue, type StoredDelivery, toDeliveryView } from "./delivery-queue";
 import type { EndpointRegistry } from "./endpoint-registry";
 import { postWebhook } from "./post-webhook";
+import { retryDelayMs } from "./retry-delay";
 import { type HostResolver, resolveDeliveryAddress } from "./ssrf-guard";
 import { signWebhook } from "./webhook-signature";
 import type { DeliveryAttemptLog, WebhookDelivery } from "./webhook-types";
@@ -55,11 +56,9 @@ function describeError(error: unknown): string {
 export class DeliveryWorker {
   readonly #options: DeliveryWorkerOptions;
   readonly #running = new Map<string, Promise<void>>();
-  readonly #longestStepMs: number;
 
   constructor(options: DeliveryWorkerOptions) {
     this.#options = options;
-    this.#longestStepMs = Math.max(...options.schedule);
   }
 
   /** Whether a loop for this delivery runs in this manager. */
@@ -251,10 +250,8 @@ export class DeliveryWorker {
     // A secret that fails authentication stays broken until someone rotates it: retrying cannot help.
     const unsignable = failure?.code === "INTEGRITY_ERROR";
     const isLast = success || gone || blocked || unsignable || attempt >= schedule.length;
-    // Retry-After may lengthen a wait, but only up to the schedule's longest step: a hostile or buggy
-    // "999999999" must not park a delivery for decades.
-    const honouredRetryAfterMs = Math.min(retryAfterMs ?? 0, this.#longestStepMs);
-    const delayMs = isLast ? undefined : Math.max(schedule[attempt] ?? 0, honouredRetryAfterMs);
+    // Retry-After may lengthen a wait, but only up to the schedule's longest step.
+    const delayMs = isLast ? undefined : retryDelayMs(schedule, attempt, retryAfterMs);
     const finishedAt = clock.now();
     const nextAttemptAt = delayMs === undefined ? null : finishedAt + delayMs;
     const errorText = failure === undefined ? null : failure.message;
