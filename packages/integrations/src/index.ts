@@ -50,6 +50,8 @@ export {
 export {
   type DeliveryAttemptLog,
   type DeliveryLogFilter,
+  type FlushOptions,
+  type FlushResult,
   type RegisteredWebhook,
   type RegisterWebhookInput,
   type RotateSecretOptions,

@@ -95,6 +95,38 @@ export class DeliveryQueue {
     return adapter.compareAndSet(key, entry.version, JSON.stringify(claimed));
   }
 
+  /**
+   * Re-checks, atomically, that this manager still holds a pending delivery's lease and extends it to cover work
+   * that lasts until `busyUntil` (plus the lease margin). Called right before sending: a delivery that waited (for a
+   * concurrency slot, a circuit) past its lease may have been taken over meanwhile, and must then not be sent.
+   *
+   * @returns Whether this manager holds the lease now.
+   */
+  async renewLease(deliveryId: string, busyUntil: number): Promise<boolean> {
+    let held = false;
+    await this.update(deliveryId, (current) => {
+      held = current.status === "pending" && current.leaseOwner === this.#owner;
+      if (!held) return current;
+      return { ...current, leaseUntil: Math.max(current.leaseUntil, busyUntil + this.#leaseMs) };
+    });
+    return held;
+  }
+
+  /**
+   * Changes a delivery only while this manager holds its lease, atomically, so an owner that lost the lease never
+   * overwrites what the new owner recorded.
+   *
+   * @returns Whether the change was applied.
+   */
+  async updateOwned(deliveryId: string, change: (current: StoredDelivery) => StoredDelivery): Promise<boolean> {
+    let owned = false;
+    await this.update(deliveryId, (current) => {
+      owned = current.leaseOwner === this.#owner;
+      return owned ? change(current) : current;
+    });
+    return owned;
+  }
+
   /** Moves a pending delivery to the dead-letter list. */
   async bury(deliveryId: string, reason: string): Promise<void> {
     await this.update(deliveryId, (current) =>

@@ -3,10 +3,12 @@ import type { Agent as HttpsAgent } from "node:https";
 import { type Clock, PelbiotError, parseRetryAfter, retry, sleep } from "@pelbiot/core";
 import type { CircuitBreaker } from "./circuit-breaker";
 import type { ConcurrencyLimiter } from "./concurrency-limiter";
+import type { DeliveryActivity } from "./delivery-activity";
 import type { DeliveryLogStore } from "./delivery-log-store";
-import { type DeliveryQueue, toDeliveryView } from "./delivery-queue";
+import { type DeliveryQueue, type StoredDelivery, toDeliveryView } from "./delivery-queue";
 import type { EndpointRegistry } from "./endpoint-registry";
 import { postWebhook } from "./post-webhook";
+import { retryDelayMs } from "./retry-delay";
 import { type HostResolver, resolveDeliveryAddress } from "./ssrf-guard";
 import { signWebhook } from "./webhook-signature";
 import type { DeliveryAttemptLog, WebhookDelivery } from "./webhook-types";
@@ -27,6 +29,8 @@ export interface DeliveryWorkerOptions {
   circuits: CircuitBreaker;
   limiter: ConcurrencyLimiter;
   logs: DeliveryLogStore;
+  /** Told when a delivery is due now or in flight, and when it waits for a later attempt or ends. */
+  activity: DeliveryActivity;
   ssrf: { allowPrivateNetworks: boolean; allowedHosts: readonly string[]; resolve?: HostResolver };
   agents: { http: HttpAgent; https: HttpsAgent };
   /** Aborted when the manager closes. */
@@ -62,17 +66,28 @@ export class DeliveryWorker {
     return this.#running.has(deliveryId);
   }
 
+  /** How many delivery loops run in this manager (in flight, due, or waiting for a later attempt). */
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
   /** Resolves once every running loop has ended (after the signal was aborted). */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.#running.values()]);
   }
 
-  /** Starts a delivery and returns it as it stands after its first attempt. */
-  async startAndView(deliveryId: string): Promise<WebhookDelivery> {
-    const succeeded = await this.start(deliveryId);
+  /**
+   * Starts a delivery and returns it as it stands after its first attempt. `started` is the record as it was
+   * queued: when the delivery has left the queue meanwhile, another manager sharing the storage took it over and
+   * delivered it (only a success removes a delivery).
+   */
+  async startAndView(started: StoredDelivery): Promise<WebhookDelivery> {
+    const succeeded = await this.start(started.id);
     if (succeeded !== undefined) return succeeded;
-    const stored = await this.#options.queue.get(deliveryId);
-    if (stored === undefined) throw new PelbiotError("NOT_FOUND", `No delivery has id ${deliveryId}.`);
+    const stored = await this.#options.queue.get(started.id);
+    if (stored === undefined) {
+      return { ...toDeliveryView(started), status: "succeeded", nextAttemptAt: null, lastError: null };
+    }
     return toDeliveryView(stored);
   }
 
@@ -81,9 +96,14 @@ export class DeliveryWorker {
    * with the delivery when that attempt succeeded (it has then left the queue).
    */
   start(deliveryId: string): Promise<WebhookDelivery | undefined> {
+    // One loop per delivery: a second start (a claim racing a resume) has nothing to add.
+    if (this.#running.has(deliveryId)) return Promise.resolve(undefined);
+    const { activity } = this.#options;
+    activity.busy(deliveryId);
     return new Promise((resolve) => {
       const loop = this.#run(deliveryId, resolve).finally(() => {
         this.#running.delete(deliveryId);
+        activity.idle(deliveryId);
         resolve(undefined);
       });
       this.#running.set(deliveryId, loop);
@@ -91,14 +111,16 @@ export class DeliveryWorker {
   }
 
   async #run(deliveryId: string, firstAttemptDone: FirstAttemptListener): Promise<void> {
-    const { clock, schedule, queue, signal } = this.#options;
+    const { clock, schedule, queue, signal, activity } = this.#options;
     try {
       const record = await queue.get(deliveryId);
       if (record === undefined || record.status !== "pending") return;
       const wait = (record.nextAttemptAt ?? clock.now()) - clock.now();
       if (wait > 0) {
         firstAttemptDone(undefined);
+        activity.idle(deliveryId);
         await sleep(wait, { clock, signal });
+        activity.busy(deliveryId);
       }
       const remaining = schedule.length - record.attempts;
       if (remaining <= 0) {
@@ -107,6 +129,7 @@ export class DeliveryWorker {
       }
       await retry(
         async () => {
+          activity.busy(deliveryId);
           try {
             await this.#attempt(deliveryId, firstAttemptDone);
           } finally {
@@ -121,6 +144,10 @@ export class DeliveryWorker {
           shouldRetry: (error) => {
             const delayMs = PelbiotError.is(error) ? error.details?.delayMs : undefined;
             return typeof delayMs === "number" ? { retry: true, delayMs } : { retry: false };
+          },
+          // A delivery waiting for a later attempt is not due: flush() does not wait for it.
+          onRetry: (_error, _attempt, delayMs) => {
+            if (delayMs > 0) activity.idle(deliveryId);
           },
         },
       );
@@ -138,7 +165,7 @@ export class DeliveryWorker {
   }
 
   async #attempt(deliveryId: string, firstAttemptDone: FirstAttemptListener): Promise<void> {
-    const { clock, schedule, queue, endpoints, circuits, limiter, logs, signal } = this.#options;
+    const { clock, schedule, queue, endpoints, circuits, limiter, logs, signal, activity } = this.#options;
     const record = await queue.get(deliveryId);
     if (record === undefined || record.status !== "pending" || record.leaseOwner !== queue.owner) {
       throw this.#stop();
@@ -148,7 +175,13 @@ export class DeliveryWorker {
       await queue.bury(deliveryId, endpoint === undefined ? "endpoint deleted" : "endpoint disabled");
       throw this.#stop();
     }
-    if (await circuits.waitUntilClosed(endpoint.id, () => firstAttemptDone(undefined))) {
+    const circuitWaited = await circuits.waitUntilClosed(endpoint.id, () => {
+      // An open circuit defers the delivery to the end of its cooldown: until then it is not due.
+      activity.idle(deliveryId);
+      firstAttemptDone(undefined);
+    });
+    activity.busy(deliveryId);
+    if (circuitWaited) {
       // Waiting may have outlasted the lease; never send a delivery another manager has taken over.
       const latest = await queue.get(deliveryId);
       if (latest?.status !== "pending" || latest.leaseOwner !== queue.owner) {
@@ -161,8 +194,17 @@ export class DeliveryWorker {
       limiter.release();
       throw this.#stop();
     }
-    const attempt = record.attempts + 1;
     const startedAt = clock.now();
+    // The wait for a slot may have outlasted the lease and another manager may have taken the delivery over: check
+    // the lease with a compare-and-set and extend it over this attempt's deadline, or leave the delivery alone.
+    let leased = false;
+    try {
+      leased = await queue.renewLease(deliveryId, startedAt + this.#options.requestTimeoutMs);
+    } finally {
+      if (!leased) limiter.release();
+    }
+    if (!leased) throw this.#stop();
+    const attempt = record.attempts + 1;
     let statusCode: number | null = null;
     let responseBody: string | null = null;
     let latencyMs = 0;
@@ -208,7 +250,8 @@ export class DeliveryWorker {
     // A secret that fails authentication stays broken until someone rotates it: retrying cannot help.
     const unsignable = failure?.code === "INTEGRITY_ERROR";
     const isLast = success || gone || blocked || unsignable || attempt >= schedule.length;
-    const delayMs = isLast ? undefined : Math.max(schedule[attempt] ?? 0, retryAfterMs ?? 0);
+    // Retry-After may lengthen a wait, but only up to the schedule's longest step.
+    const delayMs = isLast ? undefined : retryDelayMs(schedule, attempt, retryAfterMs);
     const finishedAt = clock.now();
     const nextAttemptAt = delayMs === undefined ? null : finishedAt + delayMs;
     const errorText = failure === undefined ? null : failure.message;
@@ -217,7 +260,7 @@ export class DeliveryWorker {
       // A delivered message has nothing left to do: dropping it keeps the queue (and its scans) small.
       await queue.delete(deliveryId);
     } else {
-      await queue.update(deliveryId, (current) => ({
+      await queue.updateOwned(deliveryId, (current) => ({
         ...current,
         status: isLast ? "dead" : "pending",
         attempts: attempt,

@@ -18,16 +18,20 @@ import { createEnvKeyProvider } from "../credentials/env-key-provider";
 import type { KeyProvider } from "../credentials/key-provider";
 import { CircuitBreaker } from "./circuit-breaker";
 import { ConcurrencyLimiter } from "./concurrency-limiter";
+import { DeliveryActivity } from "./delivery-activity";
 import { DeliveryLogStore } from "./delivery-log-store";
 import { DeliveryQueue, type StoredDelivery, toDeliveryView } from "./delivery-queue";
 import { DeliveryWorker } from "./delivery-worker";
 import { EndpointRegistry, type StoredEndpoint, toEndpointView } from "./endpoint-registry";
 import { isEventName, isEventPattern, matchesEventPattern } from "./event-pattern";
+import { claimAvailableDeliveries, LeaseReclaimer } from "./lease-reclaimer";
 import { checkDeliveryAddress, type HostResolver } from "./ssrf-guard";
 import { checkWebhookSecret, generateWebhookSecret, isValidMessageId } from "./webhook-signature";
 import type {
   DeliveryAttemptLog,
   DeliveryLogFilter,
+  FlushOptions,
+  FlushResult,
   RegisteredWebhook,
   RegisterWebhookInput,
   RotateSecretOptions,
@@ -41,6 +45,8 @@ import type {
 export type {
   DeliveryAttemptLog,
   DeliveryLogFilter,
+  FlushOptions,
+  FlushResult,
   RegisteredWebhook,
   RegisterWebhookInput,
   RotateSecretOptions,
@@ -100,7 +106,8 @@ export interface WebhookManagerOptions {
   clock?: Clock | undefined;
   /**
    * The wait before each attempt in milliseconds; its length is the number of attempts. The first entry is the wait
-   * before the first attempt and must be 0. `Retry-After` from the endpoint can lengthen a wait, never shorten it.
+   * before the first attempt and must be 0. `Retry-After` from the endpoint can lengthen a wait, never shorten it,
+   * and is capped at the schedule's longest step (10 hours by default), so no endpoint can park a delivery for longer.
    * @default SVIX_RETRY_SCHEDULE
    */
   retrySchedule?: readonly number[] | undefined;
@@ -170,8 +177,15 @@ export interface WebhookManagerOptions {
    */
   maxPayloadBytes?: number | undefined;
   /**
-   * How long past a delivery's next attempt another manager sharing the storage must wait before taking it over,
-   * in case this one died.
+   * How long past a delivery's next attempt (or, while an attempt is in flight, past its `requestTimeoutMs`
+   * deadline) another manager sharing the storage must wait before taking it over, in case this one died.
+   *
+   * A manager given a `storage` keeps taking over expired leases by itself, without another `resume()`: a timer on
+   * `clock` (never keeping the process alive) scans when the earliest lease held elsewhere runs out, and at least
+   * every `leaseMs` (within 1 s … 1 h). So after a crash, every delivery of the dead manager is attempted again by a
+   * running one as soon as its lease has run out: `leaseMs` after it was due, or after the deadline of the attempt
+   * that was in flight. That attempt may have reached the endpoint, which then sees the same `webhook-id` twice;
+   * receivers dedupe by it, as Standard Webhooks asks.
    * @default 60_000
    */
   leaseMs?: number | undefined;
@@ -222,8 +236,11 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   readonly #circuits: CircuitBreaker;
   readonly #limiter: ConcurrencyLimiter;
   readonly #worker: DeliveryWorker;
+  readonly #activity = new DeliveryActivity();
   readonly #agents: { http: HttpAgent; https: HttpsAgent };
   readonly #abort = new AbortController();
+  // Only a caller's storage can be shared with other managers, so only then is there anything to take over.
+  readonly #reclaimer: LeaseReclaimer | undefined;
   #closed = false;
 
   /**
@@ -352,6 +369,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
       circuits: this.#circuits,
       limiter: this.#limiter,
       logs: this.#logs,
+      activity: this.#activity,
       ssrf: this.#ssrf,
       agents: this.#agents,
       signal: this.#abort.signal,
@@ -363,6 +381,14 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
         await this.#disable(endpointId, "410 Gone");
       },
     });
+    if (storage !== undefined) {
+      this.#reclaimer = new LeaseReclaimer({
+        clock,
+        leaseMs,
+        scan: () => claimAvailableDeliveries(this.#queue, this.#worker, this.#clock.now()),
+      });
+      this.#reclaimer.start();
+    }
   }
 
   /**
@@ -592,6 +618,21 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
       check.fail("payload", `must be JSON-serialisable, got ${describeType(payload)}`);
     }
     check.done();
+    // Until its deliveries' loops have started, a trigger is work that flush() must wait for.
+    const done = this.#activity.begin();
+    try {
+      return await this.#queueAndStart(event, body, now, options.messageId);
+    } finally {
+      done();
+    }
+  }
+
+  async #queueAndStart(
+    event: string,
+    body: string,
+    now: number,
+    explicitMessageId: string | undefined,
+  ): Promise<TriggerWebhookResult> {
     const size = Buffer.byteLength(body);
     if (size > this.#maxPayloadBytes) {
       throw new PelbiotError(
@@ -600,7 +641,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
         { details: { size, maxPayloadBytes: this.#maxPayloadBytes } },
       );
     }
-    const messageId = options.messageId ?? messageIds.next();
+    const messageId = explicitMessageId ?? messageIds.next();
     const endpoints = (await this.#endpoints.list()).filter(
       (endpoint) => endpoint.enabled && endpoint.events.some((pattern) => matchesEventPattern(pattern, event)),
     );
@@ -620,7 +661,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     }));
     // Persist every delivery before the first byte goes out, so a crash mid-send loses nothing.
     for (const record of records) await this.#queue.add(record);
-    const deliveries = await Promise.all(records.map(async (record) => this.#worker.startAndView(record.id)));
+    const deliveries = await Promise.all(records.map(async (record) => this.#worker.startAndView(record)));
     return { messageId, deliveries };
   }
 
@@ -710,7 +751,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     }
     const now = this.#clock.now();
     let conflict = false;
-    await this.#queue.update(deliveryId, (current) => {
+    const replayed = await this.#queue.update(deliveryId, (current) => {
       conflict = current.status !== "dead";
       if (conflict) return current;
       return {
@@ -729,14 +770,14 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
         `replayDelivery: delivery ${deliveryId} is ${existing.status}, not in the dead-letter list; only dead deliveries can be replayed.`,
       );
     }
-    return this.#worker.startAndView(deliveryId);
+    return this.#worker.startAndView(replayed ?? existing);
   }
 
   /**
    * Takes over the pending deliveries found in storage (after a restart, or from a manager that died) and resumes
    * them on their schedule with their original `webhook-id`, after loading the persisted attempt logs into
    * {@link WebhookManager.getDeliveryLogs} (deleting those past retention or beyond `maxDeliveryLogs`). Call it once
-   * at start-up.
+   * at start-up; afterwards the manager keeps taking over deliveries whose lease runs out by itself (see `leaseMs`).
    *
    * @returns How many deliveries were resumed.
    * @example
@@ -747,20 +788,49 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   async resume(): Promise<number> {
     this.#assertOpen("resume");
-    await this.#logs.load(this.#clock.now());
-    let resumed = 0;
-    for (const [id] of await this.#queue.entries()) {
-      if (this.#worker.isRunning(id)) continue;
-      if (await this.#queue.claim(id, this.#clock.now())) {
-        resumed += 1;
-        void this.#worker.start(id);
-      }
+    const done = this.#activity.begin();
+    try {
+      await this.#logs.load(this.#clock.now());
+      const { claimed } = await claimAvailableDeliveries(this.#queue, this.#worker, this.#clock.now());
+      return claimed;
+    } finally {
+      done();
     }
-    return resumed;
   }
 
   /**
-   * Stops every delivery loop and in-flight request, hands pending deliveries back to storage for the next
+   * Waits until none of this manager's deliveries is due now or in flight, e.g. before a script ends or before
+   * {@link WebhookManager.close}: triggers still queueing, resumed deliveries, requests on the wire and deliveries
+   * waiting for a concurrency slot are all waited for. Deliveries scheduled for a later retry (or held back by an open
+   * circuit) do not block it: they stay queued in storage and are counted in `scheduled`; a later `resume()` sends
+   * them. Deliveries of other managers sharing the storage are not waited for.
+   *
+   * @param options - `timeoutMs`, how long to wait (default 30 000 ms, on the manager's clock).
+   * @returns How many deliveries remain scheduled for a later attempt.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when `timeoutMs` is not a non-negative number.
+   * @throws {PelbiotError} TIMEOUT when deliveries are still due or in flight after `timeoutMs` (they carry on in
+   * the background); CONFLICT when the manager is closed.
+   * @example
+   * ```ts
+   * await webhooks.triggerWebhook("payment.confirmed", { paymentId: "pay-123" });
+   * const { scheduled } = await webhooks.flush({ timeoutMs: 10_000 });
+   * await webhooks.close(); // `scheduled` deliveries wait in storage for the next resume()
+   * ```
+   */
+  async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    this.#assertOpen("flush");
+    const { timeoutMs = 30_000 } = options;
+    const check = createValidator("WebhookManager.flush");
+    check.object("options", options);
+    check.number("options.timeoutMs", timeoutMs, { min: 0 });
+    check.done();
+    await this.#activity.whenIdle(this.#clock, timeoutMs, "WebhookManager.flush");
+    return { scheduled: this.#worker.runningCount };
+  }
+
+  /**
+   * Stops the lease reclaim timer, every delivery loop and in-flight request, hands pending deliveries back to
+   * storage for the next
    * {@link WebhookManager.resume}, and closes idle keep-alive sockets. The manager is unusable afterwards.
    *
    * @returns Nothing.
@@ -772,6 +842,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#reclaimer?.stop();
     this.#abort.abort();
     this.#limiter.releaseAll();
     await this.#worker.settle();

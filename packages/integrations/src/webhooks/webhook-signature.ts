@@ -228,7 +228,8 @@ function reject(reason: string, message: string): PelbiotError {
  * @param options - Timestamp tolerance in seconds (default 300) and an optional current time.
  * @returns The verified id, timestamp, raw body and JSON payload.
  * @throws {PelbiotValidationError} VALIDATION_ERROR when the body is not raw (e.g. a parsed object), a header is
- * missing or malformed, or the secret or options are malformed.
+ * missing or malformed (a `webhook-id` containing `.` is refused, as it would make the signed content ambiguous), or
+ * the secret or options are malformed.
  * @throws {PelbiotError} INTEGRITY_ERROR when the timestamp is too old or too new (`details.reason` is
  * `"timestamp_too_old"` or `"timestamp_too_new"`) or no signature matches (`"signature_mismatch"`).
  * @example
@@ -269,7 +270,15 @@ export function verifyWebhook(
   const timestampText = readHeader(headers, "webhook-timestamp");
   const signatureHeader = readHeader(headers, "webhook-signature");
   const headerCheck = createValidator("verifyWebhook");
-  headerCheck.check(id !== undefined && id.length > 0, "headers.webhook-id", "is required");
+  if (headerCheck.check(id !== undefined && id.length > 0, "headers.webhook-id", "is required")) {
+    // The signed content is `id.timestamp.body` and the timestamp is digits only, so an id without '.' makes the
+    // split unambiguous: otherwise ("a", T, "T.{…}") and ("a.T", T, "{…}") would share one signature.
+    headerCheck.check(
+      !(id as string).includes("."),
+      "headers.webhook-id",
+      "must not contain '.', which would make the signed content ambiguous",
+    );
+  }
   headerCheck.check(
     timestampText !== undefined && /^\d{1,15}$/.test(timestampText),
     "headers.webhook-timestamp",

@@ -143,6 +143,24 @@ export interface TriggerWebhookResult {
   readonly deliveries: readonly WebhookDelivery[];
 }
 
+/** Options of {@link WebhookManager.flush}. */
+export interface FlushOptions {
+  /**
+   * How long to wait for deliveries that are due now or in flight, in milliseconds on the manager's clock.
+   * @default 30_000
+   */
+  timeoutMs?: number | undefined;
+}
+
+/** What {@link WebhookManager.flush} returns once nothing is due now or in flight. */
+export interface FlushResult {
+  /**
+   * How many of this manager's deliveries are still pending, each waiting for a later retry (or an open circuit's
+   * cooldown). They stay in storage; with a durable storage a later `resume()` sends them.
+   */
+  readonly scheduled: number;
+}
+
 /** Events of {@link WebhookManager}. */
 export interface WebhookManagerEvents {
   /** An attempt got a 2xx answer. */

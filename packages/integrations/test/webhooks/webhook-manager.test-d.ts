@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it } from "vitest";
 import type { KeyProvider } from "../../src/credentials/key-provider";
 import {
   type DeliveryAttemptLog,
+  type FlushResult,
   WebhookManager,
   type WebhookManagerOptions,
 } from "../../src/webhooks/webhook-manager";
@@ -24,6 +25,8 @@ describe("WebhookManager types", () => {
     expectTypeOf(manager.triggerWebhook).returns.resolves.toHaveProperty("messageId");
     expectTypeOf(manager.registerWebhook).returns.resolves.toHaveProperty("secret");
     expectTypeOf(manager.getDeliveryLogs).returns.toEqualTypeOf<DeliveryAttemptLog[]>();
+    expectTypeOf(manager.flush).returns.resolves.toEqualTypeOf<FlushResult>();
+    expectTypeOf(manager.flush).parameter(0).toEqualTypeOf<{ timeoutMs?: number | undefined } | undefined>();
   });
 
   it("takes a key provider and log retention options", () => {

@@ -255,6 +255,27 @@ describe("WebhookManager: delivery and retries on the manual clock", () => {
     expect(manager.getDeliveryLogs()[1]).toMatchObject({ success: true, timestamp: START + 120_000 });
   });
 
+  it("caps Retry-After at the schedule's longest step, so a huge value cannot park a delivery for years", async () => {
+    const { server, clock, manager } = await setup((_request, response, index) => {
+      if (index === 0) response.writeHead(429, { "retry-after": "999999999" }).end();
+      else if (index === 1) response.writeHead(503, { "retry-after": "Fri, 01 Jan 2100 00:00:00 GMT" }).end();
+      else response.writeHead(200).end();
+    });
+    await manager.registerWebhook({ event: "a", url: server.url });
+    await manager.triggerWebhook("a", {});
+    const longestStep = Math.max(...SVIX_RETRY_SCHEDULE);
+    expect(manager.getDeliveryLogs()[0]).toMatchObject({ statusCode: 429, nextAttemptAt: START + longestStep });
+    await advance(clock, longestStep);
+    await until(() => manager.getDeliveryLogs().length === 2);
+    expect(manager.getDeliveryLogs()[1]).toMatchObject({
+      statusCode: 503,
+      nextAttemptAt: START + 2 * longestStep,
+    });
+    await advance(clock, longestStep);
+    await until(() => manager.getDeliveryLogs().length === 3);
+    expect(manager.getDeliveryLogs()[2]).toMatchObject({ success: true, timestamp: START + 2 * longestStep });
+  });
+
   it("treats 3xx as failure without following the redirect", async () => {
     const { server, manager } = await setup(status(301, { location: "http://127.0.0.1:1/elsewhere" }));
     await manager.registerWebhook({ event: "a", url: server.url });
@@ -380,7 +401,8 @@ describe("WebhookManager: durability", () => {
     const succeeded: string[] = [];
     second.on("delivery_succeeded", (log) => succeeded.push(log.messageId));
     expect(await second.resume()).toBe(5);
-    await advance(clock, 4_999, 5);
+    // Five retry waits, plus the lease reclaim timer every manager with a storage runs.
+    await advance(clock, 4_999, 6);
     expect(server.received).toHaveLength(5);
     await clock.advanceAsync(1);
     await until(() => succeeded.length === 5);
@@ -420,7 +442,8 @@ describe("WebhookManager: durability", () => {
     const second = new WebhookManager({ clock, keyProvider, storage: secondStorage, allowedHosts: ["127.0.0.1"] });
     cleanups.push(() => second.close());
     expect(await second.resume()).toBe(1);
-    await advance(clock, 5_000);
+    // The retry wait and the lease reclaim timer.
+    await advance(clock, 5_000, 2);
     await until(() => second.getDeliveryLogs().length === 2);
     const [before, after] = second.getDeliveryLogs();
     expect(before).toMatchObject({ messageId, attempt: 1, success: false, statusCode: 500 });
@@ -446,7 +469,8 @@ describe("WebhookManager: durability", () => {
     );
     const [leftCount, rightCount] = await Promise.all([left.resume(), right.resume()]);
     expect(leftCount + rightCount).toBe(6);
-    await advance(clock, 5_000, 6);
+    // Six retry waits and each manager's lease reclaim timer.
+    await advance(clock, 5_000, 8);
     const retries = (manager: WebhookManager) => manager.getDeliveryLogs().filter((log) => log.attempt === 2).length;
     await until(() => retries(left) + retries(right) === 6);
     expect(server.received).toHaveLength(12);

@@ -151,6 +151,19 @@ describe("signWebhook / verifyWebhook against the Standard Webhooks vectors", ()
     expectCode(() => verifyWebhook({} as string, headersFor(first), first.secret), "VALIDATION_ERROR");
   });
 
+  it("rejects a webhook-id holding '.', which would let (a, T, 'T.{…}') and (a.T, T, '{…}') share a signature", () => {
+    const timestamp = first.timestamp;
+    const body = '{"amount":100}';
+    // Signed content is `id.timestamp.body`: both messages below sign exactly "a.T.T.{…}".
+    const signed = signWebhook({ id: "a", timestamp, body: `${timestamp}.${body}`, secrets: first.secret });
+    const now = timestamp * 1000;
+    expect(verifyWebhook(`${timestamp}.${body}`, signed, first.secret, { now }).id).toBe("a");
+    const shifted = { ...signed, "webhook-id": `a.${timestamp}` };
+    expectCode(() => verifyWebhook(body, shifted, first.secret, { now }), "VALIDATION_ERROR");
+    expect(() => verifyWebhook(body, shifted, first.secret, { now })).toThrow(/headers\.webhook-id.*'\.'/);
+    expectCode(() => signWebhook({ id: `a.${timestamp}`, timestamp, body, secrets: first.secret }), "VALIDATION_ERROR");
+  });
+
   it("reports missing headers", () => {
     expect(() => verifyWebhook(first.payload, {}, first.secret)).toThrow(
       /webhook-id.*webhook-timestamp.*webhook-signature/s,
