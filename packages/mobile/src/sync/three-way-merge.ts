@@ -11,7 +11,20 @@ export function jsonEqual(left: JsonValue | undefined, right: JsonValue | undefi
   }
   const leftKeys = Object.keys(left);
   if (leftKeys.length !== Object.keys(right).length) return false;
-  return leftKeys.every((key) => Object.hasOwn(right, key) && jsonEqual(left[key], right[key]));
+  return leftKeys.every((key) => Object.hasOwn(right, key) && jsonEqual(ownField(left, key), ownField(right, key)));
+}
+
+/**
+ * Reads a field only when the record holds it itself, so a field named `constructor` or `__proto__` that one side
+ * lacks reads as absent rather than as an inherited member of `Object.prototype`.
+ */
+function ownField(record: { readonly [field: string]: JsonValue } | null, field: string): JsonValue | undefined {
+  return record !== null && Object.hasOwn(record, field) ? record[field] : undefined;
+}
+
+/** Sets a field as an own data property: assigning to `__proto__` would replace the prototype instead. */
+function setField(record: RecordData, field: string, value: JsonValue): void {
+  Object.defineProperty(record, field, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Result of {@link mergeThreeWay}: merged data, or the fields both sides changed differently. */
@@ -20,7 +33,9 @@ export type MergeResult = { readonly merged: RecordData | null } | { readonly co
 /**
  * Field-level three-way merge: a field changed on one side only takes that side's value; a field changed on both
  * sides to the same value takes it; a field changed on both sides differently is a collision. A delete on one side
- * wins only if the other side left the record unchanged since the base.
+ * wins only if the other side left the record unchanged since the base. Every field is data, whatever its name: an
+ * own `__proto__`, `constructor` or `prototype` field (as `JSON.parse` makes them) merges like any other and never
+ * touches the merged object's prototype.
  *
  * @param base - The record both sides started from (`null` when it did not exist).
  * @param local - The device's version (`null` when deleted).
@@ -42,9 +57,9 @@ export function mergeThreeWay(
   const collisions: string[] = [];
   const fields = new Set([...Object.keys(base ?? {}), ...Object.keys(local), ...Object.keys(remote)]);
   for (const field of fields) {
-    const baseValue = base?.[field];
-    const localValue = local[field];
-    const remoteValue = remote[field];
+    const baseValue = ownField(base, field);
+    const localValue = ownField(local, field);
+    const remoteValue = ownField(remote, field);
     let chosen: JsonValue | undefined;
     if (jsonEqual(localValue, remoteValue) || jsonEqual(localValue, baseValue)) chosen = remoteValue;
     else if (jsonEqual(remoteValue, baseValue)) chosen = localValue;
@@ -52,7 +67,7 @@ export function mergeThreeWay(
       collisions.push(field);
       continue;
     }
-    if (chosen !== undefined) merged[field] = chosen;
+    if (chosen !== undefined) setField(merged, field, chosen);
   }
   return collisions.length > 0 ? { collisions: collisions.sort() } : { merged };
 }
