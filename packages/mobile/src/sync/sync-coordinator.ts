@@ -106,7 +106,8 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
   let seq = 0;
   let queue: Promise<unknown> = Promise.resolve();
 
-  const appliedKey = (clientId: string, mutationId: string): string => `${clientId}\u0000${mutationId}`;
+  // JSON string encoding is injective, so no two (clientId, mutationId) pairs share a key, whatever they contain.
+  const appliedKey = (clientId: string, mutationId: string): string => JSON.stringify([clientId, mutationId]);
 
   const index = (entry: LogEntry): void => {
     const previous = records.get(entry.recordId);
