@@ -19,6 +19,7 @@ import {
 } from "@pelbiot/core";
 import { createKeyedQueue } from "../internal/keyed-queue";
 import { chainPendingMutations } from "./chain-pending-mutations";
+import { decideFieldMerge } from "./decide-field-merge";
 import { createHybridLogicalClock, type HybridLogicalClock, parseHlc } from "./hybrid-logical-clock";
 import type { PushResult, SyncTransport } from "./sync-protocol";
 import type {
@@ -38,7 +39,11 @@ import { applyMutation, jsonEqual, mergeThreeWay } from "./three-way-merge";
 export interface OfflineSyncManagerOptions {
   /** Where queues and records live. Pass an AsyncStorage/IndexedDB/localStorage adapter on devices. @default createMemoryStorage() */
   storage?: StorageAdapter;
-  /** How conflicts are resolved automatically. @default "field-merge" */
+  /**
+   * How conflicts are resolved automatically. `"field-merge"` merges fields only one side changed and gives a field
+   * both sides changed (or a delete against an edit) to the later writer by hybrid-logical-clock timestamp;
+   * `"manual"` holds every conflict for {@link OfflineSyncManager.resolveConflict}. @default "field-merge"
+   */
   conflictStrategy?: ConflictStrategy;
   /** Most mutations a device may hold unsynced; the next save fails with `LIMIT_EXCEEDED`. @default 10000 */
   maxOfflineRecords?: number;
@@ -702,10 +707,8 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
         if (change.hlc === undefined || localStamp === undefined) return undefined;
         return localStamp > change.hlc ? "local" : "remote";
       }
-      case "field-merge": {
-        const merge = mergeThreeWay(conflict.base?.data ?? null, conflict.local, conflict.remote.data);
-        return "merged" in merge ? { data: merge.merged } : undefined;
-      }
+      case "field-merge":
+        return decideFieldMerge(conflict, state.pending, change.hlc);
       default:
         return undefined;
     }
