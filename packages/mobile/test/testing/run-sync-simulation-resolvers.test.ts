@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ConflictResolverFunction, RecordData } from "../../src/sync/sync-types";
+import type { ConflictResolverFunction, ConflictStrategy, RecordData } from "../../src/sync/sync-types";
 import { runSyncSimulation } from "../../src/testing/run-sync-simulation";
 import { expectInvariantsOverSeeds } from "./sync-simulation-helpers";
 
@@ -45,7 +45,7 @@ describe("runSyncSimulation with conflicts settled by a person or a custom resol
   });
 
   it("every strategy converges for any seed, size and fault mix (property)", async () => {
-    const strategy = fc.constantFrom(
+    const strategy = fc.constantFrom<ConflictStrategy>(
       "last-writer-wins",
       "server-wins",
       "client-wins",
