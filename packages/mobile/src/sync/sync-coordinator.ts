@@ -65,8 +65,8 @@ const SEQ_DIGITS = 12;
  * A mutation conflicts when the record was written after the mutation's base version, whoever wrote it (two
  * installs sharing a client id included); the device then pulls, resolves and pushes the result. The base is
  * `baseVersion`, or, when the mutation names a `previousMutationId` this coordinator applied to the same record, the
- * version that mutation wrote: that is how a device's back-to-back edits of one record apply in one push. A mutation the validator refuses is rejected; the device rolls it back and
- * carries on with the rest of its queue.
+ * version that mutation wrote: that is how a device's back-to-back edits of one record apply in one push. A mutation
+ * the validator refuses is rejected; the device rolls it back and carries on with the rest of its queue.
  *
  * @param options - Storage, validation and limits.
  * @returns A {@link SyncCoordinator}.
