@@ -24,6 +24,21 @@ describe("mergeThreeWay", () => {
     expect(mergeThreeWay({ a: 1 }, { a: 5 }, null)).toEqual({ collisions: ["*"] });
   });
 
+  it("settles collisions through onCollision, field by field and for a delete against an edit", () => {
+    const asked: string[] = [];
+    const onCollision = (field: string) => {
+      asked.push(field);
+      return field === "a" ? ("local" as const) : ("remote" as const);
+    };
+    expect(mergeThreeWay({ a: 0, b: 0, c: 0 }, { a: 1, b: 1, c: 0 }, { a: 2, b: 2, c: 3 }, { onCollision })).toEqual({
+      merged: { a: 1, b: 2, c: 3 },
+    });
+    expect(asked).toEqual(["a", "b"]);
+    expect(mergeThreeWay({ a: 1 }, null, { a: 2 }, { onCollision: () => "local" })).toEqual({ merged: null });
+    expect(mergeThreeWay({ a: 1 }, null, { a: 2 }, { onCollision: () => "remote" })).toEqual({ merged: { a: 2 } });
+    expect(mergeThreeWay({ a: 1 }, { a: 5 }, null, { onCollision: () => "local" })).toEqual({ merged: { a: 5 } });
+  });
+
   it("is the identity when only one side changed", () => {
     const record = fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 });
     fc.assert(
