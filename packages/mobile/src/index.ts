@@ -76,7 +76,13 @@ export type {
   SyncConflict,
   SyncResult,
 } from "./sync/sync-types";
-export { applyMutation, jsonEqual, type MergeResult, mergeThreeWay } from "./sync/three-way-merge";
+export {
+  applyMutation,
+  jsonEqual,
+  type MergeResult,
+  type MergeThreeWayOptions,
+  mergeThreeWay,
+} from "./sync/three-way-merge";
 export {
   createFluidTypeScale,
   type FluidTypeScale,

@@ -18,6 +18,8 @@ import {
   type Validator,
 } from "@pelbiot/core";
 import { createKeyedQueue } from "../internal/keyed-queue";
+import { chainPendingMutations } from "./chain-pending-mutations";
+import { decideFieldMerge } from "./decide-field-merge";
 import { createHybridLogicalClock, type HybridLogicalClock, parseHlc } from "./hybrid-logical-clock";
 import type { PushResult, SyncTransport } from "./sync-protocol";
 import type {
@@ -37,7 +39,11 @@ import { applyMutation, jsonEqual, mergeThreeWay } from "./three-way-merge";
 export interface OfflineSyncManagerOptions {
   /** Where queues and records live. Pass an AsyncStorage/IndexedDB/localStorage adapter on devices. @default createMemoryStorage() */
   storage?: StorageAdapter;
-  /** How conflicts are resolved automatically. @default "field-merge" */
+  /**
+   * How conflicts are resolved automatically. `"field-merge"` merges fields only one side changed and gives a field
+   * both sides changed (or a delete against an edit) to the later writer by hybrid-logical-clock timestamp;
+   * `"manual"` holds every conflict for {@link OfflineSyncManager.resolveConflict}. @default "field-merge"
+   */
   conflictStrategy?: ConflictStrategy;
   /** Most mutations a device may hold unsynced; the next save fails with `LIMIT_EXCEEDED`. @default 10000 */
   maxOfflineRecords?: number;
@@ -263,6 +269,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
           type: mutation.type,
           data: mutation.type === "delete" ? null : { ...(mutation.data ?? {}) },
           baseVersion: current?.base?.version ?? null,
+          previousMutationId: current?.pending.at(-1)?.mutationId ?? null,
           hlc: this.#hlc(deviceId).now(),
           replace: false,
         };
@@ -313,11 +320,13 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
             data: change.data === null ? null : { ...change.data },
           };
           const state: RecordState = current ?? { entity: change.entity, base: null, pending: [], conflict: null };
-          if (change.clientId === deviceId && change.mutationId !== undefined) {
+          // Only a mutation still in the queue is acknowledged by its return. Another install sharing this client
+          // id writes under it too, and its change must be merged like anyone else's, conflicts included.
+          const own = state.pending.some((mutation) => mutation.mutationId === change.mutationId);
+          if (change.clientId === deviceId && own) {
             const remaining = state.pending.filter((mutation) => mutation.mutationId !== change.mutationId);
-            outcome = remaining.length < state.pending.length ? "acknowledged" : "skipped";
+            outcome = "acknowledged";
             const newer = state.base === null || change.version > state.base.version;
-            if (outcome === "skipped" && !newer) return current;
             return { ...state, base: newer ? remote : state.base, pending: remaining };
           }
           if (state.base !== null && change.version <= state.base.version) return current; // already seen
@@ -443,7 +452,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
   async getPendingChanges(deviceId: string): Promise<QueuedMutation[]> {
     return (await this.#states(deviceId))
       .filter((state) => state.conflict === null)
-      .flatMap((state) => state.pending)
+      .flatMap((state) => chainPendingMutations(state.base, state.pending))
       .sort((left, right) => (left.hlc < right.hlc ? -1 : left.hlc > right.hlc ? 1 : 0));
   }
 
@@ -455,7 +464,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
    */
   async getOfflineData(deviceId: string): Promise<QueuedMutation[]> {
     return (await this.#states(deviceId))
-      .flatMap((state) => state.pending)
+      .flatMap((state) => chainPendingMutations(state.base, state.pending))
       .sort((left, right) => (left.hlc < right.hlc ? -1 : left.hlc > right.hlc ? 1 : 0));
   }
 
@@ -698,10 +707,8 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
         if (change.hlc === undefined || localStamp === undefined) return undefined;
         return localStamp > change.hlc ? "local" : "remote";
       }
-      case "field-merge": {
-        const merge = mergeThreeWay(conflict.base?.data ?? null, conflict.local, conflict.remote.data);
-        return "merged" in merge ? { data: merge.merged } : undefined;
-      }
+      case "field-merge":
+        return decideFieldMerge(conflict, state.pending, change.hlc);
       default:
         return undefined;
     }
@@ -726,6 +733,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
       type: data === null ? "delete" : remote.data === null ? "create" : "update",
       data,
       baseVersion: remote.version,
+      previousMutationId: null,
       hlc: this.#hlc(deviceId).now(),
       replace: data !== null,
     };

@@ -52,9 +52,6 @@ interface RecordIndex {
   entity: string;
   version: number;
   data: RecordData | null;
-  /** Client of the latest write, and the latest version written by any other client. */
-  lastWriter: string;
-  lastOtherVersion: number;
 }
 
 const SEQ_DIGITS = 12;
@@ -65,9 +62,11 @@ const SEQ_DIGITS = 12;
  * processes sharing one store never fork history, and a crash can never leave half a write. Per-record versions and
  * the set of applied mutation ids are rebuilt from the log.
  *
- * A mutation conflicts when another client wrote the record after the mutation's base version; the device then
- * pulls, resolves and pushes the result. A mutation the validator refuses is rejected; the device rolls it back and
- * carries on with the rest of its queue.
+ * A mutation conflicts when the record was written after the mutation's base version, whoever wrote it (two
+ * installs sharing a client id included); the device then pulls, resolves and pushes the result. The base is
+ * `baseVersion`, or, when the mutation names a `previousMutationId` this coordinator applied to the same record, the
+ * version that mutation wrote: that is how a device's back-to-back edits of one record apply in one push. A mutation
+ * the validator refuses is rejected; the device rolls it back and carries on with the rest of its queue.
  *
  * @param options - Storage, validation and limits.
  * @returns A {@link SyncCoordinator}.
@@ -106,23 +105,11 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
   let seq = 0;
   let queue: Promise<unknown> = Promise.resolve();
 
-  const appliedKey = (clientId: string, mutationId: string): string => `${clientId}\u0000${mutationId}`;
+  // JSON string encoding is injective, so no two (clientId, mutationId) pairs share a key, whatever they contain.
+  const appliedKey = (clientId: string, mutationId: string): string => JSON.stringify([clientId, mutationId]);
 
   const index = (entry: LogEntry): void => {
-    const previous = records.get(entry.recordId);
-    const lastOtherVersion =
-      previous === undefined
-        ? 0
-        : previous.lastWriter === entry.clientId
-          ? previous.lastOtherVersion
-          : previous.version;
-    records.set(entry.recordId, {
-      entity: entry.entity,
-      version: entry.version,
-      data: entry.data,
-      lastWriter: entry.clientId,
-      lastOtherVersion,
-    });
+    records.set(entry.recordId, { entity: entry.entity, version: entry.version, data: entry.data });
     applied.set(appliedKey(entry.clientId, entry.mutationId), entry);
     seq = entry.seq;
   };
@@ -134,6 +121,14 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
       if (next === undefined) return;
       index(next);
     }
+  };
+
+  // The version a mutation was made on: its own base, or the version its predecessor on the device wrote.
+  const baseOf = (mutation: QueuedMutation): number => {
+    const base = mutation.baseVersion ?? 0;
+    if (typeof mutation.previousMutationId !== "string") return base;
+    const previous = applied.get(appliedKey(mutation.clientId, mutation.previousMutationId));
+    return previous?.recordId === mutation.recordId ? Math.max(base, previous.version) : base;
   };
 
   const verdict = (mutation: QueuedMutation): PushResult | LogEntry => {
@@ -150,13 +145,12 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
         `record "${mutation.recordId}" is a "${current.entity}", not a "${mutation.entity}"`,
       );
     }
-    const newestByOthers =
-      current === undefined ? 0 : current.lastWriter === mutation.clientId ? current.lastOtherVersion : current.version;
-    if (newestByOthers > (mutation.baseVersion ?? 0)) {
+    const base = baseOf(mutation);
+    if (current !== undefined && current.version > base) {
       return reject(
         mutation,
         "conflict",
-        `record "${mutation.recordId}" changed on the server (version ${newestByOthers}) after base version ${mutation.baseVersion ?? "none"}`,
+        `record "${mutation.recordId}" changed on the server (version ${current.version}) after base version ${base}`,
       );
     }
     if (mutation.type !== "create" && !exists && !mutation.replace) {
@@ -301,4 +295,6 @@ function checkMutation(check: Validator, path: string, mutation: unknown, client
   );
   check.string(`${path}.hlc`, value.hlc, { maxLength: 300 });
   check.boolean(`${path}.replace`, value.replace);
+  if (value.previousMutationId != null)
+    check.string(`${path}.previousMutationId`, value.previousMutationId, { maxLength: 200 });
 }

@@ -14,8 +14,8 @@ export interface PushResult {
   readonly mutationId: string;
   /**
    * `applied`: written now; `duplicate`: written by an earlier push (never twice); `rejected`: refused for good (the
-   * device rolls it back); `conflict`: another device changed the record since the mutation's base version (the
-   * device pulls, resolves, and pushes the resolution).
+   * device rolls it back); `conflict`: the record was written since the mutation's base version, by any device
+   * (another install sharing the client id included; the device pulls, resolves, and pushes the resolution).
    */
   readonly status: "applied" | "duplicate" | "rejected" | "conflict";
   /** Record version after the write (`applied`, `duplicate`). */

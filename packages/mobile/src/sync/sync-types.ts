@@ -31,6 +31,14 @@ export interface QueuedMutation {
   readonly data: RecordData | null;
   /** Server version of the record this change was made on; `null` when the device had never seen it. */
   readonly baseVersion: number | null;
+  /**
+   * The device's earlier mutation of the same record this one was made on top of, while that one was not yet
+   * acknowledged; `null` when this one was made directly on `baseVersion`. The coordinator takes the version that
+   * mutation wrote as this one's base, so a device's back-to-back edits of a record apply in one push while any
+   * other write since the base (whatever its client id) is a conflict. Omitted by older devices: such a mutation is
+   * judged on `baseVersion` alone.
+   */
+  readonly previousMutationId?: string | null;
   /** Hybrid-logical-clock timestamp; queue order. */
   readonly hlc: string;
   /**

@@ -8,11 +8,11 @@ import {
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { OfflineSyncManager } from "../sync/offline-sync-manager";
+import { OfflineSyncManager, type SyncReport } from "../sync/offline-sync-manager";
 import { createSyncCoordinator } from "../sync/sync-coordinator";
 import type { PushResponse, SyncTransport } from "../sync/sync-protocol";
 import { createInMemorySyncTransport } from "../sync/sync-transports";
-import type { ConflictStrategy } from "../sync/sync-types";
+import type { ConflictStrategy, RecordData, SyncConflict } from "../sync/sync-types";
 
 /** Fault probabilities per step of a {@link runSyncSimulation} schedule. */
 export interface SyncSimulationFaults {
@@ -36,8 +36,17 @@ export interface SyncSimulationOptions {
   steps?: number;
   /** Distinct records the devices create and edit at most. @default 4 */
   records?: number;
-  /** Conflict strategy of every device; must resolve every conflict for the replicas to converge. @default "last-writer-wins" */
+  /**
+   * Conflict strategy of every device: a built-in name or your resolver function. What it leaves open must be
+   * resolved by the scripted user for the replicas to converge. @default "last-writer-wins"
+   */
   conflictStrategy?: ConflictStrategy;
+  /**
+   * Whether a scripted user resolves the conflicts a device holds open, through `resolveConflict`, after each of its
+   * syncs: keeping the device's side, taking the server's (as `"remote"` or as the server record itself), or writing
+   * a merge of both, chosen from the seed. @default true for `"manual"`, false otherwise
+   */
+  userResolvesConflicts?: boolean;
   /** Fault probabilities. */
   faults?: SyncSimulationFaults;
 }
@@ -55,6 +64,7 @@ export interface SyncSimulationResult {
     readonly rejected: number;
     readonly superseded: number;
     readonly conflicts: number;
+    readonly resolvedByUser: number;
     readonly duplicatesDelivered: number;
     readonly lostResponses: number;
     readonly crashes: number;
@@ -62,6 +72,8 @@ export interface SyncSimulationResult {
     readonly failedSyncs: number;
   };
 }
+
+const STRATEGIES = ["server-wins", "client-wins", "last-writer-wins", "field-merge", "manual"] as const;
 
 /** The coordinator refuses this value, so every schedule also exercises rejected writes. */
 const REJECTED_VALUE = 13;
@@ -93,6 +105,12 @@ export async function runSyncSimulation(options: SyncSimulationOptions): Promise
     if (options.steps !== undefined)
       check.number("options.steps", options.steps, { integer: true, min: 0, max: 100_000 });
     if (options.records !== undefined) check.number("options.records", options.records, { integer: true, min: 1 });
+    if (options.conflictStrategy !== undefined && typeof options.conflictStrategy !== "function") {
+      check.oneOf("options.conflictStrategy", options.conflictStrategy, STRATEGIES);
+    }
+    if (options.userResolvesConflicts !== undefined) {
+      check.boolean("options.userResolvesConflicts", options.userResolvesConflicts);
+    }
     for (const name of ["partition", "duplicate", "lostResponse", "crash"] as const) {
       const rate = options.faults?.[name];
       if (rate !== undefined) check.number(`options.faults.${name}`, rate, { min: 0, max: 1 });
@@ -100,6 +118,7 @@ export async function runSyncSimulation(options: SyncSimulationOptions): Promise
   }
   check.done();
   const { seed, devices: deviceCount = 3, steps = 40, records = 4, conflictStrategy = "last-writer-wins" } = options;
+  const userResolvesConflicts = options.userResolvesConflicts ?? conflictStrategy === "manual";
   const { partition = 0.1, duplicate = 0.1, lostResponse = 0.1, crash = 0.05 } = options.faults ?? {};
 
   const generator = xoroshiro128plus(seed);
@@ -126,6 +145,7 @@ export async function runSyncSimulation(options: SyncSimulationOptions): Promise
     rejected: 0,
     superseded: 0,
     conflicts: 0,
+    resolvedByUser: 0,
     duplicatesDelivered: 0,
     lostResponses: 0,
     crashes: 0,
@@ -176,13 +196,26 @@ export async function runSyncSimulation(options: SyncSimulationOptions): Promise
     };
   }
 
-  const syncDevice = async (index: number): Promise<void> => {
+  // The scripted user: settles every conflict the device holds open, each in a way drawn from the seed.
+  const resolveAsUser = async (index: number, conflicts: readonly SyncConflict[]): Promise<void> => {
+    for (const conflict of conflicts) {
+      stats.resolvedByUser += 1;
+      await managers[index]!.resolveConflict(names[index]!, conflict.recordId, userResolution(conflict, pick(4)));
+    }
+  };
+
+  // Syncs a device; returns whether anything moved (mutations pushed or conflicts resolved by the user).
+  const syncDevice = async (index: number): Promise<boolean> => {
+    let report: SyncReport;
     try {
-      await managers[index]!.sync(names[index]!, transports[index]!);
+      report = await managers[index]!.sync(names[index]!, transports[index]!);
     } catch (error) {
       if (!PelbiotError.is(error, "PROVIDER_ERROR")) throw error;
       stats.failedSyncs += 1;
+      return true;
     }
+    if (userResolvesConflicts) await resolveAsUser(index, report.conflicts);
+    return report.pushed > 0 || (userResolvesConflicts && report.conflicts.length > 0);
   };
 
   for (let step = 0; step < steps; step += 1) {
@@ -230,8 +263,12 @@ export async function runSyncSimulation(options: SyncSimulationOptions): Promise
 
   faultsOn = false;
   partitioned.clear();
+  // A round in which nothing moved leaves the log unchanged while every device pulls to its end, so later rounds
+  // could change nothing: stop there rather than run the rest.
   for (let round = 0; round < deviceCount + 3; round += 1) {
-    for (let index = 0; index < deviceCount; index += 1) await syncDevice(index);
+    let moved = false;
+    for (let index = 0; index < deviceCount; index += 1) moved = (await syncDevice(index)) || moved;
+    if (!moved) break;
   }
 
   const violations: string[] = [];
@@ -265,6 +302,26 @@ export async function runSyncSimulation(options: SyncSimulationOptions): Promise
   stats.rejected = rejected.size;
   stats.superseded = superseded.size;
   return { seed, violations, stats };
+}
+
+/** One of the ways a person settles a conflict: keep theirs, take the server's, or merge the two. */
+function userResolution(
+  conflict: SyncConflict,
+  choice: number,
+): "local" | "remote" | { version?: number; data: RecordData | null } {
+  switch (choice) {
+    case 0:
+      return "local";
+    case 1:
+      return "remote";
+    case 2:
+      return { version: conflict.remote.version, data: conflict.remote.data };
+    default:
+      // Both sides' fields, the device's where they differ; a delete loses to an edit.
+      return conflict.local === null || conflict.remote.data === null
+        ? { data: conflict.local ?? conflict.remote.data }
+        : { data: { ...conflict.remote.data, ...conflict.local } };
+  }
 }
 
 function sorted(value: Record<string, unknown> | null): unknown {

@@ -218,6 +218,30 @@ describe("OfflineSyncManager: merging server changes", () => {
     expect(held.conflicts.map((conflict) => conflict.fields)).toEqual([["name"]]);
   });
 
+  it("field-merge gives a field both sides changed to the later writer by hybrid-logical-clock timestamp", async () => {
+    const clock = createManualClock(Date.UTC(2026, 0, 1));
+    const sync = new OfflineSyncManager({ clock });
+    await sync.syncPendingChanges("d", [{ recordId: "r", entity: "x", version: 1, data: { a: 0, b: 0, c: 0 } }]);
+    const stamp = (time: number) => `${time.toString(36).padStart(11, "0")}-00000-server`;
+    await sync.saveOfflineData("d", { type: "update", entity: "x", recordId: "r", data: { a: 1 } });
+    clock.advance(10_000);
+    await sync.saveOfflineData("d", { type: "update", entity: "x", recordId: "r", data: { b: 1 } });
+    // The server's change sits between the device's two edits: the device's "a" is older, its "b" newer.
+    const result = await sync.syncPendingChanges("d", [
+      { recordId: "r", entity: "x", version: 2, data: { a: 2, b: 2, c: 2 }, hlc: stamp(Date.UTC(2026, 0, 1) + 5_000) },
+    ]);
+    expect(result).toMatchObject({ autoResolved: 1, conflicts: [], pending: 1 });
+    expect(await sync.getRecord("d", "r")).toEqual({ a: 2, b: 1, c: 2 });
+    // A delete against an edit goes to the later writer too.
+    clock.advance(10_000);
+    await sync.saveOfflineData("d", { type: "delete", entity: "x", recordId: "r" });
+    await sync.syncPendingChanges("d", [
+      { recordId: "r", entity: "x", version: 3, data: { a: 3 }, hlc: stamp(Date.UTC(2026, 0, 1) + 15_000) },
+    ]);
+    expect(await sync.getRecord("d", "r")).toBeNull();
+    expect(sync.getSyncStats()).toMatchObject({ conflictsDetected: 2, autoResolved: 2 });
+  });
+
   it("last-writer-wins compares hybrid-logical-clock timestamps", async () => {
     const clock = createManualClock(Date.UTC(2026, 0, 1));
     const sync = new OfflineSyncManager({ conflictStrategy: "last-writer-wins", clock });

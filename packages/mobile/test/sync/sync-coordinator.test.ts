@@ -96,6 +96,45 @@ describe("createSyncCoordinator", () => {
     expect(await coordinator.getRecord(created.recordId)).toEqual({ version: 3, data: { n: 1, m: 2 } });
   });
 
+  it("never mistakes a different (clientId, mutationId) pair for a duplicate, whatever characters the ids hold", async () => {
+    // Pairs that an "id + separator + id" key would join into the same string.
+    const pairs: ReadonlyArray<readonly [string, string, string, string]> = [
+      ["a\u0000b", "c", "a", "b\u0000c"],
+      ["a", "\u0000\u0000", "a\u0000", "\u0000"],
+      ['["a"', '"b"]', '["a","', 'b"]'],
+    ];
+    for (const [firstClient, firstMutation, secondClient, secondMutation] of pairs) {
+      const coordinator = createSyncCoordinator();
+      const mutation = (clientId: string, mutationId: string) => ({
+        mutationId,
+        clientId,
+        recordId: `record-of-${clientId}`,
+        entity: "note",
+        type: "create" as const,
+        data: { from: clientId },
+        baseVersion: null,
+        hlc: "0000000000a-00000-x",
+        replace: false,
+      });
+      const first = await coordinator.push({
+        clientId: firstClient,
+        mutations: [mutation(firstClient, firstMutation)],
+      });
+      const second = await coordinator.push({
+        clientId: secondClient,
+        mutations: [mutation(secondClient, secondMutation)],
+      });
+      expect(first.results[0]?.status).toBe("applied");
+      expect(second.results[0]?.status).toBe("applied");
+      // Replays of each are still recognised as duplicates of their own write.
+      const replay = await coordinator.push({
+        clientId: firstClient,
+        mutations: [mutation(firstClient, firstMutation)],
+      });
+      expect(replay.results[0]).toMatchObject({ status: "duplicate", data: { from: firstClient } });
+    }
+  });
+
   it("keeps one history when two coordinator processes share a store", async () => {
     const storage = createMemoryStorage();
     const east = createSyncCoordinator({ storage });

@@ -22,7 +22,7 @@ describe("runSyncSimulation", () => {
   it("finds divergence when conflicts are left unresolved", async () => {
     let diverged = 0;
     for (let seed = 1; seed <= 50; seed += 1) {
-      const result = await runSyncSimulation({ seed, conflictStrategy: "manual" });
+      const result = await runSyncSimulation({ seed, conflictStrategy: "manual", userResolvesConflicts: false });
       if (result.violations.some((violation) => violation.includes("open conflict"))) diverged += 1;
     }
     expect(diverged).toBeGreaterThan(0);
@@ -32,5 +32,8 @@ describe("runSyncSimulation", () => {
     await expect(runSyncSimulation({ seed: -1, faults: { crash: 2 } })).rejects.toThrow(
       /options.seed: must be at least 0, got -1; options.faults.crash: must be at most 1, got 2/,
     );
+    await expect(
+      runSyncSimulation({ seed: 1, conflictStrategy: "newest" as never, userResolvesConflicts: "yes" as never }),
+    ).rejects.toThrow(/options.conflictStrategy: .*options.userResolvesConflicts: /);
   });
 });
