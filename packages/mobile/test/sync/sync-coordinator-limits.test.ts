@@ -79,7 +79,7 @@ describe("SyncCoordinator push limits", () => {
   it("accepts data exactly at the limits", async () => {
     const coordinator = createSyncCoordinator({ clock: createManualClock(NOW), maxMutationSize: 1000 });
     // {"text":"…"} is 11 bytes of JSON around the text; "é" is two UTF-8 bytes.
-    const atLimit = mutation("at-limit", { data: { text: "é".repeat(494) + "x" } });
+    const atLimit = mutation("at-limit", { data: { text: `${"é".repeat(494)}x` } });
     const overLimit = mutation("over-limit", { data: { text: "é".repeat(495) } });
     const deepest = mutation("deepest", { data: nested(64) });
     const response = await coordinator.push({ clientId: "phone", mutations: [atLimit, overLimit, deepest] });
