@@ -176,6 +176,18 @@ describe("OfflineSyncManager pushes within maxPushBytes", () => {
   });
 });
 
+describe("OfflineSyncManager options", () => {
+  it("rejects unknown options and a push limit too small for one mutation", () => {
+    expect(() => new OfflineSyncManager({ maxPushBytesPerRound: 10 } as never)).toThrow(
+      /options.maxPushBytesPerRound: is not an option; accepted: .*maxPushBytes/,
+    );
+    expect(() => new OfflineSyncManager({ maxPushBytes: 20_000 })).toThrow(
+      /options.maxPushBytes: must be at least 278528/,
+    );
+    expect(() => new OfflineSyncManager({ maxPushBytes: 20_000, maxMutationSize: 1000 })).not.toThrow();
+  });
+});
+
 describe("lone surrogates in sync ids", () => {
   it("are VALIDATION_ERROR on the device, never a URIError", async () => {
     const phone = new OfflineSyncManager({ clock: createManualClock(NOW) });
