@@ -66,7 +66,7 @@ export function checkHlc(check: Validator, path: string, value: unknown): value 
  * @returns Its UTF-8 length in bytes.
  */
 export function utf8ByteLength(text: string): number {
-  if (ASCII_ONLY.test(text)) return text.length; // the common case, checked natively
+  if (!NON_ASCII.test(text)) return text.length; // the common case, checked natively
   let bytes = 0;
   for (let index = 0; index < text.length; index += 1) {
     const unit = text.charCodeAt(index);
@@ -80,7 +80,7 @@ export function utf8ByteLength(text: string): number {
   return bytes;
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 function isLowSurrogate(unit: number): boolean {
   return unit >= 0xdc00 && unit <= 0xdfff;
