@@ -20,7 +20,7 @@ import {
 import type { PullRequest, PullResponse, PushRequest, PushResponse, PushResult } from "./sync-protocol";
 import type { QueuedMutation, RecordData, ServerChange, ServerRecord } from "./sync-types";
 import { applyMutation } from "./three-way-merge";
-import { validatePush } from "./validate-push";
+import { refuseOversizedRecord, validatePush } from "./validate-push";
 
 /** Decides whether a mutation may be written; return a reason to reject it for good. */
 export type MutationValidator = (mutation: QueuedMutation, current: ServerRecord | null) => string | undefined;
@@ -247,6 +247,8 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
       // catch up and judge again.
       const outcome = verdict(mutation);
       if ("status" in outcome) return outcome;
+      const oversized = refuseOversizedRecord(mutation.mutationId, outcome.data, maxMutationSize);
+      if (oversized !== undefined) return oversized;
       if (await log.setIfAbsent(seqKey(outcome.seq), outcome)) {
         index(outcome);
         return { mutationId: mutation.mutationId, status: "applied", version: outcome.version, data: outcome.data };

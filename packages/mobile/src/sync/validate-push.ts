@@ -100,6 +100,28 @@ function refusal(mutation: QueuedMutation, limits: PushLimits, now: number): Pus
   return undefined;
 }
 
+/**
+ * Checks the record a mutation would leave behind. Updates patch fields, so small patches can add up to a record
+ * over the limits; devices pull whole records, so such a write is refused like an oversized mutation.
+ *
+ * @param mutationId - The mutation, for the result.
+ * @param record - The record after the mutation (`null` when deleted).
+ * @param maxMutationSize - Largest accepted data, in UTF-8 bytes of its JSON.
+ * @returns The refusal, or `undefined` when the record is within the limits.
+ */
+export function refuseOversizedRecord(
+  mutationId: string,
+  record: Record<string, unknown> | null,
+  maxMutationSize: number,
+): PushResult | undefined {
+  if (record === null) return undefined;
+  const check = createValidator("SyncCoordinator.push");
+  checkRecordData(check, "record after this change", record, { value: maxMutationSize, option: "maxMutationSize" });
+  const issue = check.issues[0];
+  if (issue === undefined) return undefined;
+  return { mutationId, status: "rejected", code: "VALIDATION_ERROR", reason: `${issue.path}: ${issue.message}` };
+}
+
 function checkMutationContent(check: Validator, mutation: QueuedMutation, maxMutationSize: number): void {
   const value = mutation as Partial<Record<keyof QueuedMutation, unknown>>;
   checkSyncId(check, "recordId", value.recordId, MAX_RECORD_ID_LENGTH);

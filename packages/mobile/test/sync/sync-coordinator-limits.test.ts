@@ -76,6 +76,19 @@ describe("SyncCoordinator push limits", () => {
     expect(log.changes.map((change) => change.mutationId)).toEqual(["good-1", "good-2"]);
   });
 
+  it("refuses an update whose patch is small but would grow the record past the limits devices read", async () => {
+    const coordinator = createSyncCoordinator({ clock: createManualClock(NOW), maxMutationSize: 1000 });
+    const create = mutation("create", { data: { a: "x".repeat(600) } });
+    const update = { type: "update", recordId: "record-create", baseVersion: 1 } as const;
+    const grow = mutation("grow", { ...update, data: { b: "y".repeat(600) } });
+    const small = mutation("small", { ...update, data: { c: 1 } });
+    const response = await coordinator.push({ clientId: "phone", mutations: [create, grow, small] });
+    expect(response.results.map((result) => result.status)).toEqual(["applied", "rejected", "applied"]);
+    expect(response.results[1]).toMatchObject({ code: "VALIDATION_ERROR" });
+    expect(response.results[1]?.reason).toMatch(/record after this change: is 1215 bytes as JSON/);
+    expect(await coordinator.getRecord("record-create")).toEqual({ version: 2, data: { a: "x".repeat(600), c: 1 } });
+  });
+
   it("accepts data exactly at the limits", async () => {
     const coordinator = createSyncCoordinator({ clock: createManualClock(NOW), maxMutationSize: 1000 });
     // {"text":"…"} is 11 bytes of JSON around the text; "é" is two UTF-8 bytes.
