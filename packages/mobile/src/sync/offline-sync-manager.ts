@@ -543,13 +543,15 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
 
   /**
    * One sync round with a coordinator: pulls changes after the device's cursor and merges them (conflicts resolved
-   * or held as in {@link OfflineSyncManager.syncPendingChanges}), then pushes the queue. Mutations the coordinator
-   * applied leave the queue; rejected ones are rolled back (event `mutation_rejected`); conflicting ones stay until
-   * the next pull reveals the other side.
+   * or held as in {@link OfflineSyncManager.syncPendingChanges}; invalid changes quarantined, the cursor moving past
+   * them), then pushes the queue in batches within `maxPushBytes`. Mutations the coordinator applied leave the
+   * queue; rejected ones are rolled back (event `mutation_rejected`); conflicting ones stay until the next pull
+   * reveals the other side.
    *
    * @param deviceId - The device.
    * @param transport - How to reach the coordinator (HTTP, in-memory, or your own).
-   * @returns What was pulled, merged, pushed and rejected.
+   * @returns What was pulled, merged, pushed, rejected and quarantined.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a malformed device id (a lone surrogate included).
    * @throws {PelbiotError} whatever the transport throws (`PROVIDER_ERROR` over HTTP); the queue stays intact.
    */
   async sync(deviceId: string, transport: SyncTransport): Promise<SyncReport> {

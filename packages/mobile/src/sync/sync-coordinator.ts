@@ -121,6 +121,7 @@ const COORDINATOR_OPTIONS = [
  * ```ts
  * const coordinator = createSyncCoordinator({
  *   validateMutation: (mutation) => (mutation.entity === "user" ? undefined : `unknown entity ${mutation.entity}`),
+ *   maxClockDriftMs: 60 * 60 * 1000, // refuse mutations stamped more than an hour ahead of this server
  * });
  * const transport = createInMemorySyncTransport(coordinator);
  * await sync.sync("device-1", transport);
