@@ -303,6 +303,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
             `Record "${recordId}" is a "${current.entity}", not a "${mutation.entity}"`,
           );
         }
+        this.#checkRecordAfter(applyMutation(local, { type: mutation.type, data: mutation.data ?? null }));
         queued = {
           mutationId: uuidv7({ clock: this.#clock }),
           clientId: deviceId,
@@ -806,6 +807,18 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
       remote,
       fields: "collisions" in merge ? merge.collisions : [],
     };
+  }
+
+  // Devices pull whole records, so the coordinator refuses a write whose resulting record breaks the limits; saying
+  // so at save time keeps the device from queueing a change that would be rolled back.
+  #checkRecordAfter(record: RecordData | null): void {
+    if (record === null) return;
+    const check = createValidator("OfflineSyncManager.saveOfflineData");
+    checkRecordData(check, "the record after this change", record, {
+      value: this.#maxMutationSize,
+      option: "maxMutationSize",
+    });
+    check.done();
   }
 
   #checkData(check: Validator, path: string, data: Record<string, unknown>): void {

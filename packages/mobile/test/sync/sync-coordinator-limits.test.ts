@@ -189,6 +189,24 @@ describe("OfflineSyncManager pushes within maxPushBytes", () => {
   });
 });
 
+describe("OfflineSyncManager record limits", () => {
+  it("refuses at save time an update that would grow the record past what the coordinator accepts", async () => {
+    const phone = new OfflineSyncManager({ clock: createManualClock(NOW), maxMutationSize: 1000 });
+    const created = await phone.saveOfflineData("phone", {
+      type: "create",
+      entity: "note",
+      data: { a: "x".repeat(600) },
+    });
+    const update = { type: "update", entity: "note", recordId: created.recordId } as const;
+    const error = await failure(phone.saveOfflineData("phone", { ...update, data: { b: "y".repeat(600) } }));
+    expect(error.code).toBe("VALIDATION_ERROR");
+    expect(error.message).toMatch(/the record after this change: is 1215 bytes as JSON/);
+    expect(await phone.getOfflineData("phone")).toEqual([created]);
+    // Replacing a field keeps the record within the limit, so it is fine.
+    await phone.saveOfflineData("phone", { ...update, data: { a: "z".repeat(900) } });
+  });
+});
+
 describe("OfflineSyncManager options", () => {
   it("rejects unknown options and a push limit too small for one mutation", () => {
     expect(() => new OfflineSyncManager({ maxPushBytesPerRound: 10 } as never)).toThrow(
