@@ -69,6 +69,7 @@ export type {
   ConflictResolverFunction,
   ConflictStrategy,
   OfflineMutationInput,
+  QuarantinedChange,
   QueuedMutation,
   RecordData,
   ServerChange,

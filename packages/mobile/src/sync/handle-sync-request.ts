@@ -1,6 +1,9 @@
-import { toPelbiotError } from "@pelbiot/core";
+import { type PelbiotErrorCode, toPelbiotError } from "@pelbiot/core";
 import type { SyncCoordinator } from "./sync-coordinator";
 import type { PullRequest, PushRequest } from "./sync-protocol";
+
+// Client errors get 4xx so that HTTP clients (and core's retry) do not resend the same request forever.
+const STATUS_BY_CODE: Partial<Record<PelbiotErrorCode, number>> = { VALIDATION_ERROR: 400, LIMIT_EXCEEDED: 413 };
 
 /** A framework-neutral HTTP request, as {@link handleSyncRequest} needs it. */
 export interface SyncHttpRequest {
@@ -24,7 +27,8 @@ export interface SyncHttpResponse {
 
 /**
  * Serves a coordinator over HTTP in any framework: pass the method, the path below the mount point and the raw body,
- * send back what it returns. Invalid requests get 400 with the validation issues, unknown paths 404.
+ * send back what it returns. Invalid requests get 400 with the validation issues, a push over the coordinator's
+ * `maxPushBytes` 413 (not worth retrying as is), unknown paths 404, other failures 500.
  *
  * @param coordinator - The coordinator.
  * @param request - Method, path and body.
@@ -60,7 +64,7 @@ export async function handleSyncRequest(
     return reply(200, result);
   } catch (error) {
     const failure = toPelbiotError(error);
-    const status = failure.code === "VALIDATION_ERROR" ? 400 : 500;
+    const status = STATUS_BY_CODE[failure.code] ?? 500;
     return reply(status, { error: failure.code, message: failure.message });
   }
 }

@@ -1,4 +1,5 @@
 import { type Clock, createValidator, PelbiotError, systemClock } from "@pelbiot/core";
+import { isWellFormedText } from "../internal/well-formed-text";
 
 /** Options for {@link createHybridLogicalClock}. */
 export interface HybridLogicalClockOptions {
@@ -27,6 +28,7 @@ export interface HybridLogicalClock {
 const WALL_DIGITS = 11;
 const COUNTER_DIGITS = 5;
 const MAX_COUNTER = 36 ** COUNTER_DIGITS - 1;
+const MAX_NODE_ID_LENGTH = 200;
 const PATTERN = /^([0-9a-z]{11})-([0-9a-z]{5})-(.+)$/;
 
 /** A decoded hybrid-logical-clock timestamp. */
@@ -43,13 +45,24 @@ export interface HlcParts {
  * Decodes a timestamp made by a {@link HybridLogicalClock}.
  *
  * @param timestamp - The encoded timestamp.
- * @returns Its parts, or `undefined` when it is not a valid timestamp.
+ * @returns Its parts, or `undefined` when it is not a valid timestamp: wrong shape, a physical time beyond what a
+ * number holds exactly, or a node id that is too long or not well-formed text.
+ * @example
+ * ```ts
+ * parseHlc("0000lmn3k2a-00000-device-1"); // { wallMs: 47081482066, counter: 0, nodeId: "device-1" }
+ * parseHlc("yesterday"); // undefined
+ * ```
  */
 export function parseHlc(timestamp: unknown): HlcParts | undefined {
   if (typeof timestamp !== "string") return undefined;
   const match = PATTERN.exec(timestamp);
   if (!match) return undefined;
-  return { wallMs: Number.parseInt(match[1]!, 36), counter: Number.parseInt(match[2]!, 36), nodeId: match[3]! };
+  const wallMs = Number.parseInt(match[1]!, 36);
+  const nodeId = match[3]!;
+  // Eleven base-36 digits reach past 2^53; beyond that, two different stamps could decode to the same time.
+  if (!Number.isSafeInteger(wallMs)) return undefined;
+  if (nodeId.length > MAX_NODE_ID_LENGTH || !isWellFormedText(nodeId)) return undefined;
+  return { wallMs, counter: Number.parseInt(match[2]!, 36), nodeId };
 }
 
 function encode(wallMs: number, counter: number, nodeId: string): string {
@@ -61,7 +74,8 @@ function encode(wallMs: number, counter: number, nodeId: string): string {
  *
  * @param options - Replica id, physical clock and drift limit.
  * @returns The clock.
- * @throws {PelbiotValidationError} VALIDATION_ERROR for an empty node id or a bad drift limit.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR for an empty, too long or not well-formed node id, or a bad
+ * drift limit.
  * @example
  * ```ts
  * const hlc = createHybridLogicalClock({ nodeId: "device-1" });
@@ -71,7 +85,13 @@ function encode(wallMs: number, counter: number, nodeId: string): string {
 export function createHybridLogicalClock(options: HybridLogicalClockOptions): HybridLogicalClock {
   const check = createValidator("createHybridLogicalClock");
   if (check.object("options", options)) {
-    check.string("options.nodeId", options.nodeId, { maxLength: 200 });
+    if (check.string("options.nodeId", options.nodeId, { maxLength: MAX_NODE_ID_LENGTH })) {
+      check.check(
+        isWellFormedText(options.nodeId),
+        "options.nodeId",
+        "must be well-formed text (no lone UTF-16 surrogate halves)",
+      );
+    }
     if (options.maxDriftMs !== undefined) check.number("options.maxDriftMs", options.maxDriftMs, { min: 0 });
   }
   check.done();

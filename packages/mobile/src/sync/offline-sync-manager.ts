@@ -5,7 +5,6 @@ import {
   createJsonStore,
   createMemoryStorage,
   createValidator,
-  describeType,
   getRetryAfterMs,
   isRetryableError,
   type JsonStore,
@@ -17,15 +16,29 @@ import {
   uuidv7,
   type Validator,
 } from "@pelbiot/core";
+import { checkKnownOptions } from "../internal/check-known-options";
 import { createKeyedQueue } from "../internal/keyed-queue";
 import { chainPendingMutations } from "./chain-pending-mutations";
 import { decideFieldMerge } from "./decide-field-merge";
 import { createHybridLogicalClock, type HybridLogicalClock, parseHlc } from "./hybrid-logical-clock";
+import {
+  checkPushBytesOption,
+  checkRecordData,
+  checkSyncId,
+  DEFAULT_MAX_MUTATION_BYTES,
+  defaultMaxPushBytes,
+  MAX_CLIENT_ID_LENGTH,
+  MAX_ENTITY_LENGTH,
+  MAX_RECORD_ID_LENGTH,
+  planPushBatches,
+} from "./mutation-limits";
+import { partitionServerChanges } from "./quarantine-server-changes";
 import type { PushResult, SyncTransport } from "./sync-protocol";
 import type {
   ConflictDecision,
   ConflictStrategy,
   OfflineMutationInput,
+  QuarantinedChange,
   QueuedMutation,
   RecordData,
   ServerChange,
@@ -47,8 +60,17 @@ export interface OfflineSyncManagerOptions {
   conflictStrategy?: ConflictStrategy;
   /** Most mutations a device may hold unsynced; the next save fails with `LIMIT_EXCEEDED`. @default 10000 */
   maxOfflineRecords?: number;
-  /** Largest serialised size of one mutation's data, in UTF-16 units. @default 262144 */
+  /**
+   * Largest size of one mutation's data, in UTF-8 bytes of its JSON; the coordinator's default is the same. Data is
+   * also limited to 64 levels of nesting and 10000 keys. Pulled changes over the limits are quarantined.
+   * @default 262144
+   */
   maxMutationSize?: number;
+  /**
+   * Most UTF-8 bytes per push (the JSON array of its mutations): `sync` splits the queue to stay under it. Match the
+   * coordinator's `maxPushBytes`. At least `maxMutationSize` + 16384. @default 1048576
+   */
+  maxPushBytes?: number;
   /** Time source for hybrid-logical-clock timestamps. @default systemClock */
   clock?: Clock;
   /** Key prefix inside the storage adapter. @default "pelbiot:sync:" */
@@ -63,6 +85,8 @@ export interface OfflineSyncEvents {
   sync_completed: [event: { deviceId: string } & SyncResult];
   /** Both sides changed a record since their common version. */
   conflict_detected: [conflict: SyncConflict];
+  /** A server change broke the shared limits; it was set aside and the rest of the batch applied. */
+  change_quarantined: [event: { deviceId: string; change: QuarantinedChange }];
   /** The coordinator refused a mutation for good; it was rolled back on the device. */
   mutation_rejected: [event: { deviceId: string; mutation: QueuedMutation; reason: string }];
   /** A `sync` round failed after its retries; automatic sync carries on at the next interval. */
@@ -100,6 +124,8 @@ export interface SyncReport {
   readonly rejected: readonly PushResult[];
   /** Mutations still queued. */
   readonly pending: number;
+  /** Pulled changes set aside as invalid (event `change_quarantined`); the cursor moved past them. */
+  readonly quarantined: readonly QuarantinedChange[];
 }
 
 /** Options for {@link OfflineSyncManager.startAutoSync}. */
@@ -143,6 +169,15 @@ interface RecordState {
 const MUTATION_TYPES = ["create", "update", "delete"] as const;
 const PUSH_BATCH_SIZE = 500;
 const STRATEGIES = ["server-wins", "client-wins", "last-writer-wins", "field-merge", "manual"] as const;
+const MANAGER_OPTIONS = [
+  "storage",
+  "conflictStrategy",
+  "maxOfflineRecords",
+  "maxMutationSize",
+  "maxPushBytes",
+  "clock",
+  "keyPrefix",
+];
 
 /**
  * Offline-first sync for one or many devices: mutations queue durably while offline, and server changes merge in
@@ -166,6 +201,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
   readonly #strategy: ConflictStrategy;
   readonly #maxOfflineRecords: number;
   readonly #maxMutationSize: number;
+  readonly #maxPushBytes: number;
   readonly #clock: Clock;
   readonly #clocks = new Map<string, HybridLogicalClock>();
   readonly #pendingCounts = new Map<string, number>();
@@ -175,21 +211,31 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
 
   /**
    * @param options - Storage, conflict strategy, limits and clock.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every invalid option.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every invalid or unknown option.
    */
   constructor(options: OfflineSyncManagerOptions = {}) {
     super();
     const check = createValidator("OfflineSyncManager");
     if (check.object("options", options)) {
-      const { conflictStrategy, maxOfflineRecords, maxMutationSize, keyPrefix } = options;
+      checkKnownOptions(check, "options", options as Record<string, unknown>, MANAGER_OPTIONS);
+      const { conflictStrategy, maxOfflineRecords, maxMutationSize, maxPushBytes, keyPrefix } = options;
       if (conflictStrategy !== undefined && typeof conflictStrategy !== "function") {
         check.oneOf("options.conflictStrategy", conflictStrategy, STRATEGIES);
       }
       if (maxOfflineRecords !== undefined) {
         check.number("options.maxOfflineRecords", maxOfflineRecords, { integer: true, min: 1 });
       }
-      if (maxMutationSize !== undefined)
+      const mutationSizeOk =
+        maxMutationSize === undefined ||
         check.number("options.maxMutationSize", maxMutationSize, { integer: true, min: 2 });
+      if (maxPushBytes !== undefined && mutationSizeOk) {
+        checkPushBytesOption(
+          check,
+          "options.maxPushBytes",
+          maxPushBytes,
+          maxMutationSize ?? DEFAULT_MAX_MUTATION_BYTES,
+        );
+      }
       if (keyPrefix !== undefined) check.string("options.keyPrefix", keyPrefix, { minLength: 0, maxLength: 100 });
     }
     check.done();
@@ -197,7 +243,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
       storage = createMemoryStorage(),
       conflictStrategy = "field-merge",
       maxOfflineRecords = 10_000,
-      maxMutationSize = 262_144,
+      maxMutationSize = DEFAULT_MAX_MUTATION_BYTES,
       clock = systemClock,
       keyPrefix = "pelbiot:sync:",
     } = options;
@@ -207,6 +253,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     this.#strategy = conflictStrategy;
     this.#maxOfflineRecords = maxOfflineRecords;
     this.#maxMutationSize = maxMutationSize;
+    this.#maxPushBytes = options.maxPushBytes ?? defaultMaxPushBytes(maxMutationSize);
     this.#clock = clock;
   }
 
@@ -222,11 +269,12 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
    */
   async saveOfflineData(deviceId: string, mutation: OfflineMutationInput): Promise<QueuedMutation> {
     const check = createValidator("OfflineSyncManager.saveOfflineData");
-    check.string("deviceId", deviceId, { maxLength: 200 });
+    checkSyncId(check, "deviceId", deviceId, MAX_CLIENT_ID_LENGTH);
     if (check.object("mutation", mutation)) {
       const typeOk = check.oneOf("mutation.type", mutation.type, MUTATION_TYPES);
-      check.string("mutation.entity", mutation.entity, { maxLength: 200 });
-      if (mutation.recordId !== undefined) check.string("mutation.recordId", mutation.recordId, { maxLength: 500 });
+      checkSyncId(check, "mutation.entity", mutation.entity, MAX_ENTITY_LENGTH);
+      if (mutation.recordId !== undefined)
+        checkSyncId(check, "mutation.recordId", mutation.recordId, MAX_RECORD_ID_LENGTH);
       else if (typeOk && mutation.type !== "create")
         check.fail("mutation.recordId", `is required for ${mutation.type}`);
       if (typeOk && mutation.type !== "delete") {
@@ -261,6 +309,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
             `Record "${recordId}" is a "${current.entity}", not a "${mutation.entity}"`,
           );
         }
+        this.#checkRecordAfter(applyMutation(local, { type: mutation.type, data: mutation.data ?? null }));
         queued = {
           mutationId: uuidv7({ clock: this.#clock }),
           clientId: deviceId,
@@ -284,25 +333,26 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
   /**
    * Merges changes from the server into the device: applies those to records the device has not changed,
    * acknowledges the device's own mutations coming back, and detects conflicts where both sides changed a record.
-   * The whole batch is validated first; an invalid batch changes nothing.
+   * Each change is checked against the shared limits first; an invalid one (bad HLC, data over the size, depth or
+   * key limits, malformed ids) is quarantined, reported in `quarantined` and by `change_quarantined`, and the rest
+   * of the batch still applies, so one bad change cannot stop a device from syncing.
    *
    * @param deviceId - The device.
-   * @param serverChanges - Changes since the device's last sync, in server order.
-   * @returns Counts of applied, acknowledged and auto-resolved changes, the unresolved conflicts, and the queue length.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR naming each malformed change.
+   * @param incoming - Changes since the device's last sync, in server order.
+   * @returns Counts of applied, acknowledged and auto-resolved changes, the unresolved conflicts, the queue length,
+   * and the quarantined changes.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a malformed device id or a batch that is not an array.
    */
-  async syncPendingChanges(deviceId: string, serverChanges: readonly ServerChange[]): Promise<SyncResult> {
+  async syncPendingChanges(deviceId: string, incoming: readonly ServerChange[]): Promise<SyncResult> {
     const check = createValidator("OfflineSyncManager.syncPendingChanges");
-    check.string("deviceId", deviceId, { maxLength: 200 });
-    if (check.array("serverChanges", serverChanges)) {
-      serverChanges.forEach((change, index) => {
-        this.#checkServerChange(check, `serverChanges.${index}`, change);
-      });
-    }
+    checkSyncId(check, "deviceId", deviceId, MAX_CLIENT_ID_LENGTH);
+    check.array("serverChanges", incoming);
     check.done();
+    const { accepted: serverChanges, quarantined } = partitionServerChanges(incoming, this.#maxMutationSize);
 
     return this.#withDevice(deviceId, async () => {
-      this.emit("sync_started", { deviceId, changes: serverChanges.length });
+      this.emit("sync_started", { deviceId, changes: incoming.length });
+      for (const change of quarantined) this.emit("change_quarantined", { deviceId, change });
       let applied = 0;
       let acknowledged = 0;
       let autoResolved = 0;
@@ -369,7 +419,14 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
         }
       }
       const pending = await this.#recountPending(deviceId);
-      const result: SyncResult = { applied, acknowledged, autoResolved, conflicts: [...conflicts.values()], pending };
+      const result: SyncResult = {
+        applied,
+        acknowledged,
+        autoResolved,
+        conflicts: [...conflicts.values()],
+        pending,
+        quarantined,
+      };
       this.emit("sync_completed", { deviceId, ...result });
       return result;
     });
@@ -391,8 +448,8 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     resolution: "local" | "remote" | { version?: number; data: RecordData | null },
   ): Promise<RecordData | null> {
     const check = createValidator("OfflineSyncManager.resolveConflict");
-    check.string("deviceId", deviceId, { maxLength: 200 });
-    check.string("recordId", recordId, { maxLength: 500 });
+    checkSyncId(check, "deviceId", deviceId, MAX_CLIENT_ID_LENGTH);
+    checkSyncId(check, "recordId", recordId, MAX_RECORD_ID_LENGTH);
     if (typeof resolution !== "string" && check.object("resolution", resolution)) {
       if (resolution.data !== null && check.object("resolution.data", resolution.data)) {
         this.#checkData(check, "resolution.data", resolution.data);
@@ -477,8 +534,8 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
    */
   async getRecord(deviceId: string, recordId: string): Promise<RecordData | null> {
     const check = createValidator("OfflineSyncManager.getRecord");
-    check.string("deviceId", deviceId, { maxLength: 200 });
-    check.string("recordId", recordId, { maxLength: 500 });
+    checkSyncId(check, "deviceId", deviceId, MAX_CLIENT_ID_LENGTH);
+    checkSyncId(check, "recordId", recordId, MAX_RECORD_ID_LENGTH);
     check.done();
     const state = await this.#recordsOf(deviceId).get(recordId);
     return state === undefined ? null : localView(state);
@@ -496,18 +553,20 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
 
   /**
    * One sync round with a coordinator: pulls changes after the device's cursor and merges them (conflicts resolved
-   * or held as in {@link OfflineSyncManager.syncPendingChanges}), then pushes the queue. Mutations the coordinator
-   * applied leave the queue; rejected ones are rolled back (event `mutation_rejected`); conflicting ones stay until
-   * the next pull reveals the other side.
+   * or held as in {@link OfflineSyncManager.syncPendingChanges}; invalid changes quarantined, the cursor moving past
+   * them), then pushes the queue in batches within `maxPushBytes`. Mutations the coordinator applied leave the
+   * queue; rejected ones are rolled back (event `mutation_rejected`); conflicting ones stay until the next pull
+   * reveals the other side.
    *
    * @param deviceId - The device.
    * @param transport - How to reach the coordinator (HTTP, in-memory, or your own).
-   * @returns What was pulled, merged, pushed and rejected.
+   * @returns What was pulled, merged, pushed, rejected and quarantined.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a malformed device id (a lone surrogate included).
    * @throws {PelbiotError} whatever the transport throws (`PROVIDER_ERROR` over HTTP); the queue stays intact.
    */
   async sync(deviceId: string, transport: SyncTransport): Promise<SyncReport> {
     const check = createValidator("OfflineSyncManager.sync");
-    check.string("deviceId", deviceId, { maxLength: 200 });
+    checkSyncId(check, "deviceId", deviceId, MAX_CLIENT_ID_LENGTH);
     if (check.object("transport", transport)) {
       check.fn("transport.push", transport.push);
       check.fn("transport.pull", transport.pull);
@@ -518,6 +577,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     let applied = 0;
     let acknowledged = 0;
     let autoResolved = 0;
+    const quarantined: QuarantinedChange[] = [];
     for (;;) {
       const response = await transport.pull({ clientId: deviceId, cursor });
       const valid = createValidator("SyncTransport.pull response");
@@ -531,6 +591,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
       applied += merged.applied;
       acknowledged += merged.acknowledged;
       autoResolved += merged.autoResolved;
+      quarantined.push(...merged.quarantined);
       // Saved after the merge: a crash in between only re-delivers changes, and merging them again is a no-op.
       cursor = response.cursor;
       await this.#cursors.set(encodeURIComponent(deviceId), cursor);
@@ -538,9 +599,10 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     }
     const outgoing = await this.getPendingChanges(deviceId);
     const rejected: PushResult[] = [];
-    // Batches keep each request under the coordinator's push limit; each batch is acknowledged before the next.
-    for (let start = 0; start < outgoing.length; start += PUSH_BATCH_SIZE) {
-      const batch = outgoing.slice(start, start + PUSH_BATCH_SIZE);
+    // Batches keep each request under the coordinator's push limits, in count and in bytes; each batch is acknowledged
+    // before the next.
+    const batches = planPushBatches(outgoing, { maxCount: PUSH_BATCH_SIZE, maxBytes: this.#maxPushBytes });
+    for (const batch of batches) {
       const response = await transport.push({ clientId: deviceId, mutations: batch });
       const valid = createValidator("SyncTransport.push response");
       if (valid.object("response", response)) {
@@ -561,6 +623,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
       pushed: outgoing.length,
       rejected,
       pending,
+      quarantined,
     };
   }
 
@@ -578,7 +641,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
    */
   startAutoSync(deviceId: string, transport: SyncTransport, options: AutoSyncOptions = {}): AutoSync {
     const check = createValidator("OfflineSyncManager.startAutoSync");
-    check.string("deviceId", deviceId, { maxLength: 200 });
+    checkSyncId(check, "deviceId", deviceId, MAX_CLIENT_ID_LENGTH);
     check.object("transport", transport);
     if (check.object("options", options)) {
       if (options.intervalMs !== undefined) check.number("options.intervalMs", options.intervalMs, { min: 100 });
@@ -754,43 +817,20 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     };
   }
 
-  #checkData(check: Validator, path: string, data: Record<string, unknown>): void {
-    let size: number;
-    try {
-      size = JSON.stringify(data).length;
-    } catch {
-      check.fail(path, "must be JSON-serialisable (no cycles, no BigInt)");
-      return;
-    }
-    check.check(
-      isJson(data),
-      path,
-      "must hold only JSON values (strings, finite numbers, booleans, null, arrays, objects)",
-    );
-    check.check(
-      size <= this.#maxMutationSize,
-      path,
-      `is ${size} characters as JSON; at most ${this.#maxMutationSize} (maxMutationSize) is accepted`,
-    );
+  // Devices pull whole records, so the coordinator refuses a write whose resulting record breaks the limits; saying
+  // so at save time keeps the device from queueing a change that would be rolled back.
+  #checkRecordAfter(record: RecordData | null): void {
+    if (record === null) return;
+    const check = createValidator("OfflineSyncManager.saveOfflineData");
+    checkRecordData(check, "the record after this change", record, {
+      value: this.#maxMutationSize,
+      option: "maxMutationSize",
+    });
+    check.done();
   }
 
-  #checkServerChange(check: Validator, path: string, change: unknown): void {
-    if (!check.object(path, change)) return;
-    const { recordId, entity, version, data, hlc, clientId, mutationId } = change as Partial<ServerChange>;
-    check.string(`${path}.recordId`, recordId, { maxLength: 500 });
-    check.string(`${path}.entity`, entity, { maxLength: 200 });
-    check.number(`${path}.version`, version, { integer: true, min: 0 });
-    if (data !== null && check.object(`${path}.data`, data)) this.#checkData(check, `${path}.data`, data);
-    if (hlc !== undefined)
-      check.check(parseHlc(hlc) !== undefined, `${path}.hlc`, "must be a hybrid-logical-clock timestamp");
-    if (clientId !== undefined) check.string(`${path}.clientId`, clientId, { maxLength: 200 });
-    if (mutationId !== undefined) check.string(`${path}.mutationId`, mutationId, { maxLength: 200 });
-    if ((clientId === undefined) !== (mutationId === undefined)) {
-      check.fail(
-        path,
-        `clientId and mutationId go together, got ${describeType(clientId)} and ${describeType(mutationId)}`,
-      );
-    }
+  #checkData(check: Validator, path: string, data: Record<string, unknown>): void {
+    checkRecordData(check, path, data, { value: this.#maxMutationSize, option: "maxMutationSize" });
   }
 
   #hlc(deviceId: string): HybridLogicalClock {
@@ -812,7 +852,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
 
   async #states(deviceId: string): Promise<RecordState[]> {
     const check = createValidator("OfflineSyncManager");
-    check.string("deviceId", deviceId, { maxLength: 200 });
+    checkSyncId(check, "deviceId", deviceId, MAX_CLIENT_ID_LENGTH);
     check.done();
     return (await this.#recordsOf(deviceId).entries()).map(([, state]) => state);
   }
@@ -854,16 +894,4 @@ function localView(state: RecordState): RecordData | null {
 
 function sameRecord(left: RecordData | null, right: RecordData | null): boolean {
   return left === null || right === null ? left === right : jsonEqual(left, right);
-}
-
-function isJson(value: unknown, depth = 0): boolean {
-  if (depth > 64) return false;
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every((item) => isJson(item, depth + 1));
-  const prototype = typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
-  if (prototype === Object.prototype || prototype === null) {
-    return Object.values(value as object).every((item) => isJson(item, depth + 1));
-  }
-  return false;
 }

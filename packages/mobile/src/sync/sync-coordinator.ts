@@ -1,14 +1,26 @@
 import {
+  type Clock,
   createJsonStore,
   createMemoryStorage,
   createValidator,
+  isClock,
   PelbiotError,
   type StorageAdapter,
-  type Validator,
+  systemClock,
 } from "@pelbiot/core";
+import { checkKnownOptions } from "../internal/check-known-options";
+import {
+  checkPushBytesOption,
+  checkSyncId,
+  DEFAULT_MAX_MUTATION_BYTES,
+  defaultMaxPushBytes,
+  MAX_CLIENT_ID_LENGTH,
+  MAX_RECORD_ID_LENGTH,
+} from "./mutation-limits";
 import type { PullRequest, PullResponse, PushRequest, PushResponse, PushResult } from "./sync-protocol";
 import type { QueuedMutation, RecordData, ServerChange, ServerRecord } from "./sync-types";
 import { applyMutation } from "./three-way-merge";
+import { refuseOversizedRecord, validatePush } from "./validate-push";
 
 /** Decides whether a mutation may be written; return a reason to reject it for good. */
 export type MutationValidator = (mutation: QueuedMutation, current: ServerRecord | null) => string | undefined;
@@ -23,6 +35,26 @@ export interface SyncCoordinatorOptions {
   keyPrefix?: string;
   /** Most mutations accepted in one push. @default 1000 */
   maxPushSize?: number;
+  /**
+   * Most UTF-8 bytes of the pushed mutations, as a JSON array; a larger push fails whole with `LIMIT_EXCEEDED`
+   * (devices split their queue to stay under it). At least `maxMutationSize` + 16384. @default 1048576
+   */
+  maxPushBytes?: number;
+  /**
+   * Largest size of one mutation's data, in UTF-8 bytes of its JSON; the same default as the device's. A larger one
+   * is rejected with `VALIDATION_ERROR`, as is data more than 64 levels deep or with more than 10000 keys, or an
+   * invalid HLC. @default 262144
+   */
+  maxMutationSize?: number;
+  /**
+   * How far a mutation's hybrid-logical-clock time may run ahead of `clock`; a mutation further ahead is rejected
+   * with `LIMIT_EXCEEDED`, since it would win every last-writer-wins conflict until real time caught up. A day
+   * tolerates devices set to the wrong time zone or a stale manual time, which are hours off, not years.
+   * @default 86400000
+   */
+  maxClockDriftMs?: number;
+  /** Time source for the drift check. @default systemClock */
+  clock?: Clock;
   /** Most changes returned by one pull. @default 1000 */
   maxPullSize?: number;
 }
@@ -55,6 +87,17 @@ interface RecordIndex {
 }
 
 const SEQ_DIGITS = 12;
+const COORDINATOR_OPTIONS = [
+  "storage",
+  "validateMutation",
+  "keyPrefix",
+  "maxPushSize",
+  "maxPullSize",
+  "maxPushBytes",
+  "maxMutationSize",
+  "maxClockDriftMs",
+  "clock",
+];
 
 /**
  * Creates the framework-free sync coordinator. Its source of truth is an append-only change log in a core
@@ -67,14 +110,18 @@ const SEQ_DIGITS = 12;
  * `baseVersion`, or, when the mutation names a `previousMutationId` this coordinator applied to the same record, the
  * version that mutation wrote: that is how a device's back-to-back edits of one record apply in one push. A mutation
  * the validator refuses is rejected; the device rolls it back and carries on with the rest of its queue.
+ * The same limits the device applies (ids, HLC format, data size, depth and keys) are enforced at push time, along
+ * with `maxClockDriftMs`, so the log never holds a change that devices would refuse to read: such a mutation is
+ * rejected with a `code` (`VALIDATION_ERROR` or `LIMIT_EXCEEDED`).
  *
- * @param options - Storage, validation and limits.
+ * @param options - Storage, validation, clock and limits.
  * @returns A {@link SyncCoordinator}.
- * @throws {PelbiotValidationError} VALIDATION_ERROR for invalid options.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR for invalid or unknown options.
  * @example
  * ```ts
  * const coordinator = createSyncCoordinator({
  *   validateMutation: (mutation) => (mutation.entity === "user" ? undefined : `unknown entity ${mutation.entity}`),
+ *   maxClockDriftMs: 60 * 60 * 1000, // refuse mutations stamped more than an hour ahead of this server
  * });
  * const transport = createInMemorySyncTransport(coordinator);
  * await sync.sync("device-1", transport);
@@ -83,6 +130,7 @@ const SEQ_DIGITS = 12;
 export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): SyncCoordinator {
   const check = createValidator("createSyncCoordinator");
   if (check.object("options", options)) {
+    checkKnownOptions(check, "options", options as Record<string, unknown>, COORDINATOR_OPTIONS);
     if (options.validateMutation !== undefined) check.fn("options.validateMutation", options.validateMutation);
     if (options.maxPushSize !== undefined)
       check.number("options.maxPushSize", options.maxPushSize, { integer: true, min: 1 });
@@ -90,6 +138,18 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
       check.number("options.maxPullSize", options.maxPullSize, { integer: true, min: 1 });
     if (options.keyPrefix !== undefined)
       check.string("options.keyPrefix", options.keyPrefix, { minLength: 0, maxLength: 100 });
+    const mutationSizeOk =
+      options.maxMutationSize === undefined ||
+      check.number("options.maxMutationSize", options.maxMutationSize, { integer: true, min: 2 });
+    if (options.maxPushBytes !== undefined && mutationSizeOk) {
+      const maxMutationSize =
+        typeof options.maxMutationSize === "number" ? options.maxMutationSize : DEFAULT_MAX_MUTATION_BYTES;
+      checkPushBytesOption(check, "options.maxPushBytes", options.maxPushBytes, maxMutationSize);
+    }
+    if (options.maxClockDriftMs !== undefined)
+      check.number("options.maxClockDriftMs", options.maxClockDriftMs, { min: 0 });
+    if (options.clock !== undefined)
+      check.check(isClock(options.clock), "options.clock", "must be a Clock (now, setTimeout, clearTimeout)");
   }
   check.done();
   const {
@@ -98,7 +158,12 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
     keyPrefix = "pelbiot:sync-server:",
     maxPushSize = 1000,
     maxPullSize = 1000,
+    maxMutationSize = DEFAULT_MAX_MUTATION_BYTES,
+    maxClockDriftMs = 86_400_000,
+    clock = systemClock,
   } = options;
+  const maxPushBytes = options.maxPushBytes ?? defaultMaxPushBytes(maxMutationSize);
+  const pushLimits = { maxPushSize, maxPushBytes, maxMutationSize, maxClockDriftMs, clock };
   const log = createJsonStore<LogEntry>(storage, { prefix: `${keyPrefix}log:` });
   const records = new Map<string, RecordIndex>();
   const applied = new Map<string, LogEntry>();
@@ -178,6 +243,8 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
       // catch up and judge again.
       const outcome = verdict(mutation);
       if ("status" in outcome) return outcome;
+      const oversized = refuseOversizedRecord(mutation.mutationId, outcome.data, maxMutationSize);
+      if (oversized !== undefined) return oversized;
       if (await log.setIfAbsent(seqKey(outcome.seq), outcome)) {
         index(outcome);
         return { mutationId: mutation.mutationId, status: "applied", version: outcome.version, data: outcome.data };
@@ -195,24 +262,19 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
 
   return {
     push(request) {
-      const inner = createValidator("SyncCoordinator.push");
-      if (inner.object("request", request)) {
-        inner.string("request.clientId", request.clientId, { maxLength: 200 });
-        if (inner.array("request.mutations", request.mutations, { maxLength: maxPushSize })) {
-          request.mutations.forEach((mutation, position) => {
-            checkMutation(inner, `request.mutations.${position}`, mutation, request.clientId);
-          });
-        }
-      }
+      let refusals: (PushResult | undefined)[];
       try {
-        inner.done();
+        refusals = validatePush(request, pushLimits);
       } catch (error) {
         return Promise.reject(error);
       }
       return serialised(async () => {
         await catchUp();
         const results: PushResult[] = [];
-        for (const mutation of request.mutations) results.push(await pushOne(mutation));
+        for (const [position, mutation] of request.mutations.entries()) {
+          // A refused mutation never reaches the log, so devices never have to read it.
+          results.push(refusals[position] ?? (await pushOne(mutation)));
+        }
         return { results };
       });
     },
@@ -220,7 +282,7 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
     pull(request) {
       const inner = createValidator("SyncCoordinator.pull");
       if (inner.object("request", request)) {
-        inner.string("request.clientId", request.clientId, { maxLength: 200 });
+        checkSyncId(inner, "request.clientId", request.clientId, MAX_CLIENT_ID_LENGTH);
         inner.number("request.cursor", request.cursor, { integer: true, min: 0 });
         if (request.limit !== undefined) inner.number("request.limit", request.limit, { integer: true, min: 1 });
       }
@@ -256,7 +318,7 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
 
     async getRecord(recordId) {
       const inner = createValidator("SyncCoordinator.getRecord");
-      inner.string("recordId", recordId, { maxLength: 500 });
+      checkSyncId(inner, "recordId", recordId, MAX_RECORD_ID_LENGTH);
       inner.done();
       return serialised(async () => {
         await catchUp();
@@ -273,28 +335,4 @@ function reject(mutation: QueuedMutation, status: "rejected" | "conflict", reaso
 
 function seqKey(seq: number): string {
   return String(seq).padStart(SEQ_DIGITS, "0");
-}
-
-function checkMutation(check: Validator, path: string, mutation: unknown, clientId: unknown): void {
-  if (!check.object(path, mutation)) return;
-  const value = mutation as Partial<QueuedMutation>;
-  check.string(`${path}.mutationId`, value.mutationId, { maxLength: 200 });
-  check.check(value.clientId === clientId, `${path}.clientId`, "must equal request.clientId");
-  check.string(`${path}.recordId`, value.recordId, { maxLength: 500 });
-  check.string(`${path}.entity`, value.entity, { maxLength: 200 });
-  check.oneOf(`${path}.type`, value.type, ["create", "update", "delete"]);
-  check.check(
-    value.data === null || (typeof value.data === "object" && !Array.isArray(value.data)),
-    `${path}.data`,
-    "must be an object or null",
-  );
-  check.check(
-    value.baseVersion === null || (Number.isInteger(value.baseVersion) && (value.baseVersion ?? -1) >= 0),
-    `${path}.baseVersion`,
-    "must be a non-negative integer or null",
-  );
-  check.string(`${path}.hlc`, value.hlc, { maxLength: 300 });
-  check.boolean(`${path}.replace`, value.replace);
-  if (value.previousMutationId != null)
-    check.string(`${path}.previousMutationId`, value.previousMutationId, { maxLength: 200 });
 }

@@ -1,3 +1,4 @@
+import type { PelbiotErrorCode } from "@pelbiot/core";
 import type { QueuedMutation, RecordData, ServerChange } from "./sync-types";
 
 /** A device pushing its queued mutations to the coordinator. */
@@ -24,6 +25,12 @@ export interface PushResult {
   readonly data?: RecordData | null;
   /** Why it was rejected or conflicted. */
   readonly reason?: string;
+  /**
+   * With `rejected`, when the coordinator's own limits refused it: `VALIDATION_ERROR` for a mutation that breaks the
+   * shared rules (ids, HLC format, data size, depth or keys), `LIMIT_EXCEEDED` for an HLC too far ahead of the
+   * coordinator's clock. Absent when the application's validator refused it.
+   */
+  readonly code?: PelbiotErrorCode;
 }
 
 /** Response to a push. */

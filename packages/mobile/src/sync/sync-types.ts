@@ -1,4 +1,4 @@
-import type { JsonValue } from "@pelbiot/core";
+import type { JsonValue, ValidationIssue } from "@pelbiot/core";
 
 /** The fields of one record, as JSON. */
 export type RecordData = { [field: string]: JsonValue };
@@ -107,6 +107,28 @@ export type ConflictStrategy =
   | "manual"
   | ConflictResolverFunction;
 
+/**
+ * A server change the device refused to apply because it breaks the shared limits (e.g. an invalid HLC, data over
+ * the size, depth or key limits, a lone surrogate in an id): set aside so the rest of the batch applies and the
+ * device's cursor moves on. Only the fields that passed validation are copied; the data never is.
+ */
+export interface QuarantinedChange {
+  /** Position of the change in the batch it arrived in. */
+  readonly position: number;
+  /** The record, when its id was valid. */
+  readonly recordId?: string;
+  /** The kind of record, when valid. */
+  readonly entity?: string;
+  /** The server version, when valid. */
+  readonly version?: number;
+  /** The device that made the change, when valid. */
+  readonly clientId?: string;
+  /** The mutation it came from, when valid. */
+  readonly mutationId?: string;
+  /** What is wrong with it; paths are relative to the change (`"hlc"`, `"data"`, `""` for the change itself). */
+  readonly issues: readonly ValidationIssue[];
+}
+
 /** Outcome of `syncPendingChanges`. */
 export interface SyncResult {
   /** Server changes applied to records the device had not changed. */
@@ -119,4 +141,6 @@ export interface SyncResult {
   readonly conflicts: readonly SyncConflict[];
   /** Mutations still queued for the server. */
   readonly pending: number;
+  /** Changes refused as invalid and skipped; each also emits `change_quarantined`. */
+  readonly quarantined: readonly QuarantinedChange[];
 }

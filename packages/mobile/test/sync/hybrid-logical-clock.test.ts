@@ -60,3 +60,14 @@ describe("createHybridLogicalClock", () => {
     );
   });
 });
+
+describe("parseHlc limits", () => {
+  it("refuses stamps whose time does not fit a number exactly, or whose node id is too long or not well-formed", () => {
+    expect(parseHlc("0000lmn3k2a-00000-device-1")).toEqual({ wallMs: 47081482066, counter: 0, nodeId: "device-1" });
+    expect(parseHlc("zzzzzzzzzzz-00000-device-1")).toBeUndefined();
+    expect(parseHlc("0000lmn3k2a-00000-dev\uD800")).toBeUndefined();
+    expect(parseHlc(`0000lmn3k2a-00000-${"n".repeat(201)}`)).toBeUndefined();
+    expect(parseHlc(`0000lmn3k2a-00000-${"n".repeat(200)}`)).toBeDefined();
+    expect(() => createHybridLogicalClock({ nodeId: "\uDC00" })).toThrow(/options.nodeId: must be well-formed/);
+  });
+});
