@@ -8,7 +8,7 @@ import type { ResolvedClassificationModelOptions, TrainModelOptions } from "./cl
 import type { ClassificationMetrics, ClassLabel, TrainedClassifier } from "./classification-model-types";
 import { fitLogisticRegression, type LogisticMode } from "./fit-logistic-regression";
 import { describeValue, MAX_REPORTED_ISSUES, type TrainingRows } from "./read-training-rows";
-import { fitStandardScaler, standardizeRows } from "./standard-scaler";
+import { fitStandardScaler, type StandardScaler, standardizeRows } from "./standard-scaler";
 import { type RowSplit, stratifiedSplit } from "./stratified-split";
 
 const CONTEXT = "ClassificationModel.trainModel";
@@ -102,21 +102,30 @@ export function trainClassifier(input: TrainClassifierInput): TrainedOutcome {
     gradientNorm: fit.gradientNorm,
     solver: settings.solver,
   };
-  let testMetrics: ClassificationMetrics | null = null;
-  if (split.test.length > 0) {
-    const testMatrix = standardizeRows(scaler, rows.design, featureCount, split.test);
-    const actual = split.test.map((row) => classIndices[row] as number);
-    const probabilities = split.test.map((_, position) =>
-      classProbabilities(model, testMatrix.subarray(position * featureCount, (position + 1) * featureCount)),
-    );
-    testMetrics = {
-      ...classificationReport(actual, probabilities.map(argmax), classes.length),
-      logLoss: logLoss(actual, probabilities),
-      rocAuc: multiclassRocAuc(actual, probabilities, classes.length),
-      rowCount: split.test.length,
-    };
-  }
+  const testMetrics = split.test.length > 0 ? evaluate(model, scaler, rows.design, split.test, classIndices) : null;
   return { model, trainSize: split.train.length, testSize: split.test.length, testMetrics };
+}
+
+/** Metrics of a fitted model on the held-out rows. */
+function evaluate(
+  model: TrainedClassifier,
+  scaler: StandardScaler,
+  design: Float64Array,
+  testRows: readonly number[],
+  classIndices: Int32Array,
+): ClassificationMetrics {
+  const featureCount = model.features.length;
+  const testMatrix = standardizeRows(scaler, design, featureCount, testRows);
+  const actual = testRows.map((row) => classIndices[row] as number);
+  const probabilities = testRows.map((_, position) =>
+    classProbabilities(model, testMatrix.subarray(position * featureCount, (position + 1) * featureCount)),
+  );
+  return {
+    ...classificationReport(actual, probabilities.map(argmax), model.classes.length),
+    logLoss: logLoss(actual, probabilities),
+    rocAuc: multiclassRocAuc(actual, probabilities, model.classes.length),
+    rowCount: testRows.length,
+  };
 }
 
 /** Numbers ascending, strings by code unit: the order probability vectors follow. */

@@ -190,36 +190,41 @@ export class RecommendationScorer {
           if (heap.size === limit) threshold = blendScore[heap.worst() as number] as number;
         }
       }
-      return heap.drain().map((item) => {
-        const parts = {
-          similar_item: (itemScore[item] as number) * itemFactor,
-          collaborative: (userScore[item] as number) * userFactor,
-          content: (contentScore[item] as number) * contentFactor,
-        };
-        const reason =
-          parts.similar_item >= parts.collaborative && parts.similar_item >= parts.content
-            ? "similar_item"
-            : parts.collaborative >= parts.content
-              ? "collaborative"
-              : "content";
-        const basedOn =
-          reason === "similar_item"
-            ? this.#strongestNeighbour(item, userRow)
-            : reason === "content"
-              ? this.#closestFeatured(item, userRow)
-              : undefined;
-        const recommendation: Recommendation = {
-          itemId: itemIds[item] as string,
-          score: blendScore[item] as number,
-          reason,
-          ...(basedOn === undefined ? {} : { basedOnItemId: itemIds[basedOn] as string }),
-        };
-        return recommendation;
-      });
+      return heap.drain().map((item) => this.#explain(item, userRow, { itemFactor, userFactor, contentFactor }));
     } finally {
       for (let position = 0; position < this.#touchedItemCount; position += 1)
         itemMark[touchedItems[position] as number] = 0;
     }
+  }
+
+  /** The recommendation for a ranked item: its reason (the largest scaled component) and what it is based on. */
+  #explain(
+    item: number,
+    userRow: SparseRow,
+    factors: { itemFactor: number; userFactor: number; contentFactor: number },
+  ): Recommendation {
+    const itemIds = this.#matrix.itemIds;
+    const similarItem = (this.#itemScore[item] as number) * factors.itemFactor;
+    const collaborative = (this.#userScore[item] as number) * factors.userFactor;
+    const content = (this.#contentScore[item] as number) * factors.contentFactor;
+    const reason =
+      similarItem >= collaborative && similarItem >= content
+        ? "similar_item"
+        : collaborative >= content
+          ? "collaborative"
+          : "content";
+    const basedOn =
+      reason === "similar_item"
+        ? this.#strongestNeighbour(item, userRow)
+        : reason === "content"
+          ? this.#closestFeatured(item, userRow)
+          : undefined;
+    return {
+      itemId: itemIds[item] as string,
+      score: this.#blendScore[item] as number,
+      reason,
+      ...(basedOn === undefined ? {} : { basedOnItemId: itemIds[basedOn] as string }),
+    };
   }
 
   /**
