@@ -236,7 +236,7 @@ export class RecommendationScorer {
     const accumulator = this.#userAccumulator;
     const dot = this.#userDot;
     const mark = this.#userMark;
-    const sourceScale = this.#matrix.sourceScale;
+    const { sourceScale, itemRows, itemSquaredNorm } = this.#matrix;
     const touchedUsers = this.#touchedUsers;
     let userCount = 0;
     const { columns, values } = userRow;
@@ -244,7 +244,7 @@ export class RecommendationScorer {
       const item = columns[position] as number;
       const weight = values[position] as number;
       const sourceWeight = weight * (sourceScale[item] as number);
-      const itemRow = this.#matrix.itemRows[item] as SparseRow;
+      const itemRow = itemRows[item] as SparseRow;
       const others = itemRow.columns;
       const otherValues = itemRow.values;
       for (let index = 0; index < others.length; index += 1) {
@@ -293,7 +293,7 @@ export class RecommendationScorer {
           const self =
             (values[position] as number) *
             (sourceScale[item] as number) *
-            (this.#matrix.itemSquaredNorm[item] as number);
+            (itemSquaredNorm[item] as number);
           itemScore[item] = (itemScore[item] as number) - self;
         }
       }
