@@ -290,10 +290,7 @@ export class RecommendationScorer {
         for (let position = 0; position < columns.length; position += 1) {
           const item = columns[position] as number;
           // sim(i, i) is 0 by definition; remove the self term the factorised sum picked up.
-          const self =
-            (values[position] as number) *
-            (sourceScale[item] as number) *
-            (itemSquaredNorm[item] as number);
+          const self = (values[position] as number) * (sourceScale[item] as number) * (itemSquaredNorm[item] as number);
           itemScore[item] = (itemScore[item] as number) - self;
         }
       }
