@@ -25,7 +25,7 @@ describe("ClusteringAlgorithm snapshots", () => {
         expect(restored.predict(second.clusterId, probes)).toEqual(clustering.predict(second.clusterId, probes));
         expect(JSON.stringify(restored)).toBe(text);
       }),
-      { seed: 3, numRuns: 20 },
+      { seed: 3, numRuns: 10 },
     );
   });
 
