@@ -44,9 +44,11 @@ export {
 } from "./classification/classification-model";
 export type { LogisticMode, LogisticSolver } from "./classification/fit-logistic-regression";
 export {
+  type ChooseKOptions,
   type ChooseKResult,
   ClusteringAlgorithm,
   type ClusteringAlgorithmOptions,
+  type ClusteringAlgorithmSnapshot,
   type ClusteringResult,
   type DataPoint,
   type KCandidate,

@@ -1,150 +1,33 @@
-import { createIdGenerator, createValidator, type IdGenerator, PelbiotError, type Validator } from "@pelbiot/core";
-import { silhouetteScore } from "../metrics/silhouette-score";
-import { createRandom } from "../random/create-random";
-import { createNumpyRandomState } from "./create-numpy-random-state";
-import { type KMeansSeeding, kMeansPlusPlus } from "./k-means-plus-plus";
-import { assignPoints, lloydKMeans } from "./lloyd-k-means";
+import { createIdGenerator, createValidator, type IdGenerator, PelbiotError } from "@pelbiot/core";
+import {
+  CHOOSE_K_OPTION_KEYS,
+  type ChooseKOptions,
+  type ClusteringAlgorithmOptions,
+  K_MEANS_OPTION_KEYS,
+  type KMeansOptions,
+  type ResolvedClusteringAlgorithmOptions,
+  resolveClusteringAlgorithmOptions,
+  resolveRunOptions,
+} from "./clustering-algorithm-options";
+import {
+  type ClusteringAlgorithmSnapshot,
+  fromClusteringAlgorithmSnapshot,
+  toClusteringAlgorithmSnapshot,
+} from "./clustering-algorithm-snapshot";
+import type { ChooseKResult, ClusteringResult, DataPoint, KCandidate } from "./clustering-algorithm-types";
+import { assignPoints } from "./lloyd-k-means";
+import { toPointMatrix } from "./point-matrix";
+import { runKMeans, suggestK } from "./run-k-means";
 
-/** One point: its coordinates, all finite, the same count for every point. */
-export type DataPoint = readonly number[] | Float64Array;
-
-/** The random generators k-means++ can draw from; see {@link ClusteringAlgorithmOptions.generator}. */
-export type KMeansGenerator = "xoroshiro128plus" | "numpy-mt19937";
-
-/** Options of {@link ClusteringAlgorithm}. */
-export interface ClusteringAlgorithmOptions {
-  /**
-   * The largest k accepted by `kMeansClustering` and tried by `chooseK`.
-   * @default 10
-   */
-  maxClusters?: number;
-  /**
-   * Cap on Lloyd assignment passes per run; a run that reaches it reports `converged: false`.
-   * @default 100
-   */
-  maxIterations?: number;
-  /**
-   * Number of k-means++ restarts; the run with the lowest inertia is kept.
-   * @default 10
-   */
-  nInit?: number;
-  /**
-   * Relative tolerance as in scikit-learn: a run stops when the summed squared centre shift is at most
-   * `tolerance × mean per-feature variance of the data` (or when no assignment changes). 0 stops only on unchanged
-   * assignments.
-   * @default 1e-4
-   */
-  tolerance?: number;
-  /**
-   * Seed of the k-means++ draws when a call gives none; echoed in every result.
-   * @default 0
-   */
-  seed?: number;
-  /**
-   * The generator behind the k-means++ draws: `"xoroshiro128plus"` (the package's seeded generator) or
-   * `"numpy-mt19937"`, which reproduces NumPy's legacy `RandomState(seed)`, so that a seed picks the same initial
-   * centres as scikit-learn's `KMeans(random_state=seed)`.
-   * @default "xoroshiro128plus"
-   */
-  generator?: KMeansGenerator;
-  /**
-   * Compute the silhouette score of each result (O(n²·d): about 0.2 s for 1,800 points of 64 features).
-   * @default true
-   */
-  computeSilhouette?: boolean;
-  /**
-   * Results kept for `getClustering`/`predict`; the oldest is dropped beyond this.
-   * @default 100
-   */
-  maxStoredResults?: number;
-}
-
-/** Per-call options of {@link ClusteringAlgorithm.kMeansClustering}; unset fields use the constructor's. */
-export interface KMeansOptions {
-  /** Seed of the k-means++ draws. */
-  seed?: number;
-  /** The generator of the k-means++ draws. */
-  generator?: KMeansGenerator;
-  /** Number of k-means++ restarts (ignored with explicit initial centres). */
-  nInit?: number;
-  /** Cap on assignment passes per run. */
-  maxIterations?: number;
-  /** Relative tolerance; see {@link ClusteringAlgorithmOptions.tolerance}. */
-  tolerance?: number;
-  /**
-   * `"k-means++"` (greedy, as scikit-learn) or explicit initial centres (`k` rows of `d` values), which run once.
-   * @default "k-means++"
-   */
-  init?: "k-means++" | readonly DataPoint[];
-  /** Compute the silhouette score. */
-  computeSilhouette?: boolean;
-}
-
-/** A stored k-means result. */
-export interface ClusteringResult {
-  /** Id for {@link ClusteringAlgorithm.getClustering} and {@link ClusteringAlgorithm.predict}. */
-  clusterId: string;
-  /** Number of clusters. */
-  k: number;
-  /** The seed the k-means++ draws used (echoed so the run can be repeated). */
-  seed: number;
-  /** The generator the k-means++ draws used. */
-  generator: KMeansGenerator;
-  /** Runs made (restarts). */
-  nInit: number;
-  /** Cluster index (0..k−1) of each input point, in input order. */
-  assignments: number[];
-  /** Cluster centres, `k` rows of `d` values. */
-  centroids: number[][];
-  /** Points per cluster. */
-  clusterSizes: number[];
-  /** Sum of squared Euclidean distances of the points to their centres. */
-  inertia: number;
-  /** Assignment passes of the kept run. */
-  iterations: number;
-  /** Whether the kept run met the stopping rule before `maxIterations`. */
-  converged: boolean;
-  /** Inertia after each assignment pass of the kept run (non-increasing). */
-  inertiaHistory: number[];
-  /** Mean silhouette coefficient, or `null` when not computed or undefined (k = 1 or k = n). */
-  silhouette: number | null;
-}
-
-/** One k tried by {@link ClusteringAlgorithm.chooseK}. */
-export interface KCandidate {
-  /** Number of clusters. */
-  k: number;
-  /** Inertia of the best of the restarts. */
-  inertia: number;
-  /** Its silhouette score (`null` when undefined). */
-  silhouette: number | null;
-}
-
-/** The outcome of {@link ClusteringAlgorithm.chooseK}. */
-export interface ChooseKResult {
-  /** The k with the highest silhouette. */
-  bestBySilhouette: number;
-  /** The elbow of the inertia curve: the k farthest below the chord from the first to the last candidate. */
-  elbow: number;
-  /** Every k tried, ascending. */
-  candidates: KCandidate[];
-}
-
-interface ResolvedRun {
-  seed: number;
-  generator: KMeansGenerator;
-  nInit: number;
-  maxIterations: number;
-  tolerance: number;
-  init: "k-means++" | Float64Array;
-  computeSilhouette: boolean;
-}
-
-interface Matrix {
-  data: Float64Array;
-  rowCount: number;
-  dimension: number;
-}
+export type { ChooseKOptions, ClusteringAlgorithmOptions, KMeansOptions } from "./clustering-algorithm-options";
+export type { ClusteringAlgorithmSnapshot } from "./clustering-algorithm-snapshot";
+export type {
+  ChooseKResult,
+  ClusteringResult,
+  DataPoint,
+  KCandidate,
+  KMeansGenerator,
+} from "./clustering-algorithm-types";
 
 /**
  * k-means clustering with greedy k-means++ seeding and restarts, matching scikit-learn's `KMeans(algorithm="lloyd")`
@@ -159,43 +42,17 @@ interface Matrix {
  * ```
  */
 export class ClusteringAlgorithm {
-  readonly #options: Required<ClusteringAlgorithmOptions>;
+  readonly #options: ResolvedClusteringAlgorithmOptions;
   readonly #results = new Map<string, ClusteringResult>();
   readonly #ids: IdGenerator = createIdGenerator({ prefix: "clu" });
 
   /**
    * @param options - See {@link ClusteringAlgorithmOptions}.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR when an option is out of range, listing every issue.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when an option is out of range or unknown (the message lists the
+   *   accepted options), listing every issue.
    */
   constructor(options: ClusteringAlgorithmOptions = {}) {
-    const {
-      maxClusters = 10,
-      maxIterations = 100,
-      nInit = 10,
-      tolerance = 1e-4,
-      seed = 0,
-      computeSilhouette = true,
-      maxStoredResults = 100,
-      generator = "xoroshiro128plus",
-    } = options;
-    const check = createValidator("ClusteringAlgorithm");
-    if (check.object("options", options)) {
-      check.number("options.maxClusters", maxClusters, { integer: true, min: 1 });
-      check.number("options.maxStoredResults", maxStoredResults, { integer: true, min: 1 });
-      check.boolean("options.computeSilhouette", computeSilhouette);
-      validateRunOptions(check, "options", { maxIterations, nInit, tolerance, seed, generator });
-    }
-    check.done();
-    this.#options = {
-      maxClusters,
-      maxIterations,
-      nInit,
-      tolerance,
-      seed,
-      computeSilhouette,
-      maxStoredResults,
-      generator,
-    };
+    this.#options = resolveClusteringAlgorithmOptions(options);
   }
 
   /**
@@ -218,17 +75,14 @@ export class ClusteringAlgorithm {
    */
   kMeansClustering(dataPoints: readonly DataPoint[], k: number, options: KMeansOptions = {}): ClusteringResult {
     const check = createValidator("ClusteringAlgorithm.kMeansClustering");
-    const matrix = toMatrix(check, "dataPoints", dataPoints);
+    const matrix = toPointMatrix(check, "dataPoints", dataPoints);
     check.number("k", k, { integer: true, min: 1 });
-    const run = this.#resolveRun(check, options, matrix.dimension, k);
+    const shape = { dimension: matrix.dimension, k };
+    const run = resolveRunOptions(check, options, K_MEANS_OPTION_KEYS, this.#options, shape);
     check.done();
     this.#checkK(k, matrix.rowCount, "kMeansClustering");
-    const result = this.#cluster(matrix, k, run);
-    this.#results.set(result.clusterId, result);
-    if (this.#results.size > this.#options.maxStoredResults) {
-      const oldest = this.#results.keys().next().value;
-      if (oldest !== undefined) this.#results.delete(oldest);
-    }
+    const result = runKMeans(matrix, k, run, this.#ids.next());
+    this.#store(result);
     return structuredClone(result);
   }
 
@@ -265,7 +119,7 @@ export class ClusteringAlgorithm {
   predict(clusterId: string, points: readonly DataPoint[]): number[] {
     const stored = this.#require(clusterId, "predict");
     const check = createValidator("ClusteringAlgorithm.predict");
-    const matrix = toMatrix(check, "points", points);
+    const matrix = toPointMatrix(check, "points", points);
     const dimension = stored.centroids[0]?.length ?? 0;
     if (matrix.rowCount > 0) {
       check.check(
@@ -277,15 +131,8 @@ export class ClusteringAlgorithm {
     check.done();
     const labels = new Int32Array(matrix.rowCount);
     const centroids = Float64Array.from(stored.centroids.flat());
-    assignPoints(
-      matrix.data,
-      matrix.rowCount,
-      dimension,
-      centroids,
-      stored.k,
-      labels,
-      new Float64Array(matrix.rowCount),
-    );
+    const distances = new Float64Array(matrix.rowCount);
+    assignPoints(matrix.data, matrix.rowCount, dimension, centroids, stored.k, labels, distances);
     return Array.from(labels);
   }
 
@@ -332,176 +179,93 @@ export class ClusteringAlgorithm {
    * clustering.chooseK(points).bestBySilhouette; // 3
    * ```
    */
-  chooseK(
-    dataPoints: readonly DataPoint[],
-    options: Omit<KMeansOptions, "init" | "computeSilhouette"> & { minK?: number; maxK?: number } = {},
-  ): ChooseKResult {
+  chooseK(dataPoints: readonly DataPoint[], options: ChooseKOptions = {}): ChooseKResult {
     const check = createValidator("ClusteringAlgorithm.chooseK");
-    const matrix = toMatrix(check, "dataPoints", dataPoints);
-    const { minK = 2, maxK = Math.min(this.#options.maxClusters, Math.max(2, matrix.rowCount - 1)) } = options;
+    const matrix = toPointMatrix(check, "dataPoints", dataPoints);
+    const given = typeof options === "object" && options !== null ? options : {};
+    const { minK = 2, maxK = Math.min(this.#options.maxClusters, Math.max(2, matrix.rowCount - 1)) } = given;
     check.number("options.minK", minK, { integer: true, min: 2 });
     if (check.number("options.maxK", maxK, { integer: true, min: 2 })) {
       check.check(maxK >= minK, "options.maxK", `must be at least minK (${minK})`);
     }
-    const run = this.#resolveRun(check, { ...options, computeSilhouette: true }, matrix.dimension, minK);
+    const shape = { dimension: matrix.dimension, k: minK };
+    const run = resolveRunOptions(check, options, CHOOSE_K_OPTION_KEYS, this.#options, shape);
     check.done();
     this.#checkK(maxK, matrix.rowCount - 1, "chooseK");
     const candidates: KCandidate[] = [];
     for (let k = minK; k <= maxK; k += 1) {
-      const result = this.#cluster(matrix, k, run);
+      const result = runKMeans(matrix, k, { ...run, computeSilhouette: true }, "");
       candidates.push({ k, inertia: result.inertia, silhouette: result.silhouette });
     }
-    let bestBySilhouette = minK;
-    let bestScore = Number.NEGATIVE_INFINITY;
-    for (const candidate of candidates) {
-      if (candidate.silhouette !== null && candidate.silhouette > bestScore) {
-        bestScore = candidate.silhouette;
-        bestBySilhouette = candidate.k;
-      }
-    }
-    const first = candidates[0] as KCandidate;
-    const last = candidates[candidates.length - 1] as KCandidate;
-    let elbow = first.k;
-    let largestGap = 0;
-    for (const candidate of candidates) {
-      // Distance below the straight line from the first to the last point of the inertia curve.
-      const fraction = last.k === first.k ? 0 : (candidate.k - first.k) / (last.k - first.k);
-      const gap = first.inertia + fraction * (last.inertia - first.inertia) - candidate.inertia;
-      if (gap > largestGap) {
-        largestGap = gap;
-        elbow = candidate.k;
-      }
-    }
-    return { bestBySilhouette, elbow, candidates };
+    return suggestK(candidates);
   }
 
-  #resolveRun(check: Validator, options: KMeansOptions, dimension: number, k: number): ResolvedRun {
-    const defaults = this.#options;
-    if (typeof options !== "object" || options === null || Array.isArray(options)) {
-      check.fail("options", "must be an object");
-      return { ...defaults, init: "k-means++" };
+  /**
+   * Every stored result (centroids, assignments, diagnostics) as plain JSON, under the header
+   * `{ format: "pelbiot.ml.ClusteringAlgorithm", version: 1 }`. Options are not part of it.
+   *
+   * @returns The snapshot.
+   * @example
+   * ```ts
+   * const saved = JSON.stringify(clustering);
+   * const restored = ClusteringAlgorithm.fromJSON(saved, { maxClusters: 10 });
+   * ```
+   */
+  toJSON(): ClusteringAlgorithmSnapshot {
+    return toClusteringAlgorithmSnapshot(this.#results.values());
+  }
+
+  /**
+   * Restores the results saved with {@link ClusteringAlgorithm.toJSON}: the same ids, and `predict` assigns points
+   * exactly as the instance that wrote the snapshot. When the snapshot holds more results than `maxStoredResults`,
+   * the newest are kept.
+   *
+   * @param json - The snapshot object or its JSON text.
+   * @param options - The options of the restored instance (not part of the snapshot).
+   * @returns A clustering holding the saved results.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a foreign format or any malformed field (centroids of the
+   *   wrong shape, assignments out of range, cluster sizes that do not match them, …), or bad options.
+   * @throws {PelbiotError} UNSUPPORTED for a snapshot version written by a newer release.
+   * @example
+   * ```ts
+   * const restored = ClusteringAlgorithm.fromJSON(JSON.parse(text));
+   * restored.predict(clusterId, [[5.1, 3.5, 1.4, 0.2]]);
+   * ```
+   */
+  static fromJSON(json: unknown, options: ClusteringAlgorithmOptions = {}): ClusteringAlgorithm {
+    const results = fromClusteringAlgorithmSnapshot(json);
+    const clustering = new ClusteringAlgorithm(options);
+    for (const result of results) clustering.#store(result);
+    return clustering;
+  }
+
+  /** Stores a result, dropping the oldest beyond `maxStoredResults`. */
+  #store(result: ClusteringResult): void {
+    this.#results.set(result.clusterId, result);
+    if (this.#results.size > this.#options.maxStoredResults) {
+      const oldest = this.#results.keys().next().value;
+      if (oldest !== undefined) this.#results.delete(oldest);
     }
-    const {
-      seed = defaults.seed,
-      nInit = defaults.nInit,
-      maxIterations = defaults.maxIterations,
-      tolerance = defaults.tolerance,
-      init = "k-means++",
-      computeSilhouette = defaults.computeSilhouette,
-      generator = defaults.generator,
-    } = options;
-    validateRunOptions(check, "options", { seed, nInit, maxIterations, tolerance, generator });
-    check.boolean("options.computeSilhouette", computeSilhouette);
-    if (init === "k-means++") return { seed, generator, nInit, maxIterations, tolerance, init, computeSilhouette };
-    const centres = toMatrix(check, "options.init", Array.isArray(init) ? init : []);
-    if (!Array.isArray(init)) {
-      check.fail("options.init", 'must be "k-means++" or an array of k initial centres');
-    } else {
-      check.check(centres.rowCount === k, "options.init", `must hold k = ${k} centres, got ${centres.rowCount}`);
-      check.check(
-        centres.rowCount === 0 || centres.dimension === dimension,
-        "options.init",
-        `centres must have ${dimension} coordinates like the points`,
-      );
-    }
-    return { seed, generator, nInit: 1, maxIterations, tolerance, init: centres.data, computeSilhouette };
   }
 
   #checkK(k: number, pointCount: number, method: string): void {
-    if (k > this.#options.maxClusters) {
+    const { maxClusters } = this.#options;
+    if (k > maxClusters) {
       throw new PelbiotError(
         "LIMIT_EXCEEDED",
-        `ClusteringAlgorithm.${method}: k = ${k} exceeds maxClusters = ${this.#options.maxClusters}; ask for fewer clusters or raise maxClusters`,
-        { details: { k, maxClusters: this.#options.maxClusters } },
+        `ClusteringAlgorithm.${method}: k = ${k} exceeds maxClusters = ${maxClusters}; ask for fewer clusters or raise maxClusters`,
+        { details: { limit: maxClusters, got: k } },
       );
     }
     if (k > pointCount) {
+      // chooseK needs one point more than its largest k, so the silhouette is defined.
+      const extra = method === "chooseK" ? 1 : 0;
       throw new PelbiotError(
         "INSUFFICIENT_DATA",
-        `ClusteringAlgorithm.${method}: k = ${k} needs at least ${k} points${method === "chooseK" ? " plus one" : ""}, got ${method === "chooseK" ? pointCount + 1 : pointCount}`,
-        { details: { k, points: pointCount } },
+        `ClusteringAlgorithm.${method}: k = ${k} needs at least ${k} points${extra ? " plus one" : ""}, got ${pointCount + extra}`,
+        { details: { got: pointCount + extra, need: k + extra } },
       );
     }
-  }
-
-  #cluster(matrix: Matrix, k: number, run: ResolvedRun): ClusteringResult {
-    const { data, rowCount, dimension } = matrix;
-    // scikit-learn's tolerance is relative to the data: tol × the mean of the per-feature variances.
-    let meanVariance = 0;
-    for (let axis = 0; axis < dimension; axis += 1) {
-      let sum = 0;
-      for (let row = 0; row < rowCount; row += 1) sum += data[row * dimension + axis] as number;
-      const mean = sum / rowCount;
-      let squares = 0;
-      for (let row = 0; row < rowCount; row += 1) {
-        const difference = (data[row * dimension + axis] as number) - mean;
-        squares += difference * difference;
-      }
-      meanVariance += squares / rowCount / dimension;
-    }
-    const tolerance = run.tolerance * meanVariance;
-    const random = run.generator === "numpy-mt19937" ? createNumpyRandomState(run.seed) : createRandom(run.seed);
-    let best: ReturnType<typeof lloydKMeans> | undefined;
-    let bestInitial: Float64Array | undefined;
-    // k-means++ hands its by-products to Lloyd, which then skips its first pass (one buffer set for all restarts).
-    const seeding: KMeansSeeding | undefined =
-      run.init === "k-means++"
-        ? {
-            labels: new Int32Array(rowCount),
-            distances: new Float64Array(rowCount),
-            lower: new Float64Array(rowCount * k),
-          }
-        : undefined;
-    for (let attempt = 0; attempt < run.nInit; attempt += 1) {
-      const initial =
-        run.init === "k-means++" ? kMeansPlusPlus(data, rowCount, dimension, k, random, seeding) : run.init;
-      // The per-pass inertia is only reported for the kept run, so the restarts skip computing it.
-      const recordHistory = run.nInit === 1;
-      const outcome = lloydKMeans(
-        data,
-        rowCount,
-        dimension,
-        initial,
-        k,
-        run.maxIterations,
-        tolerance,
-        recordHistory,
-        seeding,
-      );
-      if (best === undefined || outcome.inertia < best.inertia) {
-        best = outcome;
-        bestInitial = initial;
-      }
-    }
-    // Lloyd is deterministic: re-running the kept restart gives the same result, now with its inertia history.
-    const kept =
-      run.nInit === 1
-        ? (best as ReturnType<typeof lloydKMeans>)
-        : lloydKMeans(data, rowCount, dimension, bestInitial as Float64Array, k, run.maxIterations, tolerance, true);
-    const assignments = Array.from(kept.labels);
-    const clusterSizes = new Array<number>(k).fill(0);
-    for (const label of assignments) clusterSizes[label] = (clusterSizes[label] as number) + 1;
-    const rows: Float64Array[] = [];
-    if (run.computeSilhouette) {
-      for (let row = 0; row < rowCount; row += 1) rows.push(data.subarray(row * dimension, (row + 1) * dimension));
-    }
-    return {
-      clusterId: this.#ids.next(),
-      k,
-      seed: run.seed,
-      generator: run.generator,
-      nInit: run.nInit,
-      assignments,
-      centroids: Array.from({ length: k }, (_, cluster) =>
-        Array.from(kept.centroids.subarray(cluster * dimension, (cluster + 1) * dimension)),
-      ),
-      clusterSizes,
-      inertia: kept.inertia,
-      iterations: kept.iterations,
-      converged: kept.converged,
-      inertiaHistory: kept.inertiaHistory,
-      silhouette: run.computeSilhouette ? silhouetteScore(rows, assignments) : null,
-    };
   }
 
   #require(clusterId: string, method: string): ClusteringResult {
@@ -513,56 +277,9 @@ export class ClusteringAlgorithm {
       throw new PelbiotError(
         "NOT_FOUND",
         `ClusteringAlgorithm.${method}: no clustering with id ${JSON.stringify(clusterId)}; use an id returned by kMeansClustering (only the latest ${this.#options.maxStoredResults} are kept)`,
-        { details: { clusterId } },
+        { details: { id: clusterId } },
       );
     }
     return result;
   }
-}
-
-function validateRunOptions(
-  check: Validator,
-  path: string,
-  options: { seed: unknown; nInit: unknown; maxIterations: unknown; tolerance: unknown; generator: unknown },
-): void {
-  check.oneOf(`${path}.generator`, options.generator, ["xoroshiro128plus", "numpy-mt19937"]);
-  check.number(`${path}.seed`, options.seed, { integer: true, min: 0, max: 2 ** 32 - 1 });
-  check.number(`${path}.nInit`, options.nInit, { integer: true, min: 1 });
-  check.number(`${path}.maxIterations`, options.maxIterations, { integer: true, min: 1 });
-  check.number(`${path}.tolerance`, options.tolerance, { min: 0 });
-}
-
-const MAX_REPORTED_ISSUES = 20;
-
-function toMatrix(check: Validator, path: string, points: readonly DataPoint[]): Matrix {
-  if (!check.array(path, points, { minLength: 1 })) return { data: new Float64Array(0), rowCount: 0, dimension: 0 };
-  const first = points[0];
-  const dimension = Array.isArray(first) || first instanceof Float64Array ? first.length : 0;
-  check.check(dimension > 0, `${path}[0]`, "must be a non-empty array of coordinates");
-  const data = new Float64Array(points.length * dimension);
-  let issues = 0;
-  const report = (where: string, message: string) => {
-    if (issues < MAX_REPORTED_ISSUES) check.fail(where, message);
-    issues += 1;
-  };
-  points.forEach((point, row) => {
-    if (!(Array.isArray(point) || point instanceof Float64Array)) {
-      report(`${path}[${row}]`, "must be an array of coordinates");
-      return;
-    }
-    if (point.length !== dimension) {
-      report(`${path}[${row}]`, `must have ${dimension} coordinates like ${path}[0], got ${point.length}`);
-      return;
-    }
-    for (let axis = 0; axis < dimension; axis += 1) {
-      const value: unknown = point[axis];
-      if (typeof value !== "number" || !Number.isFinite(value)) {
-        report(`${path}[${row}][${axis}]`, `must be a finite number, got ${String(value)}`);
-      } else {
-        data[row * dimension + axis] = value;
-      }
-    }
-  });
-  if (issues > MAX_REPORTED_ISSUES) check.fail(path, `… and ${issues - MAX_REPORTED_ISSUES} more issue(s)`);
-  return { data, rowCount: points.length, dimension };
 }

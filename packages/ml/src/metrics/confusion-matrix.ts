@@ -31,7 +31,7 @@ export function confusionMatrix(
     const line = matrix[truth];
     if (line === undefined || !Number.isInteger(guess) || guess < 0 || guess >= classCount) {
       const invalid = createValidator("confusionMatrix");
-      invalid.fail(`actual[${row}]`, `class indices must be integers in [0, ${classCount}), got ${truth} → ${guess}`);
+      invalid.fail(`actual.${row}`, `class indices must be integers in [0, ${classCount}), got ${truth} → ${guess}`);
       invalid.done();
     }
     (line as number[])[guess] = ((line as number[])[guess] as number) + 1;

@@ -28,7 +28,7 @@ export function logLoss(actual: readonly number[], probabilities: readonly (read
     const probability = probabilities[row]?.[actual[row] as number];
     if (probability === undefined || !Number.isFinite(probability)) {
       const invalid = createValidator("logLoss");
-      invalid.fail(`probabilities[${row}]`, `has no finite probability for class ${actual[row]}`);
+      invalid.fail(`probabilities.${row}`, `has no finite probability for class ${actual[row]}`);
       invalid.done();
     }
     total -= Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, probability as number)));

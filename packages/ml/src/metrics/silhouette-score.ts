@@ -26,7 +26,7 @@ export function silhouetteScore(
   check.check(labels.length === count, "labels", `must have ${count} entries like points`);
   for (let row = 0; row < count; row += 1) {
     if (points[row]?.length !== dimension) {
-      check.fail(`points[${row}]`, `must have ${dimension} coordinates like points[0]`);
+      check.fail(`points.${row}`, `must have ${dimension} coordinates like points.0`);
       break;
     }
   }

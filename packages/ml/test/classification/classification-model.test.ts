@@ -223,19 +223,19 @@ describe("ClassificationModel", () => {
         "non-finite feature",
         () => [good.map((row, index) => (index === 3 ? { ...row, spend: Number.NaN } : row)), features, "churned"],
         "VALIDATION_ERROR",
-        /trainingData\[3\]\.spend/,
+        /trainingData\.3\.spend/,
       ],
       [
         "missing feature",
         () => [good.map((row, index) => (index === 5 ? { tenure: 1, churned: "no" } : row)), features, "churned"],
         "VALIDATION_ERROR",
-        /trainingData\[5\]\.spend/,
+        /trainingData\.5\.spend/,
       ],
       [
         "a row that is not a record",
         () => [good.map((row, index) => (index === 1 ? [1, 2] : row)), features, "churned"],
         "VALIDATION_ERROR",
-        /trainingData\[1\]/,
+        /trainingData\.1: must be a record/,
       ],
       [
         "single class",
@@ -250,7 +250,7 @@ describe("ClassificationModel", () => {
         "VALIDATION_ERROR",
         /mix/,
       ],
-      ["missing label", () => [good, features, "nope"], "VALIDATION_ERROR", /trainingData\[0\]\.nope/],
+      ["missing label", () => [good, features, "nope"], "VALIDATION_ERROR", /trainingData\.0\.nope/],
       ["duplicate feature", () => [good, ["tenure", "tenure"], "churned"], "VALIDATION_ERROR", /duplicates/],
       ["no features", () => [good, [], "churned"], "VALIDATION_ERROR", /features/],
     ];

@@ -167,7 +167,7 @@ describe("ClusteringAlgorithm", () => {
         "ragged rows",
         () => new ClusteringAlgorithm().kMeansClustering([[1, 2], [3]], 1),
         "VALIDATION_ERROR",
-        /dataPoints\[1\].*2 coordinates/,
+        /dataPoints\.1: .*2 coordinates/,
       ],
       [
         "non-finite values",
@@ -180,7 +180,7 @@ describe("ClusteringAlgorithm", () => {
             1,
           ),
         "VALIDATION_ERROR",
-        /dataPoints\[1\]\[1\]/,
+        /dataPoints\.1\.1:/,
       ],
       ["no points", () => new ClusteringAlgorithm().kMeansClustering([], 1), "VALIDATION_ERROR", /dataPoints/],
       [
@@ -218,11 +218,7 @@ describe("ClusteringAlgorithm", () => {
       expect(clustering.listClusterings()).toEqual([]);
       const result = clustering.kMeansClustering(points, 3);
       expectError(() => clustering.predict(result.clusterId, [[1, 2, 3]]), "VALIDATION_ERROR", /2 coordinates/);
-      expectError(
-        () => clustering.predict(result.clusterId, [[1, Number.NaN]]),
-        "VALIDATION_ERROR",
-        /points\[0\]\[1\]/,
-      );
+      expectError(() => clustering.predict(result.clusterId, [[1, Number.NaN]]), "VALIDATION_ERROR", /points\.0\.1:/);
       expect(clustering.listClusterings()).toEqual([result.clusterId]);
     });
   });

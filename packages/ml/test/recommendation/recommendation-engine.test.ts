@@ -236,19 +236,25 @@ describe("RecommendationEngine", () => {
   });
 
   it("rejects invalid options and generate options", () => {
-    expectValidationError(() => new RecommendationEngine({ minInteractions: -1 }), "minInteractions");
-    expectValidationError(() => new RecommendationEngine({ maxRecommendations: 0 }), "maxRecommendations");
+    expectValidationError(() => new RecommendationEngine({ minInteractions: -1 }), "options.minInteractions");
+    expectValidationError(() => new RecommendationEngine({ maxRecommendations: 0 }), "options.maxRecommendations");
     expectValidationError(
       () => new RecommendationEngine({ interactionWeights: { view: 0 } }),
-      "interactionWeights.view",
+      "options.interactionWeights.view",
     );
     expectValidationError(
       () => new RecommendationEngine({ interactionWeights: { like: 1 } as never }),
-      "interactionWeights.like",
+      "options.interactionWeights.like",
     );
-    expectValidationError(() => new RecommendationEngine({ itemSimilarityAsymmetry: 2 }), "itemSimilarityAsymmetry");
-    expectValidationError(() => new RecommendationEngine({ userNeighbourhoodSize: 0 }), "userNeighbourhoodSize");
-    expectValidationError(() => new RecommendationEngine({ blend: { item: 0, user: 0, content: 0 } }), "blend");
+    expectValidationError(
+      () => new RecommendationEngine({ itemSimilarityAsymmetry: 2 }),
+      "options.itemSimilarityAsymmetry",
+    );
+    expectValidationError(
+      () => new RecommendationEngine({ userNeighbourhoodSize: 0 }),
+      "options.userNeighbourhoodSize",
+    );
+    expectValidationError(() => new RecommendationEngine({ blend: { item: 0, user: 0, content: 0 } }), "options.blend");
     const engine = new RecommendationEngine();
     expectValidationError(() => engine.generateRecommendations(""), "userId");
     expectValidationError(() => engine.generateRecommendations("u", { exclude: [""] }), "options.exclude.0");
@@ -272,7 +278,7 @@ describe("RecommendationEngine", () => {
       expect(restored.generateRecommendations(user)).toEqual(engine.generateRecommendations(user));
     }
     const broken = { ...snapshot, interactions: [...snapshot.interactions, [0, 99, 1, 0]] };
-    expectValidationError(() => RecommendationEngine.fromJSON(broken), "snapshot.interactions.10");
-    expectValidationError(() => RecommendationEngine.fromJSON({ ...snapshot, version: 2 }), "snapshot.version");
+    expectValidationError(() => RecommendationEngine.fromJSON(broken), "json.interactions.10");
+    expect(() => RecommendationEngine.fromJSON({ ...snapshot, version: 2 })).toThrow(/cannot read .* version 2/);
   });
 });

@@ -1,0 +1,194 @@
+import { createValidator, readSnapshot, type Validator } from "@pelbiot/core";
+import type { InteractionMatrix } from "./internal/interaction-matrix";
+import { checkId, MAX_FEATURE_DIMENSION } from "./recommendation-engine-options";
+
+/** The `format` of a {@link RecommendationEngineSnapshot}. */
+export const RECOMMENDATION_ENGINE_FORMAT = "pelbiot.ml.RecommendationEngine";
+
+const CONTEXT = "RecommendationEngine.fromJSON";
+
+/** The plain-JSON state written by {@link RecommendationEngine.toJSON}. Options are not part of it. */
+export interface RecommendationEngineSnapshot {
+  /** Identifies the payload. */
+  readonly format: typeof RECOMMENDATION_ENGINE_FORMAT;
+  /** Format version. */
+  readonly version: 1;
+  /** User ids, by internal index. */
+  readonly users: readonly string[];
+  /** Item ids, by internal index. */
+  readonly items: readonly string[];
+  /** `[userIndex, itemIndex, strength, ratingPart]`: the affinity and the share of it that came from the rating. */
+  readonly interactions: readonly (readonly [number, number, number, number])[];
+  /** `[itemIndex, vector]`. */
+  readonly features: readonly (readonly [number, readonly number[]])[];
+  /** `[itemIndex, available, expiresAtEpochMs | null]` for items with availability set. */
+  readonly availability: readonly (readonly [number, boolean, number | null])[];
+}
+
+/**
+ * Writes an engine's learned state as plain JSON.
+ *
+ * @param matrix - The engine's state.
+ * @returns The snapshot.
+ */
+export function toRecommendationEngineSnapshot(matrix: InteractionMatrix): RecommendationEngineSnapshot {
+  const interactions: [number, number, number, number][] = [];
+  matrix.userRows.forEach((row, user) => {
+    const ratings = matrix.userRatings[user];
+    row.columns.forEach((item, position) => {
+      interactions.push([user, item, row.values[position] as number, ratings?.get(item) ?? 0]);
+    });
+  });
+  return {
+    format: RECOMMENDATION_ENGINE_FORMAT,
+    version: 1,
+    users: [...matrix.userIds],
+    items: [...matrix.itemIds],
+    interactions,
+    features: matrix.featuredItems.map((item) => [item, Array.from(matrix.features[item] as Float64Array)] as const),
+    availability: [...matrix.availabilitySet].map((item) => {
+      const expiresAt = matrix.expiresAt[item] as number;
+      return [item, matrix.unavailable[item] !== 1, Number.isFinite(expiresAt) ? expiresAt : null] as const;
+    }),
+  };
+}
+
+/**
+ * Reads and validates a snapshot written by `toJSON()` (or by the previous release, which wrote `{ version: 1, … }`
+ * without a `format`), checking every field before anything is restored.
+ *
+ * @param json - The snapshot object or its JSON text.
+ * @param featureDimension - The engine's fixed feature length, if its options set one.
+ * @returns The validated snapshot.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR for a foreign format or any malformed field.
+ * @throws {PelbiotError} UNSUPPORTED for a version written by a newer release.
+ */
+export function readRecommendationEngineSnapshot(
+  json: unknown,
+  featureDimension: number | undefined,
+): RecommendationEngineSnapshot {
+  const { snapshot } = readSnapshot(mapLegacyHeader(json), {
+    context: CONTEXT,
+    format: RECOMMENDATION_ENGINE_FORMAT,
+    versions: [1],
+  });
+  const check = createValidator(CONTEXT);
+  const users = checkIds(check, "json.users", snapshot.users);
+  const items = checkIds(check, "json.items", snapshot.items);
+  check.done();
+  checkInteractions(check, snapshot.interactions, users.length, items.length);
+  checkFeatures(check, snapshot.features, items.length, featureDimension);
+  checkAvailability(check, snapshot.availability, items.length);
+  check.done();
+  return snapshot as unknown as RecommendationEngineSnapshot;
+}
+
+/**
+ * Restores a validated snapshot into an empty matrix.
+ *
+ * @param matrix - A fresh matrix.
+ * @param snapshot - A snapshot returned by {@link readRecommendationEngineSnapshot}.
+ */
+export function restoreRecommendationEngineSnapshot(
+  matrix: InteractionMatrix,
+  snapshot: RecommendationEngineSnapshot,
+): void {
+  for (const id of snapshot.users) matrix.registerUser(id);
+  for (const id of snapshot.items) matrix.registerItem(id);
+  for (const [user, item, strength, rating] of snapshot.interactions) matrix.restorePair(user, item, strength, rating);
+  for (const [item, vector] of snapshot.features) matrix.setFeatures(item, vector);
+  for (const [item, available, expiresAt] of snapshot.availability) matrix.setAvailability(item, available, expiresAt);
+}
+
+/** The previous release wrote no `format`; its layout is version 1 of the current one. */
+function mapLegacyHeader(json: unknown): unknown {
+  let value = json;
+  if (typeof json === "string") {
+    try {
+      value = JSON.parse(json) as unknown;
+    } catch {
+      return json; // readSnapshot reports the bad text
+    }
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  const isLegacy = !("format" in record) && record.version === 1 && Array.isArray(record.interactions);
+  return isLegacy ? { format: RECOMMENDATION_ENGINE_FORMAT, ...record } : value;
+}
+
+function isIndex(value: unknown, count: number): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value < count;
+}
+
+function checkIds(check: Validator, path: string, value: unknown): string[] {
+  if (!check.array(path, value)) return [];
+  for (const [index, id] of value.entries()) checkId(check, `${path}.${index}`, id);
+  check.check(new Set(value).size === value.length, path, "has duplicates");
+  return value as string[];
+}
+
+function checkInteractions(check: Validator, value: unknown, userCount: number, itemCount: number): void {
+  if (!check.array("json.interactions", value)) return;
+  const seenPairs = new Set<number>();
+  for (const [index, entry] of value.entries()) {
+    const path = `json.interactions.${index}`;
+    if (!Array.isArray(entry) || entry.length !== 4) {
+      check.fail(path, "must be [user, item, strength, rating]");
+      continue;
+    }
+    const [user, item, strength, rating] = entry as unknown[];
+    if (!check.check(isIndex(user, userCount) && isIndex(item, itemCount), path, "has an index out of range")) continue;
+    const strengthValid = check.number(`${path}.2`, strength, { positive: true });
+    if (check.number(`${path}.3`, rating, { min: 0 }) && strengthValid) {
+      // The rating is a share of the strength, so it can never exceed it.
+      check.check(rating <= strength, `${path}.3`, `must be at most the strength (${strength})`);
+    }
+    const key = (user as number) * itemCount + (item as number);
+    check.check(!seenPairs.has(key), path, "repeats a user-item pair");
+    seenPairs.add(key);
+  }
+}
+
+function checkFeatures(check: Validator, value: unknown, itemCount: number, fixed: number | undefined): void {
+  if (!check.array("json.features", value)) return;
+  let dimension = fixed;
+  const seen = new Set<number>();
+  for (const [index, entry] of value.entries()) {
+    const path = `json.features.${index}`;
+    if (!Array.isArray(entry) || entry.length !== 2 || !Array.isArray(entry[1])) {
+      check.fail(path, "must be [item, vector]");
+      continue;
+    }
+    const [item, vector] = entry as [unknown, unknown[]];
+    if (check.check(isIndex(item, itemCount), path, "has an item index out of range")) {
+      check.check(!seen.has(item as number), path, "repeats an item");
+      seen.add(item as number);
+    }
+    dimension ??= vector.length;
+    check.check(
+      vector.length === dimension && dimension >= 1 && dimension <= MAX_FEATURE_DIMENSION,
+      `${path}.1`,
+      `must hold ${dimension} numbers (1 to ${MAX_FEATURE_DIMENSION}, the same for every item)`,
+    );
+    for (const [position, number] of vector.entries()) check.number(`${path}.1.${position}`, number);
+  }
+}
+
+function checkAvailability(check: Validator, value: unknown, itemCount: number): void {
+  if (!check.array("json.availability", value)) return;
+  const seen = new Set<number>();
+  for (const [index, entry] of value.entries()) {
+    const path = `json.availability.${index}`;
+    if (!Array.isArray(entry) || entry.length !== 3) {
+      check.fail(path, "must be [item, available, expiresAt]");
+      continue;
+    }
+    const [item, available, expiresAt] = entry as unknown[];
+    if (check.check(isIndex(item, itemCount), path, "has an item index out of range")) {
+      check.check(!seen.has(item as number), path, "repeats an item");
+      seen.add(item as number);
+    }
+    check.boolean(`${path}.1`, available);
+    if (expiresAt !== null) check.number(`${path}.2`, expiresAt);
+  }
+}
