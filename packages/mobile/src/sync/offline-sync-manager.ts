@@ -20,7 +20,7 @@ import { checkKnownOptions } from "../internal/check-known-options";
 import { createKeyedQueue } from "../internal/keyed-queue";
 import { chainPendingMutations } from "./chain-pending-mutations";
 import { decideFieldMerge } from "./decide-field-merge";
-import { createHybridLogicalClock, type HybridLogicalClock, parseHlc } from "./hybrid-logical-clock";
+import { createHybridLogicalClock, type HybridLogicalClock } from "./hybrid-logical-clock";
 import {
   checkPushBytesOption,
   checkRecordData,
