@@ -11,7 +11,7 @@ import {
 } from "./anomaly-detection-engine-types";
 import type { AnomalyModel } from "./anomaly-model";
 import { restoreDetector } from "./detectors/create-detector";
-import type { DetectorState } from "./detectors/detector";
+import { type DetectorState, deviationScore } from "./detectors/detector";
 
 /** The snapshot format `toJSON()` writes. */
 export const ANOMALY_SNAPSHOT_FORMAT = "pelbiot.ml.AnomalyDetectionEngine";
@@ -35,6 +35,8 @@ export interface AnomalyModelJson {
   readonly cooldownRemaining: number;
   /** The severity that started the cooldown (absent in version 1). */
   readonly cooldownSeverity?: AnomalySeverity;
+  /** The deviation (or score) that started the cooldown (absent in version 1). */
+  readonly cooldownMagnitude?: number;
   readonly pointsSeen: number;
   /** Points left out by the out-of-order policy (absent in version 1). */
   readonly droppedPoints?: number;
@@ -69,6 +71,7 @@ export function toAnomalySnapshot(
       lastTimestamp: model.lastTimestamp,
       cooldownRemaining: model.cooldownRemaining,
       cooldownSeverity: model.cooldownSeverity,
+      cooldownMagnitude: model.cooldownMagnitude,
       pointsSeen: model.pointsSeen,
       droppedPoints: model.droppedPoints,
       anomalies: model.anomalies.map((anomaly) => ({ ...anomaly })),
@@ -112,9 +115,14 @@ export function fromAnomalySnapshot(
       check.number(`${at}.droppedPoints`, model.droppedPoints, { integer: true, min: 0 });
     }
     if (model.cooldownSeverity !== undefined) check.oneOf(`${at}.cooldownSeverity`, model.cooldownSeverity, SEVERITIES);
+    if (model.cooldownMagnitude !== undefined) {
+      check.number(`${at}.cooldownMagnitude`, model.cooldownMagnitude, { min: 0 });
+    }
     const anomaliesValid = check.array(`${at}.anomalies`, model.anomalies);
-    if (anomaliesValid)
-      model.anomalies.forEach((anomaly, index) => checkAnomaly(check, `${at}.anomalies.${index}`, anomaly));
+    if (anomaliesValid) {
+      for (const [index, anomaly] of model.anomalies.entries())
+        checkAnomaly(check, `${at}.anomalies.${index}`, anomaly);
+    }
     let detector: ReturnType<typeof restoreDetector> | undefined;
     try {
       detector = restoreDetector(model.detector, options);
@@ -123,12 +131,14 @@ export function fromAnomalySnapshot(
     }
     if (detector === undefined || !anomaliesValid || check.issues.length > 0) continue;
     const anomalies = model.anomalies.map((anomaly) => ({ ...anomaly }));
+    // Version 1 kept neither: the newest stored anomaly started the cooldown, if it was kept.
+    const newest = anomalies.at(-1);
     models.set(name, {
       detector,
       lastTimestamp: model.lastTimestamp,
       cooldownRemaining: model.cooldownRemaining,
-      // Version 1 kept no severity for the cooldown: the newest stored anomaly started it, if it was kept.
-      cooldownSeverity: model.cooldownSeverity ?? anomalies.at(-1)?.severity ?? "low",
+      cooldownSeverity: model.cooldownSeverity ?? newest?.severity ?? "low",
+      cooldownMagnitude: model.cooldownMagnitude ?? (newest ? magnitudeOf(newest, options) : 0),
       pointsSeen: model.pointsSeen,
       droppedPoints: model.droppedPoints ?? 0,
       anomalies,
@@ -152,6 +162,13 @@ function withCurrentHeader(json: unknown): unknown {
     return { ...(value as object), format: ANOMALY_SNAPSHOT_FORMAT };
   }
   return value;
+}
+
+// What the engine compares inside a cooldown: the deviation in band units for "auto", the score otherwise.
+function magnitudeOf(anomaly: AnomalyDetection, options: ResolvedAnomalyDetectionEngineOptions): number {
+  if (options.detector !== "auto") return anomaly.score;
+  const scale = (anomaly.upper - anomaly.lower) / (2 * options.sensitivityThreshold);
+  return deviationScore(anomaly.value, anomaly.expected, scale);
 }
 
 function checkAnomaly(check: ReturnType<typeof createValidator>, path: string, anomaly: unknown): void {

@@ -10,6 +10,8 @@ export interface AnomalyModel {
   cooldownRemaining: number;
   /** Severity of the anomaly that started the current cooldown; only a more severe one is reported inside it. */
   cooldownSeverity: AnomalySeverity;
+  /** Its deviation (or score), see {@link stepAnomalyModel}. */
+  cooldownMagnitude: number;
   pointsSeen: number;
   droppedPoints: number;
   readonly anomalies: AnomalyDetection[];
@@ -35,6 +37,7 @@ export function createAnomalyModel(
     lastTimestamp,
     cooldownRemaining: 0,
     cooldownSeverity: "low",
+    cooldownMagnitude: 0,
     pointsSeen,
     droppedPoints,
     anomalies: [],
@@ -47,7 +50,8 @@ export function createAnomalyModel(
  *   the recent error rather than the point, the point itself must also deviate by more than half the threshold,
  *   so the points just after a spike are not reported for the spike's sake;
  * - severity follows the size of the point's deviation for outliers, the score for level shifts and trend changes;
- * - inside a cooldown only an anomaly more severe than the one that started it is reported (and starts a new one).
+ * - inside a cooldown only an anomaly more severe than the one that started it is reported (and starts a new one):
+ *   one in a higher severity band, or with at least twice its deviation (bands end at "critical").
  *
  * @param model - The model; updated in place.
  * @param timestamp - Epoch ms of the point.
@@ -75,10 +79,16 @@ export function stepAnomalyModel(
   const deviation = deviationScore(value, assessment.expected, assessment.scale);
   const pointScore = options.detector === "auto";
   if (pointScore && !(deviation > sensitivityThreshold / 2)) return null;
-  const severity = severityOf(pointScore ? deviation : assessment.score, sensitivityThreshold);
-  if (inCooldown && SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(model.cooldownSeverity)) return null;
+  const magnitude = pointScore ? deviation : assessment.score;
+  const severity = severityOf(magnitude, sensitivityThreshold);
+  // Bands stop at "critical", so a deviation twice the one that started the cooldown also counts as more severe.
+  const moreSevere =
+    SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(model.cooldownSeverity) ||
+    magnitude >= 2 * model.cooldownMagnitude;
+  if (inCooldown && !moreSevere) return null;
   model.cooldownRemaining = cooldown;
   model.cooldownSeverity = severity;
+  model.cooldownMagnitude = magnitude;
   const halfWidth = sensitivityThreshold * assessment.scale;
   // "+ 0" turns −0 into 0, which JSON cannot tell apart, so stored anomalies survive a JSON trip unchanged.
   const anomaly: AnomalyDetection = {
