@@ -8,6 +8,7 @@ import {
   type AnomalyDetection,
   type AnomalySeverity,
   SEVERITIES,
+  severityOf,
 } from "./anomaly-detection-engine-types";
 import type { AnomalyModel } from "./anomaly-model";
 import { restoreDetector } from "./detectors/create-detector";
@@ -133,12 +134,13 @@ export function fromAnomalySnapshot(
     const anomalies = model.anomalies.map((anomaly) => ({ ...anomaly }));
     // Version 1 kept neither: the newest stored anomaly started the cooldown, if it was kept.
     const newest = anomalies.at(-1);
+    const magnitude = newest ? magnitudeOf(newest, options) : 0;
     models.set(name, {
       detector,
       lastTimestamp: model.lastTimestamp,
       cooldownRemaining: model.cooldownRemaining,
-      cooldownSeverity: model.cooldownSeverity ?? newest?.severity ?? "low",
-      cooldownMagnitude: model.cooldownMagnitude ?? (newest ? magnitudeOf(newest, options) : 0),
+      cooldownSeverity: model.cooldownSeverity ?? severityOf(magnitude, options.sensitivityThreshold),
+      cooldownMagnitude: model.cooldownMagnitude ?? magnitude,
       pointsSeen: model.pointsSeen,
       droppedPoints: model.droppedPoints ?? 0,
       anomalies,
