@@ -1,4 +1,4 @@
-import { createValidator, describeType, PelbiotError, toEpochMillis } from "@pelbiot/core";
+import { createValidator, PelbiotError, toEpochMillis } from "@pelbiot/core";
 
 /** A timestamp as users pass it: epoch milliseconds, an ISO-8601 string or a `Date`. */
 export type NabTimestamp = number | string | Date;

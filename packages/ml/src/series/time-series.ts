@@ -47,6 +47,8 @@ export interface ToTimeSeriesOptions {
 export interface OrderedTimeSeries extends TimeSeries {
   /** Points left out because they were out of order (always 0 with `"reject"`). */
   readonly droppedPoints: number;
+  /** The input index of each kept point, when some were left out (for messages that name the caller's index). */
+  readonly sourceIndices?: Int32Array;
 }
 
 const MAX_REPORTED_ISSUES = 20;
@@ -71,6 +73,7 @@ export function toTimeSeries(points: readonly TimeSeriesPoint[], options: ToTime
   if (!check.array(path, points, { minLength })) check.done();
   const timestamps = new Float64Array(points.length);
   const values = new Float64Array(points.length);
+  const sources = new Int32Array(points.length);
   let previous = after ?? Number.NEGATIVE_INFINITY;
   let kept = 0;
   for (let index = 0; index < points.length && check.issues.length < MAX_REPORTED_ISSUES; index += 1) {
@@ -100,13 +103,19 @@ export function toTimeSeries(points: readonly TimeSeriesPoint[], options: ToTime
     previous = time;
     timestamps[kept] = time;
     values[kept] = finite ? value : Number.NaN;
+    sources[kept] = index;
     kept += 1;
   }
   check.done();
   const droppedPoints = points.length - kept;
   return droppedPoints === 0
     ? { timestamps, values, droppedPoints }
-    : { timestamps: timestamps.slice(0, kept), values: values.slice(0, kept), droppedPoints };
+    : {
+        timestamps: timestamps.slice(0, kept),
+        values: values.slice(0, kept),
+        droppedPoints,
+        sourceIndices: sources.slice(0, kept),
+      };
 }
 
 function orderMessage(time: number, previous: number, againstModel: boolean): string {
