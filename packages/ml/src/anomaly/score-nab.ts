@@ -1,4 +1,4 @@
-import { createValidator, PelbiotError, toEpochMillis } from "@pelbiot/core";
+import { createValidator, describeType, toEpochMillis } from "@pelbiot/core";
 
 /** A timestamp as users pass it: epoch milliseconds, an ISO-8601 string or a `Date`. */
 export type NabTimestamp = number | string | Date;
