@@ -157,11 +157,7 @@ export function resolveTimeSeriesForecastingEngineOptions(options: unknown): Res
   checkLevels(check, "options.levels", levels);
   checkSeed(check, "options.seed", seed);
   check.number("options.simulationPaths", simulationPaths, { integer: true, min: 100, max: 1_000_000 });
-  check.check(
-    typeof clock === "object" && clock !== null && typeof clock.now === "function",
-    "options.clock",
-    "must be a Clock with now()",
-  );
+  check.clock("options.clock", clock);
   check.oneOf("options.outOfOrder", outOfOrder, OUT_OF_ORDER_POLICIES);
   check.knownKeys("options", options as Record<string, unknown>, ENGINE_OPTION_KEYS);
   check.done();

@@ -49,6 +49,16 @@ describe("TimeSeriesForecastingEngine options", () => {
     expect(forecaster.listForecasts()).toEqual([]);
   });
 
+  it("checks the clock as the constructor's own option", () => {
+    const error = expectPelbiotError(
+      () => new TimeSeriesForecastingEngine({ clock: { now: () => 0 } as never }),
+      "VALIDATION_ERROR",
+    );
+    expect(error.message).toMatch(
+      /^Invalid input to TimeSeriesForecastingEngine constructor: options\.clock: must be a Clock/,
+    );
+  });
+
   it("reports INSUFFICIENT_DATA with details { got, need } and gaps with the method's name", () => {
     const forecaster = new TimeSeriesForecastingEngine({ forecastHorizon: 2, minDataPoints: 10 });
     const error = expectPelbiotError(() => forecaster.generateForecast("x", hourly(5)), "INSUFFICIENT_DATA");
