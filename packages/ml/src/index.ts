@@ -9,6 +9,7 @@ export {
   AnomalyDetectionEngine,
   type AnomalyDetectionEngineJson,
   type AnomalyDetectionEngineOptions,
+  type AnomalyDetections,
   type AnomalyDetectorKind,
   type AnomalyKind,
   type AnomalyModelInfo,
@@ -134,4 +135,11 @@ export {
   type RecommendationEngineStats,
   type RecommendationReason,
 } from "./recommendation/recommendation-engine";
-export { type TimeSeries, type TimeSeriesPoint, type ToTimeSeriesOptions, toTimeSeries } from "./series/time-series";
+export {
+  type OrderedTimeSeries,
+  type OutOfOrderPolicy,
+  type TimeSeries,
+  type TimeSeriesPoint,
+  type ToTimeSeriesOptions,
+  toTimeSeries,
+} from "./series/time-series";

@@ -15,6 +15,15 @@ export const NAB_FILES = [
   "ec2_request_latency_system_failure",
 ] as const;
 
+/** Every NAB file of fixtures/ml (29 of NAB's 58), as `category/name` keys of `nab_windows.json`. */
+export function corpusFileNames(): string[] {
+  const allWindows = JSON.parse(readFileSync(new URL("anomaly/nab/nab_windows.json", FIXTURES), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  return Object.keys(allWindows).map((key) => key.replace(/^.*\//, "").replace(/\.csv$/, ""));
+}
+
 /** One NAB file: rows, label windows as inclusive row ranges, and the probationary length. */
 export interface NabFile {
   readonly name: string;
@@ -41,7 +50,8 @@ export function loadNabFile(name: string): NabFile {
     string,
     [string, string][]
   >;
-  const windows = (allWindows[`realKnownCause/${name}.csv`] ?? []).map(([start, end]): [number, number] => [
+  const key = Object.keys(allWindows).find((candidate) => candidate.endsWith(`/${name}.csv`)) ?? "";
+  const windows = (allWindows[key] ?? []).map(([start, end]): [number, number] => [
     timestamps.indexOf(nabTime(start)),
     timestamps.indexOf(nabTime(end)),
   ]);

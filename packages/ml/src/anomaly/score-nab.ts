@@ -1,4 +1,4 @@
-import { createValidator, describeType, PelbiotError, toEpochMillis } from "@pelbiot/core";
+import { createValidator, describeType, toEpochMillis } from "@pelbiot/core";
 
 /** A timestamp as users pass it: epoch milliseconds, an ISO-8601 string or a `Date`. */
 export type NabTimestamp = number | string | Date;
@@ -285,7 +285,7 @@ export function scoreNab(input: NabScoringInput, options: ScoreNabOptions = {}):
  *
  * @param scores - Per-file results of {@link scoreNab}.
  * @returns The corpus score per profile.
- * @throws {PelbiotError} VALIDATION_ERROR when `scores` is not an array.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR when `scores` is not an array of NAB scores (each bad field named).
  * @example
  * ```ts
  * const corpus = combineNabScores(files.map((file) => scoreNab(file)));
@@ -293,12 +293,21 @@ export function scoreNab(input: NabScoringInput, options: ScoreNabOptions = {}):
  * ```
  */
 export function combineNabScores(scores: readonly NabScore[]): Readonly<Record<NabProfileName, NabProfileScore>> {
-  if (!Array.isArray(scores)) {
-    throw new PelbiotError(
-      "VALIDATION_ERROR",
-      `combineNabScores: scores must be an array, got ${describeType(scores)}`,
-    );
+  const check = createValidator("combineNabScores");
+  if (check.array("scores", scores)) {
+    for (const [index, score] of scores.entries()) {
+      const profiles = (score as { profiles?: unknown } | null)?.profiles as Record<string, unknown> | undefined;
+      if (!check.object(`scores.${index}.profiles`, profiles)) continue;
+      for (const name of Object.keys(NAB_PROFILES)) {
+        const profile = profiles[name] as Record<string, unknown> | undefined;
+        if (!check.object(`scores.${index}.profiles.${name}`, profile)) continue;
+        for (const field of ["raw", "null", "perfect"]) {
+          check.number(`scores.${index}.profiles.${name}.${field}`, profile[field]);
+        }
+      }
+    }
   }
+  check.done();
   const result = {} as Record<NabProfileName, NabProfileScore>;
   for (const name of Object.keys(NAB_PROFILES) as NabProfileName[]) {
     let raw = 0;

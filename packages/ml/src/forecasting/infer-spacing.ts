@@ -16,6 +16,8 @@ export type Spacing =
  *
  * @param timestamps - Strictly increasing epoch milliseconds, at least two.
  * @param path - Argument name for error paths.
+ * @param context - The method called, for the error message.
+ * @param sourceIndex - Maps an index of `timestamps` to the caller's index (when points were left out).
  * @returns The spacing.
  * @throws {PelbiotValidationError} VALIDATION_ERROR when the series is irregular or has gaps.
  * @example
@@ -24,19 +26,27 @@ export type Spacing =
  * // { kind: "months", months: 1, anchor: "day" }
  * ```
  */
-export function inferSpacing(timestamps: Float64Array, path = "historicalData"): Spacing {
+export function inferSpacing(
+  timestamps: Float64Array,
+  path = "historicalData",
+  context?: string,
+  sourceIndex: (index: number) => number = (index) => index,
+): Spacing {
   const months = monthSpacing(timestamps);
   if (months) return months;
   const step = (timestamps[1] as number) - (timestamps[0] as number);
   for (let index = 2; index < timestamps.length; index += 1) {
     const gap = (timestamps[index] as number) - (timestamps[index - 1] as number);
     if (gap !== step) {
-      throw new PelbiotValidationError([
-        {
-          path: `${path}.${index}.timestamp`,
-          message: `breaks the regular spacing: ${gap} ms after the previous point, expected ${step} ms like the first two points; forecasting needs evenly spaced data without gaps (fill or aggregate it first)`,
-        },
-      ]);
+      throw new PelbiotValidationError(
+        [
+          {
+            path: `${path}.${sourceIndex(index)}.timestamp`,
+            message: `breaks the regular spacing: ${gap} ms after the previous point, expected ${step} ms like the first two points; forecasting needs evenly spaced data without gaps (fill or aggregate it first)`,
+          },
+        ],
+        context,
+      );
     }
   }
   return { kind: "fixed", milliseconds: step };

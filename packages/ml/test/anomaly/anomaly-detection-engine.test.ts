@@ -115,7 +115,8 @@ describe("AnomalyDetectionEngine: bad input", () => {
   });
 
   it("rejects NaN, Infinity, non-numbers, unsorted and duplicate timestamps, naming the index, and stores nothing", () => {
-    const engine = new AnomalyDetectionEngine({ minTrainingPoints: 5 });
+    // "reject" is the strict policy; the default keeps streams with repeated timestamps running (tested below).
+    const engine = new AnomalyDetectionEngine({ minTrainingPoints: 5, outOfOrder: "reject" });
     const good = series(10);
     const cases: [unknown[], RegExp][] = [
       [[...good.slice(0, 9), { timestamp: START + 99 * MINUTE, value: Number.NaN }], /trainingData\.9\.value/],
@@ -144,6 +145,7 @@ describe("AnomalyDetectionEngine: bad input", () => {
         detector,
         minTrainingPoints: 20,
         window: detector === "zscore" ? 30 : 0,
+        outOfOrder: "reject",
       });
       engine.trainModel("m", series(200));
       engine.detectAnomalies("m", [{ timestamp: START + 300 * MINUTE, value: 500 }]);

@@ -269,11 +269,13 @@ describe("TimeSeriesForecastingEngine", () => {
         "historicalData.2.value",
       ],
       [
+        // The default ("accept") keeps repeated timestamps; "reject" is the strict policy.
         "duplicate timestamp",
         () =>
           forecaster.generateForecast(
             "x",
             good.map((point, index) => (index === 5 ? { ...point, timestamp: good[4]?.timestamp as number } : point)),
+            { outOfOrder: "reject" },
           ),
         "historicalData.5.timestamp",
       ],
@@ -389,9 +391,15 @@ describe("TimeSeriesForecastingEngine", () => {
     expect(restored.getForecast(forecast.forecastId)).toEqual(forecast);
     expect(JSON.stringify(restored)).toBe(text);
     expect(restored.generateForecast("p", airPoints, { model: "ANN" }).levels).toEqual([90]);
-    const bad = captured(() => TimeSeriesForecastingEngine.fromJSON({ version: 2, options: {}, forecasts: [{}] }));
+    // A newer layout is UNSUPPORTED (readSnapshot); a version-1 document with bad forecasts names each field.
+    expect(
+      PelbiotError.is(
+        captured(() => TimeSeriesForecastingEngine.fromJSON({ version: 2, options: {}, forecasts: [] })),
+        "UNSUPPORTED",
+      ),
+    ).toBe(true);
+    const bad = captured(() => TimeSeriesForecastingEngine.fromJSON({ version: 1, options: {}, forecasts: [{}] }));
     expect((bad as PelbiotValidationError).issues.map((issue) => issue.path)).toEqual([
-      "json.version",
       "json.forecasts.0.forecastId",
       "json.forecasts.0.name",
       "json.forecasts.0.model",

@@ -1,5 +1,5 @@
 import { createValidator, describeType } from "@pelbiot/core";
-import { medianInPlace } from "../detectors/median";
+import { medianInPlace } from "../../internal/quickselect";
 
 /** Options of {@link stl}. Window lengths are in points and must be odd (an even value is raised by one). */
 export interface StlOptions {

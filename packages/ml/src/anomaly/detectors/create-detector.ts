@@ -1,14 +1,15 @@
-import type { AnomalyDetectionEngineOptions } from "../anomaly-detection-engine";
+import type { ResolvedAnomalyDetectionEngineOptions } from "../anomaly-detection-engine-options";
 import { CusumDetector } from "./cusum-detector";
 import type { Detector, DetectorState } from "./detector";
 import { HoltWintersDetector } from "./holt-winters-detector";
+import { invalidState } from "./read-state";
 import { RobustZScoreDetector } from "./robust-zscore-detector";
 import { SeasonalDetector } from "./seasonal-detector";
 import { SurpriseDetector } from "./surprise-detector";
 import { TrendChangeDetector } from "./trend-change-detector";
 import { ZScoreDetector } from "./zscore-detector";
 
-type ResolvedOptions = Required<AnomalyDetectionEngineOptions>;
+type ResolvedOptions = ResolvedAnomalyDetectionEngineOptions;
 
 /** Points per segment of the `"trend"` detector when `window` is 0. */
 export const DEFAULT_TREND_SEGMENT = 48;
@@ -38,11 +39,11 @@ export function createDetector(values: Float64Array, options: ResolvedOptions): 
   }
 }
 
-/** Rebuilds a detector from its serialised state; throws an `Error` describing what is wrong with the state. */
+/** Rebuilds a detector from its serialised state; throws a `VALIDATION_ERROR` describing what is wrong with it. */
 export function restoreDetector(state: unknown, options: ResolvedOptions): Detector {
-  if (typeof state !== "object" || state === null || Array.isArray(state)) throw new Error("must be an object");
+  if (typeof state !== "object" || state === null || Array.isArray(state)) throw invalidState("must be an object");
   const typed = state as DetectorState;
-  if (typed.kind !== options.detector) throw new Error(`field "kind" must be "${options.detector}"`);
+  if (typed.kind !== options.detector) throw invalidState(`field "kind" must be "${options.detector}"`);
   switch (options.detector) {
     case "zscore":
       return ZScoreDetector.restore(typed, options.window);

@@ -1,6 +1,6 @@
 import { type Assessment, type Detector, type DetectorState, MAX_SCORE } from "./detector";
 import { medianAndScale } from "./median";
-import { readNumber } from "./read-state";
+import { invalidState, readNumber } from "./read-state";
 
 /** CUSUM slack k in units of σ: shifts smaller than k·σ are not accumulated. */
 const SLACK = 0.5;
@@ -43,7 +43,7 @@ export class CusumDetector implements Detector {
 
   static restore(state: DetectorState, threshold: number): CusumDetector {
     const scale = readNumber(state, "scale");
-    if (scale < 0) throw new Error('field "scale" must not be negative');
+    if (scale < 0) throw invalidState('field "scale" must not be negative');
     return new CusumDetector(threshold, [
       readNumber(state, "reference"),
       scale,

@@ -3,7 +3,7 @@ import { fitHoltWinters } from "../../forecasting/holt-winters/fit-holt-winters"
 import { detectPeriod } from "./detect-period";
 import { type Assessment, type Detector, type DetectorState, deviationScore } from "./detector";
 import { medianAndScale } from "./median";
-import { readArray, readNumber } from "./read-state";
+import { invalidState, readArray, readNumber } from "./read-state";
 
 /** Smoothing of the residual scale (memory of about 200 points). */
 const SCALE_SMOOTHING = 0.005;
@@ -134,13 +134,14 @@ export class HoltWintersDetector implements Detector {
   static restore(state: DetectorState): HoltWintersDetector {
     const profile = readArray(state, "profile");
     const phase = readNumber(state, "phase", true);
-    if (profile.length < 1 || phase < 0 || phase >= profile.length) throw new Error('field "phase" must be in range');
+    if (profile.length < 1 || phase < 0 || phase >= profile.length)
+      throw invalidState('field "phase" must be in range');
     const weights = ["alpha", "beta", "gamma"].map((field) => readNumber(state, field));
     if (weights.some((weight) => weight < 0 || weight > 1)) {
-      throw new Error('fields "alpha", "beta" and "gamma" must be in [0, 1]');
+      throw invalidState('fields "alpha", "beta" and "gamma" must be in [0, 1]');
     }
     const scale = readNumber(state, "scale");
-    if (scale < 0) throw new Error('field "scale" must not be negative');
+    if (scale < 0) throw invalidState('field "scale" must not be negative');
     const [alpha = 0, beta = 0, gamma = 0] = weights;
     return new HoltWintersDetector(
       { alpha, beta, gamma, level: readNumber(state, "level"), trend: readNumber(state, "trend"), profile, phase },

@@ -1,10 +1,22 @@
+import { PelbiotError } from "@pelbiot/core";
 import type { DetectorState } from "./detector";
 
-/** Reads a finite number field of a serialised detector, or throws an `Error` naming the field. */
+/**
+ * The error for a serialised detector state that cannot be restored; the engine's `fromJSON` reports its message
+ * under the model's `detector` path.
+ *
+ * @param message - What is wrong with which field.
+ * @returns A `VALIDATION_ERROR`.
+ */
+export function invalidState(message: string): PelbiotError {
+  return new PelbiotError("VALIDATION_ERROR", message);
+}
+
+/** Reads a finite number field of a serialised detector, or throws a `VALIDATION_ERROR` naming the field. */
 export function readNumber(state: DetectorState, field: string, integer = false): number {
   const value = state[field];
   if (typeof value !== "number" || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new Error(`field "${field}" must be a finite ${integer ? "integer" : "number"}`);
+    throw invalidState(`field "${field}" must be a finite ${integer ? "integer" : "number"}`);
   }
   return value;
 }
@@ -13,10 +25,10 @@ export function readNumber(state: DetectorState, field: string, integer = false)
 export function readArray(state: DetectorState, field: string, length?: number): Float64Array {
   const value = state[field];
   if (!Array.isArray(value) || !value.every((item) => typeof item === "number" && Number.isFinite(item))) {
-    throw new Error(`field "${field}" must be an array of finite numbers`);
+    throw invalidState(`field "${field}" must be an array of finite numbers`);
   }
   if (length !== undefined && value.length !== length) {
-    throw new Error(`field "${field}" must hold ${length} numbers, got ${value.length}`);
+    throw invalidState(`field "${field}" must hold ${length} numbers, got ${value.length}`);
   }
   return Float64Array.from(value as number[]);
 }

@@ -1,6 +1,6 @@
 import { type Assessment, type Detector, type DetectorState, deviationScore } from "./detector";
 import { medianAndScale } from "./median";
-import { readArray, readNumber } from "./read-state";
+import { invalidState, readArray, readNumber } from "./read-state";
 
 /**
  * Robust z-score `(x − median) / (1.4826 · MAD)`: a few outliers in the history barely move the baseline, unlike the
@@ -37,11 +37,11 @@ export class RobustZScoreDetector implements Detector {
   }
 
   static restore(state: DetectorState, window: number): RobustZScoreDetector {
-    if (readNumber(state, "window", true) !== window) throw new Error(`field "window" must be ${window}`);
+    if (readNumber(state, "window", true) !== window) throw invalidState(`field "window" must be ${window}`);
     const filled = readNumber(state, "filled", true);
     const head = readNumber(state, "head", true);
     if (window > 0 && (filled < 1 || filled > window || head < 0 || head >= window)) {
-      throw new Error('fields "filled" and "head" must fit the window');
+      throw invalidState('fields "filled" and "head" must fit the window');
     }
     return new RobustZScoreDetector(window, readArray(state, "buffer", window), [
       filled,

@@ -2,7 +2,7 @@ import { stl } from "../decomposition/stl";
 import { detectPeriod } from "./detect-period";
 import { type Assessment, type Detector, type DetectorState, deviationScore } from "./detector";
 import { medianAndScale } from "./median";
-import { readArray, readNumber } from "./read-state";
+import { invalidState, readArray, readNumber } from "./read-state";
 
 const LEVEL_SMOOTHING = 0.1;
 const SEASON_SMOOTHING = 0.05;
@@ -63,7 +63,8 @@ export class SeasonalDetector implements Detector {
   static restore(state: DetectorState): SeasonalDetector {
     const profile = readArray(state, "profile");
     const phase = readNumber(state, "phase", true);
-    if (profile.length < 1 || phase < 0 || phase >= profile.length) throw new Error('field "phase" must be in range');
+    if (profile.length < 1 || phase < 0 || phase >= profile.length)
+      throw invalidState('field "phase" must be in range');
     return new SeasonalDetector(profile, phase, readNumber(state, "level"), readNumber(state, "scale"));
   }
 

@@ -1,6 +1,6 @@
 import { detectPeriod } from "./detect-period";
 import { type Assessment, type Detector, type DetectorState, MAX_SCORE } from "./detector";
-import { readArray, readNumber } from "./read-state";
+import { invalidState, readArray, readNumber } from "./read-state";
 
 /** Smoothing of the level (additive Holt-Winters α). */
 const LEVEL_SMOOTHING = 0.02;
@@ -74,7 +74,7 @@ export class SurpriseDetector implements Detector {
 
   static restore(state: DetectorState): SurpriseDetector {
     const profile = readArray(state, "profile");
-    if (profile.length < 1) throw new Error('field "profile" must not be empty');
+    if (profile.length < 1) throw invalidState('field "profile" must not be empty');
     const numbers = ["phase", "level", "head", "filled", "recentSum", "longMean", "longVariance"].map((field) =>
       readNumber(state, field, field === "phase" || field === "head" || field === "filled"),
     );
@@ -87,7 +87,7 @@ export class SurpriseDetector implements Detector {
       filled < 0 ||
       filled > SHORT_WINDOW
     ) {
-      throw new Error('fields "phase", "head" and "filled" must be in range');
+      throw invalidState('fields "phase", "head" and "filled" must be in range');
     }
     return new SurpriseDetector(profile, readArray(state, "recent", SHORT_WINDOW), numbers);
   }

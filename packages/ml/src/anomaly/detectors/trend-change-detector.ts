@@ -1,6 +1,6 @@
 import { type Assessment, type Detector, type DetectorState, MAX_SCORE } from "./detector";
 import { medianAndScale } from "./median";
-import { readArray, readNumber } from "./read-state";
+import { invalidState, readArray, readNumber } from "./read-state";
 
 /** Sums of one segment: Σy, Σj·y (j = 0 … H−1 within the segment) and Σy², of values centred on the offset. */
 interface SegmentSums {
@@ -54,13 +54,13 @@ export class TrendChangeDetector implements Detector {
   }
 
   static restore(state: DetectorState, half: number): TrendChangeDetector {
-    if (readNumber(state, "half", true) !== half) throw new Error(`field "half" must be ${half}`);
+    if (readNumber(state, "half", true) !== half) throw invalidState(`field "half" must be ${half}`);
     const buffer = readArray(state, "buffer", 2 * half);
     const fields = ["offset", "filled", "head", "sinceRecompute"];
     const numbers = fields.map((field) => readNumber(state, field, field !== "offset"));
     const [, filled = 0, head = 0, since = 0] = numbers;
     if (filled < 0 || filled > 2 * half || head < 0 || head >= 2 * half || since < 0 || since > 2 * half) {
-      throw new Error('fields "filled", "head" and "sinceRecompute" must fit the window');
+      throw invalidState('fields "filled", "head" and "sinceRecompute" must fit the window');
     }
     const sums = readArray(state, "sums", 6);
     return new TrendChangeDetector(half, buffer, [...numbers, ...sums]);

@@ -1,5 +1,5 @@
 import { type Assessment, type Detector, type DetectorState, deviationScore } from "./detector";
-import { readArray, readNumber } from "./read-state";
+import { invalidState, readArray, readNumber } from "./read-state";
 
 /**
  * The classic z-score: `z = (x − μ) / σ` with the population standard deviation. With `window = 0`, μ and σ come from
@@ -42,9 +42,9 @@ export class ZScoreDetector implements Detector {
     const buffer = readArray(state, "buffer", window);
     const filled = readNumber(state, "filled", true);
     const head = readNumber(state, "head", true);
-    if (readNumber(state, "window", true) !== window) throw new Error(`field "window" must be ${window}`);
+    if (readNumber(state, "window", true) !== window) throw invalidState(`field "window" must be ${window}`);
     if (window > 0 && (filled > window || head >= window))
-      throw new Error('fields "filled" and "head" must fit the window');
+      throw invalidState('fields "filled" and "head" must fit the window');
     return new ZScoreDetector(
       window,
       buffer,

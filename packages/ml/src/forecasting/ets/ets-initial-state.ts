@@ -1,4 +1,4 @@
-import { Matrix, solve } from "ml-matrix";
+import { leastSquares } from "../../internal/least-squares";
 import type { EtsTrendType } from "./ets-form";
 
 /** A starting state for the optimiser; `seasonal` holds the `period - 1` free states (newest first). */
@@ -129,9 +129,7 @@ function harmonicSeasonal(values: ArrayLike<number>, period: number, season: "A"
     if (period > 2) row.push(Math.sin(angle));
     rows.push(row);
   }
-  const coefficients = solve(new Matrix(rows), Matrix.columnVector(Array.from(values)), true);
-  const intercept = coefficients.get(0, 0);
-  const slope = coefficients.get(1, 0);
+  const [intercept = 0, slope = 0] = leastSquares(rows, values);
   const profile: number[] = [];
   for (let time = 0; time < count; time += 1) {
     const line = intercept + slope * (time + 1);

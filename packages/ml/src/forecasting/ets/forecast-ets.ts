@@ -1,4 +1,4 @@
-import quantile from "@stdlib/stats-base-dists-normal-quantile";
+import { normalQuantile } from "../../internal/normal-quantile";
 import { createRandom } from "../../random/create-random";
 import type { EtsState } from "./ets-recursion";
 import type { EtsFit } from "./fit-ets";
@@ -72,7 +72,7 @@ export function forecastEts(fit: EtsFit, horizon: number, options: ForecastEtsOp
   const linear = intervals === "auto" && fit.form.error === "A" && fit.form.season !== "M";
   if (linear) {
     const variances = linearVariances(fit, horizon);
-    const multipliers = levels.map((level) => quantile(0.5 + level / 200, 0, 1));
+    const multipliers = levels.map((level) => normalQuantile(0.5 + level / 200));
     return {
       intervalMethod: "analytic",
       steps: means.map((value, index) => {

@@ -1,4 +1,4 @@
-import quantile from "@stdlib/stats-base-dists-normal-quantile";
+import { normalQuantile } from "../../internal/normal-quantile";
 import type { EtsForecastStep } from "../ets/forecast-ets";
 import type { HoltWintersFit } from "./fit-holt-winters";
 
@@ -25,7 +25,7 @@ export function forecastHoltWinters(
 ): EtsForecastStep[] {
   const { levels = [80, 95] } = options;
   const { alpha, beta, gamma } = fit.parameters;
-  const multipliers = levels.map((level) => quantile(0.5 + level / 200, 0, 1));
+  const multipliers = levels.map((level) => normalQuantile(0.5 + level / 200));
   const steps: EtsForecastStep[] = [];
   let sum = 1;
   for (let step = 1; step <= horizon; step += 1) {

@@ -1,0 +1,134 @@
+import { createValidator } from "@pelbiot/core";
+import { OUT_OF_ORDER_POLICIES, type OutOfOrderPolicy } from "../series/time-series";
+
+/** The detectors the engine can run. See {@link AnomalyDetectionEngineOptions.detector}. */
+export type AnomalyDetectorKind = "auto" | "zscore" | "robust-zscore" | "seasonal" | "cusum" | "holt-winters" | "trend";
+
+/** Options of {@link AnomalyDetectionEngine}. Every model of the engine uses them. */
+export interface AnomalyDetectionEngineOptions {
+  /**
+   * The z-like score above which a point is an anomaly (strictly greater), and the half-width of the normal band
+   * `expected ± sensitivityThreshold × scale` reported with each anomaly. Lower values report more anomalies and
+   * more false positives: on Gaussian noise the plain z-score flags 1.2% of points at 2.5, 0.27% at 3, 0.05% at
+   * 3.5 and 0.006% at 4. With the `"auto"` detector a point must also lie at least halfway to the band's edge, so
+   * the points after a spike (whose recent error is still high) are not reported as anomalies themselves.
+   * @default 3.5
+   */
+  sensitivityThreshold?: number;
+  /** Fewest training points `trainModel` accepts. @default 50 */
+  minTrainingPoints?: number;
+  /**
+   * Which detector scores the points:
+   * - `"auto"`: seasonal baseline (period detected from the training data's autocorrelation, or
+   *   {@link seasonalPeriod}), then the surprise of the recent mean absolute residual against its own long-run
+   *   distribution, like NAB's anomaly likelihood; catches spikes, level shifts and changes in noise. O(1) per point.
+   * - `"zscore"`: the classic `(x − μ) / σ`, μ and σ from the training data (`window: 0`) or the last `window` points.
+   * - `"robust-zscore"`: `(x − median) / (1.4826 · MAD)` over the training data (`window: 0`) or the last `window` points.
+   * - `"seasonal"`: robust score of the residual from a robust STL decomposition of the training data (seasonal
+   *   profile + level, both kept up to date online).
+   * - `"cusum"`: two-sided CUSUM on standardised values for level shifts; score `S / 2`, so a threshold of 2.5 is
+   *   the textbook decision interval h = 5σ with slack k = 0.5σ. Detections have `kind: "level-shift"`.
+   * - `"holt-winters"`: robust score of the one-step error of the classic additive Holt-Winters model fitted by the
+   *   forecasting engine's code (Holt's linear method when the series has no season), continued online.
+   * - `"trend"`: trend changes, the t statistic of the slope difference between the older and the newer half of the
+   *   last `window` points (two-segment regression). Detections have `kind: "trend-change"`.
+   * @default "auto"
+   */
+  detector?: AnomalyDetectorKind;
+  /**
+   * Rolling window of `"zscore"` and `"robust-zscore"` in points; 0 keeps the training statistics fixed. For
+   * `"trend"`, the points of both segments together (at least 6; an odd value loses one), 0 meaning 96.
+   * @default 0
+   */
+  window?: number;
+  /** Seasonal period in points for `"auto"`, `"seasonal"` and `"holt-winters"`; 0 detects it from the autocorrelation, 1 disables seasonality. @default 0 */
+  seasonalPeriod?: number;
+  /**
+   * After a reported anomaly, the next `cooldown` points of the same model are scored and learned from but only
+   * reported when they are more severe than the anomaly that started the cooldown (which then starts a new one), so
+   * one incident raises one alert instead of a burst, and a cooldown never hides a worse anomaly.
+   * @default 0 for "zscore", 400 otherwise
+   */
+  cooldown?: number;
+  /** Anomalies kept per model for {@link AnomalyDetectionEngine.getAnomalies}; the oldest are dropped first. @default 1000 */
+  maxStoredAnomalies?: number;
+  /**
+   * Points whose timestamp is not later than the model's last one: `"accept"` scores points with an equal
+   * timestamp (a repeated daylight-saving hour) and leaves out earlier ones, `"drop"` leaves out both, `"reject"`
+   * throws `VALIDATION_ERROR`. Left-out points are counted in `droppedPoints` (see {@link AnomalyDetections}).
+   * @default "accept"
+   */
+  outOfOrder?: OutOfOrderPolicy;
+}
+
+/** The options with every default applied. */
+export type ResolvedAnomalyDetectionEngineOptions = Readonly<Required<AnomalyDetectionEngineOptions>>;
+
+const DETECTORS: readonly AnomalyDetectorKind[] = [
+  "auto",
+  "zscore",
+  "robust-zscore",
+  "seasonal",
+  "cusum",
+  "holt-winters",
+  "trend",
+];
+
+/** Every option the engine accepts; anything else is a typo the constructor reports. */
+export const ANOMALY_OPTION_KEYS: readonly (keyof AnomalyDetectionEngineOptions)[] = [
+  "sensitivityThreshold",
+  "minTrainingPoints",
+  "detector",
+  "window",
+  "seasonalPeriod",
+  "cooldown",
+  "maxStoredAnomalies",
+  "outOfOrder",
+];
+
+/**
+ * Validates the engine's options and applies the defaults.
+ *
+ * @param options - What the caller passed (anything).
+ * @returns The resolved options, frozen.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR naming each bad or unknown option (with the nearest known one).
+ */
+export function resolveAnomalyDetectionEngineOptions(options: unknown): ResolvedAnomalyDetectionEngineOptions {
+  const check = createValidator("AnomalyDetectionEngine constructor");
+  if (options !== undefined && !check.object("options", options)) check.done();
+  const given = (options ?? {}) as AnomalyDetectionEngineOptions;
+  const {
+    sensitivityThreshold = 3.5,
+    minTrainingPoints = 50,
+    detector = "auto",
+    window = 0,
+    seasonalPeriod = 0,
+    cooldown = detector === "zscore" ? 0 : 400,
+    maxStoredAnomalies = 1000,
+    outOfOrder = "accept",
+  } = given;
+  check.number("options.sensitivityThreshold", sensitivityThreshold, { positive: true });
+  check.number("options.minTrainingPoints", minTrainingPoints, { integer: true, min: 2 });
+  check.oneOf("options.detector", detector, DETECTORS);
+  check.number("options.window", window, { integer: true, min: 0 });
+  if (window === 1) check.fail("options.window", "must be 0 (fixed training statistics) or at least 2");
+  if (detector === "trend" && window > 0 && window < 6) {
+    check.fail("options.window", 'must be 0 (96 points) or at least 6 for the "trend" detector (two segments of 3)');
+  }
+  check.number("options.seasonalPeriod", seasonalPeriod, { integer: true, min: 0 });
+  check.number("options.cooldown", cooldown, { integer: true, min: 0 });
+  check.number("options.maxStoredAnomalies", maxStoredAnomalies, { integer: true, min: 0 });
+  check.oneOf("options.outOfOrder", outOfOrder, OUT_OF_ORDER_POLICIES);
+  check.knownKeys("options", given as Record<string, unknown>, ANOMALY_OPTION_KEYS);
+  check.done();
+  return Object.freeze({
+    sensitivityThreshold,
+    minTrainingPoints,
+    detector,
+    window,
+    seasonalPeriod,
+    cooldown,
+    maxStoredAnomalies,
+    outOfOrder,
+  });
+}

@@ -1,0 +1,183 @@
+import { createValidator, PelbiotError, readSnapshot } from "@pelbiot/core";
+import type {
+  AnomalyDetectionEngineOptions,
+  ResolvedAnomalyDetectionEngineOptions,
+} from "./anomaly-detection-engine-options";
+import {
+  ANOMALY_KINDS,
+  type AnomalyDetection,
+  type AnomalySeverity,
+  SEVERITIES,
+  severityOf,
+} from "./anomaly-detection-engine-types";
+import type { AnomalyModel } from "./anomaly-model";
+import { restoreDetector } from "./detectors/create-detector";
+import { type DetectorState, deviationScore } from "./detectors/detector";
+
+/** The snapshot format `toJSON()` writes. */
+export const ANOMALY_SNAPSHOT_FORMAT = "pelbiot.ml.AnomalyDetectionEngine";
+/** The header of snapshots written before the shared format (read as version 1). */
+const LEGACY_FORMAT = "pelbiot.anomaly-detection-engine";
+const CONTEXT = "AnomalyDetectionEngine.fromJSON";
+
+/** The serialised form of an engine, from {@link AnomalyDetectionEngine.toJSON}. */
+export interface AnomalyDetectionEngineJson {
+  readonly format: typeof ANOMALY_SNAPSHOT_FORMAT;
+  /** 2 since the cooldown keeps the severity that started it; version 1 snapshots are still read. */
+  readonly version: 2;
+  readonly options: Required<AnomalyDetectionEngineOptions>;
+  readonly models: Readonly<Record<string, AnomalyModelJson>>;
+}
+
+/** One model in {@link AnomalyDetectionEngineJson}. */
+export interface AnomalyModelJson {
+  readonly detector: DetectorState;
+  readonly lastTimestamp: number;
+  readonly cooldownRemaining: number;
+  /** The severity that started the cooldown (absent in version 1). */
+  readonly cooldownSeverity?: AnomalySeverity;
+  /** The deviation (or score) that started the cooldown (absent in version 1). */
+  readonly cooldownMagnitude?: number;
+  readonly pointsSeen: number;
+  /** Points left out by the out-of-order policy (absent in version 1). */
+  readonly droppedPoints?: number;
+  readonly anomalies: readonly AnomalyDetection[];
+}
+
+// JSON writes −0 as 0; turning −0 into 0 here makes `toJSON()` equal before and after a trip through JSON text.
+function withoutNegativeZero(state: DetectorState): DetectorState {
+  const result: Record<string, string | number | readonly number[]> = {};
+  for (const [field, value] of Object.entries(state)) {
+    result[field] =
+      typeof value === "number" ? value + 0 : typeof value === "string" ? value : value.map((item) => item + 0);
+  }
+  return result as DetectorState;
+}
+
+/**
+ * Writes the engine's options and models as plain JSON data.
+ *
+ * @param options - The resolved options.
+ * @param models - The trained models by name.
+ * @returns The snapshot.
+ */
+export function toAnomalySnapshot(
+  options: ResolvedAnomalyDetectionEngineOptions,
+  models: ReadonlyMap<string, AnomalyModel>,
+): AnomalyDetectionEngineJson {
+  const written: Record<string, AnomalyModelJson> = {};
+  for (const [name, model] of models) {
+    written[name] = {
+      detector: withoutNegativeZero(model.detector.toState()),
+      lastTimestamp: model.lastTimestamp,
+      cooldownRemaining: model.cooldownRemaining,
+      cooldownSeverity: model.cooldownSeverity,
+      cooldownMagnitude: model.cooldownMagnitude,
+      pointsSeen: model.pointsSeen,
+      droppedPoints: model.droppedPoints,
+      anomalies: model.anomalies.map((anomaly) => ({ ...anomaly })),
+    };
+  }
+  return { format: ANOMALY_SNAPSHOT_FORMAT, version: 2, options: { ...options }, models: written };
+}
+
+/**
+ * Reads a snapshot (this version's, or version 1 under its old header) into options and models.
+ *
+ * @param json - The snapshot, as an object or JSON text.
+ * @param resolveOptions - Builds the engine's options from the snapshot's (the constructor's validation).
+ * @returns The options as stored and the models, validated.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR for a foreign format or any bad field, with its path.
+ * @throws {PelbiotError} UNSUPPORTED for a snapshot from a newer release.
+ */
+export function fromAnomalySnapshot(
+  json: unknown,
+  resolveOptions: (options: unknown) => ResolvedAnomalyDetectionEngineOptions,
+): { options: unknown; models: Map<string, AnomalyModel> } {
+  const { snapshot } = readSnapshot(withCurrentHeader(json), {
+    context: CONTEXT,
+    format: ANOMALY_SNAPSHOT_FORMAT,
+    versions: [1, 2],
+  });
+  const check = createValidator(CONTEXT);
+  if (snapshot.options !== undefined) check.object("json.options", snapshot.options);
+  if (!check.object("json.models", snapshot.models)) check.done();
+  check.done();
+  const options = resolveOptions(snapshot.options);
+  const models = new Map<string, AnomalyModel>();
+  for (const [name, entry] of Object.entries(snapshot.models as Record<string, unknown>)) {
+    const at = `json.models.${name}`;
+    if (!check.object(at, entry)) continue;
+    const model = entry as unknown as AnomalyModelJson;
+    check.number(`${at}.lastTimestamp`, model.lastTimestamp);
+    check.number(`${at}.cooldownRemaining`, model.cooldownRemaining, { integer: true, min: 0 });
+    check.number(`${at}.pointsSeen`, model.pointsSeen, { integer: true, min: 0 });
+    if (model.droppedPoints !== undefined) {
+      check.number(`${at}.droppedPoints`, model.droppedPoints, { integer: true, min: 0 });
+    }
+    if (model.cooldownSeverity !== undefined) check.oneOf(`${at}.cooldownSeverity`, model.cooldownSeverity, SEVERITIES);
+    if (model.cooldownMagnitude !== undefined) {
+      check.number(`${at}.cooldownMagnitude`, model.cooldownMagnitude, { min: 0 });
+    }
+    const anomaliesValid = check.array(`${at}.anomalies`, model.anomalies);
+    if (anomaliesValid) {
+      for (const [index, anomaly] of model.anomalies.entries())
+        checkAnomaly(check, `${at}.anomalies.${index}`, anomaly);
+    }
+    let detector: ReturnType<typeof restoreDetector> | undefined;
+    try {
+      detector = restoreDetector(model.detector, options);
+    } catch (error) {
+      check.fail(`${at}.detector`, PelbiotError.is(error) ? error.message : "is not a valid detector state");
+    }
+    if (detector === undefined || !anomaliesValid || check.issues.length > 0) continue;
+    const anomalies = model.anomalies.map((anomaly) => ({ ...anomaly }));
+    // Version 1 kept neither: the newest stored anomaly started the cooldown, if it was kept.
+    const newest = anomalies.at(-1);
+    const magnitude = newest ? magnitudeOf(newest, options) : 0;
+    models.set(name, {
+      detector,
+      lastTimestamp: model.lastTimestamp,
+      cooldownRemaining: model.cooldownRemaining,
+      cooldownSeverity: model.cooldownSeverity ?? severityOf(magnitude, options.sensitivityThreshold),
+      cooldownMagnitude: model.cooldownMagnitude ?? magnitude,
+      pointsSeen: model.pointsSeen,
+      droppedPoints: model.droppedPoints ?? 0,
+      anomalies,
+    });
+  }
+  check.done();
+  return { options: snapshot.options, models };
+}
+
+// Snapshots of the previous release say `format: "pelbiot.anomaly-detection-engine", version: 1`.
+function withCurrentHeader(json: unknown): unknown {
+  let value = json;
+  if (typeof json === "string") {
+    try {
+      value = JSON.parse(json) as unknown;
+    } catch {
+      return json;
+    }
+  }
+  if (typeof value === "object" && value !== null && (value as { format?: unknown }).format === LEGACY_FORMAT) {
+    return { ...(value as object), format: ANOMALY_SNAPSHOT_FORMAT };
+  }
+  return value;
+}
+
+// What the engine compares inside a cooldown: the deviation in band units for "auto", the score otherwise.
+function magnitudeOf(anomaly: AnomalyDetection, options: ResolvedAnomalyDetectionEngineOptions): number {
+  if (options.detector !== "auto") return anomaly.score;
+  const scale = (anomaly.upper - anomaly.lower) / (2 * options.sensitivityThreshold);
+  return deviationScore(anomaly.value, anomaly.expected, scale);
+}
+
+function checkAnomaly(check: ReturnType<typeof createValidator>, path: string, anomaly: unknown): void {
+  if (!check.object(path, anomaly)) return;
+  for (const field of ["timestamp", "value", "score", "expected", "lower", "upper"] as const) {
+    check.number(`${path}.${field}`, anomaly[field]);
+  }
+  check.oneOf(`${path}.severity`, anomaly.severity, SEVERITIES);
+  if (anomaly.kind !== undefined) check.oneOf(`${path}.kind`, anomaly.kind, ANOMALY_KINDS);
+}

@@ -1,0 +1,109 @@
+import type { ResolvedAnomalyDetectionEngineOptions } from "./anomaly-detection-engine-options";
+import { type AnomalyDetection, type AnomalySeverity, SEVERITIES, severityOf } from "./anomaly-detection-engine-types";
+import { type Assessment, type Detector, deviationScore } from "./detectors/detector";
+
+/** One trained model of the engine: its detector and what the engine tracks around it. */
+export interface AnomalyModel {
+  readonly detector: Detector;
+  lastTimestamp: number;
+  /** Points left in the current cooldown. */
+  cooldownRemaining: number;
+  /** Severity of the anomaly that started the current cooldown; only a more severe one is reported inside it. */
+  cooldownSeverity: AnomalySeverity;
+  /** Its deviation (or score), see {@link stepAnomalyModel}. */
+  cooldownMagnitude: number;
+  pointsSeen: number;
+  droppedPoints: number;
+  readonly anomalies: AnomalyDetection[];
+}
+
+/**
+ * A fresh model around a trained detector.
+ *
+ * @param detector - The trained detector.
+ * @param lastTimestamp - Epoch ms of the last training point.
+ * @param pointsSeen - Training points.
+ * @param droppedPoints - Training points left out by the out-of-order policy.
+ * @returns The model.
+ */
+export function createAnomalyModel(
+  detector: Detector,
+  lastTimestamp: number,
+  pointsSeen: number,
+  droppedPoints: number,
+): AnomalyModel {
+  return {
+    detector,
+    lastTimestamp,
+    cooldownRemaining: 0,
+    cooldownSeverity: "low",
+    cooldownMagnitude: 0,
+    pointsSeen,
+    droppedPoints,
+    anomalies: [],
+  };
+}
+
+/**
+ * Scores one point against a model, learns from it, and returns the anomaly to report, if any. The rules:
+ * - a point is an anomaly when the detector's score exceeds the threshold; with `"auto"`, whose score measures
+ *   the recent error rather than the point, the point itself must also deviate by more than half the threshold,
+ *   so the points just after a spike are not reported for the spike's sake;
+ * - severity follows the size of the point's deviation for outliers, the score for level shifts and trend changes;
+ * - inside a cooldown only an anomaly more severe than the one that started it is reported (and starts a new one):
+ *   one in a higher severity band, or with at least twice its deviation (bands end at "critical").
+ *
+ * @param model - The model; updated in place.
+ * @param timestamp - Epoch ms of the point.
+ * @param value - The point's value.
+ * @param options - The engine's resolved options.
+ * @param assessment - Scratch space, reused so streaming allocates nothing per normal point.
+ * @returns The anomaly, or `null`.
+ */
+export function stepAnomalyModel(
+  model: AnomalyModel,
+  timestamp: number,
+  value: number,
+  options: ResolvedAnomalyDetectionEngineOptions,
+  assessment: Assessment,
+): AnomalyDetection | null {
+  const { sensitivityThreshold, cooldown, maxStoredAnomalies } = options;
+  assessment.kind = "outlier";
+  model.detector.assess(value, assessment);
+  model.lastTimestamp = timestamp;
+  model.pointsSeen += 1;
+  const inCooldown = model.cooldownRemaining > 0;
+  if (inCooldown) model.cooldownRemaining -= 1;
+  if (!(assessment.score > sensitivityThreshold)) return null;
+  const kind = assessment.kind ?? "outlier";
+  const deviation = deviationScore(value, assessment.expected, assessment.scale);
+  const pointScore = options.detector === "auto";
+  if (pointScore && !(deviation > sensitivityThreshold / 2)) return null;
+  const magnitude = pointScore ? deviation : assessment.score;
+  const severity = severityOf(magnitude, sensitivityThreshold);
+  // Bands stop at "critical", so a deviation twice the one that started the cooldown also counts as more severe.
+  const moreSevere =
+    SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(model.cooldownSeverity) ||
+    magnitude >= 2 * model.cooldownMagnitude;
+  if (inCooldown && !moreSevere) return null;
+  model.cooldownRemaining = cooldown;
+  model.cooldownSeverity = severity;
+  model.cooldownMagnitude = magnitude;
+  const halfWidth = sensitivityThreshold * assessment.scale;
+  // "+ 0" turns −0 into 0, which JSON cannot tell apart, so stored anomalies survive a JSON trip unchanged.
+  const anomaly: AnomalyDetection = {
+    timestamp,
+    value: value + 0,
+    score: assessment.score,
+    expected: assessment.expected + 0,
+    lower: assessment.expected - halfWidth + 0,
+    upper: assessment.expected + halfWidth + 0,
+    severity,
+    kind,
+  };
+  if (maxStoredAnomalies > 0) {
+    if (model.anomalies.length >= maxStoredAnomalies) model.anomalies.shift();
+    model.anomalies.push(anomaly);
+  }
+  return anomaly;
+}

@@ -1,0 +1,317 @@
+import { PelbiotError, PelbiotValidationError } from "@pelbiot/core";
+import { type BacktestCoverage, backtestCoverage, minimumEtsLength } from "./backtest-coverage";
+import { detectSeasonalPeriod } from "./detect-seasonal-period";
+import { akaikeWeights, combineEts } from "./ets/combine-ets";
+import { type EtsForm, formatEtsForm } from "./ets/ets-form";
+import { type EtsFit, fitEts } from "./ets/fit-ets";
+import { forecastEts } from "./ets/forecast-ets";
+import { MAX_ETS_PERIOD, selectEts } from "./ets/select-ets";
+import { fitHoltWinters, type HoltWintersSeasonal } from "./holt-winters/fit-holt-winters";
+import { forecastHoltWinters } from "./holt-winters/forecast-holt-winters";
+import { continueTimestamps, type Spacing } from "./infer-spacing";
+import type { CalibrationOptions, ResolvedForecastCall } from "./time-series-forecasting-engine-options";
+import type { Forecast } from "./time-series-forecasting-engine-types";
+
+const CONTEXT = "TimeSeriesForecastingEngine.generateForecast";
+// A simulated interval needs this many paths beyond each bound for its quantile to mean anything.
+const MIN_TAIL_PATHS = 5;
+
+/** What the engine stamps on a forecast: its id, series name, creation time and the points left out. */
+export interface ForecastIdentity {
+  readonly forecastId: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly droppedPoints: number;
+}
+
+/** A validated, regularly spaced series to forecast. */
+export interface ForecastInput {
+  readonly values: Float64Array;
+  readonly spacing: Spacing;
+  readonly lastTimestamp: number;
+}
+
+/**
+ * Fits the model the call asks for (ETS by AICc, a fixed ETS form, or classic Holt-Winters) and forecasts.
+ *
+ * @param identity - Id, name, time and dropped-point count for the result.
+ * @param input - The series.
+ * @param call - The call's validated settings.
+ * @param simulationPaths - Paths for simulated intervals.
+ * @returns The forecast.
+ * @throws {PelbiotError} INSUFFICIENT_DATA with details `{ got, need }` when the model needs more points.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR when the model does not suit the data.
+ */
+export function buildForecast(
+  identity: ForecastIdentity,
+  input: ForecastInput,
+  call: ResolvedForecastCall,
+  simulationPaths: number,
+): Forecast {
+  const { values, spacing, lastTimestamp } = input;
+  const { form, holtWinters, forecastHorizon, seed, calibration, modelAveraging } = call;
+  const sortedLevels = call.levels;
+  const period = call.seasonalPeriod ?? periodFromSpacing(spacing) ?? detectSeasonalPeriod(values);
+  if (holtWinters) {
+    return holtWintersForecast(
+      identity,
+      values,
+      holtWinters,
+      period,
+      forecastHorizon,
+      sortedLevels,
+      spacing,
+      lastTimestamp,
+    );
+  }
+  let fit: EtsFit;
+  let candidates: { code: string; aicc: number; weight: number }[] = [];
+  let combinable: EtsFit[] = [];
+  if (form) {
+    fit = fitFixedForm(values, form, period);
+  } else {
+    const selection = selectEts(values, { period });
+    // Only fails when even ETS(A,N,N) has no finite AICc: its 3 estimated quantities need n ≥ 5.
+    if (!selection) throw insufficient(values.length, Math.max(5, values.length + 1));
+    fit = selection.best;
+    const weights = akaikeWeights(selection.candidates.map((candidate) => candidate.aicc));
+    candidates = selection.candidates.map((candidate, index) => ({
+      code: codeOf(candidate.form),
+      aicc: candidate.aicc,
+      weight: weights[index] as number,
+    }));
+    if (modelAveraging !== false) combinable = selection.candidates.map((candidate) => candidate.fit);
+  }
+  const combination =
+    combinable.length > 1
+      ? combineEts(combinable, forecastHorizon, { levels: sortedLevels, seed, paths: simulationPaths })
+      : undefined;
+  const averaged = combination !== undefined && combination.components.length > 1;
+  const linear = !averaged && fit.form.error === "A" && fit.form.season !== "M";
+  if (!linear) {
+    const smallestTail = Math.min(...sortedLevels.map((level) => ((100 - level) / 200) * simulationPaths));
+    if (smallestTail < MIN_TAIL_PATHS) {
+      throw new PelbiotValidationError(
+        [
+          {
+            path: "options.levels",
+            message: `${averaged ? "The combination of forms" : formatEtsForm(fit.form)} gets simulated intervals from ${simulationPaths} paths, too few to resolve level ${Math.max(...sortedLevels)}; use levels up to ${(100 - (200 * MIN_TAIL_PATHS) / simulationPaths).toFixed(2)} or raise simulationPaths`,
+          },
+        ],
+        CONTEXT,
+      );
+    }
+  }
+  const projection =
+    combination ??
+    forecastEts(fit, forecastHorizon, {
+      levels: sortedLevels,
+      seed,
+      paths: simulationPaths,
+    });
+  let report: BacktestCoverage | undefined;
+  if (calibration !== false) {
+    const settings: CalibrationOptions = calibration;
+    const backtestHorizon = settings.horizon ?? Math.min(forecastHorizon, Math.max(fit.period, 6));
+    report = backtestCoverage(values, fit.form, fit.period, {
+      origins: settings.origins ?? 5,
+      horizon: backtestHorizon,
+      levels: sortedLevels,
+      seed,
+      paths: simulationPaths,
+    });
+    if (!report) {
+      throw insufficient(values.length, minimumEtsLength(fit.form, fit.period) + backtestHorizon);
+    }
+  }
+  const timestamps = continueTimestamps(spacing, lastTimestamp, forecastHorizon);
+  const forecast: Forecast = {
+    forecastId: identity.forecastId,
+    name: identity.name,
+    createdAt: identity.createdAt,
+    trainingPoints: values.length,
+    droppedPoints: identity.droppedPoints,
+    horizon: forecastHorizon,
+    levels: sortedLevels,
+    intervalMethod: projection.intervalMethod,
+    model: {
+      method: "ETS",
+      name: formatEtsForm(fit.form),
+      code: codeOf(fit.form),
+      form: { ...fit.form },
+      selection: form ? "fixed" : "automatic",
+      seasonalPeriod: fit.period,
+      parameters: { ...fit.parameters },
+      initialState: { ...fit.initialState, seasonal: [...fit.initialState.seasonal] },
+      finalState: { ...fit.finalState, seasonal: [...fit.finalState.seasonal] },
+      sigma2: fit.sigma2,
+      logLikelihood: fit.logLikelihood,
+      aic: fit.aic,
+      aicc: fit.aicc,
+      bic: fit.bic,
+      parameterCount: fit.parameterCount,
+      candidates,
+      ...(averaged
+        ? {
+            averaging: {
+              components: combination.components.map((component) => ({
+                code: codeOf(component.fit.form),
+                name: formatEtsForm(component.fit.form),
+                weight: component.weight,
+              })),
+            },
+          }
+        : {}),
+    },
+    points: projection.steps.map((step, index) => ({
+      step: step.step,
+      timestamp: timestamps[index] as number,
+      value: step.value,
+      intervals: step.intervals.map((interval) => ({ ...interval })),
+    })),
+    ...(report ? { calibration: report } : {}),
+  };
+  return forecast;
+}
+
+function holtWintersForecast(
+  identity: ForecastIdentity,
+  values: Float64Array,
+  seasonality: HoltWintersSeasonal,
+  period: number,
+  horizon: number,
+  levels: number[],
+  spacing: Spacing,
+  lastTimestamp: number,
+): Forecast {
+  const code = seasonality === "additive" ? "HW-additive" : "HW-multiplicative";
+  if (period < 2) {
+    throw new PelbiotValidationError(
+      [
+        {
+          path: "options.model",
+          message: `${code} is seasonal but the series has no seasonal period; pass options.seasonalPeriod (2 to ${MAX_ETS_PERIOD})`,
+        },
+      ],
+      CONTEXT,
+    );
+  }
+  if (seasonality === "multiplicative") {
+    const index = values.findIndex((value) => !(value > 0));
+    if (index >= 0) {
+      throw new PelbiotValidationError(
+        [
+          {
+            path: "options.model",
+            message: `${code} needs strictly positive data, but historicalData.${index}.value is ${values[index]}; use "HW-additive"`,
+          },
+        ],
+        CONTEXT,
+      );
+    }
+  }
+  // Start values use two full seasons; the recursions need at least one point after them.
+  if (values.length < 2 * period + 1) throw insufficient(values.length, 2 * period + 1);
+  const fit = fitHoltWinters(values, { period, seasonal: seasonality });
+  const steps = forecastHoltWinters(fit, horizon, { levels });
+  const timestamps = continueTimestamps(spacing, lastTimestamp, horizon);
+  return {
+    forecastId: identity.forecastId,
+    name: identity.name,
+    createdAt: identity.createdAt,
+    trainingPoints: values.length,
+    droppedPoints: identity.droppedPoints,
+    horizon,
+    levels,
+    intervalMethod: "analytic",
+    model: {
+      method: "HoltWinters",
+      name: `HoltWinters(${seasonality})`,
+      code,
+      selection: "fixed",
+      seasonality,
+      seasonalPeriod: period,
+      parameters: { ...fit.parameters },
+      level: fit.level,
+      trend: fit.trend,
+      seasonal: [...fit.seasonal],
+      sse: fit.sse,
+      residualVariance: fit.residualVariance,
+    },
+    points: steps.map((step, index) => ({
+      step: step.step,
+      timestamp: timestamps[index] as number,
+      value: step.value,
+      intervals: step.intervals.map((interval) => ({ ...interval })),
+    })),
+  };
+}
+
+function fitFixedForm(values: Float64Array, form: EtsForm, period: number): EtsFit {
+  const needsPositive = form.error === "M" || form.season === "M";
+  if (needsPositive) {
+    const index = values.findIndex((value) => !(value > 0));
+    if (index >= 0) {
+      throw new PelbiotValidationError(
+        [
+          {
+            path: "options.model",
+            message: `${formatEtsForm(form)} is multiplicative and needs strictly positive data, but historicalData.${index}.value is ${values[index]}; use an additive form such as "AAN" or "ANA"`,
+          },
+        ],
+        CONTEXT,
+      );
+    }
+  }
+  if (form.season !== "N" && period < 2) {
+    throw new PelbiotValidationError(
+      [
+        {
+          path: "options.model",
+          message: `${formatEtsForm(form)} is seasonal but the series has no seasonal period; pass options.seasonalPeriod (2 to ${MAX_ETS_PERIOD})`,
+        },
+      ],
+      CONTEXT,
+    );
+  }
+  const needed = minimumEtsLength(form, period);
+  if (values.length < needed) throw insufficient(values.length, needed);
+  const fit = fitEts(values, form, { period });
+  if (!fit) {
+    throw new PelbiotError(
+      "INSUFFICIENT_DATA",
+      `${formatEtsForm(form)} could not be fitted to these ${values.length} points (no admissible starting point); try model "auto"`,
+      { details: { got: values.length, need: values.length + 1 } },
+    );
+  }
+  return fit;
+}
+
+/**
+ * The INSUFFICIENT_DATA error of the guide: "Insufficient training data: got N, need at least M".
+ *
+ * @param got - Points given.
+ * @param need - Points needed.
+ * @returns The error, details `{ got, need }`.
+ */
+export function insufficient(got: number, need: number): PelbiotError {
+  return new PelbiotError("INSUFFICIENT_DATA", `Insufficient training data: got ${got}, need at least ${need}`, {
+    details: { got, need },
+  });
+}
+
+function codeOf(form: EtsForm): string {
+  return `${form.error}${form.trend}${form.season}`;
+}
+
+function periodFromSpacing(spacing: Spacing): number | undefined {
+  if (spacing.kind === "months") {
+    if (spacing.months === 1) return 12;
+    if (spacing.months === 3) return 4;
+    if (spacing.months === 12) return 1;
+    return undefined;
+  }
+  if (spacing.milliseconds === 3_600_000) return 24;
+  if (spacing.milliseconds === 86_400_000) return 7;
+  return undefined;
+}

@@ -1,0 +1,130 @@
+import type { BacktestCoverage } from "./backtest-coverage";
+import type { EtsForm } from "./ets/ets-form";
+import type { EtsParameters, EtsState } from "./ets/ets-recursion";
+import type { HoltWintersParameters, HoltWintersSeasonal } from "./holt-winters/fit-holt-winters";
+
+/** One prediction interval. */
+export interface ForecastInterval {
+  /** Nominal coverage in percent. */
+  readonly level: number;
+  /** Lower bound. */
+  readonly lower: number;
+  /** Upper bound. */
+  readonly upper: number;
+}
+
+/** One forecast step. */
+export interface ForecastPoint {
+  /** Steps after the last observation, from 1. */
+  readonly step: number;
+  /** Epoch milliseconds, continuing the input's spacing. */
+  readonly timestamp: number;
+  /** Point forecast. */
+  readonly value: number;
+  /** One interval per requested level, in ascending level order. */
+  readonly intervals: readonly ForecastInterval[];
+}
+
+/** The fitted ETS model behind a forecast: enough to inspect, compare or re-run it. */
+export interface EtsForecastModel {
+  /** Model family. */
+  readonly method: "ETS";
+  /** R-style name, e.g. `"ETS(M,Ad,M)"`. */
+  readonly name: string;
+  /** Short code, e.g. `"MAdM"`. */
+  readonly code: string;
+  /** The form's components. */
+  readonly form: EtsForm;
+  /** Whether the form was chosen by AICc or fixed by the caller. */
+  readonly selection: "automatic" | "fixed";
+  /** Seasonal period used (1 without season). */
+  readonly seasonalPeriod: number;
+  /** Smoothing parameters (`beta` 0 without trend, `gamma` 0 without season, `phi` 1 unless damped). */
+  readonly parameters: EtsParameters;
+  /** Fitted initial state. */
+  readonly initialState: EtsState;
+  /** State after the last observation. */
+  readonly finalState: EtsState;
+  /** Innovation variance (relative errors for multiplicative-error models). */
+  readonly sigma2: number;
+  /** Log-likelihood, R's convention. */
+  readonly logLikelihood: number;
+  /** Akaike information criterion. */
+  readonly aic: number;
+  /** Corrected AIC, the selection criterion. */
+  readonly aicc: number;
+  /** Bayesian information criterion. */
+  readonly bic: number;
+  /** Estimated quantities, variance included. */
+  readonly parameterCount: number;
+  /** Every form tried with its AICc and Akaike weight (only for automatic selection; the weights sum to 1). */
+  readonly candidates: readonly { readonly code: string; readonly aicc: number; readonly weight: number }[];
+  /**
+   * Present when the forecast combines several forms ({@link GenerateForecastOptions.modelAveraging}): the forms
+   * used, heaviest first, with their renormalised weights. The other fields describe the heaviest form, the AICc
+   * winner.
+   */
+  readonly averaging?: {
+    readonly components: readonly { readonly code: string; readonly name: string; readonly weight: number }[];
+  };
+}
+
+/** The fitted classic Holt-Winters model behind a forecast (`model: "HW-additive"` or `"HW-multiplicative"`). */
+export interface HoltWintersForecastModel {
+  /** Model family. */
+  readonly method: "HoltWinters";
+  /** `"HoltWinters(additive)"` or `"HoltWinters(multiplicative)"`. */
+  readonly name: string;
+  /** The code that requested it. */
+  readonly code: "HW-additive" | "HW-multiplicative";
+  /** Always fixed by the caller. */
+  readonly selection: "fixed";
+  /** Seasonal form. */
+  readonly seasonality: HoltWintersSeasonal;
+  /** Seasonal period. */
+  readonly seasonalPeriod: number;
+  /** Weights minimising the one-step squared error. */
+  readonly parameters: HoltWintersParameters;
+  /** Level after the last observation. */
+  readonly level: number;
+  /** Trend after the last observation. */
+  readonly trend: number;
+  /** Seasonal terms of the next `seasonalPeriod` steps. */
+  readonly seasonal: readonly number[];
+  /** Sum of squared one-step errors. */
+  readonly sse: number;
+  /** Sample variance of the one-step errors (drives the intervals). */
+  readonly residualVariance: number;
+}
+
+/** The model behind a forecast; `method` tells which. */
+export type ForecastModel = EtsForecastModel | HoltWintersForecastModel;
+
+/** A stored forecast. */
+export interface Forecast {
+  /** Id for `TimeSeriesForecastingEngine.getForecast`. */
+  readonly forecastId: string;
+  /** The series name given to `generateForecast`. */
+  readonly name: string;
+  /** When it was made (epoch ms). */
+  readonly createdAt: number;
+  /** Points the model was fitted on. */
+  readonly trainingPoints: number;
+  /**
+   * Points of `historicalData` the `outOfOrder` policy left out (earlier than the point before them, or repeating
+   * its timestamp with `"drop"`). Absent in forecasts stored by earlier versions.
+   */
+  readonly droppedPoints?: number;
+  /** Steps forecast. */
+  readonly horizon: number;
+  /** Interval levels, ascending. */
+  readonly levels: readonly number[];
+  /** `analytic` for linear models, `simulation` (seeded) otherwise. */
+  readonly intervalMethod: "analytic" | "simulation";
+  /** The fitted model. */
+  readonly model: ForecastModel;
+  /** One entry per step. */
+  readonly points: readonly ForecastPoint[];
+  /** Rolling-origin coverage of the intervals, when `calibration` was requested. */
+  readonly calibration?: BacktestCoverage;
+}

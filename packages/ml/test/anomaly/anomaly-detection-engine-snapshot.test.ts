@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { PelbiotError } from "@pelbiot/core";
+import { captureValidationIssues, expectPelbiotError } from "@pelbiot/core/testing";
+import { describe, expect, it } from "vitest";
+import { AnomalyDetectionEngine } from "../../src/anomaly/anomaly-detection-engine";
+import { combineNabScores, type NabScore } from "../../src/anomaly/score-nab";
+import { createRandom } from "../../src/random/create-random";
+
+const START = Date.parse("2026-01-01T00:00:00Z");
+const MINUTE = 60_000;
+// Written by the previous release's toJSON(): threshold 3, cooldown 20, one anomaly, 11 cooldown points left.
+const previousRelease = readFileSync(new URL("./fixtures/anomaly-detection-engine-v1.json", import.meta.url), "utf8");
+
+function series(length: number, seed = 7, offset = 0) {
+  const random = createRandom(seed);
+  return Array.from({ length }, (_, index) => ({
+    timestamp: START + (index + offset) * MINUTE,
+    value: 50 + 10 * Math.sin((2 * Math.PI * (index + offset)) / 24) + random.normal(),
+  }));
+}
+
+describe("AnomalyDetectionEngine snapshots", () => {
+  it('writes { format: "pelbiot.ml.AnomalyDetectionEngine", version: 2 } and reads it back from an object or JSON text', () => {
+    const engine = new AnomalyDetectionEngine({ sensitivityThreshold: 3, cooldown: 20 });
+    engine.trainModel("cpu", series(200));
+    engine.detectAnomalies("cpu", [{ timestamp: START + 300 * MINUTE, value: 500 }]);
+    const json = engine.toJSON();
+    expect(json).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 2 });
+    expect(json.models.cpu).toMatchObject({ cooldownRemaining: 20, cooldownSeverity: "critical", droppedPoints: 0 });
+    expect(AnomalyDetectionEngine.fromJSON(JSON.stringify(json)).toJSON()).toEqual(json);
+    expect(AnomalyDetectionEngine.fromJSON(json).toJSON()).toEqual(json);
+  });
+
+  it("reads a snapshot written by the previous release and carries on where it stopped", () => {
+    const engine = AnomalyDetectionEngine.fromJSON(previousRelease);
+    const old = JSON.parse(previousRelease);
+    expect(engine.options).toMatchObject({ ...old.options, outOfOrder: "accept" });
+    expect(engine.getModel("cpu")).toMatchObject({ pointsSeen: old.models.cpu.pointsSeen, droppedPoints: 0 });
+    expect(engine.getAnomalies("cpu", 10)).toEqual([...old.models.cpu.anomalies].reverse());
+    // The cooldown goes on (its severity derived from the stored anomaly), and a far worse spike inside it is still reported and starts a new one.
+    expect(engine.toJSON().models.cpu).toMatchObject({ cooldownRemaining: 11, cooldownSeverity: "high" });
+    const last = old.models.cpu.lastTimestamp as number;
+    const [spike] = engine.detectAnomalies("cpu", [{ timestamp: last + MINUTE, value: 5000 }]);
+    expect(spike?.severity).toBe("critical");
+    expect(engine.toJSON().models.cpu).toMatchObject({ cooldownRemaining: 20 });
+    expect(engine.toJSON()).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 2 });
+  });
+
+  it("rejects a foreign format with VALIDATION_ERROR and a newer version with UNSUPPORTED", () => {
+    const json = new AnomalyDetectionEngine().toJSON();
+    expectPelbiotError(
+      () => AnomalyDetectionEngine.fromJSON({ ...json, format: "pelbiot.ml.Other" }),
+      "VALIDATION_ERROR",
+    );
+    expectPelbiotError(() => AnomalyDetectionEngine.fromJSON("not json"), "VALIDATION_ERROR");
+    const newer = expectPelbiotError(() => AnomalyDetectionEngine.fromJSON({ ...json, version: 3 }), "UNSUPPORTED");
+    expect(newer.message).toContain("AnomalyDetectionEngine.fromJSON");
+  });
+
+  it("reports a corrupted detector state as a VALIDATION_ERROR at its path, never a plain Error", () => {
+    const old = JSON.parse(previousRelease);
+    old.models.cpu.detector.profile = "broken";
+    expect(captureValidationIssues(() => AnomalyDetectionEngine.fromJSON(old))).toEqual([
+      'json.models.cpu.detector: field "profile" must be an array of finite numbers',
+    ]);
+  });
+});
+
+describe("AnomalyDetectionEngine options and errors", () => {
+  it("rejects a misspelt option naming the nearest accepted one", () => {
+    const issues = captureValidationIssues(() => new AnomalyDetectionEngine({ cooldwn: 5 } as never));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(
+      /^options\.cooldwn: "cooldwn" is not a known option \(did you mean "cooldown"\?\); accepted: /,
+    );
+    expect(issues[0]).toContain("outOfOrder");
+    expectPelbiotError(() => new AnomalyDetectionEngine({ outOfOrder: "sometimes" } as never), "VALIDATION_ERROR");
+  });
+
+  it("reports INSUFFICIENT_DATA with details { got, need }", () => {
+    const error = expectPelbiotError(
+      () => new AnomalyDetectionEngine({ minTrainingPoints: 50 }).trainModel("cpu", series(10)),
+      "INSUFFICIENT_DATA",
+    );
+    expect(error.details).toMatchObject({ got: 10, need: 50 });
+  });
+
+  it("combineNabScores reports malformed scores as VALIDATION_ERROR with their paths instead of a TypeError", () => {
+    const error = expectPelbiotError(() => combineNabScores([{} as NabScore]), "VALIDATION_ERROR");
+    expect(PelbiotError.is(error)).toBe(true);
+    expect(captureValidationIssues(() => combineNabScores([{ profiles: { standard: {} } } as never]))[0]).toBe(
+      "scores.0.profiles.standard.raw: must be a finite number, got undefined",
+    );
+  });
+});
