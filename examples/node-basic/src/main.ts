@@ -80,12 +80,13 @@ async function main(): Promise<void> {
     const ids = await orders.keys();
     console.log(`  stored ids sort in creation order: ${ids.join(" < ")}`);
 
-    heading("3. Retry against a real HTTP server that is briefly unavailable");
+    heading("3. Retry against a real HTTP server that is briefly unavailable (it asks for Retry-After: 1)");
     let requests = 0;
     const server = createServer((_request, response) => {
       requests += 1;
       if (requests < 3) {
-        response.writeHead(503, { "retry-after": "0" }).end("busy");
+        // Retry-After: 1 asks for a one-second wait; retry() honours it instead of its own shorter backoff.
+        response.writeHead(503, { "retry-after": "1" }).end("busy");
         return;
       }
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, requests }));

@@ -39,7 +39,13 @@ export async function tourMl(): Promise<void> {
   const forecast = forecaster.generateForecast("cpu_usage", history);
   const modelName = forecast.model.method === "ETS" ? forecast.model.name : forecast.model.method;
   console.log(`  ${forecast.horizon}-hour forecast, led by ${modelName} (${forecast.intervalMethod} intervals):`);
-  for (const point of forecast.points.slice(0, 3)) {
+  if (modelName.startsWith("ETS(")) {
+    console.log("    ETS(error, trend, season): A = additive, M = multiplicative, N = none, Ad = damped trend");
+  }
+  if (forecast.intervalMethod === "simulation") {
+    console.log("    simulation intervals: quantiles of many simulated future paths of the fitted model");
+  }
+  for (const point of forecast.points) {
     const widest = point.intervals.at(-1);
     console.log(
       `    ${new Date(point.timestamp).toISOString()} ${point.value.toFixed(1)}` +
