@@ -27,21 +27,13 @@ import {
   checkTarget,
   checkUserId,
   REDACTED,
-  recordKey,
 } from "./internal/credential-arguments";
-import {
-  type DecodedSecrets,
-  isReadable,
-  openEnvelope,
-  sealEnvelope,
-  toCredential,
-} from "./internal/credential-envelopes";
-import { RECORD_FORMAT, RECORD_FORMAT_VERSION, type StoredEnvelope } from "./internal/credential-record";
+import { isReadable, openEnvelope, toCredential } from "./internal/credential-envelopes";
 import { CredentialStore, credentialNotFound } from "./internal/credential-store";
+import { createRecord, deleteRecord, rotateRecord, type WriteParts } from "./internal/credential-writes";
 import { rewrapIntegrityKey } from "./internal/integrity-keys";
 import { createIntegrityLoader, type RecordIntegrity } from "./internal/record-integrity";
 import { rewrapRecords } from "./internal/rewrap-records";
-import { RollbackCheckpoints } from "./internal/rollback-checkpoints";
 import type { AuditChain, AuditEntry, AuditVerification } from "./verify-audit-chain";
 
 export type {
@@ -178,32 +170,9 @@ export class APICredentialsManager extends TypedEventEmitter<APICredentialsManag
     check.done();
 
     return this.#audited.run({ action: "store", actor, provider, userId }, async (note, integrity) => {
-      const key = recordKey(provider, userId);
-      const now = this.#options.clock.now();
-      const secrets = { apiKey, apiSecret };
-      const envelope = await this.#seal({ provider, userId, version: 1 }, secrets, now, now);
-      // After a deletion the tombstone holds the last generation: the new record starts above it.
-      const generation = ((await integrity.checkpoints.read(key))?.generation ?? 0) + 1;
-      const record = integrity.seal({
-        format: RECORD_FORMAT,
-        formatVersion: RECORD_FORMAT_VERSION,
-        provider,
-        userId,
-        currentVersion: 1,
-        versions: [envelope],
-        generation,
-      });
-      if (!(await this.#store.records.setIfAbsent(key, record))) {
-        throw new PelbiotError(
-          "CONFLICT",
-          `User ${JSON.stringify(userId)} already has a ${provider} credential; call rotateCredentials() to replace ` +
-            "it, or deleteCredentials() first.",
-          { details: { provider, userId } },
-        );
-      }
-      await integrity.checkpoints.advance(key, generation, false);
+      const written = await createRecord(this.#writeParts(integrity), provider, userId, { apiKey, apiSecret });
       note.version = 1;
-      return toCredential(record, envelope, secrets);
+      return toCredential(written.record, written.envelope, written.secrets);
     });
   }
 
@@ -288,42 +257,10 @@ export class APICredentialsManager extends TypedEventEmitter<APICredentialsManag
 
     const action = next === undefined ? "reencrypt" : "rotate";
     return this.#audited.run({ action, actor, provider, userId }, async (note, integrity) => {
-      const key = recordKey(provider, userId);
-      const checkpoint = await integrity.checkpoints.read(key);
-      let result: { envelope: StoredEnvelope; secrets: DecodedSecrets } | undefined;
-      const written = await this.#store.records.update(key, async (stored) => {
-        if (stored === undefined) throw credentialNotFound(provider, userId);
-        const record = integrity.verify(stored, provider, userId);
-        RollbackCheckpoints.assertCurrent(checkpoint, record.generation);
-        const now = this.#options.clock.now();
-        const current = record.versions.find((envelope) => envelope.version === record.currentVersion)!;
-        if (next === undefined) {
-          const secrets = await openEnvelope(this.#scheme, provider, userId, current);
-          const envelope = await this.#seal(
-            { provider, userId, version: current.version },
-            secrets,
-            current.createdAt,
-            now,
-          );
-          result = { envelope, secrets };
-          const versions = record.versions.map((candidate) => (candidate === current ? envelope : candidate));
-          return integrity.reseal(record, { versions: versions.filter((item) => isReadable(item, now)) });
-        }
-        const version = Math.max(...record.versions.map((envelope) => envelope.version)) + 1;
-        const secrets = { apiKey: next.apiKey, apiSecret: next.apiSecret };
-        const envelope = await this.#seal({ provider, userId, version }, secrets, now, now);
-        result = { envelope, secrets };
-        const retired = { ...current, validUntil: now + (overlapMs ?? this.#options.rotationOverlapMs) };
-        const versions = [...record.versions.map((item) => (item === current ? retired : item)), envelope];
-        return integrity.reseal(record, {
-          currentVersion: version,
-          versions: versions.filter((item) => isReadable(item, now)),
-        });
-      });
-      if (written !== undefined) await integrity.checkpoints.advance(key, written.generation, false);
-      note.version = result?.envelope.version ?? null;
-      if (written === undefined || result === undefined) throw credentialNotFound(provider, userId);
-      return toCredential(written, result.envelope, result.secrets);
+      const overlap = overlapMs ?? this.#options.rotationOverlapMs;
+      const written = await rotateRecord(this.#writeParts(integrity), provider, userId, next, overlap);
+      note.version = written.envelope.version;
+      return toCredential(written.record, written.envelope, written.secrets);
     });
   }
 
@@ -347,18 +284,9 @@ export class APICredentialsManager extends TypedEventEmitter<APICredentialsManag
     check.done();
 
     await this.#audited.run({ action: "delete", actor, provider, userId }, async (note, integrity) => {
-      const key = recordKey(provider, userId);
-      const stored = await this.#store.records.get(key);
-      if (stored === undefined) throw credentialNotFound(provider, userId);
-      note.version = stored.currentVersion ?? null;
-      // The tombstone goes first: if the deletion is interrupted, the record left behind is already refused.
-      await integrity.checkpoints.markDeleted(key, stored.generation);
-      let found = false;
-      await this.#store.records.update(key, (latest) => {
-        found = latest !== undefined;
-        return undefined;
+      await deleteRecord({ store: this.#store, integrity }, provider, userId, (version) => {
+        note.version = version;
       });
-      if (!found) throw credentialNotFound(provider, userId);
     });
   }
 
@@ -536,13 +464,9 @@ export class APICredentialsManager extends TypedEventEmitter<APICredentialsManag
     return readDurationOption(check, "options", options as Record<string, unknown>, "overlapMs", "overlap", 0);
   }
 
-  #seal(
-    target: { provider: string; userId: string; version: number },
-    secrets: DecodedSecrets,
-    createdAt: number,
-    encryptedAt: number,
-  ): Promise<StoredEnvelope> {
-    return sealEnvelope(this.#scheme, this.#options.encryptionAlgorithm, target, secrets, { createdAt, encryptedAt });
+  #writeParts(integrity: RecordIntegrity): WriteParts {
+    const { encryptionAlgorithm: algorithm, clock } = this.#options;
+    return { scheme: this.#scheme, algorithm, clock, store: this.#store, integrity };
   }
 
   // Only PelbiotErrors leave public methods: a key provider's or storage adapter's own error is wrapped.
