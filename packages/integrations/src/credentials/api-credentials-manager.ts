@@ -373,15 +373,16 @@ export class APICredentialsManager extends TypedEventEmitter<APICredentialsManag
     check.done();
 
     const { keyProvider, storage, keyPrefix } = this.#options;
-    const { keyVersion, integrity } = await this.#wrapInternal(async () => {
+    const { keyVersion, integrity, listing } = await this.#wrapInternal(async () => {
       const current = await keyProvider.getCurrentKeyVersion();
       const loaded = await this.#loadIntegrity();
       await rewrapIntegrityKey(keyProvider, storage, current, keyPrefix);
-      return { keyVersion: current, integrity: loaded };
+      return { keyVersion: current, integrity: loaded, listing: await this.#store.listStored() };
     });
     const parts = { keyProvider, scheme: this.#scheme, store: this.#store, audited: this.#audited, integrity };
     return rewrapRecords(parts, {
       keyVersion,
+      listing,
       actor,
       adoptLegacyRecords: options.adoptLegacyRecords === true,
       onProgress: options.onProgress,

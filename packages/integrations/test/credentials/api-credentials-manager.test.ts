@@ -387,6 +387,16 @@ describe("APICredentialsManager: key-encryption key rotation", () => {
     );
   });
 
+  it("reports a record that is JSON but not an object as a failure and moves the others", async () => {
+    const { storage, next } = await seed(2);
+    await storage.setItem("credentials:stripe/user-0", "null");
+    const report = await next.creds.rewrapAll();
+    expect(report).toMatchObject({ total: 2, rewrapped: 1, failed: 1, damaged: 0 });
+    expect(report.failures).toEqual([
+      expect.objectContaining({ provider: "stripe", userId: "user-0", code: "INTEGRITY_ERROR" }),
+    ]);
+  });
+
   it("uses the provider's rewrapKey capability when present", async () => {
     const { storage } = await seed(1);
     const base = createLocalKeyProvider({ keys: { v1: KEY_V1, v2: KEY_V2 }, current: "v2" });

@@ -28,6 +28,8 @@ export interface RewrapParts {
 /** The validated options of one run. */
 export interface RewrapRun {
   readonly keyVersion: string;
+  /** The records as listed when the run started, and how many damaged ones the listing skipped. */
+  readonly listing: { entries: Array<[string, StoredCredentialRecord]>; damaged: number };
   readonly actor: string;
   readonly adoptLegacyRecords: boolean;
   readonly onProgress: ((progress: RewrapProgress) => void) | undefined;
@@ -44,7 +46,7 @@ type Outcome = "rewrapped" | "alreadyCurrent" | "gone";
  * @throws {PelbiotError} ABORTED when the signal fires between records; whatever `onProgress` throws.
  */
 export async function rewrapRecords(parts: RewrapParts, run: RewrapRun): Promise<RewrapReport> {
-  const { entries, damaged } = await parts.store.listStored();
+  const { entries, damaged } = run.listing;
   const total = entries.length;
   const failures: RewrapFailure[] = [];
   const counts = { rewrapped: 0, alreadyCurrent: 0, adopted: 0 };
@@ -57,14 +59,17 @@ export async function rewrapRecords(parts: RewrapParts, run: RewrapRun): Promise
       });
     }
     const { provider, userId } = parseRecordKey(key);
-    const legacy = isLegacyRecord(stored);
-    if (!legacy && stored.versions?.every?.((envelope) => envelope.wrappedKey?.keyVersion === run.keyVersion)) {
+    // Anything JSON may be stored: a record that is not an object fails in rewrapOne, like any malformed one.
+    const versions = (stored as Partial<StoredCredentialRecord> | null)?.versions;
+    const current = versions?.every?.((envelope) => envelope?.wrappedKey?.keyVersion === run.keyVersion) === true;
+    if (!isLegacyRecord(stored) && current) {
       counts.alreadyCurrent += 1;
     } else {
       try {
         const call = { action: "rewrap", actor: run.actor, provider, userId } as const;
         const result = await parts.audited.run(call, async (note) => {
-          note.version = typeof stored.currentVersion === "number" ? stored.currentVersion : null;
+          const currentVersion = (stored as Partial<StoredCredentialRecord> | null)?.currentVersion;
+          note.version = typeof currentVersion === "number" ? currentVersion : null;
           return rewrapOne(parts, run, key, provider, userId);
         });
         if (result.outcome !== "gone") counts[result.outcome] += 1;
