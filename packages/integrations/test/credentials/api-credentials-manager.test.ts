@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
-import { PelbiotError } from "@pelbiot/core";
-import { captureValidationIssues } from "@pelbiot/core/testing";
+import { createMemoryStorage, PelbiotError, type StorageAdapter } from "@pelbiot/core";
+import { captureValidationIssues, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { describe, expect, it, vi } from "vitest";
 import { APICredentialsManager } from "../../src/credentials/api-credentials-manager";
 import { createEphemeralKeyProvider } from "../../src/credentials/ephemeral-key-provider";
@@ -87,6 +87,26 @@ describe("APICredentialsManager: the guide's contract", () => {
       "options.rotationOverlap",
       "options.maxAuditLogSize",
     ]);
+  });
+});
+
+describe("APICredentialsManager: failures of the ports", () => {
+  it("lets only PelbiotErrors out of listings when the storage fails", async () => {
+    const memory = createMemoryStorage();
+    let failing = false;
+    const storage: StorageAdapter = {
+      ...memory,
+      keys: async (prefix) => {
+        if (failing) throw new Error("disk gone");
+        return memory.keys(prefix);
+      },
+    };
+    const { creds } = createHarness({ storage });
+    await creds.storeCredentials("stripe", "sk_live_a", "secret-a", "user-1");
+    failing = true;
+    const status = await expectPelbiotErrorAsync(creds.getRotationStatus(), "PROVIDER_ERROR");
+    expect(status.message).not.toContain("disk gone");
+    await expectPelbiotErrorAsync(creds.rewrapAll(), "PROVIDER_ERROR");
   });
 });
 
