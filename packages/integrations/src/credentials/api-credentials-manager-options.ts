@@ -23,7 +23,14 @@ const ENVIRONMENTS = ["development", "test", "production"] as const;
 // Rotation periods are compared with the clock, never handed to a timer, so they may exceed a timer's 2^31 − 1 ms.
 const MAX_PERIOD_MS = Number.MAX_SAFE_INTEGER;
 
-/** Where the manager runs, which decides whether it may fall back to an ephemeral key. */
+/**
+ * Where the manager runs, which decides whether it may fall back to an ephemeral key.
+ *
+ * @example
+ * ```ts
+ * const environment: CredentialsEnvironment = process.env.NODE_ENV === "test" ? "test" : "production";
+ * ```
+ */
 export type CredentialsEnvironment = (typeof ENVIRONMENTS)[number];
 
 /**
