@@ -7,10 +7,13 @@
  */
 export {
   APICredentialsManager,
+  type APICredentialsManagerEvents,
   type APICredentialsManagerOptions,
   type CredentialCallOptions,
   type CredentialEncryptionAlgorithm,
+  type CredentialRecordDamaged,
   type CredentialRotationValues,
+  type CredentialsEnvironment,
   type GetCredentialsOptions,
   type RewrapAllOptions,
   type RewrapFailure,

@@ -1,329 +1,66 @@
-import {
-  type Clock,
-  createJsonStore,
-  createMemoryStorage,
-  createValidator,
-  describeType,
-  isClock,
-  type JsonStore,
-  type Logger,
-  noopLogger,
-  PelbiotError,
-  type PelbiotErrorCode,
-  type StorageAdapter,
-  systemClock,
-  toPelbiotError,
-  type Validator,
-} from "@pelbiot/core";
+import { createValidator, PelbiotError, TypedEventEmitter, type Validator } from "@pelbiot/core";
 import { createDataKeyCache } from "../internal/data-key-cache";
-import { type KeyEnvelopeScheme, openKeyEnvelope, sealKeyEnvelope } from "../internal/key-envelope";
-import { Credential } from "./credential";
-import { createEnvKeyProvider } from "./env-key-provider";
-import { type AuditEvent, AuditLog } from "./internal/audit-log";
+import type { KeyEnvelopeScheme } from "../internal/key-envelope";
 import {
-  type CredentialEncryptionAlgorithm,
-  envelopeAssociatedData,
-  envelopeKeyContext,
-  RECORD_FORMAT,
-  RECORD_FORMAT_VERSION,
-  type StoredCredentialRecord,
-  type StoredEnvelope,
-} from "./internal/credential-record";
+  type APICredentialsManagerOptions,
+  type ResolvedAPICredentialsManagerOptions,
+  readDurationOption,
+  resolveAPICredentialsManagerOptions,
+} from "./api-credentials-manager-options";
+import type {
+  APICredentialsManagerEvents,
+  CredentialCallOptions,
+  CredentialRotationValues,
+  GetCredentialsOptions,
+  RewrapAllOptions,
+  RewrapReport,
+  RotateCredentialsOptions,
+  RotationStatus,
+  RotationStatusFilter,
+} from "./api-credentials-manager-types";
+import type { Credential } from "./credential";
+import { AuditedCalls } from "./internal/audited-calls";
+import {
+  checkCallOptions,
+  checkProvider,
+  checkSecret,
+  checkTarget,
+  checkUserId,
+  REDACTED,
+} from "./internal/credential-arguments";
+import { isReadable, openEnvelope, toCredential } from "./internal/credential-envelopes";
+import { CredentialStore, credentialNotFound } from "./internal/credential-store";
+import { createRecord, deleteRecord, rotateRecord, type WriteParts } from "./internal/credential-writes";
 import { rewrapIntegrityKey } from "./internal/integrity-keys";
 import { createIntegrityLoader, type RecordIntegrity } from "./internal/record-integrity";
-import { RollbackCheckpoints } from "./internal/rollback-checkpoints";
-import { checkWellFormed } from "./internal/well-formed";
-import type { KeyProvider, WrappedKey } from "./key-provider";
-import type { AuditAction, AuditChain, AuditEntry, AuditVerification } from "./verify-audit-chain";
+import { rewrapRecords } from "./internal/rewrap-records";
+import type { AuditChain, AuditEntry, AuditVerification } from "./verify-audit-chain";
 
+export type {
+  APICredentialsManagerOptions,
+  CredentialsEnvironment,
+} from "./api-credentials-manager-options";
+export type {
+  APICredentialsManagerEvents,
+  CredentialCallOptions,
+  CredentialRecordDamaged,
+  CredentialRotationValues,
+  GetCredentialsOptions,
+  RewrapAllOptions,
+  RewrapFailure,
+  RewrapProgress,
+  RewrapReport,
+  RotateCredentialsOptions,
+  RotationStatus,
+  RotationStatusFilter,
+} from "./api-credentials-manager-types";
 export type { CredentialEncryptionAlgorithm } from "./internal/credential-record";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const ALGORITHMS: readonly CredentialEncryptionAlgorithm[] = ["aes-256-gcm", "aes-256-cbc"];
-const PROVIDER_PATTERN = {
-  regex: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-  description: "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-};
-const MAX_USER_ID_LENGTH = 256;
-const MAX_SECRET_LENGTH = 64 * 1024;
-const MAX_ACTOR_LENGTH = 256;
-// Any argument may be a secret passed in the wrong place, so rejected strings are described by length only.
-const REDACTED = { redactStrings: true } as const;
-
-/**
- * Options of {@link APICredentialsManager}.
- *
- * @example
- * ```ts
- * const options: APICredentialsManagerOptions = {
- *   keyProvider: createLocalKeyProvider({ keys: { v1: process.env.CREDENTIALS_KEK_V1 ?? "" }, current: "v1" }),
- *   rotationInterval: 7 * 24 * 60 * 60 * 1000,
- * };
- * ```
- */
-export interface APICredentialsManagerOptions {
-  /**
-   * Content encryption of new envelopes. `"aes-256-cbc"` is accepted for compatibility with older configurations
-   * and is always authenticated: AES-256-CBC with HMAC-SHA-256 encrypt-then-MAC, with separate encryption and MAC
-   * keys derived from the data key by HKDF-SHA-256. Any other value throws `CONFIGURATION_ERROR`. Existing
-   * envelopes are read with whichever algorithm they record.
-   * @default "aes-256-gcm"
-   */
-  encryptionAlgorithm?: CredentialEncryptionAlgorithm;
-  /**
-   * Age (milliseconds) after which a credential is reported as due for rotation by
-   * {@link APICredentialsManager.getRotationStatus}, counted from its last rotation or re-encryption.
-   * @default 7_776_000_000 (90 days)
-   */
-  rotationInterval?: number;
-  /**
-   * How long (milliseconds) the previous version stays readable after a rotation with new values, so callers can
-   * switch over. `0` retires it at once.
-   * @default 86_400_000 (24 hours)
-   */
-  rotationOverlap?: number;
-  /** Most audit entries kept in memory; older ones are dropped behind a verifiable anchor. @default 10_000 */
-  maxAuditLogSize?: number;
-  /**
-   * Wraps each credential's data key. Defaults to the local keyring read from the `PELBIOT_CREDENTIAL_KEYS`
-   * environment variable ({@link createEnvKeyProvider}); when that is not set the constructor throws
-   * `CONFIGURATION_ERROR` rather than invent a key. Use `createEphemeralKeyProvider()` in tests.
-   * @default createEnvKeyProvider()
-   */
-  keyProvider?: KeyProvider;
-  /**
-   * Where encrypted envelopes are persisted (keys prefixed `credentials:`), with the wrapped root of the integrity
-   * keys (`credentials-integrity:root-key`). @default createMemoryStorage()
-   */
-  storage?: StorageAdapter;
-  /**
-   * Where the anti-rollback checkpoints live (keys prefixed `credentials-checkpoint:`): per credential, the highest
-   * record generation written, MACed. A record written back from an older copy (e.g. the pre-rotation record, or a
-   * deleted credential) is behind its checkpoint and fails with `INTEGRITY_ERROR`.
-   *
-   * Detection is only as good as the separation: with the default (the same `storage`), whoever can roll back or
-   * delete the checkpoints along with the records (a whole-database restore, or removing a checkpoint key before
-   * writing an old record back) is not detected. Point this at storage the record store's writers cannot roll
-   * back (another database, an append-only or versioned service) to detect that too. A write whose checkpoint update was interrupted (a crash between the two writes) is repaired on next read.
-   * @default the `storage` option
-   */
-  checkpointStorage?: StorageAdapter;
-  /** Source of time for audit entries, overlaps and rotation status. @default systemClock */
-  clock?: Clock;
-  /** Receives operational logs; never secrets. @default noopLogger */
-  logger?: Logger;
-  /** The actor recorded in audit entries when a call does not name one. @default "system" */
-  defaultActor?: string;
-  /**
-   * Called with every audit entry as it is appended, e.g. to ship it to durable, append-only storage (the
-   * in-memory log is bounded by `maxAuditLogSize` and does not survive a restart). Errors it throws are logged and
-   * ignored.
-   */
-  onAuditEntry?: (entry: AuditEntry) => void;
-  /**
-   * How many unwrapped data keys to keep in memory, so reading a credential again skips the key provider's unwrap
-   * (an AES operation locally, a network round trip with Vault or KMS). `0` turns the cache off.
-   *
-   * Security trade-off, which is why it is opt-in: while cached, plaintext data keys live in this process's memory,
-   * where a heap dump or memory disclosure can reveal them (each opens only its own credential; the key-encryption
-   * key is never cached). The cache is bounded, least-recently-used, per manager, and every evicted key is
-   * overwritten with zeros; {@link APICredentialsManager.clearKeyCache} wipes it on demand.
-   * @default 0
-   */
-  dataKeyCacheSize?: number;
-}
-
-/**
- * Per-call options shared by every operation.
- *
- * @example
- * ```ts
- * await creds.deleteCredentials("stripe", "user-1", { actor: "admin@example.com" });
- * ```
- */
-export interface CredentialCallOptions {
-  /** Who performs the call, recorded in the audit log. @default the manager's `defaultActor` */
-  actor?: string;
-}
-
-/**
- * Options of {@link APICredentialsManager.getCredentials}.
- *
- * @example
- * ```ts
- * const previous = await creds.getCredentials("stripe", "user-1", { version: 1, actor: "billing-worker" });
- * ```
- */
-export interface GetCredentialsOptions extends CredentialCallOptions {
-  /** A specific version, e.g. the previous one during a rotation overlap. @default the current version */
-  version?: number;
-}
-
-/**
- * New values for {@link APICredentialsManager.rotateCredentials}.
- *
- * @example
- * ```ts
- * const next: CredentialRotationValues = { apiKey: "sk_live_new", apiSecret: "new-secret" };
- * ```
- */
-export interface CredentialRotationValues {
-  /** The new API key. */
-  apiKey: string;
-  /** The new API secret. */
-  apiSecret: string;
-}
-
-/**
- * Options of {@link APICredentialsManager.rotateCredentials}.
- *
- * @example
- * ```ts
- * await creds.rotateCredentials("stripe", "user-1", next, { overlap: 15 * 60 * 1000 });
- * ```
- */
-export interface RotateCredentialsOptions extends CredentialCallOptions {
-  /** Overrides the manager's `rotationOverlap` for this rotation (milliseconds). @default the manager's */
-  overlap?: number;
-}
-
-/**
- * One credential's rotation state, from {@link APICredentialsManager.getRotationStatus}.
- *
- * @example
- * ```ts
- * const overdue: RotationStatus[] = (await creds.getRotationStatus()).filter((status) => status.due);
- * ```
- */
-export interface RotationStatus {
-  /** The provider. */
-  readonly provider: string;
-  /** The user. */
-  readonly userId: string;
-  /** The current version. */
-  readonly version: number;
-  /** When the current values were stored. */
-  readonly createdAt: number;
-  /** When the current version was last rotated or re-encrypted. */
-  readonly lastRotatedAt: number;
-  /** When it falls due: `lastRotatedAt + rotationInterval`. */
-  readonly dueAt: number;
-  /** Whether `dueAt` has passed on the manager's clock. */
-  readonly due: boolean;
-  /** Key-encryption key version of the current envelope. */
-  readonly keyVersion: string;
-  /** Versions still readable besides the current one (rotation overlap). */
-  readonly previousVersions: readonly number[];
-}
-
-/**
- * Filter of {@link APICredentialsManager.getRotationStatus}.
- *
- * @example
- * ```ts
- * await creds.getRotationStatus({ provider: "stripe" });
- * ```
- */
-export interface RotationStatusFilter {
-  /** Only this user's credentials. */
-  userId?: string;
-  /** Only this provider's credentials. */
-  provider?: string;
-}
-
-/**
- * Progress reported by {@link APICredentialsManager.rewrapAll} after each record.
- *
- * @example
- * ```ts
- * const onProgress = (progress: RewrapProgress) => console.log(`${progress.processed}/${progress.total}`);
- * ```
- */
-export interface RewrapProgress {
-  /** Records found when the run started. */
-  readonly total: number;
-  /** Records handled so far (rewrapped, already current, gone or failed). */
-  readonly processed: number;
-  /** Records moved to the current key version. */
-  readonly rewrapped: number;
-  /** Records that were already on the current key version. */
-  readonly alreadyCurrent: number;
-  /** Records that could not be rewrapped. */
-  readonly failed: number;
-}
-
-/**
- * One record {@link APICredentialsManager.rewrapAll} could not move.
- *
- * @example
- * ```ts
- * for (const failure of report.failures) console.error(failure.provider, failure.userId, failure.code);
- * ```
- */
-export interface RewrapFailure {
-  /** The provider. */
-  readonly provider: string;
-  /** The user. */
-  readonly userId: string;
-  /** Error code, e.g. `INTEGRITY_ERROR` for a tampered record or `PROVIDER_ERROR` for a key service outage. */
-  readonly code: PelbiotErrorCode;
-  /** What went wrong (never a secret). */
-  readonly message: string;
-}
-
-/**
- * Result of {@link APICredentialsManager.rewrapAll}.
- *
- * @example
- * ```ts
- * const report: RewrapReport = await creds.rewrapAll();
- * ```
- */
-export interface RewrapReport extends RewrapProgress {
-  /** The key version records were moved to. */
-  readonly keyVersion: string;
-  /** Every record left unchanged because of an error; re-run after fixing the cause. */
-  readonly failures: readonly RewrapFailure[];
-}
-
-/**
- * Options of {@link APICredentialsManager.rewrapAll}.
- *
- * @example
- * ```ts
- * await creds.rewrapAll({ signal: AbortSignal.timeout(60_000), actor: "kek-rotation-job" });
- * ```
- */
-export interface RewrapAllOptions extends CredentialCallOptions {
-  /** Called after each record; an error it throws stops the run (records done so far stay done). */
-  onProgress?: (progress: RewrapProgress) => void;
-  /** Stops the run between records. */
-  signal?: AbortSignal;
-}
-
-interface DecodedSecrets {
-  apiKey: string;
-  apiSecret: string;
-}
-
-function isSecretString(value: unknown): value is string {
-  return typeof value === "string" && value.length > 0 && value.length <= MAX_SECRET_LENGTH;
-}
-
-// Secrets are checked without echoing them: core's describeType prints short strings, which would leak them.
-function checkSecret(validator: Validator, path: string, value: unknown): void {
-  validator.check(
-    isSecretString(value),
-    path,
-    `must be a non-empty string of at most ${MAX_SECRET_LENGTH} characters (got ${
-      typeof value === "string" ? `a string of length ${value.length}` : typeof value
-    })`,
-  );
-}
-
-function recordKey(provider: string, userId: string): string {
-  return `${provider}/${encodeURIComponent(userId)}`;
-}
+const CALL_OPTION_KEYS = ["actor"] as const;
+const GET_OPTION_KEYS = ["actor", "version"] as const;
+const ROTATE_OPTION_KEYS = ["actor", "overlapMs", "overlap"] as const;
+const REWRAP_OPTION_KEYS = ["actor", "onProgress", "signal", "adoptLegacyRecords"] as const;
+const FILTER_KEYS = ["userId", "provider"] as const;
 
 /**
  * Stores third-party API credentials encrypted at rest with envelope encryption, rotates them, and keeps a
@@ -340,11 +77,15 @@ function recordKey(provider: string, userId: string): string {
  * by HKDF-SHA-256 two MAC keys. Every record carries a generation and an HMAC-SHA-256 over its whole state (current
  * version, validity windows, timestamps, envelopes), so any edit fails with `INTEGRITY_ERROR`; a checkpoint per
  * credential (see `checkpointStorage`) remembers the highest generation written, so a whole older record written
- * back (the pre-rotation one, or a deleted credential) fails too. The audit log is HMAC-chained under the other key.
+ * back (the pre-rotation record, or a deleted credential) fails too. The audit log is HMAC-chained under the other key.
  * Not detected: a rollback of the records together with their checkpoints, when both share one storage.
  *
+ * Listings (`getRotationStatus`, `rewrapAll`) skip a damaged record (quarantined) or one that fails authentication
+ * (left in place), report it with a `record_damaged` event and go on with the others.
+ *
  * Validation errors (`VALIDATION_ERROR`) reject a call before anything happens and are not audited; every other
- * outcome (success, `NOT_FOUND`, `CONFLICT`, `INTEGRITY_ERROR`, key-provider failures) is appended to the audit log.
+ * outcome (success, `NOT_FOUND`, `CONFLICT`, `INTEGRITY_ERROR`, key-provider failures) is appended to the audit log
+ * and emitted as an `audit_entry` event.
  *
  * @example
  * ```ts
@@ -356,91 +97,45 @@ function recordKey(provider: string, userId: string): string {
  * const auditLog = await creds.getAuditLog("user-1");
  * ```
  */
-export class APICredentialsManager {
-  readonly #algorithm: CredentialEncryptionAlgorithm;
-  readonly #rotationInterval: number;
-  readonly #rotationOverlap: number;
-  readonly #keyProvider: KeyProvider;
+export class APICredentialsManager extends TypedEventEmitter<APICredentialsManagerEvents> {
+  readonly #options: ResolvedAPICredentialsManagerOptions;
   readonly #scheme: KeyEnvelopeScheme;
-  readonly #store: JsonStore<StoredCredentialRecord>;
-  readonly #clock: Clock;
-  readonly #logger: Logger;
-  readonly #defaultActor: string;
-  readonly #onAuditEntry: ((entry: AuditEntry) => void) | undefined;
-  readonly #audit: AuditLog;
-  readonly #storage: StorageAdapter;
+  readonly #store: CredentialStore;
+  readonly #audited: AuditedCalls;
   readonly #loadIntegrity: () => Promise<RecordIntegrity>;
 
   /**
-   * @param options - Algorithm, rotation, audit bound, key provider, storage, clock and logger.
+   * @param options - Algorithm, rotation, audit bound, key provider, environment, storage, key prefix, clock and
+   * logger; see {@link APICredentialsManagerOptions}.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every malformed or unknown option (with the accepted
+   * ones), or a duration given under both its `Ms` name and the guide's alias.
    * @throws {PelbiotError} CONFIGURATION_ERROR when `encryptionAlgorithm` is not `aes-256-gcm`/`aes-256-cbc`, or no
-   * `keyProvider` is given and `PELBIOT_CREDENTIAL_KEYS` is not set.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR when another option is malformed.
+   * `keyProvider` is given, `PELBIOT_CREDENTIAL_KEYS` is not set and `environment` does not allow an ephemeral key.
    */
   constructor(options: APICredentialsManagerOptions = {}) {
-    const {
-      encryptionAlgorithm = "aes-256-gcm",
-      rotationInterval = 90 * DAY_MS,
-      rotationOverlap = DAY_MS,
-      maxAuditLogSize = 10_000,
-      keyProvider,
-      storage = createMemoryStorage(),
-      checkpointStorage = storage,
-      clock = systemClock,
-      logger = noopLogger,
-      defaultActor = "system",
-      onAuditEntry,
-      dataKeyCacheSize = 0,
-    } = options ?? {};
-    if (!(ALGORITHMS as readonly unknown[]).includes(encryptionAlgorithm)) {
-      throw new PelbiotError(
-        "CONFIGURATION_ERROR",
-        `APICredentialsManager: encryptionAlgorithm must be "aes-256-gcm" (recommended) or "aes-256-cbc" ` +
-          `(CBC with HMAC-SHA-256 encrypt-then-MAC), got ${describeType(encryptionAlgorithm, true)}.`,
-      );
-    }
-    const validator = createValidator("APICredentialsManager", REDACTED);
-    validator.number("options.rotationInterval", rotationInterval, { integer: true, positive: true });
-    validator.number("options.rotationOverlap", rotationOverlap, { integer: true, min: 0 });
-    validator.number("options.maxAuditLogSize", maxAuditLogSize, { integer: true, min: 1, max: 10_000_000 });
-    validator.number("options.dataKeyCacheSize", dataKeyCacheSize, { integer: true, min: 0, max: 1_000_000 });
-    if (keyProvider !== undefined && validator.object("options.keyProvider", keyProvider)) {
-      for (const method of ["getCurrentKeyVersion", "wrapKey", "unwrapKey"] as const) {
-        validator.fn(`options.keyProvider.${method}`, keyProvider[method]);
-      }
-    }
-    validator.object("options.storage", storage);
-    validator.object("options.checkpointStorage", checkpointStorage);
-    validator.check(isClock(clock), "options.clock", "must be a Clock with now, setTimeout and clearTimeout");
-    if (validator.object("options.logger", logger)) {
-      for (const level of ["debug", "info", "warn", "error"] as const)
-        validator.fn(`options.logger.${level}`, logger[level]);
-    }
-    if (validator.string("options.defaultActor", defaultActor, { maxLength: MAX_ACTOR_LENGTH })) {
-      checkWellFormed(validator, "options.defaultActor", defaultActor);
-    }
-    if (onAuditEntry !== undefined) validator.fn("options.onAuditEntry", onAuditEntry);
-    validator.done();
-
-    this.#algorithm = encryptionAlgorithm;
-    this.#rotationInterval = rotationInterval;
-    this.#rotationOverlap = rotationOverlap;
-    this.#store = createJsonStore<StoredCredentialRecord>(storage, { prefix: "credentials:" });
-    this.#storage = storage;
-    this.#clock = clock;
-    this.#logger = logger;
-    this.#defaultActor = defaultActor;
-    this.#onAuditEntry = onAuditEntry;
-    this.#audit = new AuditLog(maxAuditLogSize);
-    // Last, so a malformed option is reported before the environment is consulted.
-    this.#keyProvider = keyProvider ?? createEnvKeyProvider();
+    const resolved = resolveAPICredentialsManagerOptions(options);
+    // A listener's failure must never fail the credential call that emitted: it is logged and ignored.
+    super({
+      onListenerError: (error, event) =>
+        resolved.logger.error("an APICredentialsManager listener threw; ignored", {
+          event: String(event),
+          error: String(error),
+        }),
+    });
+    this.#options = resolved;
+    const { keyProvider, storage, checkpointStorage, keyPrefix, logger, dataKeyCacheSize } = resolved;
     this.#scheme = {
-      keyProvider: this.#keyProvider,
+      keyProvider,
       ...(dataKeyCacheSize > 0 ? { cache: createDataKeyCache(dataKeyCacheSize) } : {}),
     };
-    this.#loadIntegrity = createIntegrityLoader(this.#keyProvider, storage, checkpointStorage, (keys) =>
-      this.#deliverAudit(this.#audit.setKey(keys.auditKey)),
+    this.#store = new CredentialStore(storage, keyPrefix, logger, (event) => this.emit("record_damaged", event));
+    this.#loadIntegrity = createIntegrityLoader(keyProvider, storage, checkpointStorage, keyPrefix, (keys) =>
+      this.#audited.setKey(keys.auditKey),
     );
+    this.#audited = new AuditedCalls(resolved.maxAuditLogSize, resolved, this.#loadIntegrity, (entry) =>
+      this.emit("audit_entry", entry),
+    );
+    if (resolved.onAuditEntry !== undefined) this.on("audit_entry", resolved.onAuditEntry);
   }
 
   /**
@@ -467,39 +162,17 @@ export class APICredentialsManager {
     userId: string,
     options: CredentialCallOptions = {},
   ): Promise<Credential> {
-    const validator = createValidator("APICredentialsManager.storeCredentials", REDACTED);
-    this.#checkTarget(validator, provider, userId);
-    checkSecret(validator, "apiKey", apiKey);
-    checkSecret(validator, "apiSecret", apiSecret);
-    const actor = this.#checkActor(validator, options);
-    validator.done();
+    const check = createValidator("APICredentialsManager.storeCredentials", REDACTED);
+    checkTarget(check, provider, userId);
+    checkSecret(check, "apiKey", apiKey);
+    checkSecret(check, "apiSecret", apiSecret);
+    const actor = checkCallOptions(check, options, CALL_OPTION_KEYS, this.#options.defaultActor);
+    check.done();
 
-    return this.#audited("store", actor, provider, userId, async (audit, integrity) => {
-      const key = recordKey(provider, userId);
-      const now = this.#clock.now();
-      const envelope = await this.#sealEnvelope(provider, userId, 1, { apiKey, apiSecret }, now, now);
-      // After a deletion the tombstone holds the last generation: the new record starts above it.
-      const generation = ((await integrity.checkpoints.read(key))?.generation ?? 0) + 1;
-      const record = integrity.seal({
-        format: RECORD_FORMAT,
-        formatVersion: RECORD_FORMAT_VERSION,
-        provider,
-        userId,
-        currentVersion: 1,
-        versions: [envelope],
-        generation,
-      });
-      if (!(await this.#store.setIfAbsent(key, record))) {
-        throw new PelbiotError(
-          "CONFLICT",
-          `User ${JSON.stringify(userId)} already has a ${provider} credential; call rotateCredentials() to replace ` +
-            "it, or deleteCredentials() first.",
-          { details: { provider, userId } },
-        );
-      }
-      await integrity.checkpoints.advance(key, generation, false);
-      audit.version = 1;
-      return this.#toCredential(record, envelope, { apiKey, apiSecret });
+    return this.#audited.run({ action: "store", actor, provider, userId }, async (note, integrity) => {
+      const written = await createRecord(this.#writeParts(integrity), provider, userId, { apiKey, apiSecret });
+      note.version = 1;
+      return toCredential(written.record, written.envelope, written.secrets);
     });
   }
 
@@ -511,36 +184,37 @@ export class APICredentialsManager {
    * @param options - A specific `version` (the previous one is readable during a rotation overlap) and the `actor`.
    * @returns The credential; read the values with `credential.reveal()`.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when an argument is malformed.
-   * @throws {PelbiotError} NOT_FOUND when there is no such credential or version, or the version's overlap ended.
+   * @throws {PelbiotError} NOT_FOUND (`details.id` `"<provider>/<userId>"`) when there is no such credential or
+   * version, or the version's overlap ended.
    * @throws {PelbiotError} INTEGRITY_ERROR when the stored envelope fails authentication (altered ciphertext, IV or
-   * tag, a record moved between users or providers, or a wrong key version), its version state was edited, or it
-   * is older than the last record written (rolled back).
+   * tag, a record moved between users or providers, or a wrong key version), its version state was edited, it is
+   * older than the last record written (rolled back), or it was written by an earlier release (format 1).
    * @example
    * ```ts
    * const { apiKey } = (await creds.getCredentials("stripe", "user-1")).reveal();
    * ```
    */
   async getCredentials(provider: string, userId: string, options: GetCredentialsOptions = {}): Promise<Credential> {
-    const validator = createValidator("APICredentialsManager.getCredentials", REDACTED);
-    this.#checkTarget(validator, provider, userId);
-    const actor = this.#checkActor(validator, options);
-    if (options?.version !== undefined) validator.number("options.version", options.version, { integer: true, min: 1 });
-    validator.done();
+    const check = createValidator("APICredentialsManager.getCredentials", REDACTED);
+    checkTarget(check, provider, userId);
+    const actor = checkCallOptions(check, options, GET_OPTION_KEYS, this.#options.defaultActor);
+    if (options?.version !== undefined) check.number("options.version", options.version, { integer: true, min: 1 });
+    check.done();
 
-    return this.#audited("read", actor, provider, userId, async (audit, integrity) => {
-      const record = await this.#readRecord(provider, userId, integrity);
+    return this.#audited.run({ action: "read", actor, provider, userId }, async (note, integrity) => {
+      const record = await this.#store.read(provider, userId, integrity);
       const wanted = options.version ?? record.currentVersion;
-      audit.version = wanted;
+      note.version = wanted;
       const envelope = record.versions.find((candidate) => candidate.version === wanted);
-      if (envelope === undefined || !this.#isReadable(envelope)) {
-        throw new PelbiotError(
-          "NOT_FOUND",
+      if (envelope === undefined || !isReadable(envelope, this.#options.clock.now())) {
+        throw credentialNotFound(
+          provider,
+          userId,
           `Version ${wanted} of the ${provider} credential of user ${JSON.stringify(userId)} does not exist or its ` +
             `rotation overlap has ended; the current version is ${record.currentVersion}.`,
-          { details: { provider, userId, version: wanted, currentVersion: record.currentVersion } },
         );
       }
-      return this.#toCredential(record, envelope, await this.#openEnvelope(provider, userId, envelope));
+      return toCredential(record, envelope, await openEnvelope(this.#scheme, provider, userId, envelope));
     });
   }
 
@@ -552,7 +226,7 @@ export class APICredentialsManager {
    * @param provider - The provider.
    * @param userId - The owner.
    * @param next - The new API key and secret, or nothing to re-encrypt.
-   * @param options - `overlap` for this rotation and the `actor`.
+   * @param options - `overlapMs` (alias `overlap`) for this rotation and the `actor`.
    * @returns The new current credential.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when an argument is malformed.
    * @throws {PelbiotError} NOT_FOUND when there is no such credential.
@@ -560,7 +234,7 @@ export class APICredentialsManager {
    * the envelope altered.
    * @example
    * ```ts
-   * await creds.rotateCredentials("stripe", "user-1", { apiKey: "sk_live_new", apiSecret: "new-secret" }, { overlap: 60 * 60 * 1000 });
+   * await creds.rotateCredentials("stripe", "user-1", { apiKey: "sk_live_new", apiSecret: "new-secret" }, { overlapMs: 60 * 60 * 1000 });
    * await creds.rotateCredentials("stripe", "user-1"); // fresh data key, same values
    * ```
    */
@@ -570,55 +244,23 @@ export class APICredentialsManager {
     next?: CredentialRotationValues,
     options: RotateCredentialsOptions = {},
   ): Promise<Credential> {
-    const validator = createValidator("APICredentialsManager.rotateCredentials", REDACTED);
-    this.#checkTarget(validator, provider, userId);
-    if (next !== undefined && validator.object("next", next)) {
-      checkSecret(validator, "next.apiKey", next.apiKey);
-      checkSecret(validator, "next.apiSecret", next.apiSecret);
+    const check = createValidator("APICredentialsManager.rotateCredentials", REDACTED);
+    checkTarget(check, provider, userId);
+    if (next !== undefined && check.object("next", next)) {
+      check.knownKeys("next", next, ["apiKey", "apiSecret"]);
+      checkSecret(check, "next.apiKey", next.apiKey);
+      checkSecret(check, "next.apiSecret", next.apiSecret);
     }
-    const actor = this.#checkActor(validator, options);
-    if (options?.overlap !== undefined) validator.number("options.overlap", options.overlap, { integer: true, min: 0 });
-    validator.done();
-    const overlap = options.overlap ?? this.#rotationOverlap;
+    const actor = checkCallOptions(check, options, ROTATE_OPTION_KEYS, this.#options.defaultActor);
+    const overlapMs = this.#readOverlap(check, options);
+    check.done();
 
     const action = next === undefined ? "reencrypt" : "rotate";
-    return this.#audited(action, actor, provider, userId, async (audit, integrity) => {
-      const key = recordKey(provider, userId);
-      const checkpoint = await integrity.checkpoints.read(key);
-      let result: { envelope: StoredEnvelope; secrets: DecodedSecrets } | undefined;
-      const written = await this.#store.update(key, async (stored) => {
-        if (stored === undefined) throw this.#notFound(provider, userId);
-        const record = integrity.verify(stored, provider, userId);
-        RollbackCheckpoints.assertCurrent(checkpoint, record.generation);
-        const now = this.#clock.now();
-        const current = record.versions.find((envelope) => envelope.version === record.currentVersion)!;
-        if (next === undefined) {
-          const secrets = await this.#openEnvelope(provider, userId, current);
-          const envelope = await this.#sealEnvelope(provider, userId, current.version, secrets, current.createdAt, now);
-          result = { envelope, secrets };
-          const versions = record.versions.map((candidate) => (candidate === current ? envelope : candidate));
-          return integrity.reseal(record, {
-            versions: versions.filter((candidate) => this.#isReadable(candidate, now)),
-          });
-        }
-        const version = Math.max(...record.versions.map((envelope) => envelope.version)) + 1;
-        const secrets = { apiKey: next.apiKey, apiSecret: next.apiSecret };
-        const envelope = await this.#sealEnvelope(provider, userId, version, secrets, now, now);
-        result = { envelope, secrets };
-        const retired = { ...current, validUntil: now + overlap };
-        const versions = [
-          ...record.versions.map((candidate) => (candidate === current ? retired : candidate)),
-          envelope,
-        ];
-        return integrity.reseal(record, {
-          currentVersion: version,
-          versions: versions.filter((item) => this.#isReadable(item, now)),
-        });
-      });
-      if (written !== undefined) await integrity.checkpoints.advance(key, written.generation, false);
-      audit.version = result?.envelope.version ?? null;
-      if (written === undefined || result === undefined) throw this.#notFound(provider, userId);
-      return this.#toCredential(written, result.envelope, result.secrets);
+    return this.#audited.run({ action, actor, provider, userId }, async (note, integrity) => {
+      const overlap = overlapMs ?? this.#options.rotationOverlapMs;
+      const written = await rotateRecord(this.#writeParts(integrity), provider, userId, next, overlap);
+      note.version = written.envelope.version;
+      return toCredential(written.record, written.envelope, written.secrets);
     });
   }
 
@@ -636,62 +278,49 @@ export class APICredentialsManager {
    * ```
    */
   async deleteCredentials(provider: string, userId: string, options: CredentialCallOptions = {}): Promise<void> {
-    const validator = createValidator("APICredentialsManager.deleteCredentials", REDACTED);
-    this.#checkTarget(validator, provider, userId);
-    const actor = this.#checkActor(validator, options);
-    validator.done();
+    const check = createValidator("APICredentialsManager.deleteCredentials", REDACTED);
+    checkTarget(check, provider, userId);
+    const actor = checkCallOptions(check, options, CALL_OPTION_KEYS, this.#options.defaultActor);
+    check.done();
 
-    await this.#audited("delete", actor, provider, userId, async (audit, integrity) => {
-      const key = recordKey(provider, userId);
-      const stored = await this.#store.get(key);
-      if (stored === undefined) throw this.#notFound(provider, userId);
-      audit.version = stored.currentVersion ?? null;
-      // The tombstone goes first: if the deletion is interrupted, the record left behind is already refused.
-      await integrity.checkpoints.markDeleted(key, stored.generation);
-      let found = false;
-      await this.#store.update(key, (latest) => {
-        found = latest !== undefined;
-        return undefined;
+    await this.#audited.run({ action: "delete", actor, provider, userId }, async (note, integrity) => {
+      await deleteRecord({ store: this.#store, integrity }, provider, userId, (version) => {
+        note.version = version;
       });
-      if (!found) throw this.#notFound(provider, userId);
     });
   }
 
   /**
-   * Reports which credentials are due for rotation, by `rotationInterval` on the manager's clock.
+   * Reports which credentials are due for rotation, by `rotationIntervalMs` on the manager's clock. A damaged
+   * record, or one that fails authentication or the rollback check, is skipped and reported with a `record_damaged`
+   * event (`getCredentials` on it still throws `INTEGRITY_ERROR`).
    *
    * @param filter - Optional `userId` and `provider` to narrow the report.
    * @returns One status per credential, ordered by provider then user.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when the filter is malformed.
-   * @throws {PelbiotError} INTEGRITY_ERROR when a stored record is malformed, edited or rolled back.
+   * @throws {PelbiotError} STORAGE_ERROR or PROVIDER_ERROR when the storage or the key provider fails.
    * @example
    * ```ts
    * const due = (await creds.getRotationStatus()).filter((status) => status.due);
    * ```
    */
   async getRotationStatus(filter: RotationStatusFilter = {}): Promise<RotationStatus[]> {
-    const validator = createValidator("APICredentialsManager.getRotationStatus", REDACTED);
-    if (validator.object("filter", filter)) {
-      if (filter.provider !== undefined)
-        validator.string("filter.provider", filter.provider, { pattern: PROVIDER_PATTERN });
-      if (filter.userId !== undefined) {
-        if (validator.string("filter.userId", filter.userId, { maxLength: MAX_USER_ID_LENGTH })) {
-          checkWellFormed(validator, "filter.userId", filter.userId);
-        }
-      }
+    const check = createValidator("APICredentialsManager.getRotationStatus", REDACTED);
+    if (check.object("filter", filter)) {
+      check.knownKeys("filter", filter, FILTER_KEYS);
+      if (filter.provider !== undefined) checkProvider(check, "filter.provider", filter.provider);
+      if (filter.userId !== undefined) checkUserId(check, "filter.userId", filter.userId);
     }
-    validator.done();
-    const integrity = await this.#loadIntegrity();
-    const now = this.#clock.now();
+    check.done();
+    const records = await this.#wrapInternal(async () => this.#store.listVerified(await this.#loadIntegrity()));
+    const now = this.#options.clock.now();
     const statuses: RotationStatus[] = [];
-    for (const [key, stored] of await this.#store.entries()) {
-      const record = integrity.verify(stored, stored?.provider, stored?.userId);
-      await integrity.checkpoints.check(key, record.generation);
+    for (const record of records) {
       if (filter.provider !== undefined && record.provider !== filter.provider) continue;
       if (filter.userId !== undefined && record.userId !== filter.userId) continue;
       const current = record.versions.find((envelope) => envelope.version === record.currentVersion)!;
       const lastRotatedAt = Math.max(current.createdAt, current.encryptedAt);
-      const dueAt = lastRotatedAt + this.#rotationInterval;
+      const dueAt = lastRotatedAt + this.#options.rotationIntervalMs;
       statuses.push({
         provider: record.provider,
         userId: record.userId,
@@ -702,7 +331,7 @@ export class APICredentialsManager {
         due: now >= dueAt,
         keyVersion: current.wrappedKey.keyVersion,
         previousVersions: record.versions
-          .filter((envelope) => envelope !== current && this.#isReadable(envelope, now))
+          .filter((envelope) => envelope !== current && isReadable(envelope, now))
           .map((envelope) => envelope.version),
       });
     }
@@ -714,86 +343,51 @@ export class APICredentialsManager {
    * Records are handled one at a time, each in one atomic write, and records already on the current version are
    * skipped: the run is idempotent and can simply be started again after a crash or an abort. Ciphertexts are not
    * touched (only the wrapped data keys change). A record that fails (tampered, or the key service is down) is
-   * reported and left as it was; the run goes on with the others.
+   * reported in `failures` and left as it was; a damaged record (not readable) is quarantined, counted in `damaged`
+   * and reported with a `record_damaged` event. Either way the run goes on with the others.
    *
-   * @param options - `onProgress`, an abort `signal` and the `actor`.
+   * With `adoptLegacyRecords: true`, records written by earlier releases (format 1) are sealed as current records
+   * once every version decrypts; see {@link RewrapAllOptions.adoptLegacyRecords} for what that trusts.
+   *
+   * @param options - `onProgress`, an abort `signal`, `adoptLegacyRecords` and the `actor`.
    * @returns Counts and the per-record failures.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR when an option is malformed.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when an option is malformed or unknown.
    * @throws {PelbiotError} ABORTED when the signal fires (records done so far stay done).
    * @throws {PelbiotError} INTEGRITY_ERROR or PROVIDER_ERROR when the integrity root key cannot be unwrapped or
    * moved to the current key version (it is moved first; no record is touched then).
    * @example
    * ```ts
    * const report = await creds.rewrapAll({ onProgress: (progress) => console.log(`${progress.processed}/${progress.total}`) });
-   * if (report.failures.length > 0) console.error(report.failures);
+   * if (report.failures.length > 0 || report.damaged > 0) console.error(report.failures);
    * ```
    */
   async rewrapAll(options: RewrapAllOptions = {}): Promise<RewrapReport> {
-    const validator = createValidator("APICredentialsManager.rewrapAll", REDACTED);
-    const actor = this.#checkActor(validator, options);
-    if (options?.onProgress !== undefined) validator.fn("options.onProgress", options.onProgress);
+    const check = createValidator("APICredentialsManager.rewrapAll", REDACTED);
+    const actor = checkCallOptions(check, options, REWRAP_OPTION_KEYS, this.#options.defaultActor);
+    if (options?.onProgress !== undefined) check.fn("options.onProgress", options.onProgress);
     if (options?.signal !== undefined) {
-      validator.check(options.signal instanceof AbortSignal, "options.signal", "must be an AbortSignal");
+      check.check(options.signal instanceof AbortSignal, "options.signal", "must be an AbortSignal");
     }
-    validator.done();
-    const { onProgress, signal } = options;
+    if (options?.adoptLegacyRecords !== undefined)
+      check.boolean("options.adoptLegacyRecords", options.adoptLegacyRecords);
+    check.done();
 
-    const keyVersion = await this.#keyProvider.getCurrentKeyVersion();
-    const integrity = await this.#loadIntegrity();
-    await rewrapIntegrityKey(this.#keyProvider, this.#storage, keyVersion);
-    const keys = await this.#store.keys();
-    const failures: RewrapFailure[] = [];
-    let rewrapped = 0;
-    let alreadyCurrent = 0;
-    let processed = 0;
-    for (const key of keys) {
-      if (signal?.aborted) {
-        throw new PelbiotError("ABORTED", `rewrapAll was aborted after ${processed} of ${keys.length} records.`, {
-          cause: signal.reason,
-          details: { processed, total: keys.length },
-        });
-      }
-      const stored = await this.#store.get(key);
-      if (stored !== undefined) {
-        const provider = String(stored.provider);
-        const userId = String(stored.userId);
-        if (stored.versions?.every?.((envelope) => envelope.wrappedKey?.keyVersion === keyVersion)) {
-          alreadyCurrent += 1;
-        } else {
-          try {
-            let found = false;
-            await this.#audited("rewrap", actor, provider, userId, async (audit) => {
-              audit.version = stored.currentVersion ?? null;
-              const checkpoint = await integrity.checkpoints.read(key);
-              const written = await this.#store.update(key, async (latest) => {
-                found = latest !== undefined;
-                // Deleted since the listing: nothing to move, and returning undefined writes nothing.
-                if (latest === undefined) return undefined;
-                const record = integrity.verify(latest, provider, userId);
-                RollbackCheckpoints.assertCurrent(checkpoint, record.generation);
-                const versions: StoredEnvelope[] = [];
-                for (const envelope of record.versions) {
-                  versions.push(
-                    envelope.wrappedKey.keyVersion === keyVersion
-                      ? envelope
-                      : { ...envelope, wrappedKey: await this.#rewrapKey(provider, userId, envelope) },
-                  );
-                }
-                return integrity.reseal(record, { versions });
-              });
-              if (written !== undefined) await integrity.checkpoints.advance(key, written.generation, false);
-            });
-            if (found) rewrapped += 1;
-          } catch (error) {
-            const failure = toPelbiotError(error, "PROVIDER_ERROR");
-            failures.push({ provider, userId, code: failure.code, message: failure.message });
-          }
-        }
-      }
-      processed += 1;
-      onProgress?.({ total: keys.length, processed, rewrapped, alreadyCurrent, failed: failures.length });
-    }
-    return { keyVersion, total: keys.length, processed, rewrapped, alreadyCurrent, failed: failures.length, failures };
+    const { keyProvider, storage, keyPrefix } = this.#options;
+    const { keyVersion, integrity, listing } = await this.#wrapInternal(async () => {
+      const current = await keyProvider.getCurrentKeyVersion();
+      const loaded = await this.#loadIntegrity();
+      await rewrapIntegrityKey(keyProvider, storage, current, keyPrefix);
+      return { keyVersion: current, integrity: loaded, listing: await this.#store.listStored() };
+    });
+    const parts = { keyProvider, scheme: this.#scheme, store: this.#store, audited: this.#audited, integrity };
+    return rewrapRecords(parts, {
+      keyVersion,
+      listing,
+      actor,
+      adoptLegacyRecords: options.adoptLegacyRecords === true,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
   }
 
   /**
@@ -809,13 +403,11 @@ export class APICredentialsManager {
    */
   async getAuditLog(userId?: string): Promise<AuditEntry[]> {
     if (userId !== undefined) {
-      const validator = createValidator("APICredentialsManager.getAuditLog", REDACTED);
-      if (validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH })) {
-        checkWellFormed(validator, "userId", userId);
-      }
-      validator.done();
+      const check = createValidator("APICredentialsManager.getAuditLog", REDACTED);
+      checkUserId(check, "userId", userId);
+      check.done();
     }
-    const entries = this.#audit.entries();
+    const entries = this.#audited.log.entries();
     return userId === undefined ? entries : entries.filter((entry) => entry.userId === userId);
   }
 
@@ -832,7 +424,7 @@ export class APICredentialsManager {
    * ```
    */
   exportAuditLog(): AuditChain {
-    return this.#audit.export();
+    return this.#audited.log.export();
   }
 
   /**
@@ -865,196 +457,26 @@ export class APICredentialsManager {
   async verifyAuditLog(): Promise<AuditVerification> {
     // Loading the key seals any entries that were waiting for it; a failure leaves them waiting and is reported.
     await this.#loadIntegrity().catch(() => undefined);
-    return this.#audit.verify();
+    return this.#audited.log.verify();
   }
 
-  #checkTarget(validator: Validator, provider: unknown, userId: unknown): void {
-    validator.string("provider", provider, { pattern: PROVIDER_PATTERN });
-    if (
-      validator.string("userId", userId, { maxLength: MAX_USER_ID_LENGTH }) &&
-      checkWellFormed(validator, "userId", userId)
-    ) {
-      validator.check(
-        recordKey("x", userId).length <= 900,
-        "userId",
-        "is too long once encoded for storage; use a shorter or ASCII id",
-      );
-    }
+  #readOverlap(check: Validator, options: RotateCredentialsOptions): number | undefined {
+    if (typeof options !== "object" || options === null) return undefined;
+    return readDurationOption(check, "options", options as Record<string, unknown>, "overlapMs", "overlap", 0);
   }
 
-  #checkActor(validator: Validator, options: CredentialCallOptions): string {
-    if (!validator.object("options", options)) return this.#defaultActor;
-    const { actor } = options as CredentialCallOptions;
-    if (actor === undefined) return this.#defaultActor;
-    return validator.string("options.actor", actor, { maxLength: MAX_ACTOR_LENGTH }) &&
-      checkWellFormed(validator, "options.actor", actor)
-      ? actor
-      : this.#defaultActor;
+  #writeParts(integrity: RecordIntegrity): WriteParts {
+    const { encryptionAlgorithm: algorithm, clock } = this.#options;
+    return { scheme: this.#scheme, algorithm, clock, store: this.#store, integrity };
   }
 
-  // Runs an operation and appends its outcome to the audit log, success or failure.
-  async #audited<T>(
-    action: AuditAction,
-    actor: string,
-    provider: string,
-    userId: string,
-    operation: (audit: { version: number | null }, integrity: RecordIntegrity) => Promise<T>,
-  ): Promise<T> {
-    const audit = { version: null as number | null };
+  // Only PelbiotErrors leave public methods: a key provider's or storage adapter's own error is wrapped.
+  async #wrapInternal<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      const value = await operation(audit, await this.#loadIntegrity());
-      this.#appendAudit(action, actor, provider, userId, audit.version, null);
-      this.#logger.info(`credential ${action} succeeded`, { provider, userId, version: audit.version, actor });
-      return value;
+      return await operation();
     } catch (error) {
-      // Any non-PELBIOT error here comes from the key provider or the storage adapter; its message may be
-      // anything, so it is wrapped rather than shown.
-      const failure = PelbiotError.is(error)
-        ? error
-        : new PelbiotError("PROVIDER_ERROR", `Credential ${action} failed in the key provider or storage.`, {
-            cause: error,
-          });
-      this.#appendAudit(action, actor, provider, userId, audit.version, failure.code);
-      this.#logger.warn(`credential ${action} failed`, {
-        provider,
-        userId,
-        version: audit.version,
-        actor,
-        code: failure.code,
-      });
-      throw failure;
+      if (PelbiotError.is(error)) throw error;
+      throw new PelbiotError("PROVIDER_ERROR", "The key provider or the storage failed.", { cause: error });
     }
-  }
-
-  #appendAudit(
-    action: AuditAction,
-    actor: string,
-    provider: string,
-    userId: string,
-    credentialVersion: number | null,
-    errorCode: PelbiotErrorCode | null,
-  ): void {
-    const event: AuditEvent = {
-      time: this.#clock.now(),
-      actor,
-      action,
-      result: errorCode === null ? "success" : "failure",
-      provider,
-      userId,
-      credentialVersion,
-      errorCode,
-    };
-    this.#deliverAudit(this.#audit.append(event));
-  }
-
-  #deliverAudit(entries: readonly AuditEntry[]): void {
-    if (this.#onAuditEntry === undefined) return;
-    for (const entry of entries) {
-      try {
-        this.#onAuditEntry(entry);
-      } catch (error) {
-        this.#logger.error("onAuditEntry threw; the entry is kept in memory", {
-          sequence: entry.sequence,
-          error: String(error),
-        });
-      }
-    }
-  }
-
-  #notFound(provider: string, userId: string): PelbiotError {
-    return new PelbiotError(
-      "NOT_FOUND",
-      `User ${JSON.stringify(userId)} has no ${provider} credential; store one with storeCredentials() first.`,
-      { details: { provider, userId } },
-    );
-  }
-
-  #isReadable(envelope: StoredEnvelope, now: number = this.#clock.now()): boolean {
-    return envelope.validUntil === null || now < envelope.validUntil;
-  }
-
-  async #readRecord(provider: string, userId: string, integrity: RecordIntegrity): Promise<StoredCredentialRecord> {
-    const key = recordKey(provider, userId);
-    const stored = await this.#store.get(key);
-    if (stored === undefined) throw this.#notFound(provider, userId);
-    const record = integrity.verify(stored, provider, userId);
-    await integrity.checkpoints.check(key, record.generation);
-    return record;
-  }
-
-  async #sealEnvelope(
-    provider: string,
-    userId: string,
-    version: number,
-    secrets: DecodedSecrets,
-    createdAt: number,
-    encryptedAt: number,
-  ): Promise<StoredEnvelope> {
-    const algorithm = this.#algorithm;
-    const plaintext = Buffer.from(JSON.stringify([secrets.apiKey, secrets.apiSecret]));
-    try {
-      const sealed = await sealKeyEnvelope(
-        this.#scheme,
-        algorithm,
-        plaintext,
-        envelopeAssociatedData(algorithm, provider, userId, version),
-        envelopeKeyContext(provider, userId, version),
-      );
-      return { version, algorithm, ...sealed, createdAt, encryptedAt, validUntil: null };
-    } finally {
-      plaintext.fill(0);
-    }
-  }
-
-  async #openEnvelope(provider: string, userId: string, envelope: StoredEnvelope): Promise<DecodedSecrets> {
-    const plaintext = await openKeyEnvelope(
-      this.#scheme,
-      envelope.algorithm,
-      envelope,
-      envelopeAssociatedData(envelope.algorithm, provider, userId, envelope.version),
-      envelopeKeyContext(provider, userId, envelope.version),
-    );
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(plaintext.toString("utf8"));
-    } catch {
-      // No cause: a JSON syntax error quotes the text it choked on, which here is the plaintext.
-      throw new PelbiotError("INTEGRITY_ERROR", "The decrypted credential is not in the expected format.");
-    } finally {
-      plaintext.fill(0);
-    }
-    if (!Array.isArray(decoded) || !isSecretString(decoded[0]) || !isSecretString(decoded[1])) {
-      throw new PelbiotError("INTEGRITY_ERROR", "The decrypted credential has an unexpected layout.");
-    }
-    return { apiKey: decoded[0], apiSecret: decoded[1] };
-  }
-
-  async #rewrapKey(provider: string, userId: string, envelope: StoredEnvelope): Promise<WrappedKey> {
-    const context = envelopeKeyContext(provider, userId, envelope.version);
-    if (this.#keyProvider.rewrapKey !== undefined) return this.#keyProvider.rewrapKey(envelope.wrappedKey, context);
-    const dataKey = await this.#keyProvider.unwrapKey(envelope.wrappedKey, context);
-    try {
-      return await this.#keyProvider.wrapKey(dataKey, context);
-    } finally {
-      dataKey.fill(0);
-    }
-  }
-
-  #toCredential(record: StoredCredentialRecord, envelope: StoredEnvelope, secrets: DecodedSecrets): Credential {
-    return new Credential(
-      {
-        provider: record.provider,
-        userId: record.userId,
-        version: envelope.version,
-        current: envelope.version === record.currentVersion,
-        algorithm: envelope.algorithm,
-        keyId: envelope.wrappedKey.keyId,
-        keyVersion: envelope.wrappedKey.keyVersion,
-        createdAt: envelope.createdAt,
-        encryptedAt: envelope.encryptedAt,
-        validUntil: envelope.validUntil,
-      },
-      secrets,
-    );
   }
 }

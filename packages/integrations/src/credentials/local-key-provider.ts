@@ -53,7 +53,7 @@ export function createLocalKeyProvider(options: LocalKeyProviderOptions): KeyPro
     validator.check(versions.length > 0, "options.keys", "must hold at least one key version");
     for (const [index, version] of versions.entries()) {
       // A malformed name is reported by position: a key pasted in the name's place must not reach the message.
-      if (!validator.string(`options.keys[${index}] (name)`, version, { pattern: KEY_VERSION_PATTERN })) continue;
+      if (!validator.string(`options.keys.${index} (name)`, version, { pattern: KEY_VERSION_PATTERN })) continue;
       const bytes = decodeKeyEncryptionKey(validator, `options.keys.${version}`, keys[version]);
       if (bytes !== undefined) keyring.set(version, bytes);
     }

@@ -130,8 +130,10 @@ export const AUDIT_GENESIS_HASH = "0".repeat(64);
 export interface VerifyAuditChainOptions {
   /** The key provider of the manager that wrote the chain (it unwraps the root of the audit key). */
   keyProvider: KeyProvider;
-  /** The manager's `storage`, which holds the wrapped root key (`credentials-integrity:root-key`). */
+  /** The manager's `storage`, which holds the wrapped root key (`<keyPrefix>credentials-integrity:root-key`). */
   storage: StorageAdapter;
+  /** The manager's `keyPrefix`. @default "" */
+  keyPrefix?: string;
   /**
    * A `head` of the same chain exported earlier and kept apart from the archive. The chain must reach it and agree
    * with it, so an archive cut back to an older genuine head is rejected.
@@ -184,9 +186,12 @@ export async function verifyAuditChain(
     if (validator.object("options.storage", options.storage)) {
       validator.fn("options.storage.getItem", options.storage.getItem);
     }
+    if (options.keyPrefix !== undefined) {
+      validator.string("options.keyPrefix", options.keyPrefix, { minLength: 0, maxLength: 100 });
+    }
   }
   validator.done();
-  const keys = await loadIntegrityKeys(options.keyProvider, options.storage);
+  const keys = await loadIntegrityKeys(options.keyProvider, options.storage, options.keyPrefix);
   if (keys === undefined) {
     return {
       valid: false,

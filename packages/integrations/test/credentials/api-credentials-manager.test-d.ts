@@ -2,6 +2,8 @@ import { describe, expectTypeOf, it } from "vitest";
 import {
   APICredentialsManager,
   type APICredentialsManagerOptions,
+  type CredentialRecordDamaged,
+  type RewrapReport,
   type RotationStatus,
 } from "../../src/credentials/api-credentials-manager";
 import type { Credential, CredentialSecrets } from "../../src/credentials/credential";
@@ -47,5 +49,21 @@ describe("APICredentialsManager types", () => {
     expectTypeOf<Credential["reveal"]>().returns.toEqualTypeOf<CredentialSecrets>();
     expectTypeOf<Credential>().not.toHaveProperty("apiKey");
     expectTypeOf<Credential>().not.toHaveProperty("apiSecret");
+  });
+
+  it("types the events and the shaped options", () => {
+    const creds = new APICredentialsManager({
+      rotationIntervalMs: 1,
+      rotationOverlapMs: 0,
+      environment: "development",
+    });
+    creds.on("audit_entry", (entry) => expectTypeOf(entry).toEqualTypeOf<AuditEntry>());
+    creds.on("record_damaged", (event) => expectTypeOf(event).toEqualTypeOf<CredentialRecordDamaged>());
+    // @ts-expect-error: not an event of the manager
+    creds.on("record_damagd", () => undefined);
+    // @ts-expect-error: only the three environments
+    new APICredentialsManager({ environment: "staging" });
+    expectTypeOf(creds.rewrapAll({ adoptLegacyRecords: true })).resolves.toEqualTypeOf<RewrapReport>();
+    expectTypeOf<RewrapReport["damaged"]>().toEqualTypeOf<number>();
   });
 });

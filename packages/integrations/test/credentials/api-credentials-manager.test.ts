@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
-import { PelbiotError } from "@pelbiot/core";
+import { createMemoryStorage, PelbiotError, type StorageAdapter } from "@pelbiot/core";
+import { captureValidationIssues, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { describe, expect, it, vi } from "vitest";
 import { APICredentialsManager } from "../../src/credentials/api-credentials-manager";
 import { createEphemeralKeyProvider } from "../../src/credentials/ephemeral-key-provider";
@@ -72,19 +73,40 @@ describe("APICredentialsManager: the guide's contract", () => {
   });
 
   it("reports every malformed option at once", () => {
-    let caught: unknown;
-    try {
-      new APICredentialsManager({
-        keyProvider: createEphemeralKeyProvider(),
-        rotationInterval: -1,
-        maxAuditLogSize: 0.5,
-        rotationOverlap: Number.NaN,
-      });
-    } catch (error) {
-      caught = error;
-    }
-    expect(PelbiotError.is(caught, "VALIDATION_ERROR")).toBe(true);
-    expect((caught as Error).message).toMatch(/rotationInterval.*rotationOverlap.*maxAuditLogSize/);
+    const issues = captureValidationIssues(
+      () =>
+        new APICredentialsManager({
+          keyProvider: createEphemeralKeyProvider(),
+          rotationInterval: -1,
+          maxAuditLogSize: 0.5,
+          rotationOverlap: Number.NaN,
+        }),
+    );
+    expect(issues.map((issue) => issue.split(":")[0])).toEqual([
+      "options.rotationInterval",
+      "options.rotationOverlap",
+      "options.maxAuditLogSize",
+    ]);
+  });
+});
+
+describe("APICredentialsManager: failures of the ports", () => {
+  it("lets only PelbiotErrors out of listings when the storage fails", async () => {
+    const memory = createMemoryStorage();
+    let failing = false;
+    const storage: StorageAdapter = {
+      ...memory,
+      keys: async (prefix) => {
+        if (failing) throw new Error("disk gone");
+        return memory.keys(prefix);
+      },
+    };
+    const { creds } = createHarness({ storage });
+    await creds.storeCredentials("stripe", "sk_live_a", "secret-a", "user-1");
+    failing = true;
+    const status = await expectPelbiotErrorAsync(creds.getRotationStatus(), "PROVIDER_ERROR");
+    expect(status.message).not.toContain("disk gone");
+    await expectPelbiotErrorAsync(creds.rewrapAll(), "PROVIDER_ERROR");
   });
 });
 
@@ -383,6 +405,16 @@ describe("APICredentialsManager: key-encryption key rotation", () => {
     expect(await next.creds.getAuditLog("user-1")).toContainEqual(
       expect.objectContaining({ action: "rewrap", result: "failure", errorCode: "INTEGRITY_ERROR" }),
     );
+  });
+
+  it("reports a record that is JSON but not an object as a failure and moves the others", async () => {
+    const { storage, next } = await seed(2);
+    await storage.setItem("credentials:stripe/user-0", "null");
+    const report = await next.creds.rewrapAll();
+    expect(report).toMatchObject({ total: 2, rewrapped: 1, failed: 1, damaged: 0 });
+    expect(report.failures).toEqual([
+      expect.objectContaining({ provider: "stripe", userId: "user-0", code: "INTEGRITY_ERROR" }),
+    ]);
   });
 
   it("uses the provider's rewrapKey capability when present", async () => {

@@ -1,4 +1,4 @@
-import { PelbiotError } from "@pelbiot/core";
+import { expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CredentialEncryptionAlgorithm } from "../../src/credentials/api-credentials-manager";
@@ -15,14 +15,6 @@ const codePoint = fc
     fc.integer({ min: 0xe000, max: 0x10ffff }),
   )
   .map((value) => String.fromCodePoint(value));
-
-async function expectIntegrityError(promise: Promise<unknown>): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(PelbiotError.is(error, "INTEGRITY_ERROR"), `expected INTEGRITY_ERROR, got ${String(error)}`).toBe(true);
-}
 
 describe.each(ALGORITHMS)("credential envelopes with %s", (encryptionAlgorithm) => {
   it("round-trips any key and secret (property)", async () => {
@@ -56,7 +48,7 @@ describe.each(ALGORITHMS)("credential envelopes with %s", (encryptionAlgorithm) 
           const tampered = structuredClone(original);
           tampered.versions[0]![field] = flipBit(original.versions[0]![field], bit);
           await writeRaw(storage, "stripe", "user-1", tampered);
-          await expectIntegrityError(creds.getCredentials("stripe", "user-1"));
+          await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
         }),
         { seed: 7, numRuns: 80 },
       );
@@ -73,7 +65,7 @@ describe.each(ALGORITHMS)("credential envelopes with %s", (encryptionAlgorithm) 
       const tampered = structuredClone(original);
       tampered.versions[0]!.wrappedKey.ciphertext = flipBit(original.versions[0]!.wrappedKey.ciphertext, bit);
       await writeRaw(storage, "stripe", "user-1", tampered);
-      await expectIntegrityError(creds.getCredentials("stripe", "user-1"));
+      await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
     }
   });
 
@@ -87,20 +79,20 @@ describe.each(ALGORITHMS)("credential envelopes with %s", (encryptionAlgorithm) 
 
     // The whole record copied under another key.
     await writeRaw(storage, "stripe", "mallory", alice);
-    await expectIntegrityError(creds.getCredentials("stripe", "mallory"));
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "mallory"), "INTEGRITY_ERROR");
     // The copy relabelled to look like Mallory's: the ciphertext and wrapped key are still bound to Alice.
     await writeRaw(storage, "stripe", "mallory", { ...alice, userId: "mallory" });
-    await expectIntegrityError(creds.getCredentials("stripe", "mallory"));
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "mallory"), "INTEGRITY_ERROR");
     // Alice's Twilio envelope placed in her Stripe record.
     const crossProvider: RawRecord = { ...alice, versions: aliceTwilio.versions };
     await writeRaw(storage, "stripe", "alice", crossProvider);
-    await expectIntegrityError(creds.getCredentials("stripe", "alice"));
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "alice"), "INTEGRITY_ERROR");
     // An envelope relabelled with another version number.
     await creds.rotateCredentials("twilio", "alice", { apiKey: "AC_alice2", apiSecret: "alice-twilio-2" });
     const rotated = await readRaw(storage, "twilio", "alice");
     rotated.versions[1] = { ...rotated.versions[0]!, version: 2, validUntil: null };
     await writeRaw(storage, "twilio", "alice", rotated);
-    await expectIntegrityError(creds.getCredentials("twilio", "alice"));
+    await expectPelbiotErrorAsync(creds.getCredentials("twilio", "alice"), "INTEGRITY_ERROR");
 
     const log = await creds.getAuditLog();
     expect(log.filter((entry) => entry.errorCode === "INTEGRITY_ERROR")).toHaveLength(4);
@@ -115,7 +107,7 @@ describe.each(ALGORITHMS)("credential envelopes with %s", (encryptionAlgorithm) 
       const tampered = structuredClone(original);
       tampered.versions[0]!.wrappedKey.keyVersion = keyVersion;
       await writeRaw(storage, "stripe", "user-1", tampered);
-      await expectIntegrityError(creds.getCredentials("stripe", "user-1"));
+      await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
     }
   });
 
@@ -135,7 +127,7 @@ describe.each(ALGORITHMS)("credential envelopes with %s", (encryptionAlgorithm) 
     ];
     for (const variant of variants) {
       await storage.setItem("credentials:stripe/user-1", JSON.stringify(variant));
-      await expectIntegrityError(creds.getCredentials("stripe", "user-1"));
+      await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
     }
   });
 });

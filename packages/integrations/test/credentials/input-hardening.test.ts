@@ -1,30 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { PelbiotError } from "@pelbiot/core";
+import { expectPelbiotError, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { describe, expect, it } from "vitest";
 import { APICredentialsManager } from "../../src/credentials/api-credentials-manager";
 import { createEnvKeyProvider } from "../../src/credentials/env-key-provider";
 import { createEphemeralKeyProvider } from "../../src/credentials/ephemeral-key-provider";
 import { createLocalKeyProvider } from "../../src/credentials/local-key-provider";
 import { createHarness, KEY_V1, readRaw, writeRaw } from "./helpers";
-
-async function captureAsync(promise: Promise<unknown>): Promise<PelbiotError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!PelbiotError.is(error)) throw new Error(`expected a PelbiotError, got ${String(error)}`);
-  return error;
-}
-
-function capture(run: () => unknown): PelbiotError {
-  try {
-    run();
-  } catch (error) {
-    if (PelbiotError.is(error)) return error;
-    throw error;
-  }
-  throw new Error("expected an error");
-}
 
 /** A random key whose base64 form contains `character`, so it can be rewritten into the URL-safe alphabet. */
 function keyContaining(character: "+" | "/"): string {
@@ -54,12 +35,16 @@ describe("key material: entropy and canonical base64", () => {
   ];
 
   it.each(weakKeys)("rejects a low-entropy key: %s", (_name, key) => {
-    const error = capture(() => createLocalKeyProvider({ keys: { v1: key }, current: "v1" }));
-    expect(error.code).toBe("VALIDATION_ERROR");
+    const error = expectPelbiotError(
+      () => createLocalKeyProvider({ keys: { v1: key }, current: "v1" }),
+      "VALIDATION_ERROR",
+    );
     expect(error.message).toMatch(/options\.keys\.v1: must be random/);
     const text = typeof key === "string" ? key : Buffer.from(key).toString("base64");
-    const envError = capture(() => createEnvKeyProvider({ env: { PELBIOT_CREDENTIAL_KEYS: `v1=${text}` } }));
-    expect(envError.code).toBe("CONFIGURATION_ERROR");
+    const envError = expectPelbiotError(
+      () => createEnvKeyProvider({ env: { PELBIOT_CREDENTIAL_KEYS: `v1=${text}` } }),
+      "CONFIGURATION_ERROR",
+    );
     expect(envError.message).toMatch(/must be random/);
     expect(envError.message).not.toContain(text);
   });
@@ -76,8 +61,10 @@ describe("key material: entropy and canonical base64", () => {
 
   it.each(nonCanonical)("rejects key text with %s, which decodes to the same bytes leniently", (_name, text) => {
     expect(Buffer.from(text, "base64").length).toBe(32);
-    const error = capture(() => createLocalKeyProvider({ keys: { v1: text }, current: "v1" }));
-    expect(error.code).toBe("VALIDATION_ERROR");
+    const error = expectPelbiotError(
+      () => createLocalKeyProvider({ keys: { v1: text }, current: "v1" }),
+      "VALIDATION_ERROR",
+    );
     expect(error.message).toContain("options.keys.v1: must be canonical base64");
     expect(error.message).not.toContain(text);
   });
@@ -108,7 +95,7 @@ describe("envelopes: canonical base64 only", () => {
     expect(Buffer.from(edited, "base64").equals(Buffer.from(tag, "base64"))).toBe(true);
     record.versions[0]!.tag = edited;
     await writeRaw(storage, "stripe", "user-1", record);
-    expect((await captureAsync(creds.getCredentials("stripe", "user-1"))).code).toBe("INTEGRITY_ERROR");
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
   });
 
   it("fails with INTEGRITY_ERROR when the wrapped data key is not canonical base64", async () => {
@@ -118,7 +105,7 @@ describe("envelopes: canonical base64 only", () => {
     const wrapped = record.versions[0]!.wrappedKey.ciphertext;
     record.versions[0]!.wrappedKey.ciphertext = `${wrapped.slice(0, 10)}\n${wrapped.slice(10)}`;
     await writeRaw(storage, "stripe", "user-1", record);
-    expect((await captureAsync(creds.getCredentials("stripe", "user-1"))).code).toBe("INTEGRITY_ERROR");
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
   });
 });
 
@@ -139,26 +126,25 @@ describe("validation messages never echo a value that may be a secret", () => {
 
   it.each(calls)("describes a secret passed as %s by its length only", async (_name, call) => {
     const { creds } = createHarness();
-    const error = await captureAsync(call(creds));
-    expect(error.code).toBe("VALIDATION_ERROR");
+    const error = await expectPelbiotErrorAsync(call(creds), "VALIDATION_ERROR");
     expect(error.message).not.toContain("LEAKME");
     expect(error.message).toContain(`string of length ${SECRET.length}`);
   });
 
   it("does not echo a secret passed as encryptionAlgorithm or as a key version name", () => {
-    const algorithmError = capture(
+    const algorithmError = expectPelbiotError(
       () =>
         new APICredentialsManager({
           encryptionAlgorithm: SECRET as never,
           keyProvider: createEphemeralKeyProvider(),
         }),
+      "CONFIGURATION_ERROR",
     );
-    expect(algorithmError.code).toBe("CONFIGURATION_ERROR");
     expect(algorithmError.message).not.toContain("LEAKME");
-    const keyNameError = capture(() =>
-      createLocalKeyProvider({ keys: { [`${SECRET}/x`]: KEY_V1, v1: KEY_V1 }, current: "v1" }),
+    const keyNameError = expectPelbiotError(
+      () => createLocalKeyProvider({ keys: { [`${SECRET}/x`]: KEY_V1, v1: KEY_V1 }, current: "v1" }),
+      "VALIDATION_ERROR",
     );
-    expect(keyNameError.code).toBe("VALIDATION_ERROR");
     expect(keyNameError.message).not.toContain("LEAKME");
   });
 });
@@ -178,23 +164,21 @@ describe("ids with a lone surrogate", () => {
   it.each(calls)("%s rejects it with VALIDATION_ERROR, not a URIError", async (_name, call) => {
     const { creds } = createHarness();
     for (const id of LONE) {
-      const error = await call(creds, id).then(
-        () => undefined,
-        (caught: unknown) => caught,
-      );
-      expect(PelbiotError.is(error, "VALIDATION_ERROR"), `got ${String(error)}`).toBe(true);
-      expect((error as Error).message).toContain("lone UTF-16 surrogate");
+      const error = await expectPelbiotErrorAsync(call(creds, id), "VALIDATION_ERROR");
+      expect(error.message).toContain("lone UTF-16 surrogate");
     }
   });
 
   it("key providers reject it in keyId with VALIDATION_ERROR", () => {
-    const local = capture(() => createLocalKeyProvider({ keys: { v1: KEY_V1 }, current: "v1", keyId: "ring\uD800" }));
-    expect(local.code).toBe("VALIDATION_ERROR");
-    expect(local.message).toContain("options.keyId: must be well-formed Unicode");
-    const env = capture(() =>
-      createEnvKeyProvider({ env: { PELBIOT_CREDENTIAL_KEYS: `v1=${KEY_V1}` }, keyId: "ring\uDC00" }),
+    const local = expectPelbiotError(
+      () => createLocalKeyProvider({ keys: { v1: KEY_V1 }, current: "v1", keyId: "ring\uD800" }),
+      "VALIDATION_ERROR",
     );
-    expect(env.code).toBe("VALIDATION_ERROR");
+    expect(local.message).toContain("options.keyId: must be well-formed Unicode");
+    expectPelbiotError(
+      () => createEnvKeyProvider({ env: { PELBIOT_CREDENTIAL_KEYS: `v1=${KEY_V1}` }, keyId: "ring\uDC00" }),
+      "VALIDATION_ERROR",
+    );
   });
 
   it("still accepts a proper surrogate pair", async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
-import { PelbiotError } from "@pelbiot/core";
+import { expectPelbiotError } from "@pelbiot/core/testing";
 import { describe, expect, it } from "vitest";
 import { createEnvKeyProvider } from "../../src/credentials/env-key-provider";
 import { createEphemeralKeyProvider } from "../../src/credentials/ephemeral-key-provider";
@@ -8,16 +8,6 @@ import { createLocalKeyProvider } from "../../src/credentials/local-key-provider
 import { KEY_V1, KEY_V2 } from "./helpers";
 
 const CONTEXT = { provider: "stripe", userId: "user-1" };
-
-function captureError(run: () => unknown): PelbiotError {
-  try {
-    run();
-  } catch (error) {
-    if (PelbiotError.is(error)) return error;
-    throw error;
-  }
-  throw new Error("expected an error");
-}
 
 describe("createLocalKeyProvider", () => {
   it("wraps under the current version and unwraps any version in the keyring", async () => {
@@ -50,20 +40,21 @@ describe("createLocalKeyProvider", () => {
 
   it("reports every bad key without echoing key material", () => {
     const shortKey = randomBytes(16).toString("base64");
-    const error = captureError(() =>
-      createLocalKeyProvider({ keys: { v1: shortKey, "bad version!": KEY_V1, v3: "%%%" }, current: "v4" }),
+    const error = expectPelbiotError(
+      () => createLocalKeyProvider({ keys: { v1: shortKey, "bad version!": KEY_V1, v3: "%%%" }, current: "v4" }),
+      "VALIDATION_ERROR",
     );
-    expect(error.code).toBe("VALIDATION_ERROR");
     expect(error.message).toContain("options.keys.v1: must hold exactly 32 bytes, got 16");
     // A malformed version name is reported by position only: it may be a key pasted in the wrong place.
-    expect(error.message).toContain("options.keys[1] (name): must be 1-64 letters");
+    expect(error.message).toContain("options.keys.1 (name): must be 1-64 letters");
     expect(error.message).not.toContain("bad version!");
     expect(error.message).toContain("options.keys.v3: must be canonical base64");
     expect(error.message).not.toContain(shortKey);
-    expect(captureError(() => createLocalKeyProvider({ keys: { v1: KEY_V1 }, current: "v2" })).message).toContain(
-      "options.current: must name one of the versions",
-    );
-    expect(captureError(() => createLocalKeyProvider({ keys: {}, current: "v1" })).code).toBe("VALIDATION_ERROR");
+    expect(
+      expectPelbiotError(() => createLocalKeyProvider({ keys: { v1: KEY_V1 }, current: "v2" }), "VALIDATION_ERROR")
+        .message,
+    ).toContain("options.current: must name one of the versions");
+    expectPelbiotError(() => createLocalKeyProvider({ keys: {}, current: "v1" }), "VALIDATION_ERROR");
   });
 
   it("keeps key material out of inspect and JSON", () => {
@@ -86,14 +77,19 @@ describe("createEnvKeyProvider", () => {
   });
 
   it("throws CONFIGURATION_ERROR for a missing or malformed variable, never showing the key", () => {
-    expect(captureError(() => createEnvKeyProvider({ env: {} })).code).toBe("CONFIGURATION_ERROR");
-    expect(captureError(() => createEnvKeyProvider({ variable: "MY_KEYS", env: { MY_KEYS: "  " } })).message).toContain(
-      "MY_KEYS",
-    );
+    expectPelbiotError(() => createEnvKeyProvider({ env: {} }), "CONFIGURATION_ERROR");
+    expect(
+      expectPelbiotError(
+        () => createEnvKeyProvider({ variable: "MY_KEYS", env: { MY_KEYS: "  " } }),
+        "CONFIGURATION_ERROR",
+      ).message,
+    ).toContain("MY_KEYS");
     const short = randomBytes(31).toString("base64");
     for (const text of [`v1=${short}`, `${KEY_V1}`, `v1=${KEY_V1},v1=${KEY_V2}`, "v1="]) {
-      const error = captureError(() => createEnvKeyProvider({ env: { PELBIOT_CREDENTIAL_KEYS: text } }));
-      expect(error.code).toBe("CONFIGURATION_ERROR");
+      const error = expectPelbiotError(
+        () => createEnvKeyProvider({ env: { PELBIOT_CREDENTIAL_KEYS: text } }),
+        "CONFIGURATION_ERROR",
+      );
       expect(error.message).not.toContain(short);
       expect(error.message).not.toContain(KEY_V1);
     }

@@ -1,16 +1,10 @@
-import { createMemoryStorage, PelbiotError } from "@pelbiot/core";
+import { createMemoryStorage } from "@pelbiot/core";
+import { expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { describe, expect, it } from "vitest";
+import type { CredentialRecordDamaged } from "../../src/credentials/api-credentials-manager";
 import { createHarness, readRaw, snapshot, writeRaw } from "./helpers";
 
 const HOUR = 60 * 60 * 1000;
-
-async function expectIntegrityError(promise: Promise<unknown>): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(PelbiotError.is(error, "INTEGRITY_ERROR"), `expected INTEGRITY_ERROR, got ${String(error)}`).toBe(true);
-}
 
 describe("credential records: authenticated version state and anti-rollback", () => {
   it("fails with INTEGRITY_ERROR when the pre-rotation record is written back", async () => {
@@ -19,9 +13,30 @@ describe("credential records: authenticated version state and anti-rollback", ()
     const beforeRotation = await readRaw(storage, "stripe", "user-1");
     await creds.rotateCredentials("stripe", "user-1", { apiKey: "sk_live_new", apiSecret: "new-secret" });
     await writeRaw(storage, "stripe", "user-1", beforeRotation);
-    await expectIntegrityError(creds.getCredentials("stripe", "user-1"));
-    await expectIntegrityError(creds.rotateCredentials("stripe", "user-1"));
-    await expectIntegrityError(creds.getRotationStatus());
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
+    await expectPelbiotErrorAsync(creds.rotateCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
+  });
+
+  it("getRotationStatus skips a rolled-back record, reports it and lists the others", async () => {
+    const { creds, storage } = createHarness();
+    await creds.storeCredentials("stripe", "sk_live_old", "old-secret", "user-1");
+    await creds.storeCredentials("stripe", "sk_live_two", "two-secret", "user-2");
+    const beforeRotation = await readRaw(storage, "stripe", "user-1");
+    await creds.rotateCredentials("stripe", "user-1", { apiKey: "sk_live_new", apiSecret: "new-secret" });
+    await writeRaw(storage, "stripe", "user-1", beforeRotation);
+    const seen: CredentialRecordDamaged[] = [];
+    creds.on("record_damaged", (event) => seen.push(event));
+    expect((await creds.getRotationStatus()).map((status) => status.userId)).toEqual(["user-2"]);
+    expect(seen).toEqual([
+      expect.objectContaining({
+        provider: "stripe",
+        userId: "user-1",
+        quarantineKey: undefined,
+        code: "INTEGRITY_ERROR",
+      }),
+    ]);
+    // Left in place, so reading it still fails loudly.
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
   });
 
   it("fails with INTEGRITY_ERROR when a retired version is made readable again (validUntil: null)", async () => {
@@ -33,8 +48,8 @@ describe("credential records: authenticated version state and anti-rollback", ()
     expect(record.versions.map((envelope) => envelope.version)).toEqual([1, 2]);
     record.versions[0]!.validUntil = null;
     await writeRaw(storage, "stripe", "user-1", record);
-    await expectIntegrityError(creds.getCredentials("stripe", "user-1", { version: 1 }));
-    await expectIntegrityError(creds.getCredentials("stripe", "user-1"));
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1", { version: 1 }), "INTEGRITY_ERROR");
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
   });
 
   type RawRecord = Awaited<ReturnType<typeof readRaw>>;
@@ -84,7 +99,7 @@ describe("credential records: authenticated version state and anti-rollback", ()
     const record = await readRaw(storage, "stripe", "user-1");
     edit(record);
     await writeRaw(storage, "stripe", "user-1", record);
-    await expectIntegrityError(creds.getCredentials("stripe", "user-1"));
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
   });
 
   it("fails with INTEGRITY_ERROR when a deleted credential is written back", async () => {
@@ -93,7 +108,7 @@ describe("credential records: authenticated version state and anti-rollback", ()
     const deleted = await readRaw(storage, "stripe", "user-1");
     await creds.deleteCredentials("stripe", "user-1");
     await writeRaw(storage, "stripe", "user-1", deleted);
-    await expectIntegrityError(creds.getCredentials("stripe", "user-1"));
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
     // Deleting it again clears it, and a new credential stores and reads normally after the tombstone.
     await creds.deleteCredentials("stripe", "user-1");
     await creds.storeCredentials("stripe", "sk_live_next", "next", "user-1");
@@ -106,7 +121,7 @@ describe("credential records: authenticated version state and anti-rollback", ()
     const original = await readRaw(storage, "stripe", "user-1");
     await creds.rotateCredentials("stripe", "user-1");
     await writeRaw(storage, "stripe", "user-1", original);
-    await expectIntegrityError(creds.getCredentials("stripe", "user-1"));
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
   });
 
   it("detects a rollback of records and checkpoints together only when checkpoints are kept elsewhere", async () => {
@@ -116,7 +131,7 @@ describe("credential records: authenticated version state and anti-rollback", ()
     const wholeStorage = await snapshot(separate.storage);
     await separate.creds.rotateCredentials("stripe", "user-1", { apiKey: "sk_live_new", apiSecret: "new" });
     for (const [key, value] of Object.entries(wholeStorage)) await separate.storage.setItem(key, value!);
-    await expectIntegrityError(separate.creds.getCredentials("stripe", "user-1"));
+    await expectPelbiotErrorAsync(separate.creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
 
     // Documented limit: with checkpoints in the same storage, restoring all of it at once goes unnoticed.
     const shared = createHarness();
@@ -158,10 +173,10 @@ describe("credential records: authenticated version state and anti-rollback", ()
       "credentials-checkpoint:stripe/user-1",
       JSON.stringify({ ...checkpoint, generation: checkpoint.generation - 1 }),
     );
-    await expectIntegrityError(creds.getCredentials("stripe", "user-1"));
+    await expectPelbiotErrorAsync(creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
     await storage.setItem("credentials-checkpoint:stripe/user-1", JSON.stringify(checkpoint));
     await storage.removeItem("credentials-integrity:root-key");
     const fresh = createHarness({ storage });
-    await expectIntegrityError(fresh.creds.getCredentials("stripe", "user-1"));
+    await expectPelbiotErrorAsync(fresh.creds.getCredentials("stripe", "user-1"), "INTEGRITY_ERROR");
   });
 });

@@ -9,7 +9,7 @@ export type CredentialEncryptionAlgorithm = EnvelopeAlgorithm;
 export const RECORD_FORMAT = "pelbiot.credential";
 /**
  * The record layout version this code writes and reads. Version 2 added `generation` and `mac` (the authenticated
- * version state); version 1 records carry neither and are refused.
+ * version state); version 1 records carry neither and are refused unless adopted explicitly.
  */
 export const RECORD_FORMAT_VERSION = 2;
 
@@ -57,23 +57,64 @@ function isTime(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value);
 }
 
+/** The format version of records written before records were authenticated. */
+export const LEGACY_RECORD_FORMAT_VERSION = 1;
+
+/** A record as releases before authenticated records wrote it: no generation, no MAC. */
+export type LegacyCredentialRecord = Omit<StoredCredentialRecord, "formatVersion" | "generation" | "mac"> & {
+  formatVersion: typeof LEGACY_RECORD_FORMAT_VERSION;
+};
+
+/** Whether a stored value claims to be a format-1 record (its shape is not checked). */
+export function isLegacyRecord(value: unknown): boolean {
+  const record = value as Partial<StoredCredentialRecord> | null;
+  return (
+    typeof record === "object" &&
+    record !== null &&
+    record.format === RECORD_FORMAT &&
+    (record.formatVersion as number | undefined) === LEGACY_RECORD_FORMAT_VERSION
+  );
+}
+
 /**
  * Checks the shape of a record read from storage and that it belongs to the (provider, user) it was read for, so a
  * record copied under another key is refused before any key is touched.
  */
 export function checkRecord(value: unknown, provider: string, userId: string): StoredCredentialRecord {
-  if (typeof value !== "object" || value === null) throw malformed("not an object");
-  const record = value as Partial<StoredCredentialRecord>;
-  if (record.format !== RECORD_FORMAT) throw malformed("unknown format");
-  if ((record.formatVersion as number | undefined) === 1) {
+  if (isLegacyRecord(value)) {
     throw new PelbiotError(
       "INTEGRITY_ERROR",
       "Stored credential record has format version 1, written before records were authenticated; its version state " +
-        "cannot be trusted. Store the credential again (deleteCredentials() then storeCredentials()).",
+        "cannot be trusted. Adopt such records with rewrapAll({ adoptLegacyRecords: true }) while you trust the " +
+        "storage, or store the credential again (deleteCredentials() then storeCredentials()).",
     );
   }
-  if (record.formatVersion !== RECORD_FORMAT_VERSION) {
-    throw malformed(`format version ${String(record.formatVersion)} is not ${RECORD_FORMAT_VERSION}`);
+  const record = checkCommonShape(value, provider, userId, RECORD_FORMAT_VERSION);
+  if (!Number.isSafeInteger(record.generation) || (record.generation as number) < 1 || !isString(record.mac)) {
+    throw malformed("no generation or authentication tag");
+  }
+  return record as StoredCredentialRecord;
+}
+
+/**
+ * Checks the shape and owner of a format-1 record, for adoption. Nothing in it is authenticated yet: only a
+ * successful decryption of every envelope (done by the caller) shows its envelopes are genuine.
+ */
+export function checkLegacyRecord(value: unknown, provider: string, userId: string): LegacyCredentialRecord {
+  return checkCommonShape(value, provider, userId, LEGACY_RECORD_FORMAT_VERSION) as unknown as LegacyCredentialRecord;
+}
+
+function checkCommonShape(
+  value: unknown,
+  provider: string,
+  userId: string,
+  formatVersion: number,
+): Partial<StoredCredentialRecord> {
+  if (typeof value !== "object" || value === null) throw malformed("not an object");
+  const record = value as Partial<StoredCredentialRecord>;
+  if (record.format !== RECORD_FORMAT) throw malformed("unknown format");
+  if ((record.formatVersion as number | undefined) !== formatVersion) {
+    throw malformed(`format version ${String(record.formatVersion)} is not ${formatVersion}`);
   }
   if (record.provider !== provider || record.userId !== userId) {
     throw new PelbiotError(
@@ -84,34 +125,35 @@ export function checkRecord(value: unknown, provider: string, userId: string): S
   if (!Number.isInteger(record.currentVersion) || !Array.isArray(record.versions) || record.versions.length === 0) {
     throw malformed("no versions");
   }
-  if (!Number.isSafeInteger(record.generation) || (record.generation as number) < 1 || !isString(record.mac)) {
-    throw malformed("no generation or authentication tag");
-  }
   for (const envelope of record.versions as unknown[]) {
-    const candidate = envelope as Partial<StoredEnvelope> | null;
-    const wrapped = candidate?.wrappedKey as Partial<WrappedKey> | undefined;
-    const ok =
-      typeof candidate === "object" &&
-      candidate !== null &&
-      Number.isInteger(candidate.version) &&
-      ALGORITHMS.includes(candidate.algorithm as string) &&
-      isString(candidate.iv) &&
-      isString(candidate.ciphertext) &&
-      isString(candidate.tag) &&
-      isTime(candidate.createdAt) &&
-      isTime(candidate.encryptedAt) &&
-      (candidate.validUntil === null || isTime(candidate.validUntil)) &&
-      typeof wrapped === "object" &&
-      wrapped !== null &&
-      isString(wrapped.keyId) &&
-      isString(wrapped.keyVersion) &&
-      isString(wrapped.ciphertext);
-    if (!ok) throw malformed("an envelope lacks a field");
+    if (!isEnvelope(envelope)) throw malformed("an envelope lacks a field");
   }
   if (!record.versions.some((envelope) => envelope.version === record.currentVersion)) {
     throw malformed("the current version is missing");
   }
-  return record as StoredCredentialRecord;
+  return record;
+}
+
+function isEnvelope(value: unknown): value is StoredEnvelope {
+  const candidate = value as Partial<StoredEnvelope> | null;
+  const wrapped = candidate?.wrappedKey as Partial<WrappedKey> | undefined;
+  return (
+    typeof candidate === "object" &&
+    candidate !== null &&
+    Number.isInteger(candidate.version) &&
+    ALGORITHMS.includes(candidate.algorithm as string) &&
+    isString(candidate.iv) &&
+    isString(candidate.ciphertext) &&
+    isString(candidate.tag) &&
+    isTime(candidate.createdAt) &&
+    isTime(candidate.encryptedAt) &&
+    (candidate.validUntil === null || isTime(candidate.validUntil)) &&
+    typeof wrapped === "object" &&
+    wrapped !== null &&
+    isString(wrapped.keyId) &&
+    isString(wrapped.keyVersion) &&
+    isString(wrapped.ciphertext)
+  );
 }
 
 /** The associated data that binds an envelope's ciphertext to its algorithm, provider, user and version. */

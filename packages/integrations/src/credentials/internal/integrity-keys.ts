@@ -15,7 +15,10 @@ export interface IntegrityKeys {
   readonly auditKey: Buffer;
 }
 
-/** Where the wrapped root key lives in the credentials storage (outside the `credentials:` prefix of records). */
+/**
+ * Where the wrapped root key lives in the credentials storage, after the manager's `keyPrefix` (outside the
+ * `credentials:` prefix of records).
+ */
 export const INTEGRITY_PREFIX = "credentials-integrity:";
 const ROOT_KEY_NAME = "root-key";
 const ROOT_KEY_BYTES = 32;
@@ -32,8 +35,8 @@ interface StoredRootKey {
   wrappedKey: WrappedKey;
 }
 
-function rootKeyStore(storage: StorageAdapter) {
-  return createJsonStore<StoredRootKey>(storage, { prefix: INTEGRITY_PREFIX });
+function rootKeyStore(storage: StorageAdapter, keyPrefix: string) {
+  return createJsonStore<StoredRootKey>(storage, { prefix: `${keyPrefix}${INTEGRITY_PREFIX}` });
 }
 
 function checkStoredRootKey(value: unknown): StoredRootKey {
@@ -79,8 +82,9 @@ async function deriveKeys(keyProvider: KeyProvider, stored: StoredRootKey): Prom
 export async function loadOrCreateIntegrityKeys(
   keyProvider: KeyProvider,
   storage: StorageAdapter,
+  keyPrefix = "",
 ): Promise<IntegrityKeys> {
-  const store = rootKeyStore(storage);
+  const store = rootKeyStore(storage, keyPrefix);
   const existing = await store.get(ROOT_KEY_NAME);
   if (existing !== undefined) return deriveKeys(keyProvider, checkStoredRootKey(existing));
   const root = takeRandomBytes(ROOT_KEY_BYTES);
@@ -103,8 +107,9 @@ export async function loadOrCreateIntegrityKeys(
 export async function loadIntegrityKeys(
   keyProvider: KeyProvider,
   storage: StorageAdapter,
+  keyPrefix = "",
 ): Promise<IntegrityKeys | undefined> {
-  const existing = await rootKeyStore(storage).get(ROOT_KEY_NAME);
+  const existing = await rootKeyStore(storage, keyPrefix).get(ROOT_KEY_NAME);
   return existing === undefined ? undefined : deriveKeys(keyProvider, checkStoredRootKey(existing));
 }
 
@@ -118,9 +123,10 @@ export async function rewrapIntegrityKey(
   keyProvider: KeyProvider,
   storage: StorageAdapter,
   keyVersion: string,
+  keyPrefix = "",
 ): Promise<boolean> {
   let moved = false;
-  await rootKeyStore(storage).update(ROOT_KEY_NAME, async (current) => {
+  await rootKeyStore(storage, keyPrefix).update(ROOT_KEY_NAME, async (current) => {
     moved = false;
     if (current === undefined) return undefined;
     const stored = checkStoredRootKey(current);

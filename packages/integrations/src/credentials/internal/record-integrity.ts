@@ -12,9 +12,9 @@ export class RecordIntegrity {
   readonly keys: IntegrityKeys;
   readonly checkpoints: RollbackCheckpoints;
 
-  constructor(keys: IntegrityKeys, checkpointStorage: StorageAdapter) {
+  constructor(keys: IntegrityKeys, checkpointStorage: StorageAdapter, keyPrefix = "") {
     this.keys = keys;
-    this.checkpoints = new RollbackCheckpoints(checkpointStorage, keys.stateKey);
+    this.checkpoints = new RollbackCheckpoints(checkpointStorage, keys.stateKey, keyPrefix);
   }
 
   /** Shape, owner and MAC: a record that passes was written by the key provider's holder, unedited. */
@@ -50,14 +50,15 @@ export function createIntegrityLoader(
   keyProvider: KeyProvider,
   storage: StorageAdapter,
   checkpointStorage: StorageAdapter,
+  keyPrefix: string,
   onLoaded: (keys: IntegrityKeys) => void,
 ): () => Promise<RecordIntegrity> {
   let loading: Promise<RecordIntegrity> | undefined;
   return () => {
-    loading ??= loadOrCreateIntegrityKeys(keyProvider, storage).then(
+    loading ??= loadOrCreateIntegrityKeys(keyProvider, storage, keyPrefix).then(
       (keys) => {
         onLoaded(keys);
-        return new RecordIntegrity(keys, checkpointStorage);
+        return new RecordIntegrity(keys, checkpointStorage, keyPrefix);
       },
       (error: unknown) => {
         loading = undefined;

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createJsonStore, type JsonStore, PelbiotError, type StorageAdapter } from "@pelbiot/core";
 import { decodeCanonicalBase64 } from "../../internal/canonical-base64";
 
-/** Key prefix of the checkpoints in their storage. */
+/** Key prefix of the checkpoints in their storage, after the manager's `keyPrefix`. */
 export const CHECKPOINT_PREFIX = "credentials-checkpoint:";
 
 /** The highest generation written for one (provider, user), and whether it was a deletion (a tombstone). */
@@ -38,8 +38,8 @@ export class RollbackCheckpoints {
   readonly #store: JsonStore<StoredCheckpoint>;
   readonly #stateKey: Buffer;
 
-  constructor(storage: StorageAdapter, stateKey: Buffer) {
-    this.#store = createJsonStore<StoredCheckpoint>(storage, { prefix: CHECKPOINT_PREFIX });
+  constructor(storage: StorageAdapter, stateKey: Buffer, keyPrefix = "") {
+    this.#store = createJsonStore<StoredCheckpoint>(storage, { prefix: `${keyPrefix}${CHECKPOINT_PREFIX}` });
     this.#stateKey = stateKey;
   }
 
