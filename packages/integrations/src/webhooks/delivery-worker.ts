@@ -1,6 +1,7 @@
 import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import { type Clock, PelbiotError, parseRetryAfter, retry, sleep } from "@pelbiot/core";
+import { describeError } from "../internal/describe-error";
 import type { CircuitBreaker } from "./circuit-breaker";
 import type { ConcurrencyLimiter } from "./concurrency-limiter";
 import type { DeliveryActivity } from "./delivery-activity";
@@ -42,10 +43,6 @@ export interface DeliveryWorkerOptions {
   onAttempt: (log: DeliveryAttemptLog) => void;
   /** Called when an endpoint answered 410 Gone. */
   onGone: (endpointId: string) => Promise<void>;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

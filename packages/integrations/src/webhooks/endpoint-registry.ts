@@ -1,5 +1,5 @@
 import { createIdGenerator, createJsonStore, type JsonStore, PelbiotError, type StorageAdapter } from "@pelbiot/core";
-import type { KeyProvider } from "../credentials/key-provider";
+import type { KeyProvider } from "../internal/key-provider-types";
 import { type KeyEnvelope, openKeyEnvelope, sealKeyEnvelope } from "../internal/key-envelope";
 import type { WebhookEndpoint } from "./webhook-types";
 

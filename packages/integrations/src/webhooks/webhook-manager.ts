@@ -15,7 +15,7 @@ import {
   TypedEventEmitter,
 } from "@pelbiot/core";
 import { createEnvKeyProvider } from "../credentials/env-key-provider";
-import type { KeyProvider } from "../credentials/key-provider";
+import type { KeyProvider } from "../internal/key-provider-types";
 import { CircuitBreaker } from "./circuit-breaker";
 import { ConcurrencyLimiter } from "./concurrency-limiter";
 import { DeliveryActivity } from "./delivery-activity";
