@@ -152,7 +152,10 @@ export class DeliveryWorker {
       if (signal.aborted || (PelbiotError.is(error) && error.details?.reason === STOP)) return;
       // The last attempt already moved the delivery to the dead-letter list; anything else is unexpected.
       if (!(PelbiotError.is(error, "RETRY_EXHAUSTED") || PelbiotError.is(error, "PROVIDER_ERROR"))) {
-        await queue.bury(deliveryId, describeError(error)).catch(() => undefined);
+        await queue.bury(deliveryId, describeError(error)).catch(async (buryError: unknown) => {
+          // The delivery's own record is damaged: a sweep quarantines and reports it, and the other loops go on.
+          if (PelbiotError.is(buryError, "INTEGRITY_ERROR")) await queue.sweepDamaged().catch(() => undefined);
+        });
       }
     }
   }

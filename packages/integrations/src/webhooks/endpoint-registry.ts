@@ -1,6 +1,13 @@
-import { createIdGenerator, createJsonStore, type JsonStore, PelbiotError, type StorageAdapter } from "@pelbiot/core";
-import type { KeyProvider } from "../internal/key-provider-types";
+import {
+  createIdGenerator,
+  createJsonStore,
+  type DamagedRecord,
+  type JsonStore,
+  PelbiotError,
+  type StorageAdapter,
+} from "@pelbiot/core";
 import { type KeyEnvelope, openKeyEnvelope, sealKeyEnvelope } from "../internal/key-envelope";
+import type { KeyProvider } from "../internal/key-provider-types";
 import type { WebhookEndpoint } from "./webhook-types";
 
 /**
@@ -47,6 +54,21 @@ export interface EndpointRegistryOptions {
    * for the private in-memory storage it creates itself.
    */
   keyProvider: KeyProvider | undefined;
+  /**
+   * The key prefix of the endpoint records.
+   * @default "webhooks:endpoints:"
+   */
+  prefix?: string | undefined;
+  /** Told about each damaged endpoint record a listing skipped and quarantined. */
+  onDamaged?: ((record: DamagedRecord) => void) | undefined;
+}
+
+/** What {@link EndpointRegistry.list} read. */
+export interface EndpointListing {
+  /** The readable endpoints, oldest first. */
+  endpoints: StoredEndpoint[];
+  /** How many damaged endpoint records were skipped (and quarantined). */
+  damaged: number;
 }
 
 const endpointIds = createIdGenerator({ prefix: "ep" });
@@ -103,8 +125,8 @@ export class EndpointRegistry {
   readonly #keyProvider: KeyProvider | undefined;
 
   constructor(options: EndpointRegistryOptions) {
-    const { storage, keyProvider } = options;
-    this.#store = createJsonStore<StoredEndpoint>(storage, { prefix: "webhooks:endpoints:" });
+    const { storage, keyProvider, prefix = "webhooks:endpoints:", onDamaged } = options;
+    this.#store = createJsonStore<StoredEndpoint>(storage, { prefix, onDamaged });
     this.#keyProvider = keyProvider;
   }
 
@@ -137,10 +159,11 @@ export class EndpointRegistry {
     return this.#store.get(endpointId);
   }
 
-  /** Every endpoint, oldest first. */
-  async list(): Promise<StoredEndpoint[]> {
-    const entries = await this.#store.entries();
-    return entries.map(([, stored]) => stored).sort((left, right) => left.createdAt - right.createdAt);
+  /** Every readable endpoint, oldest first, and how many damaged records were skipped. */
+  async list(): Promise<EndpointListing> {
+    const { entries, damaged } = await this.#store.listEntries();
+    const endpoints = entries.map(([, stored]) => stored).sort((left, right) => left.createdAt - right.createdAt);
+    return { endpoints, damaged: damaged.length };
   }
 
   /** Changes an endpoint atomically; `undefined` when it does not exist. */

@@ -46,7 +46,7 @@ describe("DeliveryLogStore", () => {
     for (let index = 0; index < 6; index += 1) await first.append(attempt(index, START + index), START + index);
     const second = new DeliveryLogStore({ storage, maxLogs: 100, retentionMs: 60_000 });
     expect(second.query({}, START)).toEqual([]);
-    expect(await second.load(START + 10)).toBe(6);
+    expect(await second.load(START + 10)).toEqual({ kept: 6, damaged: 0 });
     expect(second.query({}, START + 10)).toEqual(first.query({}, START + 10));
     expect(second.query({ endpointId: "ep_odd", success: true }, START + 10).map((log) => log.deliveryId)).toEqual([
       "dlv_1",
@@ -76,7 +76,7 @@ describe("DeliveryLogStore", () => {
     expect(await storedLogKeys(storage)).toHaveLength(2);
 
     const later = new DeliveryLogStore({ storage, maxLogs: 100, retentionMs: 10_000 });
-    expect(await later.load(START + 20_000)).toBe(1);
+    expect(await later.load(START + 20_000)).toEqual({ kept: 1, damaged: 0 });
     expect(later.query({}, START + 20_000).map((log) => log.deliveryId)).toEqual(["dlv_3"]);
     expect(await storedLogKeys(storage)).toHaveLength(1);
   });
@@ -87,7 +87,7 @@ describe("DeliveryLogStore", () => {
     await store.append(attempt(1, START), START);
     await storage.setItem("webhooks:logs:000000000000001-broken", JSON.stringify({ deliveryId: 5 }));
     const reloaded = new DeliveryLogStore({ storage, maxLogs: 10, retentionMs: 60_000 });
-    expect(await reloaded.load(START)).toBe(1);
+    expect(await reloaded.load(START)).toEqual({ kept: 1, damaged: 0 });
     expect(await storedLogKeys(storage)).toHaveLength(1);
   });
 
@@ -95,7 +95,7 @@ describe("DeliveryLogStore", () => {
     const store = new DeliveryLogStore({ storage: undefined, maxLogs: 2, retentionMs: 60_000 });
     expect(store.persistent).toBe(false);
     for (let index = 0; index < 3; index += 1) await store.append(attempt(index, START), START);
-    expect(await store.load(START)).toBe(2);
+    expect(await store.load(START)).toEqual({ kept: 2, damaged: 0 });
     expect(store.query({}, START).map((log) => log.deliveryId)).toEqual(["dlv_1", "dlv_2"]);
   });
 });
