@@ -135,7 +135,11 @@ export async function closeWebhookRuntime(runtime: WebhookRuntime): Promise<void
   runtime.abort.abort();
   runtime.limiter.releaseAll();
   await runtime.worker.settle();
-  await runtime.queue.releaseLeases();
-  runtime.agents.http.destroy();
-  runtime.agents.https.destroy();
+  try {
+    await runtime.queue.releaseLeases();
+  } finally {
+    // Sockets are closed even when storage fails: their leases then simply run out for another manager.
+    runtime.agents.http.destroy();
+    runtime.agents.https.destroy();
+  }
 }

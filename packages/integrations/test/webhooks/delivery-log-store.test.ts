@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createManualClock, createMemoryStorage, type StorageAdapter } from "@pelbiot/core";
+import {
+  createManualClock,
+  createMemoryStorage,
+  type DamagedRecord,
+  listQuarantinedRecords,
+  type StorageAdapter,
+} from "@pelbiot/core";
 import { createFileStorage } from "@pelbiot/core/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEphemeralKeyProvider } from "../../src/credentials/ephemeral-key-provider";
@@ -89,6 +95,30 @@ describe("DeliveryLogStore", () => {
     const reloaded = new DeliveryLogStore({ storage, maxLogs: 10, retentionMs: 60_000 });
     expect(await reloaded.load(START)).toEqual({ kept: 1, damaged: 0 });
     expect(await storedLogKeys(storage)).toHaveLength(1);
+  });
+
+  it("reports the stored logs it skips on load: unreadable ones quarantined, misshapen ones deleted", async () => {
+    const storage = createMemoryStorage();
+    const store = new DeliveryLogStore({ storage, maxLogs: 10, retentionMs: 60_000 });
+    await store.append(attempt(1, START), START);
+    const fresh = String(START).padStart(15, "0");
+    await storage.setItem(`webhooks:logs:${fresh}-misshapen`, JSON.stringify({ deliveryId: 5 }));
+    await storage.setItem(`webhooks:logs:${fresh}-garbled`, '{"deliveryId": "dlv_');
+    const reported: DamagedRecord[] = [];
+    const reloaded = new DeliveryLogStore({
+      storage,
+      maxLogs: 10,
+      retentionMs: 60_000,
+      onDamaged: (record) => reported.push(record),
+    });
+    expect(await reloaded.load(START)).toEqual({ kept: 1, damaged: 2 });
+    expect(reported.map((record) => [record.key, record.quarantineKey === undefined])).toEqual([
+      [`${fresh}-garbled`, false],
+      [`${fresh}-misshapen`, true],
+    ]);
+    expect(reported.every((record) => record.error.code === "INTEGRITY_ERROR")).toBe(true);
+    expect(await storedLogKeys(storage)).toHaveLength(1);
+    expect(await listQuarantinedRecords(storage, { prefix: "webhooks:logs:" })).toHaveLength(1);
   });
 
   it("keeps logs in memory only when not persistent", async () => {
