@@ -64,6 +64,8 @@ export {
   WebhookManager,
   type WebhookManagerEvents,
   type WebhookManagerOptions,
+  type WebhookRecordDamaged,
+  type WebhookStoreName,
 } from "./webhooks/webhook-manager";
 export {
   decodeWebhookSecret,

@@ -174,6 +174,45 @@ export class EndpointRegistry {
     return this.#store.update(endpointId, (current) => (current === undefined ? undefined : change(current)));
   }
 
+  /**
+   * Applies a caller's changes (URL, subscription, note), atomically.
+   *
+   * @returns The changed endpoint, or `undefined` when it does not exist.
+   */
+  async change(
+    endpointId: string,
+    changes: { url?: string | undefined; events?: string[] | undefined; description?: string | null | undefined },
+    now: number,
+  ): Promise<StoredEndpoint | undefined> {
+    const { url, events, description } = changes;
+    return this.update(endpointId, (current) => ({
+      ...current,
+      ...(url === undefined ? {} : { url }),
+      ...(events === undefined ? {} : { events }),
+      ...(description === undefined ? {} : { description }),
+      updatedAt: now,
+    }));
+  }
+
+  /**
+   * Enables an endpoint, or disables it with a reason, atomically.
+   *
+   * @returns The endpoint and whether it was in the other state before, or `undefined` when it does not exist.
+   */
+  async setEnabled(
+    endpointId: string,
+    disabledReason: string | null,
+    now: number,
+  ): Promise<{ endpoint: StoredEndpoint; changed: boolean } | undefined> {
+    const enabled = disabledReason === null;
+    let changed = false;
+    const endpoint = await this.update(endpointId, (current) => {
+      changed = current.enabled !== enabled;
+      return { ...current, enabled, disabledReason, updatedAt: now };
+    });
+    return endpoint === undefined ? undefined : { endpoint, changed };
+  }
+
   /** Removes an endpoint. */
   async delete(endpointId: string): Promise<void> {
     await this.#store.delete(endpointId);

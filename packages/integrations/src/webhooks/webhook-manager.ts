@@ -30,27 +30,9 @@ import type {
   WebhookStoreName,
 } from "./webhook-types";
 
-export {
-  SVIX_RETRY_SCHEDULE,
-  type WebhookManagerOptions,
-} from "./webhook-manager-options";
-export type {
-  DeliveryAttemptLog,
-  DeliveryLogFilter,
-  FlushOptions,
-  FlushResult,
-  RegisteredWebhook,
-  RegisterWebhookInput,
-  RotateSecretOptions,
-  TriggerWebhookResult,
-  UpdateWebhookInput,
-  WebhookDelivery,
-  WebhookDeliveryStatus,
-  WebhookEndpoint,
-  WebhookManagerEvents,
-  WebhookRecordDamaged,
-  WebhookStoreName,
-} from "./webhook-types";
+export { SVIX_RETRY_SCHEDULE, type WebhookManagerOptions } from "./webhook-manager-options";
+// Every public type of the manager, so callers can import them next to the class.
+export type * from "./webhook-types";
 
 const DEFAULT_OVERLAP_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
@@ -81,8 +63,8 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   /**
    * Creates a manager; nothing is sent until an event is triggered or {@link WebhookManager.resume} is called.
    *
-   * @param options - Storage and key prefix, key provider, clock, logger, retry schedule, timeouts, concurrency, circuit breaker, logs and
-   * SSRF allowlist.
+   * @param options - Storage and key prefix, key provider, clock, logger, retry schedule, timeouts, concurrency,
+   * circuit breaker, logs and SSRF allowlist.
    * @throws {PelbiotValidationError} VALIDATION_ERROR listing every malformed or unknown option (unknown ones with
    * the accepted keys).
    * @throws {PelbiotError} CONFIGURATION_ERROR when `storage` is given without `keyProvider` and the
@@ -175,16 +157,12 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     this.#assertOpen("updateWebhook");
     const check = createValidator("WebhookManager.updateWebhook");
     const events = checkUpdateInput(check, changes, this.#runtime.options.ssrf);
-    check.done();
-    await this.#requireEndpoint(endpointId, "updateWebhook");
+    await this.#requireEndpoint(endpointId, "updateWebhook", check);
+    const url = changes.url === undefined ? undefined : new URL(changes.url).href;
+    const now = this.#runtime.options.clock.now();
+    const { endpoints } = this.#runtime;
     const updated = await this.#guard(() =>
-      this.#runtime.endpoints.update(endpointId, (current) => ({
-        ...current,
-        ...(changes.url === undefined ? {} : { url: new URL(changes.url).href }),
-        ...(events === undefined ? {} : { events }),
-        ...(changes.description === undefined ? {} : { description: changes.description }),
-        updatedAt: this.#runtime.options.clock.now(),
-      })),
+      endpoints.change(endpointId, { url, events, description: changes.description }, now),
     );
     if (updated === undefined) throw notFound(endpointId, "updateWebhook");
     return toEndpointView(updated);
@@ -205,8 +183,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async disableWebhook(endpointId: string, reason = "disabled by caller"): Promise<WebhookEndpoint> {
     const check = createValidator("WebhookManager.disableWebhook");
     check.string("reason", reason, { maxLength: 500 });
-    check.done();
-    await this.#requireEndpoint(endpointId, "disableWebhook");
+    await this.#requireEndpoint(endpointId, "disableWebhook", check);
     return toEndpointView(await this.#guard(() => this.#disable(endpointId, reason)));
   }
 
@@ -224,16 +201,10 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async enableWebhook(endpointId: string): Promise<WebhookEndpoint> {
     await this.#requireEndpoint(endpointId, "enableWebhook");
     this.#runtime.circuits.reset(endpointId);
-    const updated = await this.#guard(() =>
-      this.#runtime.endpoints.update(endpointId, (current) => ({
-        ...current,
-        enabled: true,
-        disabledReason: null,
-        updatedAt: this.#runtime.options.clock.now(),
-      })),
-    );
+    const now = this.#runtime.options.clock.now();
+    const updated = await this.#guard(() => this.#runtime.endpoints.setEnabled(endpointId, null, now));
     if (updated === undefined) throw notFound(endpointId, "enableWebhook");
-    return toEndpointView(updated);
+    return toEndpointView(updated.endpoint);
   }
 
   /**
@@ -270,8 +241,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async rotateSecret(endpointId: string, options: RotateSecretOptions = {}): Promise<{ secret: string }> {
     const check = createValidator("WebhookManager.rotateSecret", { redactStrings: true });
     const overlapMs = checkRotateSecretOptions(check, options, DEFAULT_OVERLAP_MS);
-    check.done();
-    await this.#requireEndpoint(endpointId, "rotateSecret");
+    await this.#requireEndpoint(endpointId, "rotateSecret", check);
     const secret = options.secret ?? generateWebhookSecret();
     const now = this.#runtime.options.clock.now();
     const updated = await this.#guard(() => this.#runtime.endpoints.rotateSecret(endpointId, secret, overlapMs, now));
@@ -495,8 +465,12 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     this.emit("record_damaged", { store, key, storageKey, quarantineKey });
   }
 
-  async #requireEndpoint(endpointId: string, method: string): Promise<StoredEndpoint> {
-    const check = createValidator(`WebhookManager.${method}`);
+  // Checks the id with the method's other arguments (when `check` is given), then reads the endpoint.
+  async #requireEndpoint(
+    endpointId: string,
+    method: string,
+    check = createValidator(`WebhookManager.${method}`),
+  ): Promise<StoredEndpoint> {
     check.string("endpointId", endpointId, { maxLength: 200 });
     check.done();
     const stored = await this.#guard(() => this.#runtime.endpoints.get(endpointId));
@@ -505,14 +479,11 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   }
 
   async #disable(endpointId: string, reason: string): Promise<StoredEndpoint> {
-    let changed = false;
-    const updated = await this.#runtime.endpoints.update(endpointId, (current) => {
-      changed = current.enabled;
-      return { ...current, enabled: false, disabledReason: reason, updatedAt: this.#runtime.options.clock.now() };
-    });
+    const updated = await this.#runtime.endpoints.setEnabled(endpointId, reason, this.#runtime.options.clock.now());
     if (updated === undefined) throw notFound(endpointId, "disableWebhook");
-    if (changed) this.emit("endpoint_disabled", { endpointId, url: updated.url, reason });
-    return updated;
+    const { endpoint, changed } = updated;
+    if (changed) this.emit("endpoint_disabled", { endpointId, url: endpoint.url, reason });
+    return endpoint;
   }
 }
 
