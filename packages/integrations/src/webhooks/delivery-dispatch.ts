@@ -2,8 +2,8 @@
 import { createIdGenerator, PelbiotError } from "@pelbiot/core";
 import { type StoredDelivery, toDeliveryView } from "./delivery-queue";
 import { matchesEventPattern } from "./event-pattern";
+import type { TriggerWebhookResult, WebhookDelivery } from "./webhook-manager-types";
 import type { WebhookRuntime } from "./webhook-runtime";
-import type { TriggerWebhookResult, WebhookDelivery } from "./webhook-types";
 
 const deliveryIds = createIdGenerator({ prefix: "dlv" });
 const messageIds = createIdGenerator({ prefix: "msg" });

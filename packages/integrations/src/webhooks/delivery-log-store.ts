@@ -6,7 +6,7 @@ import {
   PelbiotError,
   type StorageAdapter,
 } from "@pelbiot/core";
-import type { DeliveryAttemptLog, DeliveryLogFilter } from "./webhook-types";
+import type { DeliveryAttemptLog, DeliveryLogFilter } from "./webhook-manager-types";
 
 /** Options of {@link DeliveryLogStore}. */
 export interface DeliveryLogStoreOptions {

@@ -6,7 +6,7 @@ import {
   type StorageAdapter,
   type StorageEntry,
 } from "@pelbiot/core";
-import type { WebhookDelivery, WebhookDeliveryStatus } from "./webhook-types";
+import type { WebhookDelivery, WebhookDeliveryStatus } from "./webhook-manager-types";
 
 /** A delivery as persisted under `webhooks:deliveries:`. */
 export interface StoredDelivery {

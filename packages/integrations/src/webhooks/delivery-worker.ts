@@ -11,8 +11,8 @@ import type { EndpointRegistry } from "./endpoint-registry";
 import { postWebhook } from "./post-webhook";
 import { retryDelayMs } from "./retry-delay";
 import { type HostResolver, resolveDeliveryAddress } from "./ssrf-guard";
+import type { DeliveryAttemptLog, WebhookDelivery } from "./webhook-manager-types";
 import { signWebhook } from "./webhook-signature";
-import type { DeliveryAttemptLog, WebhookDelivery } from "./webhook-types";
 
 /** Told when a delivery's first attempt is over, with the delivery when it succeeded. */
 type FirstAttemptListener = (succeeded: WebhookDelivery | undefined) => void;

@@ -8,7 +8,7 @@ import {
 } from "@pelbiot/core";
 import { type KeyEnvelope, openKeyEnvelope, sealKeyEnvelope } from "../internal/key-envelope";
 import type { KeyProvider } from "../internal/key-provider-types";
-import type { WebhookEndpoint } from "./webhook-types";
+import type { WebhookEndpoint } from "./webhook-manager-types";
 
 /**
  * One signing secret of an endpoint. Exactly one of `value` (plain text, only in a manager's private in-memory

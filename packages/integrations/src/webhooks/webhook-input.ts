@@ -3,14 +3,14 @@ import { describeType, type Validator } from "@pelbiot/core";
 import { describeError } from "../internal/describe-error";
 import { isEventName, isEventPattern } from "./event-pattern";
 import { checkDeliveryAddress, type SsrfGuardOptions } from "./ssrf-guard";
-import { checkWebhookSecret, isValidMessageId } from "./webhook-signature";
 import type {
   DeliveryLogFilter,
   FlushOptions,
   RegisterWebhookInput,
   RotateSecretOptions,
   UpdateWebhookInput,
-} from "./webhook-types";
+} from "./webhook-manager-types";
+import { checkWebhookSecret, isValidMessageId } from "./webhook-signature";
 
 /** The fields of {@link RegisterWebhookInput}. */
 export const REGISTER_WEBHOOK_INPUT_KEYS = [

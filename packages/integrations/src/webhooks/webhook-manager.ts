@@ -12,8 +12,6 @@ import {
   checkUpdateInput,
 } from "./webhook-input";
 import { resolveWebhookManagerOptions, type WebhookManagerOptions } from "./webhook-manager-options";
-import { closeWebhookRuntime, createWebhookRuntime, type WebhookRuntime } from "./webhook-runtime";
-import { generateWebhookSecret } from "./webhook-signature";
 import type {
   DeliveryAttemptLog,
   DeliveryLogFilter,
@@ -28,11 +26,13 @@ import type {
   WebhookEndpoint,
   WebhookManagerEvents,
   WebhookStoreName,
-} from "./webhook-types";
+} from "./webhook-manager-types";
+import { closeWebhookRuntime, createWebhookRuntime, type WebhookRuntime } from "./webhook-runtime";
+import { generateWebhookSecret } from "./webhook-signature";
 
 export { SVIX_RETRY_SCHEDULE, type WebhookManagerOptions } from "./webhook-manager-options";
 // Every public type of the manager, so callers can import them next to the class.
-export type * from "./webhook-types";
+export type * from "./webhook-manager-types";
 
 const DEFAULT_OVERLAP_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;

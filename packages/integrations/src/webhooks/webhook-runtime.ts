@@ -12,7 +12,7 @@ import { DeliveryWorker } from "./delivery-worker";
 import { EndpointRegistry } from "./endpoint-registry";
 import { claimAvailableDeliveries, LeaseReclaimer } from "./lease-reclaimer";
 import type { ResolvedWebhookManagerOptions } from "./webhook-manager-options";
-import type { DeliveryAttemptLog, WebhookStoreName } from "./webhook-types";
+import type { DeliveryAttemptLog, WebhookStoreName } from "./webhook-manager-types";
 
 /** What the parts tell the manager, which turns it into events. */
 export interface WebhookRuntimeHooks {

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createEphemeralKeyProvider } from "../../src/credentials/ephemeral-key-provider";
 import { DeliveryLogStore } from "../../src/webhooks/delivery-log-store";
 import { WebhookManager } from "../../src/webhooks/webhook-manager";
-import type { DeliveryAttemptLog } from "../../src/webhooks/webhook-types";
+import type { DeliveryAttemptLog } from "../../src/webhooks/webhook-manager-types";
 import { startTestServer, status } from "./test-server";
 
 const START = Date.UTC(2026, 0, 1);
