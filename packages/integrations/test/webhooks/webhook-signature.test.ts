@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expectPelbiotError } from "@pelbiot/core/testing";
+import { captureValidationIssues, expectPelbiotError } from "@pelbiot/core/testing";
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
@@ -194,6 +194,36 @@ describe("signWebhook / verifyWebhook against the Standard Webhooks vectors", ()
     for (const bad of ["whsec_c2hvcnQ=", "short", "has space inside", "whsec_!!!!", 42]) {
       expectPelbiotError(() => decodeWebhookSecret(bad), "VALIDATION_ERROR");
     }
+  });
+});
+
+describe("signWebhook / verifyWebhook argument checks", () => {
+  const secret = generateWebhookSecret();
+
+  it("names a malformed secret in a list by its index, in the calling function's message", () => {
+    const signing = expectPelbiotError(
+      () => signWebhook({ id: "msg_1", timestamp: 1, body: "{}", secrets: [secret, "short"] }),
+      "VALIDATION_ERROR",
+    );
+    expect(signing.message).toMatch(/^Invalid input to signWebhook: input\.secrets\.1: /);
+    const headers = signWebhook({ id: "msg_1", timestamp: 1, body: "{}", secrets: secret });
+    expect(captureValidationIssues(() => verifyWebhook("{}", headers, [secret, "short"], { now: 1_000 }))).toEqual([
+      'secret.1: must be a "whsec_<base64>" secret or at least 8 printable ASCII characters without spaces',
+    ]);
+  });
+
+  it("rejects misspelt option names", () => {
+    const headers = signWebhook({ id: "msg_1", timestamp: 1, body: "{}", secrets: secret });
+    const issues = captureValidationIssues(() =>
+      verifyWebhook("{}", headers, secret, { now: 1_000, toleranceSecond: 10 } as never),
+    );
+    expect(issues).toEqual([
+      'options.toleranceSecond: "toleranceSecond" is not a known option (did you mean "toleranceSeconds"?); accepted: toleranceSeconds, now',
+    ]);
+    expectPelbiotError(
+      () => signWebhook({ id: "msg_1", timestamp: 1, body: "{}", secret } as never),
+      "VALIDATION_ERROR",
+    );
   });
 });
 
