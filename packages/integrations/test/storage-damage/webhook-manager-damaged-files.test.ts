@@ -4,12 +4,14 @@ import { join } from "node:path";
 import {
   createLogger,
   createManualClock,
+  createMemoryStorage,
   type LogRecord,
   listQuarantinedRecords,
   type ManualClock,
   type StorageAdapter,
 } from "@pelbiot/core";
 import { createFileStorage } from "@pelbiot/core/node";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEphemeralKeyProvider } from "../../src/credentials/ephemeral-key-provider";
 import {
@@ -21,6 +23,7 @@ import { startTestServer, status, until } from "../webhooks/test-server";
 
 const START = Date.UTC(2026, 0, 1);
 const keyProvider = createEphemeralKeyProvider();
+const allowedHosts = ["127.0.0.1"];
 const cleanups: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
@@ -205,6 +208,37 @@ describe("WebhookManager over damaged record files", () => {
     expect(await manager.listDeliveries()).toEqual([]);
     const { deliveries: next } = await manager.triggerWebhook("a", { index: 1 });
     expect(next[0]).toMatchObject({ status: "pending", attempts: 1 });
+  });
+});
+
+describe("WebhookManager over any set of damaged endpoint records", () => {
+  it("delivers to exactly the intact endpoints and reports exactly the damaged ones (property)", async () => {
+    const server = await startTestServer(status(204));
+    cleanups.push(() => server.close());
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), async (damage) => {
+        const storage = createMemoryStorage();
+        const manager = new WebhookManager({ clock: createManualClock(START), keyProvider, storage, allowedHosts });
+        const reported: string[] = [];
+        manager.on("record_damaged", (record) => reported.push(record.key));
+        try {
+          const ids: string[] = [];
+          for (const _ of damage) ids.push((await manager.registerWebhook({ event: "a", url: server.url })).id);
+          const damagedIds = ids.filter((_, index) => damage[index]);
+          for (const id of damagedIds) await storage.setItem(`webhooks:endpoints:${id}`, '{"id":"');
+          const result = await manager.triggerWebhook("a", {});
+          expect(result.deliveries.map((delivery) => delivery.endpointId).sort()).toEqual(
+            ids.filter((_, index) => !damage[index]).sort(),
+          );
+          expect(result.damaged).toBe(damagedIds.length);
+          expect(reported.sort()).toEqual([...damagedIds].sort());
+          expect(await listQuarantinedRecords(storage)).toHaveLength(damagedIds.length);
+        } finally {
+          await manager.close();
+        }
+      }),
+      { seed: 20260103, numRuns: 25 },
+    );
   });
 });
 
