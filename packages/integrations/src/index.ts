@@ -67,6 +67,8 @@ export {
   WebhookManager,
   type WebhookManagerEvents,
   type WebhookManagerOptions,
+  type WebhookRecordDamaged,
+  type WebhookStoreName,
 } from "./webhooks/webhook-manager";
 export {
   decodeWebhookSecret,

@@ -1,4 +1,4 @@
-import type { KeyContext, WrappedKey } from "../credentials/key-provider";
+import type { KeyContext, WrappedKey } from "./key-provider-types";
 
 /**
  * A bounded, least-recently-used map from a wrapped data key (and the context it was wrapped under) to the

@@ -1,5 +1,4 @@
 import { PelbiotError } from "@pelbiot/core";
-import type { KeyContext, KeyProvider, WrappedKey } from "../credentials/key-provider";
 import type { DataKeyCache } from "./data-key-cache";
 import {
   DATA_KEY_BYTES,
@@ -9,6 +8,7 @@ import {
   type SealedPayload,
   seal,
 } from "./envelope-cipher";
+import type { KeyContext, KeyProvider, WrappedKey } from "./key-provider-types";
 
 /** A value under envelope encryption: the sealed payload plus the data key wrapped by the key provider. */
 export interface KeyEnvelope extends SealedPayload {

@@ -1,5 +1,12 @@
-import { createIdGenerator, createJsonStore, type JsonStore, type StorageAdapter } from "@pelbiot/core";
-import type { DeliveryAttemptLog, DeliveryLogFilter } from "./webhook-types";
+import {
+  createIdGenerator,
+  createJsonStore,
+  type DamagedRecord,
+  type JsonStore,
+  PelbiotError,
+  type StorageAdapter,
+} from "@pelbiot/core";
+import type { DeliveryAttemptLog, DeliveryLogFilter } from "./webhook-manager-types";
 
 /** Options of {@link DeliveryLogStore}. */
 export interface DeliveryLogStoreOptions {
@@ -9,6 +16,24 @@ export interface DeliveryLogStoreOptions {
   maxLogs: number;
   /** How long a log is kept, in milliseconds after its attempt started. */
   retentionMs: number;
+  /**
+   * The key prefix of the stored logs.
+   * @default "webhooks:logs:"
+   */
+  prefix?: string | undefined;
+  /**
+   * Told about each damaged stored log that {@link DeliveryLogStore.load} skipped: quarantined when it could not be
+   * read, deleted (with no `quarantineKey`) when it is JSON but not an attempt log.
+   */
+  onDamaged?: ((record: DamagedRecord) => void) | undefined;
+}
+
+/** What {@link DeliveryLogStore.load} did. */
+export interface DeliveryLogLoad {
+  /** How many logs are kept afterwards. */
+  kept: number;
+  /** How many damaged stored logs were skipped. */
+  damaged: number;
 }
 
 interface KeptLog {
@@ -63,6 +88,7 @@ export class DeliveryLogStore {
   readonly #store: JsonStore<DeliveryAttemptLog> | undefined;
   readonly #maxLogs: number;
   readonly #retentionMs: number;
+  readonly #onDamaged: ((record: DamagedRecord) => void) | undefined;
   // Oldest first. Compacted lazily, like the credentials audit log, so dropping the oldest stays O(1) amortised.
   #kept: KeptLog[] = [];
   #start = 0;
@@ -72,11 +98,12 @@ export class DeliveryLogStore {
   #pruning: Promise<void> = Promise.resolve();
 
   constructor(options: DeliveryLogStoreOptions) {
-    const { storage, maxLogs, retentionMs } = options;
+    const { storage, maxLogs, retentionMs, prefix = "webhooks:logs:", onDamaged } = options;
     this.#store =
-      storage === undefined ? undefined : createJsonStore<DeliveryAttemptLog>(storage, { prefix: "webhooks:logs:" });
+      storage === undefined ? undefined : createJsonStore<DeliveryAttemptLog>(storage, { prefix, onDamaged });
     this.#maxLogs = maxLogs;
     this.#retentionMs = retentionMs;
+    this.#onDamaged = onDamaged;
   }
 
   /** Whether logs survive a restart. */
@@ -115,27 +142,35 @@ export class DeliveryLogStore {
 
   /**
    * Reads the persisted logs (those written before a restart, or by other managers on the same storage) into
-   * memory, after deleting the ones past retention or beyond `maxLogs`. Unreadable entries are deleted.
+   * memory, after deleting the ones past retention or beyond `maxLogs`. A log that cannot be read is skipped,
+   * quarantined and reported; one that is JSON but not an attempt log is deleted and reported.
    *
-   * @returns How many logs are kept afterwards.
+   * @returns How many logs are kept afterwards, and how many damaged ones were skipped.
    */
-  async load(now: number): Promise<number> {
-    if (this.#store === undefined) return this.#kept.length - this.#start;
+  async load(now: number): Promise<DeliveryLogLoad> {
+    if (this.#store === undefined) return { kept: this.#kept.length - this.#start, damaged: 0 };
     const store = this.#store;
     const keys = await store.keys();
     const cutoff = now - this.#retentionMs;
     const fresh = keys.filter((key) => timeOfKey(key) >= cutoff);
     const surplus = fresh.length > this.#maxLogs ? fresh.slice(0, fresh.length - this.#maxLogs) : [];
-    const keep = fresh.slice(surplus.length);
     const stale = keys.filter((key) => timeOfKey(key) < cutoff);
     for (const key of [...stale, ...surplus]) await store.delete(key);
+    const dropped = new Set([...stale, ...surplus]);
+    // A listing quarantines and reports what cannot be read, so one bad file never stops the load.
+    const listing = await store.listEntries();
     const known = new Set(this.#kept.slice(this.#start).map((kept) => kept.key));
     const loaded: KeptLog[] = [];
-    for (const key of keep) {
-      if (known.has(key)) continue;
-      const log = await store.get(key).catch(() => undefined);
-      if (isAttemptLog(log)) loaded.push({ key, log });
-      else await store.delete(key);
+    let misshapen = 0;
+    for (const [key, log] of listing.entries) {
+      if (known.has(key) || dropped.has(key)) continue;
+      if (isAttemptLog(log)) {
+        loaded.push({ key, log });
+        continue;
+      }
+      misshapen += 1;
+      await store.delete(key);
+      this.#reportMisshapen(key);
     }
     const merged = [...loaded, ...this.#kept.slice(this.#start)].sort((left, right) =>
       left.key < right.key ? -1 : left.key > right.key ? 1 : 0,
@@ -144,7 +179,23 @@ export class DeliveryLogStore {
     this.#start = 0;
     this.#persisted = this.#kept.map((kept) => kept.key);
     this.#persistedStart = 0;
-    return this.#kept.length;
+    return { kept: this.#kept.length, damaged: listing.damaged.length + misshapen };
+  }
+
+  #reportMisshapen(key: string): void {
+    const store = this.#store;
+    if (store === undefined || this.#onDamaged === undefined) return;
+    const storageKey = `${store.prefix}${key}`;
+    const error = new PelbiotError(
+      "INTEGRITY_ERROR",
+      `The stored attempt log under key ${JSON.stringify(storageKey)} is not an attempt log, so it was deleted.`,
+      { details: { key: storageKey } },
+    );
+    try {
+      this.#onDamaged({ key, storageKey, quarantineKey: undefined, error });
+    } catch {
+      // A listener's failure must not stop the load, as with the store's own reports.
+    }
   }
 
   #keep(kept: KeptLog): void {

@@ -1,5 +1,12 @@
-import { createJsonStore, type JsonStore, type StorageAdapter } from "@pelbiot/core";
-import type { WebhookDelivery, WebhookDeliveryStatus } from "./webhook-types";
+import {
+  createJsonStore,
+  type DamagedRecord,
+  type JsonStore,
+  PelbiotError,
+  type StorageAdapter,
+  type StorageEntry,
+} from "@pelbiot/core";
+import type { WebhookDelivery, WebhookDeliveryStatus } from "./webhook-manager-types";
 
 /** A delivery as persisted under `webhooks:deliveries:`. */
 export interface StoredDelivery {
@@ -24,6 +31,23 @@ export function toDeliveryView(stored: StoredDelivery): WebhookDelivery {
   return { id, messageId, endpointId, event, status, attempts, nextAttemptAt, lastError, createdAt };
 }
 
+/** Options of {@link DeliveryQueue}. */
+export interface DeliveryQueueOptions {
+  /** Where the queue lives. */
+  storage: StorageAdapter;
+  /** This manager's lease id. */
+  owner: string;
+  /** How long past its next attempt a lease holds. */
+  leaseMs: number;
+  /**
+   * The key prefix of the delivery records.
+   * @default "webhooks:deliveries:"
+   */
+  prefix?: string | undefined;
+  /** Told about each damaged delivery record a listing skipped and quarantined. */
+  onDamaged?: ((record: DamagedRecord) => void) | undefined;
+}
+
 /**
  * The durable delivery queue in a storage adapter: pending deliveries and dead letters, each leased by the manager
  * working on it so several managers can share the storage and a dead one's deliveries are taken over.
@@ -33,13 +57,10 @@ export class DeliveryQueue {
   readonly #owner: string;
   readonly #leaseMs: number;
 
-  /**
-   * @param storage - Where the queue lives.
-   * @param owner - This manager's lease id.
-   * @param leaseMs - How long past its next attempt a lease holds.
-   */
-  constructor(storage: StorageAdapter, owner: string, leaseMs: number) {
-    this.#store = createJsonStore<StoredDelivery>(storage, { prefix: "webhooks:deliveries:" });
+  /** @param options - Storage, lease owner and length, key prefix and the damage listener. */
+  constructor(options: DeliveryQueueOptions) {
+    const { storage, owner, leaseMs, prefix = "webhooks:deliveries:", onDamaged } = options;
+    this.#store = createJsonStore<StoredDelivery>(storage, { prefix, onDamaged });
     this.#owner = owner;
     this.#leaseMs = leaseMs;
   }
@@ -78,13 +99,36 @@ export class DeliveryQueue {
     return this.#store.update(deliveryId, (current) => (current === undefined ? undefined : change(current)));
   }
 
-  /** Takes the lease of a pending delivery that nobody holds (or whose holder let it expire), atomically. */
+  /**
+   * Lists the queue once so that every damaged delivery record in it is skipped, quarantined and reported (through
+   * `onDamaged`), as any listing does.
+   *
+   * @returns How many damaged records were found.
+   */
+  async sweepDamaged(): Promise<number> {
+    return (await this.#store.listEntries()).damaged.length;
+  }
+
+  /**
+   * Takes the lease of a pending delivery that nobody holds (or whose holder let it expire), atomically. A record
+   * damaged since it was listed is not claimed: a sweep quarantines and reports it.
+   */
   async claim(deliveryId: string, now: number): Promise<boolean> {
     const adapter = this.#store.adapter;
     const key = `${this.#store.prefix}${deliveryId}`;
-    const entry = await adapter.getEntry(key);
-    if (entry === null) return false;
-    const record = JSON.parse(entry.value) as StoredDelivery;
+    let entry: StorageEntry | null;
+    let record: StoredDelivery;
+    try {
+      entry = await adapter.getEntry(key);
+      if (entry === null) return false;
+      record = JSON.parse(entry.value) as StoredDelivery;
+    } catch (error) {
+      // Only damage is skipped: a failing disk or network must still reach the caller.
+      if (!(error instanceof SyntaxError || PelbiotError.is(error, "INTEGRITY_ERROR"))) throw error;
+      await this.sweepDamaged();
+      return false;
+    }
+    if (typeof record !== "object" || record === null) return false;
     const free = record.leaseOwner === null || record.leaseOwner === this.#owner || record.leaseUntil <= now;
     if (record.status !== "pending" || !free) return false;
     const claimed: StoredDelivery = {

@@ -1,20 +1,41 @@
 import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import { type Clock, PelbiotError, parseRetryAfter, retry, sleep } from "@pelbiot/core";
+import { describeError } from "../internal/describe-error";
 import type { CircuitBreaker } from "./circuit-breaker";
 import type { ConcurrencyLimiter } from "./concurrency-limiter";
 import type { DeliveryActivity } from "./delivery-activity";
 import type { DeliveryLogStore } from "./delivery-log-store";
 import { type DeliveryQueue, type StoredDelivery, toDeliveryView } from "./delivery-queue";
-import type { EndpointRegistry } from "./endpoint-registry";
+import type { EndpointRegistry, StoredEndpoint } from "./endpoint-registry";
 import { postWebhook } from "./post-webhook";
 import { retryDelayMs } from "./retry-delay";
 import { type HostResolver, resolveDeliveryAddress } from "./ssrf-guard";
+import type { DeliveryAttemptLog, WebhookDelivery } from "./webhook-manager-types";
 import { signWebhook } from "./webhook-signature";
-import type { DeliveryAttemptLog, WebhookDelivery } from "./webhook-types";
 
 /** Told when a delivery's first attempt is over, with the delivery when it succeeded. */
 type FirstAttemptListener = (succeeded: WebhookDelivery | undefined) => void;
+
+/** What {@link DeliveryWorker} checked before sending. */
+interface PreparedAttempt {
+  record: StoredDelivery;
+  endpoint: StoredEndpoint;
+  /** When the attempt started, on the manager's clock. */
+  startedAt: number;
+}
+
+/** How one HTTP attempt went. */
+interface AttemptOutcome {
+  /** The HTTP status, or `null` when there was no response. */
+  statusCode: number | null;
+  responseBody: string | null;
+  latencyMs: number;
+  /** Why it failed, or `undefined` for a 2xx. */
+  failure?: PelbiotError;
+  /** The wait the endpoint asked for with `Retry-After`. */
+  retryAfterMs?: number | undefined;
+}
 
 /** Thrown inside the retry loop to end it without another attempt; never escapes the worker. */
 const STOP = "delivery_stopped";
@@ -42,10 +63,6 @@ export interface DeliveryWorkerOptions {
   onAttempt: (log: DeliveryAttemptLog) => void;
   /** Called when an endpoint answered 410 Gone. */
   onGone: (endpointId: string) => Promise<void>;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -155,7 +172,10 @@ export class DeliveryWorker {
       if (signal.aborted || (PelbiotError.is(error) && error.details?.reason === STOP)) return;
       // The last attempt already moved the delivery to the dead-letter list; anything else is unexpected.
       if (!(PelbiotError.is(error, "RETRY_EXHAUSTED") || PelbiotError.is(error, "PROVIDER_ERROR"))) {
-        await queue.bury(deliveryId, describeError(error)).catch(() => undefined);
+        await queue.bury(deliveryId, describeError(error)).catch(async (buryError: unknown) => {
+          // The delivery's own record is damaged: a sweep quarantines and reports it, and the other loops go on.
+          if (PelbiotError.is(buryError, "INTEGRITY_ERROR")) await queue.sweepDamaged().catch(() => undefined);
+        });
       }
     }
   }
@@ -165,7 +185,15 @@ export class DeliveryWorker {
   }
 
   async #attempt(deliveryId: string, firstAttemptDone: FirstAttemptListener): Promise<void> {
-    const { clock, schedule, queue, endpoints, circuits, limiter, logs, signal, activity } = this.#options;
+    const { record, endpoint, startedAt } = await this.#prepare(deliveryId, firstAttemptDone);
+    const outcome = await this.#send(record, endpoint, startedAt);
+    await this.#settleAttempt(record, endpoint, startedAt, outcome, firstAttemptDone);
+  }
+
+  // Everything before the request: the delivery is still ours, its endpoint live, its circuit closed, a slot held
+  // and the lease renewed over the attempt's deadline. Throws the stop signal when any of that fails.
+  async #prepare(deliveryId: string, firstAttemptDone: FirstAttemptListener): Promise<PreparedAttempt> {
+    const { clock, queue, endpoints, circuits, limiter, signal, activity } = this.#options;
     const record = await queue.get(deliveryId);
     if (record === undefined || record.status !== "pending" || record.leaseOwner !== queue.owner) {
       throw this.#stop();
@@ -204,12 +232,13 @@ export class DeliveryWorker {
       if (!leased) limiter.release();
     }
     if (!leased) throw this.#stop();
-    const attempt = record.attempts + 1;
-    let statusCode: number | null = null;
-    let responseBody: string | null = null;
-    let latencyMs = 0;
-    let failure: PelbiotError | undefined;
-    let retryAfterMs: number | undefined;
+    return { record, endpoint, startedAt };
+  }
+
+  // The signed request itself; releases the concurrency slot however it ends.
+  async #send(record: StoredDelivery, endpoint: StoredEndpoint, startedAt: number): Promise<AttemptOutcome> {
+    const { clock, endpoints, limiter, signal } = this.#options;
+    const outcome: AttemptOutcome = { statusCode: null, responseBody: null, latencyMs: 0 };
     try {
       const url = new URL(endpoint.url);
       const address = await resolveDeliveryAddress(url, this.#options.ssrf);
@@ -226,23 +255,37 @@ export class DeliveryWorker {
         agents: this.#options.agents,
         signal,
       });
-      statusCode = response.statusCode;
-      responseBody = response.body;
-      latencyMs = response.latencyMs;
-      if (statusCode < 200 || statusCode >= 300) {
+      outcome.statusCode = response.statusCode;
+      outcome.responseBody = response.body;
+      outcome.latencyMs = response.latencyMs;
+      if (response.statusCode < 200 || response.statusCode >= 300) {
         const retryAfter = response.headers["retry-after"];
-        retryAfterMs = parseRetryAfter(typeof retryAfter === "string" ? retryAfter : undefined, clock.now());
-        failure = new PelbiotError("PROVIDER_ERROR", `The endpoint answered HTTP ${statusCode}.`, {
-          details: { statusCode },
+        outcome.retryAfterMs = parseRetryAfter(typeof retryAfter === "string" ? retryAfter : undefined, clock.now());
+        outcome.failure = new PelbiotError("PROVIDER_ERROR", `The endpoint answered HTTP ${response.statusCode}.`, {
+          details: { statusCode: response.statusCode },
         });
       }
     } catch (error) {
-      failure = PelbiotError.is(error) ? error : new PelbiotError("PROVIDER_ERROR", describeError(error));
+      outcome.failure = PelbiotError.is(error) ? error : new PelbiotError("PROVIDER_ERROR", describeError(error));
     } finally {
       limiter.release();
     }
-    if (failure?.code === "ABORTED" || signal.aborted) throw this.#stop();
+    return outcome;
+  }
 
+  // Records the attempt in the queue, the circuit and the logs, then ends the loop or asks retry() for the next wait.
+  async #settleAttempt(
+    record: StoredDelivery,
+    endpoint: StoredEndpoint,
+    startedAt: number,
+    outcome: AttemptOutcome,
+    firstAttemptDone: FirstAttemptListener,
+  ): Promise<void> {
+    const { clock, schedule, queue, circuits, logs, signal } = this.#options;
+    const { statusCode, failure } = outcome;
+    if (failure?.code === "ABORTED" || signal.aborted) throw this.#stop();
+    const deliveryId = record.id;
+    const attempt = record.attempts + 1;
     const success = failure === undefined;
     circuits.record(endpoint.id, success);
     const gone = statusCode === 410;
@@ -251,7 +294,7 @@ export class DeliveryWorker {
     const unsignable = failure?.code === "INTEGRITY_ERROR";
     const isLast = success || gone || blocked || unsignable || attempt >= schedule.length;
     // Retry-After may lengthen a wait, but only up to the schedule's longest step.
-    const delayMs = isLast ? undefined : retryDelayMs(schedule, attempt, retryAfterMs);
+    const delayMs = isLast ? undefined : retryDelayMs(schedule, attempt, outcome.retryAfterMs);
     const finishedAt = clock.now();
     const nextAttemptAt = delayMs === undefined ? null : finishedAt + delayMs;
     const errorText = failure === undefined ? null : failure.message;
@@ -281,26 +324,17 @@ export class DeliveryWorker {
       timestamp: startedAt,
       success,
       statusCode,
-      latencyMs,
+      latencyMs: outcome.latencyMs,
       error: errorText,
-      responseBody,
+      responseBody: outcome.responseBody,
       nextAttemptAt,
     };
     await logs.append(log, finishedAt);
     if (gone) await this.#options.onGone(endpoint.id);
-    if (success) {
-      firstAttemptDone({
-        ...toDeliveryView(record),
-        status: "succeeded",
-        attempts: attempt,
-        nextAttemptAt: null,
-        lastError: null,
-      });
-      this.#options.onAttempt(log);
-      return;
-    }
-    firstAttemptDone(undefined);
+    const view = { ...toDeliveryView(record), status: "succeeded" as const, attempts: attempt };
+    firstAttemptDone(success ? { ...view, nextAttemptAt: null, lastError: null } : undefined);
     this.#options.onAttempt(log);
+    if (success) return;
     if (isLast) throw this.#stop();
     throw new PelbiotError("PROVIDER_ERROR", errorText ?? "delivery failed", { details: { delayMs } });
   }

@@ -1,7 +1,14 @@
-import { createIdGenerator, createJsonStore, type JsonStore, PelbiotError, type StorageAdapter } from "@pelbiot/core";
-import type { KeyProvider } from "../credentials/key-provider";
+import {
+  createIdGenerator,
+  createJsonStore,
+  type DamagedRecord,
+  type JsonStore,
+  PelbiotError,
+  type StorageAdapter,
+} from "@pelbiot/core";
 import { type KeyEnvelope, openKeyEnvelope, sealKeyEnvelope } from "../internal/key-envelope";
-import type { WebhookEndpoint } from "./webhook-types";
+import type { KeyProvider } from "../internal/key-provider-types";
+import type { WebhookEndpoint } from "./webhook-manager-types";
 
 /**
  * One signing secret of an endpoint. Exactly one of `value` (plain text, only in a manager's private in-memory
@@ -47,6 +54,21 @@ export interface EndpointRegistryOptions {
    * for the private in-memory storage it creates itself.
    */
   keyProvider: KeyProvider | undefined;
+  /**
+   * The key prefix of the endpoint records.
+   * @default "webhooks:endpoints:"
+   */
+  prefix?: string | undefined;
+  /** Told about each damaged endpoint record a listing skipped and quarantined. */
+  onDamaged?: ((record: DamagedRecord) => void) | undefined;
+}
+
+/** What {@link EndpointRegistry.list} read. */
+export interface EndpointListing {
+  /** The readable endpoints, oldest first. */
+  endpoints: StoredEndpoint[];
+  /** How many damaged endpoint records were skipped (and quarantined). */
+  damaged: number;
 }
 
 const endpointIds = createIdGenerator({ prefix: "ep" });
@@ -103,8 +125,8 @@ export class EndpointRegistry {
   readonly #keyProvider: KeyProvider | undefined;
 
   constructor(options: EndpointRegistryOptions) {
-    const { storage, keyProvider } = options;
-    this.#store = createJsonStore<StoredEndpoint>(storage, { prefix: "webhooks:endpoints:" });
+    const { storage, keyProvider, prefix = "webhooks:endpoints:", onDamaged } = options;
+    this.#store = createJsonStore<StoredEndpoint>(storage, { prefix, onDamaged });
     this.#keyProvider = keyProvider;
   }
 
@@ -137,10 +159,11 @@ export class EndpointRegistry {
     return this.#store.get(endpointId);
   }
 
-  /** Every endpoint, oldest first. */
-  async list(): Promise<StoredEndpoint[]> {
-    const entries = await this.#store.entries();
-    return entries.map(([, stored]) => stored).sort((left, right) => left.createdAt - right.createdAt);
+  /** Every readable endpoint, oldest first, and how many damaged records were skipped. */
+  async list(): Promise<EndpointListing> {
+    const { entries, damaged } = await this.#store.listEntries();
+    const endpoints = entries.map(([, stored]) => stored).sort((left, right) => left.createdAt - right.createdAt);
+    return { endpoints, damaged: damaged.length };
   }
 
   /** Changes an endpoint atomically; `undefined` when it does not exist. */
@@ -149,6 +172,45 @@ export class EndpointRegistry {
     change: (current: StoredEndpoint) => StoredEndpoint,
   ): Promise<StoredEndpoint | undefined> {
     return this.#store.update(endpointId, (current) => (current === undefined ? undefined : change(current)));
+  }
+
+  /**
+   * Applies a caller's changes (URL, subscription, note), atomically.
+   *
+   * @returns The changed endpoint, or `undefined` when it does not exist.
+   */
+  async change(
+    endpointId: string,
+    changes: { url?: string | undefined; events?: string[] | undefined; description?: string | null | undefined },
+    now: number,
+  ): Promise<StoredEndpoint | undefined> {
+    const { url, events, description } = changes;
+    return this.update(endpointId, (current) => ({
+      ...current,
+      ...(url === undefined ? {} : { url }),
+      ...(events === undefined ? {} : { events }),
+      ...(description === undefined ? {} : { description }),
+      updatedAt: now,
+    }));
+  }
+
+  /**
+   * Enables an endpoint, or disables it with a reason, atomically.
+   *
+   * @returns The endpoint and whether it was in the other state before, or `undefined` when it does not exist.
+   */
+  async setEnabled(
+    endpointId: string,
+    disabledReason: string | null,
+    now: number,
+  ): Promise<{ endpoint: StoredEndpoint; changed: boolean } | undefined> {
+    const enabled = disabledReason === null;
+    let changed = false;
+    const endpoint = await this.update(endpointId, (current) => {
+      changed = current.enabled !== enabled;
+      return { ...current, enabled, disabledReason, updatedAt: now };
+    });
+    return endpoint === undefined ? undefined : { endpoint, changed };
   }
 
   /** Removes an endpoint. */

@@ -1,32 +1,17 @@
-import { setMaxListeners } from "node:events";
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
-import { rootCertificates } from "node:tls";
+import { createValidator, type DamagedRecord, PelbiotError, TypedEventEmitter, toPelbiotError } from "@pelbiot/core";
+import { listQueuedDeliveries, queueAndStartDeliveries, replayDeadDelivery } from "./delivery-dispatch";
+import { type StoredEndpoint, toEndpointView } from "./endpoint-registry";
+import { claimAvailableDeliveries } from "./lease-reclaimer";
 import {
-  type Clock,
-  createIdGenerator,
-  createMemoryStorage,
-  createValidator,
-  describeType,
-  isClock,
-  PelbiotError,
-  type StorageAdapter,
-  systemClock,
-  TypedEventEmitter,
-} from "@pelbiot/core";
-import { createEnvKeyProvider } from "../credentials/env-key-provider";
-import type { KeyProvider } from "../credentials/key-provider";
-import { CircuitBreaker } from "./circuit-breaker";
-import { ConcurrencyLimiter } from "./concurrency-limiter";
-import { DeliveryActivity } from "./delivery-activity";
-import { DeliveryLogStore } from "./delivery-log-store";
-import { DeliveryQueue, type StoredDelivery, toDeliveryView } from "./delivery-queue";
-import { DeliveryWorker } from "./delivery-worker";
-import { EndpointRegistry, type StoredEndpoint, toEndpointView } from "./endpoint-registry";
-import { isEventName, isEventPattern, matchesEventPattern } from "./event-pattern";
-import { claimAvailableDeliveries, LeaseReclaimer } from "./lease-reclaimer";
-import { checkDeliveryAddress, type HostResolver } from "./ssrf-guard";
-import { checkWebhookSecret, generateWebhookSecret, isValidMessageId } from "./webhook-signature";
+  checkDeliveryFilter,
+  checkDeliveryLogFilter,
+  checkFlushOptions,
+  checkRegisterInput,
+  checkRotateSecretOptions,
+  checkTriggerInput,
+  checkUpdateInput,
+} from "./webhook-input";
+import { resolveWebhookManagerOptions, type WebhookManagerOptions } from "./webhook-manager-options";
 import type {
   DeliveryAttemptLog,
   DeliveryLogFilter,
@@ -40,175 +25,17 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
   WebhookManagerEvents,
-} from "./webhook-types";
+  WebhookStoreName,
+} from "./webhook-manager-types";
+import { closeWebhookRuntime, createWebhookRuntime, type WebhookRuntime } from "./webhook-runtime";
+import { generateWebhookSecret } from "./webhook-signature";
 
-export type {
-  DeliveryAttemptLog,
-  DeliveryLogFilter,
-  FlushOptions,
-  FlushResult,
-  RegisteredWebhook,
-  RegisterWebhookInput,
-  RotateSecretOptions,
-  TriggerWebhookResult,
-  UpdateWebhookInput,
-  WebhookDelivery,
-  WebhookDeliveryStatus,
-  WebhookEndpoint,
-  WebhookManagerEvents,
-} from "./webhook-types";
+export { SVIX_RETRY_SCHEDULE, type WebhookManagerOptions } from "./webhook-manager-options";
+// Every public type of the manager, so callers can import them next to the class.
+export type * from "./webhook-manager-types";
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-
-/**
- * Svix's retry schedule, the one Standard Webhooks cites: the wait before each attempt, in milliseconds
- * (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), so eight attempts over about 27.6 hours.
- */
-export const SVIX_RETRY_SCHEDULE: readonly number[] = Object.freeze([
-  0,
-  5 * SECOND,
-  5 * MINUTE,
-  30 * MINUTE,
-  2 * HOUR,
-  5 * HOUR,
-  10 * HOUR,
-  10 * HOUR,
-]);
-
-/** Options of {@link WebhookManager}. */
-export interface WebhookManagerOptions {
-  /**
-   * Where endpoints, the delivery queue and the attempt logs live. Give a shared durable adapter (e.g. file storage)
-   * so pending deliveries and logs survive a restart; call {@link WebhookManager.resume} at start-up to pick them up.
-   * When you give a storage, endpoint secrets are encrypted before they reach it, so a key provider is needed (see
-   * `keyProvider`).
-   * @default a private createMemoryStorage()
-   */
-  storage?: StorageAdapter | undefined;
-  /**
-   * Encrypts endpoint signing secrets at rest with the same envelope scheme as `APICredentialsManager` (a fresh
-   * AES-256-GCM data key per secret, wrapped by this provider, bound to the endpoint and secret ids). Tampered or
-   * moved secrets fail with `INTEGRITY_ERROR` and the delivery goes to the dead-letter list.
-   *
-   * Without a key provider, secrets are kept in plain text only when `storage` is absent: the manager's private
-   * in-memory storage never leaves the process. When `storage` is given, the default is
-   * `createEnvKeyProvider()` (the `PELBIOT_CREDENTIAL_KEYS` keyring), and the constructor throws
-   * `CONFIGURATION_ERROR` when that variable is not set, rather than write secrets in plain text.
-   * @default none with the private memory storage; createEnvKeyProvider() with a given storage
-   */
-  keyProvider?: KeyProvider | undefined;
-  /**
-   * The clock that drives retry waits, circuit-breaker cooldowns and `webhook-timestamp`.
-   * @default systemClock
-   */
-  clock?: Clock | undefined;
-  /**
-   * The wait before each attempt in milliseconds; its length is the number of attempts. The first entry is the wait
-   * before the first attempt and must be 0. `Retry-After` from the endpoint can lengthen a wait, never shorten it,
-   * and is capped at the schedule's longest step (10 hours by default), so no endpoint can park a delivery for longer.
-   * @default SVIX_RETRY_SCHEDULE
-   */
-  retrySchedule?: readonly number[] | undefined;
-  /**
-   * Deadline of one HTTP attempt (connect, request, response head and body) in milliseconds.
-   * @default 15_000
-   */
-  requestTimeoutMs?: number | undefined;
-  /**
-   * The most HTTP requests in flight at once, across all endpoints.
-   * @default 10
-   */
-  maxConcurrency?: number | undefined;
-  /**
-   * Consecutive failed attempts after which an endpoint's circuit opens: its deliveries then wait for
-   * `circuitCooldownMs` instead of hammering it, while other endpoints are unaffected.
-   * @default 5
-   */
-  circuitFailureThreshold?: number | undefined;
-  /**
-   * How long an open circuit waits before one probe attempt, in milliseconds.
-   * @default 60_000
-   */
-  circuitCooldownMs?: number | undefined;
-  /**
-   * Disables the SSRF guard, letting endpoints reach loopback, private and metadata addresses. Local development
-   * only.
-   * @default false
-   */
-  allowPrivateNetworks?: boolean | undefined;
-  /**
-   * Hostnames or IP literals exempt from the SSRF guard, e.g. `["127.0.0.1"]` for a local test server.
-   * @default []
-   */
-  allowedHosts?: readonly string[] | undefined;
-  /**
-   * Resolves hostnames to every address; replace it to test the SSRF guard without DNS.
-   * @default dns.promises.lookup with `all: true`
-   */
-  resolve?: HostResolver | undefined;
-  /**
-   * How many attempt logs {@link WebhookManager.getDeliveryLogs} keeps, in memory and (with `persistDeliveryLogs`)
-   * in storage; the oldest are dropped first.
-   * @default 10_000
-   */
-  maxDeliveryLogs?: number | undefined;
-  /**
-   * How long attempt logs are kept, in milliseconds after the attempt; older ones are dropped from memory and
-   * storage.
-   * @default 2_592_000_000 (30 days)
-   */
-  deliveryLogRetentionMs?: number | undefined;
-  /**
-   * Whether each attempt log is also written to `storage` (keys `webhooks:logs:…`), so that after a restart
-   * {@link WebhookManager.resume} loads them back and `getDeliveryLogs` still shows them.
-   * @default true when `storage` is given, false with the private memory storage
-   */
-  persistDeliveryLogs?: boolean | undefined;
-  /**
-   * How many characters of each response body the logs keep.
-   * @default 1_024
-   */
-  maxResponseBodyLength?: number | undefined;
-  /**
-   * The largest serialised payload, in bytes, that {@link WebhookManager.triggerWebhook} accepts.
-   * @default 262_144
-   */
-  maxPayloadBytes?: number | undefined;
-  /**
-   * How long past a delivery's next attempt (or, while an attempt is in flight, past its `requestTimeoutMs`
-   * deadline) another manager sharing the storage must wait before taking it over, in case this one died.
-   *
-   * A manager given a `storage` keeps taking over expired leases by itself, without another `resume()`: a timer on
-   * `clock` (never keeping the process alive) scans when the earliest lease held elsewhere runs out, and at least
-   * every `leaseMs` (within 1 s … 1 h). So after a crash, every delivery of the dead manager is attempted again by a
-   * running one as soon as its lease has run out: `leaseMs` after it was due, or after the deadline of the attempt
-   * that was in flight. That attempt may have reached the endpoint, which then sees the same `webhook-id` twice;
-   * receivers dedupe by it, as Standard Webhooks asks.
-   * @default 60_000
-   */
-  leaseMs?: number | undefined;
-  /**
-   * The `user-agent` header of deliveries.
-   * @default "pelbiot-webhooks/1"
-   */
-  userAgent?: string | undefined;
-  /**
-   * Extra PEM certificate authorities to trust for `https:` endpoints behind a private CA, on top of Node's bundled
-   * roots. Certificates are always verified against the endpoint's hostname, also when the address is pinned.
-   * @default none
-   */
-  ca?: string | readonly string[] | undefined;
-}
-
-const deliveryIds = createIdGenerator({ prefix: "dlv" });
-const messageIds = createIdGenerator({ prefix: "msg" });
-const instanceIds = createIdGenerator({ prefix: "mgr" });
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+const DEFAULT_OVERLAP_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
 
 /**
  * Sends signed webhooks the Standard Webhooks way: endpoints subscribe to events (with wildcards), every delivery is
@@ -217,6 +44,8 @@ function describeError(error: unknown): string {
  * `Retry-After`) until it succeeds or lands in the dead-letter list. A 410 disables the endpoint; a per-endpoint
  * circuit breaker keeps a dead endpoint from delaying the others; concurrency is bounded. Signing secrets are
  * envelope-encrypted in any storage the caller provides (see `keyProvider`), and attempt logs persist there too.
+ * A damaged stored record (a truncated or garbled file) is skipped, quarantined and reported by a `record_damaged`
+ * event; the other endpoints and deliveries keep working.
  *
  * @example
  * ```ts
@@ -227,168 +56,30 @@ function describeError(error: unknown): string {
  * ```
  */
 export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
-  readonly #clock: Clock;
-  readonly #ssrf: { allowPrivateNetworks: boolean; allowedHosts: readonly string[]; resolve?: HostResolver };
-  readonly #maxPayloadBytes: number;
-  readonly #endpoints: EndpointRegistry;
-  readonly #queue: DeliveryQueue;
-  readonly #logs: DeliveryLogStore;
-  readonly #circuits: CircuitBreaker;
-  readonly #limiter: ConcurrencyLimiter;
-  readonly #worker: DeliveryWorker;
-  readonly #activity = new DeliveryActivity();
-  readonly #agents: { http: HttpAgent; https: HttpsAgent };
-  readonly #abort = new AbortController();
-  // Only a caller's storage can be shared with other managers, so only then is there anything to take over.
-  readonly #reclaimer: LeaseReclaimer | undefined;
+  readonly #runtime: WebhookRuntime;
+  #damaged = 0;
   #closed = false;
 
   /**
    * Creates a manager; nothing is sent until an event is triggered or {@link WebhookManager.resume} is called.
    *
-   * @param options - Storage, key provider, clock, retry schedule, timeouts, concurrency, circuit breaker, logs and
-   * SSRF allowlist.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every malformed option.
+   * @param options - Storage and key prefix, key provider, clock, logger, retry schedule, timeouts, concurrency,
+   * circuit breaker, logs and SSRF allowlist.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every malformed or unknown option (unknown ones with
+   * the accepted keys).
    * @throws {PelbiotError} CONFIGURATION_ERROR when `storage` is given without `keyProvider` and the
    * `PELBIOT_CREDENTIAL_KEYS` keyring is not configured.
    */
   constructor(options: WebhookManagerOptions = {}) {
     super();
-    const {
-      storage,
-      keyProvider,
-      clock = systemClock,
-      retrySchedule = SVIX_RETRY_SCHEDULE,
-      requestTimeoutMs = 15_000,
-      maxConcurrency = 10,
-      circuitFailureThreshold = 5,
-      circuitCooldownMs = 60_000,
-      allowPrivateNetworks = false,
-      allowedHosts = [],
-      resolve,
-      maxDeliveryLogs = 10_000,
-      deliveryLogRetentionMs = 30 * 24 * HOUR,
-      persistDeliveryLogs = storage !== undefined,
-      maxResponseBodyLength = 1_024,
-      maxPayloadBytes = 262_144,
-      leaseMs = 60_000,
-      userAgent = "pelbiot-webhooks/1",
-      ca,
-    } = options;
-    const check = createValidator("WebhookManager");
-    check.object("options", options);
-    if (storage !== undefined) check.object("options.storage", storage);
-    if (keyProvider !== undefined && check.object("options.keyProvider", keyProvider)) {
-      for (const method of ["getCurrentKeyVersion", "wrapKey", "unwrapKey"] as const) {
-        check.fn(`options.keyProvider.${method}`, keyProvider[method]);
-      }
-    }
-    check.check(isClock(clock), "options.clock", "must be a Clock (now, setTimeout, clearTimeout)");
-    if (check.array("options.retrySchedule", retrySchedule, { minLength: 1, maxLength: 100 })) {
-      retrySchedule.forEach((delay, index) => {
-        check.number(`options.retrySchedule[${index}]`, delay, { min: 0 });
-      });
-      check.check(retrySchedule[0] === 0, "options.retrySchedule[0]", "must be 0: the first attempt is immediate");
-    }
-    check.number("options.requestTimeoutMs", requestTimeoutMs, { positive: true, max: 600_000 });
-    check.number("options.maxConcurrency", maxConcurrency, { integer: true, min: 1 });
-    check.number("options.circuitFailureThreshold", circuitFailureThreshold, { integer: true, min: 1 });
-    check.number("options.circuitCooldownMs", circuitCooldownMs, { min: 0 });
-    check.boolean("options.allowPrivateNetworks", allowPrivateNetworks);
-    if (check.array("options.allowedHosts", allowedHosts)) {
-      allowedHosts.forEach((host, index) => {
-        check.string(`options.allowedHosts[${index}]`, host);
-      });
-    }
-    if (resolve !== undefined) check.fn("options.resolve", resolve);
-    check.number("options.maxDeliveryLogs", maxDeliveryLogs, { integer: true, min: 0 });
-    check.number("options.deliveryLogRetentionMs", deliveryLogRetentionMs, { positive: true });
-    check.boolean("options.persistDeliveryLogs", persistDeliveryLogs);
-    check.number("options.maxResponseBodyLength", maxResponseBodyLength, { integer: true, min: 0 });
-    check.number("options.maxPayloadBytes", maxPayloadBytes, { integer: true, positive: true });
-    check.number("options.leaseMs", leaseMs, { min: 0 });
-    check.string("options.userAgent", userAgent);
-    const authorities: readonly unknown[] = ca === undefined ? [] : typeof ca === "string" ? [ca] : ca;
-    if (
-      ca !== undefined &&
-      check.check(
-        typeof ca === "string" || Array.isArray(ca),
-        "options.ca",
-        "must be PEM text or an array of PEM texts",
-      )
-    ) {
-      authorities.forEach((authority, index) => {
-        check.check(
-          typeof authority === "string" && authority.includes("-----BEGIN CERTIFICATE-----"),
-          typeof ca === "string" ? "options.ca" : `options.ca[${index}]`,
-          "must be a PEM certificate (-----BEGIN CERTIFICATE-----)",
-        );
-      });
-    }
-    check.done();
-
-    // Every delivery loop and request listens on the one close signal; thousands at once are expected, not a leak.
-    setMaxListeners(0, this.#abort.signal);
-    this.#agents = {
-      http: new HttpAgent({ keepAlive: true }),
-      https: new HttpsAgent({
-        keepAlive: true,
-        ...(authorities.length === 0 ? {} : { ca: [...rootCertificates, ...(authorities as string[])] }),
-      }),
-    };
-    const adapter = storage ?? createMemoryStorage();
-    this.#clock = clock;
-    this.#ssrf = {
-      allowPrivateNetworks,
-      allowedHosts: allowedHosts.map((host) => host.toLowerCase().replace(/^\[|\]$/g, "")),
-      ...(resolve === undefined ? {} : { resolve }),
-    };
-    this.#maxPayloadBytes = maxPayloadBytes;
-    this.#endpoints = new EndpointRegistry({
-      storage: adapter,
-      keyProvider: keyProvider ?? (storage === undefined ? undefined : defaultKeyProvider()),
-    });
-    this.#queue = new DeliveryQueue(adapter, instanceIds.next(), leaseMs);
-    this.#logs = new DeliveryLogStore({
-      storage: persistDeliveryLogs ? adapter : undefined,
-      maxLogs: maxDeliveryLogs,
-      retentionMs: deliveryLogRetentionMs,
-    });
-    this.#circuits = new CircuitBreaker({
-      clock,
-      failureThreshold: circuitFailureThreshold,
-      cooldownMs: circuitCooldownMs,
-      signal: this.#abort.signal,
-    });
-    this.#limiter = new ConcurrencyLimiter(maxConcurrency);
-    this.#worker = new DeliveryWorker({
-      clock,
-      schedule: [...retrySchedule],
-      queue: this.#queue,
-      endpoints: this.#endpoints,
-      circuits: this.#circuits,
-      limiter: this.#limiter,
-      logs: this.#logs,
-      activity: this.#activity,
-      ssrf: this.#ssrf,
-      agents: this.#agents,
-      signal: this.#abort.signal,
-      requestTimeoutMs,
-      maxResponseBodyLength,
-      userAgent,
+    const resolved = resolveWebhookManagerOptions(options);
+    this.#runtime = createWebhookRuntime(resolved, {
       onAttempt: (log) => this.emit(log.success ? "delivery_succeeded" : "delivery_failed", log),
       onGone: async (endpointId) => {
         await this.#disable(endpointId, "410 Gone");
       },
+      onDamaged: (store, record) => this.#reportDamaged(store, record),
     });
-    if (storage !== undefined) {
-      this.#reclaimer = new LeaseReclaimer({
-        clock,
-        leaseMs,
-        scan: () => claimAvailableDeliveries(this.#queue, this.#worker, this.#clock.now()),
-      });
-      this.#reclaimer.start();
-    }
   }
 
   /**
@@ -405,37 +96,33 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   async registerWebhook(input: RegisterWebhookInput): Promise<RegisteredWebhook> {
     this.#assertOpen("registerWebhook");
-    const check = createValidator("WebhookManager.registerWebhook");
-    let events: string[] = [];
-    if (check.object("input", input)) {
-      events = this.#checkEvents(check, input, true) ?? [];
-      this.#checkUrl(check, "input.url", input.url);
-      if (input.secret !== undefined) checkWebhookSecret(check, "input.secret", input.secret);
-      if (input.description !== undefined) check.string("input.description", input.description, { maxLength: 500 });
-    }
+    const check = createValidator("WebhookManager.registerWebhook", { redactStrings: true });
+    const events = checkRegisterInput(check, input, this.#runtime.options.ssrf);
     check.done();
-    const secret = input.secret ?? generateWebhookSecret();
-    const stored = await this.#endpoints.create({
-      url: new URL(input.url).href,
-      events,
-      secret,
-      description: input.description ?? null,
-      now: this.#clock.now(),
+    return this.#guard(async () => {
+      const secret = input.secret ?? generateWebhookSecret();
+      const stored = await this.#runtime.endpoints.create({
+        url: new URL(input.url).href,
+        events,
+        secret,
+        description: input.description ?? null,
+        now: this.#runtime.options.clock.now(),
+      });
+      return { ...toEndpointView(stored), secret };
     });
-    return { ...toEndpointView(stored), secret };
   }
 
   /**
    * Lists every endpoint, oldest first.
    *
-   * @returns The endpoints, without secrets.
+   * @returns The endpoints, without secrets; damaged endpoint records are skipped (see `record_damaged`).
    * @example
    * ```ts
    * for (const endpoint of await webhooks.listWebhooks()) console.log(endpoint.url, endpoint.enabled);
    * ```
    */
   async listWebhooks(): Promise<WebhookEndpoint[]> {
-    return (await this.#endpoints.list()).map(toEndpointView);
+    return this.#guard(async () => (await this.#runtime.endpoints.list()).endpoints.map(toEndpointView));
   }
 
   /**
@@ -469,24 +156,15 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async updateWebhook(endpointId: string, changes: UpdateWebhookInput): Promise<WebhookEndpoint> {
     this.#assertOpen("updateWebhook");
     const check = createValidator("WebhookManager.updateWebhook");
-    let events: string[] | undefined;
-    if (check.object("changes", changes)) {
-      events = this.#checkEvents(check, changes, false);
-      if (changes.url !== undefined) this.#checkUrl(check, "changes.url", changes.url);
-      if (changes.description !== undefined && changes.description !== null) {
-        check.string("changes.description", changes.description, { maxLength: 500 });
-      }
-    }
-    check.done();
-    await this.#requireEndpoint(endpointId, "updateWebhook");
-    const updated = await this.#endpoints.update(endpointId, (current) => ({
-      ...current,
-      ...(changes.url === undefined ? {} : { url: new URL(changes.url).href }),
-      ...(events === undefined ? {} : { events }),
-      ...(changes.description === undefined ? {} : { description: changes.description }),
-      updatedAt: this.#clock.now(),
-    }));
-    if (updated === undefined) throw this.#notFound(endpointId, "updateWebhook");
+    const events = checkUpdateInput(check, changes, this.#runtime.options.ssrf);
+    await this.#requireEndpoint(endpointId, "updateWebhook", check);
+    const url = changes.url === undefined ? undefined : new URL(changes.url).href;
+    const now = this.#runtime.options.clock.now();
+    const { endpoints } = this.#runtime;
+    const updated = await this.#guard(() =>
+      endpoints.change(endpointId, { url, events, description: changes.description }, now),
+    );
+    if (updated === undefined) throw notFound(endpointId, "updateWebhook");
     return toEndpointView(updated);
   }
 
@@ -505,9 +183,8 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async disableWebhook(endpointId: string, reason = "disabled by caller"): Promise<WebhookEndpoint> {
     const check = createValidator("WebhookManager.disableWebhook");
     check.string("reason", reason, { maxLength: 500 });
-    check.done();
-    await this.#requireEndpoint(endpointId, "disableWebhook");
-    return toEndpointView(await this.#disable(endpointId, reason));
+    await this.#requireEndpoint(endpointId, "disableWebhook", check);
+    return toEndpointView(await this.#guard(() => this.#disable(endpointId, reason)));
   }
 
   /**
@@ -523,15 +200,11 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   async enableWebhook(endpointId: string): Promise<WebhookEndpoint> {
     await this.#requireEndpoint(endpointId, "enableWebhook");
-    this.#circuits.reset(endpointId);
-    const updated = await this.#endpoints.update(endpointId, (current) => ({
-      ...current,
-      enabled: true,
-      disabledReason: null,
-      updatedAt: this.#clock.now(),
-    }));
-    if (updated === undefined) throw this.#notFound(endpointId, "enableWebhook");
-    return toEndpointView(updated);
+    this.#runtime.circuits.reset(endpointId);
+    const now = this.#runtime.options.clock.now();
+    const updated = await this.#guard(() => this.#runtime.endpoints.setEnabled(endpointId, null, now));
+    if (updated === undefined) throw notFound(endpointId, "enableWebhook");
+    return toEndpointView(updated.endpoint);
   }
 
   /**
@@ -547,8 +220,8 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   async deleteWebhook(endpointId: string): Promise<void> {
     await this.#requireEndpoint(endpointId, "deleteWebhook");
-    await this.#endpoints.delete(endpointId);
-    this.#circuits.reset(endpointId);
+    await this.#guard(() => this.#runtime.endpoints.delete(endpointId));
+    this.#runtime.circuits.reset(endpointId);
   }
 
   /**
@@ -566,17 +239,13 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    * ```
    */
   async rotateSecret(endpointId: string, options: RotateSecretOptions = {}): Promise<{ secret: string }> {
-    const { overlapMs = 24 * HOUR } = options;
-    const check = createValidator("WebhookManager.rotateSecret");
-    if (check.object("options", options) && options.secret !== undefined) {
-      checkWebhookSecret(check, "options.secret", options.secret);
-    }
-    check.number("options.overlapMs", overlapMs, { min: 0 });
-    check.done();
-    await this.#requireEndpoint(endpointId, "rotateSecret");
+    const check = createValidator("WebhookManager.rotateSecret", { redactStrings: true });
+    const overlapMs = checkRotateSecretOptions(check, options, DEFAULT_OVERLAP_MS);
+    await this.#requireEndpoint(endpointId, "rotateSecret", check);
     const secret = options.secret ?? generateWebhookSecret();
-    const updated = await this.#endpoints.rotateSecret(endpointId, secret, overlapMs, this.#clock.now());
-    if (updated === undefined) throw this.#notFound(endpointId, "rotateSecret");
+    const now = this.#runtime.options.clock.now();
+    const updated = await this.#guard(() => this.#runtime.endpoints.rotateSecret(endpointId, secret, overlapMs, now));
+    if (updated === undefined) throw notFound(endpointId, "rotateSecret");
     return { secret };
   }
 
@@ -587,7 +256,8 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    * @param event - The event name, e.g. `payment.confirmed`.
    * @param payload - Any JSON-serialisable data; sent as `{ type, timestamp, data }`.
    * @param options - An explicit `messageId` (letters, digits, `_`, `-`), e.g. to make a re-trigger idempotent.
-   * @returns The message id and each delivery after its first attempt.
+   * @returns The message id, each delivery after its first attempt, and how many damaged endpoint records were
+   * skipped (`damaged`).
    * @throws {PelbiotValidationError} VALIDATION_ERROR when the event name or message id is malformed or the payload
    * is not JSON-serialisable.
    * @throws {PelbiotError} LIMIT_EXCEEDED when the payload exceeds `maxPayloadBytes`.
@@ -603,66 +273,18 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   ): Promise<TriggerWebhookResult> {
     this.#assertOpen("triggerWebhook");
     const check = createValidator("WebhookManager.triggerWebhook");
-    check.check(isEventName(event), "event", "must be dot-separated segments of letters, digits, '_' or '-'");
-    if (check.object("options", options) && options.messageId !== undefined) {
-      check.check(isValidMessageId(options.messageId), "options.messageId", "must be 1 to 256 letters, digits, _ or -");
-    }
-    const now = this.#clock.now();
-    let body = "";
-    try {
-      body = JSON.stringify({ type: event, timestamp: new Date(now).toISOString(), data: payload ?? null });
-    } catch (error) {
-      check.fail("payload", `must be JSON-serialisable: ${describeError(error)}`);
-    }
-    if (payload === undefined || typeof payload === "function" || typeof payload === "symbol") {
-      check.fail("payload", `must be JSON-serialisable, got ${describeType(payload)}`);
-    }
+    const now = this.#runtime.options.clock.now();
+    const body = checkTriggerInput(check, { event, payload, options, now });
     check.done();
     // Until its deliveries' loops have started, a trigger is work that flush() must wait for.
-    const done = this.#activity.begin();
+    const done = this.#runtime.activity.begin();
     try {
-      return await this.#queueAndStart(event, body, now, options.messageId);
+      return await this.#guard(() =>
+        queueAndStartDeliveries(this.#runtime, { event, body, now, messageId: options.messageId }),
+      );
     } finally {
       done();
     }
-  }
-
-  async #queueAndStart(
-    event: string,
-    body: string,
-    now: number,
-    explicitMessageId: string | undefined,
-  ): Promise<TriggerWebhookResult> {
-    const size = Buffer.byteLength(body);
-    if (size > this.#maxPayloadBytes) {
-      throw new PelbiotError(
-        "LIMIT_EXCEEDED",
-        `The webhook payload is ${size} bytes; at most ${this.#maxPayloadBytes} are accepted (raise maxPayloadBytes).`,
-        { details: { size, maxPayloadBytes: this.#maxPayloadBytes } },
-      );
-    }
-    const messageId = explicitMessageId ?? messageIds.next();
-    const endpoints = (await this.#endpoints.list()).filter(
-      (endpoint) => endpoint.enabled && endpoint.events.some((pattern) => matchesEventPattern(pattern, event)),
-    );
-    const records: StoredDelivery[] = endpoints.map((endpoint) => ({
-      id: deliveryIds.next(),
-      messageId,
-      endpointId: endpoint.id,
-      event,
-      body,
-      status: "pending",
-      attempts: 0,
-      nextAttemptAt: now,
-      lastError: null,
-      createdAt: now,
-      leaseOwner: this.#queue.owner,
-      leaseUntil: this.#queue.leaseFrom(now),
-    }));
-    // Persist every delivery before the first byte goes out, so a crash mid-send loses nothing.
-    for (const record of records) await this.#queue.add(record);
-    const deliveries = await Promise.all(records.map(async (record) => this.#worker.startAndView(record)));
-    return { messageId, deliveries };
   }
 
   /**
@@ -681,14 +303,9 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   getDeliveryLogs(filter: DeliveryLogFilter = {}): DeliveryAttemptLog[] {
     const check = createValidator("WebhookManager.getDeliveryLogs");
-    if (check.object("filter", filter)) {
-      for (const key of ["endpointId", "messageId", "deliveryId", "event"] as const) {
-        if (filter[key] !== undefined) check.string(`filter.${key}`, filter[key]);
-      }
-      if (filter.success !== undefined) check.boolean("filter.success", filter.success);
-    }
+    checkDeliveryLogFilter(check, filter);
     check.done();
-    return this.#logs.query(filter, this.#clock.now());
+    return this.#runtime.logs.query(filter, this.#runtime.options.clock.now());
   }
 
   /**
@@ -696,7 +313,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    * queue; their attempts stay in {@link WebhookManager.getDeliveryLogs}).
    *
    * @param filter - Optionally only one status (`pending` or `dead`).
-   * @returns The deliveries.
+   * @returns The deliveries; damaged delivery records are skipped (see `record_damaged`).
    * @throws {PelbiotValidationError} VALIDATION_ERROR when the status is unknown.
    * @example
    * ```ts
@@ -705,15 +322,9 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   async listDeliveries(filter: { status?: "pending" | "dead" | undefined } = {}): Promise<WebhookDelivery[]> {
     const check = createValidator("WebhookManager.listDeliveries");
-    if (check.object("filter", filter) && filter.status !== undefined) {
-      check.oneOf("filter.status", filter.status, ["pending", "dead"]);
-    }
+    checkDeliveryFilter(check, filter);
     check.done();
-    const entries = await this.#queue.entries();
-    return entries
-      .map(([, stored]) => toDeliveryView(stored))
-      .filter((delivery) => filter.status === undefined || delivery.status === filter.status)
-      .sort((left, right) => left.createdAt - right.createdAt || left.id.localeCompare(right.id));
+    return this.#guard(() => listQueuedDeliveries(this.#runtime, filter.status));
   }
 
   /**
@@ -745,32 +356,8 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     const check = createValidator("WebhookManager.replayDelivery");
     check.string("deliveryId", deliveryId, { maxLength: 200 });
     check.done();
-    const existing = await this.#queue.get(deliveryId);
-    if (existing === undefined) {
-      throw new PelbiotError("NOT_FOUND", `replayDelivery: no delivery has id ${JSON.stringify(deliveryId)}.`);
-    }
-    const now = this.#clock.now();
-    let conflict = false;
-    const replayed = await this.#queue.update(deliveryId, (current) => {
-      conflict = current.status !== "dead";
-      if (conflict) return current;
-      return {
-        ...current,
-        status: "pending",
-        attempts: 0,
-        nextAttemptAt: now,
-        lastError: null,
-        leaseOwner: this.#queue.owner,
-        leaseUntil: this.#queue.leaseFrom(now),
-      };
-    });
-    if (conflict) {
-      throw new PelbiotError(
-        "CONFLICT",
-        `replayDelivery: delivery ${deliveryId} is ${existing.status}, not in the dead-letter list; only dead deliveries can be replayed.`,
-      );
-    }
-    return this.#worker.startAndView(replayed ?? existing);
+    const now = this.#runtime.options.clock.now();
+    return this.#guard(() => replayDeadDelivery(this.#runtime, deliveryId, now));
   }
 
   /**
@@ -778,6 +365,9 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    * them on their schedule with their original `webhook-id`, after loading the persisted attempt logs into
    * {@link WebhookManager.getDeliveryLogs} (deleting those past retention or beyond `maxDeliveryLogs`). Call it once
    * at start-up; afterwards the manager keeps taking over deliveries whose lease runs out by itself (see `leaseMs`).
+   *
+   * Damaged stored records (deliveries or attempt logs) are skipped, quarantined and reported by `record_damaged`
+   * events; `flush()` counts them in `damaged`.
    *
    * @returns How many deliveries were resumed.
    * @example
@@ -788,11 +378,14 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   async resume(): Promise<number> {
     this.#assertOpen("resume");
-    const done = this.#activity.begin();
+    const { activity, logs, queue, worker, options } = this.#runtime;
+    const done = activity.begin();
     try {
-      await this.#logs.load(this.#clock.now());
-      const { claimed } = await claimAvailableDeliveries(this.#queue, this.#worker, this.#clock.now());
-      return claimed;
+      return await this.#guard(async () => {
+        await logs.load(options.clock.now());
+        const { claimed } = await claimAvailableDeliveries(queue, worker, options.clock.now());
+        return claimed;
+      });
     } finally {
       done();
     }
@@ -806,8 +399,10 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    * them. Deliveries of other managers sharing the storage are not waited for.
    *
    * @param options - `timeoutMs`, how long to wait (default 30 000 ms, on the manager's clock).
-   * @returns How many deliveries remain scheduled for a later attempt.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR when `timeoutMs` is not a non-negative number.
+   * @returns How many deliveries remain scheduled for a later attempt (`scheduled`), and how many damaged stored
+   * records this manager has skipped and quarantined since it was created (`damaged`).
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when `timeoutMs` is not a whole number of milliseconds, or an
+   * option is unknown.
    * @throws {PelbiotError} TIMEOUT when deliveries are still due or in flight after `timeoutMs` (they carry on in
    * the background); CONFLICT when the manager is closed.
    * @example
@@ -819,13 +414,12 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    */
   async flush(options: FlushOptions = {}): Promise<FlushResult> {
     this.#assertOpen("flush");
-    const { timeoutMs = 30_000 } = options;
     const check = createValidator("WebhookManager.flush");
-    check.object("options", options);
-    check.number("options.timeoutMs", timeoutMs, { min: 0 });
+    const timeoutMs = checkFlushOptions(check, options, DEFAULT_FLUSH_TIMEOUT_MS);
     check.done();
-    await this.#activity.whenIdle(this.#clock, timeoutMs, "WebhookManager.flush");
-    return { scheduled: this.#worker.runningCount };
+    const { activity, worker, options: resolved } = this.#runtime;
+    await activity.whenIdle(resolved.clock, timeoutMs, "WebhookManager.flush");
+    return { scheduled: worker.runningCount, damaged: this.#damaged };
   }
 
   /**
@@ -842,13 +436,7 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#reclaimer?.stop();
-    this.#abort.abort();
-    this.#limiter.releaseAll();
-    await this.#worker.settle();
-    await this.#queue.releaseLeases();
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
+    await this.#guard(() => closeWebhookRuntime(this.#runtime));
   }
 
   #assertOpen(method: string): void {
@@ -857,91 +445,50 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
     }
   }
 
-  #checkEvents(
-    check: ReturnType<typeof createValidator>,
-    input: { event?: unknown; events?: unknown },
-    required: boolean,
-  ): string[] | undefined {
-    const { event, events } = input;
-    if (event !== undefined && events !== undefined) {
-      check.fail("input.events", "give either event or events, not both");
-      return undefined;
-    }
-    const describe = "must be an event name or pattern: dot-separated segments of letters, digits, '_', '-' or '*'";
-    if (event !== undefined)
-      return check.check(isEventPattern(event), "input.event", describe) ? [event as string] : [];
-    if (events !== undefined) {
-      if (!check.array("input.events", events, { minLength: 1, maxLength: 100 })) return undefined;
-      events.forEach((item, index) => {
-        check.check(isEventPattern(item), `input.events[${index}]`, describe);
-      });
-      return [...new Set(events as string[])];
-    }
-    if (required) check.fail("input.event", "is required (or give events)");
-    return undefined;
-  }
-
-  #checkUrl(check: ReturnType<typeof createValidator>, path: string, value: unknown): void {
-    if (!check.string(path, value, { maxLength: 2048 })) return;
-    let url: URL;
+  // Only PelbiotErrors leave public methods: anything else (a storage adapter's own error) is wrapped.
+  async #guard<T>(action: () => Promise<T>): Promise<T> {
     try {
-      url = new URL(value);
-    } catch {
-      check.fail(path, "must be an absolute http or https URL");
-      return;
-    }
-    if (!check.check(url.protocol === "https:" || url.protocol === "http:", path, "must use http or https")) return;
-    if (!check.check(url.username === "" && url.password === "", path, "must not contain credentials")) return;
-    try {
-      checkDeliveryAddress(url, this.#ssrf);
+      return await action();
     } catch (error) {
-      check.fail(path, describeError(error));
+      throw toPelbiotError(error);
     }
   }
 
-  #notFound(endpointId: string, method: string): PelbiotError {
-    return new PelbiotError(
-      "NOT_FOUND",
-      `WebhookManager.${method}: no endpoint has id ${JSON.stringify(endpointId)}.`,
-      {
-        details: { endpointId },
-      },
-    );
+  #reportDamaged(store: WebhookStoreName, record: DamagedRecord): void {
+    this.#damaged += 1;
+    const { key, storageKey, quarantineKey } = record;
+    this.#runtime.options.logger.warn("webhooks: skipped a damaged stored record", {
+      store,
+      storageKey,
+      quarantineKey,
+    });
+    this.emit("record_damaged", { store, key, storageKey, quarantineKey });
   }
 
-  async #requireEndpoint(endpointId: string, method: string): Promise<StoredEndpoint> {
-    const check = createValidator(`WebhookManager.${method}`);
+  // Checks the id with the method's other arguments (when `check` is given), then reads the endpoint.
+  async #requireEndpoint(
+    endpointId: string,
+    method: string,
+    check = createValidator(`WebhookManager.${method}`),
+  ): Promise<StoredEndpoint> {
     check.string("endpointId", endpointId, { maxLength: 200 });
     check.done();
-    const stored = await this.#endpoints.get(endpointId);
-    if (stored === undefined) throw this.#notFound(endpointId, method);
+    const stored = await this.#guard(() => this.#runtime.endpoints.get(endpointId));
+    if (stored === undefined) throw notFound(endpointId, method);
     return stored;
   }
 
   async #disable(endpointId: string, reason: string): Promise<StoredEndpoint> {
-    let changed = false;
-    const updated = await this.#endpoints.update(endpointId, (current) => {
-      changed = current.enabled;
-      return { ...current, enabled: false, disabledReason: reason, updatedAt: this.#clock.now() };
-    });
-    if (updated === undefined) throw this.#notFound(endpointId, "disableWebhook");
-    if (changed) this.emit("endpoint_disabled", { endpointId, url: updated.url, reason });
-    return updated;
+    const updated = await this.#runtime.endpoints.setEnabled(endpointId, reason, this.#runtime.options.clock.now());
+    if (updated === undefined) throw notFound(endpointId, "disableWebhook");
+    const { endpoint, changed } = updated;
+    if (changed) this.emit("endpoint_disabled", { endpointId, url: endpoint.url, reason });
+    return endpoint;
   }
 }
 
-// With a caller's storage, secrets must be sealed: fall back to the environment keyring, and say what to do when it
-// is missing instead of writing plain text.
-function defaultKeyProvider(): KeyProvider {
-  try {
-    return createEnvKeyProvider();
-  } catch (error) {
-    throw new PelbiotError(
-      "CONFIGURATION_ERROR",
-      "WebhookManager: options.storage was given, so endpoint secrets are encrypted at rest and need a key " +
-        "provider. Pass options.keyProvider (createLocalKeyProvider, or a Vault/KMS adapter) or configure the " +
-        `environment keyring. ${describeError(error)}`,
-      { cause: error },
-    );
-  }
+function notFound(endpointId: string, method: string): PelbiotError {
+  return new PelbiotError("NOT_FOUND", `WebhookManager.${method}: no endpoint has id ${JSON.stringify(endpointId)}.`, {
+    details: { id: endpointId },
+  });
 }

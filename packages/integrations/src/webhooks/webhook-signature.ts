@@ -129,7 +129,7 @@ export function checkWebhookSecret(
  * ```
  */
 export function decodeWebhookSecret(secret: unknown, path = "secret"): Buffer {
-  const check = createValidator("webhook secret");
+  const check = createValidator("decodeWebhookSecret");
   const key = checkWebhookSecret(check, path, secret);
   check.done();
   return key as Buffer;
@@ -173,6 +173,7 @@ export function signWebhook(input: SignWebhookInput): WebhookSignatureHeaders {
   const check = createValidator("signWebhook");
   let secrets: readonly unknown[] = [];
   if (check.object("input", input)) {
+    check.knownKeys("input", input, ["id", "timestamp", "body", "secrets"]);
     check.string("input.id", input.id, {
       pattern: { regex: MESSAGE_ID, description: "1 to 256 letters, digits, '_' or '-'" },
     });
@@ -189,8 +190,11 @@ export function signWebhook(input: SignWebhookInput): WebhookSignatureHeaders {
       check.fail("input.secrets", `must be a string or an array of strings, got ${describeType(input.secrets)}`);
     }
   }
+  const checkedKeys = secrets.map((secret, index) =>
+    checkWebhookSecret(check, typeof input.secrets === "string" ? "input.secrets" : `input.secrets.${index}`, secret),
+  );
   check.done();
-  const keys = secrets.map((secret, index) => decodeWebhookSecret(secret, `input.secrets[${index}]`));
+  const keys = checkedKeys as Buffer[];
   const body = toBuffer(input.body);
   const signatures = keys.map((key) => `v1,${computeSignature(key, input.id, input.timestamp, body)}`);
   return {
@@ -257,14 +261,16 @@ export function verifyWebhook(
       "a parsed body cannot be verified because re-serialising changes its bytes (read the body before any JSON parser)",
   );
   check.object("headers", headers);
+  if (check.object("options", options)) check.knownKeys("options", options, ["toleranceSeconds", "now"]);
   check.number("options.toleranceSeconds", toleranceSeconds, { min: 0 });
   check.number("options.now", now);
   const secrets: readonly unknown[] = typeof secret === "string" ? [secret] : Array.isArray(secret) ? secret : [];
   check.check(secrets.length > 0, "secret", "must be a secret string or a non-empty array of secret strings");
-  check.done();
-  const keys = secrets.map((item, index) =>
-    decodeWebhookSecret(item, secrets.length === 1 ? "secret" : `secret[${index}]`),
+  const checkedKeys = secrets.map((item, index) =>
+    checkWebhookSecret(check, typeof secret === "string" ? "secret" : `secret.${index}`, item),
   );
+  check.done();
+  const keys = checkedKeys as Buffer[];
 
   const id = readHeader(headers, "webhook-id");
   const timestampText = readHeader(headers, "webhook-timestamp");

@@ -1,13 +1,19 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createManualClock, createMemoryStorage, type StorageAdapter } from "@pelbiot/core";
+import {
+  createManualClock,
+  createMemoryStorage,
+  type DamagedRecord,
+  listQuarantinedRecords,
+  type StorageAdapter,
+} from "@pelbiot/core";
 import { createFileStorage } from "@pelbiot/core/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEphemeralKeyProvider } from "../../src/credentials/ephemeral-key-provider";
 import { DeliveryLogStore } from "../../src/webhooks/delivery-log-store";
 import { WebhookManager } from "../../src/webhooks/webhook-manager";
-import type { DeliveryAttemptLog } from "../../src/webhooks/webhook-types";
+import type { DeliveryAttemptLog } from "../../src/webhooks/webhook-manager-types";
 import { startTestServer, status } from "./test-server";
 
 const START = Date.UTC(2026, 0, 1);
@@ -46,7 +52,7 @@ describe("DeliveryLogStore", () => {
     for (let index = 0; index < 6; index += 1) await first.append(attempt(index, START + index), START + index);
     const second = new DeliveryLogStore({ storage, maxLogs: 100, retentionMs: 60_000 });
     expect(second.query({}, START)).toEqual([]);
-    expect(await second.load(START + 10)).toBe(6);
+    expect(await second.load(START + 10)).toEqual({ kept: 6, damaged: 0 });
     expect(second.query({}, START + 10)).toEqual(first.query({}, START + 10));
     expect(second.query({ endpointId: "ep_odd", success: true }, START + 10).map((log) => log.deliveryId)).toEqual([
       "dlv_1",
@@ -76,7 +82,7 @@ describe("DeliveryLogStore", () => {
     expect(await storedLogKeys(storage)).toHaveLength(2);
 
     const later = new DeliveryLogStore({ storage, maxLogs: 100, retentionMs: 10_000 });
-    expect(await later.load(START + 20_000)).toBe(1);
+    expect(await later.load(START + 20_000)).toEqual({ kept: 1, damaged: 0 });
     expect(later.query({}, START + 20_000).map((log) => log.deliveryId)).toEqual(["dlv_3"]);
     expect(await storedLogKeys(storage)).toHaveLength(1);
   });
@@ -87,15 +93,39 @@ describe("DeliveryLogStore", () => {
     await store.append(attempt(1, START), START);
     await storage.setItem("webhooks:logs:000000000000001-broken", JSON.stringify({ deliveryId: 5 }));
     const reloaded = new DeliveryLogStore({ storage, maxLogs: 10, retentionMs: 60_000 });
-    expect(await reloaded.load(START)).toBe(1);
+    expect(await reloaded.load(START)).toEqual({ kept: 1, damaged: 0 });
     expect(await storedLogKeys(storage)).toHaveLength(1);
+  });
+
+  it("reports the stored logs it skips on load: unreadable ones quarantined, misshapen ones deleted", async () => {
+    const storage = createMemoryStorage();
+    const store = new DeliveryLogStore({ storage, maxLogs: 10, retentionMs: 60_000 });
+    await store.append(attempt(1, START), START);
+    const fresh = String(START).padStart(15, "0");
+    await storage.setItem(`webhooks:logs:${fresh}-misshapen`, JSON.stringify({ deliveryId: 5 }));
+    await storage.setItem(`webhooks:logs:${fresh}-garbled`, '{"deliveryId": "dlv_');
+    const reported: DamagedRecord[] = [];
+    const reloaded = new DeliveryLogStore({
+      storage,
+      maxLogs: 10,
+      retentionMs: 60_000,
+      onDamaged: (record) => reported.push(record),
+    });
+    expect(await reloaded.load(START)).toEqual({ kept: 1, damaged: 2 });
+    expect(reported.map((record) => [record.key, record.quarantineKey === undefined])).toEqual([
+      [`${fresh}-garbled`, false],
+      [`${fresh}-misshapen`, true],
+    ]);
+    expect(reported.every((record) => record.error.code === "INTEGRITY_ERROR")).toBe(true);
+    expect(await storedLogKeys(storage)).toHaveLength(1);
+    expect(await listQuarantinedRecords(storage, { prefix: "webhooks:logs:" })).toHaveLength(1);
   });
 
   it("keeps logs in memory only when not persistent", async () => {
     const store = new DeliveryLogStore({ storage: undefined, maxLogs: 2, retentionMs: 60_000 });
     expect(store.persistent).toBe(false);
     for (let index = 0; index < 3; index += 1) await store.append(attempt(index, START), START);
-    expect(await store.load(START)).toBe(2);
+    expect(await store.load(START)).toEqual({ kept: 2, damaged: 0 });
     expect(store.query({}, START).map((log) => log.deliveryId)).toEqual(["dlv_1", "dlv_2"]);
   });
 });

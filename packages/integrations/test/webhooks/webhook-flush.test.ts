@@ -38,7 +38,7 @@ describe("WebhookManager.flush", () => {
     cleanups.push(async () => worker.child.kill("SIGKILL"));
     // The process exits by itself: no timer of the manager (lease reclaim, keep-alive sockets) holds it open.
     expect(await worker.exited, worker.stderr()).toBe(0);
-    expect(JSON.parse(worker.stdout())).toEqual({ scheduled: 0 });
+    expect(JSON.parse(worker.stdout())).toEqual({ scheduled: 0, damaged: 0 });
     const indexes = server.received.map((request) => (JSON.parse(request.body) as { data: { index: number } }).data);
     expect(indexes.map((data) => data.index).sort()).toEqual([0, 1, 2, 3, 4]);
   }, 30_000);
@@ -65,7 +65,7 @@ describe("WebhookManager.flush", () => {
     expect(flushed).toBe(false);
     held.shift()?.writeHead(200).end();
     // The failing endpoint's two deliveries now wait 5 s for their retry; flush() does not wait for them.
-    expect(await flushing).toEqual({ scheduled: 2 });
+    expect(await flushing).toEqual({ scheduled: 2, damaged: 0 });
     expect((await manager.listDeliveries({ status: "pending" })).map((delivery) => delivery.attempts)).toEqual([1, 1]);
   });
 
@@ -89,7 +89,7 @@ describe("WebhookManager.flush", () => {
     expect((error as PelbiotError).details).toEqual({ deliveries: 1, operations: 1, timeoutMs: 1_000 });
     held.shift()?.writeHead(200).end();
     await triggered;
-    expect(await manager.flush({ timeoutMs: 0 })).toEqual({ scheduled: 0 });
+    expect(await manager.flush({ timeoutMs: 0 })).toEqual({ scheduled: 0, damaged: 0 });
     await expect(manager.flush({ timeoutMs: -1 })).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
     await manager.close();
     await expect(manager.flush()).rejects.toMatchObject({ code: "CONFLICT" });

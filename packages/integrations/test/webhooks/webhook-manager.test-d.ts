@@ -1,3 +1,4 @@
+import type { Logger } from "@pelbiot/core";
 import { describe, expectTypeOf, it } from "vitest";
 import type { KeyProvider } from "../../src/credentials/key-provider";
 import {
@@ -5,6 +6,7 @@ import {
   type FlushResult,
   WebhookManager,
   type WebhookManagerOptions,
+  type WebhookRecordDamaged,
 } from "../../src/webhooks/webhook-manager";
 
 describe("WebhookManager types", () => {
@@ -16,6 +18,11 @@ describe("WebhookManager types", () => {
     manager.on("endpoint_disabled", (change) => {
       expectTypeOf(change.reason).toBeString();
     });
+    manager.on("record_damaged", (damage) => {
+      expectTypeOf(damage).toEqualTypeOf<WebhookRecordDamaged>();
+      expectTypeOf(damage.store).toEqualTypeOf<"endpoints" | "deliveries" | "logs">();
+      expectTypeOf(damage.quarantineKey).toEqualTypeOf<string | undefined>();
+    });
     // @ts-expect-error unknown event names do not compile
     manager.on("delivery_done", () => undefined);
   });
@@ -26,6 +33,10 @@ describe("WebhookManager types", () => {
     expectTypeOf(manager.registerWebhook).returns.resolves.toHaveProperty("secret");
     expectTypeOf(manager.getDeliveryLogs).returns.toEqualTypeOf<DeliveryAttemptLog[]>();
     expectTypeOf(manager.flush).returns.resolves.toEqualTypeOf<FlushResult>();
+    expectTypeOf<FlushResult>().toEqualTypeOf<{ readonly scheduled: number; readonly damaged: number }>();
+    expectTypeOf(manager.triggerWebhook).returns.resolves.toHaveProperty("damaged").toEqualTypeOf<number>();
+    // resume() keeps the guide's shape: the number of deliveries resumed.
+    expectTypeOf(manager.resume).returns.resolves.toEqualTypeOf<number>();
     expectTypeOf(manager.flush).parameter(0).toEqualTypeOf<{ timeoutMs?: number | undefined } | undefined>();
   });
 
@@ -33,6 +44,8 @@ describe("WebhookManager types", () => {
     expectTypeOf<WebhookManagerOptions["keyProvider"]>().toEqualTypeOf<KeyProvider | undefined>();
     expectTypeOf<WebhookManagerOptions["deliveryLogRetentionMs"]>().toEqualTypeOf<number | undefined>();
     expectTypeOf<WebhookManagerOptions["persistDeliveryLogs"]>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<WebhookManagerOptions["keyPrefix"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<WebhookManagerOptions["logger"]>().toEqualTypeOf<Logger | undefined>();
     // @ts-expect-error the key provider is an object implementing KeyProvider, not a key string
     new WebhookManager({ keyProvider: "v1=abc" });
   });

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { PelbiotError } from "@pelbiot/core";
+import { captureValidationIssues, expectPelbiotError } from "@pelbiot/core/testing";
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
@@ -30,18 +30,6 @@ function headersFor(vector: Vector, signature = vector.expectedSignature): Recor
     "webhook-timestamp": String(vector.timestamp),
     "webhook-signature": signature,
   };
-}
-
-function expectCode(action: () => unknown, code: string, reason?: string): void {
-  try {
-    action();
-  } catch (error) {
-    expect(PelbiotError.is(error)).toBe(true);
-    expect((error as PelbiotError).code).toBe(code);
-    if (reason !== undefined) expect((error as PelbiotError).details?.reason).toBe(reason);
-    return;
-  }
-  throw new Error(`expected ${code}`);
 }
 
 describe("signWebhook / verifyWebhook against the Standard Webhooks vectors", () => {
@@ -78,38 +66,43 @@ describe("signWebhook / verifyWebhook against the Standard Webhooks vectors", ()
   it("rejects the spec's negative cases", () => {
     const now = first.timestamp * 1000;
     const lastChanged = spec.negativeVectors[0]?.signatureHeader as string;
-    expectCode(
-      () => verifyWebhook(first.payload, headersFor(first, lastChanged), first.secret, { now }),
-      "INTEGRITY_ERROR",
-      "signature_mismatch",
-    );
-    expectCode(
-      () => verifyWebhook(first.payload, headersFor(first, "v1,dawfeoifkpqwoekfpqoekf"), first.secret, { now }),
-      "INTEGRITY_ERROR",
-      "signature_mismatch",
-    );
+    expect(
+      expectPelbiotError(
+        () => verifyWebhook(first.payload, headersFor(first, lastChanged), first.secret, { now }),
+        "INTEGRITY_ERROR",
+      ).details?.reason,
+    ).toBe("signature_mismatch");
+    expect(
+      expectPelbiotError(
+        () => verifyWebhook(first.payload, headersFor(first, "v1,dawfeoifkpqwoekfpqoekf"), first.secret, { now }),
+        "INTEGRITY_ERROR",
+      ).details?.reason,
+    ).toBe("signature_mismatch");
     for (const partial of ["v1,", first.expectedSignature.slice(0, 8), first.expectedSignature.slice(0, -1)]) {
-      expectCode(
+      expectPelbiotError(
         () => verifyWebhook(first.payload, headersFor(first, partial), first.secret, { now }),
         "INTEGRITY_ERROR",
       );
     }
     // A tampered body and a tampered id break the signature too.
-    expectCode(() => verifyWebhook(`${first.payload} `, headersFor(first), first.secret, { now }), "INTEGRITY_ERROR");
-    expectCode(
+    expectPelbiotError(
+      () => verifyWebhook(`${first.payload} `, headersFor(first), first.secret, { now }),
+      "INTEGRITY_ERROR",
+    );
+    expectPelbiotError(
       () => verifyWebhook(first.payload, { ...headersFor(first), "webhook-id": "msg_other" }, first.secret, { now }),
       "INTEGRITY_ERROR",
     );
     // "hello" as a timestamp.
-    expectCode(
+    expectPelbiotError(
       () => verifyWebhook(first.payload, { ...headersFor(first), "webhook-timestamp": "hello" }, first.secret, { now }),
       "VALIDATION_ERROR",
     );
     for (const empty of ["", "whsec_"]) {
-      expectCode(() => verifyWebhook(first.payload, headersFor(first), empty, { now }), "VALIDATION_ERROR");
+      expectPelbiotError(() => verifyWebhook(first.payload, headersFor(first), empty, { now }), "VALIDATION_ERROR");
     }
     for (const timestamp of [161426533.0 + 0.5, -161426533]) {
-      expectCode(
+      expectPelbiotError(
         () => signWebhook({ id: first.msgId, timestamp, body: "{}", secrets: first.secret }),
         "VALIDATION_ERROR",
       );
@@ -120,16 +113,18 @@ describe("signWebhook / verifyWebhook against the Standard Webhooks vectors", ()
     const at = (offsetSeconds: number) => (first.timestamp + offsetSeconds) * 1000;
     expect(verifyWebhook(first.payload, headersFor(first), first.secret, { now: at(300) }).id).toBe(first.msgId);
     expect(verifyWebhook(first.payload, headersFor(first), first.secret, { now: at(-300) }).id).toBe(first.msgId);
-    expectCode(
-      () => verifyWebhook(first.payload, headersFor(first), first.secret, { now: at(301) }),
-      "INTEGRITY_ERROR",
-      "timestamp_too_old",
-    );
-    expectCode(
-      () => verifyWebhook(first.payload, headersFor(first), first.secret, { now: at(-301) }),
-      "INTEGRITY_ERROR",
-      "timestamp_too_new",
-    );
+    expect(
+      expectPelbiotError(
+        () => verifyWebhook(first.payload, headersFor(first), first.secret, { now: at(301) }),
+        "INTEGRITY_ERROR",
+      ).details?.reason,
+    ).toBe("timestamp_too_old");
+    expect(
+      expectPelbiotError(
+        () => verifyWebhook(first.payload, headersFor(first), first.secret, { now: at(-301) }),
+        "INTEGRITY_ERROR",
+      ).details?.reason,
+    ).toBe("timestamp_too_new");
     expect(spec.verification.toleranceSeconds).toBe(300);
   });
 
@@ -148,7 +143,7 @@ describe("signWebhook / verifyWebhook against the Standard Webhooks vectors", ()
         now: first.timestamp * 1000,
       }),
     ).toThrow(/raw request body.*re-serialising/);
-    expectCode(() => verifyWebhook({} as string, headersFor(first), first.secret), "VALIDATION_ERROR");
+    expectPelbiotError(() => verifyWebhook({} as string, headersFor(first), first.secret), "VALIDATION_ERROR");
   });
 
   it("rejects a webhook-id holding '.', which would let (a, T, 'T.{…}') and (a.T, T, '{…}') share a signature", () => {
@@ -159,9 +154,12 @@ describe("signWebhook / verifyWebhook against the Standard Webhooks vectors", ()
     const now = timestamp * 1000;
     expect(verifyWebhook(`${timestamp}.${body}`, signed, first.secret, { now }).id).toBe("a");
     const shifted = { ...signed, "webhook-id": `a.${timestamp}` };
-    expectCode(() => verifyWebhook(body, shifted, first.secret, { now }), "VALIDATION_ERROR");
+    expectPelbiotError(() => verifyWebhook(body, shifted, first.secret, { now }), "VALIDATION_ERROR");
     expect(() => verifyWebhook(body, shifted, first.secret, { now })).toThrow(/headers\.webhook-id.*'\.'/);
-    expectCode(() => signWebhook({ id: `a.${timestamp}`, timestamp, body, secrets: first.secret }), "VALIDATION_ERROR");
+    expectPelbiotError(
+      () => signWebhook({ id: `a.${timestamp}`, timestamp, body, secrets: first.secret }),
+      "VALIDATION_ERROR",
+    );
   });
 
   it("reports missing headers", () => {
@@ -183,7 +181,7 @@ describe("signWebhook / verifyWebhook against the Standard Webhooks vectors", ()
     for (const secret of [oldSecret, newSecret, [generateWebhookSecret(), newSecret]]) {
       expect(verifyWebhook("{}", headers, secret, { now: 1_700_000_000_000 }).id).toBe("msg_rotate");
     }
-    expectCode(
+    expectPelbiotError(
       () => verifyWebhook("{}", headers, generateWebhookSecret(), { now: 1_700_000_000_000 }),
       "INTEGRITY_ERROR",
     );
@@ -194,8 +192,38 @@ describe("signWebhook / verifyWebhook against the Standard Webhooks vectors", ()
     expect(decodeWebhookSecret("webhook-secret").toString()).toBe("webhook-secret");
     expect(generateWebhookSecret()).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     for (const bad of ["whsec_c2hvcnQ=", "short", "has space inside", "whsec_!!!!", 42]) {
-      expectCode(() => decodeWebhookSecret(bad), "VALIDATION_ERROR");
+      expectPelbiotError(() => decodeWebhookSecret(bad), "VALIDATION_ERROR");
     }
+  });
+});
+
+describe("signWebhook / verifyWebhook argument checks", () => {
+  const secret = generateWebhookSecret();
+
+  it("names a malformed secret in a list by its index, in the calling function's message", () => {
+    const signing = expectPelbiotError(
+      () => signWebhook({ id: "msg_1", timestamp: 1, body: "{}", secrets: [secret, "short"] }),
+      "VALIDATION_ERROR",
+    );
+    expect(signing.message).toMatch(/^Invalid input to signWebhook: input\.secrets\.1: /);
+    const headers = signWebhook({ id: "msg_1", timestamp: 1, body: "{}", secrets: secret });
+    expect(captureValidationIssues(() => verifyWebhook("{}", headers, [secret, "short"], { now: 1_000 }))).toEqual([
+      'secret.1: must be a "whsec_<base64>" secret or at least 8 printable ASCII characters without spaces',
+    ]);
+  });
+
+  it("rejects misspelt option names", () => {
+    const headers = signWebhook({ id: "msg_1", timestamp: 1, body: "{}", secrets: secret });
+    const issues = captureValidationIssues(() =>
+      verifyWebhook("{}", headers, secret, { now: 1_000, toleranceSecond: 10 } as never),
+    );
+    expect(issues).toEqual([
+      'options.toleranceSecond: "toleranceSecond" is not a known option (did you mean "toleranceSeconds"?); accepted: toleranceSeconds, now',
+    ]);
+    expectPelbiotError(
+      () => signWebhook({ id: "msg_1", timestamp: 1, body: "{}", secret } as never),
+      "VALIDATION_ERROR",
+    );
   });
 });
 

@@ -141,6 +141,11 @@ export interface TriggerWebhookResult {
   readonly messageId: string;
   /** One delivery per subscribed, enabled endpoint, as it stands after its first attempt. */
   readonly deliveries: readonly WebhookDelivery[];
+  /**
+   * How many damaged endpoint records were skipped (and quarantined) while choosing the endpoints; each was also
+   * reported by a `record_damaged` event. Those endpoints got no delivery.
+   */
+  readonly damaged: number;
 }
 
 /** Options of {@link WebhookManager.flush}. */
@@ -159,6 +164,33 @@ export interface FlushResult {
    * cooldown). They stay in storage; with a durable storage a later `resume()` sends them.
    */
   readonly scheduled: number;
+  /**
+   * How many damaged stored records (endpoints, deliveries or attempt logs) this manager has skipped and
+   * quarantined since it was created; each was also reported by a `record_damaged` event.
+   */
+  readonly damaged: number;
+}
+
+/** Which of a manager's stores held a damaged record. */
+export type WebhookStoreName = "endpoints" | "deliveries" | "logs";
+
+/**
+ * A stored record the manager could not read (a truncated, garbled or empty file, text that is not JSON, or an
+ * attempt log of the wrong shape). It was skipped, so the rest keep working, and moved out of the way.
+ */
+export interface WebhookRecordDamaged {
+  /** The store it belonged to. */
+  readonly store: WebhookStoreName;
+  /** Its key within that store: the endpoint, delivery or log id. */
+  readonly key: string;
+  /** Its full key in the storage adapter. */
+  readonly storageKey: string;
+  /**
+   * Where it was moved (see `listQuarantinedRecords` and `restoreQuarantinedRecord` in `@pelbiot/core`), or
+   * `undefined` when it was not moved: the adapter refused the move (it then stays under its key and is skipped
+   * again), or it was an attempt log of the wrong shape, which is deleted.
+   */
+  readonly quarantineKey: string | undefined;
 }
 
 /** Events of {@link WebhookManager}. */
@@ -169,4 +201,6 @@ export interface WebhookManagerEvents {
   delivery_failed: [attempt: DeliveryAttemptLog];
   /** An endpoint was disabled (by the caller, or because it answered 410 Gone). */
   endpoint_disabled: [change: { endpointId: string; url: string; reason: string }];
+  /** A damaged stored record was skipped and quarantined; the other records keep working. */
+  record_damaged: [damage: WebhookRecordDamaged];
 }
