@@ -7,6 +7,7 @@
  */
 export { createKeyedMutex, type KeyedMutex } from "./concurrency/create-keyed-mutex";
 export { isPelbiotErrorCode, PELBIOT_ERROR_CODES, type PelbiotErrorCode } from "./errors/error-codes";
+export type { PelbiotErrorDetails, PelbiotErrorDetailsOf } from "./errors/error-details";
 export { PelbiotError, type PelbiotErrorOptions, toPelbiotError } from "./errors/pelbiot-error";
 export { PelbiotValidationError, type ValidationIssue } from "./errors/pelbiot-validation-error";
 export {
