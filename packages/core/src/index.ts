@@ -5,7 +5,9 @@
  * typed events, the clock, time-ordered ids, retry with backoff, a redacting logger and the storage contract.
  * Node-only adapters live in `@pelbiot/core/node`; the adapter conformance suite in `@pelbiot/core/testing`.
  */
+export { createKeyedMutex, type KeyedMutex } from "./concurrency/create-keyed-mutex";
 export { isPelbiotErrorCode, PELBIOT_ERROR_CODES, type PelbiotErrorCode } from "./errors/error-codes";
+export type { PelbiotErrorDetails, PelbiotErrorDetailsOf } from "./errors/error-details";
 export { PelbiotError, type PelbiotErrorOptions, toPelbiotError } from "./errors/pelbiot-error";
 export { PelbiotValidationError, type ValidationIssue } from "./errors/pelbiot-validation-error";
 export {

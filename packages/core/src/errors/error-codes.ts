@@ -1,15 +1,16 @@
 /**
  * Every stable error code a PELBIOT package may throw. Codes are never renamed outside a major release,
- * so callers can branch on `error.code` safely.
+ * so callers can branch on `error.code` safely. The `details` keys shared by every package are typed in
+ * `PelbiotErrorDetails`.
  *
  * | code | meaning |
  * | --- | --- |
  * | `VALIDATION_ERROR` | An argument or option was malformed; `issues` lists each problem with its path. |
- * | `NOT_FOUND` | The named record (device, webhook, dashboard, …) does not exist. |
+ * | `NOT_FOUND` | The named record (device, webhook, dashboard, …) does not exist; `details.id` names it. |
  * | `MODEL_NOT_FOUND` | A model was used before it was trained or loaded. |
- * | `INSUFFICIENT_DATA` | Too few data points for the requested computation. |
+ * | `INSUFFICIENT_DATA` | Too few data points for the requested computation; `details` are `{ got, need }`. |
  * | `CONFLICT` | A concurrent change won, or the record already exists. |
- * | `LIMIT_EXCEEDED` | A configured limit (size, count, rate) was reached. |
+ * | `LIMIT_EXCEEDED` | A configured limit (size, count, rate) was reached; `details` are `{ limit, got }`. |
  * | `PROVIDER_ERROR` | A third-party provider rejected or failed the request. |
  * | `INTEGRITY_ERROR` | Stored or received data failed an integrity check (MAC, signature, checksum). |
  * | `CONFIGURATION_ERROR` | The object was constructed with settings that cannot work together. |

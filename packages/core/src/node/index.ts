@@ -11,4 +11,5 @@
  * const storage = createFileStorage({ directory: "./data/pelbiot" });
  * ```
  */
-export { createFileStorage, type FileStorageOptions } from "./file-storage";
+export { createFileStorage } from "./file-storage";
+export type { FileStorageOptions } from "./file-storage-options";

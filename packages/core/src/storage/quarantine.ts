@@ -1,3 +1,4 @@
+import type { PelbiotErrorDetailsOf } from "../errors/error-details";
 import { PelbiotError } from "../errors/pelbiot-error";
 import { PelbiotValidationError } from "../errors/pelbiot-validation-error";
 import { uuidv7 } from "../ids/uuid-v7";
@@ -150,7 +151,8 @@ export async function restoreQuarantinedRecord(
       "NOT_FOUND",
       `restoreQuarantinedRecord found nothing under ${JSON.stringify(quarantineKey)}; list the quarantine with ` +
         "listQuarantinedRecords() for the current keys.",
-      { details: { quarantineKey } },
+      // `id` is the key every NOT_FOUND carries; `quarantineKey` is kept for callers that read it already.
+      { details: { id: quarantineKey, quarantineKey } satisfies PelbiotErrorDetailsOf<"NOT_FOUND"> },
     );
   }
   const record = parseQuarantined(quarantineKey, entry.value);

@@ -1,3 +1,4 @@
+import type { PelbiotErrorDetailsOf } from "../errors/error-details";
 import { PelbiotError } from "../errors/pelbiot-error";
 import { createValidator, toEpochMillis } from "../validation/validator";
 import type { Clock, TimerHandle } from "./clock";
@@ -101,7 +102,7 @@ export function createManualClock(start: number | Date = 0, options: ManualClock
         "LIMIT_EXCEEDED",
         `ManualClock.${method} fired ${fired} timers without running out; a timer probably keeps rescheduling itself. ` +
           "Raise maxTimersPerCall if this is intended.",
-        { details: { maxTimersPerCall } },
+        { details: { limit: maxTimersPerCall, got: fired } satisfies PelbiotErrorDetailsOf<"LIMIT_EXCEEDED"> },
       );
     }
   };

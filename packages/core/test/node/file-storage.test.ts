@@ -7,7 +7,8 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { PelbiotError } from "../../src/errors/pelbiot-error";
 import { PelbiotValidationError } from "../../src/errors/pelbiot-validation-error";
-import { createFileStorage, type FileStorageOptions } from "../../src/node/file-storage";
+import { createFileStorage } from "../../src/node/file-storage";
+import type { FileStorageOptions } from "../../src/node/file-storage-options";
 import { storageAdapterContract } from "../../src/testing/storage-adapter-contract";
 
 const directories: string[] = [];

@@ -10,6 +10,7 @@ import {
   restoreQuarantinedRecord,
 } from "../../src/storage/quarantine";
 import type { StorageAdapter } from "../../src/storage/storage-adapter";
+import { expectPelbiotErrorAsync } from "../../src/testing/expect-pelbiot-error";
 
 interface Item {
   name: string;
@@ -69,6 +70,15 @@ describe("quarantine operations", () => {
     expect((await listQuarantinedRecords(adapter))[0]).toEqual(
       expect.objectContaining({ storageKey: "a:x", raw: "overwritten by hand" }),
     );
+  });
+
+  it("reports a missing quarantined record as NOT_FOUND with the shared details key { id }", async () => {
+    const quarantineKey = `${QUARANTINE_PREFIX}missing`;
+    const error = await expectPelbiotErrorAsync(
+      () => restoreQuarantinedRecord(createMemoryStorage(), quarantineKey),
+      "NOT_FOUND",
+    );
+    expect(error.details).toEqual(expect.objectContaining({ id: quarantineKey }));
   });
 
   it("rejects keys outside the quarantine and restoring a record without text", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PelbiotError } from "../../src/errors/pelbiot-error";
 import { PelbiotValidationError } from "../../src/errors/pelbiot-validation-error";
+import { expectPelbiotError } from "../../src/testing/expect-pelbiot-error";
 import { createManualClock } from "../../src/time/manual-clock";
 import { sleep } from "../../src/time/sleep";
 
@@ -158,6 +159,15 @@ describe("createManualClock", () => {
     expect(() => clock.advance(0)).toThrow(PelbiotError);
     await expect(clock.runAllAsync()).rejects.toMatchObject({ code: "LIMIT_EXCEEDED" });
     await expect(clock.advanceAsync(10)).rejects.toMatchObject({ code: "LIMIT_EXCEEDED" });
+  });
+
+  it("reports LIMIT_EXCEEDED with the shared details keys { limit, got }", () => {
+    const clock = createManualClock(0, { maxTimersPerCall: 50 });
+    const reschedule = (): void => {
+      clock.setTimeout(reschedule, 0);
+    };
+    reschedule();
+    expect(expectPelbiotError(() => clock.runAll(), "LIMIT_EXCEEDED").details).toEqual({ limit: 50, got: 50 });
   });
 
   it("setTime jumps without firing, and pending timers keep their remaining delay", () => {
