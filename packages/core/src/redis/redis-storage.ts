@@ -8,7 +8,7 @@ import {
   validateStorageKey,
   validateStoragePrefix,
 } from "../storage/validate-key";
-import { type RedisCommandClient, type RedisStorageOptions, resolveRedisStorageOptions } from "./redis-storage-options";
+import { type RedisStorageOptions, resolveRedisStorageOptions } from "./redis-storage-options";
 
 /**
  * The compare-and-set script. KEYS[1] is the hash of the key; ARGV: "1" to require the version ARGV[2] or "0" to
