@@ -34,7 +34,10 @@ export type ServerPrograms<T> = { readonly found: T } | { readonly missing: stri
 export function serverUnavailable(programs: ServerPrograms<unknown>, what: string): boolean {
   if ("found" in programs) return false;
   const message = `${what} tests need ${programs.missing}; install it (Debian: apt-get install postgresql redis-server).`;
-  if (process.env.CI) throw new Error(`${message} CI never skips these tests.`);
+  const ci = process.env.CI;
+  if (ci !== undefined && ci !== "" && ci !== "0" && ci !== "false") {
+    throw new Error(`${message} CI never skips these tests.`);
+  }
   console.warn(`\n⚠ SKIPPING the ${what} tests: ${message}\n`);
   return true;
 }
