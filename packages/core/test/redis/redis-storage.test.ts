@@ -3,6 +3,8 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisStorage, escapeGlobPattern } from "../../src/redis/redis-storage";
 import type { RedisCommandClient, RedisStorageOptions } from "../../src/redis/redis-storage-options";
+import { createJsonStore } from "../../src/storage/json-store";
+import { listQuarantinedRecords } from "../../src/storage/quarantine";
 import { captureValidationIssues, captureValidationIssuesAsync } from "../../src/testing/capture-validation-issues";
 import { expectPelbiotErrorAsync } from "../../src/testing/expect-pelbiot-error";
 import { storageAdapterContract } from "../../src/testing/storage-adapter-contract";
@@ -134,10 +136,16 @@ describe.skipIf(unavailable)("createRedisStorage on a real Redis server", () => 
     expect(recorded.commands.map(([command]) => command)).toEqual(["HSET", "SCAN", "SCAN", "SCAN", "UNLINK"]);
   });
 
-  it("reports a hash without a version as INTEGRITY_ERROR", async () => {
+  it("reports a hash without a version as INTEGRITY_ERROR, which a JSON store quarantines", async () => {
     const storage = createRedisStorage({ client, keyPrefix: "foreign:" });
-    await client.hset("foreign:key", "value", "written by someone else");
-    await expectPelbiotErrorAsync(() => storage.getEntry("key"), "INTEGRITY_ERROR");
+    await client.hset("foreign:bad", "value", "written by someone else");
+    await storage.setItem("good", JSON.stringify({ name: "ok" }));
+    await expectPelbiotErrorAsync(() => storage.getEntry("bad"), "INTEGRITY_ERROR");
+    const listing = await createJsonStore<{ name: string }>(storage).listEntries();
+    expect(listing.entries).toEqual([["good", { name: "ok" }]]);
+    expect(listing.damaged.map((record) => record.key)).toEqual(["bad"]);
+    expect(await client.exists("foreign:bad")).toBe(0);
+    expect((await listQuarantinedRecords(storage)).map((record) => record.storageKey)).toEqual(["bad"]);
   });
 
   it("rejects keys and values it cannot store faithfully with VALIDATION_ERROR before any command", async () => {
