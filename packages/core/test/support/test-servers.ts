@@ -4,7 +4,8 @@
  *
  * PostgreSQL refuses to run as root. When the tests run as root (as in CI), `initdb` and `postgres` are spawned with
  * the uid and gid of the `postgres` system user that Debian's package creates (Node's `spawn` options `uid`/`gid`,
- * so no `su`/`runuser` and no shell is involved), and the temporary directory is handed to that user. As any other
+ * so no `su`/`runuser`, no shell and no login environment is involved), and the temporary data directory is handed
+ * to that user with `chown`; the system temporary directory, where it is made, is world-traversable. As any other
  * user, they run as that user.
  *
  * When the server programs are missing, `serverUnavailable()` says so: the test file then skips with a warning on a
