@@ -23,7 +23,8 @@ export type QuantileSketch = LogCollapsingLowestDenseDDSketch;
 
 /**
  * Bins per sign a sketch keeps at most, so a series' memory is bounded whatever it receives. At α = 1 % they span
- * values over a ratio of about e^(2·0.01·2048) ≈ 6·10^17 at full accuracy; only quantiles below that range lose it.
+ * values over a ratio of about e^(2·0.01·2048) ≈ 6·10^17 at full accuracy (per sign); past it the lowest bins are
+ * collapsed, so only quantiles below that range lose accuracy, and merges are exact only up to that collapse.
  */
 export const SKETCH_BIN_LIMIT = 2048;
 
@@ -67,11 +68,26 @@ export function mergeAggregate(target: WindowAggregate, source: WindowAggregate)
   target.sum += source.sum;
   if (source.min < target.min) target.min = source.min;
   if (source.max > target.max) target.max = source.max;
-  if (source.sketch !== undefined) target.sketch?.merge(source.sketch as never);
+  if (source.sketch !== undefined && target.sketch !== undefined) mergeSketch(target.sketch, source.sketch);
   if (source.users !== undefined) {
     target.users ??= createDistinctCounter();
     mergeDistinct(target.users, source.users);
   }
+}
+
+/**
+ * Merges the bins of `source` into `target`. The library's own `merge()` (2.1.1) skips the negative-value store, so a
+ * merged sketch would lose every negative value; merging each store here keeps the merge exact.
+ */
+export function mergeSketch(target: QuantileSketch, source: QuantileSketch): void {
+  if (source.count === 0) return;
+  target.store.merge(source.store);
+  target.negativeStore.merge(source.negativeStore);
+  target.zeroCount += source.zeroCount;
+  target.count += source.count;
+  target.sum += source.sum;
+  if (source.min < target.min) target.min = source.min;
+  if (source.max > target.max) target.max = source.max;
 }
 
 /** Reads the stats of an aggregate (`null` fields when it holds no value). */
