@@ -92,7 +92,10 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
     super();
     this.#options = resolveAnalyticsDataCollectorOptions(options);
     this.#state = new CollectorState(this.#options, {
-      dropped: (reason, count, name) => this.emit("dropped", { reason, count, name }),
+      dropped: (reason, count, name) => {
+        // Counted by the state either way; the payload is only built when someone listens (hot path).
+        if (this.listenerCount("dropped") > 0) this.emit("dropped", { reason, count, name });
+      },
       windowClosed: (window) => this.emit("window_closed", window),
     });
     this.#sinks = new SinkDispatcher({
@@ -132,9 +135,10 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
     options?: TrackEventOptions,
   ): TrackEventResult {
     this.#assertOpen("trackEvent");
-    const checked = this.#validate("trackEvent", (check) =>
-      checkEvent(check, "", { name, properties, userId, options }, this.#options),
-    );
+    const checked: CheckedEvent =
+      options === undefined && this.#isPlainEvent(name, properties, userId)
+        ? { id: undefined, name, properties: properties ?? NO_TAGS, userId: userId ?? null, timestamp: undefined, context: undefined }
+        : this.#validate("trackEvent", (check) => checkEvent(check, "", { name, properties, userId, options }, this.#options));
     this.#state.store.assertRoom("AnalyticsDataCollector.trackEvent", "event", checked.name, checked.name);
     return this.#acceptEvent(checked);
   }
@@ -161,9 +165,7 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
       options === undefined && this.#isPlainMetric(name, value, tags)
         ? { name, value, tags: tags ?? NO_TAGS, timestamp: undefined }
         : this.#validate("recordMetric", (check) => checkMetric(check, "", { name, value, tags, options }, this.#options));
-    const key = metricSeriesKey(checked.name, checked.tags);
-    this.#state.store.assertRoom("AnalyticsDataCollector.recordMetric", "metric", checked.name, key);
-    this.#acceptMetric(checked, key);
+    this.#acceptMetric(checked, "AnalyticsDataCollector.recordMetric");
   }
 
   /**
@@ -190,7 +192,7 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
       if (this.#acceptEvent(event).accepted) accepted += 1;
       else duplicates += 1;
     }
-    for (const metric of metrics) this.#acceptMetric(metric, metricSeriesKey(metric.name, metric.tags));
+    for (const metric of metrics) this.#acceptMetric(metric, "AnalyticsDataCollector.recordBatch");
     return { events: accepted, duplicates, metrics: metrics.length };
   }
 
@@ -446,9 +448,9 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
     const { aggregationWindow: _alias, ...rest } = options;
     const collector = new AnalyticsDataCollector({
       ...rest,
+      maxSeries: Math.max(given.maxSeries, snapshot.series.length + snapshot.metrics.length),
       aggregationWindowMs: snapshot.aggregationWindowMs,
       relativeAccuracy: snapshot.relativeAccuracy,
-      maxSeries: Math.max(given.maxSeries, snapshot.series.length),
     });
     collector.#load(snapshot);
     return collector;
@@ -465,7 +467,10 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
       this.#state.events.push(event);
       this.#state.eventIds.add(event.id);
     }
-    for (const point of snapshot.metrics) this.#state.metrics.push(point);
+    for (const point of snapshot.metrics) {
+      const series = store.series("metric", metricSeriesKey(point.name, point.tags), point.name, point.tags);
+      this.#state.metrics.push(series, point.value, point.timestamp);
+    }
     Object.assign(this.#state.counters, snapshot.counters);
   }
 
@@ -478,18 +483,31 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
     }
     this.#nextId += 1;
     const event = completeEvent(checked, `${this.#idPrefix}-${this.#nextId.toString(36)}`, now);
-    this.#state.addEvent(event);
+    this.#state.addEvent(event, checked.id !== undefined);
     this.#sinks.addEvent(event);
-    this.emit("event_tracked", event);
+    if (this.listenerCount("event_tracked") > 0) this.emit("event_tracked", event);
     return { id: event.id, accepted: true };
   }
 
-  #acceptMetric(checked: CheckedMetric, key: string): void {
+  /** Records a checked value; the series caps are checked only when it opens a new series. */
+  #acceptMetric(checked: CheckedMetric, context: string): void {
+    const { store } = this.#state;
+    let series = store.cachedMetric(checked.name, checked.tags);
+    if (series === undefined) {
+      const key = metricSeriesKey(checked.name, checked.tags);
+      store.assertRoom(context, "metric", checked.name, key);
+      series = store.series("metric", key, checked.name, checked.tags);
+      store.remember(checked.tags, series);
+    }
     const now = this.#options.clock.now();
     this.#state.closeWindows(now);
-    const point = this.#state.addMetric(checked, key, checked.timestamp ?? now);
+    const timestamp = checked.timestamp ?? now;
+    this.#state.addMetric(series, checked.value, timestamp);
+    const listened = this.listenerCount("metric_recorded") > 0;
+    if (!this.#sinks.active && !listened) return;
+    const point: MetricPoint = { name: series.name, value: checked.value, tags: series.tags, timestamp };
     this.#sinks.addMetric(point);
-    this.emit("metric_recorded", point);
+    if (listened) this.emit("metric_recorded", point);
   }
 
   /** The hot path's check: a plain name, a finite value and flat string tags need no validator. */
@@ -505,6 +523,37 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
       count += 1;
     }
     return count <= this.#options.maxProperties;
+  }
+
+  /**
+   * The hot path's check for events: a plain name and user id, and flat properties of strings, finite numbers,
+   * booleans and nulls whose JSON text cannot exceed `maxPropertyBytes` (escaping at most sextuples a character).
+   * Anything else takes the full validator, which measures the JSON text exactly.
+   */
+  #isPlainEvent(name: unknown, properties: unknown, userId: unknown): boolean {
+    const limits = this.#options;
+    if (typeof name !== "string" || name.length === 0 || name.length > limits.maxNameLength) return false;
+    if (userId !== undefined && userId !== null && (typeof userId !== "string" || userId.length === 0 || userId.length > limits.maxNameLength)) {
+      return false;
+    }
+    if (properties === undefined) return true;
+    if (typeof properties !== "object" || properties === null || Object.getPrototypeOf(properties) !== Object.prototype) {
+      return false;
+    }
+    let count = 0;
+    let bound = 2;
+    for (const key in properties) {
+      const value = (properties as Record<string, unknown>)[key];
+      if (typeof value === "string") bound += value.length * 6 + 2;
+      else if (typeof value === "number") {
+        if (!Number.isFinite(value)) return false;
+        bound += 24;
+      } else if (typeof value !== "boolean" && value !== null) return false;
+      else bound += 5;
+      bound += key.length * 6 + 4;
+      count += 1;
+    }
+    return count <= limits.maxProperties && bound <= limits.maxPropertyBytes;
   }
 
   #checkBatch(check: Validator, batch: unknown): { events: CheckedEvent[]; metrics: CheckedMetric[] } | undefined {

@@ -4,11 +4,11 @@ import type {
   ClosedWindow,
   DropCounters,
   DropReason,
-  MetricPoint,
 } from "./analytics-data-collector-types";
 import { BoundedBuffer } from "./bounded-buffer";
-import type { CheckedEvent, CheckedMetric } from "./record-input";
-import { metricSeriesKey, SeriesStore } from "./series-store";
+import { PointBuffer } from "./point-buffer";
+import type { CheckedEvent } from "./record-input";
+import { type Series, SeriesStore } from "./series-store";
 import { addOccurrence, addValue } from "./window-aggregate";
 
 /** How the state reports what happened, so the façade can emit it. */
@@ -32,7 +32,7 @@ export function zeroCounters(): MutableDropCounters {
 export class CollectorState {
   readonly store: SeriesStore;
   readonly events: BoundedBuffer<AnalyticsEvent>;
-  readonly metrics: BoundedBuffer<MetricPoint>;
+  readonly metrics: PointBuffer;
   readonly eventIds = new Set<string>();
   readonly counters: MutableDropCounters = zeroCounters();
   readonly #options: ResolvedAnalyticsDataCollectorOptions;
@@ -49,7 +49,7 @@ export class CollectorState {
       listener.dropped("evicted_window", count, series.name);
     });
     this.events = new BoundedBuffer(options.maxEvents);
-    this.metrics = new BoundedBuffer(options.maxMetrics);
+    this.metrics = new PointBuffer(options.maxMetrics);
     this.#openWindow = this.store.windowStart(options.clock.now());
   }
 
@@ -74,34 +74,31 @@ export class CollectorState {
     return this.eventIds.has(id);
   }
 
-  /** Records a checked event (not a duplicate, series room checked). */
-  addEvent(event: AnalyticsEvent): void {
+  /** Records a checked event (not a duplicate, series room checked); `givenId` when the caller chose the id. */
+  addEvent(event: AnalyticsEvent, givenId: boolean): void {
     const series = this.store.series("event", event.name, event.name, {});
     addOccurrence(this.store.aggregate(series, event.timestamp), event.userId);
     if (this.store.windowStart(event.timestamp) === this.#openWindow) this.#openEvents += 1;
     if (this.#options.maxEvents === 0) return;
-    this.eventIds.add(event.id);
+    // Generated ids are unique by construction; only ids chosen by callers can repeat.
+    if (givenId) this.eventIds.add(event.id);
     const evicted = this.events.push(event);
     if (evicted !== undefined) {
-      this.eventIds.delete(evicted.id);
+      if (this.eventIds.size > 0) this.eventIds.delete(evicted.id);
       this.counters.evictedEvents += 1;
       this.#listener.dropped("evicted_event", 1, evicted.name);
     }
   }
 
-  /** Records a metric value into its series (room checked); returns the point as kept. */
-  addMetric(metric: CheckedMetric, key: string, timestamp: number): MetricPoint {
-    const series = this.store.series("metric", key, metric.name, metric.tags);
-    const point: MetricPoint = { name: metric.name, value: metric.value, tags: series.tags, timestamp };
-    addValue(this.store.aggregate(series, timestamp), metric.value);
+  /** Records a metric value into its series. */
+  addMetric(series: Series, value: number, timestamp: number): void {
+    addValue(this.store.aggregate(series, timestamp), value);
     if (this.store.windowStart(timestamp) === this.#openWindow) this.#openMetrics += 1;
-    if (this.#options.maxMetrics === 0) return point;
-    const evicted = this.metrics.push(point);
+    const evicted = this.metrics.push(series, value, timestamp);
     if (evicted !== undefined) {
       this.counters.evictedMetrics += 1;
       this.#listener.dropped("evicted_metric", 1, evicted.name);
     }
-    return point;
   }
 
   /** Counts and reports a duplicate event. */
@@ -120,18 +117,13 @@ export class CollectorState {
       this.counters.evictedEvents += events.length;
       this.#listener.dropped("evicted_event", events.length);
     }
-    const metrics = this.metrics.retain((point) => point.timestamp >= cutoff);
-    if (metrics.length > 0) {
-      this.counters.evictedMetrics += metrics.length;
-      this.#listener.dropped("evicted_metric", metrics.length);
+    const metrics = this.metrics.evictBefore(cutoff);
+    if (metrics > 0) {
+      this.counters.evictedMetrics += metrics;
+      this.#listener.dropped("evicted_metric", metrics);
     }
-    return { windows, events: events.length, metrics: metrics.length };
+    return { windows, events: events.length, metrics };
   }
-}
-
-/** The series key of a checked metric (exported for the façade's batch room check). */
-export function keyOfMetric(metric: CheckedMetric): string {
-  return metricSeriesKey(metric.name, metric.tags);
 }
 
 /** Fills in an event's id and timestamp. */

@@ -8,6 +8,10 @@ export interface Series {
   readonly name: string;
   readonly tags: MetricTags;
   readonly windows: Map<number, WindowAggregate>;
+  /** Number of tags, for the hot path's cache check. */
+  readonly tagCount: number;
+  /** Set when the series was removed (retention), so cached references are not used again. */
+  removed: boolean;
   /** The most recently used window, the hot path's shortcut. */
   lastStart: number;
   lastAggregate: WindowAggregate | undefined;
@@ -40,6 +44,7 @@ export class SeriesStore {
   readonly events = new Map<string, Series>();
   readonly metrics = new Map<string, Series>();
   readonly #seriesPerMetric = new Map<string, number>();
+  readonly #byTags = new WeakMap<object, Series>();
   readonly #limits: SeriesLimits;
   readonly #onEvicted: (series: Series, count: number) => void;
 
@@ -87,12 +92,43 @@ export class SeriesStore {
     }
   }
 
+  /**
+   * The metric series of `name` and `tags` when the same tags object was used before (the hot path: no key string is
+   * built). The cached series is checked against the object's current values, so a mutated object misses.
+   */
+  cachedMetric(name: string, tags: MetricTags | undefined): Series | undefined {
+    if (tags === undefined) return this.metrics.get(name);
+    const series = this.#byTags.get(tags);
+    if (series === undefined || series.removed || series.name !== name) return undefined;
+    let count = 0;
+    for (const key in tags) {
+      if (series.tags[key] !== tags[key]) return undefined;
+      count += 1;
+    }
+    return count === series.tagCount ? series : undefined;
+  }
+
+  /** Remembers the series a tags object maps to, for {@link SeriesStore.cachedMetric}. */
+  remember(tags: MetricTags | undefined, series: Series): void {
+    if (tags !== undefined) this.#byTags.set(tags, series);
+  }
+
   /** The series for a key, created when absent (call {@link SeriesStore.assertRoom} first). */
   series(kind: "event" | "metric", key: string, name: string, tags: MetricTags): Series {
     const map = kind === "event" ? this.events : this.metrics;
     let series = map.get(key);
     if (series === undefined) {
-      series = { kind, name, tags: Object.freeze({ ...tags }), windows: new Map(), lastStart: Number.NaN, lastAggregate: undefined };
+      const copy = Object.freeze({ ...tags });
+      series = {
+        kind,
+        name,
+        tags: copy,
+        windows: new Map(),
+        tagCount: Object.keys(copy).length,
+        removed: false,
+        lastStart: Number.NaN,
+        lastAggregate: undefined,
+      };
       map.set(key, series);
       if (kind === "metric") this.#seriesPerMetric.set(name, (this.#seriesPerMetric.get(name) ?? 0) + 1);
     }
@@ -148,6 +184,7 @@ export class SeriesStore {
 
   #remove(map: Map<string, Series>, key: string, series: Series): void {
     map.delete(key);
+    series.removed = true;
     if (series.kind !== "metric") return;
     const count = (this.#seriesPerMetric.get(series.name) ?? 1) - 1;
     if (count === 0) this.#seriesPerMetric.delete(series.name);
