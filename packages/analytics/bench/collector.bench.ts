@@ -4,7 +4,10 @@
 // for heap figures).
 import { AnalyticsDataCollector } from "../src/collector/analytics-data-collector";
 
-const TAGS = Array.from({ length: 10 }, (_, index) => ({ endpoint: `/api/${index}`, method: index % 2 ? "GET" : "POST" }));
+const TAGS = Array.from({ length: 10 }, (_, index) => ({
+  endpoint: `/api/${index}`,
+  method: index % 2 ? "GET" : "POST",
+}));
 
 /** A seeded uniform generator (mulberry32), so every run draws the same values. */
 function uniform(seed: number): () => number {
@@ -65,9 +68,9 @@ function throughput(): void {
       const point = { name: "api_response_time", value: values[index] as number, tags, timestamp: Date.now() };
       points.push(point);
       const key = `${point.name}|${tags.endpoint}|${tags.method}`;
-      let list = series.get(key);
-      if (list === undefined) series.set(key, (list = []));
-      list.push(point.value);
+      const list = series.get(key);
+      if (list === undefined) series.set(key, [point.value]);
+      else list.push(point.value);
     }
   });
   const properties = { platform: "web", duration: 1500 };
@@ -82,14 +85,22 @@ function throughput(): void {
     const list: object[] = [];
     const counts = new Map<string, number>();
     for (let index = 0; index < events; index += 1) {
-      list.push({ id: String(index), name: "user_login", properties, userId: users[index % 1000], timestamp: Date.now() });
+      list.push({
+        id: String(index),
+        name: "user_login",
+        properties,
+        userId: users[index % 1000],
+        timestamp: Date.now(),
+      });
       counts.set("user_login", (counts.get("user_login") ?? 0) + 1);
     }
   });
   console.log("| call | collector | plain array + Map push | target |");
   console.log("| --- | --- | --- | --- |");
   console.log(`| recordMetric (10 tag sets) | ${format(metricRate)} | ${format(metricBaseline)} | ≥ 1 M/s |`);
-  console.log(`| trackEvent (2 properties, 1000 users) | ${format(eventRate)} | ${format(eventBaseline)} | ≥ 0.5 M/s |`);
+  console.log(
+    `| trackEvent (2 properties, 1000 users) | ${format(eventRate)} | ${format(eventBaseline)} | ≥ 0.5 M/s |`,
+  );
 }
 
 function accuracy(): void {
@@ -109,7 +120,9 @@ function accuracy(): void {
   ] as const) {
     const exact = sorted[Math.floor(quantile * (count - 1))] as number;
     const estimate = stats?.[label] as number;
-    console.log(`| ${label} | ${exact.toFixed(3)} | ${estimate.toFixed(3)} | ${((Math.abs(estimate - exact) / exact) * 100).toFixed(3)} % |`);
+    console.log(
+      `| ${label} | ${exact.toFixed(3)} | ${estimate.toFixed(3)} | ${((Math.abs(estimate - exact) / exact) * 100).toFixed(3)} % |`,
+    );
   }
 }
 

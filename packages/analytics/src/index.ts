@@ -7,8 +7,8 @@
  * in the next minor releases.
  */
 export {
-  AnalyticsDataCollector,
   type AnalyticsBatch,
+  AnalyticsDataCollector,
   type AnalyticsDataCollectorEvents,
   type AnalyticsDataCollectorOptions,
   type AnalyticsDataCollectorSnapshot,

@@ -230,7 +230,8 @@ export function resolveAnalyticsDataCollectorOptions(options: unknown): Resolved
   if (input.clock !== undefined) check.clock("options.clock", input.clock);
   if (input.logger !== undefined) check.logger("options.logger", input.logger);
   if (input.storage !== undefined) check.storage("options.storage", input.storage);
-  if (input.keyPrefix !== undefined) check.string("options.keyPrefix", input.keyPrefix, { minLength: 0, maxLength: 200 });
+  if (input.keyPrefix !== undefined)
+    check.string("options.keyPrefix", input.keyPrefix, { minLength: 0, maxLength: 200 });
   check.done();
   return Object.freeze(resolved as ResolvedAnalyticsDataCollectorOptions);
 }

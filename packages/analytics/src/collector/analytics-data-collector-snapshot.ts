@@ -58,7 +58,9 @@ export function toAnalyticsDataCollectorSnapshot(
 ): AnalyticsDataCollectorSnapshot {
   const series: SeriesJson[] = [];
   for (const entry of [...state.store.events.values(), ...state.store.metrics.values()]) {
-    const windows = [...entry.windows.entries()].sort(([left], [right]) => left - right).map(([start, aggregate]) => windowToJson(start, aggregate));
+    const windows = [...entry.windows.entries()]
+      .sort(([left], [right]) => left - right)
+      .map(([start, aggregate]) => windowToJson(start, aggregate));
     series.push({ kind: entry.kind, name: entry.name, tags: { ...entry.tags }, windows });
   }
   return {
@@ -148,9 +150,18 @@ export function fromAnalyticsDataCollectorSnapshot(json: unknown): ReadCollector
   };
 }
 
-function readSeries(check: Validator, path: string, value: unknown, relativeAccuracy: number): ReadCollectorSnapshot["series"][number] | undefined {
+function readSeries(
+  check: Validator,
+  path: string,
+  value: unknown,
+  relativeAccuracy: number,
+): ReadCollectorSnapshot["series"][number] | undefined {
   if (!check.object(path, value)) return undefined;
-  const kindOk = check.check(value.kind === "event" || value.kind === "metric", `${path}.kind`, 'must be "event" or "metric"');
+  const kindOk = check.check(
+    value.kind === "event" || value.kind === "metric",
+    `${path}.kind`,
+    'must be "event" or "metric"',
+  );
   check.string(`${path}.name`, value.name);
   const tagsOk = check.object(`${path}.tags`, value.tags);
   if (!kindOk || !tagsOk || !check.array(`${path}.windows`, value.windows)) return undefined;
@@ -164,8 +175,10 @@ function readSeries(check: Validator, path: string, value: unknown, relativeAccu
       check.number(`${windowPath}.sum`, window.sum),
     ].every(Boolean);
     const users = typeof window.users === "string" ? decodeDistinct(window.users) : undefined;
-    if (window.users !== undefined) check.check(users !== undefined, `${windowPath}.users`, "must be the base64 registers of a distinct counter");
-    if (value.kind === "metric") check.check(isSketchJson(window.sketch), `${windowPath}.sketch`, "must hold positive, negative and zero bins");
+    if (window.users !== undefined)
+      check.check(users !== undefined, `${windowPath}.users`, "must be the base64 registers of a distinct counter");
+    if (value.kind === "metric")
+      check.check(isSketchJson(window.sketch), `${windowPath}.sketch`, "must hold positive, negative and zero bins");
     if (!ok) return;
     windows.set(window.start as number, {
       count: window.count as number,
@@ -176,7 +189,12 @@ function readSeries(check: Validator, path: string, value: unknown, relativeAccu
       users,
     });
   });
-  return { kind: value.kind as "event" | "metric", name: value.name as string, tags: value.tags as MetricTags, windows };
+  return {
+    kind: value.kind as "event" | "metric",
+    name: value.name as string,
+    tags: value.tags as MetricTags,
+    windows,
+  };
 }
 
 function isSketchJson(value: unknown): value is SketchJson {
@@ -184,16 +202,38 @@ function isSketchJson(value: unknown): value is SketchJson {
   const sketch = value as Record<string, unknown>;
   const isBins = (bins: unknown) =>
     Array.isArray(bins) &&
-    bins.every((pair) => Array.isArray(pair) && pair.length === 2 && Number.isInteger(pair[0]) && typeof pair[1] === "number" && pair[1] > 0);
+    bins.every(
+      (pair) =>
+        Array.isArray(pair) &&
+        pair.length === 2 &&
+        Number.isInteger(pair[0]) &&
+        typeof pair[1] === "number" &&
+        pair[1] > 0,
+    );
   return isBins(sketch.positive) && isBins(sketch.negative) && typeof sketch.zero === "number" && sketch.zero >= 0;
 }
 
 function readCounters(check: Validator, value: unknown): DropCounters {
-  const keys = ["duplicateEvents", "evictedEvents", "evictedMetrics", "evictedWindows", "sinkBacklog", "sinkFailed"] as const;
-  const counters = { duplicateEvents: 0, evictedEvents: 0, evictedMetrics: 0, evictedWindows: 0, sinkBacklog: 0, sinkFailed: 0 };
+  const keys = [
+    "duplicateEvents",
+    "evictedEvents",
+    "evictedMetrics",
+    "evictedWindows",
+    "sinkBacklog",
+    "sinkFailed",
+  ] as const;
+  const counters = {
+    duplicateEvents: 0,
+    evictedEvents: 0,
+    evictedMetrics: 0,
+    evictedWindows: 0,
+    sinkBacklog: 0,
+    sinkFailed: 0,
+  };
   if (!check.object("json.counters", value)) return counters;
   for (const key of keys) {
-    if (check.number(`json.counters.${key}`, value[key], { min: 0, integer: true })) counters[key] = value[key] as number;
+    if (check.number(`json.counters.${key}`, value[key], { min: 0, integer: true }))
+      counters[key] = value[key] as number;
   }
   return counters;
 }

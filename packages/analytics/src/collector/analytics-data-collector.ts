@@ -36,7 +36,15 @@ import type {
   TrackEventResult,
 } from "./analytics-data-collector-types";
 import { CollectorState, completeEvent } from "./collector-state";
-import { type CheckedEvent, type CheckedMetric, checkEvent, checkMetric, checkName, checkTimestamp, type InputLimits } from "./record-input";
+import {
+  type CheckedEvent,
+  type CheckedMetric,
+  checkEvent,
+  checkMetric,
+  checkName,
+  checkTimestamp,
+  type InputLimits,
+} from "./record-input";
 import { metricSeriesKey } from "./series-store";
 import { SinkDispatcher } from "./sink-dispatcher";
 import { queryEventStats, queryMetricStats, type ResolvedQuery } from "./stats-query";
@@ -137,8 +145,17 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
     this.#assertOpen("trackEvent");
     const checked: CheckedEvent =
       options === undefined && this.#isPlainEvent(name, properties, userId)
-        ? { id: undefined, name, properties: properties ?? NO_TAGS, userId: userId ?? null, timestamp: undefined, context: undefined }
-        : this.#validate("trackEvent", (check) => checkEvent(check, "", { name, properties, userId, options }, this.#options));
+        ? {
+            id: undefined,
+            name,
+            properties: properties ?? NO_TAGS,
+            userId: userId ?? null,
+            timestamp: undefined,
+            context: undefined,
+          }
+        : this.#validate("trackEvent", (check) =>
+            checkEvent(check, "", { name, properties, userId, options }, this.#options),
+          );
     this.#state.store.assertRoom("AnalyticsDataCollector.trackEvent", "event", checked.name, checked.name);
     return this.#acceptEvent(checked);
   }
@@ -164,7 +181,9 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
     const checked: CheckedMetric =
       options === undefined && this.#isPlainMetric(name, value, tags)
         ? { name, value, tags: tags ?? NO_TAGS, timestamp: undefined }
-        : this.#validate("recordMetric", (check) => checkMetric(check, "", { name, value, tags, options }, this.#options));
+        : this.#validate("recordMetric", (check) =>
+            checkMetric(check, "", { name, value, tags, options }, this.#options),
+          );
     this.#acceptMetric(checked, "AnalyticsDataCollector.recordMetric");
   }
 
@@ -533,11 +552,19 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
   #isPlainEvent(name: unknown, properties: unknown, userId: unknown): boolean {
     const limits = this.#options;
     if (typeof name !== "string" || name.length === 0 || name.length > limits.maxNameLength) return false;
-    if (userId !== undefined && userId !== null && (typeof userId !== "string" || userId.length === 0 || userId.length > limits.maxNameLength)) {
+    if (
+      userId !== undefined &&
+      userId !== null &&
+      (typeof userId !== "string" || userId.length === 0 || userId.length > limits.maxNameLength)
+    ) {
       return false;
     }
     if (properties === undefined) return true;
-    if (typeof properties !== "object" || properties === null || Object.getPrototypeOf(properties) !== Object.prototype) {
+    if (
+      typeof properties !== "object" ||
+      properties === null ||
+      Object.getPrototypeOf(properties) !== Object.prototype
+    ) {
       return false;
     }
     let count = 0;
@@ -567,7 +594,12 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
         const path = `batch.events.${index}`;
         if (!check.object(path, item)) return;
         check.knownKeys(path, item, ["name", "properties", "userId", "id", "timestamp", "context"]);
-        const event = checkEvent(check, path, { name: item.name, properties: item.properties, userId: item.userId, options: item }, limits);
+        const event = checkEvent(
+          check,
+          path,
+          { name: item.name, properties: item.properties, userId: item.userId, options: item },
+          limits,
+        );
         if (event !== undefined) events.push(event);
       });
     }
@@ -576,7 +608,12 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
         const path = `batch.metrics.${index}`;
         if (!check.object(path, item)) return;
         check.knownKeys(path, item, ["name", "value", "tags", "timestamp"]);
-        const metric = checkMetric(check, path, { name: item.name, value: item.value, tags: item.tags, options: item }, limits);
+        const metric = checkMetric(
+          check,
+          path,
+          { name: item.name, value: item.value, tags: item.tags, options: item },
+          limits,
+        );
         if (metric !== undefined) metrics.push(metric);
       });
     }
@@ -619,7 +656,9 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
     }
     let groupBy: readonly string[] = [];
     if (given.groupBy !== undefined && check.array("query.groupBy", given.groupBy, { maxLength: 20 })) {
-      given.groupBy.forEach((key, index) => check.string(`query.groupBy.${index}`, key));
+      given.groupBy.forEach((key, index) => {
+        check.string(`query.groupBy.${index}`, key);
+      });
       groupBy = given.groupBy as string[];
     }
     return { from, to, tags, groupBy };
@@ -637,7 +676,10 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
 
   #assertOpen(method: string): void {
     if (this.#closed) {
-      throw new PelbiotError("CONFLICT", `AnalyticsDataCollector.${method}: the collector is shut down; create a new one.`);
+      throw new PelbiotError(
+        "CONFLICT",
+        `AnalyticsDataCollector.${method}: the collector is shut down; create a new one.`,
+      );
     }
   }
 

@@ -1,10 +1,5 @@
 import type { ResolvedAnalyticsDataCollectorOptions } from "./analytics-data-collector-options";
-import type {
-  AnalyticsEvent,
-  ClosedWindow,
-  DropCounters,
-  DropReason,
-} from "./analytics-data-collector-types";
+import type { AnalyticsEvent, ClosedWindow, DropCounters, DropReason } from "./analytics-data-collector-types";
 import { BoundedBuffer } from "./bounded-buffer";
 import { PointBuffer } from "./point-buffer";
 import type { CheckedEvent } from "./record-input";

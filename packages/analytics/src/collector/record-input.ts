@@ -66,7 +66,10 @@ export function checkProperties(
   if (check.issues.length > before) return undefined;
   const size = JSON.stringify(value).length;
   if (size > limits.maxPropertyBytes) {
-    check.fail(path, `is ${size} characters of JSON; at most ${limits.maxPropertyBytes} (maxPropertyBytes) are accepted`);
+    check.fail(
+      path,
+      `is ${size} characters of JSON; at most ${limits.maxPropertyBytes} (maxPropertyBytes) are accepted`,
+    );
     return undefined;
   }
   return value as EventProperties;
@@ -135,15 +138,19 @@ export function checkEvent(
   const nameOk = checkName(check, `${prefix}name`, input.name, limits);
   const properties = checkProperties(check, `${prefix}properties`, input.properties, limits);
   const { userId } = input;
-  if (userId !== undefined && userId !== null) check.string(`${prefix}userId`, userId, { maxLength: limits.maxNameLength });
+  if (userId !== undefined && userId !== null)
+    check.string(`${prefix}userId`, userId, { maxLength: limits.maxNameLength });
   const options = input.options === undefined ? {} : input.options;
   if (!check.object(path === "" ? "options" : path, options)) return undefined;
   if (path === "") check.knownKeys("options", options, ["id", "timestamp", "context"]);
-  if (options.id !== undefined) check.string(`${prefix === "" ? "options." : prefix}id`, options.id, { maxLength: 200 });
+  if (options.id !== undefined)
+    check.string(`${prefix === "" ? "options." : prefix}id`, options.id, { maxLength: 200 });
   const optionPrefix = prefix === "" ? "options." : prefix;
   const timestamp = checkTimestamp(check, `${optionPrefix}timestamp`, options.timestamp);
   const context =
-    options.context === undefined ? undefined : checkProperties(check, `${optionPrefix}context`, options.context, limits);
+    options.context === undefined
+      ? undefined
+      : checkProperties(check, `${optionPrefix}context`, options.context, limits);
   if (!nameOk || properties === undefined || check.issues.length > 0) return undefined;
   return {
     id: options.id as string | undefined,

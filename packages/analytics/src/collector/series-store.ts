@@ -192,12 +192,20 @@ export class SeriesStore {
   }
 
   /** Merges the windows of `series` starting in `[from, to)` into one aggregate; `undefined` when none. */
-  mergeRange(series: Series, from: number, to: number): { aggregate: WindowAggregate; first: number; last: number } | undefined {
+  mergeRange(
+    series: Series,
+    from: number,
+    to: number,
+  ): { aggregate: WindowAggregate; first: number; last: number } | undefined {
     let result: { aggregate: WindowAggregate; first: number; last: number } | undefined;
     for (const [start, aggregate] of series.windows) {
       if (start < from || start >= to) continue;
       if (result === undefined) {
-        result = { aggregate: createAggregate(series.kind === "metric", this.#limits.relativeAccuracy), first: start, last: start };
+        result = {
+          aggregate: createAggregate(series.kind === "metric", this.#limits.relativeAccuracy),
+          first: start,
+          last: start,
+        };
       }
       mergeAggregate(result.aggregate, aggregate);
       if (start < result.first) result.first = start;

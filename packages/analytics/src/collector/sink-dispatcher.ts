@@ -1,4 +1,4 @@
-import { type Logger, type RetryOptions, retry, type Clock } from "@pelbiot/core";
+import { type Clock, type Logger, type RetryOptions, retry } from "@pelbiot/core";
 import type {
   AnalyticsEvent,
   AnalyticsSink,

@@ -1,9 +1,4 @@
-import type {
-  EventNameStats,
-  EventStats,
-  MetricStats,
-  MetricTags,
-} from "./analytics-data-collector-types";
+import type { EventNameStats, EventStats, MetricStats, MetricTags } from "./analytics-data-collector-types";
 import { createDistinctCounter, estimateDistinct, mergeDistinct } from "./distinct-counter";
 import type { Series, SeriesStore } from "./series-store";
 import { createAggregate, mergeAggregate, toValueStats, type WindowAggregate } from "./window-aggregate";
@@ -57,7 +52,10 @@ export function queryMetricStats(
   windowMs: number,
   relativeAccuracy: number,
 ): MetricStats[] {
-  const groups = new Map<string, { name: string; group: Record<string, string>; aggregate: WindowAggregate; first: number; last: number }>();
+  const groups = new Map<
+    string,
+    { name: string; group: Record<string, string>; aggregate: WindowAggregate; first: number; last: number }
+  >();
   for (const series of store.metrics.values()) {
     if (name !== undefined && series.name !== name) continue;
     if (!matches(series, query.tags)) continue;
@@ -68,7 +66,13 @@ export function queryMetricStats(
     const groupKey = JSON.stringify([series.name, ...query.groupBy.map((key) => group[key])]);
     let entry = groups.get(groupKey);
     if (entry === undefined) {
-      entry = { name: series.name, group, aggregate: createAggregate(true, relativeAccuracy), first: merged.first, last: merged.last };
+      entry = {
+        name: series.name,
+        group,
+        aggregate: createAggregate(true, relativeAccuracy),
+        first: merged.first,
+        last: merged.last,
+      };
       groups.set(groupKey, entry);
     }
     mergeAggregate(entry.aggregate, merged.aggregate);

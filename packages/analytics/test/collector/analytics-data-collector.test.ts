@@ -122,7 +122,11 @@ describe("AnalyticsDataCollector: events", () => {
 
 describe("AnalyticsDataCollector: bad input", () => {
   const cases: [string, (collector: AnalyticsDataCollector) => unknown, string][] = [
-    ["an infinite value", (c) => c.recordMetric("m", Number.POSITIVE_INFINITY), "value: must be a finite number; got Infinity"],
+    [
+      "an infinite value",
+      (c) => c.recordMetric("m", Number.POSITIVE_INFINITY),
+      "value: must be a finite number; got Infinity",
+    ],
     ["NaN", (c) => c.recordMetric("m", Number.NaN), "value: must be a finite number; got NaN"],
     ["an empty name", (c) => c.recordMetric("", 1), "name"],
     ["an oversized name", (c) => c.trackEvent("x".repeat(201)), "name"],
@@ -176,7 +180,10 @@ describe("AnalyticsDataCollector: bad input", () => {
     const issues = await captureIssuesAsync(() =>
       collector.recordBatch({
         events: [{ name: "ok" }, { name: "" }],
-        metrics: [{ name: "m", value: 1 }, { name: "m", value: Number.NaN }],
+        metrics: [
+          { name: "m", value: 1 },
+          { name: "m", value: Number.NaN },
+        ],
       }),
     );
     expect(issues).toEqual([
@@ -367,16 +374,25 @@ describe("AnalyticsDataCollector: snapshot", () => {
     collector.recordMetric("rt", -3, { endpoint: "/b" });
     collector.recordMetric("rt", 0, { endpoint: "/b" });
     await collector.save();
-    const restored = await AnalyticsDataCollector.restore({ storage, keyPrefix: "app:", clock: createManualClock(START) });
+    const restored = await AnalyticsDataCollector.restore({
+      storage,
+      keyPrefix: "app:",
+      clock: createManualClock(START),
+    });
     collectors.push(restored);
-    expect(restored.getMetricStats("rt", { groupBy: ["endpoint"] })).toEqual(collector.getMetricStats("rt", { groupBy: ["endpoint"] }));
+    expect(restored.getMetricStats("rt", { groupBy: ["endpoint"] })).toEqual(
+      collector.getMetricStats("rt", { groupBy: ["endpoint"] }),
+    );
     expect(restored.getEventStats()).toEqual(collector.getEventStats());
     expect(restored.trackEvent("login", {}, "user-1", { id: "e-1" }).accepted).toBe(false);
     expect(JSON.parse(JSON.stringify(restored.toJSON())).format).toBe("pelbiot.analytics.AnalyticsDataCollector");
   });
 
   it("reports a missing snapshot and a foreign format", async () => {
-    await expectPelbiotErrorAsync(() => AnalyticsDataCollector.restore({ storage: createMemoryStorage() }), "NOT_FOUND");
+    await expectPelbiotErrorAsync(
+      () => AnalyticsDataCollector.restore({ storage: createMemoryStorage() }),
+      "NOT_FOUND",
+    );
     expectPelbiotError(() => AnalyticsDataCollector.fromJSON({ format: "other", version: 1 }), "VALIDATION_ERROR");
     expectPelbiotError(
       () => AnalyticsDataCollector.fromJSON({ format: "pelbiot.analytics.AnalyticsDataCollector", version: 9 }),

@@ -6,8 +6,16 @@ import { AnalyticsDataCollector } from "../../src/collector/analytics-data-colle
 const START = Date.UTC(2026, 0, 1);
 
 const operation = fc.oneof(
-  fc.record({ kind: fc.constant("event" as const), name: fc.constantFrom("a", "b", "c"), id: fc.option(fc.constantFrom("x", "y", "z")) }),
-  fc.record({ kind: fc.constant("metric" as const), name: fc.constantFrom("m", "n"), value: fc.integer({ min: -50, max: 50 }) }),
+  fc.record({
+    kind: fc.constant("event" as const),
+    name: fc.constantFrom("a", "b", "c"),
+    id: fc.option(fc.constantFrom("x", "y", "z")),
+  }),
+  fc.record({
+    kind: fc.constant("metric" as const),
+    name: fc.constantFrom("m", "n"),
+    value: fc.integer({ min: -50, max: 50 }),
+  }),
   fc.record({ kind: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 5 * 60_000 }) }),
 );
 
@@ -15,7 +23,11 @@ describe("AnalyticsDataCollector retention", () => {
   it("never keeps more than its caps, and accounts for every event", () => {
     fc.assert(
       fc.property(
-        fc.record({ maxEvents: fc.integer({ min: 0, max: 5 }), maxMetrics: fc.integer({ min: 0, max: 5 }), maxWindows: fc.integer({ min: 1, max: 3 }) }),
+        fc.record({
+          maxEvents: fc.integer({ min: 0, max: 5 }),
+          maxMetrics: fc.integer({ min: 0, max: 5 }),
+          maxWindows: fc.integer({ min: 1, max: 3 }),
+        }),
         fc.array(operation, { maxLength: 80 }),
         (caps, operations) => {
           const clock = createManualClock(START);
@@ -34,7 +46,8 @@ describe("AnalyticsDataCollector retention", () => {
           });
           for (const step of operations) {
             if (step.kind === "event") {
-              if (collector.trackEvent(step.name, {}, null, step.id === null ? {} : { id: step.id }).accepted) tracked += 1;
+              if (collector.trackEvent(step.name, {}, null, step.id === null ? {} : { id: step.id }).accepted)
+                tracked += 1;
             } else if (step.kind === "metric") collector.recordMetric(step.name, step.value);
             else clock.advance(step.ms);
             expect(collector.getEvents().length).toBeLessThanOrEqual(caps.maxEvents);

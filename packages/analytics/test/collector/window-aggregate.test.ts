@@ -4,7 +4,11 @@ import { addValue, createAggregate, mergeAggregate, toValueStats } from "../../s
 
 // Magnitudes within a ratio of 1e9 fit the sketch's 2048 bins, where merges are exact (see SKETCH_BIN_LIMIT).
 const magnitude = fc.double({ min: 1e-3, max: 1e6, noNaN: true });
-const value = fc.oneof(fc.constant(0), magnitude, magnitude.map((item) => -item));
+const value = fc.oneof(
+  fc.constant(0),
+  magnitude,
+  magnitude.map((item) => -item),
+);
 const values = fc.array(value, { maxLength: 60 });
 
 function aggregateOf(list: readonly number[]) {
@@ -30,17 +34,20 @@ describe("window aggregates", () => {
 
   it("keeps quantiles within the relative accuracy of the exact value of the same rank", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 1e-3, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 300 }), (list) => {
-        const stats = toValueStats(aggregateOf(list));
-        const sorted = [...list].sort((left, right) => left - right);
-        for (const [quantile, estimate] of [
-          [0.5, stats.p50],
-          [0.99, stats.p99],
-        ] as const) {
-          const exact = sorted[Math.floor(quantile * (sorted.length - 1))] as number;
-          expect(Math.abs((estimate as number) - exact)).toBeLessThanOrEqual(exact * 0.01 + 1e-9);
-        }
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 1e-3, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        (list) => {
+          const stats = toValueStats(aggregateOf(list));
+          const sorted = [...list].sort((left, right) => left - right);
+          for (const [quantile, estimate] of [
+            [0.5, stats.p50],
+            [0.99, stats.p99],
+          ] as const) {
+            const exact = sorted[Math.floor(quantile * (sorted.length - 1))] as number;
+            expect(Math.abs((estimate as number) - exact)).toBeLessThanOrEqual(exact * 0.01 + 1e-9);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });
