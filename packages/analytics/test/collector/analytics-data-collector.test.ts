@@ -194,6 +194,15 @@ describe("AnalyticsDataCollector: bad input", () => {
     expect(collector.getMetricStats()).toEqual([]);
   });
 
+  it("stops its timers on shutdown", async () => {
+    const { collector, clock } = setup({ trackingIntervalMs: 1000, autoCleanupIntervalMs: 5000 });
+    expect(clock.pendingTimers).toBe(2);
+    clock.advance(3000);
+    expect(clock.pendingTimers).toBe(2);
+    await collector.shutdown();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it("refuses recording after shutdown", async () => {
     const { collector } = setup();
     await collector.shutdown();
@@ -386,6 +395,18 @@ describe("AnalyticsDataCollector: snapshot", () => {
     expect(restored.getEventStats()).toEqual(collector.getEventStats());
     expect(restored.trackEvent("login", {}, "user-1", { id: "e-1" }).accepted).toBe(false);
     expect(JSON.parse(JSON.stringify(restored.toJSON())).format).toBe("pelbiot.analytics.AnalyticsDataCollector");
+  });
+
+  it("keeps the snapshot's window length and refuses a different one", () => {
+    const { collector } = setup({ aggregationWindowMs: 5000 });
+    collector.recordMetric("m", 1);
+    const json = JSON.stringify(collector);
+    const copy = AnalyticsDataCollector.fromJSON(json, { clock: createManualClock(START) });
+    collectors.push(copy);
+    expect(copy.getMetricStats("m")[0]).toMatchObject({ from: START, to: START + 5000 });
+    expect(captureValidationIssues(() => AnalyticsDataCollector.fromJSON(json, { aggregationWindow: 60_000 }))).toEqual(
+      ["options.aggregationWindowMs: must be the snapshot's 5000 or absent"],
+    );
   });
 
   it("reports a missing snapshot and a foreign format", async () => {

@@ -21,9 +21,10 @@ describe("distinct counter", () => {
         }
         const union = createDistinctCounter();
         for (const value of groups.flat()) addDistinct(union, value);
-        expect(merged).toEqual(union);
+        // Compared as text: a deep equality over 4096 registers per run is slow.
+        expect(encodeDistinct(merged)).toBe(encodeDistinct(union));
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
