@@ -155,6 +155,17 @@ describe("AnalyticsDataCollector: bad input", () => {
     expect(collector.getEventStats().totalEvents).toBe(0);
   });
 
+  it("checks context like properties, and rejects unknown per-call options", () => {
+    const { collector } = setup();
+    expect(captureValidationIssues(() => collector.trackEvent("e", {}, "u", { context: { at: Number.NaN } }))).toEqual([
+      "options.context.at: is NaN; JSON numbers must be finite",
+    ]);
+    expect(captureValidationIssues(() => collector.trackEvent("e", {}, "u", { idd: "x" } as never))[0]).toContain(
+      "options.idd",
+    );
+    expect(collector.getEventStats().totalEvents).toBe(0);
+  });
+
   it("enforces property count and size limits", () => {
     const { collector } = setup({ maxProperties: 2, maxPropertyBytes: 30 });
     expect(captureValidationIssues(() => collector.trackEvent("e", { a: 1, b: 2, c: 3 }))[0]).toContain(
