@@ -3,7 +3,42 @@
  *
  * Analytics: event collection, dashboards, report exports and predictive analytics.
  *
- * This release ships the package skeleton only (build, exports map, types); AnalyticsDataCollector, DashboardManager, ReportGenerator and PredictiveAnalyticsEngine
- * arrive in the next minor releases. Nothing here pretends to work before it does.
+ * This release ships AnalyticsDataCollector; DashboardManager, ReportGenerator and PredictiveAnalyticsEngine arrive
+ * in the next minor releases.
  */
-export {};
+export {
+  type AnalyticsBatch,
+  AnalyticsDataCollector,
+  type AnalyticsDataCollectorEvents,
+  type AnalyticsDataCollectorOptions,
+  type AnalyticsDataCollectorSnapshot,
+  type AnalyticsEvent,
+  type AnalyticsSink,
+  type AnalyticsSinkBatch,
+  type BatchEventInput,
+  type BatchMetricInput,
+  type ClosedWindow,
+  type DropCounters,
+  type DropReason,
+  type EventNameStats,
+  type EventProperties,
+  type EventStats,
+  type FlushResult,
+  type MetricPoint,
+  type MetricStats,
+  type MetricStatsQuery,
+  type MetricTags,
+  type RecordBatchResult,
+  type RecordMetricOptions,
+  type StatsQuery,
+  type TrackEventOptions,
+  type TrackEventResult,
+  type ValueStats,
+} from "./collector/analytics-data-collector";
+export {
+  ANALYTICS_DATA_COLLECTOR_OPTION_KEYS,
+  type ResolvedAnalyticsDataCollectorOptions,
+  resolveAnalyticsDataCollectorOptions,
+} from "./collector/analytics-data-collector-options";
+export { ANALYTICS_DATA_COLLECTOR_FORMAT } from "./collector/analytics-data-collector-snapshot";
+export { createMemoryAnalyticsSink, type MemoryAnalyticsSink } from "./collector/memory-analytics-sink";
