@@ -1,63 +1,12 @@
-import {
-  type Clock,
-  createJsonStore,
-  createMemoryStorage,
-  createValidator,
-  isClock,
-  PelbiotError,
-  type StorageAdapter,
-  systemClock,
-} from "@pelbiot/core";
-import { checkKnownOptions } from "../internal/check-known-options";
-import {
-  checkPushBytesOption,
-  checkSyncId,
-  DEFAULT_MAX_MUTATION_BYTES,
-  defaultMaxPushBytes,
-  MAX_CLIENT_ID_LENGTH,
-  MAX_RECORD_ID_LENGTH,
-} from "./mutation-limits";
+import { createJsonStore, createValidator, PelbiotError, toPelbiotError } from "@pelbiot/core";
+import { checkSyncId, MAX_CLIENT_ID_LENGTH, MAX_RECORD_ID_LENGTH } from "./mutation-limits";
+import { resolveSyncCoordinatorOptions, type SyncCoordinatorOptions } from "./sync-coordinator-options";
 import type { PullRequest, PullResponse, PushRequest, PushResponse, PushResult } from "./sync-protocol";
 import type { QueuedMutation, RecordData, ServerChange, ServerRecord } from "./sync-types";
 import { applyMutation } from "./three-way-merge";
 import { refuseOversizedRecord, validatePush } from "./validate-push";
 
-/** Decides whether a mutation may be written; return a reason to reject it for good. */
-export type MutationValidator = (mutation: QueuedMutation, current: ServerRecord | null) => string | undefined;
-
-/** Options for {@link createSyncCoordinator}. */
-export interface SyncCoordinatorOptions {
-  /** Where the change log lives. Every coordinator process sharing it sees one consistent history. @default createMemoryStorage() */
-  storage?: StorageAdapter;
-  /** Application rules; a returned string rejects the mutation without blocking the device's other mutations. */
-  validateMutation?: MutationValidator;
-  /** Key prefix inside the storage adapter. @default "pelbiot:sync-server:" */
-  keyPrefix?: string;
-  /** Most mutations accepted in one push. @default 1000 */
-  maxPushSize?: number;
-  /**
-   * Most UTF-8 bytes of the pushed mutations, as a JSON array; a larger push fails whole with `LIMIT_EXCEEDED`
-   * (devices split their queue to stay under it). At least `maxMutationSize` + 16384. @default 1048576
-   */
-  maxPushBytes?: number;
-  /**
-   * Largest size of one mutation's data, in UTF-8 bytes of its JSON; the same default as the device's. A larger one
-   * is rejected with `VALIDATION_ERROR`, as is data more than 64 levels deep or with more than 10000 keys, or an
-   * invalid HLC. @default 262144
-   */
-  maxMutationSize?: number;
-  /**
-   * How far a mutation's hybrid-logical-clock time may run ahead of `clock`; a mutation further ahead is rejected
-   * with `LIMIT_EXCEEDED`, since it would win every last-writer-wins conflict until real time caught up. A day
-   * tolerates devices set to the wrong time zone or a stale manual time, which are hours off, not years.
-   * @default 86400000
-   */
-  maxClockDriftMs?: number;
-  /** Time source for the drift check. @default systemClock */
-  clock?: Clock;
-  /** Most changes returned by one pull. @default 1000 */
-  maxPullSize?: number;
-}
+export type { MutationValidator, SyncCoordinatorOptions } from "./sync-coordinator-options";
 
 /** The server half of offline sync: applies pushed mutations exactly once and serves changes after a cursor. */
 export interface SyncCoordinator {
@@ -87,17 +36,6 @@ interface RecordIndex {
 }
 
 const SEQ_DIGITS = 12;
-const COORDINATOR_OPTIONS = [
-  "storage",
-  "validateMutation",
-  "keyPrefix",
-  "maxPushSize",
-  "maxPullSize",
-  "maxPushBytes",
-  "maxMutationSize",
-  "maxClockDriftMs",
-  "clock",
-];
 
 /**
  * Creates the framework-free sync coordinator. Its source of truth is an append-only change log in a core
@@ -128,41 +66,9 @@ const COORDINATOR_OPTIONS = [
  * ```
  */
 export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): SyncCoordinator {
-  const check = createValidator("createSyncCoordinator");
-  if (check.object("options", options)) {
-    checkKnownOptions(check, "options", options as Record<string, unknown>, COORDINATOR_OPTIONS);
-    if (options.validateMutation !== undefined) check.fn("options.validateMutation", options.validateMutation);
-    if (options.maxPushSize !== undefined)
-      check.number("options.maxPushSize", options.maxPushSize, { integer: true, min: 1 });
-    if (options.maxPullSize !== undefined)
-      check.number("options.maxPullSize", options.maxPullSize, { integer: true, min: 1 });
-    if (options.keyPrefix !== undefined)
-      check.string("options.keyPrefix", options.keyPrefix, { minLength: 0, maxLength: 100 });
-    const mutationSizeOk =
-      options.maxMutationSize === undefined ||
-      check.number("options.maxMutationSize", options.maxMutationSize, { integer: true, min: 2 });
-    if (options.maxPushBytes !== undefined && mutationSizeOk) {
-      const maxMutationSize =
-        typeof options.maxMutationSize === "number" ? options.maxMutationSize : DEFAULT_MAX_MUTATION_BYTES;
-      checkPushBytesOption(check, "options.maxPushBytes", options.maxPushBytes, maxMutationSize);
-    }
-    if (options.maxClockDriftMs !== undefined)
-      check.number("options.maxClockDriftMs", options.maxClockDriftMs, { min: 0 });
-    if (options.clock !== undefined)
-      check.check(isClock(options.clock), "options.clock", "must be a Clock (now, setTimeout, clearTimeout)");
-  }
-  check.done();
-  const {
-    storage = createMemoryStorage(),
-    validateMutation,
-    keyPrefix = "pelbiot:sync-server:",
-    maxPushSize = 1000,
-    maxPullSize = 1000,
-    maxMutationSize = DEFAULT_MAX_MUTATION_BYTES,
-    maxClockDriftMs = 86_400_000,
-    clock = systemClock,
-  } = options;
-  const maxPushBytes = options.maxPushBytes ?? defaultMaxPushBytes(maxMutationSize);
+  const resolved = resolveSyncCoordinatorOptions(options);
+  const { storage, validateMutation, keyPrefix, maxPullSize, maxMutationSize, logger } = resolved;
+  const { maxPushSize, maxPushBytes, maxClockDriftMs, clock } = resolved;
   const pushLimits = { maxPushSize, maxPushBytes, maxMutationSize, maxClockDriftMs, clock };
   const log = createJsonStore<LogEntry>(storage, { prefix: `${keyPrefix}log:` });
   const records = new Map<string, RecordIndex>();
@@ -254,8 +160,11 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
   };
 
   // One push at a time per process keeps the in-memory index consistent; other processes are handled by the log.
+  // Only PelbiotErrors leave the coordinator: a validator or adapter that throws something else is wrapped.
   const serialised = <T>(operation: () => Promise<T>): Promise<T> => {
-    const run = queue.then(operation, operation);
+    const run = queue.then(operation, operation).catch((error: unknown) => {
+      throw toPelbiotError(error);
+    });
     queue = run.catch(() => undefined);
     return run;
   };
@@ -266,7 +175,12 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
       try {
         refusals = validatePush(request, pushLimits);
       } catch (error) {
+        logger.warn("sync push refused", { code: toPelbiotError(error).code });
         return Promise.reject(error);
+      }
+      for (const refusal of refusals) {
+        if (refusal !== undefined)
+          logger.info("sync mutation refused", { mutationId: refusal.mutationId, code: refusal.code });
       }
       return serialised(async () => {
         await catchUp();
