@@ -157,7 +157,9 @@ describe("SyncCoordinator push limits", () => {
       return undefined;
     })();
     expect(PelbiotValidationError.isValidationError(unknown)).toBe(true);
-    expect((unknown as Error).message).toMatch(/options.maxPushByte: "maxPushByte" is not a known option \(did you mean "maxPushBytes"\?\); accepted: .*maxPushBytes/);
+    expect((unknown as Error).message).toMatch(
+      /options.maxPushByte: "maxPushByte" is not a known option \(did you mean "maxPushBytes"\?\); accepted: .*maxPushBytes/,
+    );
     expect(() => createSyncCoordinator({ maxPushBytes: 1000, maxMutationSize: 1000 })).toThrow(
       /options.maxPushBytes: must be at least 17384/,
     );
