@@ -1,4 +1,5 @@
 import { createValidator, type Validator } from "@pelbiot/core";
+import { replacePathPrefix, withValidationContext } from "../internal/with-validation-context";
 import { createFluidTypeScale, type FluidTypeScaleOptions } from "./fluid-type-scale";
 import {
   DEFAULT_IMAGE_QUALITY,
@@ -84,14 +85,24 @@ export function resolveMobileUIOptimizerOptions(options: unknown): ResolvedMobil
   }
   if (imageFormats !== undefined) check.array("options.imageFormats", imageFormats, { minLength: 1 });
   check.done();
-  createFluidTypeScale(typeScale);
-  planResponsiveImage({
-    src: "probe",
-    intrinsicWidth: 1,
-    dprCap,
-    quality: imageQuality,
-    ...(imageFormats === undefined ? {} : { formats: imageFormats }),
-  });
+  const context = "MobileUIOptimizer constructor";
+  withValidationContext(context, replacePathPrefix("options", "options.typeScale"), () =>
+    createFluidTypeScale(typeScale),
+  );
+  const imagePath = (path: string) =>
+    replacePathPrefix(
+      "options.formats",
+      "options.imageFormats",
+    )(replacePathPrefix("options.quality", "options.imageQuality")(path));
+  withValidationContext(context, imagePath, () =>
+    planResponsiveImage({
+      src: "probe",
+      intrinsicWidth: 1,
+      dprCap,
+      quality: imageQuality,
+      ...(imageFormats === undefined ? {} : { formats: imageFormats }),
+    }),
+  );
   return Object.freeze({
     typeScale: Object.freeze({ ...typeScale }),
     dprCap,

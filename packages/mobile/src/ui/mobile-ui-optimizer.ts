@@ -1,4 +1,5 @@
 import { createValidator } from "@pelbiot/core";
+import { replacePathPrefix, samePath, withValidationContext } from "../internal/with-validation-context";
 import { createFluidTypeScale, type FluidTypeScale, type FluidTypeScaleOptions } from "./fluid-type-scale";
 import {
   checkTypeScaleKeys,
@@ -56,10 +57,10 @@ export class MobileUIOptimizer {
    * ```
    */
   getWindowSizeClass(width: number, height?: number): { width: WidthSizeClass; height: HeightSizeClass } {
-    return {
+    return withValidationContext("MobileUIOptimizer.getWindowSizeClass", samePath, () => ({
       width: getWidthSizeClass(width),
       height: height === undefined ? "expanded" : getHeightSizeClass(height),
-    };
+    }));
   }
 
   /**
@@ -75,7 +76,9 @@ export class MobileUIOptimizer {
    * ```
    */
   getLayout(width: number, height?: number): ResponsiveLayout {
-    return height === undefined ? getResponsiveLayout(width) : getResponsiveLayout(width, height);
+    return withValidationContext("MobileUIOptimizer.getLayout", samePath, () =>
+      height === undefined ? getResponsiveLayout(width) : getResponsiveLayout(width, height),
+    );
   }
 
   /**
@@ -93,7 +96,11 @@ export class MobileUIOptimizer {
     const check = createValidator("MobileUIOptimizer.getTypographyScale");
     checkTypeScaleKeys(check, "overrides", overrides);
     check.done();
-    return createFluidTypeScale({ ...this.#options.typeScale, ...overrides });
+    return withValidationContext(
+      "MobileUIOptimizer.getTypographyScale",
+      replacePathPrefix("options", "overrides"),
+      () => createFluidTypeScale({ ...this.#options.typeScale, ...overrides }),
+    );
   }
 
   /**
@@ -113,11 +120,13 @@ export class MobileUIOptimizer {
     if (check.object("options", options)) check.knownKeys("options", options, RESPONSIVE_IMAGE_OPTION_KEYS);
     check.done();
     const { dprCap, imageFormats, imageQuality } = this.#options;
-    return planResponsiveImage({
-      dprCap,
-      ...(imageFormats === undefined ? {} : { formats: imageFormats }),
-      ...options,
-      quality: { ...imageQuality, ...options.quality },
-    });
+    return withValidationContext("MobileUIOptimizer.optimizeImage", samePath, () =>
+      planResponsiveImage({
+        dprCap,
+        ...(imageFormats === undefined ? {} : { formats: imageFormats }),
+        ...options,
+        quality: { ...imageQuality, ...options.quality },
+      }),
+    );
   }
 }

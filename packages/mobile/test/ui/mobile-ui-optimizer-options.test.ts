@@ -30,4 +30,24 @@ describe("MobileUIOptimizer options", () => {
       ),
     ).toEqual([expect.stringMatching(/^options\.format: .*did you mean "formats"\?/)]);
   });
+
+  it("reports the checks of its helpers under its own method names and the caller's paths", () => {
+    expect(captureValidationIssues(() => new MobileUIOptimizer({ typeScale: { minRatio: -1 } }))).toEqual([
+      "options.typeScale.minRatio: must be at least 1, got -1",
+    ]);
+    expect(() => new MobileUIOptimizer({ imageQuality: { webp: 0 } })).toThrow(
+      /^Invalid input to MobileUIOptimizer constructor: options\.imageQuality\.webp: /,
+    );
+    const ui = new MobileUIOptimizer();
+    expect(() => ui.getLayout(-5)).toThrow(/^Invalid input to MobileUIOptimizer\.getLayout: width: /);
+    expect(() => ui.getWindowSizeClass(400, Number.NaN)).toThrow(
+      /^Invalid input to MobileUIOptimizer\.getWindowSizeClass: height: /,
+    );
+    expect(captureValidationIssues(() => ui.getTypographyScale({ maxStep: 99 }))).toEqual([
+      "overrides.maxStep: must be at most 20, got 99",
+    ]);
+    expect(() => ui.optimizeImage({ src: "", intrinsicWidth: 800 })).toThrow(
+      /^Invalid input to MobileUIOptimizer\.optimizeImage: options\.src: /,
+    );
+  });
 });
