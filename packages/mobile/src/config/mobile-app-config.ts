@@ -1,6 +1,7 @@
 import { createValidator, PelbiotError } from "@pelbiot/core";
 import type { SemVer } from "semver";
 import compare from "semver/functions/compare.js";
+import { samePath, withValidationContext } from "../internal/with-validation-context";
 import {
   checkPluralCoverage,
   type PluralCoverageOptions,
@@ -203,7 +204,10 @@ export class MobileAppConfig {
    * ```
    */
   negotiateLanguage(requested: string | readonly string[]): string {
-    return this.resolveLanguage(requested).language;
+    const { supportedLanguages, defaultLanguage } = this.#current;
+    return withValidationContext("MobileAppConfig.negotiateLanguage", samePath, () =>
+      resolveLanguage(requested, supportedLanguages, defaultLanguage),
+    ).language;
   }
 
   /**
@@ -219,7 +223,10 @@ export class MobileAppConfig {
    * ```
    */
   resolveLanguage(requested: string | readonly string[]): LanguageResolution {
-    return resolveLanguage(requested, this.#current.supportedLanguages, this.#current.defaultLanguage);
+    const { supportedLanguages, defaultLanguage } = this.#current;
+    return withValidationContext("MobileAppConfig.resolveLanguage", samePath, () =>
+      resolveLanguage(requested, supportedLanguages, defaultLanguage),
+    );
   }
 
   /**
@@ -237,8 +244,11 @@ export class MobileAppConfig {
    */
   checkTranslations(table: TranslationTable, options: PluralCoverageOptions = {}): PluralCoverageReport {
     const check = createValidator("MobileAppConfig.checkTranslations");
-    if (!check.object("options", options)) check.done();
-    return checkPluralCoverage(table, { expectedLocales: this.#current.supportedLanguages, ...options });
+    if (check.object("options", options)) check.knownKeys("options", options, ["expectedLocales", "type"]);
+    check.done();
+    return withValidationContext("MobileAppConfig.checkTranslations", samePath, () =>
+      checkPluralCoverage(table, { expectedLocales: this.#current.supportedLanguages, ...options }),
+    );
   }
 
   /**

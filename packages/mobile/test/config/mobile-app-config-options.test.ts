@@ -77,4 +77,20 @@ describe("MobileAppConfig options: unknown keys", () => {
       captureValidationIssues(() => config.applyRemoteConfig({ schemaVersion: 1, minVersoin: "1.0.0" } as never)),
     ).toEqual([expect.stringMatching(/^payload\.minVersoin: .*did you mean "minVersion"/)]);
   });
+
+  it("reports the checks of its helpers under its own method names", () => {
+    const config = new MobileAppConfig({ supportedLanguages: ["en", "fr"] });
+    expect(() => config.negotiateLanguage(["fr", "@"])).toThrow(
+      /^Invalid input to MobileAppConfig\.negotiateLanguage: requested\.1: /,
+    );
+    expect(() => config.resolveLanguage(7 as never)).toThrow(
+      /^Invalid input to MobileAppConfig\.resolveLanguage: requested: /,
+    );
+    expect(() => config.checkTranslations({}, { type: "ordinals" as never })).toThrow(
+      /^Invalid input to MobileAppConfig\.checkTranslations: options\.type: /,
+    );
+    expect(captureValidationIssues(() => config.checkTranslations({}, { typ: "ordinal" } as never))).toEqual([
+      'options.typ: "typ" is not a known option (did you mean "type"?); accepted: expectedLocales, type',
+    ]);
+  });
 });
