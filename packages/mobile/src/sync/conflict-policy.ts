@@ -95,45 +95,48 @@ export function decideConflict(
   }
 }
 
-/** A fresh id and timestamp for the mutation that carries a resolution. */
-export interface ResolutionStamp {
-  readonly deviceId: string;
+/** Fresh ids and timestamps for the mutation that carries a resolution. */
+export interface MutationStamps {
+  /** A fresh mutation id. */
   readonly mutationId: () => string;
-  readonly hlc: () => string;
+  /** A fresh hybrid-logical-clock timestamp of the device. */
+  readonly hlc: (deviceId: string) => string;
 }
 
 /**
  * Applies a decision to a record: the server version becomes the base and the device's side, when it differs,
  * becomes one whole-record mutation on top of it.
  *
+ * @param deviceId - The device.
  * @param recordId - The record.
  * @param state - The device's state of the record.
  * @param remote - The server version the decision settles against.
  * @param decision - `"local"`, `"remote"` or merged `{ data }`.
- * @param stamp - The device, and fresh ids and timestamps.
+ * @param stamps - Fresh ids and timestamps.
  * @returns The record's next state, with no open conflict.
  */
 export function applyDecision(
+  deviceId: string,
   recordId: string,
   state: RecordState,
   remote: ServerRecord,
   decision: SettledDecision,
-  stamp: ResolutionStamp,
+  stamps: MutationStamps,
 ): RecordState {
   if (decision === "remote") return { ...state, base: remote, pending: [], conflict: null };
   const data = decision === "local" ? localView(state) : decision.data;
   if (sameRecord(data, remote.data)) return { ...state, base: remote, pending: [], conflict: null };
   // Fold the device's changes into one whole-record write on top of the server's version.
   const folded: QueuedMutation = {
-    mutationId: stamp.mutationId(),
-    clientId: stamp.deviceId,
+    mutationId: stamps.mutationId(),
+    clientId: deviceId,
     recordId,
     entity: state.entity,
     type: data === null ? "delete" : remote.data === null ? "create" : "update",
     data,
     baseVersion: remote.version,
     previousMutationId: null,
-    hlc: stamp.hlc(),
+    hlc: stamps.hlc(deviceId),
     replace: data !== null,
   };
   return { ...state, base: remote, pending: [folded], conflict: null };

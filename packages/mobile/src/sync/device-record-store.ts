@@ -110,6 +110,23 @@ export class DeviceRecordStore {
   }
 
   /**
+   * Counts the device's queued mutations (caching the count) and collects its open conflicts, from one listing.
+   *
+   * @param deviceId - The device.
+   * @returns The queue length and the open conflicts.
+   */
+  async summarise(deviceId: string): Promise<{ pending: number; conflicts: SyncConflict[] }> {
+    let pending = 0;
+    const conflicts: SyncConflict[] = [];
+    for (const state of await this.states(deviceId)) {
+      pending += state.pending.length;
+      if (state.conflict !== null) conflicts.push(state.conflict);
+    }
+    this.#pendingCounts.set(deviceId, pending);
+    return { pending, conflicts };
+  }
+
+  /**
    * The cursor of the device's last pull.
    *
    * @param deviceId - The device.

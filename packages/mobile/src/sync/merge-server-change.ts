@@ -2,8 +2,8 @@ import {
   applyDecision,
   decideConflict,
   describeConflict,
+  type MutationStamps,
   type RecordDataCheck,
-  type ResolutionStamp,
   resolutionOf,
 } from "./conflict-policy";
 import type { RecordState } from "./device-record-store";
@@ -26,7 +26,7 @@ export type MergeOutcome =
 export interface MergePolicy {
   readonly strategy: ConflictStrategy;
   readonly checkData: RecordDataCheck;
-  readonly stamp: ResolutionStamp;
+  readonly stamps: MutationStamps;
 }
 
 /**
@@ -36,15 +36,16 @@ export interface MergePolicy {
  *
  * @param current - The device's state of the record, or `undefined` when it has never seen it.
  * @param change - The validated server change.
+ * @param deviceId - The device.
  * @param policy - Strategy, limits check and fresh ids for a resolution.
  * @returns The record's next state (`current` itself when nothing changed) and what happened.
  */
 export function mergeServerChange(
   current: RecordState | undefined,
   change: ServerChange,
+  deviceId: string,
   policy: MergePolicy,
 ): { next: RecordState | undefined; outcome: MergeOutcome } {
-  const deviceId = policy.stamp.deviceId;
   const remote: ServerRecord = { version: change.version, data: change.data === null ? null : { ...change.data } };
   const state: RecordState = current ?? { entity: change.entity, base: null, pending: [], conflict: null };
   // Only a mutation still in the queue is acknowledged by its return. Another install sharing this client id writes
@@ -67,7 +68,7 @@ export function mergeServerChange(
   if (decision === undefined) {
     return { next: { ...state, conflict }, outcome: { kind: "conflict", conflict, alreadyOpen } };
   }
-  const next = applyDecision(change.recordId, state, remote, decision, policy.stamp);
+  const next = applyDecision(deviceId, change.recordId, state, remote, decision, policy.stamps);
   return {
     next,
     outcome: {

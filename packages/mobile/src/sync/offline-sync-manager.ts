@@ -1,14 +1,13 @@
 import {
   createValidator,
   PelbiotError,
-  type PelbiotErrorCode,
   TypedEventEmitter,
   toPelbiotError,
   uuidv7,
   type Validator,
 } from "@pelbiot/core";
 import { startAutoSyncScheduler } from "./auto-sync-scheduler";
-import { applyDecision, type ResolutionStamp, resolutionOf, settleResolution } from "./conflict-policy";
+import { applyDecision, resolutionOf, settleResolution } from "./conflict-policy";
 import { createDeviceClocks, type DeviceClocks } from "./device-clocks";
 import { DeviceRecordStore, localView } from "./device-record-store";
 import { type MergeOutcome, type MergePolicy, mergeServerChange } from "./merge-server-change";
@@ -84,6 +83,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
   readonly #records: DeviceRecordStore;
   readonly #clocks: DeviceClocks;
   readonly #roundHost: SyncRoundHost;
+  readonly #policy: MergePolicy;
   #conflictsDetected = 0;
   #autoResolved = 0;
 
@@ -98,12 +98,17 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     this.#options = resolveOfflineSyncManagerOptions(options);
     this.#records = new DeviceRecordStore(this.#options.storage, this.#options.keyPrefix);
     this.#clocks = createDeviceClocks(this.#options.clock);
+    const clock = this.#options.clock;
+    this.#policy = {
+      strategy: this.#options.conflictStrategy,
+      checkData: (check, path, data) => this.#checkData(check, path, data),
+      stamps: { mutationId: () => uuidv7({ clock }), hlc: (deviceId) => this.#clocks.now(deviceId) },
+    };
     this.#roundHost = {
       records: this.#records,
       maxPushBytes: this.#options.maxPushBytes,
       merge: (deviceId, changes) => this.syncPendingChanges(deviceId, changes),
-      pendingChanges: (deviceId) => this.getPendingChanges(deviceId),
-      conflicts: (deviceId) => this.getConflicts(deviceId),
+      pendingChanges: (deviceId) => this.#queueOf(deviceId, false),
       rejected: (deviceId, mutation, reason) => {
         this.#options.logger.info("sync mutation rejected", { deviceId, mutationId: mutation.mutationId, reason });
         this.emit("mutation_rejected", { deviceId, mutation, reason });
@@ -142,7 +147,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     }
     check.done();
 
-    return this.#guard(() =>
+    return asPelbiotErrors(
       this.#records.withDevice(deviceId, async () => {
         const pendingCount = await this.#records.pendingCount(deviceId);
         checkQueueRoom(deviceId, pendingCount, this.#options.maxOfflineRecords);
@@ -155,7 +160,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
             recordId,
             mutationId: uuidv7({ clock }),
             hlc: this.#clocks.now(deviceId),
-            checkRecordAfter: (record) => this.#checkRecordAfter(record),
+            checkRecordAfter: this.#checkRecordAfter,
           });
           queued = appended.queued;
           return appended.state;
@@ -190,7 +195,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     check.done();
     const { accepted, quarantined } = partitionServerChanges(serverChanges, this.#options.maxMutationSize);
 
-    return this.#guard(() =>
+    return asPelbiotErrors(
       this.#records.withDevice(deviceId, async () => {
         this.emit("sync_started", { deviceId, changes: serverChanges.length });
         for (const change of quarantined) {
@@ -198,12 +203,11 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
           this.emit("change_quarantined", { deviceId, change });
         }
         const tally: MergeTally = { applied: 0, acknowledged: 0, autoResolved: 0, conflicts: new Map() };
-        const policy = this.#mergePolicy(deviceId);
         for (const change of accepted) {
           if (change.hlc !== undefined) this.#clocks.receive(deviceId, change.hlc);
           let outcome: MergeOutcome = { kind: "skipped" };
           await this.#records.recordsOf(deviceId).update(change.recordId, (current) => {
-            const merged = mergeServerChange(current, change, policy);
+            const merged = mergeServerChange(current, change, deviceId, this.#policy);
             outcome = merged.outcome;
             return merged.next;
           });
@@ -252,7 +256,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     }
     check.done();
 
-    return this.#guard(() =>
+    return asPelbiotErrors(
       this.#records.withDevice(deviceId, async () => {
         let kind: ConflictResolution = "merged";
         let superseded: readonly string[] = [];
@@ -265,8 +269,8 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
           const { remote, decision } = settleResolution(resolution, current.conflict.remote);
           kind = resolutionOf(decision);
           superseded = current.pending.map((mutation) => mutation.mutationId);
-          const stamp = this.#stamp(deviceId);
-          return applyDecision(recordId, { ...current, conflict: null }, remote, decision, stamp);
+          const settled = { ...current, conflict: null };
+          return applyDecision(deviceId, recordId, settled, remote, decision, this.#policy.stamps);
         });
         await this.#records.recountPending(deviceId);
         this.#emitResolved(deviceId, recordId, kind, false, superseded, next?.pending[0]?.mutationId);
@@ -289,7 +293,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
    */
   async getPendingChanges(deviceId: string): Promise<QueuedMutation[]> {
     this.#checkDeviceId("OfflineSyncManager.getPendingChanges", deviceId);
-    return this.#guard(async () => orderedQueue(await this.#records.states(deviceId), false));
+    return asPelbiotErrors(this.#queueOf(deviceId, false));
   }
 
   /**
@@ -305,7 +309,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
    */
   async getOfflineData(deviceId: string): Promise<QueuedMutation[]> {
     this.#checkDeviceId("OfflineSyncManager.getOfflineData", deviceId);
-    return this.#guard(async () => orderedQueue(await this.#records.states(deviceId), true));
+    return asPelbiotErrors(this.#queueOf(deviceId, true));
   }
 
   /**
@@ -325,7 +329,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     checkSyncId(check, "deviceId", deviceId, MAX_CLIENT_ID_LENGTH);
     checkSyncId(check, "recordId", recordId, MAX_RECORD_ID_LENGTH);
     check.done();
-    const state = await this.#guard(() => this.#records.recordsOf(deviceId).get(recordId));
+    const state = await asPelbiotErrors(this.#records.recordsOf(deviceId).get(recordId));
     return state === undefined ? null : localView(state);
   }
 
@@ -342,8 +346,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
    */
   async getConflicts(deviceId: string): Promise<SyncConflict[]> {
     this.#checkDeviceId("OfflineSyncManager.getConflicts", deviceId);
-    const states = await this.#guard(() => this.#records.states(deviceId));
-    return states.flatMap((state) => (state.conflict === null ? [] : [state.conflict]));
+    return asPelbiotErrors(this.#conflictsOf(deviceId));
   }
 
   /**
@@ -373,7 +376,7 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
       check.fn("transport.pull", transport.pull);
     }
     check.done();
-    return this.#guard(() => runSyncRound(this.#roundHost, deviceId, transport), "PROVIDER_ERROR");
+    return asPelbiotErrors(runSyncRound(this.#roundHost, deviceId, transport), "PROVIDER_ERROR");
   }
 
   /**
@@ -456,30 +459,14 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     this.emit("conflict_resolved", { deviceId, recordId, resolution, automatic, superseded, ...replaced });
   }
 
-  #mergePolicy(deviceId: string): MergePolicy {
-    return {
-      strategy: this.#options.conflictStrategy,
-      checkData: (check, path, data) => this.#checkData(check, path, data),
-      stamp: this.#stamp(deviceId),
-    };
-  }
-
-  #stamp(deviceId: string): ResolutionStamp {
-    return {
-      deviceId,
-      mutationId: () => uuidv7({ clock: this.#options.clock }),
-      hlc: () => this.#clocks.now(deviceId),
-    };
-  }
-
   // Devices pull whole records, so the coordinator refuses a write whose resulting record breaks the limits; saying
   // so at save time keeps the device from queueing a change that would be rolled back.
-  #checkRecordAfter(record: RecordData | null): void {
+  readonly #checkRecordAfter = (record: RecordData | null): void => {
     if (record === null) return;
     const check = createValidator("OfflineSyncManager.saveOfflineData");
     this.#checkData(check, "the record after this change", record);
     check.done();
-  }
+  };
 
   #checkData(check: Validator, path: string, data: Record<string, unknown>): void {
     checkRecordData(check, path, data, { value: this.#options.maxMutationSize, option: "maxMutationSize" });
@@ -491,12 +478,27 @@ export class OfflineSyncManager extends TypedEventEmitter<OfflineSyncEvents> {
     check.done();
   }
 
-  // Only PelbiotErrors leave public methods: a resolver, transport or adapter that throws something else is wrapped.
-  async #guard<T>(operation: () => Promise<T>, fallback: PelbiotErrorCode = "INTERNAL_ERROR"): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw toPelbiotError(error, fallback);
-    }
+  async #queueOf(deviceId: string, includeHeld: boolean): Promise<QueuedMutation[]> {
+    return orderedQueue(await this.#records.states(deviceId), includeHeld);
   }
+
+  async #conflictsOf(deviceId: string): Promise<SyncConflict[]> {
+    return (await this.#records.states(deviceId)).flatMap((state) => (state.conflict === null ? [] : [state.conflict]));
+  }
+}
+
+// Only PelbiotErrors leave public methods: a resolver, transport or adapter that throws something else is wrapped.
+// The handlers are made once, not per call.
+const rethrowAsInternal = (error: unknown): never => {
+  throw toPelbiotError(error, "INTERNAL_ERROR");
+};
+const rethrowAsProvider = (error: unknown): never => {
+  throw toPelbiotError(error, "PROVIDER_ERROR");
+};
+
+function asPelbiotErrors<T>(
+  operation: Promise<T>,
+  fallback: "INTERNAL_ERROR" | "PROVIDER_ERROR" = "INTERNAL_ERROR",
+): Promise<T> {
+  return operation.catch(fallback === "PROVIDER_ERROR" ? rethrowAsProvider : rethrowAsInternal);
 }

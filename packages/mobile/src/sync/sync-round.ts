@@ -3,7 +3,7 @@ import type { DeviceRecordStore } from "./device-record-store";
 import { planPushBatches } from "./mutation-limits";
 import type { SyncReport } from "./offline-sync-manager-types";
 import type { PushResult, SyncTransport } from "./sync-protocol";
-import type { QuarantinedChange, QueuedMutation, ServerChange, SyncConflict, SyncResult } from "./sync-types";
+import type { QuarantinedChange, QueuedMutation, ServerChange, SyncResult } from "./sync-types";
 
 /** Most mutations in one push, whatever their size. */
 const PUSH_BATCH_SIZE = 500;
@@ -16,8 +16,6 @@ export interface SyncRoundHost {
   merge(deviceId: string, changes: readonly ServerChange[]): Promise<SyncResult>;
   /** The queue to push (the manager's `getPendingChanges`). */
   pendingChanges(deviceId: string): Promise<QueuedMutation[]>;
-  /** Open conflicts (the manager's `getConflicts`). */
-  conflicts(deviceId: string): Promise<SyncConflict[]>;
   /** Reports a mutation the coordinator refused for good, after it was rolled back. */
   rejected(deviceId: string, mutation: QueuedMutation, reason: string): void;
 }
@@ -72,8 +70,8 @@ export async function runSyncRound(
     totals.acknowledged += outcome.acknowledged;
     rejected.push(...outcome.rejected);
   }
-  const pending = await host.records.recountPending(deviceId);
-  const conflicts = await host.conflicts(deviceId);
+  // One listing for both: the queue length and the conflicts then describe the same moment.
+  const { pending, conflicts } = await host.records.summarise(deviceId);
   return { ...totals, conflicts, pushed: outgoing.length, rejected, pending, quarantined };
 }
 
