@@ -10,7 +10,7 @@ import { runReadmeExamples, writeReadmeExamples } from "./readme-examples.mjs";
 const root = resolve(import.meta.dirname, "..");
 const packages = ["core", "mobile", "integrations", "analytics", "ml"];
 // Packages whose README examples are type-checked and run; the rest join as their examples become self-contained.
-const packagesWithRunnableReadmes = ["core", "integrations", "analytics"];
+const packagesWithRunnableReadmes = ["core", "mobile", "integrations", "analytics"];
 const work = mkdtempSync(join(tmpdir(), "pelbiot-consumer-"));
 const run = (command, args, cwd) => {
   try {

@@ -44,6 +44,7 @@ export {
 export {
   type AutoSync,
   type AutoSyncOptions,
+  type ConflictResolution,
   type OfflineSyncEvents,
   OfflineSyncManager,
   type OfflineSyncManagerOptions,

@@ -1,72 +1,32 @@
-import { createValidator, describeType, PelbiotError, type Validator } from "@pelbiot/core";
+import { createValidator, PelbiotError } from "@pelbiot/core";
 import type { SemVer } from "semver";
 import compare from "semver/functions/compare.js";
-import parse from "semver/functions/parse.js";
+import { samePath, withValidationContext } from "../internal/with-validation-context";
 import {
   checkPluralCoverage,
   type PluralCoverageOptions,
   type PluralCoverageReport,
   type TranslationTable,
 } from "./check-plural-coverage";
-import { canonicalizeLanguageTag, isKnownLocale, type LanguageResolution, resolveLanguage } from "./negotiate-language";
+import {
+  type MobileAppConfigOptions,
+  mergeRemoteFields,
+  PLATFORM_NAME,
+  parseVersion,
+  REMOTE_OPTION_KEYS,
+  type RemoteConfigPayload,
+  type ResolvedMobileAppConfig,
+  resolveConfigFields,
+  resolveMobileAppConfigOptions,
+} from "./mobile-app-config-options";
+import { type LanguageResolution, resolveLanguage } from "./negotiate-language";
 
-/** Version policy of one platform (`ios`, `android`, `web`, …). */
-export interface PlatformVersionPolicy {
-  /** Versions below this must update before the app may be used (`force_update`). */
-  minVersion: string;
-  /** Versions below this are asked, not forced, to update (`soft_update`). Must not be below `minVersion`. */
-  recommendedVersion?: string;
-  /** `false` ends support for the whole platform: every version gets `unsupported`. @default true */
-  supported?: boolean;
-}
-
-/** Options of {@link MobileAppConfig}. Every field can also be overridden by a remote config. */
-export interface MobileAppConfigOptions {
-  /** Oldest app version allowed to run (semver; `+build` metadata is ignored when comparing). @default "0.0.0" */
-  minVersion?: string;
-  /** Versions below this get `soft_update`. Must not be below `minVersion`. @default minVersion */
-  recommendedVersion?: string;
-  /** Exact versions withdrawn after release (e.g. a bad build): they get `force_update`. @default [] */
-  blockedVersions?: readonly string[];
-  /**
-   * Per-platform policies that replace the global ones for that platform. When given, a platform passed to
-   * {@link MobileAppConfig.checkVersion} that is not listed here is `unsupported`.
-   * @default {}
-   */
-  platforms?: Readonly<Record<string, PlatformVersionPolicy>>;
-  /** BCP 47 tags of the languages the app ships, in preference order for ties. @default ["en"] */
-  supportedLanguages?: readonly string[];
-  /** Language used when no requested language matches; one of `supportedLanguages`. @default supportedLanguages[0] */
-  defaultLanguage?: string;
-  /** Milliseconds between background sync attempts (1 s to 24 h). @default 30000 */
-  offlineSyncInterval?: number;
-  /** Most mutations the offline queue may hold per device (1 to 1,000,000). @default 10000 */
-  maxOfflineRecords?: number;
-  /** Newest remote-config schema version this build understands; payloads with a higher one are refused. @default 1 */
-  remoteSchemaVersion?: number;
-}
-
-/** The validated, canonical configuration in force. */
-export interface ResolvedMobileAppConfig {
-  /** Global minimum version, normalised (no build metadata). */
-  readonly minVersion: string;
-  /** Global recommended version (equals `minVersion` when none was set). */
-  readonly recommendedVersion: string;
-  /** Withdrawn versions, normalised. */
-  readonly blockedVersions: readonly string[];
-  /** Per-platform policies with their defaults filled in. */
-  readonly platforms: Readonly<Record<string, Readonly<Required<PlatformVersionPolicy>>>>;
-  /** Canonical BCP 47 tags. */
-  readonly supportedLanguages: readonly string[];
-  /** Canonical fallback language, one of `supportedLanguages`. */
-  readonly defaultLanguage: string;
-  /** Milliseconds between sync attempts. */
-  readonly offlineSyncInterval: number;
-  /** Most queued mutations per device. */
-  readonly maxOfflineRecords: number;
-  /** Schema version of the remote config in force, or `0` when only local defaults apply. */
-  readonly schemaVersion: number;
-}
+export type {
+  MobileAppConfigOptions,
+  PlatformVersionPolicy,
+  RemoteConfigPayload,
+  ResolvedMobileAppConfig,
+} from "./mobile-app-config-options";
 
 /** The verdict of {@link MobileAppConfig.checkVersion}. */
 export type VersionStatus = "ok" | "soft_update" | "force_update" | "unsupported";
@@ -87,148 +47,12 @@ export interface VersionCheckResult {
   readonly recommendedVersion: string;
 }
 
-/** A config sent by the server: a schema version plus any subset of {@link MobileAppConfigOptions} but `remoteSchemaVersion`. */
-export type RemoteConfigPayload = { readonly schemaVersion: number } & Readonly<
-  Omit<MobileAppConfigOptions, "remoteSchemaVersion">
->;
-
 /** The result of {@link MobileAppConfig.applyRemoteConfig}. */
 export interface RemoteConfigResult {
   /** The schema version now in force. */
   readonly schemaVersion: number;
   /** Option names whose effective value changed. */
   readonly changed: readonly string[];
-}
-
-const OPTION_KEYS = [
-  "minVersion",
-  "recommendedVersion",
-  "blockedVersions",
-  "platforms",
-  "supportedLanguages",
-  "defaultLanguage",
-  "offlineSyncInterval",
-  "maxOfflineRecords",
-] as const;
-const PLATFORM_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
-const VERSION_HINT = 'a semantic version such as "1.4.2" (prerelease "-beta.1" and build "+42" allowed)';
-
-function parseVersion(check: Validator, path: string, value: unknown): SemVer | undefined {
-  if (typeof value !== "string") {
-    check.fail(path, `must be ${VERSION_HINT}, got ${describeType(value)}`);
-    return undefined;
-  }
-  const parsed = value.length <= 256 ? parse(value) : null;
-  if (parsed === null) check.fail(path, `must be ${VERSION_HINT}, got ${describeType(value)}`);
-  return parsed ?? undefined;
-}
-
-/** Validates options (constructor or merged remote) into a resolved config, collecting every issue. */
-function resolveOptions(
-  options: Record<string, unknown>,
-  check: Validator,
-  prefix: string,
-  schemaVersion: number,
-): ResolvedMobileAppConfig {
-  const {
-    minVersion = "0.0.0",
-    recommendedVersion,
-    blockedVersions = [],
-    platforms = {},
-    supportedLanguages = ["en"],
-    defaultLanguage,
-    offlineSyncInterval = 30_000,
-    maxOfflineRecords = 10_000,
-  } = options;
-  const min = parseVersion(check, `${prefix}minVersion`, minVersion);
-  const recommended =
-    recommendedVersion === undefined ? min : parseVersion(check, `${prefix}recommendedVersion`, recommendedVersion);
-  if (min && recommended && compare(recommended, min) < 0) {
-    check.fail(
-      `${prefix}recommendedVersion`,
-      `must not be below minVersion ${min.version}, got ${recommended.version}`,
-    );
-  }
-  const blocked: string[] = [];
-  if (check.array(`${prefix}blockedVersions`, blockedVersions, { maxLength: 1000 })) {
-    blockedVersions.forEach((version, index) => {
-      const parsed = parseVersion(check, `${prefix}blockedVersions.${index}`, version);
-      if (parsed) blocked.push(parsed.version);
-    });
-  }
-  const resolvedPlatforms: Record<string, Required<PlatformVersionPolicy>> = {};
-  if (check.object(`${prefix}platforms`, platforms)) {
-    for (const [name, policy] of Object.entries(platforms)) {
-      const path = `${prefix}platforms.${name}`;
-      if (!PLATFORM_NAME.test(name)) {
-        check.fail(path, "platform name must be lower-case letters, digits, '-' or '_' (e.g. ios, android, web)");
-        continue;
-      }
-      if (!check.object(path, policy)) continue;
-      const { minVersion: platformMin, recommendedVersion: platformRecommended, supported = true } = policy;
-      const pMin = parseVersion(check, `${path}.minVersion`, platformMin);
-      const pRecommended =
-        platformRecommended === undefined
-          ? pMin
-          : parseVersion(check, `${path}.recommendedVersion`, platformRecommended);
-      check.boolean(`${path}.supported`, supported);
-      if (pMin && pRecommended && compare(pRecommended, pMin) < 0) {
-        check.fail(`${path}.recommendedVersion`, `must not be below minVersion ${pMin.version}`);
-      }
-      for (const key of Object.keys(policy)) {
-        if (!["minVersion", "recommendedVersion", "supported"].includes(key)) {
-          check.fail(
-            `${path}.${key}`,
-            "is not a known platform policy field (minVersion, recommendedVersion, supported)",
-          );
-        }
-      }
-      if (pMin && pRecommended && typeof supported === "boolean") {
-        resolvedPlatforms[name] = { minVersion: pMin.version, recommendedVersion: pRecommended.version, supported };
-      }
-    }
-  }
-  const languages: string[] = [];
-  if (check.array(`${prefix}supportedLanguages`, supportedLanguages, { minLength: 1, maxLength: 500 })) {
-    supportedLanguages.forEach((tag, index) => {
-      const path = `${prefix}supportedLanguages.${index}`;
-      const canonical = canonicalizeLanguageTag(tag);
-      if (canonical === undefined) {
-        check.fail(path, `must be a well-formed BCP 47 tag such as "en" or "pt-BR", got ${describeType(tag)}`);
-      } else if (!isKnownLocale(canonical)) {
-        check.fail(
-          path,
-          `"${canonical}" is a locale this JavaScript engine has no data for (plural rules would be wrong)`,
-        );
-      } else if (languages.includes(canonical)) {
-        check.fail(path, `duplicates "${canonical}"`);
-      } else languages.push(canonical);
-    });
-  }
-  let fallbackLanguage = languages[0] ?? "en";
-  if (defaultLanguage !== undefined) {
-    const canonical = canonicalizeLanguageTag(defaultLanguage);
-    if (canonical === undefined) check.fail(`${prefix}defaultLanguage`, "must be a well-formed BCP 47 tag");
-    else if (languages.length > 0 && !languages.includes(canonical)) {
-      check.fail(
-        `${prefix}defaultLanguage`,
-        `must be one of supportedLanguages (${languages.join(", ")}), got "${canonical}"`,
-      );
-    } else fallbackLanguage = canonical;
-  }
-  check.number(`${prefix}offlineSyncInterval`, offlineSyncInterval, { integer: true, min: 1000, max: 86_400_000 });
-  check.number(`${prefix}maxOfflineRecords`, maxOfflineRecords, { integer: true, min: 1, max: 1_000_000 });
-  return Object.freeze({
-    minVersion: min?.version ?? "0.0.0",
-    recommendedVersion: recommended?.version ?? "0.0.0",
-    blockedVersions: Object.freeze(blocked),
-    platforms: Object.freeze(resolvedPlatforms),
-    supportedLanguages: Object.freeze(languages),
-    defaultLanguage: fallbackLanguage,
-    offlineSyncInterval: offlineSyncInterval as number,
-    maxOfflineRecords: maxOfflineRecords as number,
-    schemaVersion,
-  });
 }
 
 /**
@@ -265,20 +89,10 @@ export class MobileAppConfig {
           "@formatjs/intl-locale and @formatjs/intl-pluralrules polyfills before creating it.",
       );
     }
-    const check = createValidator("MobileAppConfig");
-    if (!check.object("options", options)) check.done();
-    const { remoteSchemaVersion = 1, ...rest } = options;
-    check.number("options.remoteSchemaVersion", remoteSchemaVersion, { integer: true, min: 1, max: 1_000_000 });
-    for (const key of Object.keys(rest)) {
-      if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-        check.fail(`options.${key}`, `is not a known option (${OPTION_KEYS.join(", ")}, remoteSchemaVersion)`);
-      }
-    }
-    this.#current = resolveOptions(rest, check, "options.", 0);
-    check.done();
-    // A deep copy: later remote merges start from these, so the caller's arrays must not leak in by reference.
-    this.#defaults = Object.freeze(JSON.parse(JSON.stringify(rest)) as Record<string, unknown>);
-    this.#remoteSchemaVersion = remoteSchemaVersion;
+    const resolved = resolveMobileAppConfigOptions(options);
+    this.#current = resolved.config;
+    this.#defaults = resolved.defaults;
+    this.#remoteSchemaVersion = resolved.remoteSchemaVersion;
   }
 
   /** The configuration in force: local defaults merged with the last good remote config. Frozen. */
@@ -297,8 +111,13 @@ export class MobileAppConfig {
   }
 
   /** Milliseconds between sync attempts. */
+  get offlineSyncIntervalMs(): number {
+    return this.#current.offlineSyncIntervalMs;
+  }
+
+  /** The same as {@link MobileAppConfig.offlineSyncIntervalMs}, under the original guide's name. */
   get offlineSyncInterval(): number {
-    return this.#current.offlineSyncInterval;
+    return this.#current.offlineSyncIntervalMs;
   }
 
   /** Most mutations the offline queue may hold per device. */
@@ -385,7 +204,10 @@ export class MobileAppConfig {
    * ```
    */
   negotiateLanguage(requested: string | readonly string[]): string {
-    return this.resolveLanguage(requested).language;
+    const { supportedLanguages, defaultLanguage } = this.#current;
+    return withValidationContext("MobileAppConfig.negotiateLanguage", samePath, () =>
+      resolveLanguage(requested, supportedLanguages, defaultLanguage),
+    ).language;
   }
 
   /**
@@ -401,7 +223,10 @@ export class MobileAppConfig {
    * ```
    */
   resolveLanguage(requested: string | readonly string[]): LanguageResolution {
-    return resolveLanguage(requested, this.#current.supportedLanguages, this.#current.defaultLanguage);
+    const { supportedLanguages, defaultLanguage } = this.#current;
+    return withValidationContext("MobileAppConfig.resolveLanguage", samePath, () =>
+      resolveLanguage(requested, supportedLanguages, defaultLanguage),
+    );
   }
 
   /**
@@ -419,8 +244,11 @@ export class MobileAppConfig {
    */
   checkTranslations(table: TranslationTable, options: PluralCoverageOptions = {}): PluralCoverageReport {
     const check = createValidator("MobileAppConfig.checkTranslations");
-    if (!check.object("options", options)) check.done();
-    return checkPluralCoverage(table, { expectedLocales: this.#current.supportedLanguages, ...options });
+    if (check.object("options", options)) check.knownKeys("options", options, ["expectedLocales", "type"]);
+    check.done();
+    return withValidationContext("MobileAppConfig.checkTranslations", samePath, () =>
+      checkPluralCoverage(table, { expectedLocales: this.#current.supportedLanguages, ...options }),
+    );
   }
 
   /**
@@ -449,20 +277,12 @@ export class MobileAppConfig {
         { details: { schemaVersion, supported: this.#remoteSchemaVersion } },
       );
     }
-    for (const key of Object.keys(fields)) {
-      if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-        check.fail(`payload.${key}`, `is not a remotely configurable option (${OPTION_KEYS.join(", ")})`);
-      }
-    }
-    const merged: Record<string, unknown> = { ...this.#defaults, ...fields };
-    if (fields.platforms !== undefined && typeof fields.platforms === "object" && fields.platforms !== null) {
-      const localPlatforms = (this.#defaults.platforms ?? {}) as Record<string, unknown>;
-      merged.platforms = { ...localPlatforms, ...fields.platforms };
-    }
-    const next = resolveOptions(merged, check, "payload.", schemaVersion);
+    check.knownKeys("payload", fields, REMOTE_OPTION_KEYS);
+    const merged = mergeRemoteFields(this.#defaults, fields);
+    const next = resolveConfigFields(merged, check, "payload.", schemaVersion);
     check.done();
     const previous = this.#current;
-    const changed = OPTION_KEYS.filter((key) => JSON.stringify(previous[key]) !== JSON.stringify(next[key]));
+    const changed = REMOTE_OPTION_KEYS.filter((key) => JSON.stringify(previous[key]) !== JSON.stringify(next[key]));
     this.#current = next;
     return { schemaVersion, changed };
   }

@@ -48,8 +48,11 @@ export function createAsyncStorageAdapter(
       check.fn(`asyncStorage.${method}`, asyncStorage[method]);
     }
   }
-  if (check.object("options", options) && options.namespace !== undefined) {
-    check.string("options.namespace", options.namespace, { minLength: 0, maxLength: 100 });
+  if (check.object("options", options)) {
+    check.knownKeys("options", options, ["namespace"]);
+    if (options.namespace !== undefined) {
+      check.string("options.namespace", options.namespace, { minLength: 0, maxLength: 100 });
+    }
   }
   check.done();
   const { namespace = "pelbiot:" } = options;

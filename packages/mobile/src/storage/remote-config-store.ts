@@ -44,7 +44,10 @@ export function createRemoteConfigStore(
   const check = createValidator("createRemoteConfigStore");
   if (check.object("config", config)) check.fn("config.applyRemoteConfig", config.applyRemoteConfig);
   check.object("storage", storage);
-  if (check.object("options", options) && options.key !== undefined) check.string("options.key", options.key);
+  if (check.object("options", options)) {
+    check.knownKeys("options", options, ["key"]);
+    if (options.key !== undefined) check.string("options.key", options.key);
+  }
   check.done();
   const { key = "pelbiot:remote-config" } = options;
   const store = createJsonStore<RemoteConfigPayload>(storage);

@@ -47,8 +47,11 @@ export function createWebStorageAdapter(
     for (const method of ["key", "getItem", "setItem", "removeItem"] as const)
       check.fn(`storage.${method}`, storage[method]);
   }
-  if (check.object("options", options) && options.namespace !== undefined) {
-    check.string("options.namespace", options.namespace, { minLength: 0, maxLength: 100 });
+  if (check.object("options", options)) {
+    check.knownKeys("options", options, ["namespace"]);
+    if (options.namespace !== undefined) {
+      check.string("options.namespace", options.namespace, { minLength: 0, maxLength: 100 });
+    }
   }
   check.done();
   const { namespace = "pelbiot:" } = options;

@@ -85,6 +85,8 @@ function encode(wallMs: number, counter: number, nodeId: string): string {
 export function createHybridLogicalClock(options: HybridLogicalClockOptions): HybridLogicalClock {
   const check = createValidator("createHybridLogicalClock");
   if (check.object("options", options)) {
+    check.knownKeys("options", options, ["nodeId", "clock", "maxDriftMs"]);
+    if (options.clock !== undefined) check.clock("options.clock", options.clock);
     if (check.string("options.nodeId", options.nodeId, { maxLength: MAX_NODE_ID_LENGTH })) {
       check.check(
         isWellFormedText(options.nodeId),

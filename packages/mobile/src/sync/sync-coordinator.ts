@@ -1,63 +1,13 @@
-import {
-  type Clock,
-  createJsonStore,
-  createMemoryStorage,
-  createValidator,
-  isClock,
-  PelbiotError,
-  type StorageAdapter,
-  systemClock,
-} from "@pelbiot/core";
-import { checkKnownOptions } from "../internal/check-known-options";
-import {
-  checkPushBytesOption,
-  checkSyncId,
-  DEFAULT_MAX_MUTATION_BYTES,
-  defaultMaxPushBytes,
-  MAX_CLIENT_ID_LENGTH,
-  MAX_RECORD_ID_LENGTH,
-} from "./mutation-limits";
+import { createValidator, toPelbiotError } from "@pelbiot/core";
+import { writeMutation } from "./judge-mutation";
+import { checkSyncId, MAX_CLIENT_ID_LENGTH, MAX_RECORD_ID_LENGTH } from "./mutation-limits";
+import { SyncChangeLog } from "./sync-change-log";
+import { resolveSyncCoordinatorOptions, type SyncCoordinatorOptions } from "./sync-coordinator-options";
 import type { PullRequest, PullResponse, PushRequest, PushResponse, PushResult } from "./sync-protocol";
-import type { QueuedMutation, RecordData, ServerChange, ServerRecord } from "./sync-types";
-import { applyMutation } from "./three-way-merge";
-import { refuseOversizedRecord, validatePush } from "./validate-push";
+import type { ServerRecord } from "./sync-types";
+import { validatePush } from "./validate-push";
 
-/** Decides whether a mutation may be written; return a reason to reject it for good. */
-export type MutationValidator = (mutation: QueuedMutation, current: ServerRecord | null) => string | undefined;
-
-/** Options for {@link createSyncCoordinator}. */
-export interface SyncCoordinatorOptions {
-  /** Where the change log lives. Every coordinator process sharing it sees one consistent history. @default createMemoryStorage() */
-  storage?: StorageAdapter;
-  /** Application rules; a returned string rejects the mutation without blocking the device's other mutations. */
-  validateMutation?: MutationValidator;
-  /** Key prefix inside the storage adapter. @default "pelbiot:sync-server:" */
-  keyPrefix?: string;
-  /** Most mutations accepted in one push. @default 1000 */
-  maxPushSize?: number;
-  /**
-   * Most UTF-8 bytes of the pushed mutations, as a JSON array; a larger push fails whole with `LIMIT_EXCEEDED`
-   * (devices split their queue to stay under it). At least `maxMutationSize` + 16384. @default 1048576
-   */
-  maxPushBytes?: number;
-  /**
-   * Largest size of one mutation's data, in UTF-8 bytes of its JSON; the same default as the device's. A larger one
-   * is rejected with `VALIDATION_ERROR`, as is data more than 64 levels deep or with more than 10000 keys, or an
-   * invalid HLC. @default 262144
-   */
-  maxMutationSize?: number;
-  /**
-   * How far a mutation's hybrid-logical-clock time may run ahead of `clock`; a mutation further ahead is rejected
-   * with `LIMIT_EXCEEDED`, since it would win every last-writer-wins conflict until real time caught up. A day
-   * tolerates devices set to the wrong time zone or a stale manual time, which are hours off, not years.
-   * @default 86400000
-   */
-  maxClockDriftMs?: number;
-  /** Time source for the drift check. @default systemClock */
-  clock?: Clock;
-  /** Most changes returned by one pull. @default 1000 */
-  maxPullSize?: number;
-}
+export type { MutationValidator, SyncCoordinatorOptions } from "./sync-coordinator-options";
 
 /** The server half of offline sync: applies pushed mutations exactly once and serves changes after a cursor. */
 export interface SyncCoordinator {
@@ -68,36 +18,6 @@ export interface SyncCoordinator {
   /** The current server record, or `null`. */
   getRecord(recordId: string): Promise<ServerRecord | null>;
 }
-
-interface LogEntry {
-  readonly seq: number;
-  readonly recordId: string;
-  readonly entity: string;
-  readonly version: number;
-  readonly data: RecordData | null;
-  readonly hlc: string;
-  readonly clientId: string;
-  readonly mutationId: string;
-}
-
-interface RecordIndex {
-  entity: string;
-  version: number;
-  data: RecordData | null;
-}
-
-const SEQ_DIGITS = 12;
-const COORDINATOR_OPTIONS = [
-  "storage",
-  "validateMutation",
-  "keyPrefix",
-  "maxPushSize",
-  "maxPullSize",
-  "maxPushBytes",
-  "maxMutationSize",
-  "maxClockDriftMs",
-  "clock",
-];
 
 /**
  * Creates the framework-free sync coordinator. Its source of truth is an append-only change log in a core
@@ -128,134 +48,19 @@ const COORDINATOR_OPTIONS = [
  * ```
  */
 export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): SyncCoordinator {
-  const check = createValidator("createSyncCoordinator");
-  if (check.object("options", options)) {
-    checkKnownOptions(check, "options", options as Record<string, unknown>, COORDINATOR_OPTIONS);
-    if (options.validateMutation !== undefined) check.fn("options.validateMutation", options.validateMutation);
-    if (options.maxPushSize !== undefined)
-      check.number("options.maxPushSize", options.maxPushSize, { integer: true, min: 1 });
-    if (options.maxPullSize !== undefined)
-      check.number("options.maxPullSize", options.maxPullSize, { integer: true, min: 1 });
-    if (options.keyPrefix !== undefined)
-      check.string("options.keyPrefix", options.keyPrefix, { minLength: 0, maxLength: 100 });
-    const mutationSizeOk =
-      options.maxMutationSize === undefined ||
-      check.number("options.maxMutationSize", options.maxMutationSize, { integer: true, min: 2 });
-    if (options.maxPushBytes !== undefined && mutationSizeOk) {
-      const maxMutationSize =
-        typeof options.maxMutationSize === "number" ? options.maxMutationSize : DEFAULT_MAX_MUTATION_BYTES;
-      checkPushBytesOption(check, "options.maxPushBytes", options.maxPushBytes, maxMutationSize);
-    }
-    if (options.maxClockDriftMs !== undefined)
-      check.number("options.maxClockDriftMs", options.maxClockDriftMs, { min: 0 });
-    if (options.clock !== undefined)
-      check.check(isClock(options.clock), "options.clock", "must be a Clock (now, setTimeout, clearTimeout)");
-  }
-  check.done();
-  const {
-    storage = createMemoryStorage(),
-    validateMutation,
-    keyPrefix = "pelbiot:sync-server:",
-    maxPushSize = 1000,
-    maxPullSize = 1000,
-    maxMutationSize = DEFAULT_MAX_MUTATION_BYTES,
-    maxClockDriftMs = 86_400_000,
-    clock = systemClock,
-  } = options;
-  const maxPushBytes = options.maxPushBytes ?? defaultMaxPushBytes(maxMutationSize);
+  const resolved = resolveSyncCoordinatorOptions(options);
+  const { storage, validateMutation, keyPrefix, maxPullSize, maxMutationSize, logger } = resolved;
+  const { maxPushSize, maxPushBytes, maxClockDriftMs, clock } = resolved;
   const pushLimits = { maxPushSize, maxPushBytes, maxMutationSize, maxClockDriftMs, clock };
-  const log = createJsonStore<LogEntry>(storage, { prefix: `${keyPrefix}log:` });
-  const records = new Map<string, RecordIndex>();
-  const applied = new Map<string, LogEntry>();
-  let seq = 0;
+  const log = new SyncChangeLog(storage, keyPrefix);
   let queue: Promise<unknown> = Promise.resolve();
 
-  // JSON string encoding is injective, so no two (clientId, mutationId) pairs share a key, whatever they contain.
-  const appliedKey = (clientId: string, mutationId: string): string => JSON.stringify([clientId, mutationId]);
-
-  const index = (entry: LogEntry): void => {
-    records.set(entry.recordId, { entity: entry.entity, version: entry.version, data: entry.data });
-    applied.set(appliedKey(entry.clientId, entry.mutationId), entry);
-    seq = entry.seq;
-  };
-
-  // Reads log entries written (by this or another process) since the last one indexed.
-  const catchUp = async (): Promise<void> => {
-    for (;;) {
-      const next = await log.get(seqKey(seq + 1));
-      if (next === undefined) return;
-      index(next);
-    }
-  };
-
-  // The version a mutation was made on: its own base, or the version its predecessor on the device wrote.
-  const baseOf = (mutation: QueuedMutation): number => {
-    const base = mutation.baseVersion ?? 0;
-    if (typeof mutation.previousMutationId !== "string") return base;
-    const previous = applied.get(appliedKey(mutation.clientId, mutation.previousMutationId));
-    return previous?.recordId === mutation.recordId ? Math.max(base, previous.version) : base;
-  };
-
-  const verdict = (mutation: QueuedMutation): PushResult | LogEntry => {
-    const done = applied.get(appliedKey(mutation.clientId, mutation.mutationId));
-    if (done !== undefined) {
-      return { mutationId: mutation.mutationId, status: "duplicate", version: done.version, data: done.data };
-    }
-    const current = records.get(mutation.recordId);
-    const exists = current !== undefined && current.data !== null;
-    if (current !== undefined && current.entity !== mutation.entity) {
-      return reject(
-        mutation,
-        "rejected",
-        `record "${mutation.recordId}" is a "${current.entity}", not a "${mutation.entity}"`,
-      );
-    }
-    const base = baseOf(mutation);
-    if (current !== undefined && current.version > base) {
-      return reject(
-        mutation,
-        "conflict",
-        `record "${mutation.recordId}" changed on the server (version ${current.version}) after base version ${base}`,
-      );
-    }
-    if (mutation.type !== "create" && !exists && !mutation.replace) {
-      return reject(mutation, "rejected", `record "${mutation.recordId}" does not exist`);
-    }
-    const serverRecord: ServerRecord | null =
-      current === undefined ? null : { version: current.version, data: current.data };
-    const reason = validateMutation?.(mutation, serverRecord);
-    if (reason !== undefined) return reject(mutation, "rejected", String(reason));
-    return {
-      seq: seq + 1,
-      recordId: mutation.recordId,
-      entity: mutation.entity,
-      version: (current?.version ?? 0) + 1,
-      data: applyMutation(exists ? (current?.data ?? null) : null, mutation),
-      hlc: mutation.hlc,
-      clientId: mutation.clientId,
-      mutationId: mutation.mutationId,
-    };
-  };
-
-  const pushOne = async (mutation: QueuedMutation): Promise<PushResult> => {
-    for (;;) {
-      // No read first: setIfAbsent fails when another process already took the next number, and only then do we
-      // catch up and judge again.
-      const outcome = verdict(mutation);
-      if ("status" in outcome) return outcome;
-      const oversized = refuseOversizedRecord(mutation.mutationId, outcome.data, maxMutationSize);
-      if (oversized !== undefined) return oversized;
-      if (await log.setIfAbsent(seqKey(outcome.seq), outcome)) {
-        index(outcome);
-        return { mutationId: mutation.mutationId, status: "applied", version: outcome.version, data: outcome.data };
-      }
-      await catchUp();
-    }
-  };
-
   // One push at a time per process keeps the in-memory index consistent; other processes are handled by the log.
+  // Only PelbiotErrors leave the coordinator: a validator or adapter that throws something else is wrapped.
   const serialised = <T>(operation: () => Promise<T>): Promise<T> => {
-    const run = queue.then(operation, operation);
+    const run = queue.then(operation, operation).catch((error: unknown) => {
+      throw toPelbiotError(error);
+    });
     queue = run.catch(() => undefined);
     return run;
   };
@@ -266,14 +71,19 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
       try {
         refusals = validatePush(request, pushLimits);
       } catch (error) {
+        logger.warn("sync push refused", { code: toPelbiotError(error).code });
         return Promise.reject(error);
       }
+      for (const refusal of refusals) {
+        if (refusal !== undefined)
+          logger.info("sync mutation refused", { mutationId: refusal.mutationId, code: refusal.code });
+      }
       return serialised(async () => {
-        await catchUp();
+        await log.catchUp();
         const results: PushResult[] = [];
         for (const [position, mutation] of request.mutations.entries()) {
           // A refused mutation never reaches the log, so devices never have to read it.
-          results.push(refusals[position] ?? (await pushOne(mutation)));
+          results.push(refusals[position] ?? (await writeMutation(log, mutation, validateMutation, maxMutationSize)));
         }
         return { results };
       });
@@ -292,27 +102,10 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
         return Promise.reject(error);
       }
       return serialised(async () => {
-        await catchUp();
+        await log.catchUp();
         const limit = Math.min(request.limit ?? maxPullSize, maxPullSize);
-        const changes: ServerChange[] = [];
-        let cursor = Math.min(request.cursor, seq);
-        while (cursor < seq && changes.length < limit) {
-          cursor += 1;
-          const entry = await log.get(seqKey(cursor));
-          if (entry === undefined) {
-            throw new PelbiotError("STORAGE_ERROR", `Sync change log entry ${cursor} is missing from storage`);
-          }
-          changes.push({
-            recordId: entry.recordId,
-            entity: entry.entity,
-            version: entry.version,
-            data: entry.data,
-            hlc: entry.hlc,
-            clientId: entry.clientId,
-            mutationId: entry.mutationId,
-          });
-        }
-        return { changes, cursor, hasMore: cursor < seq };
+        const { changes, cursor } = await log.changesAfter(request.cursor, limit);
+        return { changes, cursor, hasMore: cursor < log.seq };
       });
     },
 
@@ -321,18 +114,10 @@ export function createSyncCoordinator(options: SyncCoordinatorOptions = {}): Syn
       checkSyncId(inner, "recordId", recordId, MAX_RECORD_ID_LENGTH);
       inner.done();
       return serialised(async () => {
-        await catchUp();
-        const record = records.get(recordId);
+        await log.catchUp();
+        const record = log.record(recordId);
         return record === undefined ? null : { version: record.version, data: record.data };
       });
     },
   };
-}
-
-function reject(mutation: QueuedMutation, status: "rejected" | "conflict", reason: string): PushResult {
-  return { mutationId: mutation.mutationId, status, reason };
-}
-
-function seqKey(seq: number): string {
-  return String(seq).padStart(SEQ_DIGITS, "0");
 }

@@ -49,6 +49,7 @@ export interface HttpSyncTransportOptions {
 export function createHttpSyncTransport(options: HttpSyncTransportOptions): SyncTransport {
   const check = createValidator("createHttpSyncTransport");
   if (check.object("options", options)) {
+    check.knownKeys("options", options, ["baseUrl", "fetch", "headers", "timeoutMs"]);
     check.check(isHttpUrl(options.baseUrl), "options.baseUrl", "must be an absolute http(s) URL");
     if (options.fetch !== undefined) check.fn("options.fetch", options.fetch);
     if (options.headers !== undefined) check.object("options.headers", options.headers);

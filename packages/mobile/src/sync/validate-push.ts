@@ -75,7 +75,7 @@ function checkPushBytes(mutations: readonly QueuedMutation[], maxPushBytes: numb
     throw new PelbiotError(
       "LIMIT_EXCEEDED",
       `SyncCoordinator.push: the mutations are ${bytes} bytes as JSON (UTF-8); at most ${maxPushBytes} (maxPushBytes) is accepted in one push, so send them in smaller pushes`,
-      { details: { bytes, maxPushBytes } },
+      { details: { limit: maxPushBytes, got: bytes } },
     );
   }
 }

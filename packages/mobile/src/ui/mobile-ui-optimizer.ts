@@ -1,12 +1,14 @@
 import { createValidator } from "@pelbiot/core";
+import { replacePathPrefix, samePath, withValidationContext } from "../internal/with-validation-context";
 import { createFluidTypeScale, type FluidTypeScale, type FluidTypeScaleOptions } from "./fluid-type-scale";
 import {
-  DEFAULT_IMAGE_QUALITY,
-  type ImageFormat,
-  planResponsiveImage,
-  type ResponsiveImageOptions,
-  type ResponsiveImagePlan,
-} from "./plan-responsive-image";
+  checkTypeScaleKeys,
+  type MobileUIOptimizerOptions,
+  RESPONSIVE_IMAGE_OPTION_KEYS,
+  type ResolvedMobileUIOptimizerOptions,
+  resolveMobileUIOptimizerOptions,
+} from "./mobile-ui-optimizer-options";
+import { planResponsiveImage, type ResponsiveImageOptions, type ResponsiveImagePlan } from "./plan-responsive-image";
 import {
   getHeightSizeClass,
   getResponsiveLayout,
@@ -16,17 +18,7 @@ import {
   type WidthSizeClass,
 } from "./window-size-class";
 
-/** Options of {@link MobileUIOptimizer}: app-wide defaults that each call may override. */
-export interface MobileUIOptimizerOptions {
-  /** Defaults of the fluid type scale (viewport range, sizes, ratios, steps). @default Utopia's defaults */
-  typeScale?: FluidTypeScaleOptions;
-  /** Highest device pixel ratio images are served for. @default 2 */
-  dprCap?: number;
-  /** Encoder quality per image format. @default { avif: 50, webp: 75, jpeg: 80 } */
-  imageQuality?: Partial<Record<ImageFormat, number>>;
-  /** Image formats offered. @default ["avif", "webp", "jpeg"] */
-  imageFormats?: readonly ImageFormat[];
-}
+export type { MobileUIOptimizerOptions } from "./mobile-ui-optimizer-options";
 
 /**
  * Responsive layout, typography and image decisions for a mobile or web UI, from Material 3's window size classes,
@@ -42,37 +34,14 @@ export interface MobileUIOptimizerOptions {
  * ```
  */
 export class MobileUIOptimizer {
-  readonly #typeScale: FluidTypeScaleOptions;
-  readonly #dprCap: number;
-  readonly #imageQuality: Partial<Record<ImageFormat, number>>;
-  readonly #imageFormats: readonly ImageFormat[] | undefined;
+  readonly #options: ResolvedMobileUIOptimizerOptions;
 
   /**
    * @param options - See {@link MobileUIOptimizerOptions}.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every invalid option.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every invalid or unknown option.
    */
   constructor(options: MobileUIOptimizerOptions = {}) {
-    const check = createValidator("MobileUIOptimizer");
-    if (!check.object("options", options)) check.done();
-    const { typeScale = {}, dprCap = 2, imageQuality = DEFAULT_IMAGE_QUALITY, imageFormats } = options;
-    check.object("options.typeScale", typeScale);
-    check.number("options.dprCap", dprCap, { min: 1, max: 4 });
-    check.object("options.imageQuality", imageQuality);
-    if (imageFormats !== undefined) check.array("options.imageFormats", imageFormats, { minLength: 1 });
-    check.done();
-    // Build once with the defaults so an invalid type scale or image setting fails here, not at first use.
-    createFluidTypeScale(typeScale);
-    planResponsiveImage({
-      src: "probe",
-      intrinsicWidth: 1,
-      dprCap,
-      quality: imageQuality,
-      ...(imageFormats === undefined ? {} : { formats: imageFormats }),
-    });
-    this.#typeScale = { ...typeScale };
-    this.#dprCap = dprCap;
-    this.#imageQuality = { ...imageQuality };
-    this.#imageFormats = imageFormats === undefined ? undefined : [...imageFormats];
+    this.#options = resolveMobileUIOptimizerOptions(options);
   }
 
   /**
@@ -88,10 +57,10 @@ export class MobileUIOptimizer {
    * ```
    */
   getWindowSizeClass(width: number, height?: number): { width: WidthSizeClass; height: HeightSizeClass } {
-    return {
+    return withValidationContext("MobileUIOptimizer.getWindowSizeClass", samePath, () => ({
       width: getWidthSizeClass(width),
       height: height === undefined ? "expanded" : getHeightSizeClass(height),
-    };
+    }));
   }
 
   /**
@@ -107,7 +76,9 @@ export class MobileUIOptimizer {
    * ```
    */
   getLayout(width: number, height?: number): ResponsiveLayout {
-    return height === undefined ? getResponsiveLayout(width) : getResponsiveLayout(width, height);
+    return withValidationContext("MobileUIOptimizer.getLayout", samePath, () =>
+      height === undefined ? getResponsiveLayout(width) : getResponsiveLayout(width, height),
+    );
   }
 
   /**
@@ -115,7 +86,7 @@ export class MobileUIOptimizer {
    *
    * @param overrides - Per-call changes to the constructor's type-scale options.
    * @returns Steps, warnings and CSS custom properties.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR for invalid options.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for invalid or unknown options.
    * @example
    * ```ts
    * ui.getTypographyScale({ maxStep: 6 }).css; // "--step--2: clamp(…);\n…"
@@ -123,9 +94,13 @@ export class MobileUIOptimizer {
    */
   getTypographyScale(overrides: FluidTypeScaleOptions = {}): FluidTypeScale {
     const check = createValidator("MobileUIOptimizer.getTypographyScale");
-    check.object("overrides", overrides);
+    checkTypeScaleKeys(check, "overrides", overrides);
     check.done();
-    return createFluidTypeScale({ ...this.#typeScale, ...overrides });
+    return withValidationContext(
+      "MobileUIOptimizer.getTypographyScale",
+      replacePathPrefix("options", "overrides"),
+      () => createFluidTypeScale({ ...this.#options.typeScale, ...overrides }),
+    );
   }
 
   /**
@@ -134,7 +109,7 @@ export class MobileUIOptimizer {
    *
    * @param options - The image and its layout; `dprCap`, `quality` and `formats` default to the constructor's.
    * @returns The `<picture>` plan.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR for invalid options.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for invalid or unknown options.
    * @example
    * ```ts
    * ui.optimizeImage({ src: "/a.jpg", intrinsicWidth: 1600, sizes: [{ minWidth: 600, slot: "50vw" }, { slot: "100vw" }] });
@@ -142,12 +117,16 @@ export class MobileUIOptimizer {
    */
   optimizeImage(options: ResponsiveImageOptions): ResponsiveImagePlan {
     const check = createValidator("MobileUIOptimizer.optimizeImage");
-    if (!check.object("options", options)) check.done();
-    return planResponsiveImage({
-      dprCap: this.#dprCap,
-      ...(this.#imageFormats === undefined ? {} : { formats: this.#imageFormats }),
-      ...options,
-      quality: { ...this.#imageQuality, ...options.quality },
-    });
+    if (check.object("options", options)) check.knownKeys("options", options, RESPONSIVE_IMAGE_OPTION_KEYS);
+    check.done();
+    const { dprCap, imageFormats, imageQuality } = this.#options;
+    return withValidationContext("MobileUIOptimizer.optimizeImage", samePath, () =>
+      planResponsiveImage({
+        dprCap,
+        ...(imageFormats === undefined ? {} : { formats: imageFormats }),
+        ...options,
+        quality: { ...imageQuality, ...options.quality },
+      }),
+    );
   }
 }

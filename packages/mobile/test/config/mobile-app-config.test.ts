@@ -261,7 +261,7 @@ describe("MobileAppConfig.applyRemoteConfig", () => {
     });
     expect(result).toEqual({
       schemaVersion: 1,
-      changed: ["minVersion", "recommendedVersion", "platforms", "offlineSyncInterval"],
+      changed: ["minVersion", "recommendedVersion", "platforms", "offlineSyncIntervalMs", "offlineSyncInterval"],
     });
     expect(config.current).toMatchObject({
       minVersion: "1.2.0",

@@ -157,7 +157,9 @@ describe("SyncCoordinator push limits", () => {
       return undefined;
     })();
     expect(PelbiotValidationError.isValidationError(unknown)).toBe(true);
-    expect((unknown as Error).message).toMatch(/options.maxPushByte: is not an option; accepted: .*maxPushBytes/);
+    expect((unknown as Error).message).toMatch(
+      /options.maxPushByte: "maxPushByte" is not a known option \(did you mean "maxPushBytes"\?\); accepted: .*maxPushBytes/,
+    );
     expect(() => createSyncCoordinator({ maxPushBytes: 1000, maxMutationSize: 1000 })).toThrow(
       /options.maxPushBytes: must be at least 17384/,
     );
@@ -210,7 +212,7 @@ describe("OfflineSyncManager record limits", () => {
 describe("OfflineSyncManager options", () => {
   it("rejects unknown options and a push limit too small for one mutation", () => {
     expect(() => new OfflineSyncManager({ maxPushBytesPerRound: 10 } as never)).toThrow(
-      /options.maxPushBytesPerRound: is not an option; accepted: .*maxPushBytes/,
+      /options.maxPushBytesPerRound: "maxPushBytesPerRound" is not a known option; accepted: .*maxPushBytes/,
     );
     expect(() => new OfflineSyncManager({ maxPushBytes: 20_000 })).toThrow(
       /options.maxPushBytes: must be at least 278528/,

@@ -36,9 +36,9 @@ describe("MobileUIOptimizer", () => {
 
   it("rejects invalid options in the constructor, not at first use", () => {
     expect(() => new MobileUIOptimizer({ dprCap: 0 })).toThrow(PelbiotValidationError);
-    expect(() => new MobileUIOptimizer({ typeScale: { minRatio: -1 } })).toThrow(/options.minRatio/);
-    expect(() => new MobileUIOptimizer({ imageQuality: { webp: 0 } })).toThrow(/options.quality.webp/);
-    expect(() => new MobileUIOptimizer({ imageFormats: ["png" as never] })).toThrow(/options.formats.0/);
+    expect(() => new MobileUIOptimizer({ typeScale: { minRatio: -1 } })).toThrow(/options\.typeScale\.minRatio/);
+    expect(() => new MobileUIOptimizer({ imageQuality: { webp: 0 } })).toThrow(/options\.imageQuality\.webp/);
+    expect(() => new MobileUIOptimizer({ imageFormats: ["png" as never] })).toThrow(/options\.imageFormats\.0/);
     expect(() => new MobileUIOptimizer("fast" as never)).toThrow(PelbiotValidationError);
   });
 
