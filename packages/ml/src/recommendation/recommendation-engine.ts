@@ -1,6 +1,7 @@
 import { createValidator, toEpochMillis } from "@pelbiot/core";
 import { INTERACTION_TYPES, type InteractionType } from "./interaction-types";
 import { InteractionMatrix } from "./internal/interaction-matrix";
+import { type TrainedModel, trainModel } from "./internal/model-selection";
 import { RecommendationScorer } from "./internal/recommendation-scorer";
 import {
   checkGenerateOptions,
@@ -23,6 +24,7 @@ import type {
   ItemAvailability,
   Recommendation,
   RecommendationEngineStats,
+  RecommendationModelReport,
 } from "./recommendation-engine-types";
 
 export type { RecommendationEngineOptions } from "./recommendation-engine-options";
@@ -33,18 +35,31 @@ export type {
   Recommendation,
   RecommendationBlend,
   RecommendationEngineStats,
+  ModelCandidateReport,
+  RecommendationModel,
+  RecommendationModelChoice,
+  RecommendationModelReason,
+  RecommendationModelReport,
   RecommendationReason,
 } from "./recommendation-engine-types";
 
 /**
- * Recommends items from implicit and explicit interactions: an item-item kNN (asymmetric cosine) blended with a
- * user-user kNN and, when items have feature vectors, content similarity. Users with too little history, and
- * users the engine has never seen, get the most popular items (`reason: "popular_fallback"`).
+ * Recommends items from implicit and explicit interactions with one of two models, chosen on the engine's own data
+ * (option `model`, default `"auto"`): an item-item kNN (asymmetric cosine) blended with a user-user kNN and, when
+ * items have feature vectors, content similarity; or EASE (Steck 2019), a closed-form item-item regression
+ * `B = I − P·diag(1/diag(P))`, `P = (XᵀX + λI)⁻¹`. Users with too little history, and users the engine has never
+ * seen, get the most popular items (`reason: "popular_fallback"`).
  *
- * Every interaction updates the sparse user×item matrix and the item and user norms in place (O(1) amortised),
- * and scores are computed from that state at query time, so a new interaction changes the next call's results
- * without any rebuild. Scoring one user costs O(Σ over the user's items j of |users(j)| + Σ over the touched users
- * v of |items(v)|), independent of the catalogue size. All methods are synchronous.
+ * Every interaction updates the sparse user×item matrix and the item and user norms in place (O(1) amortised). The
+ * kNN blend scores from that state at query time, so a new interaction changes the next call's results without any
+ * rebuild; it costs O(Σ over the user's items j of |users(j)| + Σ over the touched users v of |items(v)|).
+ *
+ * Training (`"auto"` and `"ease"`) happens on the first `generateRecommendations` / `getModelReport` call, on
+ * {@link RecommendationEngine.train}, and again once the data has grown by `retrainGrowth` (default: doubled). It
+ * holds out 20% of the items of up to 1,000 users, scores the candidates by NDCG@10, keeps the winner and refits it
+ * on everything. Between trainings, EASE scores each user's current row (new interactions count at once) with the
+ * trained weights; items first seen after training have no EASE weights and are reached only by the popularity
+ * fill-up until the next training. EASE scoring costs O(|user's items| × items). All methods are synchronous.
  *
  * @example
  * ```ts
@@ -58,6 +73,7 @@ export class RecommendationEngine {
   readonly #options: ResolvedRecommendationEngineOptions;
   readonly #matrix: InteractionMatrix;
   readonly #scorer: RecommendationScorer;
+  #trained: TrainedModel | undefined;
 
   /**
    * @param options - See {@link RecommendationEngineOptions}.
@@ -218,7 +234,56 @@ export class RecommendationEngine {
       check.done();
     }
     const { limit = this.#options.maxRecommendations, exclude = [], includeInteracted = false } = options;
-    return this.#scorer.recommend({ userId, limit, exclude, includeInteracted, now: this.#options.clock.now() });
+    const ease = this.#currentModel().ease;
+    return this.#scorer.recommend({ userId, limit, exclude, includeInteracted, now: this.#options.clock.now() }, ease);
+  }
+
+  /**
+   * Trains now on everything the engine holds: for `model: "auto"`, holds out 20% of the items of up to 1,000 users,
+   * scores the kNN blend and EASE (λ factors of the mean item count walked from 4 towards the better side; weighted
+   * and binarised `X` when strengths differ) by NDCG@10, keeps the best and refits it on all data. `"ease"` searches
+   * λ only; `"knn"` trains nothing. Training also runs by itself on first use and after `retrainGrowth`; call this
+   * to choose when the cost is paid (EASE: about items³/2 multiply-adds per λ tried).
+   *
+   * @returns The {@link RecommendationModelReport} of this training.
+   * @example
+   * ```ts
+   * const report = recommender.train();
+   * report.model; // "ease"
+   * report.validation?.candidates; // [{ model: "knn", ndcg: 0.37 }, { model: "ease", lambdaFactor: 4, … }, …]
+   * ```
+   */
+  train(): RecommendationModelReport {
+    this.#trained = trainModel(this.#matrix, this.#options);
+    return this.#trained.report;
+  }
+
+  /**
+   * Which model scores personalised recommendations, why, and the validation figures of every candidate tried.
+   * Trains first when needed (first use, or after `retrainGrowth`), like {@link generateRecommendations}.
+   *
+   * @returns The {@link RecommendationModelReport}.
+   * @example
+   * ```ts
+   * const { model, reason, validation } = recommender.getModelReport();
+   * ```
+   */
+  getModelReport(): RecommendationModelReport {
+    return this.#currentModel().report;
+  }
+
+  /** The trained model, training first on first use or once the data has grown by `retrainGrowth`. */
+  #currentModel(): TrainedModel {
+    const trained = this.#trained;
+    const pairs = this.#matrix.pairs;
+    const stale =
+      trained === undefined ||
+      (trained.report.reason !== "fixed" &&
+        pairs > trained.report.trainedInteractions &&
+        pairs >= trained.report.trainedInteractions * this.#options.retrainGrowth);
+    if (!stale) return trained;
+    this.#trained = trainModel(this.#matrix, this.#options);
+    return this.#trained;
   }
 
   /**
