@@ -17,6 +17,7 @@ import {
   type RecommendationEngineSnapshot,
   readRecommendationEngineSnapshot,
   restoreRecommendationEngineSnapshot,
+  restoreTrainedModel,
   toRecommendationEngineSnapshot,
 } from "./recommendation-engine-snapshot";
 import type {
@@ -307,7 +308,9 @@ export class RecommendationEngine {
 
   /**
    * The whole learned state as plain JSON, under the header `{ format: "pelbiot.ml.RecommendationEngine",
-   * version: 1 }` (options excluded: pass them again to {@link RecommendationEngine.fromJSON}).
+   * version: 2 }` (options excluded: pass them again to {@link RecommendationEngine.fromJSON}). A trained model is
+   * stored as its report (λ, input, validation figures), not as EASE's items² weights, which `fromJSON` recomputes:
+   * the snapshot stays the size of the interactions.
    *
    * @returns A {@link RecommendationEngineSnapshot}.
    * @example
@@ -316,13 +319,16 @@ export class RecommendationEngine {
    * ```
    */
   toJSON(): RecommendationEngineSnapshot {
-    return toRecommendationEngineSnapshot(this.#matrix);
+    return toRecommendationEngineSnapshot(this.#matrix, this.#trained);
   }
 
   /**
-   * Rebuilds an engine from {@link RecommendationEngine.toJSON} output (also the previous release's, which had no
-   * `format`); it recommends what the original did (the same items, reasons and order; scores equal up to
-   * floating-point rounding, as norms are re-summed).
+   * Rebuilds an engine from {@link RecommendationEngine.toJSON} output (also version 1 and the release before it,
+   * which had no `format`); it recommends what the original did (the same items, reasons and order; scores equal up
+   * to floating-point rounding, as norms are re-summed). An EASE model is refitted from the snapshot's interactions
+   * with the stored λ (one matrix inverse, no validation): identical weights when nothing was tracked after the last
+   * training, otherwise those of a retrain with the same λ. A model trained under a different `model` option is
+   * dropped and the engine trains on first use.
    *
    * @param json - A snapshot object or its JSON text.
    * @param options - The engine options (not part of the snapshot).
@@ -340,6 +346,10 @@ export class RecommendationEngine {
     const engine = new RecommendationEngine(options);
     const snapshot = readRecommendationEngineSnapshot(json, engine.#options.featureDimension);
     restoreRecommendationEngineSnapshot(engine.#matrix, snapshot);
+    // A model trained under another `model` option is not reused: the engine trains on first use instead.
+    if (snapshot.model !== undefined && snapshot.model.requested === engine.#options.model) {
+      engine.#trained = restoreTrainedModel(engine.#matrix, snapshot.model);
+    }
     return engine;
   }
 }
