@@ -31,7 +31,7 @@ export const MIN_VALIDATION_USERS = 10;
 /** λ factors (× the mean item count) EASE's search walks along, starting in the middle. */
 export const LAMBDA_FACTORS = [1 / 16, 1 / 4, 1, 4, 16, 64, 256] as const;
 /** Catalogues up to this size also try the factors halfway (×2, ÷2) around the best one. */
-export const REFINE_MAX_ITEMS = 1_000;
+export const REFINE_MAX_ITEMS = 500;
 /** λ factor used when EASE is fixed and there is too little data to validate. */
 export const DEFAULT_LAMBDA_FACTOR = 1;
 const START_FACTOR_INDEX = 3;
@@ -121,7 +121,7 @@ function easeInputs(matrix: InteractionMatrix): EaseInput[] {
 
 /**
  * Walks the λ ladder from its middle towards the better neighbour until NDCG@10 stops improving (it is unimodal in
- * λ in practice), then, on small catalogues, tries the halfway factors around the best; every try is recorded.
+ * λ in practice), then, on catalogues of at most {@link REFINE_MAX_ITEMS} items, tries the halfway factors around the best; every try is recorded.
  */
 function searchLambda(
   split: ValidationSplit,
