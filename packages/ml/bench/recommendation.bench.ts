@@ -134,7 +134,9 @@ async function latency(): Promise<void> {
   }
   const measured = sample(2_000);
   const full = timeCalls(measured, (userId) => fullEngine.generateRecommendations(userId));
-  console.log(`Default engine's model on this catalogue: ${fullEngine.getModelReport().model} (${fullEngine.getModelReport().reason}).`);
+  console.log(
+    `Default engine's model on this catalogue: ${fullEngine.getModelReport().model} (${fullEngine.getModelReport().reason}).`,
+  );
   const item = timeCalls(measured, (userId) => itemEngine.generateRecommendations(userId));
   const naiveUsers = measured.slice(0, 20);
   for (const userId of naiveUsers.slice(0, 2)) naiveTop(userId);
@@ -217,7 +219,10 @@ async function accuracy(): Promise<void> {
     for (const row of makeSplit(rows, kind).train) engine.trackInteraction(row.user, row.item, "view");
     const report = engine.train();
     const tried = (report.validation?.candidates ?? [])
-      .map((entry) => `${entry.model}${entry.lambdaFactor === undefined ? "" : ` λ×${entry.lambdaFactor}`} ${entry.ndcg.toFixed(4)}`)
+      .map(
+        (entry) =>
+          `${entry.model}${entry.lambdaFactor === undefined ? "" : ` λ×${entry.lambdaFactor}`} ${entry.ndcg.toFixed(4)}`,
+      )
       .join(", ");
     console.log(`\n${kind}, auto: chose ${report.model} (${JSON.stringify(report.ease ?? {})}); validation: ${tried}`);
   }
@@ -242,7 +247,9 @@ function catalogue(items: number, interactions: number): [string, string][] {
 }
 
 async function easeSpeed(): Promise<void> {
-  console.log("\n| items | interactions | model chosen | λ tried | train() ms (auto) | top-10 p50 ms | top-10 mean ms |");
+  console.log(
+    "\n| items | interactions | model chosen | λ tried | train() ms (auto) | top-10 p50 ms | top-10 mean ms |",
+  );
   console.log("|---|---|---|---|---|---|---|");
   for (const items of [1_000, 1_682]) {
     const pairs = catalogue(items, 100_000);

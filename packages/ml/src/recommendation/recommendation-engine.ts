@@ -33,10 +33,10 @@ export type { RecommendationEngineSnapshot } from "./recommendation-engine-snaps
 export type {
   GenerateRecommendationsOptions,
   ItemAvailability,
+  ModelCandidateReport,
   Recommendation,
   RecommendationBlend,
   RecommendationEngineStats,
-  ModelCandidateReport,
   RecommendationModel,
   RecommendationModelChoice,
   RecommendationModelReason,

@@ -61,7 +61,11 @@ describe("RecommendationEngine model choice", () => {
     expect(report.ease?.lambda).toBeGreaterThan(0);
     const recs = engine.generateRecommendations("user-0");
     expect(recs).toHaveLength(10);
-    const own = new Set(plantedViews().filter(([user]) => user === "user-0").map(([, item]) => item));
+    const own = new Set(
+      plantedViews()
+        .filter(([user]) => user === "user-0")
+        .map(([, item]) => item),
+    );
     for (const rec of recs.filter((entry) => entry.reason !== "popular_fallback")) {
       expect(rec.reason).toBe("similar_item");
       expect(own.has(rec.itemId)).toBe(false);
@@ -121,7 +125,9 @@ describe("RecommendationEngine model choice", () => {
     engine.trackInteraction("someone-else", "brand-new", "view");
     const recs = engine.generateRecommendations("newcomer");
     expect(recs[0]?.reason).toBe("similar_item");
-    expect(recs.filter((rec) => rec.itemId === "brand-new").every((rec) => rec.reason === "popular_fallback")).toBe(true);
+    expect(recs.filter((rec) => rec.itemId === "brand-new").every((rec) => rec.reason === "popular_fallback")).toBe(
+      true,
+    );
     expect(engine.getModelReport()).toBe(first);
     for (const [user, item] of pairs.slice(pairs.length / 2)) engine.trackInteraction(user, item, "view");
     const second = engine.getModelReport();

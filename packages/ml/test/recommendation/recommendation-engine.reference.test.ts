@@ -55,7 +55,11 @@ describe("RecommendationEngine on fixtures/ml/reco", { timeout: 30_000 }, () => 
       const auto = evaluateSplit(split);
       expect(ease.ndcg).toBeCloseTo(easeTargets[kind], 4);
       expect(auto.ndcg).toBeCloseTo(easeTargets[kind], 4);
-      expect(ease.ndcg).toBeGreaterThan((reference[kind]?.item_knn_cosine_all as Record<string, number>)["ndcg@10"] as number);
+      expect(ease.ndcg).toBeGreaterThan(
+        ((reference[kind] as Record<string, Record<string, number>>).item_knn_cosine_all as Record<string, number>)[
+          "ndcg@10"
+        ] as number,
+      );
     });
   }
 });

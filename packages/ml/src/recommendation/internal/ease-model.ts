@@ -87,7 +87,8 @@ export function meanDiagonal(gram: Float64Array, size: number): number {
  */
 export function fitEase(gram: Float64Array, size: number, lambda: number, input: EaseInput): EaseModel {
   const matrix = Float64Array.from(gram);
-  for (let item = 0; item < size; item += 1) matrix[item * size + item] = (matrix[item * size + item] as number) + lambda;
+  for (let item = 0; item < size; item += 1)
+    matrix[item * size + item] = (matrix[item * size + item] as number) + lambda;
   // XᵀX + λI with λ > 0 is positive definite; only rounding on a degenerate input could make a pivot non-positive.
   const inverse = invertPositiveDefinite(matrix, size);
   if (inverse === undefined) throw new Error(`EASE: XᵀX + ${lambda}·I is not positive definite`);

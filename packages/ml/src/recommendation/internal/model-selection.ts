@@ -65,7 +65,8 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
   const inputs = easeInputs(matrix);
   const split = splitForValidation(matrix, settings.itemSimilarityAsymmetry);
   if (split === undefined) {
-    if (settings.model === "auto") return { report: { ...base, model: "knn", reason: "too_little_data" }, ease: undefined };
+    if (settings.model === "auto")
+      return { report: { ...base, model: "knn", reason: "too_little_data" }, ease: undefined };
     const input = inputs[0] as EaseInput;
     const ease = refit(matrix, DEFAULT_LAMBDA_FACTOR, input);
     return {
@@ -80,7 +81,8 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
   let best = candidates[0] as ModelCandidateReport;
   for (const candidate of candidates) if (candidate.ndcg > best.ndcg) best = candidate;
   const validation = { users: split.heldOut.size, heldOut: split.heldOutCount, candidates };
-  if (best.model === "knn") return { report: { ...base, model: "knn", reason: "validated", validation }, ease: undefined };
+  if (best.model === "knn")
+    return { report: { ...base, model: "knn", reason: "validated", validation }, ease: undefined };
   const factor = best.lambdaFactor as number;
   const ease = refit(matrix, factor, best.input as EaseInput);
   return {

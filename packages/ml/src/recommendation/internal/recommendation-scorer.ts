@@ -104,7 +104,9 @@ export class RecommendationScorer {
         return this.#popular(limit, isBlocked, [], true);
       }
       const personal =
-        ease === undefined ? this.#personalised(user, userRow, limit, now) : this.#personalisedEase(ease, userRow, limit, isBlocked);
+        ease === undefined
+          ? this.#personalised(user, userRow, limit, now)
+          : this.#personalisedEase(ease, userRow, limit, isBlocked);
       if (personal.length >= limit) return personal;
       return this.#popular(limit, isBlocked, personal, false);
     } finally {

@@ -10,7 +10,8 @@ function positiveDefinite(entries: readonly number[], size: number, ridge: numbe
   for (let a = 0; a < size; a += 1) {
     for (let b = 0; b < size; b += 1) {
       let sum = a === b ? ridge : 0;
-      for (let row = 0; row < rows; row += 1) sum += (entries[row * size + a] as number) * (entries[row * size + b] as number);
+      for (let row = 0; row < rows; row += 1)
+        sum += (entries[row * size + a] as number) * (entries[row * size + b] as number);
       result[a * size + b] = sum;
     }
   }
@@ -30,12 +31,18 @@ describe("invertPositiveDefinite", () => {
     fc.assert(
       fc.property(matrices, ({ size, entries, ridge }) => {
         const matrix = positiveDefinite(entries, size, ridge);
-        const expected = inverse(new Matrix(Array.from({ length: size }, (_, row) => Array.from(matrix.subarray(row * size, (row + 1) * size)))));
+        const expected = inverse(
+          new Matrix(
+            Array.from({ length: size }, (_, row) => Array.from(matrix.subarray(row * size, (row + 1) * size))),
+          ),
+        );
         const result = invertPositiveDefinite(Float64Array.from(matrix), size) as Float64Array;
         const scale = Math.max(1, expected.max(), -expected.min());
         for (let row = 0; row < size; row += 1) {
           for (let column = 0; column < size; column += 1) {
-            expect(Math.abs((result[row * size + column] as number) - expected.get(row, column))).toBeLessThan(1e-9 * scale);
+            expect(Math.abs((result[row * size + column] as number) - expected.get(row, column))).toBeLessThan(
+              1e-9 * scale,
+            );
             expect(result[row * size + column]).toBe(result[column * size + row]);
           }
         }
@@ -52,7 +59,8 @@ describe("invertPositiveDefinite", () => {
         for (let row = 0; row < size; row += 1) {
           for (let column = 0; column < size; column += 1) {
             let sum = 0;
-            for (let k = 0; k < size; k += 1) sum += (matrix[row * size + k] as number) * (result[k * size + column] as number);
+            for (let k = 0; k < size; k += 1)
+              sum += (matrix[row * size + k] as number) * (result[k * size + column] as number);
             expect(sum).toBeCloseTo(row === column ? 1 : 0, 8);
           }
         }
