@@ -1,4 +1,4 @@
-import { createValidator, toEpochMillis } from "@pelbiot/core";
+import { createValidator, toEpochMillis, toPelbiotError } from "@pelbiot/core";
 import { INTERACTION_TYPES, type InteractionType } from "./interaction-types";
 import { InteractionMatrix } from "./internal/interaction-matrix";
 import { type TrainedModel, trainModel } from "./internal/model-selection";
@@ -247,6 +247,7 @@ export class RecommendationEngine {
    * to choose when the cost is paid (EASE: about items³/2 multiply-adds per λ tried).
    *
    * @returns The {@link RecommendationModelReport} of this training.
+   * @throws {PelbiotError} INTERNAL_ERROR if the numerical fit fails (the previous model stays in use).
    * @example
    * ```ts
    * const report = recommender.train();
@@ -255,7 +256,7 @@ export class RecommendationEngine {
    * ```
    */
   train(): RecommendationModelReport {
-    this.#trained = trainModel(this.#matrix, this.#options);
+    this.#trained = this.#trainNow();
     return this.#trained.report;
   }
 
@@ -283,8 +284,17 @@ export class RecommendationEngine {
         pairs > trained.report.trainedInteractions &&
         pairs >= trained.report.trainedInteractions * this.#options.retrainGrowth);
     if (!stale) return trained;
-    this.#trained = trainModel(this.#matrix, this.#options);
+    this.#trained = this.#trainNow();
     return this.#trained;
+  }
+
+  /** Runs model selection; an internal failure leaves the previous model in place and surfaces as a PelbiotError. */
+  #trainNow(): TrainedModel {
+    try {
+      return trainModel(this.#matrix, this.#options);
+    } catch (error) {
+      throw toPelbiotError(error);
+    }
   }
 
   /**
