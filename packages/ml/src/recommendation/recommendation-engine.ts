@@ -90,7 +90,9 @@ export class RecommendationEngine {
   /**
    * Records one interaction. Its affinity contribution is `weight(type) × value`; contributions of the same user
    * and item add up, except a `rating`, which replaces the user's previous rating of that item. The next
-   * {@link generateRecommendations} call sees it; nothing is rebuilt.
+   * {@link generateRecommendations} call sees it; nothing is rebuilt. With a trained EASE model the user's new row is
+   * scored with the trained weights; an item first seen after training gets EASE weights at the next training
+   * (automatic once the data has grown by `retrainGrowth`, or {@link train}).
    *
    * @param userId - The user (non-empty, at most 512 characters).
    * @param itemId - The item (non-empty, at most 512 characters).
