@@ -52,7 +52,9 @@ export interface RecommendationEngineOptions {
    * RecommendationEngine.train}): it holds out a share of each user's interactions, scores the kNN blend and EASE
    * (over a λ search) by NDCG@10 on them, keeps the winner and refits it on everything
    * ({@link RecommendationEngine.getModelReport} tells which and why). `"knn"` is the item/user kNN blend with no
-   * training; `"ease"` always uses EASE, with λ chosen the same way.
+   * training; `"ease"` always uses EASE, with λ chosen the same way. EASE learns from interactions only: item
+   * features (content similarity) and the user-user component are part of the kNN blend, so with features that matter
+   * for cold items, validation decides or fix `"knn"`.
    * @default "auto"
    */
   model?: RecommendationModelChoice;
