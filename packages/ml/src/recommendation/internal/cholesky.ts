@@ -38,33 +38,78 @@ export function choleskyInPlace(matrix: Float64Array, size: number): boolean {
 
 /**
  * `Wᵀ` for `W = L⁻¹` (so row `j` of the result is column `j` of `W`, upper triangular): for each column `j`,
- * `W[i][j] = −(Σ_{k=j}^{i−1} L[i][k]·W[k][j]) / L[i][i]`, a dot product of two contiguous rows.
+ * `W[i][j] = −(Σ_{k=j}^{i−1} L[i][k]·W[k][j]) / L[i][i]`, a dot product of two contiguous rows. Columns are solved two
+ * at a time so each loaded row value of `L` feeds two products (`W[j][j+1]` is 0, so both share the range).
  */
 function transposedLowerInverse(lower: Float64Array, size: number): Float64Array {
   const result = new Float64Array(size * size);
-  for (let j = 0; j < size; j += 1) {
-    const jStart = j * size;
-    result[jStart + j] = 1 / (lower[jStart + j] as number);
-    for (let i = j + 1; i < size; i += 1) {
+  let j = 0;
+  for (; j + 1 < size; j += 2) {
+    const j0 = j * size;
+    const j1 = j0 + size;
+    result[j0 + j] = 1 / (lower[j0 + j] as number);
+    result[j1 + j + 1] = 1 / (lower[j1 + j + 1] as number);
+    result[j0 + j + 1] = -((lower[j1 + j] as number) * (result[j0 + j] as number)) / (lower[j1 + j + 1] as number);
+    for (let i = j + 2; i < size; i += 1) {
       const iStart = i * size;
-      const sum = dotOf(lower, iStart + j, result, jStart + j, i - j);
-      result[jStart + i] = -sum / (lower[iStart + i] as number);
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = j; k < i; k += 1) {
+        const l = lower[iStart + k] as number;
+        s0 += l * (result[j0 + k] as number);
+        s1 += l * (result[j1 + k] as number);
+      }
+      const pivot = lower[iStart + i] as number;
+      result[j0 + i] = -s0 / pivot;
+      result[j1 + i] = -s1 / pivot;
     }
   }
+  if (j < size) result[j * size + j] = 1 / (lower[j * size + j] as number);
   return result;
 }
 
-/** `Wᵀ·W` from `U = Wᵀ` (upper triangular): `P[a][b] = Σ_{k ≥ max(a, b)} U[a][k]·U[b][k]`, written into `target`. */
+/**
+ * `Wᵀ·W` from `U = Wᵀ` (upper triangular, zeros below the diagonal): `P[a][b] = Σ_{k ≥ b} U[a][k]·U[b][k]` for
+ * `a ≤ b`, written into `target`. Pairs of rows are combined two by two, so each value loaded feeds two products.
+ */
 function upperGram(upper: Float64Array, size: number, target: Float64Array): Float64Array {
-  for (let a = 0; a < size; a += 1) {
-    const aStart = a * size;
-    for (let b = a; b < size; b += 1) {
-      const bStart = b * size;
-      const sum = dot(upper, aStart + b, bStart + b, size - b);
-      target[aStart + b] = sum;
-      target[bStart + a] = sum;
+  const set = (a: number, b: number, value: number): void => {
+    target[a * size + b] = value;
+    target[b * size + a] = value;
+  };
+  let a = 0;
+  for (; a + 1 < size; a += 2) {
+    const a0 = a * size;
+    const a1 = a0 + size;
+    let b = a;
+    for (; b + 1 < size; b += 2) {
+      const b0 = b * size;
+      const b1 = b0 + size;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = b; k < size; k += 1) {
+        const u0 = upper[a0 + k] as number;
+        const u1 = upper[a1 + k] as number;
+        const v0 = upper[b0 + k] as number;
+        const v1 = upper[b1 + k] as number;
+        s00 += u0 * v0;
+        s01 += u0 * v1;
+        s10 += u1 * v0;
+        s11 += u1 * v1;
+      }
+      set(a, b, s00);
+      set(a, b + 1, s01);
+      if (b > a) set(a + 1, b, s10);
+      set(a + 1, b + 1, s11);
+    }
+    if (b < size) {
+      set(a, b, dot(upper, a0 + b, b * size + b, size - b));
+      set(a + 1, b, dot(upper, a1 + b, b * size + b, size - b));
     }
   }
+  if (a < size) set(a, a, dot(upper, a * size + a, a * size + a, size - a));
   return target;
 }
 
