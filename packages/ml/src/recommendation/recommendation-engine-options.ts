@@ -61,8 +61,10 @@ export interface RecommendationEngineOptions {
   /**
    * EASE inverts a dense items × items matrix (time grows with items³; memory about 24 bytes × items² while
    * training, 8 bytes × items² kept); above this many items it is not tried and the kNN blend is used
-   * (`reason: "too_many_items"` in the model report). Training with λ search takes tens of seconds at 2,000 items.
-   * @default 2000
+   * (`reason: "too_many_items"` in the model report). Training runs synchronously on first use; with the λ search it
+   * stays well under a second at 500 items but takes tens of seconds at 2,000, so the default keeps first use fast.
+   * Raise it (and call {@link RecommendationEngine.train} off the request path) for larger catalogues.
+   * @default 500
    */
   maxEaseItems?: number;
   /**
@@ -140,7 +142,7 @@ export function resolveRecommendationEngineOptions(options: unknown): ResolvedRe
     blend = {},
     featureDimension,
     model = "auto",
-    maxEaseItems = 2000,
+    maxEaseItems = 500,
     retrainGrowth = 2,
     clock = systemClock,
   } = record;
