@@ -1,5 +1,6 @@
 // RecommendationEngine: top-10 latency for one user over a 10,000-item synthetic catalogue (ours vs a naive
-// full-scan item kNN in the same run), then NDCG@10 on fixtures/ml/reco next to reference/reco.json.
+// full-scan item kNN in the same run), EASE training time and top-10 latency on 100k-interaction catalogues it can
+// handle, then NDCG@10 on fixtures/ml/reco (kNN blend, EASE, automatic choice) next to reference/reco.json.
 import { loadavg } from "node:os";
 import { createRandom } from "../src/random/create-random";
 import { RecommendationEngine, type RecommendationEngineOptions } from "../src/recommendation/recommendation-engine";
@@ -98,7 +99,8 @@ function timeCalls(users: readonly string[], call: (userId: string) => unknown):
 
 async function latency(): Promise<void> {
   const { pairs, users } = syntheticData();
-  const itemOnly: RecommendationEngineOptions = { blend: { item: 1, user: 0, content: 0 } };
+  const itemOnly: RecommendationEngineOptions = { model: "knn", blend: { item: 1, user: 0, content: 0 } };
+  // The default model "auto" falls back to the kNN blend here: 10,000 items is above maxEaseItems (500 by default).
   const fullEngine = new RecommendationEngine();
   const itemEngine = new RecommendationEngine(itemOnly);
   const trainStart = performance.now();
@@ -132,6 +134,9 @@ async function latency(): Promise<void> {
   }
   const measured = sample(2_000);
   const full = timeCalls(measured, (userId) => fullEngine.generateRecommendations(userId));
+  console.log(
+    `Default engine's model on this catalogue: ${fullEngine.getModelReport().model} (${fullEngine.getModelReport().reason}).`,
+  );
   const item = timeCalls(measured, (userId) => itemEngine.generateRecommendations(userId));
   const naiveUsers = measured.slice(0, 20);
   for (const userId of naiveUsers.slice(0, 2)) naiveTop(userId);
@@ -166,23 +171,30 @@ async function accuracy(): Promise<void> {
   const rows = loadInteractions();
   const reference = loadReference();
   const models: { name: string; reference?: string; options: RecommendationEngineOptions }[] = [
-    { name: "popularity (fallback)", reference: "popularity", options: { minInteractions: 1_000 } },
+    { name: "popularity (fallback)", reference: "popularity", options: { model: "knn", minInteractions: 1_000 } },
     {
       name: "item kNN cosine, k = all",
       reference: "item_knn_cosine_all",
-      options: { blend: { item: 1, user: 0, content: 0 }, itemSimilarityAsymmetry: 0.5 },
+      options: { model: "knn", blend: { item: 1, user: 0, content: 0 }, itemSimilarityAsymmetry: 0.5 },
     },
     {
       name: "item kNN cosine, k = 50",
       reference: "item_knn_cosine_k50",
-      options: { blend: { item: 1, user: 0, content: 0 }, itemSimilarityAsymmetry: 0.5, itemNeighbourhoodSize: 50 },
+      options: {
+        model: "knn",
+        blend: { item: 1, user: 0, content: 0 },
+        itemSimilarityAsymmetry: 0.5,
+        itemNeighbourhoodSize: 50,
+      },
     },
     {
       name: "user kNN cosine, k = 50",
       reference: "user_knn_cosine_k50",
-      options: { blend: { item: 0, user: 1, content: 0 } },
+      options: { model: "knn", blend: { item: 0, user: 1, content: 0 } },
     },
-    { name: "**default: asymmetric item kNN (α 0.3) 0.8 + user kNN 0.2**", options: {} },
+    { name: "ours, knn: asymmetric item kNN (α 0.3) 0.8 + user kNN 0.2", options: { model: "knn" } },
+    { name: "ours, ease: EASE, λ by validation", options: { model: "ease" } },
+    { name: "**ours, auto (default): kNN blend or EASE by validation**", options: {} },
   ];
   console.log(
     "| split | model | ours NDCG@10 | reference NDCG@10 | ours P@10 | reference P@10 | ours HR@10 | ms (train + 600 users) |",
@@ -202,9 +214,66 @@ async function accuracy(): Promise<void> {
     }
   }
   console.log("\nTargets: NDCG@10 ≥ 0.38 on random80 and ≥ 0.17 leave-last-out (oracle ceilings 0.4031 / 0.1778).");
+  for (const kind of ["random80", "leave_last_out"] as const) {
+    const engine = new RecommendationEngine({ minInteractions: 1 });
+    for (const row of makeSplit(rows, kind).train) engine.trackInteraction(row.user, row.item, "view");
+    const report = engine.train();
+    const tried = (report.validation?.candidates ?? [])
+      .map(
+        (entry) =>
+          `${entry.model}${entry.lambdaFactor === undefined ? "" : ` λ×${entry.lambdaFactor}`} ${entry.ndcg.toFixed(4)}`,
+      )
+      .join(", ");
+    console.log(`\n${kind}, auto: chose ${report.model} (${JSON.stringify(report.ease ?? {})}); validation: ${tried}`);
+  }
+}
+
+/** Users with a favourite genre over `items` items, until `interactions` pairs: the shape of a movie-ratings set. */
+function catalogue(items: number, interactions: number): [string, string][] {
+  const random = createRandom(SEED);
+  const perGenre = items / GENRES;
+  const pairs: [string, string][] = [];
+  for (let user = 0; pairs.length < interactions; user += 1) {
+    const genre = random.integer(GENRES);
+    const chosen = new Set<number>();
+    const count = 10 + random.integer(21);
+    while (chosen.size < count) {
+      const skewed = Math.min(items - 1, Math.floor(genre * perGenre + perGenre * random.next() ** 2));
+      chosen.add(random.next() < 0.8 ? skewed : random.integer(items));
+    }
+    for (const item of chosen) pairs.push([`user-${user}`, `item-${item}`]);
+  }
+  return pairs;
+}
+
+async function easeSpeed(): Promise<void> {
+  console.log(
+    "\n| items | interactions | model chosen | λ tried | train() ms (auto) | train() CPU ms | top-10 p50 ms | top-10 CPU ms / call |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const items of [300, 1_000, 1_682]) {
+    const pairs = catalogue(items, 100_000);
+    // EASE is tried up to 2,000 items here, above the default cap of 500, to measure what raising it costs.
+    const engine = new RecommendationEngine({ minInteractions: 1, maxEaseItems: 2_000 });
+    for (const [userId, itemId] of pairs) engine.trackInteraction(userId, itemId, "view");
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    const report = engine.train();
+    const trainMs = performance.now() - start;
+    const cpuUsed = process.cpuUsage(cpuStart);
+    const trainCpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
+    const users = [...new Set(pairs.slice(0, 20_000).map(([userId]) => userId))];
+    for (const userId of users.slice(0, 100)) engine.generateRecommendations(userId);
+    const timing = timeCalls(users.slice(100, 600), (userId) => engine.generateRecommendations(userId));
+    const tried = report.validation?.candidates.filter((entry) => entry.model === "ease").length ?? 0;
+    console.log(
+      `| ${items} | ${pairs.length} | ${report.model} | ${tried} | ${trainMs.toFixed(0)} | ${trainCpuMs.toFixed(0)} | ${timing.p50.toFixed(3)} | ${timing.cpu.toFixed(3)} |`,
+    );
+  }
 }
 
 export default async function recommendationBench(): Promise<void> {
   await latency();
+  await easeSpeed();
   await accuracy();
 }

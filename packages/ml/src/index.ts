@@ -127,12 +127,17 @@ export { type RankingMetrics, rankingMetrics } from "./recommendation/ranking-me
 export {
   type GenerateRecommendationsOptions,
   type ItemAvailability,
+  type ModelCandidateReport,
   type Recommendation,
   type RecommendationBlend,
   RecommendationEngine,
   type RecommendationEngineOptions,
   type RecommendationEngineSnapshot,
   type RecommendationEngineStats,
+  type RecommendationModel,
+  type RecommendationModelChoice,
+  type RecommendationModelReason,
+  type RecommendationModelReport,
   type RecommendationReason,
 } from "./recommendation/recommendation-engine";
 export {

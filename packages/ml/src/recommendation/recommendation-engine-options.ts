@@ -1,6 +1,6 @@
 import { type Clock, createValidator, systemClock, type Validator } from "@pelbiot/core";
 import { DEFAULT_INTERACTION_WEIGHTS, INTERACTION_TYPES, type InteractionType } from "./interaction-types";
-import type { RecommendationBlend } from "./recommendation-engine-types";
+import type { RecommendationBlend, RecommendationModelChoice } from "./recommendation-engine-types";
 
 /** Ids (users, items) are non-empty strings of at most this many characters. */
 export const ID_MAX_LENGTH = 512;
@@ -8,6 +8,10 @@ export const ID_MAX_LENGTH = 512;
 export const MAX_INTERACTION_VALUE = 1e9;
 /** The longest feature vector accepted. */
 export const MAX_FEATURE_DIMENSION = 10_000;
+/** The accepted values of the `model` option. */
+export const RECOMMENDATION_MODEL_CHOICES = ["auto", "knn", "ease"] as const;
+/** The largest `maxEaseItems` accepted (EASE holds a dense items × items matrix: 20,000 items are 3.2 GB). */
+export const MAX_EASE_ITEMS_LIMIT = 20_000;
 
 /** Options of {@link RecommendationEngine}. */
 export interface RecommendationEngineOptions {
@@ -43,6 +47,33 @@ export interface RecommendationEngineOptions {
    * fixes it.
    */
   featureDimension?: number;
+  /**
+   * Which model scores personalised recommendations. `"auto"` trains on first use (or {@link
+   * RecommendationEngine.train}): it holds out a share of each user's interactions, scores the kNN blend and EASE
+   * (over a λ search) by NDCG@10 on them, keeps the winner and refits it on everything
+   * ({@link RecommendationEngine.getModelReport} tells which and why). `"knn"` is the item/user kNN blend with no
+   * training; `"ease"` always uses EASE, with λ chosen the same way. EASE learns from interactions only: item
+   * features (content similarity) and the user-user component are part of the kNN blend, so with features that matter
+   * for cold items, validation decides or fix `"knn"`.
+   * @default "auto"
+   */
+  model?: RecommendationModelChoice;
+  /**
+   * EASE inverts a dense items × items matrix (time grows with items³; memory about 24 bytes × items² while
+   * training, 8 bytes × items² kept); above this many items it is not tried and the kNN blend is used
+   * (`reason: "too_many_items"` in the model report). Training runs synchronously on first use; with the λ search it
+   * stays well under a second at 500 items but takes tens of seconds at 2,000, so the default keeps first use fast.
+   * Raise it (and call {@link RecommendationEngine.train} off the request path) for larger catalogues.
+   * @default 500
+   */
+  maxEaseItems?: number;
+  /**
+   * After training, the next `generateRecommendations` or `getModelReport` call retrains once the number of distinct
+   * user-item pairs has reached `retrainGrowth` × the number at the last training (2: every doubling, so retraining
+   * costs amortised O(1) per interaction). `Infinity` retrains only through {@link RecommendationEngine.train}.
+   * @default 2
+   */
+  retrainGrowth?: number;
   /** Time source for item expiry. @default systemClock */
   clock?: Clock;
 }
@@ -56,6 +87,9 @@ export const RECOMMENDATION_ENGINE_OPTION_KEYS = [
   "itemSimilarityAsymmetry",
   "blend",
   "featureDimension",
+  "model",
+  "maxEaseItems",
+  "retrainGrowth",
   "clock",
 ] as const;
 
@@ -75,6 +109,9 @@ export interface ResolvedRecommendationEngineOptions {
   readonly itemSimilarityAsymmetry: number;
   readonly blend: Readonly<Required<RecommendationBlend>>;
   readonly featureDimension: number | undefined;
+  readonly model: RecommendationModelChoice;
+  readonly maxEaseItems: number;
+  readonly retrainGrowth: number;
   readonly clock: Clock;
 }
 
@@ -104,6 +141,9 @@ export function resolveRecommendationEngineOptions(options: unknown): ResolvedRe
     itemSimilarityAsymmetry = 0.3,
     blend = {},
     featureDimension,
+    model = "auto",
+    maxEaseItems = 500,
+    retrainGrowth = 2,
     clock = systemClock,
   } = record;
   check.number("options.minInteractions", minInteractions, { integer: true, min: 0 });
@@ -122,6 +162,11 @@ export function resolveRecommendationEngineOptions(options: unknown): ResolvedRe
   if (featureDimension !== undefined) {
     check.number("options.featureDimension", featureDimension, { integer: true, min: 1, max: MAX_FEATURE_DIMENSION });
   }
+  check.oneOf("options.model", model, RECOMMENDATION_MODEL_CHOICES);
+  check.number("options.maxEaseItems", maxEaseItems, { integer: true, min: 1, max: MAX_EASE_ITEMS_LIMIT });
+  if (retrainGrowth !== Number.POSITIVE_INFINITY) {
+    check.number("options.retrainGrowth", retrainGrowth, { min: 1.01, max: 1_000 });
+  }
   check.clock("options.clock", clock);
   check.done();
   return Object.freeze({
@@ -133,6 +178,9 @@ export function resolveRecommendationEngineOptions(options: unknown): ResolvedRe
     itemSimilarityAsymmetry,
     blend: resolvedBlend,
     featureDimension,
+    model,
+    maxEaseItems,
+    retrainGrowth,
     clock,
   });
 }

@@ -1,6 +1,9 @@
 import { createValidator, readSnapshot, type Validator } from "@pelbiot/core";
+import { fitEase, gramMatrix } from "./internal/ease-model";
 import type { InteractionMatrix } from "./internal/interaction-matrix";
-import { checkId, MAX_FEATURE_DIMENSION } from "./recommendation-engine-options";
+import type { TrainedModel } from "./internal/model-selection";
+import { checkId, MAX_FEATURE_DIMENSION, RECOMMENDATION_MODEL_CHOICES } from "./recommendation-engine-options";
+import type { RecommendationModelReport } from "./recommendation-engine-types";
 
 /** The `format` of a {@link RecommendationEngineSnapshot}. */
 export const RECOMMENDATION_ENGINE_FORMAT = "pelbiot.ml.RecommendationEngine";
@@ -11,8 +14,8 @@ const CONTEXT = "RecommendationEngine.fromJSON";
 export interface RecommendationEngineSnapshot {
   /** Identifies the payload. */
   readonly format: typeof RECOMMENDATION_ENGINE_FORMAT;
-  /** Format version. */
-  readonly version: 1;
+  /** Format version: 2 adds `model`; version 1 snapshots are still read. */
+  readonly version: 1 | 2;
   /** User ids, by internal index. */
   readonly users: readonly string[];
   /** Item ids, by internal index. */
@@ -23,15 +26,25 @@ export interface RecommendationEngineSnapshot {
   readonly features: readonly (readonly [number, readonly number[]])[];
   /** `[itemIndex, available, expiresAtEpochMs | null]` for items with availability set. */
   readonly availability: readonly (readonly [number, boolean, number | null])[];
+  /**
+   * The trained model's report, when the engine had trained. EASE's weights are not stored (items² numbers); they
+   * are recomputed on load from the snapshot's interactions with the stored λ and input over the first
+   * `trainedItems` items, which gives the original weights exactly when nothing was added since training.
+   */
+  readonly model?: RecommendationModelReport;
 }
 
 /**
  * Writes an engine's learned state as plain JSON.
  *
  * @param matrix - The engine's state.
+ * @param trained - The trained model, if any (its report is stored).
  * @returns The snapshot.
  */
-export function toRecommendationEngineSnapshot(matrix: InteractionMatrix): RecommendationEngineSnapshot {
+export function toRecommendationEngineSnapshot(
+  matrix: InteractionMatrix,
+  trained?: TrainedModel,
+): RecommendationEngineSnapshot {
   const interactions: [number, number, number, number][] = [];
   matrix.userRows.forEach((row, user) => {
     const ratings = matrix.userRatings[user];
@@ -41,7 +54,7 @@ export function toRecommendationEngineSnapshot(matrix: InteractionMatrix): Recom
   });
   return {
     format: RECOMMENDATION_ENGINE_FORMAT,
-    version: 1,
+    version: 2,
     users: [...matrix.userIds],
     items: [...matrix.itemIds],
     interactions,
@@ -50,7 +63,23 @@ export function toRecommendationEngineSnapshot(matrix: InteractionMatrix): Recom
       const expiresAt = matrix.expiresAt[item] as number;
       return [item, matrix.unavailable[item] !== 1, Number.isFinite(expiresAt) ? expiresAt : null] as const;
     }),
+    ...(trained === undefined ? {} : { model: structuredClone(trained.report) }),
   };
+}
+
+/**
+ * Rebuilds the trained model of a snapshot: the report as stored and, for EASE, the weights refitted from the
+ * restored interactions with the stored λ and input.
+ *
+ * @param matrix - The restored matrix.
+ * @param report - The snapshot's `model`.
+ * @returns The trained model.
+ */
+export function restoreTrainedModel(matrix: InteractionMatrix, report: RecommendationModelReport): TrainedModel {
+  if (report.model !== "ease" || report.ease === undefined) return { report, ease: undefined };
+  const size = Math.min(report.trainedItems, matrix.itemIds.length);
+  const gram = gramMatrix(matrix.userRows, size, report.ease.input);
+  return { report, ease: fitEase(gram, size, report.ease.lambda, report.ease.input) };
 }
 
 /**
@@ -70,7 +99,7 @@ export function readRecommendationEngineSnapshot(
   const { snapshot } = readSnapshot(mapLegacyHeader(json), {
     context: CONTEXT,
     format: RECOMMENDATION_ENGINE_FORMAT,
-    versions: [1],
+    versions: [1, 2],
   });
   const check = createValidator(CONTEXT);
   const users = checkIds(check, "json.users", snapshot.users);
@@ -79,6 +108,7 @@ export function readRecommendationEngineSnapshot(
   checkInteractions(check, snapshot.interactions, users.length, items.length);
   checkFeatures(check, snapshot.features, items.length, featureDimension);
   checkAvailability(check, snapshot.availability, items.length);
+  if (snapshot.model !== undefined) checkModel(check, snapshot.model, items.length);
   check.done();
   return snapshot as unknown as RecommendationEngineSnapshot;
 }
@@ -190,5 +220,36 @@ function checkAvailability(check: Validator, value: unknown, itemCount: number):
     }
     check.boolean(`${path}.1`, available);
     if (expiresAt !== null) check.number(`${path}.2`, expiresAt);
+  }
+}
+
+const MODEL_REASONS = ["validated", "fixed", "too_many_items", "too_little_data"] as const;
+
+function checkModel(check: Validator, value: unknown, itemCount: number): void {
+  if (!check.object("json.model", value)) return;
+  const report = value as Record<string, unknown>;
+  check.oneOf("json.model.requested", report.requested, RECOMMENDATION_MODEL_CHOICES);
+  const model = check.oneOf("json.model.model", report.model, ["knn", "ease"]);
+  check.oneOf("json.model.reason", report.reason, MODEL_REASONS);
+  check.number("json.model.trainedInteractions", report.trainedInteractions, { integer: true, min: 0 });
+  check.number("json.model.trainedItems", report.trainedItems, { integer: true, min: 0, max: itemCount });
+  if (model && report.model === "ease" && check.object("json.model.ease", report.ease)) {
+    const ease = report.ease as Record<string, unknown>;
+    check.number("json.model.ease.lambda", ease.lambda, { positive: true });
+    check.number("json.model.ease.lambdaFactor", ease.lambdaFactor, { positive: true });
+    check.oneOf("json.model.ease.input", ease.input, ["weighted", "binary"]);
+  }
+  if (report.validation !== undefined && check.object("json.model.validation", report.validation)) {
+    const validation = report.validation as Record<string, unknown>;
+    check.number("json.model.validation.users", validation.users, { integer: true, min: 0 });
+    check.number("json.model.validation.heldOut", validation.heldOut, { integer: true, min: 0 });
+    if (check.array("json.model.validation.candidates", validation.candidates)) {
+      for (const [index, candidate] of validation.candidates.entries()) {
+        const path = `json.model.validation.candidates.${index}`;
+        if (!check.object(path, candidate)) continue;
+        check.oneOf(`${path}.model`, (candidate as Record<string, unknown>).model, ["knn", "ease"]);
+        check.number(`${path}.ndcg`, (candidate as Record<string, unknown>).ndcg, { min: 0, max: 1 });
+      }
+    }
   }
 }

@@ -61,3 +61,57 @@ export interface RecommendationEngineStats {
   /** Items with a feature vector. */
   readonly featuredItems: number;
 }
+
+/** A model the engine can score with: the item/user kNN blend, or EASE (closed-form item-item regression). */
+export type RecommendationModel = "knn" | "ease";
+
+/** The `model` option: choose by validation (`"auto"`) or fix one. */
+export type RecommendationModelChoice = "auto" | RecommendationModel;
+
+/** Why the engine scores with the model it reports. */
+export type RecommendationModelReason =
+  /** It won the validation (`"auto"`), or its λ did (`"ease"`). */
+  | "validated"
+  /** `model: "knn"` was asked for; nothing is trained. */
+  | "fixed"
+  /** EASE was a candidate but the catalogue has more than `maxEaseItems` items; kNN is used instead. */
+  | "too_many_items"
+  /** Fewer than 10 users could hold out an interaction: no validation; `"auto"` keeps kNN, `"ease"` uses λ = 1. */
+  | "too_little_data";
+
+/** One candidate scored on the held-out interactions. */
+export interface ModelCandidateReport {
+  /** The model. */
+  readonly model: RecommendationModel;
+  /** EASE only: the ridge strength as a multiple of the mean item count (mean diagonal of `XᵀX`). */
+  readonly lambdaFactor?: number;
+  /** EASE only: `X` from interaction strengths (`weighted`) or 1 per interacted item (`binary`). */
+  readonly input?: "weighted" | "binary";
+  /** Mean NDCG@10 over the validation users. */
+  readonly ndcg: number;
+}
+
+/** What the engine trained and why: {@link RecommendationEngine.getModelReport}. */
+export interface RecommendationModelReport {
+  /** The `model` option. */
+  readonly requested: RecommendationModelChoice;
+  /** The model that scores personalised recommendations now. */
+  readonly model: RecommendationModel;
+  /** Why this model. */
+  readonly reason: RecommendationModelReason;
+  /** EASE only: the ridge strength λ of the refit on all data, and its factor and input. */
+  readonly ease?: { readonly lambda: number; readonly lambdaFactor: number; readonly input: "weighted" | "binary" };
+  /** Distinct user-item pairs at training time (later ones are scored with the trained model until a retrain). */
+  readonly trainedInteractions: number;
+  /** Items known at training time; EASE has no weights for items added later (they come from popularity). */
+  readonly trainedItems: number;
+  /** The validation run, absent when there was none (`fixed`, `too_little_data`). */
+  readonly validation?: {
+    /** Users who held out part of their interactions and were scored. */
+    readonly users: number;
+    /** Interactions held out in all. */
+    readonly heldOut: number;
+    /** Every candidate tried, in the order tried, with its NDCG@10; the winner has the highest. */
+    readonly candidates: readonly ModelCandidateReport[];
+  };
+}

@@ -1,6 +1,7 @@
-import { createValidator, toEpochMillis } from "@pelbiot/core";
+import { createValidator, toEpochMillis, toPelbiotError } from "@pelbiot/core";
 import { INTERACTION_TYPES, type InteractionType } from "./interaction-types";
 import { InteractionMatrix } from "./internal/interaction-matrix";
+import { type TrainedModel, trainModel } from "./internal/model-selection";
 import { RecommendationScorer } from "./internal/recommendation-scorer";
 import {
   checkGenerateOptions,
@@ -16,6 +17,7 @@ import {
   type RecommendationEngineSnapshot,
   readRecommendationEngineSnapshot,
   restoreRecommendationEngineSnapshot,
+  restoreTrainedModel,
   toRecommendationEngineSnapshot,
 } from "./recommendation-engine-snapshot";
 import type {
@@ -23,6 +25,7 @@ import type {
   ItemAvailability,
   Recommendation,
   RecommendationEngineStats,
+  RecommendationModelReport,
 } from "./recommendation-engine-types";
 
 export type { RecommendationEngineOptions } from "./recommendation-engine-options";
@@ -30,21 +33,34 @@ export type { RecommendationEngineSnapshot } from "./recommendation-engine-snaps
 export type {
   GenerateRecommendationsOptions,
   ItemAvailability,
+  ModelCandidateReport,
   Recommendation,
   RecommendationBlend,
   RecommendationEngineStats,
+  RecommendationModel,
+  RecommendationModelChoice,
+  RecommendationModelReason,
+  RecommendationModelReport,
   RecommendationReason,
 } from "./recommendation-engine-types";
 
 /**
- * Recommends items from implicit and explicit interactions: an item-item kNN (asymmetric cosine) blended with a
- * user-user kNN and, when items have feature vectors, content similarity. Users with too little history, and
- * users the engine has never seen, get the most popular items (`reason: "popular_fallback"`).
+ * Recommends items from implicit and explicit interactions with one of two models, chosen on the engine's own data
+ * (option `model`, default `"auto"`): an item-item kNN (asymmetric cosine) blended with a user-user kNN and, when
+ * items have feature vectors, content similarity; or EASE (Steck 2019), a closed-form item-item regression
+ * `B = I − P·diag(1/diag(P))`, `P = (XᵀX + λI)⁻¹`. Users with too little history, and users the engine has never
+ * seen, get the most popular items (`reason: "popular_fallback"`).
  *
- * Every interaction updates the sparse user×item matrix and the item and user norms in place (O(1) amortised),
- * and scores are computed from that state at query time, so a new interaction changes the next call's results
- * without any rebuild. Scoring one user costs O(Σ over the user's items j of |users(j)| + Σ over the touched users
- * v of |items(v)|), independent of the catalogue size. All methods are synchronous.
+ * Every interaction updates the sparse user×item matrix and the item and user norms in place (O(1) amortised). The
+ * kNN blend scores from that state at query time, so a new interaction changes the next call's results without any
+ * rebuild; it costs O(Σ over the user's items j of |users(j)| + Σ over the touched users v of |items(v)|).
+ *
+ * Training (`"auto"` and `"ease"`) happens on the first `generateRecommendations` / `getModelReport` call, on
+ * {@link RecommendationEngine.train}, and again once the data has grown by `retrainGrowth` (default: doubled). It
+ * holds out 20% of the items of up to 1,000 users, scores the candidates by NDCG@10, keeps the winner and refits it
+ * on everything. Between trainings, EASE scores each user's current row (new interactions count at once) with the
+ * trained weights; items first seen after training have no EASE weights and are reached only by the popularity
+ * fill-up until the next training. EASE scoring costs O(|user's items| × items). All methods are synchronous.
  *
  * @example
  * ```ts
@@ -58,6 +74,7 @@ export class RecommendationEngine {
   readonly #options: ResolvedRecommendationEngineOptions;
   readonly #matrix: InteractionMatrix;
   readonly #scorer: RecommendationScorer;
+  #trained: TrainedModel | undefined;
 
   /**
    * @param options - See {@link RecommendationEngineOptions}.
@@ -73,7 +90,9 @@ export class RecommendationEngine {
   /**
    * Records one interaction. Its affinity contribution is `weight(type) × value`; contributions of the same user
    * and item add up, except a `rating`, which replaces the user's previous rating of that item. The next
-   * {@link generateRecommendations} call sees it; nothing is rebuilt.
+   * {@link generateRecommendations} call sees it; nothing is rebuilt. With a trained EASE model the user's new row is
+   * scored with the trained weights; an item first seen after training gets EASE weights at the next training
+   * (automatic once the data has grown by `retrainGrowth`, or {@link train}).
    *
    * @param userId - The user (non-empty, at most 512 characters).
    * @param itemId - The item (non-empty, at most 512 characters).
@@ -218,7 +237,66 @@ export class RecommendationEngine {
       check.done();
     }
     const { limit = this.#options.maxRecommendations, exclude = [], includeInteracted = false } = options;
-    return this.#scorer.recommend({ userId, limit, exclude, includeInteracted, now: this.#options.clock.now() });
+    const ease = this.#currentModel().ease;
+    return this.#scorer.recommend({ userId, limit, exclude, includeInteracted, now: this.#options.clock.now() }, ease);
+  }
+
+  /**
+   * Trains now on everything the engine holds: for `model: "auto"`, holds out 20% of the items of up to 1,000 users,
+   * scores the kNN blend and EASE (λ factors of the mean item count walked from 4 towards the better side; weighted
+   * and binarised `X` when strengths differ) by NDCG@10, keeps the best and refits it on all data. `"ease"` searches
+   * λ only; `"knn"` trains nothing. Training also runs by itself on first use and after `retrainGrowth`; call this
+   * to choose when the cost is paid (EASE: about items³/2 multiply-adds per λ tried).
+   *
+   * @returns The {@link RecommendationModelReport} of this training.
+   * @throws {PelbiotError} INTERNAL_ERROR if the numerical fit fails (the previous model stays in use).
+   * @example
+   * ```ts
+   * const report = recommender.train();
+   * report.model; // "ease"
+   * report.validation?.candidates; // [{ model: "knn", ndcg: 0.37 }, { model: "ease", lambdaFactor: 4, … }, …]
+   * ```
+   */
+  train(): RecommendationModelReport {
+    this.#trained = this.#trainNow();
+    return this.#trained.report;
+  }
+
+  /**
+   * Which model scores personalised recommendations, why, and the validation figures of every candidate tried.
+   * Trains first when needed (first use, or after `retrainGrowth`), like {@link generateRecommendations}.
+   *
+   * @returns The {@link RecommendationModelReport}.
+   * @example
+   * ```ts
+   * const { model, reason, validation } = recommender.getModelReport();
+   * ```
+   */
+  getModelReport(): RecommendationModelReport {
+    return this.#currentModel().report;
+  }
+
+  /** The trained model, training first on first use or once the data has grown by `retrainGrowth`. */
+  #currentModel(): TrainedModel {
+    const trained = this.#trained;
+    const pairs = this.#matrix.pairs;
+    const stale =
+      trained === undefined ||
+      (trained.report.reason !== "fixed" &&
+        pairs > trained.report.trainedInteractions &&
+        pairs >= trained.report.trainedInteractions * this.#options.retrainGrowth);
+    if (!stale) return trained;
+    this.#trained = this.#trainNow();
+    return this.#trained;
+  }
+
+  /** Runs model selection; an internal failure leaves the previous model in place and surfaces as a PelbiotError. */
+  #trainNow(): TrainedModel {
+    try {
+      return trainModel(this.#matrix, this.#options);
+    } catch (error) {
+      throw toPelbiotError(error);
+    }
   }
 
   /**
@@ -242,7 +320,9 @@ export class RecommendationEngine {
 
   /**
    * The whole learned state as plain JSON, under the header `{ format: "pelbiot.ml.RecommendationEngine",
-   * version: 1 }` (options excluded: pass them again to {@link RecommendationEngine.fromJSON}).
+   * version: 2 }` (options excluded: pass them again to {@link RecommendationEngine.fromJSON}). A trained model is
+   * stored as its report (λ, input, validation figures), not as EASE's items² weights, which `fromJSON` recomputes:
+   * the snapshot stays the size of the interactions.
    *
    * @returns A {@link RecommendationEngineSnapshot}.
    * @example
@@ -251,13 +331,16 @@ export class RecommendationEngine {
    * ```
    */
   toJSON(): RecommendationEngineSnapshot {
-    return toRecommendationEngineSnapshot(this.#matrix);
+    return toRecommendationEngineSnapshot(this.#matrix, this.#trained);
   }
 
   /**
-   * Rebuilds an engine from {@link RecommendationEngine.toJSON} output (also the previous release's, which had no
-   * `format`); it recommends what the original did (the same items, reasons and order; scores equal up to
-   * floating-point rounding, as norms are re-summed).
+   * Rebuilds an engine from {@link RecommendationEngine.toJSON} output (also version 1 and the release before it,
+   * which had no `format`); it recommends what the original did (the same items, reasons and order; scores equal up
+   * to floating-point rounding, as norms are re-summed). An EASE model is refitted from the snapshot's interactions
+   * with the stored λ (one matrix inverse, no validation): identical weights when nothing was tracked after the last
+   * training, otherwise those of a retrain with the same λ. A model trained under a different `model` option is
+   * dropped and the engine trains on first use.
    *
    * @param json - A snapshot object or its JSON text.
    * @param options - The engine options (not part of the snapshot).
@@ -275,6 +358,10 @@ export class RecommendationEngine {
     const engine = new RecommendationEngine(options);
     const snapshot = readRecommendationEngineSnapshot(json, engine.#options.featureDimension);
     restoreRecommendationEngineSnapshot(engine.#matrix, snapshot);
+    // A model trained under another `model` option is not reused: the engine trains on first use instead.
+    if (snapshot.model !== undefined && snapshot.model.requested === engine.#options.model) {
+      engine.#trained = restoreTrainedModel(engine.#matrix, snapshot.model);
+    }
     return engine;
   }
 }

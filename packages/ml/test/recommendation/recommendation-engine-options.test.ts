@@ -11,7 +11,7 @@ describe("RecommendationEngine options", () => {
     expect(error.message).toMatch(/^Invalid input to RecommendationEngine constructor: options\.minInteraction:/);
     expect(error.message).toContain('did you mean "minInteractions"');
     expect(error.message).toContain(
-      "accepted: minInteractions, maxRecommendations, interactionWeights, itemNeighbourhoodSize, userNeighbourhoodSize, itemSimilarityAsymmetry, blend, featureDimension, clock",
+      "accepted: minInteractions, maxRecommendations, interactionWeights, itemNeighbourhoodSize, userNeighbourhoodSize, itemSimilarityAsymmetry, blend, featureDimension, model, maxEaseItems, retrainGrowth, clock",
     );
   });
 

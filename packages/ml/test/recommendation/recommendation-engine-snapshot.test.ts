@@ -19,7 +19,7 @@ const users = ["u1", "u2", "u3", "u4", "nobody"];
 describe("RecommendationEngine snapshots", () => {
   it("writes the pelbiot.ml.RecommendationEngine header and recommends identically after a JSON text round-trip", () => {
     const engine = trained();
-    expect(engine.toJSON()).toMatchObject({ format: "pelbiot.ml.RecommendationEngine", version: 1 });
+    expect(engine.toJSON()).toMatchObject({ format: "pelbiot.ml.RecommendationEngine", version: 2 });
     const restored = RecommendationEngine.fromJSON(JSON.stringify(engine), { minInteractions: 1 });
     for (const user of users)
       expect(restored.generateRecommendations(user)).toEqual(engine.generateRecommendations(user));
@@ -28,7 +28,8 @@ describe("RecommendationEngine snapshots", () => {
 
   it("still reads a snapshot written by the previous release (no format, version 1)", () => {
     const engine = trained();
-    const { format: _format, ...previous } = JSON.parse(JSON.stringify(engine));
+    const { format: _format, model: _model, ...current } = JSON.parse(JSON.stringify(engine));
+    const previous = { ...current, version: 1 };
     const restored = RecommendationEngine.fromJSON(previous, { minInteractions: 1 });
     for (const user of users)
       expect(restored.generateRecommendations(user)).toEqual(engine.generateRecommendations(user));
@@ -39,7 +40,7 @@ describe("RecommendationEngine snapshots", () => {
     expect(
       captureValidationIssues(() => RecommendationEngine.fromJSON({ ...snapshot, format: "pelbiot.ml.Other" })),
     ).toEqual([expect.stringMatching(/^json\.format: must be "pelbiot\.ml\.RecommendationEngine"/)]);
-    expectPelbiotError(() => RecommendationEngine.fromJSON({ ...snapshot, version: 2 }), "UNSUPPORTED");
+    expectPelbiotError(() => RecommendationEngine.fromJSON({ ...snapshot, version: 3 }), "UNSUPPORTED");
   });
 
   it("rejects tampered fields with VALIDATION_ERROR and their dot-paths", () => {

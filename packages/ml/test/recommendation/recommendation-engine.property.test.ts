@@ -22,6 +22,8 @@ const scenario = fc.record({
     itemNeighbourhoodSize: fc.constantFrom(1, 3, Number.POSITIVE_INFINITY),
     userNeighbourhoodSize: fc.constantFrom(1, 2, 50),
     itemSimilarityAsymmetry: fc.double({ min: 0, max: 1, noNaN: true }),
+    // Six users are too few to validate: "ease" fits EASE with its default λ, "auto" keeps the kNN blend.
+    model: fc.constantFrom("auto", "knn", "ease"),
     blend: fc.record({
       item: fc.double({ min: 0.1, max: 1, noNaN: true }),
       user: fc.double({ min: 0, max: 1, noNaN: true }),

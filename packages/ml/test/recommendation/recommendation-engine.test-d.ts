@@ -3,6 +3,9 @@ import type { InteractionType } from "../../src/recommendation/interaction-types
 import {
   type Recommendation,
   RecommendationEngine,
+  type RecommendationModel,
+  type RecommendationModelChoice,
+  type RecommendationModelReport,
   type RecommendationReason,
 } from "../../src/recommendation/recommendation-engine";
 
@@ -19,5 +22,14 @@ describe("RecommendationEngine types", () => {
     engine.trackInteraction("user-1", "item-5", "like");
     // @ts-expect-error: options are typed
     engine.generateRecommendations("user-1", { limit: "10" });
+  });
+
+  it("types the model choice and its report", () => {
+    const engine = new RecommendationEngine({ model: "ease", maxEaseItems: 1_500 });
+    expectTypeOf(engine.train()).toEqualTypeOf<RecommendationModelReport>();
+    expectTypeOf(engine.getModelReport().model).toEqualTypeOf<RecommendationModel>();
+    expectTypeOf<RecommendationModelChoice>().toEqualTypeOf<"auto" | "knn" | "ease">();
+    // @ts-expect-error: the model is a closed set
+    new RecommendationEngine({ model: "als" });
   });
 });

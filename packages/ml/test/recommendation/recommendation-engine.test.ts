@@ -279,6 +279,6 @@ describe("RecommendationEngine", () => {
     }
     const broken = { ...snapshot, interactions: [...snapshot.interactions, [0, 99, 1, 0]] };
     expectValidationError(() => RecommendationEngine.fromJSON(broken), "json.interactions.10");
-    expect(() => RecommendationEngine.fromJSON({ ...snapshot, version: 2 })).toThrow(/cannot read .* version 2/);
+    expect(() => RecommendationEngine.fromJSON({ ...snapshot, version: 3 })).toThrow(/cannot read .* version 3/);
   });
 });

@@ -1,5 +1,6 @@
 import type { Recommendation } from "../recommendation-engine-types";
 import { createBoundedHeap } from "./bounded-heap";
+import { type EaseModel, rankEase } from "./ease-model";
 import { compareIds, type InteractionMatrix } from "./interaction-matrix";
 import { ItemNeighbourhood } from "./item-neighbourhood";
 import type { SparseRow } from "./sparse-row";
@@ -53,6 +54,7 @@ export class RecommendationScorer {
   #blendScore = new Float64Array(64);
   #itemMark = new Uint8Array(64);
   #itemFlags = new Uint8Array(64);
+  #easeScore = new Float64Array(64);
 
   /**
    * @param matrix - The engine's state (read, never changed).
@@ -74,9 +76,10 @@ export class RecommendationScorer {
    * (`popular_fallback`) for a user with fewer than `minInteractions` items or none at all.
    *
    * @param request - The validated request.
+   * @param ease - When given, personalised scores come from this EASE model instead of the kNN blend.
    * @returns At most `limit` recommendations.
    */
-  recommend(request: ScoringRequest): Recommendation[] {
+  recommend(request: ScoringRequest, ease?: EaseModel): Recommendation[] {
     const { limit, exclude, includeInteracted, now } = request;
     const matrix = this.#matrix;
     this.#ensureCapacity();
@@ -100,12 +103,32 @@ export class RecommendationScorer {
       if (user === undefined || userRow === undefined || userRow.columns.length < this.#minInteractions) {
         return this.#popular(limit, isBlocked, [], true);
       }
-      const personal = this.#personalised(user, userRow, limit, now);
+      const personal =
+        ease === undefined
+          ? this.#personalised(user, userRow, limit, now)
+          : this.#personalisedEase(ease, userRow, limit, isBlocked);
       if (personal.length >= limit) return personal;
       return this.#popular(limit, isBlocked, personal, false);
     } finally {
       for (const item of flagged) flags[item] = 0;
     }
+  }
+
+  /** EASE scores `x_u·B`; every item is `similar_item`, based on the user's item contributing most. */
+  #personalisedEase(
+    ease: EaseModel,
+    userRow: SparseRow,
+    limit: number,
+    isBlocked: (item: number) => boolean,
+  ): Recommendation[] {
+    if (this.#easeScore.length < ease.size) this.#easeScore = new Float64Array(ease.size);
+    const itemIds = this.#matrix.itemIds;
+    return rankEase(ease, this.#matrix, userRow, limit, isBlocked, this.#easeScore).map(({ item, score, basedOn }) => ({
+      itemId: itemIds[item] as string,
+      score,
+      reason: "similar_item" as const,
+      ...(basedOn === undefined ? {} : { basedOnItemId: itemIds[basedOn] as string }),
+    }));
   }
 
   /** Grows the scratch buffers to the matrix's user and item counts (between calls, when every mark is 0). */

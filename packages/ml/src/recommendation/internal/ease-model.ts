@@ -1,0 +1,180 @@
+import { createBoundedHeap } from "./bounded-heap";
+import { invertPositiveDefinite } from "./cholesky";
+import { compareIds, type InteractionMatrix } from "./interaction-matrix";
+import type { SparseRow } from "./sparse-row";
+
+/** How a user's interactions become the rows of EASE's `X`. */
+export type EaseInput = "weighted" | "binary";
+
+/**
+ * A fitted EASE model (Steck 2019): the item-item weights `B = I − P·diag(1/diag(P))` with `P = (XᵀX + λI)⁻¹` and a
+ * zero diagonal. A user's score for item `j` is `Σ_i x_ui · B[i][j]` over the user's items `i`.
+ */
+export interface EaseModel {
+  /** Items `0 … size − 1` (the catalogue at training time) have weights; later items have none. */
+  readonly size: number;
+  /** `B`, row-major `size × size`. */
+  readonly weights: Float64Array;
+  /** The ridge strength λ that was added to the diagonal of `XᵀX`. */
+  readonly lambda: number;
+  /** Whether `X` holds the interaction strengths or 1 for every interacted item. */
+  readonly input: EaseInput;
+}
+
+/** One ranked item of {@link rankEase}: the score and the user's item that contributed most to it. */
+export interface EaseRanked {
+  readonly item: number;
+  readonly score: number;
+  readonly basedOn: number | undefined;
+}
+
+/**
+ * `XᵀX` over the first `size` items, from the users' sparse rows (Σ over users of the outer product of the row).
+ *
+ * @param userRows - The users' rows (item index → strength).
+ * @param size - Items `0 … size − 1` are included; others are ignored.
+ * @param input - Strengths or 1s.
+ * @returns The Gram matrix, row-major.
+ */
+export function gramMatrix(userRows: readonly SparseRow[], size: number, input: EaseInput): Float64Array {
+  const gram = new Float64Array(size * size);
+  const binary = input === "binary";
+  for (const { columns, values } of userRows) {
+    for (let a = 0; a < columns.length; a += 1) {
+      const item = columns[a] as number;
+      if (item >= size) continue;
+      const value = binary ? 1 : (values[a] as number);
+      const start = item * size;
+      for (let b = 0; b < columns.length; b += 1) {
+        const other = columns[b] as number;
+        if (other >= size) continue;
+        gram[start + other] = (gram[start + other] as number) + value * (binary ? 1 : (values[b] as number));
+      }
+    }
+  }
+  return gram;
+}
+
+/**
+ * The mean diagonal entry of `XᵀX` over items with at least one interaction: the scale λ is expressed in, so one λ
+ * factor means the same regularisation on data of any size or interaction weighting.
+ *
+ * @param gram - `XᵀX`, row-major.
+ * @param size - Its size.
+ * @returns The mean, or 1 when no item has interactions.
+ */
+export function meanDiagonal(gram: Float64Array, size: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let item = 0; item < size; item += 1) {
+    const value = gram[item * size + item] as number;
+    if (value > 0) {
+      sum += value;
+      count += 1;
+    }
+  }
+  return count === 0 ? 1 : sum / count;
+}
+
+/**
+ * Fits EASE's closed form for one λ (the Gram matrix is left untouched).
+ *
+ * @param gram - `XᵀX`, row-major `size × size`.
+ * @param size - The number of items.
+ * @param lambda - The ridge strength (positive).
+ * @param input - How `X` was built (recorded on the model).
+ * @returns The model.
+ */
+export function fitEase(gram: Float64Array, size: number, lambda: number, input: EaseInput): EaseModel {
+  const matrix = Float64Array.from(gram);
+  for (let item = 0; item < size; item += 1)
+    matrix[item * size + item] = (matrix[item * size + item] as number) + lambda;
+  // XᵀX + λI with λ > 0 is positive definite; only rounding on a degenerate input could make a pivot non-positive.
+  const inverse = invertPositiveDefinite(matrix, size);
+  if (inverse === undefined) throw new Error(`EASE: XᵀX + ${lambda}·I is not positive definite`);
+  const diagonal = new Float64Array(size);
+  for (let item = 0; item < size; item += 1) diagonal[item] = inverse[item * size + item] as number;
+  for (let row = 0; row < size; row += 1) {
+    const start = row * size;
+    for (let column = 0; column < size; column += 1) {
+      inverse[start + column] = -(inverse[start + column] as number) / (diagonal[column] as number);
+    }
+    inverse[start + row] = 0;
+  }
+  return { size, weights: inverse, lambda, input };
+}
+
+/**
+ * Ranks the items of the model by `x_u·B` for one user: the best `limit` items with a positive score that are not
+ * blocked, ties in natural id order.
+ *
+ * @param model - The fitted model.
+ * @param matrix - The engine's state (item ids).
+ * @param userRow - The user's current row; items newer than the model are skipped.
+ * @param limit - How many items to return.
+ * @param isBlocked - Items never to return (the user's own, excluded, unavailable, expired).
+ * @param scores - Scratch of at least `model.size` entries (overwritten).
+ * @returns The ranked items, best first.
+ */
+export function rankEase(
+  model: EaseModel,
+  matrix: InteractionMatrix,
+  userRow: SparseRow,
+  limit: number,
+  isBlocked: (item: number) => boolean,
+  scores: Float64Array,
+): EaseRanked[] {
+  const { size, weights } = model;
+  const binary = model.input === "binary";
+  scores.fill(0, 0, size);
+  const { columns, values } = userRow;
+  for (let position = 0; position < columns.length; position += 1) {
+    const item = columns[position] as number;
+    if (item >= size) continue;
+    const value = binary ? 1 : (values[position] as number);
+    const start = item * size;
+    for (let target = 0; target < size; target += 1) {
+      scores[target] = (scores[target] as number) + value * (weights[start + target] as number);
+    }
+  }
+  const itemIds = matrix.itemIds;
+  const heap = createBoundedHeap<number>(limit, (a, b) => {
+    const difference = (scores[a] as number) - (scores[b] as number);
+    return difference > 0 || (difference === 0 && compareIds(itemIds[a] as string, itemIds[b] as string) < 0);
+  });
+  let threshold = 0;
+  for (let item = 0; item < size; item += 1) {
+    const score = scores[item] as number;
+    if (score <= 0 || score < threshold || isBlocked(item)) continue;
+    heap.offer(item);
+    if (heap.size === limit) threshold = scores[heap.worst() as number] as number;
+  }
+  return heap.drain().map((item) => ({
+    item,
+    score: scores[item] as number,
+    basedOn: strongestSource(model, matrix, userRow, item),
+  }));
+}
+
+/** The user's item `i` with the largest contribution `x_ui · B[i][target]` (ties in natural id order). */
+function strongestSource(
+  model: EaseModel,
+  matrix: InteractionMatrix,
+  userRow: SparseRow,
+  target: number,
+): number | undefined {
+  const binary = model.input === "binary";
+  let best: number | undefined;
+  let bestValue = 0;
+  const { columns, values } = userRow;
+  for (let position = 0; position < columns.length; position += 1) {
+    const item = columns[position] as number;
+    if (item >= model.size || item === target) continue;
+    const value = (binary ? 1 : (values[position] as number)) * (model.weights[item * model.size + target] as number);
+    if (value > bestValue || (value === bestValue && best !== undefined && matrix.compareItems(item, best) < 0)) {
+      best = item;
+      bestValue = value;
+    }
+  }
+  return best;
+}

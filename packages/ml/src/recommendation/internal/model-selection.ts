@@ -1,0 +1,214 @@
+import { createRandom } from "../../random/create-random";
+import type {
+  ModelCandidateReport,
+  RecommendationModelChoice,
+  RecommendationModelReport,
+} from "../recommendation-engine-types";
+import { type EaseInput, type EaseModel, fitEase, gramMatrix, meanDiagonal } from "./ease-model";
+import { InteractionMatrix } from "./interaction-matrix";
+import { RecommendationScorer, type ScorerSettings } from "./recommendation-scorer";
+import type { SparseRow } from "./sparse-row";
+
+/** What model selection needs from the engine's options. */
+export interface SelectionSettings extends ScorerSettings {
+  readonly itemSimilarityAsymmetry: number;
+  readonly model: RecommendationModelChoice;
+  readonly maxEaseItems: number;
+}
+
+/** The outcome of a training run: the report, and the EASE model when EASE won. */
+export interface TrainedModel {
+  readonly report: RecommendationModelReport;
+  readonly ease: EaseModel | undefined;
+}
+
+/** Share of each validation user's items held out (at least one, and at least one kept). */
+export const HOLD_OUT_SHARE = 0.2;
+/** At most this many users are held out and scored, so validation cost stops growing with the user count. */
+export const MAX_VALIDATION_USERS = 1_000;
+/** Below this many users with two or more items there is no validation. */
+export const MIN_VALIDATION_USERS = 10;
+/** λ factors (× the mean item count) EASE's search walks along, starting in the middle. */
+export const LAMBDA_FACTORS = [1 / 16, 1 / 4, 1, 4, 16, 64, 256] as const;
+/** Catalogues up to this size also try the factors halfway (×2, ÷2) around the best one. */
+export const REFINE_MAX_ITEMS = 500;
+/** λ factor used when EASE is fixed and there is too little data to validate. */
+export const DEFAULT_LAMBDA_FACTOR = 1;
+const START_FACTOR_INDEX = 3;
+const VALIDATION_SEED = 2019;
+const CUT_OFF = 10;
+
+/** The users' held-out items, and the matrix of everything else. */
+interface ValidationSplit {
+  readonly train: InteractionMatrix;
+  readonly heldOut: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly heldOutCount: number;
+}
+
+/**
+ * Trains the engine's model on its current data. `"knn"` trains nothing. Otherwise a seeded share of the
+ * interactions of up to {@link MAX_VALIDATION_USERS} users is held out, every candidate (the kNN blend for `"auto"`;
+ * EASE over a λ walk, for weighted and binarised `X` when the strengths differ) is scored by NDCG@10 on it, and the
+ * winner is refitted on all the data (λ keeps its factor of the mean item count, which grows with the data).
+ *
+ * @param matrix - The engine's state (read, never changed).
+ * @param settings - The resolved options.
+ * @returns The report and the EASE model, if chosen.
+ */
+export function trainModel(matrix: InteractionMatrix, settings: SelectionSettings): TrainedModel {
+  const size = matrix.itemIds.length;
+  const base = { requested: settings.model, trainedInteractions: matrix.pairs, trainedItems: size };
+  if (settings.model === "knn") return { report: { ...base, model: "knn", reason: "fixed" }, ease: undefined };
+  if (size > settings.maxEaseItems) {
+    return { report: { ...base, model: "knn", reason: "too_many_items" }, ease: undefined };
+  }
+  const inputs = easeInputs(matrix);
+  const split = splitForValidation(matrix, settings.itemSimilarityAsymmetry);
+  if (split === undefined) {
+    if (settings.model === "auto")
+      return { report: { ...base, model: "knn", reason: "too_little_data" }, ease: undefined };
+    const input = inputs[0] as EaseInput;
+    const ease = refit(matrix, DEFAULT_LAMBDA_FACTOR, input);
+    return {
+      report: { ...base, model: "ease", reason: "too_little_data", ease: easeSummary(ease, DEFAULT_LAMBDA_FACTOR) },
+      ease,
+    };
+  }
+  const scorer = new RecommendationScorer(split.train, settings);
+  const candidates: ModelCandidateReport[] = [];
+  if (settings.model === "auto") candidates.push({ model: "knn", ndcg: validationNdcg(scorer, split, undefined) });
+  for (const input of inputs) searchLambda(split, scorer, input, candidates);
+  let best = candidates[0] as ModelCandidateReport;
+  for (const candidate of candidates) if (candidate.ndcg > best.ndcg) best = candidate;
+  const validation = { users: split.heldOut.size, heldOut: split.heldOutCount, candidates };
+  if (best.model === "knn")
+    return { report: { ...base, model: "knn", reason: "validated", validation }, ease: undefined };
+  const factor = best.lambdaFactor as number;
+  const ease = refit(matrix, factor, best.input as EaseInput);
+  return {
+    report: { ...base, model: "ease", reason: "validated", ease: easeSummary(ease, factor), validation },
+    ease,
+  };
+}
+
+/**
+ * Fits EASE on all of the matrix's data with λ = `factor` × the mean item count.
+ *
+ * @param matrix - The engine's state.
+ * @param factor - The λ factor.
+ * @param input - Weighted or binarised `X`.
+ * @returns The model over every item known now.
+ */
+export function refit(matrix: InteractionMatrix, factor: number, input: EaseInput): EaseModel {
+  const size = matrix.itemIds.length;
+  const gram = gramMatrix(matrix.userRows, size, input);
+  return fitEase(gram, size, factor * meanDiagonal(gram, size), input);
+}
+
+function easeSummary(model: EaseModel, lambdaFactor: number): NonNullable<RecommendationModelReport["ease"]> {
+  return { lambda: model.lambda, lambdaFactor, input: model.input };
+}
+
+/** Binarised `X` only when every strength is the same (then weighting changes nothing but the scale of λ). */
+function easeInputs(matrix: InteractionMatrix): EaseInput[] {
+  let first: number | undefined;
+  for (const row of matrix.userRows) {
+    for (const value of row.values) {
+      first ??= value;
+      if (value !== first) return ["weighted", "binary"];
+    }
+  }
+  return ["binary"];
+}
+
+/**
+ * Walks the λ ladder from its middle towards the better neighbour until NDCG@10 stops improving (it is unimodal in
+ * λ in practice), then, on catalogues of at most {@link REFINE_MAX_ITEMS} items, tries the halfway factors around the best; every try is recorded.
+ */
+function searchLambda(
+  split: ValidationSplit,
+  scorer: RecommendationScorer,
+  input: EaseInput,
+  candidates: ModelCandidateReport[],
+): void {
+  const size = split.train.itemIds.length;
+  const gram = gramMatrix(split.train.userRows, size, input);
+  const scale = meanDiagonal(gram, size);
+  const tried = new Map<number, number>();
+  const evaluate = (factor: number): number => {
+    const known = tried.get(factor);
+    if (known !== undefined) return known;
+    const ndcg = validationNdcg(scorer, split, fitEase(gram, size, factor * scale, input));
+    tried.set(factor, ndcg);
+    candidates.push({ model: "ease", lambdaFactor: factor, input, ndcg });
+    return ndcg;
+  };
+  let index = START_FACTOR_INDEX;
+  let bestNdcg = evaluate(LAMBDA_FACTORS[index] as number);
+  for (const step of [1, -1]) {
+    while (index + step >= 0 && index + step < LAMBDA_FACTORS.length) {
+      const ndcg = evaluate(LAMBDA_FACTORS[index + step] as number);
+      if (ndcg <= bestNdcg) break;
+      bestNdcg = ndcg;
+      index += step;
+    }
+  }
+  if (size > REFINE_MAX_ITEMS) return;
+  const bestFactor = LAMBDA_FACTORS[index] as number;
+  evaluate(bestFactor * 2);
+  evaluate(bestFactor / 2);
+}
+
+/**
+ * Holds out a seeded {@link HOLD_OUT_SHARE} of the items of up to {@link MAX_VALIDATION_USERS} users with two or
+ * more items; `undefined` when fewer than {@link MIN_VALIDATION_USERS} such users exist.
+ */
+function splitForValidation(matrix: InteractionMatrix, asymmetry: number): ValidationSplit | undefined {
+  const eligible: number[] = [];
+  matrix.userRows.forEach((row, user) => {
+    if (row.columns.length >= 2) eligible.push(user);
+  });
+  if (eligible.length < MIN_VALIDATION_USERS) return undefined;
+  const random = createRandom(VALIDATION_SEED);
+  const chosen = random.shuffle(eligible).slice(0, MAX_VALIDATION_USERS);
+  const heldOutPairs = new Map<number, Set<number>>();
+  let heldOutCount = 0;
+  for (const user of chosen) {
+    const items = [...(matrix.userRows[user] as SparseRow).columns];
+    const count = Math.min(items.length - 1, Math.max(1, Math.round(HOLD_OUT_SHARE * items.length)));
+    heldOutPairs.set(user, new Set(random.shuffle(items).slice(0, count)));
+    heldOutCount += count;
+  }
+  const train = new InteractionMatrix(asymmetry, matrix.featureDimension);
+  for (const id of matrix.userIds) train.registerUser(id);
+  for (const id of matrix.itemIds) train.registerItem(id);
+  matrix.userRows.forEach((row, user) => {
+    const held = heldOutPairs.get(user);
+    row.columns.forEach((item, position) => {
+      if (held?.has(item) !== true) train.setStrength(user, item, row.values[position] as number);
+    });
+  });
+  for (const item of matrix.featuredItems) train.setFeatures(item, matrix.features[item] as Float64Array);
+  const heldOut = new Map<string, Set<string>>();
+  for (const [user, items] of heldOutPairs) {
+    heldOut.set(matrix.userIds[user] as string, new Set([...items].map((item) => matrix.itemIds[item] as string)));
+  }
+  return { train, heldOut, heldOutCount };
+}
+
+/** Mean NDCG@10 (binary gains, log2 discount) of the scorer's top 10 against each user's held-out items. */
+function validationNdcg(scorer: RecommendationScorer, split: ValidationSplit, ease: EaseModel | undefined): number {
+  let total = 0;
+  for (const [userId, relevant] of split.heldOut) {
+    const request = { userId, limit: CUT_OFF, exclude: [], includeInteracted: false, now: Number.NEGATIVE_INFINITY };
+    const ranked = scorer.recommend(request, ease);
+    let dcg = 0;
+    ranked.forEach((recommendation, rank) => {
+      if (relevant.has(recommendation.itemId)) dcg += 1 / Math.log2(rank + 2);
+    });
+    let ideal = 0;
+    for (let rank = 0; rank < Math.min(relevant.size, CUT_OFF); rank += 1) ideal += 1 / Math.log2(rank + 2);
+    total += dcg / ideal;
+  }
+  return total / split.heldOut.size;
+}

@@ -1,0 +1,72 @@
+import { inverse, Matrix } from "ml-matrix";
+import { describe, expect, it } from "vitest";
+import { fitEase, gramMatrix, meanDiagonal, rankEase } from "../../../src/recommendation/internal/ease-model";
+import { InteractionMatrix } from "../../../src/recommendation/internal/interaction-matrix";
+
+/** Five users over four items, strengths 1–3. */
+function smallMatrix(): InteractionMatrix {
+  const matrix = new InteractionMatrix(0.5, undefined);
+  const rows = [
+    [1, 1, 0, 0],
+    [1, 2, 1, 0],
+    [0, 1, 3, 1],
+    [0, 0, 1, 1],
+    [2, 0, 0, 1],
+  ];
+  for (let item = 0; item < 4; item += 1) matrix.registerItem(`item-${item}`);
+  rows.forEach((row, user) => {
+    matrix.registerUser(`user-${user}`);
+    row.forEach((value, item) => {
+      if (value > 0) matrix.setStrength(user, item, value);
+    });
+  });
+  return matrix;
+}
+
+describe("EASE", () => {
+  it("builds XᵀX from the rows, weighted or binarised", () => {
+    const matrix = smallMatrix();
+    const weighted = gramMatrix(matrix.userRows, 4, "weighted");
+    const binary = gramMatrix(matrix.userRows, 4, "binary");
+    expect(weighted[0]).toBe(1 + 1 + 4);
+    expect(weighted[1]).toBe(1 + 2);
+    expect(binary[0]).toBe(3);
+    expect(binary[2 * 4 + 3]).toBe(2);
+    expect(meanDiagonal(binary, 4)).toBe((3 + 3 + 3 + 3) / 4);
+    // Items past `size` (new since training) are left out.
+    expect(gramMatrix(matrix.userRows, 2, "binary")).toEqual(Float64Array.from([3, 2, 2, 3]));
+  });
+
+  it("matches the closed form B = I − P·diag(1/diag(P)) computed with ml-matrix, zero diagonal", () => {
+    const matrix = smallMatrix();
+    const gram = gramMatrix(matrix.userRows, 4, "weighted");
+    const lambda = 2.5;
+    const model = fitEase(gram, 4, lambda, "weighted");
+    const dense = new Matrix(Array.from({ length: 4 }, (_, row) => Array.from(gram.subarray(row * 4, row * 4 + 4))));
+    const p = inverse(dense.add(Matrix.eye(4).mul(lambda)));
+    for (let row = 0; row < 4; row += 1) {
+      for (let column = 0; column < 4; column += 1) {
+        const expected = row === column ? 0 : -p.get(row, column) / p.get(column, column);
+        expect(model.weights[row * 4 + column]).toBeCloseTo(expected, 12);
+      }
+    }
+    expect(gram).toEqual(gramMatrix(matrix.userRows, 4, "weighted")); // the Gram matrix is left untouched
+  });
+
+  it("ranks unblocked items by x_u·B and names the user's item contributing most", () => {
+    const matrix = smallMatrix();
+    const model = fitEase(gramMatrix(matrix.userRows, 4, "binary"), 4, 0.5, "binary");
+    const userRow = matrix.userRows[0]!;
+    const ranked = rankEase(model, matrix, userRow, 4, (item) => userRow.positions.has(item), new Float64Array(4));
+    expect(ranked.map((entry) => entry.item).every((item) => !userRow.positions.has(item))).toBe(true);
+    for (const entry of ranked) {
+      const expected = (model.weights[0 * 4 + entry.item] as number) + (model.weights[1 * 4 + entry.item] as number);
+      expect(entry.score).toBeCloseTo(expected, 12);
+      expect(entry.score).toBeGreaterThan(0);
+      const contributions = [0, 1].map((own) => model.weights[own * 4 + entry.item] as number);
+      expect(entry.basedOn).toBe(contributions[0]! >= contributions[1]! ? 0 : 1);
+    }
+    const scores = ranked.map((entry) => entry.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+});
