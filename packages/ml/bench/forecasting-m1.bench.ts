@@ -1,0 +1,75 @@
+// The M1 competition's 1,001 series (fixtures/ml/forecasting/m1, REFERENCE.md protocol): our ETS (automatic,
+// Akaike-averaged), Theta, their mean and the cross-validated choice (`model: "auto-cv"`) per category, next to R's
+// figures from m1_reference.csv. The test part is scored only: every choice is made on the training part.
+import { combineEtsTheta } from "../src/forecasting/build-theta-forecast";
+import { crossValidateFamilies, type ForecastFamily } from "../src/forecasting/theta/cross-validate-families";
+import { type Forecast, TimeSeriesForecastingEngine } from "../src/forecasting/time-series-forecasting-engine";
+import { loadM1Figures, loadM1Series, type M1Series } from "../test/forecasting/m1-protocol";
+import { type HoldOutScore, referenceTimestamps, scoreHoldOut } from "../test/forecasting/reference-protocol";
+
+const OURS = ["ets", "theta", "ets+theta", "auto-cv"] as const;
+const R_MODELS = ["ets", "arima", "thetaf", "comb", "naive"] as const;
+const CATEGORIES = ["YEARLY", "QUARTERLY", "MONTHLY"] as const;
+
+function score(series: M1Series, forecast: Forecast): HoldOutScore {
+  return scoreHoldOut(
+    series,
+    forecast.points.map((point) => ({
+      value: point.value,
+      lower80: point.intervals[0]?.lower ?? Number.NaN,
+      upper80: point.intervals[0]?.upper ?? Number.NaN,
+      lower95: point.intervals[1]?.lower ?? Number.NaN,
+      upper95: point.intervals[1]?.upper ?? Number.NaN,
+    })),
+  );
+}
+
+function mean(values: readonly number[]): number {
+  const finite = values.filter((value) => Number.isFinite(value));
+  return finite.reduce((sum, value) => sum + value, 0) / finite.length;
+}
+
+export default async function run(): Promise<void> {
+  const series = loadM1Series();
+  const reference = new Map(R_MODELS.map((model) => [model, loadM1Figures(model)]));
+  const scores = new Map<string, HoldOutScore[]>();
+  const choices = new Map<string, number>();
+  const started = process.cpuUsage();
+  for (const entry of series) {
+    const timestamps = referenceTimestamps(entry, entry.train.length);
+    const points = entry.train.map((value, index) => ({ timestamp: timestamps[index] as number, value }));
+    const engine = new TimeSeriesForecastingEngine({ minDataPoints: 2, forecastHorizon: entry.horizon });
+    const ets = engine.generateForecast(entry.id, points);
+    const theta = engine.generateForecast(entry.id, points, { model: "theta" });
+    const combined = combineEtsTheta(ets, theta, { selection: "fixed" });
+    const choice = crossValidateFamilies(Float64Array.from(entry.train), entry.frequency, entry.horizon).choice;
+    const byFamily: Record<ForecastFamily, Forecast> = { ets, theta, "ets+theta": combined };
+    const key = `${entry.period}:${choice}`;
+    choices.set(key, (choices.get(key) ?? 0) + 1);
+    const ours: Record<(typeof OURS)[number], Forecast> = { ...byFamily, "auto-cv": byFamily[choice] };
+    for (const model of OURS) {
+      const list = scores.get(`${entry.period}:${model}`) ?? [];
+      list.push(score(entry, ours[model]));
+      scores.set(`${entry.period}:${model}`, list);
+    }
+  }
+  const cpu = process.cpuUsage(started);
+  console.log(`M1, ${series.length} series, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU in all\n`);
+  console.log("| category | figure | ours ETS | ours Theta | ours ETS+Theta | ours auto-cv | R ets | R auto.arima | R thetaf | R comb | R naive |");
+  console.log("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+  for (const category of CATEGORIES) {
+    const ids = series.filter((entry) => entry.period === category).map((entry) => entry.id);
+    for (const figure of ["smape", "mase", "coverage80", "coverage95"] as const) {
+      const ours = OURS.map((model) => mean((scores.get(`${category}:${model}`) ?? []).map((entry) => entry[figure])));
+      const theirs = R_MODELS.map((model) => mean(ids.map((id) => reference.get(model)?.get(id)?.[figure] ?? Number.NaN)));
+      const digits = figure === "smape" ? 2 : 3;
+      const cells = [...ours, ...theirs].map((value) => (Number.isFinite(value) ? value.toFixed(digits) : "—"));
+      console.log(`| ${category.toLowerCase()} (${ids.length}) | ${figure} | ${cells.join(" | ")} |`);
+    }
+  }
+  console.log("\nauto-cv choices (series per family):");
+  for (const category of CATEGORIES) {
+    const counts = (["ets", "theta", "ets+theta"] as const).map((family) => `${family} ${choices.get(`${category}:${family}`) ?? 0}`);
+    console.log(`  ${category.toLowerCase()}: ${counts.join(", ")}`);
+  }
+}
