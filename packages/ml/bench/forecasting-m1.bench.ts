@@ -55,13 +55,17 @@ export default async function run(): Promise<void> {
   }
   const cpu = process.cpuUsage(started);
   console.log(`M1, ${series.length} series, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU in all\n`);
-  console.log("| category | figure | ours ETS | ours Theta | ours ETS+Theta | ours auto-cv | R ets | R auto.arima | R thetaf | R comb | R naive |");
+  console.log(
+    "| category | figure | ours ETS | ours Theta | ours ETS+Theta | ours auto-cv | R ets | R auto.arima | R thetaf | R comb | R naive |",
+  );
   console.log("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
   for (const category of CATEGORIES) {
     const ids = series.filter((entry) => entry.period === category).map((entry) => entry.id);
     for (const figure of ["smape", "mase", "coverage80", "coverage95"] as const) {
       const ours = OURS.map((model) => mean((scores.get(`${category}:${model}`) ?? []).map((entry) => entry[figure])));
-      const theirs = R_MODELS.map((model) => mean(ids.map((id) => reference.get(model)?.get(id)?.[figure] ?? Number.NaN)));
+      const theirs = R_MODELS.map((model) =>
+        mean(ids.map((id) => reference.get(model)?.get(id)?.[figure] ?? Number.NaN)),
+      );
       const digits = figure === "smape" ? 2 : 3;
       const cells = [...ours, ...theirs].map((value) => (Number.isFinite(value) ? value.toFixed(digits) : "—"));
       console.log(`| ${category.toLowerCase()} (${ids.length}) | ${figure} | ${cells.join(" | ")} |`);
@@ -69,7 +73,9 @@ export default async function run(): Promise<void> {
   }
   console.log("\nauto-cv choices (series per family):");
   for (const category of CATEGORIES) {
-    const counts = (["ets", "theta", "ets+theta"] as const).map((family) => `${family} ${choices.get(`${category}:${family}`) ?? 0}`);
+    const counts = (["ets", "theta", "ets+theta"] as const).map(
+      (family) => `${family} ${choices.get(`${category}:${family}`) ?? 0}`,
+    );
     console.log(`  ${category.toLowerCase()}: ${counts.join(", ")}`);
   }
 }

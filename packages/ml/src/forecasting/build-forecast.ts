@@ -1,5 +1,6 @@
 import { PelbiotError, PelbiotValidationError } from "@pelbiot/core";
 import { type BacktestCoverage, backtestCoverage, minimumEtsLength } from "./backtest-coverage";
+import { combineEtsTheta, type FamilySelection, thetaForecast } from "./build-theta-forecast";
 import { detectSeasonalPeriod } from "./detect-seasonal-period";
 import { akaikeWeights, combineEts } from "./ets/combine-ets";
 import { type EtsForm, formatEtsForm } from "./ets/ets-form";
@@ -8,7 +9,6 @@ import { forecastEts } from "./ets/forecast-ets";
 import { MAX_ETS_PERIOD, selectEts } from "./ets/select-ets";
 import { fitHoltWinters, type HoltWintersSeasonal } from "./holt-winters/fit-holt-winters";
 import { forecastHoltWinters } from "./holt-winters/forecast-holt-winters";
-import { combineEtsTheta, type FamilySelection, thetaForecast } from "./build-theta-forecast";
 import { continueTimestamps, type Spacing } from "./infer-spacing";
 import { crossValidateFamilies, type ForecastFamily } from "./theta/cross-validate-families";
 import type { CalibrationOptions, ResolvedForecastCall } from "./time-series-forecasting-engine-options";

@@ -3,9 +3,15 @@ import { isSeasonalByAcf, multiplicativeSeasonalIndices } from "../../../src/for
 
 describe("classical multiplicative decomposition", () => {
   it("recovers the indices of an exactly multiplicative series with a linear trend, odd and even periods", () => {
-    for (const pattern of [[0.8, 1.2, 1.0], [0.9, 1.1, 1.3, 0.7]]) {
+    for (const pattern of [
+      [0.8, 1.2, 1.0],
+      [0.9, 1.1, 1.3, 0.7],
+    ]) {
       const period = pattern.length;
-      const values = Float64Array.from({ length: 6 * period }, (_, time) => (50 + time) * (pattern[time % period] as number));
+      const values = Float64Array.from(
+        { length: 6 * period },
+        (_, time) => (50 + time) * (pattern[time % period] as number),
+      );
       const indices = multiplicativeSeasonalIndices(values, period) ?? [];
       indices.forEach((value, position) => {
         expect(value).toBeCloseTo(pattern[position] as number, 2);

@@ -40,7 +40,7 @@ describe("fitTheta / forecastTheta", () => {
   });
 
   it("adjusts a seasonal monthly series and leaves a yearly one alone", () => {
-    const [yearly, monthly] = loadM1Series(["YAF2", "MNB60"]);
+    const [yearly, monthly] = loadM1Series(["YAF2", "MNB60"]); // m1_series.csv order
     const yearlyFit = fitTheta(Float64Array.from(yearly?.train ?? []), { period: 1 });
     const monthlyFit = fitTheta(Float64Array.from(monthly?.train ?? []), { period: 12 });
     expect(yearlyFit.seasonal).toBe(false);
@@ -76,9 +76,9 @@ describe("fitTheta / forecastTheta", () => {
             const partner = other[index];
             const tolerance = 1e-6 * factor * (1 + Math.abs(step.value));
             expect(Math.abs((partner?.value as number) - factor * step.value)).toBeLessThan(tolerance);
-            expect(Math.abs((partner?.intervals[1]?.upper as number) - factor * (step.intervals[1]?.upper as number))).toBeLessThan(
-              1e-6 * factor * (1 + Math.abs(step.intervals[1]?.upper as number)),
-            );
+            expect(
+              Math.abs((partner?.intervals[1]?.upper as number) - factor * (step.intervals[1]?.upper as number)),
+            ).toBeLessThan(1e-6 * factor * (1 + Math.abs(step.intervals[1]?.upper as number)));
           });
         },
       ),
