@@ -34,6 +34,7 @@ export default async function run(): Promise<void> {
   const reference = new Map(R_MODELS.map((model) => [model, loadM1Figures(model)]));
   const scores = new Map<string, HoldOutScore[]>();
   const choices = new Map<string, number>();
+  const agreement: { smape: number; mase: number }[] = [];
   const started = process.cpuUsage();
   for (const entry of series) {
     const timestamps = referenceTimestamps(entry, entry.train.length);
@@ -47,6 +48,12 @@ export default async function run(): Promise<void> {
     const key = `${entry.period}:${choice}`;
     choices.set(key, (choices.get(key) ?? 0) + 1);
     const ours: Record<(typeof OURS)[number], Forecast> = { ...byFamily, "auto-cv": byFamily[choice] };
+    const thetaScore = score(entry, theta);
+    const thetaReference = reference.get("thetaf")?.get(entry.id);
+    agreement.push({
+      smape: Math.abs(thetaScore.smape - (thetaReference?.smape ?? Number.NaN)),
+      mase: Math.abs(thetaScore.mase - (thetaReference?.mase ?? Number.NaN)),
+    });
     for (const model of OURS) {
       const list = scores.get(`${entry.period}:${model}`) ?? [];
       list.push(score(entry, ours[model]));
@@ -70,6 +77,13 @@ export default async function run(): Promise<void> {
       const cells = [...ours, ...theirs].map((value) => (Number.isFinite(value) ? value.toFixed(digits) : "—"));
       console.log(`| ${category.toLowerCase()} (${ids.length}) | ${figure} | ${cells.join(" | ")} |`);
     }
+  }
+  for (const figure of ["smape", "mase"] as const) {
+    const gaps = agreement.map((entry) => entry[figure]).sort((left, right) => left - right);
+    const at = (share: number) => (gaps[Math.floor(share * (gaps.length - 1))] as number).toExponential(1);
+    console.log(
+      `\nTheta vs R thetaf, |${figure} difference| per series: median ${at(0.5)}, 90th percentile ${at(0.9)}, 99th ${at(0.99)}, max ${at(1)}`,
+    );
   }
   console.log("\nauto-cv choices (series per family):");
   for (const category of CATEGORIES) {
