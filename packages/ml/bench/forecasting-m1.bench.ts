@@ -1,8 +1,16 @@
 // The M1 competition's 1,001 series (fixtures/ml/forecasting/m1, REFERENCE.md protocol): our ETS (automatic,
 // Akaike-averaged), Theta, their mean and the cross-validated choice (`model: "auto-cv"`) per category, next to R's
-// figures from m1_reference.csv. The test part is scored only: every choice is made on the training part.
+// figures from m1_reference.csv. The test part is scored only: every choice is made on the training part. A second
+// table repeats the comparison on the training parts alone (their last points held back), the evidence available
+// before looking at the test part.
 import { combineEtsTheta } from "../src/forecasting/build-theta-forecast";
-import { crossValidateFamilies, type ForecastFamily } from "../src/forecasting/theta/cross-validate-families";
+import {
+  crossValidateFamilies,
+  etsAveragedPoints,
+  type ForecastFamily,
+} from "../src/forecasting/theta/cross-validate-families";
+import { fitTheta } from "../src/forecasting/theta/fit-theta";
+import { forecastTheta } from "../src/forecasting/theta/forecast-theta";
 import { type Forecast, TimeSeriesForecastingEngine } from "../src/forecasting/time-series-forecasting-engine";
 import { loadM1Figures, loadM1Series, type M1Series } from "../test/forecasting/m1-protocol";
 import { type HoldOutScore, referenceTimestamps, scoreHoldOut } from "../test/forecasting/reference-protocol";
@@ -91,5 +99,67 @@ export default async function run(): Promise<void> {
       (family) => `${family} ${choices.get(`${category}:${family}`) ?? 0}`,
     );
     console.log(`  ${category.toLowerCase()}: ${counts.join(", ")}`);
+  }
+  innerHoldOut(series);
+}
+
+const INNER_RULES = ["ets", "theta", "ets+theta", "auto-cv"] as const;
+
+/**
+ * The same comparison on the training parts only: the last `min(h, n − max(2m + 2, 8))` training points are held
+ * back, the rest is fitted (auto-cv cross-validates inside it), and sMAPE and MASE are taken on the held-back points
+ * (MASE scaled by the shortened training part). Point forecasts only.
+ *
+ * @param series - The M1 series.
+ */
+export function innerHoldOut(series: readonly M1Series[]): void {
+  const sums = new Map<string, { smape: number[]; mase: number[] }>();
+  for (const entry of series) {
+    const period = entry.frequency;
+    const count = entry.train.length;
+    const horizon = Math.min(entry.horizon, count - Math.max(2 * period + 2, 8));
+    if (horizon < 1) continue;
+    const train = Float64Array.from(entry.train.slice(0, count - horizon));
+    const actual = entry.train.slice(count - horizon);
+    const ets = etsAveragedPoints(train, period, horizon);
+    if (!ets) continue;
+    const theta = forecastTheta(fitTheta(train, { period }), horizon, { levels: [] }).map((step) => step.value);
+    const byFamily: Record<ForecastFamily, number[]> = {
+      ets,
+      theta,
+      "ets+theta": ets.map((value, index) => (value + (theta[index] as number)) / 2),
+    };
+    const choice = crossValidateFamilies(train, period, horizon).choice;
+    let scale = 0;
+    for (let time = period; time < train.length; time += 1) {
+      scale += Math.abs((train[time] as number) - (train[time - period] as number));
+    }
+    scale /= train.length - period;
+    for (const rule of INNER_RULES) {
+      const forecast = rule === "auto-cv" ? byFamily[choice] : byFamily[rule];
+      let smape = 0;
+      let absolute = 0;
+      actual.forEach((value, index) => {
+        const predicted = forecast[index] as number;
+        smape += (200 * Math.abs(value - predicted)) / (Math.abs(value) + Math.abs(predicted));
+        absolute += Math.abs(value - predicted);
+      });
+      const key = `${entry.period}:${rule}`;
+      const list = sums.get(key) ?? { smape: [], mase: [] };
+      list.smape.push(smape / horizon);
+      list.mase.push(absolute / horizon / scale);
+      sums.set(key, list);
+    }
+  }
+  console.log("\nTraining parts only (last points held back), mean sMAPE / MASE:\n");
+  console.log(`| category | series | ${INNER_RULES.map((rule) => `ours ${rule}`).join(" | ")} |`);
+  console.log(`|---|--:|${INNER_RULES.map(() => "--:").join("|")}|`);
+  for (const category of CATEGORIES) {
+    const cells = INNER_RULES.map((rule) => {
+      const list = sums.get(`${category}:${rule}`) ?? { smape: [], mase: [] };
+      return `${mean(list.smape).toFixed(2)} / ${mean(list.mase).toFixed(3)}`;
+    });
+    const used = sums.get(`${category}:ets`)?.smape.length ?? 0;
+    console.log(`| ${category.toLowerCase()} | ${used} | ${cells.join(" | ")} |`);
   }
 }
