@@ -45,7 +45,9 @@ export interface GenerateForecastOptions {
    * simple exponential smoothing with drift = half the linear trend's slope; at least 4 points). `"ets+theta"` is
    * the mean of the automatic ETS forecast and Theta's, with each interval the envelope of the two models' intervals.
    * `"auto-cv"` picks ETS (automatic), Theta or their mean by rolling-origin cross-validation on the training data
-   * (the forecast's `validation` shows the errors).
+   * (the forecast's `validation` shows the errors). `"auto"` stays the default: on the M1 competition's hold-out the
+   * combination and the cross-validated choice were not better than automatic ETS across the board (see
+   * `BENCHMARKS.md`); the combination did better on quarterly data.
    * @default "auto"
    */
   model?: string;
