@@ -98,8 +98,11 @@ export {
   type HoltWintersSeasonal,
 } from "./forecasting/holt-winters/fit-holt-winters";
 export { forecastHoltWinters } from "./forecasting/holt-winters/forecast-holt-winters";
+export { type FitThetaOptions, fitTheta, type ThetaFit } from "./forecasting/theta/fit-theta";
+export { type ForecastThetaOptions, forecastTheta, type ThetaForecastStep } from "./forecasting/theta/forecast-theta";
 export {
   type CalibrationOptions,
+  type CombinationForecastModel,
   type EtsForecastModel,
   type Forecast,
   type ForecastInterval,
@@ -107,6 +110,8 @@ export {
   type ForecastPoint,
   type GenerateForecastOptions,
   type HoltWintersForecastModel,
+  type ModelValidation,
+  type ThetaForecastModel,
   TimeSeriesForecastingEngine,
   type TimeSeriesForecastingEngineJson,
   type TimeSeriesForecastingEngineOptions,

@@ -1,5 +1,6 @@
 import { PelbiotError, PelbiotValidationError } from "@pelbiot/core";
 import { type BacktestCoverage, backtestCoverage, minimumEtsLength } from "./backtest-coverage";
+import { combineEtsTheta, type FamilySelection, thetaForecast } from "./build-theta-forecast";
 import { detectSeasonalPeriod } from "./detect-seasonal-period";
 import { akaikeWeights, combineEts } from "./ets/combine-ets";
 import { type EtsForm, formatEtsForm } from "./ets/ets-form";
@@ -9,6 +10,7 @@ import { MAX_ETS_PERIOD, selectEts } from "./ets/select-ets";
 import { fitHoltWinters, type HoltWintersSeasonal } from "./holt-winters/fit-holt-winters";
 import { forecastHoltWinters } from "./holt-winters/forecast-holt-winters";
 import { continueTimestamps, type Spacing } from "./infer-spacing";
+import { crossValidateFamilies, type ForecastFamily } from "./theta/cross-validate-families";
 import type { CalibrationOptions, ResolvedForecastCall } from "./time-series-forecasting-engine-options";
 import type { Forecast } from "./time-series-forecasting-engine-types";
 
@@ -52,6 +54,28 @@ export function buildForecast(
   const { form, holtWinters, forecastHorizon, seed, calibration, modelAveraging } = call;
   const sortedLevels = call.levels;
   const period = call.seasonalPeriod ?? periodFromSpacing(spacing) ?? detectSeasonalPeriod(values);
+  if (call.family !== "ets") {
+    let family: ForecastFamily = call.family === "auto-cv" ? "ets" : call.family;
+    let how: FamilySelection = { selection: "fixed" };
+    if (call.family === "auto-cv") {
+      const validation = crossValidateFamilies(values, period, forecastHorizon);
+      family = validation.choice;
+      how = {
+        selection: "cross-validation",
+        validation: { ...validation, errors: { ...validation.errors } },
+      };
+    }
+    const theta = () => thetaForecast(identity, input, forecastHorizon, sortedLevels, period, how);
+    if (family === "theta") return theta();
+    const ets = buildForecast(
+      identity,
+      input,
+      { ...call, family: "ets", seasonalPeriod: period, form: undefined, holtWinters: undefined },
+      simulationPaths,
+    );
+    if (family === "ets") return how.validation ? { ...ets, validation: how.validation } : ets;
+    return combineEtsTheta(ets, theta(), how);
+  }
   if (holtWinters) {
     return holtWintersForecast(
       identity,

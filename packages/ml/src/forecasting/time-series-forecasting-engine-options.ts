@@ -40,7 +40,14 @@ export interface GenerateForecastOptions {
    * The ETS form: `"auto"` (or `"ZZZ"`) picks it by AICc; otherwise R's short code (`"ANA"`, `"MAdM"`) or
    * `"ETS(M,Ad,M)"`. Additive-error forms with a multiplicative season are refused as unstable. `"HW-additive"` and
    * `"HW-multiplicative"` select the classic Holt-Winters recursions (R's `stats::HoltWinters`, weights by least
-   * squares), which need a seasonal period and two full seasons plus one point.
+   * squares), which need a seasonal period and two full seasons plus one point. `"theta"` is the Theta method as R
+   * `forecast::thetaf` (seasonality test at 90% on the lag-m autocorrelation, classical multiplicative adjustment,
+   * simple exponential smoothing with drift = half the linear trend's slope; at least 4 points). `"ets+theta"` is
+   * the mean of the automatic ETS forecast and Theta's, with each interval the envelope of the two models' intervals.
+   * `"auto-cv"` picks ETS (automatic), Theta or their mean by rolling-origin cross-validation on the training data
+   * (the forecast's `validation` shows the errors). `"auto"` stays the default: on the M1 competition's hold-out the
+   * combination and the cross-validated choice were not better than automatic ETS across the board (see
+   * `BENCHMARKS.md`); the combination did better on quarterly data.
    * @default "auto"
    */
   model?: string;
@@ -99,6 +106,8 @@ export interface ResolvedForecastCall {
   readonly levels: number[];
   /** The fixed ETS form, or undefined for automatic selection (or Holt-Winters). */
   readonly form: EtsForm | undefined;
+  /** Which family: ETS (automatic or fixed form, or Holt-Winters), Theta, their mean, or chosen by cross-validation. */
+  readonly family: "ets" | "theta" | "ets+theta" | "auto-cv";
   /** Set for the classic Holt-Winters models. */
   readonly holtWinters: HoltWintersSeasonal | undefined;
   readonly seasonalPeriod: number | undefined;
@@ -210,15 +219,20 @@ export function resolveForecastCall(
   let form: EtsForm | undefined;
   const holtWinters: HoltWintersSeasonal | undefined =
     model === "HW-additive" ? "additive" : model === "HW-multiplicative" ? "multiplicative" : undefined;
-  if (holtWinters && calibration !== false) {
-    check.fail("options.calibration", "is available for ETS models only; leave it out with Holt-Winters models");
+  const family = model === "theta" || model === "ets+theta" || model === "auto-cv" ? model : "ets";
+  if ((holtWinters || family !== "ets") && calibration !== false) {
+    check.fail(
+      "options.calibration",
+      `is available for ETS models only; leave it out with ${holtWinters ? "Holt-Winters models" : `model "${model}"`}`,
+    );
   }
-  if (check.string("options.model", model) && model !== "auto" && model !== "ZZZ" && !holtWinters) {
+  const automatic = model === "auto" || model === "ZZZ";
+  if (check.string("options.model", model) && !automatic && !holtWinters && family === "ets") {
     form = parseEtsForm(model);
     if (!form) {
       check.fail(
         "options.model",
-        `"${model}" is not an ETS model; use "auto", a code such as "ANN", "AAdN", "ANA", "MAM", "MAdM" or "ETS(M,Ad,M)", or "HW-additive" / "HW-multiplicative"`,
+        `"${model}" is not a known model; use "auto", a code such as "ANN", "AAdN", "ANA", "MAM", "MAdM" or "ETS(M,Ad,M)", "HW-additive" / "HW-multiplicative", "theta", "ets+theta" or "auto-cv"`,
       );
     } else if (isRestrictedEtsForm(form)) {
       check.fail(
@@ -228,8 +242,11 @@ export function resolveForecastCall(
     }
   }
   if (modelAveraging !== undefined && check.boolean("options.modelAveraging", modelAveraging)) {
-    if (modelAveraging && model !== "auto" && model !== "ZZZ") {
-      check.fail("options.modelAveraging", 'combines the automatically selected forms; use it with model "auto" only');
+    if (modelAveraging && !automatic && family !== "ets+theta" && family !== "auto-cv") {
+      check.fail(
+        "options.modelAveraging",
+        'combines the automatically selected forms; use it with model "auto", "ets+theta" or "auto-cv" only',
+      );
     }
   }
   if (seasonalPeriod !== undefined) {
@@ -255,6 +272,7 @@ export function resolveForecastCall(
     minDataPoints,
     levels: sortLevels(levels),
     form,
+    family,
     holtWinters,
     seasonalPeriod,
     seed,

@@ -97,8 +97,65 @@ export interface HoltWintersForecastModel {
   readonly residualVariance: number;
 }
 
+/** The fitted Theta model behind a forecast (`model: "theta"`), R `forecast::thetaf`'s algorithm. */
+export interface ThetaForecastModel {
+  /** Model family. */
+  readonly method: "Theta";
+  /** `"Theta"`. */
+  readonly name: string;
+  /** `"theta"`. */
+  readonly code: "theta";
+  /** Fixed by the caller, or chosen by cross-validation (`model: "auto-cv"`). */
+  readonly selection: "fixed" | "cross-validation";
+  /** Seasonal period the seasonality test used (1 = none). */
+  readonly seasonalPeriod: number;
+  /** Whether the lag-m autocorrelation was significant and the series was seasonally adjusted. */
+  readonly seasonal: boolean;
+  /** Multiplicative indices of the next `seasonalPeriod` steps (empty when not seasonal). */
+  readonly seasonalIndices: readonly number[];
+  /** SES smoothing weight. */
+  readonly alpha: number;
+  /** SES level after the last observation (seasonally adjusted scale). */
+  readonly level: number;
+  /** Drift per step: half the slope of the linear trend (theta = 2). */
+  readonly drift: number;
+  /** One-step error variance of the SES fit (seasonally adjusted scale). */
+  readonly sigma2: number;
+}
+
+/**
+ * The equal-weight combination of the engine's automatic ETS and Theta (`model: "ets+theta"`, or chosen by
+ * `model: "auto-cv"`): point forecast = mean of the two; each interval = the envelope of the two models' intervals.
+ */
+export interface CombinationForecastModel {
+  /** Model family. */
+  readonly method: "Combination";
+  /** E.g. `"mean(ETS(M,A,N), Theta)"`. */
+  readonly name: string;
+  /** `"ets+theta"`. */
+  readonly code: "ets+theta";
+  /** Fixed by the caller, or chosen by cross-validation (`model: "auto-cv"`). */
+  readonly selection: "fixed" | "cross-validation";
+  /** Seasonal period used (1 = none). */
+  readonly seasonalPeriod: number;
+  /** The two models combined, ETS first. */
+  readonly components: readonly [EtsForecastModel, ThetaForecastModel];
+}
+
+/** Rolling-origin errors behind a `model: "auto-cv"` choice. */
+export interface ModelValidation {
+  /** The family chosen. */
+  readonly choice: "ets" | "theta" | "ets+theta";
+  /** Origins scored (0: series too short, the combination was used). */
+  readonly origins: number;
+  /** Steps forecast from each origin. */
+  readonly horizon: number;
+  /** Mean absolute error per family over the scored origins and steps. */
+  readonly errors: { readonly ets: number; readonly theta: number; readonly "ets+theta": number };
+}
+
 /** The model behind a forecast; `method` tells which. */
-export type ForecastModel = EtsForecastModel | HoltWintersForecastModel;
+export type ForecastModel = EtsForecastModel | HoltWintersForecastModel | ThetaForecastModel | CombinationForecastModel;
 
 /** A stored forecast. */
 export interface Forecast {
@@ -125,6 +182,8 @@ export interface Forecast {
   readonly model: ForecastModel;
   /** One entry per step. */
   readonly points: readonly ForecastPoint[];
+  /** Present with `model: "auto-cv"`: the cross-validation errors behind the chosen model. */
+  readonly validation?: ModelValidation;
   /** Rolling-origin coverage of the intervals, when `calibration` was requested. */
   readonly calibration?: BacktestCoverage;
 }

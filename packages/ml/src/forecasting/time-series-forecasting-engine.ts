@@ -23,12 +23,15 @@ export type {
 } from "./time-series-forecasting-engine-options";
 export type { TimeSeriesForecastingEngineJson } from "./time-series-forecasting-engine-snapshot";
 export type {
+  CombinationForecastModel,
   EtsForecastModel,
   Forecast,
   ForecastInterval,
   ForecastModel,
   ForecastPoint,
   HoltWintersForecastModel,
+  ModelValidation,
+  ThetaForecastModel,
 } from "./time-series-forecasting-engine-types";
 
 const CONTEXT = "TimeSeriesForecastingEngine.generateForecast";
@@ -36,8 +39,10 @@ const CONTEXT = "TimeSeriesForecastingEngine.generateForecast";
 /**
  * Forecasts time series with the ETS family of exponential smoothing models (Hyndman et al. 2008, as R's
  * `forecast::ets`): the form is chosen by AICc (or fixed by the caller), fitted by maximum likelihood, and each step
- * comes with prediction intervals: analytic for linear models, seeded simulation otherwise. Timestamps of the
- * forecast continue the input's regular spacing (fixed, or calendar months).
+ * comes with prediction intervals: analytic for linear models, seeded simulation otherwise. `model: "theta"` gives
+ * the Theta method (R's `thetaf`), `"ets+theta"` the mean of ETS and Theta, and `"auto-cv"` picks one of the three
+ * by rolling-origin cross-validation on the training data. Timestamps of the forecast continue the input's regular
+ * spacing (fixed, or calendar months).
  *
  * @example
  * ```ts

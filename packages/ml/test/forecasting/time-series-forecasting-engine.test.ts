@@ -75,7 +75,7 @@ describe("TimeSeriesForecastingEngine", () => {
     expect(forecast.points.map((point) => new Date(point.timestamp).toISOString().slice(0, 10))).toEqual(
       Array.from({ length: 12 }, (_, month) => `1960-${String(month + 1).padStart(2, "0")}-01`),
     );
-    const { alpha, beta, gamma } = forecast.model.parameters;
+    const { alpha, beta, gamma } = etsModel(forecast).parameters;
     expect(alpha).toBeGreaterThan(0);
     expect(beta).toBeLessThanOrEqual(alpha);
     expect(gamma).toBeLessThanOrEqual(1 - alpha);
