@@ -10,15 +10,19 @@ export default defineConfig({
   test: {
     // The JSON report feeds the "N passed, N failed" line that CI reads.
     reporters: ["default", ["json", { outputFile: "vitest-report.json" }]],
-    projects: PACKAGES.map((name) => ({
-      extends: true,
-      test: {
-        name,
-        root: `packages/${name}`,
-        include: ["test/**/*.test.ts"],
-        passWithNoTests: true,
-        typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
-      },
-    })),
+    projects: [
+      ...PACKAGES.map((name) => ({
+        extends: true,
+        test: {
+          name,
+          root: `packages/${name}`,
+          include: ["test/**/*.test.ts"],
+          passWithNoTests: true,
+          typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+        },
+      })),
+      // Cross-package contracts: what every package must do the same way.
+      { extends: true, test: { name: "contracts", root: ".", include: ["test/**/*.test.ts"] } },
+    ],
   },
 });

@@ -55,6 +55,7 @@ const PREFIX_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
 export function createIdGenerator(options: IdGeneratorOptions): IdGenerator {
   const check = createValidator("createIdGenerator");
   if (check.object("options", options)) {
+    check.knownKeys("options", options, ["prefix", "clock"]);
     check.string("options.prefix", options.prefix, {
       pattern: {
         regex: PREFIX_PATTERN,

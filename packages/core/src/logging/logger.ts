@@ -81,6 +81,7 @@ export const noopLogger: Logger = {
 export function createLogger(options: LoggerOptions): Logger {
   const check = createValidator("createLogger");
   if (check.object("options", options)) {
+    check.knownKeys("options", options, ["sink", "level", "name", "redact", "now"]);
     check.fn("options.sink", options.sink);
     if (options.level !== undefined) check.oneOf("options.level", options.level, LEVELS);
     if (options.name !== undefined) check.string("options.name", options.name, { maxLength: 200 });

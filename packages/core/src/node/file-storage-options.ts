@@ -44,6 +44,8 @@ export interface ResolvedFileStorageOptions {
   readonly staleLockMs: number;
 }
 
+const FILE_STORAGE_OPTION_KEYS = ["directory", "fsync", "lockTimeoutMs", "staleLockMs"] as const;
+
 /**
  * Validates the options of `createFileStorage` and applies the defaults.
  *
@@ -54,6 +56,7 @@ export interface ResolvedFileStorageOptions {
 export function resolveFileStorageOptions(options: unknown): ResolvedFileStorageOptions {
   const check = createValidator("createFileStorage");
   if (check.object("options", options)) {
+    check.knownKeys("options", options, FILE_STORAGE_OPTION_KEYS);
     const { directory, fsync, lockTimeoutMs, staleLockMs } = options as Partial<FileStorageOptions>;
     check.string("options.directory", directory);
     if (fsync !== undefined) check.boolean("options.fsync", fsync);

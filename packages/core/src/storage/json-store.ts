@@ -221,6 +221,7 @@ export function createJsonStore<T>(adapter: StorageAdapter, options: JsonStoreOp
       validator.fn(`adapter.${method}`, adapter[method]);
     }
   }
+  if (validator.object("options", options)) validator.knownKeys("options", options, ["prefix", "onDamaged"]);
   // One unit is left for the key itself.
   validator.string("options.prefix", prefix, { minLength: 0, maxLength: MAX_STORAGE_KEY_LENGTH - 1 });
   if (onDamaged !== undefined) validator.fn("options.onDamaged", onDamaged);

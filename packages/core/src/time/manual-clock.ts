@@ -75,8 +75,11 @@ const DEFAULT_MAX_TIMERS_PER_CALL = 10_000;
 export function createManualClock(start: number | Date = 0, options: ManualClockOptions = {}): ManualClock {
   const check = createValidator("createManualClock");
   check.timestamp("start", start);
-  if (check.object("options", options) && options.maxTimersPerCall !== undefined) {
-    check.number("options.maxTimersPerCall", options.maxTimersPerCall, { integer: true, positive: true });
+  if (check.object("options", options)) {
+    check.knownKeys("options", options, ["maxTimersPerCall"]);
+    if (options.maxTimersPerCall !== undefined) {
+      check.number("options.maxTimersPerCall", options.maxTimersPerCall, { integer: true, positive: true });
+    }
   }
   check.done();
   const { maxTimersPerCall = DEFAULT_MAX_TIMERS_PER_CALL } = options;

@@ -1,4 +1,5 @@
 import {
+  createKeyedMutex,
   createValidator,
   type StorageAdapter,
   validateCompareAndSetArguments,
@@ -6,7 +7,6 @@ import {
   validateStorageKey,
   validateStoragePrefix,
 } from "@pelbiot/core";
-import { createKeyedQueue } from "../internal/keyed-queue";
 import { openEnvelope, sealEnvelope } from "../internal/versioned-envelope";
 
 /** The part of React Native's AsyncStorage (or a compatible store) the adapter uses. */
@@ -56,7 +56,7 @@ export function createAsyncStorageAdapter(
   }
   check.done();
   const { namespace = "pelbiot:" } = options;
-  const exclusive = createKeyedQueue();
+  const exclusive = createKeyedMutex();
   const readEntry = async (key: string) =>
     openEnvelope(await asyncStorage.getItem(namespace + key), `AsyncStorage key "${namespace + key}"`);
   const write = (key: string, value: string): Promise<void> =>

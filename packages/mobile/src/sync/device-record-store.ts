@@ -1,5 +1,4 @@
-import { createJsonStore, type JsonStore, type StorageAdapter } from "@pelbiot/core";
-import { createKeyedQueue } from "../internal/keyed-queue";
+import { createJsonStore, createKeyedMutex, type JsonStore, type StorageAdapter } from "@pelbiot/core";
 import type { QueuedMutation, RecordData, ServerRecord, SyncConflict } from "./sync-types";
 import { applyMutation } from "./three-way-merge";
 
@@ -37,7 +36,7 @@ export class DeviceRecordStore {
   readonly #stores = new Map<string, JsonStore<RecordState>>();
   readonly #cursors: JsonStore<number>;
   readonly #pendingCounts = new Map<string, number>();
-  readonly #deviceQueue = createKeyedQueue();
+  readonly #deviceQueue = createKeyedMutex();
 
   /**
    * @param storage - Where states and cursors live.
