@@ -9,8 +9,6 @@ import { runReadmeExamples, writeReadmeExamples } from "./readme-examples.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const packages = ["core", "mobile", "integrations", "analytics", "ml"];
-// Packages whose README examples are type-checked and run; the rest join as their examples become self-contained.
-const packagesWithRunnableReadmes = ["core", "mobile", "integrations", "analytics"];
 const work = mkdtempSync(join(tmpdir(), "pelbiot-consumer-"));
 const run = (command, args, cwd) => {
   try {
@@ -92,7 +90,7 @@ export const used = [code, ${specifiers.map((_, index) => `t${index}`).join(", "
     join(app, "types.cts"),
     `import core = require("@pelbiot/core");\nexport const value: string = new core.PelbiotError("CONFLICT", "x").code;\n`,
   );
-  const readmeExamples = writeReadmeExamples({ root, app, packages: packagesWithRunnableReadmes });
+  const readmeExamples = writeReadmeExamples({ root, app, packages });
   writeFileSync(
     join(app, "tsconfig.json"),
     JSON.stringify({
