@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PelbiotError } from "../errors/pelbiot-error";
+import { createPendingOperations } from "../internal/pending-operations";
 import type { StorageAdapter } from "../storage/storage-adapter";
 import {
   validateCompareAndSetArguments,
@@ -74,7 +75,7 @@ export function createFileStorage(options: FileStorageOptions): StorageAdapter {
   const directory = createFileDirectory(resolve(path), fsync);
   const { root, pathOf } = directory;
   const records = createRecordFiles(directory);
-  const pending = new Set<Promise<unknown>>();
+  const pending = createPendingOperations();
   let disposed = false;
   let ready: Promise<void> | undefined;
   const locks = createFileLocks(directory, { lockTimeoutMs, staleLockMs, isDisposed: () => disposed });
@@ -142,12 +143,7 @@ export function createFileStorage(options: FileStorageOptions): StorageAdapter {
         throw toStorageError(error, method, key);
       }
     })();
-    pending.add(operation);
-    const forget = (): void => {
-      pending.delete(operation);
-    };
-    operation.then(forget, forget);
-    return operation;
+    return pending.track(operation);
   };
 
   const newRecord = (key: string, value: string): FileRecord => ({ key, version: randomUUID(), value });
@@ -256,7 +252,7 @@ export function createFileStorage(options: FileStorageOptions): StorageAdapter {
     async dispose() {
       disposed = true;
       // Operations already called finish and release their locks; one blocked by another writer's lock fails fast.
-      await Promise.allSettled([...pending]);
+      await pending.settled();
     },
   };
 }

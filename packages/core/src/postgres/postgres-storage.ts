@@ -1,4 +1,5 @@
 import { PelbiotError } from "../errors/pelbiot-error";
+import { createPendingOperations } from "../internal/pending-operations";
 import { validateServerTexts } from "../internal/server-storage-checks";
 import type { StorageAdapter, StorageEntry } from "../storage/storage-adapter";
 import {
@@ -79,7 +80,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
   const nextVersion = `nextval('${sequenceName}')`;
   const keyRules = { allowNul: false, maxBytes: MAX_POSTGRES_KEY_BYTES } as const;
   const valueRules = { allowNul: true, maxBytes: maxValueBytes } as const;
-  const pending = new Set<Promise<unknown>>();
+  const pending = createPendingOperations();
   let pool: Promise<PostgresQueryable> | undefined =
     resolved.pool === undefined ? undefined : Promise.resolve(resolved.pool);
   let ownedPool: OwnedPool | undefined;
@@ -148,12 +149,7 @@ CREATE TABLE IF NOT EXISTS ${qualifiedTable} (
         throw toStorageError(error, method, key);
       }
     })();
-    pending.add(operation);
-    const forget = (): void => {
-      pending.delete(operation);
-    };
-    operation.then(forget, forget);
-    return operation;
+    return pending.track(operation);
   };
 
   const toStorageError = (error: unknown, method: string, key: string | undefined): PelbiotError => {
@@ -288,7 +284,7 @@ WHERE key = $1 AND version = $3::bigint`,
     async dispose() {
       if (disposed) return;
       disposed = true;
-      await Promise.allSettled([...pending]);
+      await pending.settled();
       await pool?.catch(() => undefined);
       await ownedPool?.end().catch(() => undefined);
     },

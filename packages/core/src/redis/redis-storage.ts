@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { PelbiotError } from "../errors/pelbiot-error";
+import { createPendingOperations } from "../internal/pending-operations";
 import { validateServerTexts } from "../internal/server-storage-checks";
 import type { StorageAdapter, StorageEntry } from "../storage/storage-adapter";
 import {
@@ -74,7 +75,7 @@ export function createRedisStorage(options: RedisStorageOptions): StorageAdapter
   const { client, keyPrefix, maxValueBytes } = resolveRedisStorageOptions(options);
   const keyRules = { allowNul: true, maxBytes: Number.POSITIVE_INFINITY } as const;
   const valueRules = { allowNul: true, maxBytes: maxValueBytes } as const;
-  const pending = new Set<Promise<unknown>>();
+  const pending = createPendingOperations();
   let disposed = false;
 
   const ensureOpen = (method: string): void => {
@@ -105,12 +106,7 @@ export function createRedisStorage(options: RedisStorageOptions): StorageAdapter
         throw toStorageError(error, method, key);
       }
     })();
-    pending.add(operation);
-    const forget = (): void => {
-      pending.delete(operation);
-    };
-    operation.then(forget, forget);
-    return operation;
+    return pending.track(operation);
   };
 
   const redisKey = (key: string): string => `${keyPrefix}${key}`;
@@ -243,7 +239,7 @@ export function createRedisStorage(options: RedisStorageOptions): StorageAdapter
 
     async dispose() {
       disposed = true;
-      await Promise.allSettled([...pending]);
+      await pending.settled();
     },
   };
 }
