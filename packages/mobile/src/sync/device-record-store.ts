@@ -57,9 +57,10 @@ export class DeviceRecordStore {
   recordsOf(deviceId: string): JsonStore<RecordState> {
     let store = this.#stores.get(deviceId);
     if (store === undefined) {
-      // Encoding keeps device "a" from listing the records of device "a:b".
+      // Encoding keeps device "a" from listing the records of device "a:b"; the "devices:" namespace keeps a device
+      // named "cursors" (or "log") apart from the manager's other stores.
       store = createJsonStore<RecordState>(this.#storage, {
-        prefix: `${this.#keyPrefix}${encodeURIComponent(deviceId)}:`,
+        prefix: `${this.#keyPrefix}devices:${encodeURIComponent(deviceId)}:`,
       });
       this.#stores.set(deviceId, store);
     }
