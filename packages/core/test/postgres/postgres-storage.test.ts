@@ -3,10 +3,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresStorage, escapeLikePattern } from "../../src/postgres/postgres-storage";
 import type { PostgresStorageOptions } from "../../src/postgres/postgres-storage-options";
-import type { StorageAdapter } from "../../src/storage/storage-adapter";
 import { captureValidationIssues, captureValidationIssuesAsync } from "../../src/testing/capture-validation-issues";
 import { expectPelbiotErrorAsync } from "../../src/testing/expect-pelbiot-error";
 import { storageAdapterContract } from "../../src/testing/storage-adapter-contract";
+import { expectAtomicIncrements } from "../support/racing-increments";
 import { findPostgresPrograms, serverUnavailable, startPostgres, type TestServer } from "../support/test-servers";
 
 const programs = findPostgresPrograms();
@@ -25,14 +25,6 @@ function recordingPool(pool: pg.Pool) {
 }
 
 /** Increments a counter with getEntry + compareAndSet until the write lands; returns how many rounds it lost. */
-async function increment(storage: StorageAdapter, key: string): Promise<number> {
-  for (let lost = 0; lost < 1000; lost += 1) {
-    const entry = await storage.getEntry(key);
-    const next = String((entry === null ? 0 : Number(entry.value)) + 1);
-    if (await storage.compareAndSet(key, entry?.version ?? null, next)) return lost;
-  }
-  throw new Error("lost 1000 compareAndSet rounds in a row");
-}
 
 describe.skipIf(unavailable)("createPostgresStorage on a real PostgreSQL server", () => {
   let server: TestServer;
@@ -70,12 +62,10 @@ describe.skipIf(unavailable)("createPostgresStorage on a real PostgreSQL server"
     });
     try {
       const table = freshTable();
-      const stores = [createPostgresStorage({ pool, table }), createPostgresStorage({ pool: second, table })];
-      const writers = Array.from({ length: 40 }, (_, index) => increment(stores[index % 2] as StorageAdapter, "n"));
-      const lost = await Promise.all(writers);
-      expect(await stores[0]?.getItem("n")).toBe("40");
-      // The pools really raced: some writer had to retry.
-      expect(lost.some((rounds) => rounds > 0)).toBe(true);
+      await expectAtomicIncrements([
+        createPostgresStorage({ pool, table }),
+        createPostgresStorage({ pool: second, table }),
+      ] as const);
     } finally {
       await second.end();
     }

@@ -5,10 +5,10 @@ import { createRedisStorage, escapeGlobPattern } from "../../src/redis/redis-sto
 import type { RedisCommandClient, RedisStorageOptions } from "../../src/redis/redis-storage-options";
 import { createJsonStore } from "../../src/storage/json-store";
 import { listQuarantinedRecords } from "../../src/storage/quarantine";
-import type { StorageAdapter } from "../../src/storage/storage-adapter";
 import { captureValidationIssues, captureValidationIssuesAsync } from "../../src/testing/capture-validation-issues";
 import { expectPelbiotErrorAsync } from "../../src/testing/expect-pelbiot-error";
 import { storageAdapterContract } from "../../src/testing/storage-adapter-contract";
+import { expectAtomicIncrements } from "../support/racing-increments";
 import { findRedisProgram, serverUnavailable, startRedis, type TestServer } from "../support/test-servers";
 
 const program = findRedisProgram();
@@ -28,14 +28,6 @@ function recordingClient(client: Redis) {
 }
 
 /** Increments a counter with getEntry + compareAndSet until the write lands; returns how many rounds it lost. */
-async function increment(storage: StorageAdapter, key: string): Promise<number> {
-  for (let lost = 0; lost < 1000; lost += 1) {
-    const entry = await storage.getEntry(key);
-    const next = String((entry === null ? 0 : Number(entry.value)) + 1);
-    if (await storage.compareAndSet(key, entry?.version ?? null, next)) return lost;
-  }
-  throw new Error("lost 1000 compareAndSet rounds in a row");
-}
 
 describe.skipIf(unavailable)("createRedisStorage on a real Redis server", () => {
   let server: TestServer;
@@ -73,12 +65,10 @@ describe.skipIf(unavailable)("createRedisStorage on a real Redis server", () => 
     const second = new Redis({ host: "127.0.0.1", port: server.port });
     try {
       const keyPrefix = freshPrefix();
-      const stores = [createRedisStorage({ client, keyPrefix }), createRedisStorage({ client: second, keyPrefix })];
-      const writers = Array.from({ length: 40 }, (_, index) => increment(stores[index % 2] as StorageAdapter, "n"));
-      const lost = await Promise.all(writers);
-      expect(await stores[0]?.getItem("n")).toBe("40");
-      // Both connections really raced: some writer had to retry.
-      expect(lost.some((rounds) => rounds > 0)).toBe(true);
+      await expectAtomicIncrements([
+        createRedisStorage({ client, keyPrefix }),
+        createRedisStorage({ client: second, keyPrefix }),
+      ] as const);
     } finally {
       await second.quit();
     }
