@@ -19,19 +19,6 @@ const OURS = ["ets", "theta", "ets+theta", "auto-cv"] as const;
 const R_MODELS = ["ets", "arima", "thetaf", "comb", "naive"] as const;
 const CATEGORIES = ["YEARLY", "QUARTERLY", "MONTHLY"] as const;
 
-function score(series: M1Series, forecast: Forecast): HoldOutScore {
-  return scoreHoldOut(
-    series,
-    forecast.points.map((point) => ({
-      value: point.value,
-      lower80: point.intervals[0]?.lower ?? Number.NaN,
-      upper80: point.intervals[0]?.upper ?? Number.NaN,
-      lower95: point.intervals[1]?.lower ?? Number.NaN,
-      upper95: point.intervals[1]?.upper ?? Number.NaN,
-    })),
-  );
-}
-
 function mean(values: readonly number[]): number {
   const finite = values.filter((value) => Number.isFinite(value));
   return finite.reduce((sum, value) => sum + value, 0) / finite.length;
@@ -56,7 +43,7 @@ export default async function run(): Promise<void> {
     const key = `${entry.period}:${choice}`;
     choices.set(key, (choices.get(key) ?? 0) + 1);
     const ours: Record<(typeof OURS)[number], Forecast> = { ...byFamily, "auto-cv": byFamily[choice] };
-    const thetaScore = score(entry, theta);
+    const thetaScore = scoreHoldOut(entry, theta.points);
     const thetaReference = reference.get("thetaf")?.get(entry.id);
     agreement.push({
       smape: Math.abs(thetaScore.smape - (thetaReference?.smape ?? Number.NaN)),
@@ -64,7 +51,7 @@ export default async function run(): Promise<void> {
     });
     for (const model of OURS) {
       const list = scores.get(`${entry.period}:${model}`) ?? [];
-      list.push(score(entry, ours[model]));
+      list.push(scoreHoldOut(entry, ours[model].points));
       scores.set(`${entry.period}:${model}`, list);
     }
   }

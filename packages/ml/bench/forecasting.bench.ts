@@ -38,20 +38,7 @@ function scoreOf(
   const points = series.train.map((value, index) => ({ timestamp: timestamps[index] as number, value }));
   const forecaster = new TimeSeriesForecastingEngine({ minDataPoints: 24 });
   const forecast = forecaster.generateForecast(series.id, points, { forecastHorizon: series.horizon, ...options });
-  return { forecast, score: scoreForecast(series, forecast) };
-}
-
-function scoreForecast(series: ReferenceSeries, forecast: Forecast): HoldOutScore {
-  return scoreHoldOut(
-    series,
-    forecast.points.map((point) => ({
-      value: point.value,
-      lower80: point.intervals[0]?.lower ?? Number.NaN,
-      upper80: point.intervals[0]?.upper ?? Number.NaN,
-      lower95: point.intervals[1]?.lower ?? Number.NaN,
-      upper95: point.intervals[1]?.upper ?? Number.NaN,
-    })),
-  );
+  return { forecast, score: scoreHoldOut(series, forecast.points) };
 }
 
 function runOurs(series: ReferenceSeries): {
@@ -76,7 +63,7 @@ function runOurs(series: ReferenceSeries): {
     times.push(performance.now() - started);
     cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
-  const score = scoreForecast(series, forecast);
+  const score = scoreHoldOut(series, forecast.points);
   const components = forecast.model.method === "ETS" ? forecast.model.averaging?.components : undefined;
   return {
     name: forecast.model.name,
@@ -239,14 +226,5 @@ function runHoltWinters(series: ReferenceSeries, seasonality: "additive" | "mult
     forecastHorizon: series.horizon,
     model: seasonality === "additive" ? "HW-additive" : "HW-multiplicative",
   });
-  return scoreHoldOut(
-    series,
-    forecast.points.map((point) => ({
-      value: point.value,
-      lower80: point.intervals[0]?.lower ?? Number.NaN,
-      upper80: point.intervals[0]?.upper ?? Number.NaN,
-      lower95: point.intervals[1]?.lower ?? Number.NaN,
-      upper95: point.intervals[1]?.upper ?? Number.NaN,
-    })),
-  );
+  return scoreHoldOut(series, forecast.points);
 }

@@ -53,16 +53,7 @@ describe("REFERENCE.md §3 protocol", () => {
         entry.train.map((value, index) => ({ timestamp: timestamps[index] as number, value })),
         { forecastHorizon: entry.horizon },
       );
-      const score = scoreHoldOut(
-        entry,
-        forecast.points.map((point) => ({
-          value: point.value,
-          lower80: point.intervals[0]?.lower ?? Number.NaN,
-          upper80: point.intervals[0]?.upper ?? Number.NaN,
-          lower95: point.intervals[1]?.lower ?? Number.NaN,
-          upper95: point.intervals[1]?.upper ?? Number.NaN,
-        })),
-      );
+      const score = scoreHoldOut(entry, forecast.points);
       const figures = reference.get(id);
       // reference/forecast_metrics.csv, model ets_auto: UKgas ETS(M,A,M), nottem ETS(A,N,A), N2780 ETS(A,N,N)
       expect(forecast.model.name, id).toBe(figures?.detail);

@@ -98,11 +98,14 @@ export interface HoldOutScore {
   readonly coverage95: number;
 }
 
-/** Scores point forecasts and 80/95 % intervals against the held-out values. */
-export function scoreHoldOut(
-  series: ReferenceSeries,
-  forecast: readonly { value: number; lower80: number; upper80: number; lower95: number; upper95: number }[],
-): HoldOutScore {
+/** One forecast step as the engine returns it: the point and its intervals, 80 % first and 95 % second. */
+export interface ScoredStep {
+  readonly value: number;
+  readonly intervals: readonly { readonly lower: number; readonly upper: number }[];
+}
+
+/** Scores point forecasts and their 80/95 % intervals against the held-out values. */
+export function scoreHoldOut(series: ReferenceSeries, forecast: readonly ScoredStep[]): HoldOutScore {
   const { train, test, frequency } = series;
   let naiveError = 0;
   for (let index = frequency; index < train.length; index += 1) {
@@ -118,8 +121,9 @@ export function scoreHoldOut(
     if (!step) throw new Error(`missing forecast step ${index + 1}`);
     smape += (200 * Math.abs(actual - step.value)) / (Math.abs(actual) + Math.abs(step.value));
     absolute += Math.abs(actual - step.value);
-    if (actual >= step.lower80 && actual <= step.upper80) inside80 += 1;
-    if (actual >= step.lower95 && actual <= step.upper95) inside95 += 1;
+    const [interval80, interval95] = step.intervals;
+    if (interval80 && actual >= interval80.lower && actual <= interval80.upper) inside80 += 1;
+    if (interval95 && actual >= interval95.lower && actual <= interval95.upper) inside95 += 1;
   });
   const count = test.length;
   return {

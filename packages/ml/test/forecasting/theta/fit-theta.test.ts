@@ -19,16 +19,7 @@ describe("fitTheta / forecastTheta", () => {
     expect(series.map((entry) => entry.id).sort()).toEqual([...AGREEING].sort());
     const gaps = series.map((entry) => {
       const fit = fitTheta(Float64Array.from(entry.train), { period: entry.frequency });
-      const score = scoreHoldOut(
-        entry,
-        forecastTheta(fit, entry.horizon).map((step) => ({
-          value: step.value,
-          lower80: step.intervals[0]?.lower ?? Number.NaN,
-          upper80: step.intervals[0]?.upper ?? Number.NaN,
-          lower95: step.intervals[1]?.lower ?? Number.NaN,
-          upper95: step.intervals[1]?.upper ?? Number.NaN,
-        })),
-      );
+      const score = scoreHoldOut(entry, forecastTheta(fit, entry.horizon));
       const figures = reference.get(entry.id);
       return {
         id: entry.id,
