@@ -25,3 +25,14 @@ describe("expectPelbiotErrorAsync", () => {
     );
   });
 });
+
+describe("without a code", () => {
+  it("accepts any PelbiotError and still fails on other errors and on success", async () => {
+    const thrown = new PelbiotError("CONFLICT", "raced");
+    await expect(expectPelbiotErrorAsync(Promise.reject(thrown))).resolves.toBe(thrown);
+    await expect(expectPelbiotErrorAsync(Promise.reject(new TypeError("bug")))).rejects.toThrow(
+      /Expected a PelbiotError, got TypeError: bug/,
+    );
+    await expect(expectPelbiotErrorAsync(Promise.resolve(1))).rejects.toThrow(/reject with a PelbiotError/);
+  });
+});

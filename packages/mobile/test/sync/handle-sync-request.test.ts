@@ -1,7 +1,8 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createManualClock, PelbiotError } from "@pelbiot/core";
+import { createManualClock } from "@pelbiot/core";
+import { expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { handleSyncRequest } from "../../src/sync/handle-sync-request";
 import { createHybridLogicalClock } from "../../src/sync/hybrid-logical-clock";
@@ -33,16 +34,6 @@ async function serve(coordinator: SyncCoordinator): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function failure(promise: Promise<unknown>): Promise<PelbiotError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (PelbiotError.is(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
-
 describe("handleSyncRequest limits", () => {
   it("answers 400 VALIDATION_ERROR for a lone surrogate in a client id, over real HTTP", async () => {
     const coordinator = createSyncCoordinator({ clock: createManualClock(NOW) });
@@ -57,7 +48,7 @@ describe("handleSyncRequest limits", () => {
     expect(body.error).toBe("VALIDATION_ERROR");
     expect(body.message).toMatch(/request.clientId: must be well-formed/);
     const transport = createHttpSyncTransport({ baseUrl: url });
-    const error = await failure(transport.push({ clientId: "a\uDC00", mutations: [] }));
+    const error = await expectPelbiotErrorAsync(transport.push({ clientId: "a\uDC00", mutations: [] }));
     expect(error.details).toMatchObject({ status: 400, retryable: false });
   });
 
@@ -81,7 +72,7 @@ describe("handleSyncRequest limits", () => {
       replace: false,
     }));
     const transport = createHttpSyncTransport({ baseUrl: url });
-    const error = await failure(transport.push({ clientId: "phone", mutations }));
+    const error = await expectPelbiotErrorAsync(transport.push({ clientId: "phone", mutations }));
     expect(error.code).toBe("PROVIDER_ERROR");
     expect(error.details).toMatchObject({ status: 413, retryable: false });
     expect(error.message).toMatch(/LIMIT_EXCEEDED/);

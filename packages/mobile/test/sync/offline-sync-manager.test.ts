@@ -1,4 +1,5 @@
-import { createManualClock, createMemoryStorage, PelbiotError, PelbiotValidationError } from "@pelbiot/core";
+import { createManualClock, createMemoryStorage, PelbiotValidationError } from "@pelbiot/core";
+import { expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { OfflineSyncManager, type OfflineSyncManagerOptions } from "../../src/sync/offline-sync-manager";
@@ -15,16 +16,6 @@ async function seeded(options: OfflineSyncManagerOptions = {}) {
     { recordId: "record-1", entity: "user", version: 1, data: { name: "Ann", city: "Oslo" } },
   ]);
   return sync;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PelbiotError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (PelbiotError.is(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("OfflineSyncManager: the guide's calls", () => {
@@ -91,7 +82,9 @@ describe("OfflineSyncManager: queue", () => {
     const sync = manager({ maxOfflineRecords: 2 });
     await sync.saveOfflineData("d", { type: "create", entity: "x", data: { n: 1 } });
     await sync.saveOfflineData("d", { type: "create", entity: "x", data: { n: 2 } });
-    const error = await rejection(sync.saveOfflineData("d", { type: "create", entity: "x", data: { n: 3 } }));
+    const error = await expectPelbiotErrorAsync(
+      sync.saveOfflineData("d", { type: "create", entity: "x", data: { n: 3 } }),
+    );
     expect(error.code).toBe("LIMIT_EXCEEDED");
     expect(error.message).toMatch(/maxOfflineRecords is 2/);
     expect(await sync.getOfflineData("d")).toHaveLength(2);
@@ -101,25 +94,30 @@ describe("OfflineSyncManager: queue", () => {
 
   it("rejects malformed mutations listing every issue, and changes nothing", async () => {
     const sync = manager({ maxMutationSize: 50 });
-    const error = await rejection(sync.saveOfflineData("", { type: "upsert", entity: "", data: "x" } as never));
+    const error = await expectPelbiotErrorAsync(
+      sync.saveOfflineData("", { type: "upsert", entity: "", data: "x" } as never),
+    );
     expect(PelbiotValidationError.isValidationError(error)).toBe(true);
     expect((error as PelbiotValidationError).issues.map((issue) => issue.path)).toEqual([
       "deviceId",
       "mutation.type",
       "mutation.entity",
     ]);
-    const big = await rejection(
+    const big = await expectPelbiotErrorAsync(
       sync.saveOfflineData("d", { type: "create", entity: "x", data: { text: "y".repeat(100) } }),
     );
     expect(big.message).toMatch(/at most 50 \(maxMutationSize\)/);
-    const bad = await rejection(sync.saveOfflineData("d", { type: "create", entity: "x", data: { n: Number.NaN } }));
+    const bad = await expectPelbiotErrorAsync(
+      sync.saveOfflineData("d", { type: "create", entity: "x", data: { n: Number.NaN } }),
+    );
     expect(bad.message).toMatch(/only JSON values/);
-    expect((await rejection(sync.saveOfflineData("d", { type: "update", entity: "x", data: {} }))).message).toMatch(
-      /mutation.recordId: is required for update/,
-    );
-    expect((await rejection(sync.saveOfflineData("d", { type: "delete", entity: "x", recordId: "nope" }))).code).toBe(
-      "NOT_FOUND",
-    );
+    expect(
+      (await expectPelbiotErrorAsync(sync.saveOfflineData("d", { type: "update", entity: "x", data: {} }))).message,
+    ).toMatch(/mutation.recordId: is required for update/);
+    expect(
+      (await expectPelbiotErrorAsync(sync.saveOfflineData("d", { type: "delete", entity: "x", recordId: "nope" })))
+        .code,
+    ).toBe("NOT_FOUND");
     expect(await sync.getOfflineData("d")).toEqual([]);
   });
 
@@ -307,7 +305,9 @@ describe("OfflineSyncManager: merging server changes", () => {
       ]);
       expect(await sync.resolveConflict("device-1", "record-1", resolution)).toEqual(expected);
       expect(await sync.getConflicts("device-1")).toEqual([]);
-      expect((await rejection(sync.resolveConflict("device-1", "record-1", "local"))).code).toBe("NOT_FOUND");
+      expect((await expectPelbiotErrorAsync(sync.resolveConflict("device-1", "record-1", "local"))).code).toBe(
+        "NOT_FOUND",
+      );
     }
   });
 });

@@ -1,4 +1,5 @@
-import { createManualClock, PelbiotError, PelbiotValidationError } from "@pelbiot/core";
+import { createManualClock, PelbiotValidationError } from "@pelbiot/core";
+import { expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { describe, expect, it } from "vitest";
 import { createHybridLogicalClock } from "../../src/sync/hybrid-logical-clock";
 import { OfflineSyncManager } from "../../src/sync/offline-sync-manager";
@@ -31,16 +32,6 @@ function nested(depth: number): RecordData {
   let value: RecordData = { leaf: true };
   for (let level = 1; level < depth; level += 1) value = { inner: value };
   return value;
-}
-
-async function failure(promise: Promise<unknown>): Promise<PelbiotError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (PelbiotError.is(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("SyncCoordinator push limits", () => {
@@ -136,7 +127,7 @@ describe("SyncCoordinator push limits", () => {
     );
     const request: PushRequest = { clientId: "phone", mutations };
     const bytes = new TextEncoder().encode(JSON.stringify(mutations)).length;
-    const error = await failure(coordinator.push(request));
+    const error = await expectPelbiotErrorAsync(coordinator.push(request));
     expect(error.code).toBe("LIMIT_EXCEEDED");
     expect(error.message).toContain(`${bytes} bytes`);
     expect(error.message).toMatch(/at most 20000 \(maxPushBytes\)/);
@@ -200,7 +191,9 @@ describe("OfflineSyncManager record limits", () => {
       data: { a: "x".repeat(600) },
     });
     const update = { type: "update", entity: "note", recordId: created.recordId } as const;
-    const error = await failure(phone.saveOfflineData("phone", { ...update, data: { b: "y".repeat(600) } }));
+    const error = await expectPelbiotErrorAsync(
+      phone.saveOfflineData("phone", { ...update, data: { b: "y".repeat(600) } }),
+    );
     expect(error.code).toBe("VALIDATION_ERROR");
     expect(error.message).toMatch(/the record after this change: is 1215 bytes as JSON/);
     expect(await phone.getOfflineData("phone")).toEqual([created]);
@@ -241,7 +234,7 @@ describe("lone surrogates in sync ids", () => {
       ["saveOfflineData entity", () => phone.saveOfflineData("d", { type: "create", entity: "\uDFFFx", data: {} })],
     ];
     for (const [name, call] of calls) {
-      const error = await failure(call());
+      const error = await expectPelbiotErrorAsync(call());
       expect([name, error.code]).toEqual([name, "VALIDATION_ERROR"]);
       expect(error.message).toMatch(/well-formed/);
     }
@@ -250,9 +243,11 @@ describe("lone surrogates in sync ids", () => {
 
   it("are VALIDATION_ERROR at the coordinator", async () => {
     const coordinator = createSyncCoordinator({ clock: createManualClock(NOW) });
-    expect((await failure(coordinator.pull({ clientId: "\uD800", cursor: 0 }))).code).toBe("VALIDATION_ERROR");
-    expect((await failure(coordinator.getRecord("\uDBFF"))).code).toBe("VALIDATION_ERROR");
-    const client = await failure(coordinator.push({ clientId: "\uD800", mutations: [] }));
+    expect((await expectPelbiotErrorAsync(coordinator.pull({ clientId: "\uD800", cursor: 0 }))).code).toBe(
+      "VALIDATION_ERROR",
+    );
+    expect((await expectPelbiotErrorAsync(coordinator.getRecord("\uDBFF"))).code).toBe("VALIDATION_ERROR");
+    const client = await expectPelbiotErrorAsync(coordinator.push({ clientId: "\uD800", mutations: [] }));
     expect(client.code).toBe("VALIDATION_ERROR");
     const response = await coordinator.push({
       clientId: "phone",
