@@ -7,31 +7,17 @@ import { type EtsForm, formatEtsForm } from "./ets/ets-form";
 import { type EtsFit, fitEts } from "./ets/fit-ets";
 import { forecastEts } from "./ets/forecast-ets";
 import { MAX_ETS_PERIOD, selectEts } from "./ets/select-ets";
+import { assembleForecast, type ForecastIdentity, type ForecastInput, insufficient } from "./forecast-parts";
 import { fitHoltWinters, type HoltWintersSeasonal } from "./holt-winters/fit-holt-winters";
 import { forecastHoltWinters } from "./holt-winters/forecast-holt-winters";
-import { continueTimestamps, type Spacing } from "./infer-spacing";
+import type { Spacing } from "./infer-spacing";
 import { crossValidateFamilies, type ForecastFamily } from "./theta/cross-validate-families";
 import type { CalibrationOptions, ResolvedForecastCall } from "./time-series-forecasting-engine-options";
-import type { Forecast } from "./time-series-forecasting-engine-types";
+import type { EtsForecastModel, Forecast, HoltWintersForecastModel } from "./time-series-forecasting-engine-types";
 
 const CONTEXT = "TimeSeriesForecastingEngine.generateForecast";
 // A simulated interval needs this many paths beyond each bound for its quantile to mean anything.
 const MIN_TAIL_PATHS = 5;
-
-/** What the engine stamps on a forecast: its id, series name, creation time and the points left out. */
-export interface ForecastIdentity {
-  readonly forecastId: string;
-  readonly name: string;
-  readonly createdAt: number;
-  readonly droppedPoints: number;
-}
-
-/** A validated, regularly spaced series to forecast. */
-export interface ForecastInput {
-  readonly values: Float64Array;
-  readonly spacing: Spacing;
-  readonly lastTimestamp: number;
-}
 
 /**
  * Fits the model the call asks for (ETS by AICc, a fixed ETS form, or classic Holt-Winters) and forecasts.
@@ -50,7 +36,7 @@ export function buildForecast(
   call: ResolvedForecastCall,
   simulationPaths: number,
 ): Forecast {
-  const { values, spacing, lastTimestamp } = input;
+  const { values, spacing } = input;
   const { form, holtWinters, forecastHorizon, seed, calibration, modelAveraging } = call;
   const sortedLevels = call.levels;
   const period = call.seasonalPeriod ?? periodFromSpacing(spacing) ?? detectSeasonalPeriod(values);
@@ -77,16 +63,7 @@ export function buildForecast(
     return combineEtsTheta(ets, theta(), how);
   }
   if (holtWinters) {
-    return holtWintersForecast(
-      identity,
-      values,
-      holtWinters,
-      period,
-      forecastHorizon,
-      sortedLevels,
-      spacing,
-      lastTimestamp,
-    );
+    return holtWintersForecast(identity, input, holtWinters, period, forecastHorizon, sortedLevels);
   }
   let fit: EtsFit;
   let candidates: { code: string; aicc: number; weight: number }[] = [];
@@ -148,66 +125,56 @@ export function buildForecast(
       throw insufficient(values.length, minimumEtsLength(fit.form, fit.period) + backtestHorizon);
     }
   }
-  const timestamps = continueTimestamps(spacing, lastTimestamp, forecastHorizon);
-  const forecast: Forecast = {
-    forecastId: identity.forecastId,
-    name: identity.name,
-    createdAt: identity.createdAt,
-    trainingPoints: values.length,
-    droppedPoints: identity.droppedPoints,
+  const model: EtsForecastModel = {
+    method: "ETS",
+    name: formatEtsForm(fit.form),
+    code: codeOf(fit.form),
+    form: { ...fit.form },
+    selection: form ? "fixed" : "automatic",
+    seasonalPeriod: fit.period,
+    parameters: { ...fit.parameters },
+    initialState: { ...fit.initialState, seasonal: [...fit.initialState.seasonal] },
+    finalState: { ...fit.finalState, seasonal: [...fit.finalState.seasonal] },
+    sigma2: fit.sigma2,
+    logLikelihood: fit.logLikelihood,
+    aic: fit.aic,
+    aicc: fit.aicc,
+    bic: fit.bic,
+    parameterCount: fit.parameterCount,
+    candidates,
+    ...(averaged
+      ? {
+          averaging: {
+            components: combination.components.map((component) => ({
+              code: codeOf(component.fit.form),
+              name: formatEtsForm(component.fit.form),
+              weight: component.weight,
+            })),
+          },
+        }
+      : {}),
+  };
+  const forecast = assembleForecast({
+    identity,
+    input,
     horizon: forecastHorizon,
     levels: sortedLevels,
     intervalMethod: projection.intervalMethod,
-    model: {
-      method: "ETS",
-      name: formatEtsForm(fit.form),
-      code: codeOf(fit.form),
-      form: { ...fit.form },
-      selection: form ? "fixed" : "automatic",
-      seasonalPeriod: fit.period,
-      parameters: { ...fit.parameters },
-      initialState: { ...fit.initialState, seasonal: [...fit.initialState.seasonal] },
-      finalState: { ...fit.finalState, seasonal: [...fit.finalState.seasonal] },
-      sigma2: fit.sigma2,
-      logLikelihood: fit.logLikelihood,
-      aic: fit.aic,
-      aicc: fit.aicc,
-      bic: fit.bic,
-      parameterCount: fit.parameterCount,
-      candidates,
-      ...(averaged
-        ? {
-            averaging: {
-              components: combination.components.map((component) => ({
-                code: codeOf(component.fit.form),
-                name: formatEtsForm(component.fit.form),
-                weight: component.weight,
-              })),
-            },
-          }
-        : {}),
-    },
-    points: projection.steps.map((step, index) => ({
-      step: step.step,
-      timestamp: timestamps[index] as number,
-      value: step.value,
-      intervals: step.intervals.map((interval) => ({ ...interval })),
-    })),
-    ...(report ? { calibration: report } : {}),
-  };
-  return forecast;
+    model,
+    steps: projection.steps,
+  });
+  return report ? { ...forecast, calibration: report } : forecast;
 }
 
 function holtWintersForecast(
   identity: ForecastIdentity,
-  values: Float64Array,
+  input: ForecastInput,
   seasonality: HoltWintersSeasonal,
   period: number,
   horizon: number,
   levels: number[],
-  spacing: Spacing,
-  lastTimestamp: number,
 ): Forecast {
+  const { values } = input;
   const code = seasonality === "additive" ? "HW-additive" : "HW-multiplicative";
   if (period < 2) {
     throw new PelbiotValidationError(
@@ -238,37 +205,21 @@ function holtWintersForecast(
   if (values.length < 2 * period + 1) throw insufficient(values.length, 2 * period + 1);
   const fit = fitHoltWinters(values, { period, seasonal: seasonality });
   const steps = forecastHoltWinters(fit, horizon, { levels });
-  const timestamps = continueTimestamps(spacing, lastTimestamp, horizon);
-  return {
-    forecastId: identity.forecastId,
-    name: identity.name,
-    createdAt: identity.createdAt,
-    trainingPoints: values.length,
-    droppedPoints: identity.droppedPoints,
-    horizon,
-    levels,
-    intervalMethod: "analytic",
-    model: {
-      method: "HoltWinters",
-      name: `HoltWinters(${seasonality})`,
-      code,
-      selection: "fixed",
-      seasonality,
-      seasonalPeriod: period,
-      parameters: { ...fit.parameters },
-      level: fit.level,
-      trend: fit.trend,
-      seasonal: [...fit.seasonal],
-      sse: fit.sse,
-      residualVariance: fit.residualVariance,
-    },
-    points: steps.map((step, index) => ({
-      step: step.step,
-      timestamp: timestamps[index] as number,
-      value: step.value,
-      intervals: step.intervals.map((interval) => ({ ...interval })),
-    })),
+  const model: HoltWintersForecastModel = {
+    method: "HoltWinters",
+    name: `HoltWinters(${seasonality})`,
+    code,
+    selection: "fixed",
+    seasonality,
+    seasonalPeriod: period,
+    parameters: { ...fit.parameters },
+    level: fit.level,
+    trend: fit.trend,
+    seasonal: [...fit.seasonal],
+    sse: fit.sse,
+    residualVariance: fit.residualVariance,
   };
+  return assembleForecast({ identity, input, horizon, levels, intervalMethod: "analytic", model, steps });
 }
 
 function fitFixedForm(values: Float64Array, form: EtsForm, period: number): EtsFit {
@@ -318,11 +269,6 @@ function fitFixedForm(values: Float64Array, form: EtsForm, period: number): EtsF
  * @param need - Points needed.
  * @returns The error, details `{ got, need }`.
  */
-export function insufficient(got: number, need: number): PelbiotError {
-  return new PelbiotError("INSUFFICIENT_DATA", `Insufficient training data: got ${got}, need at least ${need}`, {
-    details: { got, need },
-  });
-}
 
 function codeOf(form: EtsForm): string {
   return `${form.error}${form.trend}${form.season}`;

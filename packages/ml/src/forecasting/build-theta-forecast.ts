@@ -1,6 +1,4 @@
-import type { ForecastIdentity, ForecastInput } from "./build-forecast";
-import { insufficient } from "./build-forecast";
-import { continueTimestamps } from "./infer-spacing";
+import { assembleForecast, type ForecastIdentity, type ForecastInput, insufficient } from "./forecast-parts";
 import { fitTheta } from "./theta/fit-theta";
 import { forecastTheta } from "./theta/forecast-theta";
 import type {
@@ -41,11 +39,10 @@ export function thetaForecast(
   period: number,
   how: FamilySelection,
 ): Forecast {
-  const { values, spacing, lastTimestamp } = input;
+  const { values } = input;
   if (values.length < MINIMUM_THETA_LENGTH) throw insufficient(values.length, MINIMUM_THETA_LENGTH);
   const fit = fitTheta(values, { period });
   const steps = forecastTheta(fit, horizon, { levels });
-  const timestamps = continueTimestamps(spacing, lastTimestamp, horizon);
   const model: ThetaForecastModel = {
     method: "Theta",
     name: "Theta",
@@ -59,24 +56,8 @@ export function thetaForecast(
     drift: fit.drift,
     sigma2: fit.sigma2,
   };
-  return {
-    forecastId: identity.forecastId,
-    name: identity.name,
-    createdAt: identity.createdAt,
-    trainingPoints: values.length,
-    droppedPoints: identity.droppedPoints,
-    horizon,
-    levels,
-    intervalMethod: "analytic",
-    model,
-    points: steps.map((step, index) => ({
-      step: step.step,
-      timestamp: timestamps[index] as number,
-      value: step.value,
-      intervals: step.intervals.map((interval) => ({ ...interval })),
-    })),
-    ...(how.validation ? { validation: how.validation } : {}),
-  };
+  const forecast = assembleForecast({ identity, input, horizon, levels, intervalMethod: "analytic", model, steps });
+  return how.validation ? { ...forecast, validation: how.validation } : forecast;
 }
 
 /**

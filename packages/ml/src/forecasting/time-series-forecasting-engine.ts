@@ -1,6 +1,7 @@
 import { createIdGenerator, createValidator, type IdGenerator, PelbiotError, toPelbiotError } from "@pelbiot/core";
 import { type TimeSeriesPoint, toTimeSeries } from "../series/time-series";
-import { buildForecast, type ForecastInput, insufficient } from "./build-forecast";
+import { buildForecast } from "./build-forecast";
+import { type ForecastInput, insufficient } from "./forecast-parts";
 import { inferSpacing } from "./infer-spacing";
 import {
   type GenerateForecastOptions,
