@@ -7,26 +7,13 @@ import { createSyncCoordinator } from "../../src/sync/sync-coordinator";
 import type { PushRequest } from "../../src/sync/sync-protocol";
 import { createInMemorySyncTransport } from "../../src/sync/sync-transports";
 import type { QueuedMutation, RecordData } from "../../src/sync/sync-types";
+import { handMadeMutation } from "./hand-made-mutation";
 
 const NOW = Date.UTC(2026, 5, 1);
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
-// A hand-made mutation, as a device (or something pretending to be one) would push it.
-function mutation(id: string, overrides: Partial<QueuedMutation> = {}): QueuedMutation {
-  const stamp = createHybridLogicalClock({ nodeId: "phone", clock: createManualClock(NOW) }).now();
-  return {
-    mutationId: id,
-    clientId: "phone",
-    recordId: `record-${id}`,
-    entity: "note",
-    type: "create",
-    data: { text: id },
-    baseVersion: null,
-    hlc: stamp,
-    replace: false,
-    ...overrides,
-  };
-}
+const mutation = (id: string, overrides: Partial<QueuedMutation> = {}): QueuedMutation =>
+  handMadeMutation(id, NOW, overrides);
 
 function nested(depth: number): RecordData {
   let value: RecordData = { leaf: true };

@@ -1,26 +1,14 @@
 import { createLogger, createManualClock, type LogRecord } from "@pelbiot/core";
 import { captureValidationIssues, expectPelbiotError, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { describe, expect, it } from "vitest";
-import { createHybridLogicalClock } from "../../src/sync/hybrid-logical-clock";
 import { createSyncCoordinator } from "../../src/sync/sync-coordinator";
 import type { QueuedMutation } from "../../src/sync/sync-types";
+import { handMadeMutation } from "./hand-made-mutation";
 
 const NOW = Date.UTC(2026, 5, 1);
 
-function mutation(id: string, overrides: Partial<QueuedMutation> = {}): QueuedMutation {
-  return {
-    mutationId: id,
-    clientId: "phone",
-    recordId: `record-${id}`,
-    entity: "note",
-    type: "create",
-    data: { text: id },
-    baseVersion: null,
-    hlc: createHybridLogicalClock({ nodeId: "phone", clock: createManualClock(NOW) }).now(),
-    replace: false,
-    ...overrides,
-  };
-}
+const mutation = (id: string, overrides: Partial<QueuedMutation> = {}): QueuedMutation =>
+  handMadeMutation(id, NOW, overrides);
 
 describe("createSyncCoordinator options", () => {
   it("rejects an unknown key with the nearest accepted one", () => {
