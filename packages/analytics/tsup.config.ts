@@ -1,4 +1,4 @@
 import { defineConfig } from "tsup";
 import { libraryConfig } from "../../tsup.base";
 
-export default defineConfig(libraryConfig({ index: "src/index.ts" }));
+export default defineConfig(libraryConfig({ index: "src/index.ts" }, [/^d3-/, "internmap"]));
