@@ -1,4 +1,4 @@
-import { createValidator } from "@pelbiot/core";
+import { type Clock, createValidator, systemClock } from "@pelbiot/core";
 import { OUT_OF_ORDER_POLICIES, type OutOfOrderPolicy } from "../series/time-series";
 
 /** The detectors the engine can run. See {@link AnomalyDetectionEngineOptions.detector}. */
@@ -59,10 +59,21 @@ export interface AnomalyDetectionEngineOptions {
    * @default "accept"
    */
   outOfOrder?: OutOfOrderPolicy;
+  /**
+   * Length of the intervals in which {@link AnomalyDetectionEngine.trackEvent} counts events; each closed interval's
+   * count is one point of the event's rate series (empty intervals count 0).
+   * @default 60000
+   */
+  eventIntervalMs?: number;
+  /** Source of the time of `trackEvent` calls that give none. Not saved by `toJSON`. @default systemClock */
+  clock?: Clock;
 }
 
 /** The options with every default applied. */
 export type ResolvedAnomalyDetectionEngineOptions = Readonly<Required<AnomalyDetectionEngineOptions>>;
+
+/** The options a snapshot keeps: all but the clock. */
+export type SerialisedAnomalyDetectionEngineOptions = Readonly<Required<Omit<AnomalyDetectionEngineOptions, "clock">>>;
 
 const DETECTORS: readonly AnomalyDetectorKind[] = [
   "auto",
@@ -84,6 +95,8 @@ export const ANOMALY_OPTION_KEYS: readonly (keyof AnomalyDetectionEngineOptions)
   "cooldown",
   "maxStoredAnomalies",
   "outOfOrder",
+  "eventIntervalMs",
+  "clock",
 ];
 
 /**
@@ -106,6 +119,8 @@ export function resolveAnomalyDetectionEngineOptions(options: unknown): Resolved
     cooldown = detector === "zscore" ? 0 : 400,
     maxStoredAnomalies = 1000,
     outOfOrder = "accept",
+    eventIntervalMs = 60_000,
+    clock = systemClock,
   } = given;
   check.number("options.sensitivityThreshold", sensitivityThreshold, { positive: true });
   check.number("options.minTrainingPoints", minTrainingPoints, { integer: true, min: 2 });
@@ -119,6 +134,8 @@ export function resolveAnomalyDetectionEngineOptions(options: unknown): Resolved
   check.number("options.cooldown", cooldown, { integer: true, min: 0 });
   check.number("options.maxStoredAnomalies", maxStoredAnomalies, { integer: true, min: 0 });
   check.oneOf("options.outOfOrder", outOfOrder, OUT_OF_ORDER_POLICIES);
+  check.durationMs("options.eventIntervalMs", eventIntervalMs, { min: 1 });
+  check.clock("options.clock", clock);
   check.knownKeys("options", given as Record<string, unknown>, ANOMALY_OPTION_KEYS);
   check.done();
   return Object.freeze({
@@ -130,5 +147,7 @@ export function resolveAnomalyDetectionEngineOptions(options: unknown): Resolved
     cooldown,
     maxStoredAnomalies,
     outOfOrder,
+    eventIntervalMs,
+    clock,
   });
 }

@@ -1,7 +1,7 @@
 import { createValidator, PelbiotError, readSnapshot } from "@pelbiot/core";
 import type {
-  AnomalyDetectionEngineOptions,
   ResolvedAnomalyDetectionEngineOptions,
+  SerialisedAnomalyDetectionEngineOptions,
 } from "./anomaly-detection-engine-options";
 import {
   ANOMALY_KINDS,
@@ -25,7 +25,8 @@ export interface AnomalyDetectionEngineJson {
   readonly format: typeof ANOMALY_SNAPSHOT_FORMAT;
   /** 2 since the cooldown keeps the severity that started it; version 1 snapshots are still read. */
   readonly version: 2;
-  readonly options: Required<AnomalyDetectionEngineOptions>;
+  /** The engine's options (without the clock). */
+  readonly options: SerialisedAnomalyDetectionEngineOptions;
   readonly models: Readonly<Record<string, AnomalyModelJson>>;
 }
 
@@ -54,6 +55,11 @@ function withoutNegativeZero(state: DetectorState): DetectorState {
   return result as DetectorState;
 }
 
+function serialisableOptions(options: ResolvedAnomalyDetectionEngineOptions): SerialisedAnomalyDetectionEngineOptions {
+  const { clock: _clock, ...rest } = options;
+  return rest;
+}
+
 /**
  * Writes the engine's options and models as plain JSON data.
  *
@@ -78,7 +84,7 @@ export function toAnomalySnapshot(
       anomalies: model.anomalies.map((anomaly) => ({ ...anomaly })),
     };
   }
-  return { format: ANOMALY_SNAPSHOT_FORMAT, version: 2, options: { ...options }, models: written };
+  return { format: ANOMALY_SNAPSHOT_FORMAT, version: 2, options: serialisableOptions(options), models: written };
 }
 
 /**

@@ -14,6 +14,7 @@ import type { AnomalyDetection, AnomalyDetections, AnomalyModelInfo } from "./an
 import { type AnomalyModel, createAnomalyModel, stepAnomalyModel } from "./anomaly-model";
 import { createDetector } from "./detectors/create-detector";
 import type { Assessment } from "./detectors/detector";
+import { closeIntervals, type EventRateCounter, intervalStart } from "./event-rate";
 
 export type { AnomalyDetectionEngineOptions, AnomalyDetectorKind } from "./anomaly-detection-engine-options";
 export type { AnomalyDetectionEngineJson, AnomalyModelJson } from "./anomaly-detection-engine-snapshot";
@@ -71,6 +72,7 @@ export class AnomalyDetectionEngine {
   readonly options: ResolvedAnomalyDetectionEngineOptions;
   private readonly models = new Map<string, AnomalyModel>();
   private readonly warmUps = new Map<string, WarmUp>();
+  private readonly eventRates = new Map<string, EventRateCounter>();
   private readonly assessment: Assessment = { score: 0, expected: 0, scale: 0 };
 
   /**
@@ -219,6 +221,61 @@ export class AnomalyDetectionEngine {
   }
 
   /**
+   * Counts one occurrence of an event (the guide's `anomalyDetector.trackEvent('notification_failure', data)`).
+   * Events are counted in intervals of `eventIntervalMs`; when an interval is over, its count becomes a point of the
+   * model named after the event, through the same detector as {@link update} (the first `minTrainingPoints`
+   * intervals are its warm-up), so a burst of failures, or a silence where events are usual, is an anomaly.
+   * Intervals close when a later event of the same name arrives, or when {@link closeEventIntervals} is called
+   * (call it from a timer to learn about a burst without waiting for the next event). An event older than the open
+   * interval is counted in it: a rate series does not rewrite the past. Open intervals are not saved by `toJSON`.
+   *
+   * @param eventName - The event, also the name of its rate model, 1–256 characters.
+   * @param _data - The event's payload; not used for the count (accepted so emitters can forward their data as is).
+   * @param timestamp - When it happened: epoch ms, ISO-8601 string or Date; default the `clock` option's now.
+   * @returns Anomalies found in the intervals this call closed, oldest first (usually none).
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a bad name or timestamp.
+   * @example
+   * ```ts
+   * push.on("notification_failed", (data) => {
+   *   for (const anomaly of anomalyDetector.trackEvent("notification_failure", data)) alert(anomaly);
+   * });
+   * ```
+   */
+  trackEvent(eventName: string, _data?: unknown, timestamp?: number | string | Date): AnomalyDetection[] {
+    const context = "AnomalyDetectionEngine.trackEvent";
+    checkModelName(eventName, context);
+    const time = this.eventTime(context, timestamp);
+    const interval = this.options.eventIntervalMs;
+    const counter = this.eventRates.get(eventName);
+    if (counter === undefined) {
+      this.eventRates.set(eventName, { start: intervalStart(time, interval), count: 1 });
+      return [];
+    }
+    const detected = this.feedRate(eventName, counter, time);
+    counter.count += 1;
+    return detected;
+  }
+
+  /**
+   * Closes the event intervals that are over at `timestamp` for every event tracked by {@link trackEvent}, feeding
+   * their counts (0 for intervals without events) to the event's model.
+   *
+   * @param timestamp - Now: epoch ms, ISO-8601 string or Date; default the `clock` option's now.
+   * @returns Anomalies found in the closed intervals, oldest first per event.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a bad timestamp.
+   * @example
+   * ```ts
+   * setInterval(() => report(anomalyDetector.closeEventIntervals()), 60_000);
+   * ```
+   */
+  closeEventIntervals(timestamp?: number | string | Date): AnomalyDetection[] {
+    const time = this.eventTime("AnomalyDetectionEngine.closeEventIntervals", timestamp);
+    const detected: AnomalyDetection[] = [];
+    for (const [eventName, counter] of this.eventRates) detected.push(...this.feedRate(eventName, counter, time));
+    return detected;
+  }
+
+  /**
    * The most recent anomalies of a model, newest first.
    *
    * @param name - A trained model.
@@ -312,6 +369,7 @@ export class AnomalyDetectionEngine {
    * (`format: "pelbiot.anomaly-detection-engine", version: 1`) are read too.
    *
    * @param json - A serialised engine.
+   * @param options - A clock for the restored engine (clocks are not saved).
    * @returns A new engine with the same options and models.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when `json` is not a serialised engine, naming each bad field.
    * @throws {PelbiotError} UNSUPPORTED for a snapshot written by a newer release.
@@ -320,9 +378,13 @@ export class AnomalyDetectionEngine {
    * const engine = AnomalyDetectionEngine.fromJSON(await storage.getItem("anomaly-engine"));
    * ```
    */
-  static fromJSON(json: unknown): AnomalyDetectionEngine {
-    const { options, models } = fromAnomalySnapshot(json, resolveAnomalyDetectionEngineOptions);
-    const engine = new AnomalyDetectionEngine(options as AnomalyDetectionEngineOptions);
+  static fromJSON(json: unknown, options: Pick<AnomalyDetectionEngineOptions, "clock"> = {}): AnomalyDetectionEngine {
+    const restored = fromAnomalySnapshot(json, resolveAnomalyDetectionEngineOptions);
+    const engine = new AnomalyDetectionEngine({
+      ...(restored.options as AnomalyDetectionEngineOptions),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const { models } = restored;
     for (const [name, model] of models) engine.models.set(name, model);
     return engine;
   }
@@ -337,6 +399,29 @@ export class AnomalyDetectionEngine {
       );
     }
     return model;
+  }
+
+  private eventTime(context: string, timestamp: number | string | Date | undefined): number {
+    if (timestamp === undefined) return this.options.clock.now();
+    const time = toEpochMillis(timestamp);
+    if (time === undefined) {
+      const check = createValidator(context);
+      check.fail(
+        "timestamp",
+        `must be epoch milliseconds, an ISO-8601 string or a Date, got ${describeType(timestamp)}`,
+      );
+      check.done();
+    }
+    return time as number;
+  }
+
+  private feedRate(eventName: string, counter: EventRateCounter, time: number): AnomalyDetection[] {
+    const detected: AnomalyDetection[] = [];
+    for (const point of closeIntervals(counter, time, this.options.eventIntervalMs)) {
+      const anomaly = this.update(eventName, point);
+      if (anomaly !== null) detected.push(anomaly);
+    }
+    return detected;
   }
 
   private warmUp(name: string, buffer: WarmUp, timestamp: number, value: number): null {

@@ -7,6 +7,8 @@ const LEVEL_SMOOTHING = 0.02;
 /** Smoothing of the seasonal profile (Holt-Winters γ). */
 const SEASON_SMOOTHING = 0.05;
 /** Points averaged into the short-term mean absolute residual. */
+/** Residuals below this share of the expected value are rounding, not departures (for exactly regular series). */
+const EXACT_TOLERANCE = 1e-9;
 const SHORT_WINDOW = 10;
 /** Smoothing of the long-run mean and variance of that short-term mean (memory of about 1000 points). */
 const LONG_SMOOTHING = 0.001;
@@ -115,7 +117,14 @@ export class SurpriseDetector implements Detector {
 
     const deviation = Math.sqrt(this.longVariance);
     const surprise = recentMean - this.longMean;
-    const score = deviation > 0 ? Math.min(Math.max(surprise / deviation, 0), MAX_SCORE) : 0;
+    // A series that has been exactly regular (a constant, or a fixed pattern such as event counts from a scheduler)
+    // has no residual variance: any real departure from it is as surprising as a score can be.
+    const score =
+      deviation > 0
+        ? Math.min(Math.max(surprise / deviation, 0), MAX_SCORE)
+        : surprise > EXACT_TOLERANCE * (Math.abs(expected) + 1)
+          ? MAX_SCORE
+          : 0;
     assessment.score = score;
     assessment.expected = expected;
     // Band half-width t·(mean + sd) of the absolute residual: wider than the residual that, sustained over the
