@@ -9,7 +9,7 @@ export const MAX_INTERACTION_VALUE = 1e9;
 /** The longest feature vector accepted. */
 export const MAX_FEATURE_DIMENSION = 10_000;
 /** The accepted values of the `model` option. */
-export const RECOMMENDATION_MODEL_CHOICES = ["auto", "knn", "ease"] as const;
+export const RECOMMENDATION_MODEL_CHOICES = ["auto", "knn", "ease", "als"] as const;
 /** The largest `maxEaseItems` accepted (EASE holds a dense items × items matrix: 20,000 items are 3.2 GB). */
 export const MAX_EASE_ITEMS_LIMIT = 20_000;
 
@@ -50,18 +50,20 @@ export interface RecommendationEngineOptions {
   /**
    * Which model scores personalised recommendations. `"auto"` trains on first use (or {@link
    * RecommendationEngine.train}): it holds out a share of each user's interactions, scores the kNN blend and EASE
-   * (over a λ search) by NDCG@10 on them, keeps the winner and refits it on everything
-   * ({@link RecommendationEngine.getModelReport} tells which and why). `"knn"` is the item/user kNN blend with no
-   * training; `"ease"` always uses EASE, with λ chosen the same way. EASE learns from interactions only: item
-   * features (content similarity) and the user-user component are part of the kNN blend, so with features that matter
-   * for cold items, validation decides or fix `"knn"`.
+   * (over a λ search) by NDCG@10 on them — or, above `maxEaseItems` items, the kNN blend and implicit ALS (over a λ
+   * search) — keeps the winner and refits it on everything ({@link RecommendationEngine.getModelReport} tells which and why).
+   * `"knn"` is the item/user kNN blend with no training; `"ease"` and `"als"` always use that model, with its
+   * hyper-parameters chosen the same way. EASE and ALS learn from interactions only: item features (content
+   * similarity) and the user-user component are part of the kNN blend, so with features that matter for cold items,
+   * validation decides or fix `"knn"`.
    * @default "auto"
    */
   model?: RecommendationModelChoice;
   /**
    * EASE inverts a dense items × items matrix (time grows with items³; memory about 24 bytes × items² while
-   * training, 8 bytes × items² kept); above this many items it is not tried and the kNN blend is used
-   * (`reason: "too_many_items"` in the model report). Training runs synchronously on first use; with the λ search it
+   * training, 8 bytes × items² kept); above this many items it is not tried: `"auto"` then chooses between the kNN
+   * blend and implicit ALS (whose cost grows with interactions × factors², not items³), and `model: "ease"` falls
+   * back to kNN with `reason: "too_many_items"` in the model report. Training runs synchronously on first use; with the λ search it
    * stays well under a second at 500 items but takes tens of seconds at 2,000, so the default keeps first use fast.
    * Raise it (and call {@link RecommendationEngine.train} off the request path) for larger catalogues.
    * @default 500

@@ -1,4 +1,5 @@
 import { createValidator, readSnapshot, type Validator } from "@pelbiot/core";
+import { fitAls } from "./internal/als-model";
 import { fitEase, gramMatrix } from "./internal/ease-model";
 import type { InteractionMatrix } from "./internal/interaction-matrix";
 import type { TrainedModel } from "./internal/model-selection";
@@ -76,10 +77,13 @@ export function toRecommendationEngineSnapshot(
  * @returns The trained model.
  */
 export function restoreTrainedModel(matrix: InteractionMatrix, report: RecommendationModelReport): TrainedModel {
-  if (report.model !== "ease" || report.ease === undefined) return { report, ease: undefined };
   const size = Math.min(report.trainedItems, matrix.itemIds.length);
+  if (report.model === "als" && report.als !== undefined) {
+    return { report, personal: fitAls(matrix.userRows, size, report.als) };
+  }
+  if (report.model !== "ease" || report.ease === undefined) return { report, personal: undefined };
   const gram = gramMatrix(matrix.userRows, size, report.ease.input);
-  return { report, ease: fitEase(gram, size, report.ease.lambda, report.ease.input) };
+  return { report, personal: fitEase(gram, size, report.ease.lambda, report.ease.input) };
 }
 
 /**
@@ -229,7 +233,7 @@ function checkModel(check: Validator, value: unknown, itemCount: number): void {
   if (!check.object("json.model", value)) return;
   const report = value as Record<string, unknown>;
   check.oneOf("json.model.requested", report.requested, RECOMMENDATION_MODEL_CHOICES);
-  const model = check.oneOf("json.model.model", report.model, ["knn", "ease"]);
+  const model = check.oneOf("json.model.model", report.model, ["knn", "ease", "als"]);
   check.oneOf("json.model.reason", report.reason, MODEL_REASONS);
   check.number("json.model.trainedInteractions", report.trainedInteractions, { integer: true, min: 0 });
   check.number("json.model.trainedItems", report.trainedItems, { integer: true, min: 0, max: itemCount });
@@ -239,6 +243,9 @@ function checkModel(check: Validator, value: unknown, itemCount: number): void {
     check.number("json.model.ease.lambdaFactor", ease.lambdaFactor, { positive: true });
     check.oneOf("json.model.ease.input", ease.input, ["weighted", "binary"]);
   }
+  if (model && report.model === "als" && check.object("json.model.als", report.als)) {
+    checkAlsSummary(check, "json.model.als", report.als as Record<string, unknown>);
+  }
   if (report.validation !== undefined && check.object("json.model.validation", report.validation)) {
     const validation = report.validation as Record<string, unknown>;
     check.number("json.model.validation.users", validation.users, { integer: true, min: 0 });
@@ -247,9 +254,21 @@ function checkModel(check: Validator, value: unknown, itemCount: number): void {
       for (const [index, candidate] of validation.candidates.entries()) {
         const path = `json.model.validation.candidates.${index}`;
         if (!check.object(path, candidate)) continue;
-        check.oneOf(`${path}.model`, (candidate as Record<string, unknown>).model, ["knn", "ease"]);
+        check.oneOf(`${path}.model`, (candidate as Record<string, unknown>).model, ["knn", "ease", "als"]);
         check.number(`${path}.ndcg`, (candidate as Record<string, unknown>).ndcg, { min: 0, max: 1 });
       }
     }
   }
+}
+
+/** Bounds that keep a restored ALS refit affordable: the factors and sweeps a snapshot may ask for. */
+const MAX_ALS_FACTORS = 256;
+const MAX_ALS_ITERATIONS = 100;
+
+function checkAlsSummary(check: Validator, path: string, als: Record<string, unknown>): void {
+  check.number(`${path}.factors`, als.factors, { integer: true, min: 1, max: MAX_ALS_FACTORS });
+  check.number(`${path}.lambda`, als.lambda, { positive: true });
+  check.number(`${path}.alpha`, als.alpha, { min: 0 });
+  check.number(`${path}.iterations`, als.iterations, { integer: true, min: 1, max: MAX_ALS_ITERATIONS });
+  check.oneOf(`${path}.input`, als.input, ["weighted", "binary"]);
 }

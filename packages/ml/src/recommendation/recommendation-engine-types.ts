@@ -62,8 +62,25 @@ export interface RecommendationEngineStats {
   readonly featuredItems: number;
 }
 
-/** A model the engine can score with: the item/user kNN blend, or EASE (closed-form item-item regression). */
-export type RecommendationModel = "knn" | "ease";
+/**
+ * A model the engine can score with: the item/user kNN blend, EASE (closed-form item-item regression) or implicit
+ * ALS (matrix factorisation with confidence weights).
+ */
+export type RecommendationModel = "knn" | "ease" | "als";
+
+/** The hyper-parameters of an implicit-ALS model. */
+export interface AlsSummary {
+  /** Latent factors per user and item. */
+  readonly factors: number;
+  /** Ridge strength on every factor vector. */
+  readonly lambda: number;
+  /** Confidence of an interaction: `1 + alpha × strength`. */
+  readonly alpha: number;
+  /** Alternating sweeps. */
+  readonly iterations: number;
+  /** Interaction strengths (`weighted`) or 1 per interacted item (`binary`). */
+  readonly input: "weighted" | "binary";
+}
 
 /** The `model` option: choose by validation (`"auto"`) or fix one. */
 export type RecommendationModelChoice = "auto" | RecommendationModel;
@@ -74,7 +91,7 @@ export type RecommendationModelReason =
   | "validated"
   /** `model: "knn"` was asked for; nothing is trained. */
   | "fixed"
-  /** EASE was a candidate but the catalogue has more than `maxEaseItems` items; kNN is used instead. */
+  /** `model: "ease"` was asked for but the catalogue has more than `maxEaseItems` items; kNN is used instead. */
   | "too_many_items"
   /** Fewer than 10 users could hold out an interaction: no validation; `"auto"` keeps kNN, `"ease"` uses λ = 1. */
   | "too_little_data";
@@ -87,6 +104,8 @@ export interface ModelCandidateReport {
   readonly lambdaFactor?: number;
   /** EASE only: `X` from interaction strengths (`weighted`) or 1 per interacted item (`binary`). */
   readonly input?: "weighted" | "binary";
+  /** ALS only: its hyper-parameters. */
+  readonly als?: AlsSummary;
   /** Mean NDCG@10 over the validation users. */
   readonly ndcg: number;
 }
@@ -101,6 +120,8 @@ export interface RecommendationModelReport {
   readonly reason: RecommendationModelReason;
   /** EASE only: the ridge strength λ of the refit on all data, and its factor and input. */
   readonly ease?: { readonly lambda: number; readonly lambdaFactor: number; readonly input: "weighted" | "binary" };
+  /** ALS only: the hyper-parameters of the refit on all data. */
+  readonly als?: AlsSummary;
   /** Distinct user-item pairs at training time (later ones are scored with the trained model until a retrain). */
   readonly trainedInteractions: number;
   /** Items known at training time; EASE has no weights for items added later (they come from popularity). */

@@ -237,8 +237,11 @@ export class RecommendationEngine {
       check.done();
     }
     const { limit = this.#options.maxRecommendations, exclude = [], includeInteracted = false } = options;
-    const ease = this.#currentModel().ease;
-    return this.#scorer.recommend({ userId, limit, exclude, includeInteracted, now: this.#options.clock.now() }, ease);
+    const { personal } = this.#currentModel();
+    return this.#scorer.recommend(
+      { userId, limit, exclude, includeInteracted, now: this.#options.clock.now() },
+      personal,
+    );
   }
 
   /**

@@ -100,8 +100,24 @@ describe("RecommendationEngine model choice", () => {
     expect(reasons.has("collaborative") || reasons.has("similar_item")).toBe(true);
   });
 
+  it("auto above maxEaseItems: scores kNN and implicit ALS over a λ walk instead of EASE, and keeps the best", () => {
+    const report = engineWith({ maxEaseItems: 39 }).getModelReport();
+    expect(report.reason).toBe("validated");
+    const candidates = report.validation?.candidates ?? [];
+    expect(candidates.map((candidate) => candidate.model)).not.toContain("ease");
+    expect(candidates[0]?.model).toBe("knn");
+    const als = candidates.filter((candidate) => candidate.model === "als");
+    expect(als.length).toBeGreaterThanOrEqual(2);
+    expect(als[0]).toMatchObject({
+      lambdaFactor: 0.5,
+      als: { factors: 32, alpha: 2, iterations: 8, input: "binary" },
+    });
+    const best = Math.max(...candidates.map((candidate) => candidate.ndcg));
+    const winner = candidates.find((candidate) => candidate.ndcg === best);
+    expect(report.model).toBe(winner?.model);
+  });
+
   it("falls back to kNN above maxEaseItems and with too little data to validate, and says so", () => {
-    expect(engineWith({ maxEaseItems: 39 }).getModelReport()).toMatchObject({ model: "knn", reason: "too_many_items" });
     expect(engineWith({ model: "ease", maxEaseItems: 39 }).getModelReport()).toMatchObject({
       model: "knn",
       reason: "too_many_items",
@@ -111,6 +127,59 @@ describe("RecommendationEngine model choice", () => {
     const forced = engineWith({ model: "ease" }, few).getModelReport();
     expect(forced).toMatchObject({ model: "ease", reason: "too_little_data", ease: { lambdaFactor: 1 } });
     expect(forced.validation).toBeUndefined();
+    const forcedAls = engineWith({ model: "als" }, few).getModelReport();
+    expect(forcedAls).toMatchObject({ model: "als", reason: "too_little_data", als: { factors: 32 } });
+  });
+
+  it("als: recommends the user's genre, explains each item by one of the user's own, and folds new users in", () => {
+    const engine = engineWith({ model: "als" });
+    const report = engine.getModelReport();
+    expect(report).toMatchObject({ model: "als", reason: "validated" });
+    expect(report.validation?.candidates.every((candidate) => candidate.model === "als")).toBe(true);
+    // user-5 is in genre 1 (items 10–19): most of the top 5 come from it.
+    const top = engine.generateRecommendations("user-5", { limit: 5 });
+    const ownGenre = top.filter((rec) => Math.floor(Number(rec.itemId.slice(5)) / 10) === 1);
+    expect(ownGenre.length).toBeGreaterThanOrEqual(4);
+    const own = new Set(
+      plantedViews()
+        .filter(([user]) => user === "user-5")
+        .map(([, item]) => item),
+    );
+    for (const rec of top) {
+      expect(rec.reason).toBe("similar_item");
+      expect(own.has(rec.basedOnItemId as string)).toBe(true);
+      expect(own.has(rec.itemId)).toBe(false);
+    }
+    // A user who arrives after training is scored from their own items at once, without retraining.
+    for (const item of ["item-30", "item-31", "item-32"]) engine.trackInteraction("newcomer", item, "view");
+    const newcomer = engine.generateRecommendations("newcomer", { limit: 5 });
+    expect(newcomer.filter((rec) => Math.floor(Number(rec.itemId.slice(5)) / 10) === 3).length).toBeGreaterThanOrEqual(
+      4,
+    );
+    expect(engine.getModelReport().trainedInteractions).toBe(report.trainedInteractions);
+  });
+
+  it("als: a snapshot restores the same model and the same recommendations", () => {
+    const engine = engineWith({ model: "als" });
+    const before = engine.generateRecommendations("user-7");
+    const restored = RecommendationEngine.fromJSON(JSON.parse(JSON.stringify(engine.toJSON())), {
+      minInteractions: 1,
+      model: "als",
+    });
+    expect(restored.getModelReport()).toEqual(engine.getModelReport());
+    expect(restored.generateRecommendations("user-7")).toEqual(before);
+  });
+
+  it("als: a snapshot asking for an unaffordable or invalid refit is refused before any work", () => {
+    const engine = engineWith({ model: "als" });
+    engine.train();
+    const json = JSON.parse(JSON.stringify(engine.toJSON()));
+    json.model.als.factors = 100_000;
+    json.model.als.alpha = -1;
+    expect(captureValidationIssues(() => RecommendationEngine.fromJSON(json, { model: "als" }))).toEqual([
+      expect.stringMatching(/^json\.model\.als\.factors: /),
+      expect.stringMatching(/^json\.model\.als\.alpha: /),
+    ]);
   });
 
   it("scores new interactions with the trained weights and retrains once the data has doubled", () => {
@@ -165,10 +234,10 @@ describe("RecommendationEngine model choice", () => {
 
   it("rejects invalid model options with the accepted values", () => {
     const issues = captureValidationIssues(
-      () => new RecommendationEngine({ model: "als" as never, maxEaseItems: 0, retrainGrowth: 1 }),
+      () => new RecommendationEngine({ model: "bpr" as never, maxEaseItems: 0, retrainGrowth: 1 }),
     );
     expect(issues).toEqual([
-      expect.stringMatching(/^options\.model: .*auto.*knn.*ease/),
+      expect.stringMatching(/^options\.model: .*auto.*knn.*ease.*als/),
       expect.stringMatching(/^options\.maxEaseItems: /),
       expect.stringMatching(/^options\.retrainGrowth: /),
     ]);

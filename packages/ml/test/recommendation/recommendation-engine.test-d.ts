@@ -28,8 +28,8 @@ describe("RecommendationEngine types", () => {
     const engine = new RecommendationEngine({ model: "ease", maxEaseItems: 1_500 });
     expectTypeOf(engine.train()).toEqualTypeOf<RecommendationModelReport>();
     expectTypeOf(engine.getModelReport().model).toEqualTypeOf<RecommendationModel>();
-    expectTypeOf<RecommendationModelChoice>().toEqualTypeOf<"auto" | "knn" | "ease">();
+    expectTypeOf<RecommendationModelChoice>().toEqualTypeOf<"auto" | "knn" | "ease" | "als">();
     // @ts-expect-error: the model is a closed set
-    new RecommendationEngine({ model: "als" });
+    new RecommendationEngine({ model: "bpr" });
   });
 });

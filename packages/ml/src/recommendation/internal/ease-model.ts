@@ -11,6 +11,7 @@ export type EaseInput = "weighted" | "binary";
  * zero diagonal. A user's score for item `j` is `Σ_i x_ui · B[i][j]` over the user's items `i`.
  */
 export interface EaseModel {
+  readonly kind: "ease";
   /** Items `0 … size − 1` (the catalogue at training time) have weights; later items have none. */
   readonly size: number;
   /** `B`, row-major `size × size`. */
@@ -101,7 +102,7 @@ export function fitEase(gram: Float64Array, size: number, lambda: number, input:
     }
     inverse[start + row] = 0;
   }
-  return { size, weights: inverse, lambda, input };
+  return { kind: "ease", size, weights: inverse, lambda, input };
 }
 
 /**

@@ -4,6 +4,7 @@ import type {
   RecommendationModelChoice,
   RecommendationModelReport,
 } from "../recommendation-engine-types";
+import { type AlsModel, type AlsSettings, fitAls } from "./als-model";
 import { type EaseInput, type EaseModel, fitEase, gramMatrix, meanDiagonal } from "./ease-model";
 import { InteractionMatrix } from "./interaction-matrix";
 import { RecommendationScorer, type ScorerSettings } from "./recommendation-scorer";
@@ -16,10 +17,10 @@ export interface SelectionSettings extends ScorerSettings {
   readonly maxEaseItems: number;
 }
 
-/** The outcome of a training run: the report, and the EASE model when EASE won. */
+/** The outcome of a training run: the report, and the EASE or ALS model when one of them won. */
 export interface TrainedModel {
   readonly report: RecommendationModelReport;
-  readonly ease: EaseModel | undefined;
+  readonly personal: EaseModel | AlsModel | undefined;
 }
 
 /** Share of each validation user's items held out (at least one, and at least one kept). */
@@ -35,6 +36,11 @@ export const REFINE_MAX_ITEMS = 500;
 /** λ factor used when EASE is fixed and there is too little data to validate. */
 export const DEFAULT_LAMBDA_FACTOR = 1;
 const START_FACTOR_INDEX = 3;
+/** Implicit ALS's fixed settings; only λ is searched (it matters most: too strong collapses every factor). */
+export const ALS_SHAPE = { factors: 32, alpha: 2, iterations: 8 } as const;
+/** λ factors (× the mean interactions per item) ALS's search walks along, starting at 1/2. */
+export const ALS_LAMBDA_FACTORS = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2] as const;
+const ALS_START_INDEX = 3;
 const VALIDATION_SEED = 2019;
 const CUT_OFF = 10;
 
@@ -58,37 +64,97 @@ interface ValidationSplit {
 export function trainModel(matrix: InteractionMatrix, settings: SelectionSettings): TrainedModel {
   const size = matrix.itemIds.length;
   const base = { requested: settings.model, trainedInteractions: matrix.pairs, trainedItems: size };
-  if (settings.model === "knn") return { report: { ...base, model: "knn", reason: "fixed" }, ease: undefined };
-  if (size > settings.maxEaseItems) {
-    return { report: { ...base, model: "knn", reason: "too_many_items" }, ease: undefined };
-  }
+  const knn = (reason: RecommendationModelReport["reason"], validation?: RecommendationModelReport["validation"]) => ({
+    report: { ...base, model: "knn" as const, reason, ...(validation === undefined ? {} : { validation }) },
+    personal: undefined,
+  });
+  if (settings.model === "knn") return knn("fixed");
+  const easeFits = size <= settings.maxEaseItems;
+  if (settings.model === "ease" && !easeFits) return knn("too_many_items");
   const inputs = easeInputs(matrix);
   const split = splitForValidation(matrix, settings.itemSimilarityAsymmetry);
   if (split === undefined) {
-    if (settings.model === "auto")
-      return { report: { ...base, model: "knn", reason: "too_little_data" }, ease: undefined };
     const input = inputs[0] as EaseInput;
-    const ease = refit(matrix, DEFAULT_LAMBDA_FACTOR, input);
-    return {
-      report: { ...base, model: "ease", reason: "too_little_data", ease: easeSummary(ease, DEFAULT_LAMBDA_FACTOR) },
-      ease,
-    };
+    if (settings.model === "ease") {
+      const ease = refit(matrix, DEFAULT_LAMBDA_FACTOR, input);
+      const summary = easeSummary(ease, DEFAULT_LAMBDA_FACTOR);
+      return { report: { ...base, model: "ease", reason: "too_little_data", ease: summary }, personal: ease };
+    }
+    if (settings.model === "als") {
+      const als = { ...ALS_SHAPE, lambda: DEFAULT_LAMBDA_FACTOR * meanItemCount(matrix), input };
+      const report = { ...base, model: "als" as const, reason: "too_little_data" as const, als };
+      return { report, personal: fitAls(matrix.userRows, size, als) };
+    }
+    return knn("too_little_data");
   }
   const scorer = new RecommendationScorer(split.train, settings);
   const candidates: ModelCandidateReport[] = [];
   if (settings.model === "auto") candidates.push({ model: "knn", ndcg: validationNdcg(scorer, split, undefined) });
-  for (const input of inputs) searchLambda(split, scorer, input, candidates);
+  if (settings.model === "ease" || (settings.model === "auto" && easeFits)) {
+    for (const input of inputs) searchLambda(split, scorer, input, candidates);
+  }
+  // ALS competes where EASE cannot run (large catalogues); on small ones EASE is the stronger item model and ALS
+  // would only add training time.
+  if (settings.model === "als" || (settings.model === "auto" && !easeFits)) {
+    // One input only: ALS's confidence weights already use the strengths, and each fit costs seconds at scale.
+    searchAls(split, scorer, inputs[0] as EaseInput, candidates);
+  }
   let best = candidates[0] as ModelCandidateReport;
   for (const candidate of candidates) if (candidate.ndcg > best.ndcg) best = candidate;
   const validation = { users: split.heldOut.size, heldOut: split.heldOutCount, candidates };
-  if (best.model === "knn")
-    return { report: { ...base, model: "knn", reason: "validated", validation }, ease: undefined };
+  if (best.model === "knn") return knn("validated", validation);
+  if (best.model === "als") {
+    // λ keeps its factor of the mean interactions per item, which grows with the data, as for EASE.
+    const als = { ...(best.als as AlsSettings), lambda: (best.lambdaFactor as number) * meanItemCount(matrix) };
+    const report = { ...base, model: "als" as const, reason: "validated" as const, als, validation };
+    return { report, personal: fitAls(matrix.userRows, size, als) };
+  }
   const factor = best.lambdaFactor as number;
   const ease = refit(matrix, factor, best.input as EaseInput);
   return {
     report: { ...base, model: "ease", reason: "validated", ease: easeSummary(ease, factor), validation },
-    ease,
+    personal: ease,
   };
+}
+
+/**
+ * Walks ALS's λ ladder from its middle towards the better neighbour until NDCG@10 stops improving; every try is
+ * recorded.
+ */
+function searchAls(
+  split: ValidationSplit,
+  scorer: RecommendationScorer,
+  input: EaseInput,
+  candidates: ModelCandidateReport[],
+): void {
+  const size = split.train.itemIds.length;
+  const scale = meanItemCount(split.train);
+  const evaluate = (factor: number): number => {
+    const als = { ...ALS_SHAPE, lambda: factor * scale, input };
+    const ndcg = validationNdcg(scorer, split, fitAls(split.train.userRows, size, als));
+    candidates.push({ model: "als", lambdaFactor: factor, als, ndcg });
+    return ndcg;
+  };
+  let index = ALS_START_INDEX;
+  let bestNdcg = evaluate(ALS_LAMBDA_FACTORS[index] as number);
+  for (const step of [1, -1]) {
+    let moved = false;
+    while (index + step >= 0 && index + step < ALS_LAMBDA_FACTORS.length) {
+      const ndcg = evaluate(ALS_LAMBDA_FACTORS[index + step] as number);
+      if (ndcg <= bestNdcg) break;
+      bestNdcg = ndcg;
+      index += step;
+      moved = true;
+    }
+    if (moved) break;
+  }
+}
+
+/** The mean number of users per item over items with at least one interaction (1 when there are none). */
+function meanItemCount(matrix: InteractionMatrix): number {
+  const seen = new Set<number>();
+  for (const row of matrix.userRows) for (const item of row.columns) seen.add(item);
+  return seen.size === 0 ? 1 : matrix.pairs / seen.size;
 }
 
 /**
@@ -197,11 +263,15 @@ function splitForValidation(matrix: InteractionMatrix, asymmetry: number): Valid
 }
 
 /** Mean NDCG@10 (binary gains, log2 discount) of the scorer's top 10 against each user's held-out items. */
-function validationNdcg(scorer: RecommendationScorer, split: ValidationSplit, ease: EaseModel | undefined): number {
+function validationNdcg(
+  scorer: RecommendationScorer,
+  split: ValidationSplit,
+  trained: EaseModel | AlsModel | undefined,
+): number {
   let total = 0;
   for (const [userId, relevant] of split.heldOut) {
     const request = { userId, limit: CUT_OFF, exclude: [], includeInteracted: false, now: Number.NEGATIVE_INFINITY };
-    const ranked = scorer.recommend(request, ease);
+    const ranked = scorer.recommend(request, trained);
     let dcg = 0;
     ranked.forEach((recommendation, rank) => {
       if (relevant.has(recommendation.itemId)) dcg += 1 / Math.log2(rank + 2);

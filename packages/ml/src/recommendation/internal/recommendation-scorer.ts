@@ -1,4 +1,5 @@
 import type { Recommendation } from "../recommendation-engine-types";
+import { type AlsModel, rankAls } from "./als-model";
 import { createBoundedHeap } from "./bounded-heap";
 import { type EaseModel, rankEase } from "./ease-model";
 import { compareIds, type InteractionMatrix } from "./interaction-matrix";
@@ -76,10 +77,10 @@ export class RecommendationScorer {
    * (`popular_fallback`) for a user with fewer than `minInteractions` items or none at all.
    *
    * @param request - The validated request.
-   * @param ease - When given, personalised scores come from this EASE model instead of the kNN blend.
+   * @param trained - When given, personalised scores come from this EASE or ALS model instead of the kNN blend.
    * @returns At most `limit` recommendations.
    */
-  recommend(request: ScoringRequest, ease?: EaseModel): Recommendation[] {
+  recommend(request: ScoringRequest, trained?: EaseModel | AlsModel): Recommendation[] {
     const { limit, exclude, includeInteracted, now } = request;
     const matrix = this.#matrix;
     this.#ensureCapacity();
@@ -104,9 +105,9 @@ export class RecommendationScorer {
         return this.#popular(limit, isBlocked, [], true);
       }
       const personal =
-        ease === undefined
+        trained === undefined
           ? this.#personalised(user, userRow, limit, now)
-          : this.#personalisedEase(ease, userRow, limit, isBlocked);
+          : this.#personalisedTrained(trained, userRow, limit, isBlocked);
       if (personal.length >= limit) return personal;
       return this.#popular(limit, isBlocked, personal, false);
     } finally {
@@ -114,16 +115,23 @@ export class RecommendationScorer {
     }
   }
 
-  /** EASE scores `x_u·B`; every item is `similar_item`, based on the user's item contributing most. */
-  #personalisedEase(
-    ease: EaseModel,
+  /**
+   * EASE scores `x_u·B`, ALS `x_u·y_i`; every item is `similar_item`, based on the user's item contributing most
+   * (EASE) or most alike in the latent space (ALS).
+   */
+  #personalisedTrained(
+    trained: EaseModel | AlsModel,
     userRow: SparseRow,
     limit: number,
     isBlocked: (item: number) => boolean,
   ): Recommendation[] {
-    if (this.#easeScore.length < ease.size) this.#easeScore = new Float64Array(ease.size);
+    if (this.#easeScore.length < trained.size) this.#easeScore = new Float64Array(trained.size);
     const itemIds = this.#matrix.itemIds;
-    return rankEase(ease, this.#matrix, userRow, limit, isBlocked, this.#easeScore).map(({ item, score, basedOn }) => ({
+    const ranked =
+      trained.kind === "ease"
+        ? rankEase(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore)
+        : rankAls(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore);
+    return ranked.map(({ item, score, basedOn }) => ({
       itemId: itemIds[item] as string,
       score,
       reason: "similar_item" as const,
