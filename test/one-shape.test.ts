@@ -41,6 +41,11 @@ const FACTORIES: Record<string, (options: Record<string, unknown>) => unknown> =
   createHttpSyncTransport: (options) =>
     mobile.createHttpSyncTransport({ baseUrl: "http://127.0.0.1:1", ...options } as never),
   createLogPushTransport: (options) => mobile.createLogPushTransport(options as never),
+  createFcmTransport: (options) =>
+    mobile.createFcmTransport({
+      serviceAccount: { project_id: "p", client_email: "e@p", private_key: "-----BEGIN PRIVATE KEY-----" },
+      ...options,
+    } as never),
 };
 
 function isClass(value: unknown): value is new (options: Record<string, unknown>) => unknown {

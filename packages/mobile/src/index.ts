@@ -34,6 +34,7 @@ export {
   type PluralCategory,
   resolveLanguage,
 } from "./config/negotiate-language";
+export { createFcmTransport, type FcmTransportOptions, type GoogleServiceAccount } from "./push/fcm-transport";
 export {
   createLogPushTransport,
   type LogPushTransport,
