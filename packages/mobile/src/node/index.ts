@@ -11,3 +11,9 @@ export {
   type SharpModule,
   type SharpPipeline,
 } from "./render-responsive-images";
+export {
+  createWebPushTransport,
+  type VapidDetails,
+  type WebPushModule,
+  type WebPushTransportOptions,
+} from "./web-push-transport";
