@@ -41,9 +41,9 @@ const FACTORIES: Record<string, (options: Record<string, unknown>) => unknown> =
   createJsonStore: (options) => core.createJsonStore(core.createMemoryStorage(), options as never),
   createHttpSyncTransport: (options) =>
     mobile.createHttpSyncTransport({ baseUrl: "http://127.0.0.1:1", ...options } as never),
-  createLogPushTransport: (options) => mobile.createLogPushTransport(options as never),
+  createLogPushTransport: (options) => mobileServer.createLogPushTransport(options as never),
   createFcmTransport: (options) =>
-    mobile.createFcmTransport({
+    mobileServer.createFcmTransport({
       serviceAccount: { project_id: "p", client_email: "e@p", private_key: "-----BEGIN PRIVATE KEY-----" },
       ...options,
     } as never),

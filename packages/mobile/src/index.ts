@@ -34,34 +34,6 @@ export {
   type PluralCategory,
   resolveLanguage,
 } from "./config/negotiate-language";
-export { createFcmTransport, type FcmTransportOptions, type GoogleServiceAccount } from "./push/fcm-transport";
-export {
-  createLogPushTransport,
-  type LogPushTransport,
-  type LogPushTransportOptions,
-} from "./push/log-push-transport";
-export {
-  type DeliveryLogFilter,
-  type DeliveryResult,
-  type DeliveryStatus,
-  type DeviceFilter,
-  type DevicePrunedEvent,
-  type PushDevice,
-  type PushMessage,
-  type PushNotification,
-  type PushNotificationEvents,
-  PushNotificationManager,
-  type PushNotificationManagerOptions,
-  type PushPlatform,
-  type PushRetryOptions,
-  type PushTransport,
-  type RegisterDeviceDetails,
-  type ResolvedPushNotification,
-  type SendReport,
-  type TransportOutcome,
-  type WebPushSubscription,
-} from "./push/push-notification-manager";
-export { DELIVERY_STATUSES, PUSH_PLATFORMS } from "./push/push-notification-manager-types";
 export {
   createHybridLogicalClock,
   type HlcParts,

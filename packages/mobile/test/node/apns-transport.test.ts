@@ -5,8 +5,8 @@ import { createSecureServer, type Http2SecureServer, type IncomingHttpHeaders } 
 import type { AddressInfo } from "node:net";
 import { createManualClock } from "@pelbiot/core";
 import { captureValidationIssues } from "@pelbiot/core/testing";
-import { PushNotificationManager } from "@pelbiot/mobile";
 import { type ApnsTransport, createApnsTransport } from "@pelbiot/mobile/node";
+import { PushNotificationManager } from "@pelbiot/mobile/server";
 import { decodeProtectedHeader, importSPKI, jwtVerify } from "jose";
 import { generate } from "selfsigned";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

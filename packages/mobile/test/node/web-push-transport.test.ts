@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { captureValidationIssues } from "@pelbiot/core/testing";
-import { PushNotificationManager } from "@pelbiot/mobile";
 import { createWebPushTransport } from "@pelbiot/mobile/node";
+import { PushNotificationManager } from "@pelbiot/mobile/server";
 // @ts-expect-error http_ece ships no types
 import ece from "http_ece";
 import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createManualClock } from "@pelbiot/core";
 import { captureValidationIssues } from "@pelbiot/core/testing";
-import { createFcmTransport, type GoogleServiceAccount, PushNotificationManager } from "@pelbiot/mobile";
+import { createFcmTransport, type GoogleServiceAccount, PushNotificationManager } from "@pelbiot/mobile/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FcmTestServer, startFcmTestServer } from "./fcm-test-server";
 

@@ -7,7 +7,7 @@ import {
   PushNotificationManager,
   type PushTransport,
   type TransportOutcome,
-} from "@pelbiot/mobile";
+} from "@pelbiot/mobile/server";
 import { describe, expect, it } from "vitest";
 
 describe("PushNotificationManager: the guide's calls", () => {

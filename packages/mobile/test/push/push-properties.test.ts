@@ -1,4 +1,4 @@
-import { PushNotificationManager } from "@pelbiot/mobile";
+import { PushNotificationManager } from "@pelbiot/mobile/server";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DeliveryLog } from "../../src/push/delivery-log";
