@@ -13,6 +13,7 @@ export interface DeliveryAttempts {
   readonly attempts: number;
 }
 
+const NEVER_ABORTED = new AbortController().signal;
 const RETRIED: ReadonlySet<TransportOutcome["status"]> = new Set(["transient", "rate_limited"]);
 
 /**
@@ -29,13 +30,16 @@ export async function deliverWithRetry(
   options: Readonly<Required<PushRetryOptions>>,
   clock: Clock,
 ): Promise<DeliveryAttempts> {
-  let last: TransportOutcome = { status: "transient", reason: "not attempted" };
+  // The first attempt runs outside retry(): most deliveries settle on it, and they skip the retry machinery.
+  const first = await sendOnce(transport, message, NEVER_ABORTED);
+  if (!RETRIED.has(first.status) || options.maxAttempts === 1) return { outcome: first, attempts: 1 };
+  let last: TransportOutcome = first;
   let attempts = 0;
   try {
     const outcome = await retry(
-      async ({ signal }) => {
-        attempts += 1;
-        last = await sendOnce(transport, message, signal);
+      async ({ attempt, signal }) => {
+        attempts = attempt;
+        last = attempt === 1 ? first : await sendOnce(transport, message, signal);
         if (!RETRIED.has(last.status)) return last;
         throw new PelbiotError("PROVIDER_ERROR", `${transport.name}: ${last.status} (${last.reason ?? "no reason"})`, {
           details: { retryable: true, retryAfterMs: last.retryAfterMs },
