@@ -264,15 +264,19 @@ export class PushNotificationManager extends TypedEventEmitter<PushNotificationE
     const resolved = checkNotification(check, "notification", notification);
     return this.#rejectOr(check, async () => {
       const wanted = [...new Set(deviceIds)];
-      const found = new Map((await this.#devicesWhere({})).map((device) => [device.deviceId, device]));
-      const devices = wanted.flatMap((deviceId) => found.get(deviceId) ?? []);
-      const missing = wanted.filter((deviceId) => !found.has(deviceId));
+      // Each read waits for earlier calls on its device, like sendNotification.
+      const found = await Promise.all(
+        wanted.map((deviceId) => this.#exclusive(deviceId, () => this.#guard(() => this.#registry.get(deviceId)))),
+      );
+      const devices = found.filter((device): device is PushDevice => device !== undefined);
+      const missing = wanted.filter((_, index) => found[index] === undefined);
       return this.#sendAll(devices, resolved as ResolvedPushNotification, missing);
     });
   }
 
   /**
-   * Sends a notification to every device subscribed to a topic.
+   * Sends a notification to every device subscribed to a topic. Topics live in the registry and fan out to one
+   * message per device, so they behave the same on every provider (and survive a token change).
    *
    * @param topic - The topic.
    * @param notification - As for {@link PushNotificationManager.sendNotification}.
