@@ -16,6 +16,7 @@ import webPush from "web-push";
 
 const spec = JSON.parse(readFileSync(new URL("../../../../fixtures/specs/web-push.json", import.meta.url), "utf8"));
 const decrypt = ece.decrypt as (body: Buffer, params: Record<string, unknown>) => Buffer;
+const encrypt = ece.encrypt as (plaintext: Buffer, params: Record<string, unknown>) => Buffer;
 
 // The VAPID k= key (uncompressed P-256 point) as a JWK jose can verify with.
 async function vapidKey(k: string) {
@@ -43,6 +44,18 @@ describe("the test's own verifiers, checked with the RFC vectors in web-push.jso
       authSecret: vector.auth_secret,
     });
     expect(plaintext.toString("utf8")).toBe(vector.plaintext);
+    // And the other way: with the RFC's sender key and salt, http_ece produces the RFC's body byte for byte.
+    const sender = createECDH("prime256v1");
+    sender.setPrivateKey(Buffer.from(vector.as_private, "base64url"));
+    const body = encrypt(Buffer.from(vector.plaintext, "utf8"), {
+      version: "aes128gcm",
+      privateKey: sender,
+      dh: vector.ua_public,
+      authSecret: vector.auth_secret,
+      salt: vector.salt,
+      rs: vector.rs,
+    });
+    expect(body.toString("base64url")).toBe(vector.body);
   });
 
   it("jose verifies the RFC 8292 section 2.4 token with its k= key, and refuses it once altered", async () => {

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createManualClock, createMemoryStorage, PelbiotError } from "@pelbiot/core";
+import { createFileStorage } from "@pelbiot/core/node";
 import { captureValidationIssuesAsync, expectPelbiotError, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import {
   createLogPushTransport,
@@ -79,6 +83,22 @@ describe("PushNotificationManager: the device registry", () => {
     expect(await later.getDevice("phone")).toMatchObject({ token: "token", platform: "ios" });
     expect(await other.getDevice("phone")).toBeUndefined();
     expect(await storage.keys("app:")).toEqual(["app:devices:phone"]);
+  });
+
+  it("survives a restart with file storage: a new manager on the same directory has the devices and topics", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "pelbiot-push-"));
+    try {
+      const before = new PushNotificationManager({ storage: createFileStorage({ directory }) });
+      await before.registerDevice("phone", "token", { userId: "user-1" });
+      await before.subscribeToTopic("phone", "alerts");
+      const after = new PushNotificationManager({ storage: createFileStorage({ directory }) });
+      expect(await after.listDevices({ topic: "alerts" })).toEqual([
+        expect.objectContaining({ deviceId: "phone", token: "token", userId: "user-1", topics: ["alerts"] }),
+      ]);
+      expect((await after.sendToUser("user-1", { title: "back" })).delivered).toBe(1);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it("unregisters devices and says whether one was there", async () => {
