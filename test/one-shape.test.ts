@@ -8,6 +8,7 @@ import { createRedisStorage } from "@pelbiot/core/redis";
 import * as integrations from "@pelbiot/integrations";
 import * as ml from "@pelbiot/ml";
 import * as mobile from "@pelbiot/mobile";
+import * as mobileNode from "@pelbiot/mobile/node";
 import * as mobileServer from "@pelbiot/mobile/server";
 import { describe, expect, it } from "vitest";
 
@@ -40,6 +41,19 @@ const FACTORIES: Record<string, (options: Record<string, unknown>) => unknown> =
   createJsonStore: (options) => core.createJsonStore(core.createMemoryStorage(), options as never),
   createHttpSyncTransport: (options) =>
     mobile.createHttpSyncTransport({ baseUrl: "http://127.0.0.1:1", ...options } as never),
+  createLogPushTransport: (options) => mobileServer.createLogPushTransport(options as never),
+  createFcmTransport: (options) =>
+    mobileServer.createFcmTransport({
+      serviceAccount: { project_id: "p", client_email: "e@p", private_key: "-----BEGIN PRIVATE KEY-----" },
+      ...options,
+    } as never),
+  createWebPushTransport: (options) =>
+    mobileNode.createWebPushTransport({
+      vapid: { subject: "mailto:a@b.c", publicKey: "", privateKey: "" },
+      ...options,
+    }),
+  createApnsTransport: (options) =>
+    mobileNode.createApnsTransport({ teamId: "t", keyId: "k", signingKey: "", bundleId: "b", ...options }),
 };
 
 function isClass(value: unknown): value is new (options: Record<string, unknown>) => unknown {
@@ -83,6 +97,7 @@ describe("one shape: every public class rejects a misspelt option", () => {
         "ClusteringAlgorithm",
         "RecommendationEngine",
         "AnalyticsDataCollector",
+        "PushNotificationManager",
       ]),
     );
   });
