@@ -1,4 +1,8 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createManualClock, PelbiotError } from "@pelbiot/core";
+import { createFileStorage } from "@pelbiot/core/node";
 import {
   captureValidationIssues,
   captureValidationIssuesAsync,
@@ -199,5 +203,33 @@ describe("BiometricAuthManager: invariants", () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("BiometricAuthManager on file storage shared by two managers", () => {
+  it("consumes a challenge once even when both managers race with the same response", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "pelbiot-biometric-"));
+    try {
+      const managers = [0, 1].map(
+        () => new BiometricAuthManager({ ...RP, storage: createFileStorage({ directory, fsync: false }) }),
+      );
+      const [first, second] = managers as [BiometricAuthManager, BiometricAuthManager];
+      const creation = await first.generateRegistrationOptions("user-1", "face");
+      await second.registerBiometric("user-1", "face", await device.createCredential(creation));
+      // The files hold public keys and challenges only.
+      const stored = readdirSync(directory).map((file) => readFileSync(join(directory, file), "utf8"));
+      expect(stored.join("\n")).not.toMatch(/privateKey|"d":/);
+      const login = await device.getAssertion(await second.generateAuthenticationOptions("user-1"));
+      const results = await Promise.all([
+        first.verifyBiometricDetailed("user-1", "face", login),
+        second.verifyBiometricDetailed("user-1", "face", login),
+        first.verifyBiometricDetailed("user-1", "face", login),
+        second.verifyBiometricDetailed("user-1", "face", login),
+      ]);
+      expect(results.filter((result) => result.verified)).toHaveLength(1);
+      expect((await first.listCredentials("user-1"))[0]?.counter).toBe(1);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
