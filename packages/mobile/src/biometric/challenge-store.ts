@@ -72,7 +72,10 @@ export class ChallengeStore {
     const now = this.#clock.now();
     let removed = 0;
     for (const key of await this.#store.keys()) {
+      const record = await this.#store.get(key);
+      if (record === undefined || record.expiresAt > now) continue;
       let deleted = false;
+      // Expiry never moves, so a record seen expired stays expired; the update only guards the delete itself.
       await this.#store.update(key, (current) => {
         deleted = current !== undefined && current.expiresAt <= now;
         return deleted ? undefined : current;

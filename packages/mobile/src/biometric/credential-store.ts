@@ -45,11 +45,13 @@ export class CredentialStore {
     return (await this.#users.get(await digest(userId)))?.handle;
   }
 
+  /** The user's credentials, oldest first. */
   async list(userId: string): Promise<BiometricCredential[]> {
     const entries = await (await this.#credentials(userId)).entries();
     return entries.map(([, credential]) => credential).sort((left, right) => left.createdAt - right.createdAt);
   }
 
+  /** One of the user's credentials, or `undefined` when the user has no credential with that id. */
   async get(userId: string, credentialId: string): Promise<BiometricCredential | undefined> {
     return (await this.#credentials(userId)).get(await digest(credentialId));
   }
@@ -63,8 +65,8 @@ export class CredentialStore {
   }
 
   /**
-   * Rewrites a credential with `change(current)` atomically; returns the new record, or `undefined` when it does
-   * not exist. `change` may return `undefined` to leave the record as it is.
+   * Rewrites a credential with `change(current)` atomically (compare-and-set, retried on a race); returns the new
+   * record, or `undefined` when it does not exist.
    */
   async update(
     userId: string,
@@ -92,6 +94,7 @@ export class CredentialStore {
   }
 }
 
+// SHA-256 in base64url: 43 characters whatever the id, and no character a storage adapter must escape.
 async function digest(text: string): Promise<string> {
   return isoBase64URL.fromBuffer(await toHash(text));
 }

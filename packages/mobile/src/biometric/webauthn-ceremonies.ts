@@ -120,8 +120,9 @@ export async function authenticateCredential(
   const mismatch = checkClientAndAuthenticator("authentication", clientData, authenticatorData, context.relyingParty);
   if (mismatch !== undefined) return mismatch;
   const stored = await context.credentials.get(userId, response.id);
-  const unknown = await checkKnownCredential(context, userId, modality, stored, response);
-  if (unknown !== undefined || stored === undefined) return unknown ?? unknownCredential(response.id);
+  if (stored === undefined) return unknownCredential(response.id);
+  const unknown = await checkCredentialOwner(context, userId, modality, stored, response);
+  if (unknown !== undefined) return unknown;
   const newCounter = authenticatorData.counter;
   // Authenticators that do not count send 0 every time (most synced passkeys); only a non-zero counter must grow.
   if ((newCounter > 0 || stored.counter > 0) && newCounter <= stored.counter) {
@@ -166,14 +167,15 @@ export async function authenticateCredential(
   return updated ?? unknownCredential(response.id);
 }
 
-async function checkKnownCredential(
+// The credential must have been registered for this modality, and a usernameless login's user handle must be the
+// user's: otherwise one user's passkey could log in as another.
+async function checkCredentialOwner(
   context: CeremonyContext,
   userId: string,
   modality: BiometricModality,
-  stored: BiometricCredential | undefined,
+  stored: BiometricCredential,
   response: AuthenticationResponseJSON,
 ): Promise<Rejection | undefined> {
-  if (stored === undefined) return unknownCredential(response.id);
   if (stored.modality !== modality) {
     return {
       reason: "unknown_credential",
