@@ -47,7 +47,10 @@ export function readRegistrationResponse(
   const inner = value.response;
   const clientDataOk = checkBase64Url(check, "response.response.clientDataJSON", inner.clientDataJSON);
   const attestationOk = checkBase64Url(check, "response.response.attestationObject", inner.attestationObject);
-  if (inner.transports !== undefined && check.array("response.response.transports", inner.transports)) {
+  if (
+    inner.transports !== undefined &&
+    check.array("response.response.transports", inner.transports, { maxLength: 10 })
+  ) {
     inner.transports.forEach((transport, index) => {
       check.string(`response.response.transports.${index}`, transport, { maxLength: 32 });
     });
