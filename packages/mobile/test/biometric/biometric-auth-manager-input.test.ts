@@ -157,7 +157,8 @@ describe("BiometricAuthManager: malformed arguments", () => {
   });
 });
 
-describe("BiometricAuthManager: invariants", () => {
+// Generous limits: CI shares two cores between many test workers, and these run dozens of real signatures.
+describe("BiometricAuthManager: invariants", { timeout: 30_000 }, () => {
   it("accepts exactly one of many concurrent uses of one login response", async () => {
     await bio.registerBiometric(
       "user-1",
@@ -206,7 +207,7 @@ describe("BiometricAuthManager: invariants", () => {
   });
 });
 
-describe("BiometricAuthManager on file storage shared by two managers", () => {
+describe("BiometricAuthManager on file storage shared by two managers", { timeout: 30_000 }, () => {
   it("consumes a challenge once even when both managers race with the same response", async () => {
     const directory = mkdtempSync(join(tmpdir(), "pelbiot-biometric-"));
     try {

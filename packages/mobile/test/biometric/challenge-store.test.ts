@@ -19,7 +19,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant("prune" as const) }),
 );
 
-describe("ChallengeStore", () => {
+// A generous limit: 200 generated schedules on two shared CI cores.
+describe("ChallengeStore", { timeout: 30_000 }, () => {
   it("matches a model: a challenge is accepted once, before it expires, and never after", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
