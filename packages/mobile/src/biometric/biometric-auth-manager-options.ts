@@ -73,7 +73,13 @@ const APP_ORIGIN_PATTERN = /^(?:android:apk-key-hash:[A-Za-z0-9_-]{16,}|ios:bund
  */
 export function resolveBiometricAuthManagerOptions(options: unknown): ResolvedBiometricAuthManagerOptions {
   const check = createValidator("BiometricAuthManager constructor");
-  if (check.object("options", options)) {
+  if (options === undefined) {
+    // The guide's `new BiometricAuthManager()` cannot work: a relying party must say which site it is.
+    check.fail(
+      "options",
+      'is required: { rpId, rpName, origins }, e.g. { rpId: "example.com", rpName: "Example", origins: ["https://example.com"] }',
+    );
+  } else if (check.object("options", options)) {
     check.knownKeys("options", options, BIOMETRIC_AUTH_MANAGER_OPTION_KEYS);
     checkRelyingParty(check, options);
     checkPorts(check, options);

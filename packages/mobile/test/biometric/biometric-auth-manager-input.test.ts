@@ -28,7 +28,7 @@ beforeEach(() => {
 describe("BiometricAuthManager constructor", () => {
   it("requires the relying party and names every problem", () => {
     expect(captureValidationIssues(() => new BiometricAuthManager(undefined as never))).toEqual([
-      "options: must be an object, got undefined",
+      'options: is required: { rpId, rpName, origins }, e.g. { rpId: "example.com", rpName: "Example", origins: ["https://example.com"] }',
     ]);
     const issues = captureValidationIssues(
       () => new BiometricAuthManager({ rpId: "https://example.com/", rpName: "", origins: [] } as never),
