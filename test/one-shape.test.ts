@@ -27,6 +27,7 @@ const NOT_CONFIGURABLE = new Set(["PelbiotError", "PelbiotValidationError", "Typ
 // Options a class cannot start without; the misspelt key is added to these.
 const REQUIRED_OPTIONS: Record<string, Record<string, unknown>> = {
   APICredentialsManager: { keyProvider: integrations.createEphemeralKeyProvider() },
+  BiometricAuthManager: { rpId: "localhost", rpName: "Demo", origins: ["http://localhost:3000"] },
 };
 // Factories that take an options object check it the same way (adapters get the minimum they need to start).
 const FACTORIES: Record<string, (options: Record<string, unknown>) => unknown> = {
@@ -98,6 +99,7 @@ describe("one shape: every public class rejects a misspelt option", () => {
         "RecommendationEngine",
         "AnalyticsDataCollector",
         "PushNotificationManager",
+        "BiometricAuthManager",
       ]),
     );
   });

@@ -2,7 +2,8 @@
  * @module @pelbiot/mobile/testing
  *
  * Test tools for apps built on `@pelbiot/mobile`: a deterministic simulation of offline sync under partitions,
- * duplicate and lost deliveries, concurrent syncs and device restarts.
+ * duplicate and lost deliveries, concurrent syncs and device restarts; and a software WebAuthn authenticator
+ * (Node only) for testing passkey login without a device.
  */
 export {
   runSyncSimulation,
@@ -10,3 +11,8 @@ export {
   type SyncSimulationOptions,
   type SyncSimulationResult,
 } from "./run-sync-simulation";
+export {
+  SoftwareAuthenticator,
+  type SoftwareAuthenticatorOptions,
+  type SoftwareAuthenticatorOverrides,
+} from "./software-authenticator";
