@@ -1,7 +1,9 @@
 import { PelbiotError } from "@pelbiot/core";
-import type { StripeWebhookResult } from "./payment-gateway-integration-types";
+import { ISO_4217_EXPONENTS } from "./currency-exponents";
+import { minorToDecimal } from "./money";
+import type { PaymentRefund, StripeWebhookResult } from "./payment-gateway-integration-types";
 import type { PaymentRuntime } from "./payment-lifecycle";
-import { applyProviderState, refundStatus, toPublicPayment } from "./payment-state";
+import { applyProviderState, committedRefundMinor, refundStatus, toPublicPayment } from "./payment-state";
 import { hashKey } from "./payment-store";
 import { failure, type ProviderPaymentState } from "./providers/payment-provider";
 import { field, stringField } from "./providers/provider-http";
@@ -48,7 +50,7 @@ export async function applyStripeEvent(runtime: PaymentRuntime, rawBody: string)
     let payment: StripeWebhookResult["payment"] = null;
     if (link !== undefined) {
       payment = await runtime.exclusive(`payment:${link.paymentId}`, () =>
-        apply(runtime, link.paymentId, type, object),
+        apply(runtime, link.paymentId, eventId, type, object),
       );
     } else if (intentId !== null) {
       runtime.logger.warn("Stripe webhook names no known payment", { eventId, type });
@@ -61,6 +63,7 @@ export async function applyStripeEvent(runtime: PaymentRuntime, rawBody: string)
 async function apply(
   runtime: PaymentRuntime,
   paymentId: string,
+  eventId: string,
   type: string,
   object: object,
 ): Promise<StripeWebhookResult["payment"]> {
@@ -92,11 +95,30 @@ async function apply(
     if (type === "charge.refunded") {
       // A refund made outside this library (the Stripe dashboard) still counts against the capture.
       const refunded = field(object, "amount_refunded");
-      if (typeof refunded !== "number" || !Number.isSafeInteger(refunded) || refunded <= current.refundedMinor) {
-        return current;
-      }
-      const refundedMinor = Math.min(refunded, current.capturedMinor);
-      return { ...current, refundedMinor, status: refundStatus(current.capturedMinor, refundedMinor), updatedAt: now };
+      // Our own refunds, settled or still in flight, are already in the ledger; only the rest came from outside.
+      const committed = committedRefundMinor(current.refunds);
+      if (typeof refunded !== "number" || !Number.isSafeInteger(refunded) || refunded <= committed) return current;
+      // Recorded in the ledger like our own refunds, so Σ ledger = refundedMinor and later reservations count it.
+      const extra = Math.min(refunded, current.capturedMinor) - committed;
+      const refundedMinor = current.refundedMinor + extra;
+      const outside: PaymentRefund = {
+        id: `re_outside_${hashKey(eventId).slice(0, 24)}`,
+        amountMinor: extra,
+        amount: minorToDecimal(extra, ISO_4217_EXPONENTS[current.currency] ?? 0),
+        reason: "refunded at Stripe",
+        status: "succeeded",
+        providerRefundId: null,
+        idempotencyKey: `${current.id}-stripe-${eventId}`,
+        createdAt: now,
+        failure: null,
+      };
+      return {
+        ...current,
+        refunds: [...current.refunds, outside],
+        refundedMinor,
+        status: refundStatus(current.capturedMinor, refundedMinor),
+        updatedAt: now,
+      };
     }
     return current;
   });
