@@ -45,25 +45,25 @@ export type PaymentFailureCode =
   | "provider_error";
 
 /** Why a payment or refund failed. */
-export interface PaymentFailure {
+export type PaymentFailure = {
   /** The normalised reason. */
   readonly code: PaymentFailureCode;
   /** The provider's own code (`card_declined`, `INSTRUMENT_DECLINED`, …), or `null`. */
   readonly providerCode: string | null;
   /** A human message from the provider, never holding secrets. */
   readonly message: string;
-}
+};
 
 /** What the customer still has to do, when a payment is `requires_action`. */
-export interface PaymentNextAction {
+export type PaymentNextAction = {
   /** `authenticate`: confirm again with an authentication code; `redirect`: send the customer to `url`. */
   readonly type: "authenticate" | "redirect";
   /** Where to send the customer (PayPal approval, Stripe 3-D Secure page), or `null`. */
   readonly url: string | null;
-}
+};
 
 /** One refund in a payment's ledger. */
-export interface PaymentRefund {
+export type PaymentRefund = {
   /** Our refund id. */
   readonly id: string;
   /** Minor units refunded. */
@@ -82,10 +82,10 @@ export interface PaymentRefund {
   readonly createdAt: number;
   /** Why it failed, for `failed` refunds. */
   readonly failure: PaymentFailure | null;
-}
+};
 
 /** A payment as {@link PaymentGatewayIntegration} keeps it: plain JSON, safe to log, track or send as a webhook. */
-export interface Payment {
+export type Payment = {
   /** Our payment id (`pay_…`). */
   readonly id: string;
   /** The provider name (`sandbox`, `stripe`, `paypal` or a custom provider's name). */
@@ -121,14 +121,14 @@ export interface Payment {
   /** Why the last provider call failed, or `null`. */
   readonly failure: PaymentFailure | null;
   /** The refund ledger, oldest first. */
-  readonly refunds: readonly PaymentRefund[];
+  readonly refunds: PaymentRefund[];
   /** Provider-specific ids needed for later calls (PayPal capture id). */
   readonly providerData: Readonly<Record<string, string>>;
   /** Epoch milliseconds. */
   readonly createdAt: number;
   /** Epoch milliseconds of the last change. */
   readonly updatedAt: number;
-}
+};
 
 /** What {@link PaymentGatewayIntegration.createPayment} takes; the guide's `{ amount, currency, method }` works as is. */
 export interface CreatePaymentInput {
