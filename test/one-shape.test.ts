@@ -40,6 +40,10 @@ const FACTORIES: Record<string, (options: Record<string, unknown>) => unknown> =
   createJsonStore: (options) => core.createJsonStore(core.createMemoryStorage(), options as never),
   createHttpSyncTransport: (options) =>
     mobile.createHttpSyncTransport({ baseUrl: "http://127.0.0.1:1", ...options } as never),
+  createStripePaymentProvider: (options) =>
+    integrations.createStripePaymentProvider({ secretKey: "sk_test_unused", ...options } as never),
+  createPayPalPaymentProvider: (options) =>
+    integrations.createPayPalPaymentProvider({ clientId: "unused", clientSecret: "unused", ...options } as never),
 };
 
 function isClass(value: unknown): value is new (options: Record<string, unknown>) => unknown {
@@ -83,6 +87,7 @@ describe("one shape: every public class rejects a misspelt option", () => {
         "ClusteringAlgorithm",
         "RecommendationEngine",
         "AnalyticsDataCollector",
+        "PaymentGatewayIntegration",
       ]),
     );
   });
