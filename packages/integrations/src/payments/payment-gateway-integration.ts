@@ -136,7 +136,7 @@ export class PaymentGatewayIntegration extends TypedEventEmitter<PaymentGatewayI
     return this.#guard(async () => {
       const current = await this.#runtime.store.require(paymentId, "confirmPayment");
       if (CONFIRMED.includes(current.status)) return toPublicPayment(current);
-      return runOperation(this.#runtime, paymentId, "confirm", CONFIRMABLE, (payment, context) =>
+      return runOperation(this.#runtime, paymentId, "confirm", CONFIRMABLE, isConfirmed, (payment, context) =>
         this.#runtime.provider.confirmPayment(referenceOf(payment), code, context),
       );
     });
@@ -170,7 +170,7 @@ export class PaymentGatewayIntegration extends TypedEventEmitter<PaymentGatewayI
           { details: { limit: current.amountMinor, got: minor, id: paymentId } },
         );
       }
-      return runOperation(this.#runtime, paymentId, "capture", ["authorized"], (payment, context) =>
+      return runOperation(this.#runtime, paymentId, "capture", ["authorized"], null, (payment, context) =>
         this.#runtime.provider.capturePayment(referenceOf(payment), minor, context),
       );
     });
@@ -192,7 +192,7 @@ export class PaymentGatewayIntegration extends TypedEventEmitter<PaymentGatewayI
     checkPaymentId(check, paymentId);
     check.done();
     return this.#guard(() =>
-      runOperation(this.#runtime, paymentId, "cancel", CANCELABLE, (payment, context) =>
+      runOperation(this.#runtime, paymentId, "cancel", CANCELABLE, null, (payment, context) =>
         payment.providerPaymentId === null
           ? Promise.resolve({
               providerPaymentId: "",
@@ -286,7 +286,7 @@ export class PaymentGatewayIntegration extends TypedEventEmitter<PaymentGatewayI
     return this.#guard(async () => {
       const current = await this.#runtime.store.require(paymentId, "syncPayment");
       if (current.providerPaymentId === null) return toPublicPayment(current);
-      return runOperation(this.#runtime, paymentId, "sync", [current.status], (payment) =>
+      return runOperation(this.#runtime, paymentId, "sync", [current.status], null, (payment) =>
         retrieve(referenceOf(payment)),
       );
     });
@@ -354,6 +354,10 @@ export class PaymentGatewayIntegration extends TypedEventEmitter<PaymentGatewayI
       throw toPelbiotError(error);
     }
   }
+}
+
+function isConfirmed(payment: StoredPayment): boolean {
+  return CONFIRMED.includes(payment.status);
 }
 
 function failureOrUnknown(payment: StoredPayment): PaymentFailure {

@@ -146,11 +146,13 @@ async function writeNewPayment(
     operationCount: 0,
     pending: null,
   };
-  await runtime.store.payments.set(paymentId, payment);
+  // Another process holding the same idempotency claim may have written it first; its record wins.
+  await runtime.store.payments.setIfAbsent(paymentId, payment);
 }
 
 async function createAtProvider(runtime: PaymentRuntime, paymentId: string): Promise<string> {
-  await runOperation(runtime, paymentId, "create", ["created"], (payment, context) =>
+  const alreadyCreated = (payment: StoredPayment) => payment.providerPaymentId !== null;
+  await runOperation(runtime, paymentId, "create", ["created"], alreadyCreated, (payment, context) =>
     runtime.provider.createPayment(
       {
         paymentId,
@@ -185,15 +187,20 @@ export async function runOperation(
   paymentId: string,
   operation: string,
   allowed: readonly PaymentStatus[],
+  alreadyDone: ((payment: StoredPayment) => boolean) | null,
   call: (payment: StoredPayment, context: { idempotencyKey: string }) => Promise<ProviderPaymentState>,
 ): Promise<Payment> {
   return runtime.exclusive(`payment:${paymentId}`, async () => {
     const { payments } = runtime.store;
     let idempotencyKey = "";
+    let done = false;
     const before = await payments.get(paymentId);
     if (before === undefined) throw paymentNotFound(paymentId, `${operation}Payment`);
     const started = await payments.update(paymentId, (current) => {
       if (current === undefined) throw paymentNotFound(paymentId, `${operation}Payment`);
+      // Another process finished this operation while we waited: never call the provider a second time.
+      done = alreadyDone?.(current) ?? false;
+      if (done) return current;
       if (!allowed.includes(current.status)) throw wrongStatus(current, operation, allowed);
       if (current.pending?.operation === operation) {
         idempotencyKey = current.pending.idempotencyKey;
@@ -204,6 +211,7 @@ export async function runOperation(
       return { ...current, operationCount: count, pending: { operation, idempotencyKey } };
     });
     if (started === undefined) throw paymentNotFound(paymentId, `${operation}Payment`);
+    if (done) return toPublicPayment(started);
     let state: ProviderPaymentState;
     try {
       state = await call(started, { idempotencyKey });
