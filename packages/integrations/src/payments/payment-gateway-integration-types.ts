@@ -72,7 +72,11 @@ export type PaymentRefund = {
   readonly amount: string;
   /** Why the refund was made, as given by the caller, or `null`. */
   readonly reason: string | null;
-  /** `pending` while the provider call runs; only `succeeded` refunds count as refunded. */
+  /**
+   * `pending` while the provider call runs (or after an uncertain failure, until a repeat with the same
+   * `idempotencyKey` finishes it); its amount stays reserved. A refund the provider accepted but still processes is
+   * `succeeded`: the money is committed. `failed` refunds release their amount.
+   */
   readonly status: "pending" | "succeeded" | "failed";
   /** The provider's refund id, once known. */
   readonly providerRefundId: string | null;

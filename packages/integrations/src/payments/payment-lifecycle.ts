@@ -231,12 +231,9 @@ export async function runOperation(
   });
 }
 
-const DECLINES: ReadonlySet<string> = new Set([
-  "card_declined",
-  "insufficient_funds",
-  "authentication_failed",
-  "authentication_required",
-]);
+// Final answers about the payment method. `authentication_required` is not among them: the customer can still act
+// (PayPal's ORDER_NOT_APPROVED before the payer approved), so the payment keeps its status.
+const DECLINES: ReadonlySet<string> = new Set(["card_declined", "insufficient_funds", "authentication_failed"]);
 
 // A decline (the provider answered with a final failure) fails the payment; an uncertain failure (timeout, 5xx after
 // every retry) leaves it as it was, with `pending` kept so the next attempt re-sends the same idempotency key.

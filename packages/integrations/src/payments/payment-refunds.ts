@@ -24,7 +24,7 @@ export interface CheckedRefund {
  *
  * @param runtime - The runtime.
  * @param request - The checked request.
- * @returns The refund, `succeeded` (or `pending` when the provider is still processing it).
+ * @returns The refund, `succeeded` (also when the provider accepted it and is still processing it).
  */
 export async function refundPayment(runtime: PaymentRuntime, request: CheckedRefund): Promise<PaymentRefund> {
   return runtime.exclusive(`payment:${request.paymentId}`, async () => {

@@ -44,7 +44,7 @@ async function settleRetries<T>(operation: Promise<T>, requests: number): Promis
 }
 
 describe("PayPal adapter against PayPal's OpenAPI spec", () => {
-  it("creates an order, sends the payer to approve it, captures on confirm and refunds the capture", async () => {
+  it("creates an order, sends the payer to approve it, and captures on confirm once approved", async () => {
     const payment = gateway();
     const id = await payment.createPayment({
       amount: 99.99,
@@ -66,7 +66,13 @@ describe("PayPal adapter against PayPal's OpenAPI spec", () => {
       status: 422,
       failure: { code: "authentication_required", providerCode: "ORDER_NOT_APPROVED" },
     });
-    expect((await payment.getPayment(id)).status).toBe("failed");
+    // Confirming before the payer approved does not kill the payment: it waits for the payer, then captures.
+    expect(await payment.getPayment(id)).toMatchObject({
+      status: "requires_action",
+      failure: { code: "authentication_required" },
+    });
+    paypal.approved.add(created.providerPaymentId as string);
+    expect(await payment.confirmPayment(id)).toMatchObject({ status: "captured", capturedMinor: 9999, failure: null });
   });
 
   it("runs the approved flow end to end with PayPal-Request-Id on every POST and one cached token", async () => {

@@ -268,6 +268,25 @@ describe("Stripe adapter failure paths", () => {
     expect((await payment.getPayment(id)).refundedMinor).toBe(1000);
   });
 
+  it("marks a refund Stripe refuses as failed, emits refund.failed and releases its reserved amount", async () => {
+    const payment = gateway();
+    const failedRefunds: string[] = [];
+    payment.on("refund.failed", (_record, refund) => failedRefunds.push(`${refund.amount}:${refund.failure?.code}`));
+    const id = await payment.createPayment({ amount: 10, currency: "USD", method: "pm_card_visa" });
+    await payment.confirmPayment(id);
+    stripe.faults.push({
+      route: "POST /v1/refunds",
+      reply: { status: 400, body: stripeErrorBody("invalid_request_error", "charge_disputed", "Disputed") },
+      times: 1,
+    });
+    const error = await expectPelbiotErrorAsync(() => payment.refundPayment(id, 10), "PROVIDER_ERROR");
+    expect(error.details).toMatchObject({ failure: { code: "invalid_request", providerCode: "charge_disputed" } });
+    expect(failedRefunds).toEqual(["10.00:invalid_request"]);
+    expect((await payment.getPayment(id)).refunds).toMatchObject([{ status: "failed" }]);
+    expect((await payment.refundPayment(id, 10)).status).toBe("succeeded"); // the amount was released
+    expect(await payment.getPayment(id)).toMatchObject({ status: "refunded", refundedMinor: 1000 });
+  });
+
   it("reports a reused key with other parameters as idempotency_conflict, and 401 as authentication_failed", async () => {
     const provider = createStripePaymentProvider({
       secretKey: SECRET_KEY,
