@@ -296,6 +296,32 @@ describe("PaymentGatewayIntegration: input and options", () => {
     await expectPelbiotErrorAsync(() => payment.refundPayment("x", 1, "r", { key: "k" } as never), "VALIDATION_ERROR");
   });
 
+  it("rejects hostile or oversized input without storing anything", async () => {
+    const storage = createMemoryStorage();
+    const payment = gateway({ storage });
+    const bad: unknown[] = [
+      null,
+      "99.99",
+      { amount: 1 },
+      {
+        amount: 1,
+        currency: "USD",
+        metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, "v"])),
+      },
+      { amount: 1, currency: "USD", metadata: { ["x".repeat(41)]: "v" } },
+      { amount: 1, currency: "USD", metadata: { note: 42 } },
+      { amount: 1, currency: "USD", description: "d".repeat(1001) },
+      { amount: 1, currency: "USD", idempotencyKey: "" },
+      { amount: 1, currency: "USD", captureMethod: "later" },
+      { amount: { minor: 1, extra: true }, currency: "USD" },
+      { amount: 1e300, currency: "USD" },
+    ];
+    for (const input of bad) {
+      await expectPelbiotErrorAsync(() => payment.createPayment(input as never), "VALIDATION_ERROR");
+    }
+    expect(await storage.keys("")).toEqual([]);
+  });
+
   it("rejects a refund amount with too many decimals for the payment's currency", async () => {
     const payment = gateway();
     const id = await payment.createPayment({ amount: 1000, currency: "JPY" });

@@ -145,6 +145,42 @@ describe("PaymentGatewayIntegration.handleStripeWebhook", () => {
     await expectPelbiotErrorAsync(() => payment.refundPayment(id, 7.01), "LIMIT_EXCEEDED");
   });
 
+  it("fails the payment on payment_intent.payment_failed and emits payment.failed with Stripe's codes", async () => {
+    const clock = createManualClock(1_700_000_000_000);
+    const payment = new PaymentGatewayIntegration({
+      provider: "stripe",
+      stripe: { secretKey: SECRET_KEY, baseUrl: stripe.url },
+      stripeWebhookSecret: SECRET,
+      clock,
+    });
+    const failures: string[] = [];
+    payment.on("payment.failed", (_record, failure) => failures.push(`${failure.code}/${failure.providerCode}`));
+    const id = await payment.createPayment({ amount: 12, currency: "USD", method: "pm_card_visa" });
+    const { providerPaymentId } = await payment.getPayment(id);
+    const body = JSON.stringify({
+      id: "evt_200",
+      type: "payment_intent.payment_failed",
+      data: {
+        object: {
+          id: providerPaymentId,
+          status: "requires_payment_method",
+          last_payment_error: {
+            type: "card_error",
+            code: "card_declined",
+            decline_code: "stolen_card",
+            message: "Declined",
+          },
+        },
+      },
+    });
+    const result = await payment.handleStripeWebhook(body, sign(body, 1_700_000_000));
+    expect(result.payment).toMatchObject({
+      status: "failed",
+      failure: { code: "card_declined", providerCode: "stolen_card" },
+    });
+    expect(failures).toEqual(["card_declined/stolen_card"]);
+  });
+
   it("rejects bad signatures before touching state, and needs the secret configured", async () => {
     const clock = createManualClock(1_700_000_000_000);
     const payment = new PaymentGatewayIntegration({ stripeWebhookSecret: SECRET, clock });
