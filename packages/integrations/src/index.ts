@@ -63,6 +63,7 @@ export type {
   PaymentProvider,
   ProviderCallContext,
   ProviderCreateRequest,
+  ProviderErrorDetails,
   ProviderPaymentReference,
   ProviderPaymentState,
   ProviderRefundResult,

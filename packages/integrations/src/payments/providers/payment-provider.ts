@@ -17,25 +17,35 @@ export interface ProviderCallContext {
 
 /** The payment fields a provider needs to create it. */
 export interface ProviderCreateRequest {
+  /** Our payment id, to store at the provider (metadata, `custom_id`) for reconciliation. */
   readonly paymentId: string;
+  /** The amount in minor units of `currency`. */
   readonly amountMinor: number;
   /** The amount as a decimal string (`"99.99"`). */
   readonly amount: string;
   /** Upper-case ISO 4217. */
   readonly currency: string;
+  /** The caller's payment method (`credit_card`, `pm_…`, `paypal`, a sandbox test card). */
   readonly method: string;
+  /** Whether confirmation also captures. */
   readonly captureMethod: "automatic" | "manual";
+  /** Free text, or `null`. */
   readonly description: string | null;
+  /** The caller's string metadata. */
   readonly metadata: Readonly<Record<string, string>>;
 }
 
 /** A payment as the provider last reported it. */
 export interface ProviderPaymentState {
+  /** The provider's id of the payment. */
   readonly providerPaymentId: string;
+  /** The provider's status, mapped to ours. */
   readonly status: PaymentStatus;
   /** Minor units captured at the provider. */
   readonly capturedMinor: number;
+  /** What the customer must do, for `requires_action`. */
   readonly nextAction: PaymentNextAction | null;
+  /** The provider's last failure (a decline), or `null`. */
   readonly failure: PaymentFailure | null;
   /** Ids needed by later calls (PayPal's capture id). */
   readonly providerData?: Readonly<Record<string, string>> | undefined;
@@ -43,19 +53,27 @@ export interface ProviderPaymentState {
 
 /** Identifies a payment at its provider in later calls. */
 export interface ProviderPaymentReference {
+  /** Our payment id. */
   readonly paymentId: string;
+  /** The provider's id. */
   readonly providerPaymentId: string;
+  /** The payment's amount in minor units. */
   readonly amountMinor: number;
+  /** Upper-case ISO 4217. */
   readonly currency: string;
+  /** The payment method given at creation. */
   readonly method: string;
+  /** What the provider's earlier answers left for later calls. */
   readonly providerData: Readonly<Record<string, string>>;
 }
 
 /** A refund as the provider reported it. */
 export interface ProviderRefundResult {
+  /** The provider's refund id. */
   readonly providerRefundId: string;
   /** `pending` refunds (still processing at the provider) count as made; the ledger already reserved them. */
   readonly status: "succeeded" | "pending" | "failed";
+  /** Why it failed, for `failed`. */
   readonly failure: PaymentFailure | null;
 }
 
@@ -97,11 +115,15 @@ export interface PaymentProvider {
 
 /** What {@link providerError} puts into `details`. */
 export interface ProviderErrorDetails {
+  /** The provider name. */
   readonly provider: string;
+  /** The normalised failure with the provider's own code. */
   readonly failure: PaymentFailure;
+  /** The HTTP status, or `null` when no answer came. */
   readonly status: number | null;
   /** Read by core's `retry`: `false` for declines and bad requests. */
   readonly retryable: boolean;
+  /** A wait the provider asked for, in milliseconds. */
   readonly retryAfterMs?: number | undefined;
   readonly [extra: string]: unknown;
 }
@@ -113,6 +135,10 @@ export interface ProviderErrorDetails {
  * @param failure - The normalised failure.
  * @param options - HTTP status, whether another attempt may help, `Retry-After` and the cause.
  * @returns The error.
+ * @example
+ * ```ts
+ * throw providerError("acme", { code: "card_declined", providerCode: "do_not_honor", message: "Declined" }, { status: 402 });
+ * ```
  */
 export function providerError(
   provider: string,
