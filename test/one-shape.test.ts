@@ -55,6 +55,10 @@ const FACTORIES: Record<string, (options: Record<string, unknown>) => unknown> =
     }),
   createApnsTransport: (options) =>
     mobileNode.createApnsTransport({ teamId: "t", keyId: "k", signingKey: "", bundleId: "b", ...options }),
+  createStripePaymentProvider: (options) =>
+    integrations.createStripePaymentProvider({ secretKey: "sk_test_unused", ...options } as never),
+  createPayPalPaymentProvider: (options) =>
+    integrations.createPayPalPaymentProvider({ clientId: "unused", clientSecret: "unused", ...options } as never),
 };
 
 function isClass(value: unknown): value is new (options: Record<string, unknown>) => unknown {
@@ -100,6 +104,7 @@ describe("one shape: every public class rejects a misspelt option", () => {
         "AnalyticsDataCollector",
         "PushNotificationManager",
         "BiometricAuthManager",
+        "PaymentGatewayIntegration",
       ]),
     );
   });

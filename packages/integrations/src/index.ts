@@ -43,6 +43,40 @@ export {
   type VerifyAuditChainOptions,
   verifyAuditChain,
 } from "./credentials/verify-audit-chain";
+export { currencyExponent, formatMinorUnits, type MoneyInput, toMinorUnits } from "./payments/money";
+export {
+  type CreatePaymentInput,
+  type Payment,
+  type PaymentFailure,
+  type PaymentFailureCode,
+  PaymentGatewayIntegration,
+  type PaymentGatewayIntegrationEvents,
+  type PaymentGatewayIntegrationOptions,
+  type PaymentNextAction,
+  type PaymentRefund,
+  type PaymentStatus,
+  type RefundPaymentOptions,
+  type StripeWebhookResult,
+} from "./payments/payment-gateway-integration";
+export { PAYMENT_STATUSES } from "./payments/payment-gateway-integration-types";
+export type {
+  PaymentProvider,
+  ProviderCallContext,
+  ProviderCreateRequest,
+  ProviderErrorDetails,
+  ProviderPaymentReference,
+  ProviderPaymentState,
+  ProviderRefundResult,
+} from "./payments/providers/payment-provider";
+export { providerError } from "./payments/providers/payment-provider";
+export { createPayPalPaymentProvider, type PayPalPaymentProviderOptions } from "./payments/providers/paypal-provider";
+export {
+  createSandboxPaymentProvider,
+  SANDBOX_FAILING_AUTH_CODE,
+  SANDBOX_TEST_CARDS,
+} from "./payments/providers/sandbox-provider";
+export { createStripePaymentProvider, type StripePaymentProviderOptions } from "./payments/providers/stripe-provider";
+export { type VerifyStripeSignatureOptions, verifyStripeSignature } from "./payments/stripe-webhook-signature";
 export {
   type BlockedAddressReason,
   classifyAddress,
