@@ -44,6 +44,44 @@ export {
   verifyAuditChain,
 } from "./credentials/verify-audit-chain";
 export {
+  type MessageChannel,
+  type MessageFailedEvent,
+  type MessageProvider,
+  type MessageRecord,
+  type MessageStatus,
+  type MessageStatusEvent,
+  type MessageTemplateInfo,
+  MessagingIntegration,
+  type MessagingIntegrationEvents,
+  type MessagingIntegrationOptions,
+  type OutgoingMessage,
+  type ProviderFailureOutcome,
+  type ProviderReceipt,
+  type ProviderSendContext,
+  type RateLimit,
+  type SendMessageInput,
+  type SendMessageResult,
+  type StatusCallbackRequest,
+  type TemplateOptions,
+  type TemplateValue,
+} from "./messaging/messaging-integration";
+export {
+  createOutboxProvider,
+  type OutboxMessage,
+  type OutboxProvider,
+  type OutboxProviderOptions,
+} from "./messaging/outbox-provider";
+export type { PhoneNumberCheck } from "./messaging/recipient";
+export { countSmsSegments, isGsm7, type SmsEncoding, type SmsSegmentCount } from "./messaging/sms-segments";
+export { createSmtpProvider, type SmtpProvider, type SmtpProviderOptions } from "./messaging/smtp-provider";
+export { createTwilioProvider, type TwilioProvider, type TwilioProviderOptions } from "./messaging/twilio-provider";
+export {
+  computeTwilioSignature,
+  type TwilioParams,
+  type VerifyTwilioSignatureInput,
+  verifyTwilioSignature,
+} from "./messaging/twilio-signature";
+export {
   type BlockedAddressReason,
   classifyAddress,
   type HostResolver,
