@@ -12,13 +12,11 @@ export interface RateLimit {
 export interface TokenBucket {
   /**
    * Takes one token, possibly from the future: returns how long the caller must wait before sending (0 when a token
-   * was there). A caller that then does not send must {@link TokenBucket.refund} it.
+   * was there).
    *
    * @throws {PelbiotError} LIMIT_EXCEEDED when the wait would pass `maxWaitMs`; nothing is taken then.
    */
   reserve(maxWaitMs: number): number;
-  /** Gives back a token reserved by {@link TokenBucket.reserve} that was not used. */
-  refund(): void;
 }
 
 /**
@@ -63,10 +61,6 @@ export function createTokenBucket(name: string, limit: RateLimit, clock: Clock):
       }
       tokens = after;
       return waitMs;
-    },
-    refund() {
-      refill();
-      tokens = Math.min(limit.capacity, tokens + 1);
     },
   };
 }

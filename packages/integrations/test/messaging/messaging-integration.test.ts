@@ -1,4 +1,4 @@
-import { createLogger, createManualClock, type LogRecord, PelbiotError } from "@pelbiot/core";
+import { createLogger, createManualClock, createMemoryStorage, type LogRecord, PelbiotError } from "@pelbiot/core";
 import { captureValidationIssues, captureValidationIssuesAsync, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import {
   createOutboxProvider,
@@ -357,3 +357,34 @@ function captureError(action: () => unknown): unknown {
   }
   return undefined;
 }
+
+describe("MessagingIntegration: defaults and shared storage", () => {
+  it("sends to the only configured provider by default and refuses unconfigured names", async () => {
+    const outbox = createOutboxProvider();
+    const messaging = new MessagingIntegration({ providers: { sms: { ...outbox, channel: "sms" } } });
+    await expect(messaging.sendMessage({ recipient: "+14155552345", message: "Hi" })).resolves.toMatchObject({
+      provider: "sms",
+    });
+    await expectPelbiotErrorAsync(
+      messaging.sendMessage({ recipient: "+14155552345", message: "Hi", provider: "twilio" }),
+      "CONFIGURATION_ERROR",
+    );
+    expect(outbox.messages).toHaveLength(1);
+  });
+
+  it("keeps message records (never bodies) in the given storage under keyPrefix", async () => {
+    const storage = createMemoryStorage();
+    const sender = new MessagingIntegration({ storage, keyPrefix: "sms:" });
+    const { messageId } = await sender.sendMessage({ recipient: "+14155552345", message: "Your OTP is 987654" });
+    const reader = new MessagingIntegration({ storage, keyPrefix: "sms:" });
+    await expect(reader.getMessage(messageId)).resolves.toMatchObject({
+      messageId,
+      status: "recorded",
+      recipient: "+14155552345",
+    });
+    const stored = await Promise.all((await storage.keys("sms:")).map((key) => storage.getItem(key)));
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.join("\n")).not.toContain("987654");
+    await expectPelbiotErrorAsync(new MessagingIntegration({ storage }).getMessage(messageId), "NOT_FOUND");
+  });
+});
