@@ -217,7 +217,7 @@ function classifySmtpError(error: unknown): PelbiotError {
       cause: error,
     });
   }
-  if (command === "CONN") {
+  if (neverConnected(error)) {
     const what = error instanceof Error ? error.message : String(error);
     return providerFailure("smtp", "not_sent", `${PREFIX} server could not be reached (${what}); nothing was sent.`, {
       details,
@@ -232,6 +232,18 @@ function classifySmtpError(error: unknown): PelbiotError {
       "server may have taken the message, so it is not retried.",
     { details, cause: error, code: code === "ETIMEDOUT" ? "TIMEOUT" : "PROVIDER_ERROR" },
   );
+}
+
+// nodemailer labels every socket failure with command "CONN", even a timeout after the message data went out, so
+// only failures that prove no SMTP session existed count: a failed connect or DNS lookup (syscall), or one of the
+// timeouts before the first command (which recent nodemailer versions name in timeoutType; without it, a timeout
+// counts as ambiguous).
+const BEFORE_SESSION_TIMEOUTS = new Set(["CONNECT_TIMEOUT", "GREETING_TIMEOUT", "UPGRADE_TIMEOUT"]);
+
+function neverConnected(error: unknown): boolean {
+  const { syscall, timeoutType } = (error ?? {}) as { syscall?: unknown; timeoutType?: unknown };
+  if (syscall === "connect" || syscall === "getaddrinfo") return true;
+  return typeof timeoutType === "string" && BEFORE_SESSION_TIMEOUTS.has(timeoutType);
 }
 
 function bareAddress(value: string): string {

@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { PelbiotError } from "@pelbiot/core";
 import { captureValidationIssues, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { createSmtpProvider, MessagingIntegration } from "@pelbiot/integrations";
@@ -142,5 +142,40 @@ describe("createSmtpProvider against a real SMTP server", () => {
       'options.from: must be an address such as shop@example.com or "Shop" <shop@example.com>',
     ]);
     expect(() => createSmtpProvider({ from: "shop@example.com" })).toThrowError(/SMTP needs a host and a from address/);
+  });
+});
+
+describe("createSmtpProvider: ambiguous failures", () => {
+  it("does not retry when the server goes silent after the message data (it may have taken it)", async () => {
+    const sockets = new Set<Socket>();
+    let dataCalls = 0;
+    const silent = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      logger: false,
+      onData(stream) {
+        dataCalls += 1;
+        stream.resume(); // read the message, never answer: the client cannot know whether it was queued
+      },
+    });
+    silent.server.on("connection", (socket: Socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const silentPort = (silent.server.address() as AddressInfo).port;
+    try {
+      const smtp = createSmtpProvider({
+        host: "127.0.0.1",
+        port: silentPort,
+        from: "shop@example.com",
+        timeoutMs: 300,
+        rateLimit: null,
+      });
+      const messaging = new MessagingIntegration({ providers: { smtp }, retryDelayMs: 0 });
+      const error = await expectPelbiotErrorAsync(messaging.sendMessage({ recipient: "a@example.org", message: "x" }));
+      expect(error.details).toMatchObject({ provider: "smtp", outcome: "unknown", retryable: false });
+      expect(dataCalls).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
