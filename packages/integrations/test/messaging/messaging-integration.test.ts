@@ -388,3 +388,34 @@ describe("MessagingIntegration: defaults and shared storage", () => {
     await expectPelbiotErrorAsync(new MessagingIntegration({ storage }).getMessage(messageId), "NOT_FOUND");
   });
 });
+
+describe("MessagingIntegration: recipient checks for real providers", () => {
+  const fakeSms = (): MessageProvider & { calls: number } => scriptedProvider([ok]);
+
+  it("refuses the guide's placeholder number for a provider that really sends", async () => {
+    const provider = fakeSms();
+    const messaging = new MessagingIntegration({ providers: { twilio: provider } });
+    const issues = await captureValidationIssuesAsync(() =>
+      messaging.sendMessage({ recipient: "+1234567890", message: "Hello", provider: "twilio" }),
+    );
+    expect(issues).toEqual([
+      "input.recipient: is too short for country code +1; expected an international number in E.164 form such as +14155552345",
+    ]);
+    expect(provider.calls).toBe(0);
+  });
+
+  it('with phoneNumberCheck "valid" also refuses unassigned ranges such as 555 numbers', async () => {
+    const possible = new MessagingIntegration({ providers: { sms: fakeSms() } });
+    await expect(possible.sendMessage({ recipient: "+15558675310", message: "Hi" })).resolves.toMatchObject({
+      recipient: "+15558675310",
+    });
+    const valid = new MessagingIntegration({ providers: { sms: fakeSms() }, phoneNumberCheck: "valid" });
+    const issues = await captureValidationIssuesAsync(() =>
+      valid.sendMessage({ recipient: "+15558675310", message: "Hi" }),
+    );
+    expect(issues[0]).toMatch(/^input\.recipient: is not a valid \(assigned\) number for country code \+1/);
+    await expect(valid.sendMessage({ recipient: "+44 7911 123456", message: "Hi" })).resolves.toMatchObject({
+      recipient: "+447911123456",
+    });
+  });
+});
