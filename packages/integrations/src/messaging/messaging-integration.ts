@@ -60,7 +60,7 @@ export class MessagingIntegration extends TypedEventEmitter<MessagingIntegration
   constructor(options: MessagingIntegrationOptions = {}) {
     super();
     this.#options = resolveMessagingIntegrationOptions(options);
-    const configured = this.#options.providers.outbox;
+    const configured = Object.hasOwn(this.#options.providers, "outbox") ? this.#options.providers.outbox : undefined;
     this.outbox =
       configured !== undefined && configured.kind === "outbox" && "messages" in configured
         ? (configured as OutboxProvider)
@@ -293,7 +293,10 @@ export class MessagingIntegration extends TypedEventEmitter<MessagingIntegration
   }
 
   #chooseProvider(requested: string, recipient: string): ChosenProvider {
-    const configured = this.#options.providers[requested];
+    // Own keys only: a name such as "constructor" must not find Object.prototype's members.
+    const configured = Object.hasOwn(this.#options.providers, requested)
+      ? this.#options.providers[requested]
+      : undefined;
     if (configured !== undefined) {
       return {
         name: requested,

@@ -64,7 +64,7 @@ export async function applyStatusCallback(
   if (request.provider !== undefined) check.string("request.provider", request.provider, { minLength: 1 });
   check.done();
   const name = request.provider ?? "twilio";
-  const provider = context.providers[name];
+  const provider = Object.hasOwn(context.providers, name) ? context.providers[name] : undefined;
   if (!hasVerifier(provider)) {
     throw new PelbiotError(
       "CONFIGURATION_ERROR",

@@ -419,3 +419,24 @@ describe("MessagingIntegration: recipient checks for real providers", () => {
     });
   });
 });
+
+describe("MessagingIntegration: provider names are looked up as own keys", () => {
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "%s is not a configured provider",
+    async (name) => {
+      const messaging = new MessagingIntegration({ providers: { sms: scriptedProvider([ok]) } });
+      await expectPelbiotErrorAsync(
+        messaging.sendMessage({ recipient: "+14155552345", message: "Hi", provider: name }),
+        "CONFIGURATION_ERROR",
+      );
+      const mocked = new MessagingIntegration();
+      await expect(
+        mocked.sendMessage({ recipient: "+14155552345", message: "Hi", provider: name }),
+      ).resolves.toMatchObject({ provider: "outbox" });
+      await expectPelbiotErrorAsync(
+        mocked.handleStatusCallback({ url: "https://example.com/cb", body: "", signature: "x", provider: name }),
+        "CONFIGURATION_ERROR",
+      );
+    },
+  );
+});
