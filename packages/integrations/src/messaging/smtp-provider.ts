@@ -2,8 +2,7 @@ import { createValidator, PelbiotError } from "@pelbiot/core";
 import type { MessageProvider, OutgoingMessage, ProviderReceipt } from "./messaging-integration-types";
 import { providerFailure } from "./provider-failure";
 import { checkEmailRecipient } from "./recipient";
-import type { RateLimit } from "./token-bucket";
-import { checkRateLimit } from "./twilio-provider";
+import { checkRateLimit, type RateLimit } from "./token-bucket";
 
 /** Options of {@link createSmtpProvider}. */
 export interface SmtpProviderOptions {

@@ -1,4 +1,4 @@
-import { type Clock, PelbiotError, type PelbiotErrorDetailsOf } from "@pelbiot/core";
+import { type Clock, PelbiotError, type PelbiotErrorDetailsOf, type Validator } from "@pelbiot/core";
 
 /** A token-bucket rate limit: up to `capacity` sends at once, then `refillPerSecond` sends per second. */
 export interface RateLimit {
@@ -63,4 +63,18 @@ export function createTokenBucket(name: string, limit: RateLimit, clock: Clock):
       return waitMs;
     },
   };
+}
+
+/**
+ * Validates a {@link RateLimit}.
+ *
+ * @param check - The validator to report to.
+ * @param path - The option's path.
+ * @param value - The value given.
+ */
+export function checkRateLimit(check: Validator, path: string, value: unknown): void {
+  if (check.object(path, value) && check.knownKeys(path, value, ["capacity", "refillPerSecond"])) {
+    check.number(`${path}.capacity`, value.capacity, { integer: true, min: 1 });
+    check.number(`${path}.refillPerSecond`, value.refillPerSecond, { positive: true });
+  }
 }

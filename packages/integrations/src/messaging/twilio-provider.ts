@@ -1,7 +1,7 @@
 import { type Clock, createValidator, PelbiotError, systemClock } from "@pelbiot/core";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import type { MessageProvider, OutgoingMessage, ProviderSendContext } from "./messaging-integration-types";
-import type { RateLimit } from "./token-bucket";
+import { checkRateLimit, type RateLimit } from "./token-bucket";
 import { sendTwilioMessage } from "./twilio-request";
 import { type TwilioParams, verifyTwilioSignature } from "./twilio-signature";
 
@@ -181,18 +181,4 @@ function isTwilioSender(value: string): boolean {
   const number = value.startsWith("whatsapp:") ? value.slice("whatsapp:".length) : value;
   if (number.startsWith("+")) return parsePhoneNumberFromString(number)?.number === number;
   return !value.startsWith("whatsapp:") && ALPHANUMERIC_SENDER.test(value);
-}
-
-/**
- * Validates a {@link RateLimit}.
- *
- * @param check - The validator to report to.
- * @param path - The option's path.
- * @param value - The value given.
- */
-export function checkRateLimit(check: ReturnType<typeof createValidator>, path: string, value: unknown): void {
-  if (check.object(path, value) && check.knownKeys(path, value, ["capacity", "refillPerSecond"])) {
-    check.number(`${path}.capacity`, value.capacity, { integer: true, min: 1 });
-    check.number(`${path}.refillPerSecond`, value.refillPerSecond, { positive: true });
-  }
 }

@@ -252,6 +252,14 @@ describe("createTwilioProvider against a local server checked with Twilio's spec
       "options.baseUrl: must be an http(s) URL",
     ]);
     expect(() => createTwilioProvider({ ...CREDENTIALS })).toThrowError(/needs a sender/);
+    expect(
+      captureValidationIssues(() =>
+        createTwilioProvider({ ...CREDENTIALS, from: "ACME", rateLimit: { capacity: 0, refillPerSecond: -1 } }),
+      ),
+    ).toEqual([
+      "options.rateLimit.capacity: must be at least 1, got 0",
+      "options.rateLimit.refillPerSecond: must be greater than 0, got -1",
+    ]);
     const provider = createTwilioProvider({ ...CREDENTIALS, from: "ACME" });
     expect(JSON.stringify(provider)).not.toContain(CREDENTIALS.authToken);
   });
