@@ -54,6 +54,7 @@ export {
   MessagingIntegration,
   type MessagingIntegrationEvents,
   type MessagingIntegrationOptions,
+  type MessagingIntegrationSnapshot,
   type OutgoingMessage,
   type ProviderFailureOutcome,
   type ProviderReceipt,
@@ -63,6 +64,7 @@ export {
   type SendMessageResult,
   type StatusCallbackRequest,
   type TemplateOptions,
+  type TemplateSnapshot,
   type TemplateValue,
 } from "./messaging/messaging-integration";
 export {

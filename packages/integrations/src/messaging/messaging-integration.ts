@@ -6,6 +6,11 @@ import {
   type ResolvedMessagingIntegrationOptions,
   resolveMessagingIntegrationOptions,
 } from "./messaging-integration-options";
+import {
+  fromMessagingIntegrationSnapshot,
+  type MessagingIntegrationSnapshot,
+  toMessagingIntegrationSnapshot,
+} from "./messaging-integration-snapshot";
 import type {
   MessageRecord,
   MessageTemplateInfo,
@@ -22,6 +27,7 @@ import { applyStatusCallback } from "./status-callback";
 import { canonicalLocale, compileTemplateParts, TemplateRegistry, toTemplateInfo } from "./template-registry";
 
 export type { MessagingIntegrationOptions } from "./messaging-integration-options";
+export type { MessagingIntegrationSnapshot, TemplateSnapshot } from "./messaging-integration-snapshot";
 // Every public type of the integration, so callers can import them next to the class.
 export type * from "./messaging-integration-types";
 
@@ -277,6 +283,49 @@ export class MessagingIntegration extends TypedEventEmitter<MessagingIntegration
     });
     if (event !== undefined) this.emit("message_status", event);
     return record;
+  }
+
+  /**
+   * Saves the templates (providers, which hold credentials, and message records, which live in `storage`, are not
+   * part of it).
+   *
+   * @returns `{ format: "pelbiot.integrations.MessagingIntegration", version: 1, templates }`, plain JSON.
+   * @example
+   * ```ts
+   * const text = JSON.stringify(messaging); // later: MessagingIntegration.fromJSON(text, { providers })
+   * ```
+   */
+  toJSON(): MessagingIntegrationSnapshot {
+    return toMessagingIntegrationSnapshot(this.#templates);
+  }
+
+  /**
+   * Restores an integration's templates from {@link MessagingIntegration.toJSON}, with fresh options.
+   *
+   * @param json - The snapshot object or its JSON text.
+   * @param options - The new instance's options (providers, storage, …).
+   * @returns A working integration holding the saved templates.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a foreign snapshot, a malformed template, or bad options.
+   * @throws {PelbiotError} UNSUPPORTED for a snapshot written by a newer release; LIMIT_EXCEEDED when it holds more
+   * than `maxTemplates`.
+   * @example
+   * ```ts
+   * const restored = MessagingIntegration.fromJSON(JSON.stringify(messaging), { providers: { twilio } });
+   * ```
+   */
+  static fromJSON(json: unknown, options: MessagingIntegrationOptions = {}): MessagingIntegration {
+    const templates = fromMessagingIntegrationSnapshot(json);
+    const messaging = new MessagingIntegration(options);
+    const limit = messaging.#options.maxTemplates;
+    if (templates.length > limit) {
+      throw new PelbiotError(
+        "LIMIT_EXCEEDED",
+        `MessagingIntegration.fromJSON: the snapshot holds ${templates.length} templates, more than maxTemplates (${limit}).`,
+        { details: { limit, got: templates.length } },
+      );
+    }
+    for (const template of templates) messaging.#templates.set(template);
+    return messaging;
   }
 
   /**

@@ -99,6 +99,11 @@ export class TemplateRegistry {
     return byLocale.get("");
   }
 
+  /** Every template, by id and then locale, in the order they were first added. */
+  list(): StoredTemplate[] {
+    return [...this.#templates.values()].flatMap((byLocale) => [...byLocale.values()]);
+  }
+
   /** The locales a template id has (`null` for the fallback). */
   locales(id: string): Array<string | null> {
     return [...(this.#templates.get(id)?.keys() ?? [])].map((key) => (key === "" ? null : key));
