@@ -59,6 +59,16 @@ const FACTORIES: Record<string, (options: Record<string, unknown>) => unknown> =
     integrations.createStripePaymentProvider({ secretKey: "sk_test_unused", ...options } as never),
   createPayPalPaymentProvider: (options) =>
     integrations.createPayPalPaymentProvider({ clientId: "unused", clientSecret: "unused", ...options } as never),
+  createOutboxProvider: (options) => integrations.createOutboxProvider(options as never),
+  createTwilioProvider: (options) =>
+    integrations.createTwilioProvider({
+      accountSid: `AC${"0".repeat(32)}`,
+      authToken: "t",
+      from: "+14155552345",
+      ...options,
+    } as never),
+  createSmtpProvider: (options) =>
+    integrations.createSmtpProvider({ host: "127.0.0.1", from: "shop@example.com", ...options } as never),
 };
 
 function isClass(value: unknown): value is new (options: Record<string, unknown>) => unknown {
@@ -96,6 +106,7 @@ describe("one shape: every public class rejects a misspelt option", () => {
         "MobileUIOptimizer",
         "APICredentialsManager",
         "WebhookManager",
+        "MessagingIntegration",
         "AnomalyDetectionEngine",
         "TimeSeriesForecastingEngine",
         "ClassificationModel",

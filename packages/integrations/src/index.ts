@@ -43,6 +43,46 @@ export {
   type VerifyAuditChainOptions,
   verifyAuditChain,
 } from "./credentials/verify-audit-chain";
+export {
+  type MessageChannel,
+  type MessageFailedEvent,
+  type MessageProvider,
+  type MessageRecord,
+  type MessageStatus,
+  type MessageStatusEvent,
+  type MessageTemplateInfo,
+  MessagingIntegration,
+  type MessagingIntegrationEvents,
+  type MessagingIntegrationOptions,
+  type MessagingIntegrationSnapshot,
+  type OutgoingMessage,
+  type ProviderFailureOutcome,
+  type ProviderReceipt,
+  type ProviderSendContext,
+  type RateLimit,
+  type SendMessageInput,
+  type SendMessageResult,
+  type StatusCallbackRequest,
+  type TemplateOptions,
+  type TemplateSnapshot,
+  type TemplateValue,
+} from "./messaging/messaging-integration";
+export {
+  createOutboxProvider,
+  type OutboxMessage,
+  type OutboxProvider,
+  type OutboxProviderOptions,
+} from "./messaging/outbox-provider";
+export type { PhoneNumberCheck } from "./messaging/recipient";
+export { countSmsSegments, isGsm7, type SmsEncoding, type SmsSegmentCount } from "./messaging/sms-segments";
+export { createSmtpProvider, type SmtpProvider, type SmtpProviderOptions } from "./messaging/smtp-provider";
+export { createTwilioProvider, type TwilioProvider, type TwilioProviderOptions } from "./messaging/twilio-provider";
+export {
+  computeTwilioSignature,
+  type TwilioParams,
+  type VerifyTwilioSignatureInput,
+  verifyTwilioSignature,
+} from "./messaging/twilio-signature";
 export { currencyExponent, formatMinorUnits, type MoneyInput, toMinorUnits } from "./payments/money";
 export {
   type CreatePaymentInput,
