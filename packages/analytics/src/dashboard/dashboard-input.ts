@@ -1,0 +1,60 @@
+/** Checks of the plain arguments shared by the manager's methods: ids, tenant ids, names, versions. */
+import type { Validator } from "@pelbiot/core";
+
+/** The tenant of a manager created without a `tenant` option. */
+export const DEFAULT_TENANT = "default";
+
+// No ":" in tenant ids: the tenant is part of a storage key, and one tenant's key must never prefix another's.
+const TENANT_PATTERN = {
+  regex: /^[A-Za-z0-9._-]+$/,
+  description: "letters, digits, '.', '_' and '-' only",
+};
+/** One-line text: no control characters. */
+export const LINE_PATTERN = { regex: /^\P{Cc}*$/u, description: "free of control characters" };
+// Descriptions may span lines.
+const TEXT_PATTERN = {
+  regex: /^(?:[\t\n\r]|\P{Cc})*$/u,
+  description: "free of control characters other than tabs and line breaks",
+};
+
+/** Checks a tenant id: 1–64 characters of letters, digits, `.`, `_`, `-`. */
+export function checkTenantId(check: Validator, path: string, value: unknown): value is string {
+  return check.string(path, value, { maxLength: 64, pattern: TENANT_PATTERN });
+}
+
+/** Checks a dashboard or widget id (1–200 characters; unknown ids are `NOT_FOUND` later, not malformed). */
+export function checkId(check: Validator, path: string, value: unknown): value is string {
+  return check.string(path, value, { maxLength: 200 });
+}
+
+/** Checks a dashboard name: 1–200 characters. */
+export function checkName(check: Validator, path: string, value: unknown): value is string {
+  return check.string(path, value, { maxLength: 200, pattern: LINE_PATTERN });
+}
+
+/** Checks a description: up to 2000 characters, may be empty. */
+export function checkDescription(check: Validator, path: string, value: unknown): value is string {
+  return check.string(path, value, { minLength: 0, maxLength: 2000, pattern: TEXT_PATTERN });
+}
+
+/** Checks an owner: a user id of 1–200 characters, or `null`. */
+export function checkOwner(check: Validator, path: string, value: unknown): boolean {
+  return value === null || check.string(path, value, { maxLength: 200, pattern: LINE_PATTERN });
+}
+
+/** Checks an expected version: a whole number from 1. */
+export function checkVersion(check: Validator, path: string, value: unknown): value is number {
+  return check.number(path, value, { integer: true, min: 1 });
+}
+
+/** Checks an options object against its accepted keys; `undefined` counts as `{}`. */
+export function checkOptionsObject(
+  check: Validator,
+  path: string,
+  value: unknown,
+  accepted: readonly string[],
+): value is Record<string, unknown> | undefined {
+  if (value === undefined) return true;
+  if (!check.object(path, value)) return false;
+  return check.knownKeys(path, value, accepted);
+}
