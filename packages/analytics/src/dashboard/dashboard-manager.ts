@@ -211,8 +211,10 @@ export class DashboardManager {
         if (changes?.description !== undefined) checkDescription(check, "changes.description", changes.description);
         if (changes?.owner !== undefined) checkOwner(check, "changes.owner", changes.owner);
       }
-      if (check.object("options", options) && check.knownKeys("options", options, WRITE_OPTION_KEYS)) {
+      if (options !== undefined && checkOptionsObject(check, "options", options, WRITE_OPTION_KEYS)) {
         checkVersion(check, "options.expectedVersion", options.expectedVersion);
+      } else if (options === undefined) {
+        check.fail("options", "must be { expectedVersion }: updates carry the version the caller last read");
       }
     });
     const now = this.#now();
