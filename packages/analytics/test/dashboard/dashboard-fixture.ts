@@ -28,7 +28,7 @@ export async function createDashboardFixture(): Promise<DashboardFixture> {
   const clock = createManualClock(NOW);
   const collector = new AnalyticsDataCollector({ clock, trackingIntervalMs: 0, autoCleanupIntervalMs: 0 });
   const regions = ["north", "south", "east"];
-  for (let minute = 24 * 60; minute > 0; minute -= 20) {
+  for (let minute = 24 * 60; minute > 0; minute -= 10) {
     const timestamp = NOW - minute * MINUTE;
     regions.forEach((region, index) => {
       const value = 200 + 120 * Math.sin(minute / 180 + index) + 40 * index;
