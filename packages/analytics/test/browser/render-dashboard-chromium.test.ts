@@ -72,6 +72,7 @@ describe("renderDashboard in headless Chromium", { timeout: 30_000 }, () => {
   });
 
   it("shows every widget title as text", async () => {
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees, unlike textContent.
     const text = await page.innerText("body");
     for (const title of WIDGET_TITLES) expect(text).toContain(title);
     expect(text).toContain("Real-time sales metrics");
