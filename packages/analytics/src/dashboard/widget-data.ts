@@ -88,7 +88,7 @@ function chartData(source: DashboardDataSource, widget: WidgetOf<"chart">, now: 
 function statData(source: DashboardDataSource, widget: WidgetOf<"stat">, now: number): StatWidgetData {
   const { config } = widget;
   const from = now - rangeMsOf(config.timeRange);
-  const value = singleValue(source, config.metric, config.aggregation, { from, to: now, tags: config.tags });
+  const value = singleValue(source, config.metric, config.aggregation, { from, to: now + 1, tags: config.tags });
   return {
     type: "stat",
     widgetId: widget.id,
@@ -104,7 +104,7 @@ function statData(source: DashboardDataSource, widget: WidgetOf<"stat">, now: nu
 function gaugeData(source: DashboardDataSource, widget: WidgetOf<"gauge">, now: number): GaugeWidgetData {
   const { config } = widget;
   const from = now - rangeMsOf(config.timeRange);
-  const value = singleValue(source, config.metric, config.aggregation, { from, to: now, tags: config.tags });
+  const value = singleValue(source, config.metric, config.aggregation, { from, to: now + 1, tags: config.tags });
   const ratio = value === null ? null : Math.min(1, Math.max(0, (value - config.min) / (config.max - config.min)));
   return {
     type: "gauge",
@@ -124,7 +124,7 @@ function gaugeData(source: DashboardDataSource, widget: WidgetOf<"gauge">, now: 
 function tableData(source: DashboardDataSource, widget: WidgetOf<"table">, now: number): TableWidgetData {
   const { config } = widget;
   const from = now - rangeMsOf(config.timeRange);
-  const stats = source.getMetricStats(config.metric, { from, to: now, tags: config.tags, groupBy: config.groupBy });
+  const stats = source.getMetricStats(config.metric, { from, to: now + 1, tags: config.tags, groupBy: config.groupBy });
   const rows = [...stats]
     .sort((left, right) => right.count - left.count)
     .slice(0, config.limit)
@@ -141,6 +141,8 @@ function tableData(source: DashboardDataSource, widget: WidgetOf<"table">, now: 
   };
 }
 
+// Queries end at `now + 1`: the collector selects windows starting before `to`, and the current window (which may
+// start exactly now) holds the freshest values.
 function singleValue(
   source: DashboardDataSource,
   metric: string,

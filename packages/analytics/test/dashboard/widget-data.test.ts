@@ -182,6 +182,17 @@ describe("widget data: stat, gauge, table", () => {
     expect(await dashboards.getWidgetData(dashboardId, none.id)).toMatchObject({ value: null, status: "ok" });
   });
 
+  it("includes the window that starts right now", async () => {
+    const { collector, dashboards, dashboardId } = await setup();
+    collector.recordMetric("fresh", 5, {}, { timestamp: NOW }); // NOW is on a minute boundary: its window starts now
+    const widget = await dashboards.addWidgetToDashboard(dashboardId, "stat", {
+      title: "F",
+      metric: "fresh",
+      timeRange: "15m",
+    });
+    expect(await dashboards.getWidgetData(dashboardId, widget.id)).toMatchObject({ value: 5, to: NOW });
+  });
+
   it("puts a gauge's value on its dial, clamped, with a 'below' threshold", async () => {
     const { collector, dashboards, dashboardId, clock } = await setup();
     collector.recordMetric("disk_free", 15, {}, { timestamp: NOW - MINUTE });
