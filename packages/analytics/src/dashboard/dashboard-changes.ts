@@ -2,9 +2,10 @@
  * Pure changes to a tenant's list of dashboards. Each returns the new list and never mutates its input, so the
  * store can re-run it on a fresher record when another writer won the compare-and-set.
  */
-import { PelbiotError } from "@pelbiot/core";
-import type { Dashboard, Widget } from "./dashboard-manager-types";
+import { createValidator, PelbiotError } from "@pelbiot/core";
+import type { Dashboard, Widget, WidgetConfigChanges } from "./dashboard-manager-types";
 import type { TenantChange } from "./tenant-dashboard-store";
+import { checkWidgetConfig } from "./widget-config";
 
 /** Who asks, for messages: `DashboardManager.<method>`. */
 export type MethodName = string;
@@ -79,4 +80,48 @@ export function reviseDashboard(
     dashboards: dashboards.map((dashboard) => (dashboard.id === id ? revised : dashboard)),
     result: revised,
   };
+}
+
+/** Adds a new dashboard to the tenant's list, within `maxDashboards`. */
+export function appendDashboard(
+  dashboards: readonly Dashboard[],
+  dashboard: Dashboard,
+  maxDashboards: number,
+  method: MethodName,
+): TenantChange<Dashboard> {
+  assertLimit(dashboards.length + 1, maxDashboards, "dashboards", "maxDashboards", method);
+  return { dashboards: [...dashboards, dashboard], result: dashboard };
+}
+
+/** The dashboard with one more widget, within `maxWidgetsPerDashboard`. */
+export function appendWidget(current: Dashboard, widget: Widget, maxWidgetsPerDashboard: number): Dashboard {
+  const got = current.widgets.length + 1;
+  assertLimit(got, maxWidgetsPerDashboard, "widgets", "maxWidgetsPerDashboard", "addWidgetToDashboard");
+  return { ...current, widgets: [...current.widgets, widget] };
+}
+
+/**
+ * The dashboard with one widget's config merged with `changes` and checked again by its type's rules. A chart whose
+ * time range changes without an interval gets the new range's default interval.
+ */
+export function reconfigureWidget(
+  current: Dashboard,
+  widgetId: string,
+  changes: WidgetConfigChanges,
+  now: number,
+): { dashboard: Dashboard; widget: Widget } {
+  const widget = findWidget(current, widgetId, "updateWidget");
+  const merged: Record<string, unknown> = { ...widget.config, ...changes };
+  if (widget.type === "chart" && "timeRange" in changes && !("interval" in changes)) merged.interval = null;
+  const check = createValidator("DashboardManager.updateWidget");
+  const config = checkWidgetConfig(check, "changes", widget.type, merged);
+  check.done();
+  const updated = { ...widget, config, updatedAt: now } as Widget;
+  const widgets = current.widgets.map((entry) => (entry.id === widgetId ? updated : entry));
+  return { dashboard: { ...current, widgets }, widget: updated };
+}
+
+/** A new dashboard at version 1, created and updated `now`. */
+export function newDashboard(fields: Omit<Dashboard, "version" | "createdAt" | "updatedAt">, now: number): Dashboard {
+  return { ...fields, version: 1, createdAt: now, updatedAt: now };
 }

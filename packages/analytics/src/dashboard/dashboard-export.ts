@@ -4,8 +4,8 @@
  * manager's own methods, so an import can never store what `addWidgetToDashboard` would refuse.
  */
 import { readSnapshot, type Validator } from "@pelbiot/core";
-import { checkDescription, checkId, checkName, checkOwner, checkTenantId } from "./dashboard-input";
-import type { Dashboard, Widget, WidgetType } from "./dashboard-manager-types";
+import { checkDescription, checkId, checkName, checkOptionsObject, checkOwner, checkTenantId } from "./dashboard-input";
+import type { Dashboard, ImportDashboardOptions, Widget, WidgetType } from "./dashboard-manager-types";
 import { checkWidgetConfig, WIDGET_TYPES } from "./widget-config";
 
 /** The `format` of an exported dashboard. */
@@ -93,6 +93,31 @@ export function fromDashboardExport(json: unknown, context: string, check: Valid
     updatedAt: input.updatedAt as number,
     widgets,
   };
+}
+
+/**
+ * Checks `importDashboard`'s options and reads the export; an export from another tenant than `tenant` is refused
+ * unless `allowTenantChange` is set.
+ */
+export function readDashboardImport(
+  check: Validator,
+  json: unknown,
+  options: ImportDashboardOptions,
+  tenant: string,
+): Dashboard {
+  if (checkOptionsObject(check, "options", options, ["owner", "allowTenantChange"])) {
+    if (options.owner !== undefined) checkOwner(check, "options.owner", options.owner);
+    if (options.allowTenantChange !== undefined) check.boolean("options.allowTenantChange", options.allowTenantChange);
+  }
+  check.done();
+  const dashboard = fromDashboardExport(json, "DashboardManager.importDashboard", check);
+  check.check(
+    dashboard.tenant === tenant || options.allowTenantChange === true,
+    "json.dashboard.tenant",
+    `must be this manager's tenant ${JSON.stringify(tenant)}, got ${JSON.stringify(dashboard.tenant)}; ` +
+      "pass { allowTenantChange: true } to copy it into this tenant",
+  );
+  return dashboard;
 }
 
 function checkExportedWidget(check: Validator, path: string, value: unknown): Widget | undefined {

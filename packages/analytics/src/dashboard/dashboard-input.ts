@@ -1,5 +1,6 @@
 /** Checks of the plain arguments shared by the manager's methods: ids, tenant ids, names, versions. */
 import type { Validator } from "@pelbiot/core";
+import type { DashboardChanges, RenderDashboardOptions, UpdateOptions, WriteOptions } from "./dashboard-manager-types";
 
 /** The tenant of a manager created without a `tenant` option. */
 export const DEFAULT_TENANT = "default";
@@ -53,10 +54,50 @@ export function checkOptionsObject(
   path: string,
   value: unknown,
   accepted: readonly string[],
-): value is Record<string, unknown> | undefined {
+): boolean {
   if (value === undefined) return true;
   if (!check.object(path, value)) return false;
   // Unknown keys are reported, and the known ones are still checked, so one call lists every issue.
   check.knownKeys(path, value, accepted);
   return true;
+}
+
+const WRITE_OPTION_KEYS = ["expectedVersion"];
+
+/** Checks the `{ expectedVersion }` options of a write, which may be absent. */
+export function checkWriteOptions(check: Validator, options: WriteOptions | undefined): void {
+  if (checkOptionsObject(check, "options", options, WRITE_OPTION_KEYS) && options?.expectedVersion !== undefined) {
+    checkVersion(check, "options.expectedVersion", options.expectedVersion);
+  }
+}
+
+/** Checks the arguments of `updateDashboard`, where the expected version is required. */
+export function checkUpdateArguments(
+  check: Validator,
+  dashboardId: unknown,
+  changes: DashboardChanges,
+  options: UpdateOptions | undefined,
+): void {
+  checkId(check, "dashboardId", dashboardId);
+  if (checkOptionsObject(check, "changes", changes, ["name", "description", "owner"])) {
+    if (changes?.name !== undefined) checkName(check, "changes.name", changes.name);
+    if (changes?.description !== undefined) checkDescription(check, "changes.description", changes.description);
+    if (changes?.owner !== undefined) checkOwner(check, "changes.owner", changes.owner);
+  }
+  if (options === undefined) {
+    check.fail("options", "must be { expectedVersion }: updates carry the version the caller last read");
+  } else if (checkOptionsObject(check, "options", options, WRITE_OPTION_KEYS)) {
+    checkVersion(check, "options.expectedVersion", options.expectedVersion);
+  }
+}
+
+/** Checks the options of `renderDashboard`. */
+export function checkRenderOptions(check: Validator, options: RenderDashboardOptions): void {
+  if (!checkOptionsObject(check, "options", options, ["chartWidth", "chartHeight"])) return;
+  if (options.chartWidth !== undefined) {
+    check.number("options.chartWidth", options.chartWidth, { integer: true, min: 240, max: 2000 });
+  }
+  if (options.chartHeight !== undefined) {
+    check.number("options.chartHeight", options.chartHeight, { integer: true, min: 120, max: 1000 });
+  }
 }

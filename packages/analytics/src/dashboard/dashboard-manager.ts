@@ -1,14 +1,25 @@
 import { createValidator, PelbiotError, toPelbiotError, uuidv7, type Validator } from "@pelbiot/core";
-import { assertLimit, findDashboard, findWidget, reviseDashboard } from "./dashboard-changes";
-import { type DashboardExport, fromDashboardExport, toDashboardExport } from "./dashboard-export";
+import {
+  appendDashboard,
+  appendWidget,
+  assertLimit,
+  findDashboard,
+  findWidget,
+  newDashboard,
+  reconfigureWidget,
+  reviseDashboard,
+} from "./dashboard-changes";
+import { type DashboardExport, readDashboardImport, toDashboardExport } from "./dashboard-export";
 import {
   checkDescription,
   checkId,
   checkName,
   checkOptionsObject,
   checkOwner,
+  checkRenderOptions,
   checkTenantId,
-  checkVersion,
+  checkUpdateArguments,
+  checkWriteOptions,
 } from "./dashboard-input";
 import {
   type DashboardManagerOptions,
@@ -40,8 +51,6 @@ export type { DashboardExport } from "./dashboard-export";
 export type { DashboardManagerOptions } from "./dashboard-manager-options";
 // Every public type of the manager, so callers can import them next to the class.
 export type * from "./dashboard-manager-types";
-
-const WRITE_OPTION_KEYS = ["expectedVersion"];
 
 /**
  * Dashboards of widgets (`chart`, `stat`, `table`, `gauge`) over the metrics of an `AnalyticsDataCollector`, kept in
@@ -101,17 +110,7 @@ export class DashboardManager {
    */
   forTenant(tenant: string): DashboardManager {
     this.#validate("forTenant", (check) => checkTenantId(check, "tenant", tenant));
-    const { collector, maxDashboards, maxWidgetsPerDashboard, storage, keyPrefix, clock, logger } = this.#options;
-    return new DashboardManager({
-      collector,
-      tenant,
-      maxDashboards,
-      maxWidgetsPerDashboard,
-      storage,
-      keyPrefix,
-      clock,
-      logger,
-    });
+    return new DashboardManager({ ...this.#options, tenant });
   }
 
   /**
@@ -135,21 +134,11 @@ export class DashboardManager {
       checkOwner(check, "owner", owner);
     });
     const now = this.#now();
-    const dashboard: Dashboard = {
-      id: uuidv7({ clock: this.#options.clock }),
-      tenant: this.tenant,
-      name,
-      description,
-      owner,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      widgets: [],
-    };
-    return this.#store.change((dashboards) => {
-      assertLimit(dashboards.length + 1, this.#options.maxDashboards, "dashboards", "maxDashboards", "createDashboard");
-      return { dashboards: [...dashboards, dashboard], result: dashboard };
-    });
+    const fields = { id: this.#newId(), tenant: this.tenant, name, description, owner, widgets: [] };
+    const dashboard = newDashboard(fields, now);
+    return this.#store.change((dashboards) =>
+      appendDashboard(dashboards, dashboard, this.#options.maxDashboards, "createDashboard"),
+    );
   }
 
   /**
@@ -204,19 +193,7 @@ export class DashboardManager {
    * ```
    */
   async updateDashboard(dashboardId: string, changes: DashboardChanges, options: UpdateOptions): Promise<Dashboard> {
-    this.#validate("updateDashboard", (check) => {
-      checkId(check, "dashboardId", dashboardId);
-      if (checkOptionsObject(check, "changes", changes, ["name", "description", "owner"])) {
-        if (changes?.name !== undefined) checkName(check, "changes.name", changes.name);
-        if (changes?.description !== undefined) checkDescription(check, "changes.description", changes.description);
-        if (changes?.owner !== undefined) checkOwner(check, "changes.owner", changes.owner);
-      }
-      if (options !== undefined && checkOptionsObject(check, "options", options, WRITE_OPTION_KEYS)) {
-        checkVersion(check, "options.expectedVersion", options.expectedVersion);
-      } else if (options === undefined) {
-        check.fail("options", "must be { expectedVersion }: updates carry the version the caller last read");
-      }
-    });
+    this.#validate("updateDashboard", (check) => checkUpdateArguments(check, dashboardId, changes, options));
     const now = this.#now();
     return this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
@@ -248,7 +225,7 @@ export class DashboardManager {
   async deleteDashboard(dashboardId: string, options: WriteOptions = {}): Promise<void> {
     this.#validate("deleteDashboard", (check) => {
       checkId(check, "dashboardId", dashboardId);
-      this.#checkWriteOptions(check, options);
+      checkWriteOptions(check, options);
     });
     await this.#store.change((dashboards) => {
       const { dashboards: next } = reviseDashboard(dashboards, dashboardId, {
@@ -285,29 +262,19 @@ export class DashboardManager {
   ): Promise<WidgetOf<Type>> {
     const resolved = this.#validate("addWidgetToDashboard", (check) => {
       checkId(check, "dashboardId", dashboardId);
-      this.#checkWriteOptions(check, options);
+      checkWriteOptions(check, options);
       if (!check.oneOf("type", type, WIDGET_TYPES)) return undefined;
       return checkWidgetConfig(check, "config", type, config);
     });
     const now = this.#now();
-    const widget = {
-      id: uuidv7({ clock: this.#options.clock }),
-      type,
-      config: resolved,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const widget = { id: this.#newId(), type, config: resolved, createdAt: now, updatedAt: now };
     const { maxWidgetsPerDashboard } = this.#options;
     await this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
         method: "addWidgetToDashboard",
         expectedVersion: options.expectedVersion,
         now,
-        next: (current) => {
-          const got = current.widgets.length + 1;
-          assertLimit(got, maxWidgetsPerDashboard, "widgets", "maxWidgetsPerDashboard", "addWidgetToDashboard");
-          return { ...current, widgets: [...current.widgets, widget as Widget] };
-        },
+        next: (current) => appendWidget(current, widget as Widget, maxWidgetsPerDashboard),
       }),
     );
     return widget as WidgetOf<Type>;
@@ -341,7 +308,7 @@ export class DashboardManager {
       checkId(check, "dashboardId", dashboardId);
       checkId(check, "widgetId", widgetId);
       check.object("changes", changes);
-      this.#checkWriteOptions(check, options);
+      checkWriteOptions(check, options);
     });
     const now = this.#now();
     let updated: Widget | undefined;
@@ -351,15 +318,9 @@ export class DashboardManager {
         expectedVersion: options.expectedVersion,
         now,
         next: (current) => {
-          const widget = findWidget(current, widgetId, "updateWidget");
-          const merged: Record<string, unknown> = { ...widget.config, ...changes };
-          if (widget.type === "chart" && "timeRange" in changes && !("interval" in changes)) merged.interval = null;
-          const config = this.#validate("updateWidget", (check) =>
-            checkWidgetConfig(check, "changes", widget.type, merged),
-          );
-          updated = { ...widget, config, updatedAt: now } as Widget;
-          const next = updated;
-          return { ...current, widgets: current.widgets.map((entry) => (entry.id === widgetId ? next : entry)) };
+          const result = reconfigureWidget(current, widgetId, changes, now);
+          updated = result.widget;
+          return result.dashboard;
         },
       }),
     );
@@ -388,7 +349,7 @@ export class DashboardManager {
     this.#validate("removeWidgetFromDashboard", (check) => {
       checkId(check, "dashboardId", dashboardId);
       checkId(check, "widgetId", widgetId);
-      this.#checkWriteOptions(check, options);
+      checkWriteOptions(check, options);
     });
     return this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
@@ -444,14 +405,7 @@ export class DashboardManager {
   async renderDashboard(dashboardId: string, options: RenderDashboardOptions = {}): Promise<string> {
     this.#validate("renderDashboard", (check) => {
       checkId(check, "dashboardId", dashboardId);
-      if (checkOptionsObject(check, "options", options, ["chartWidth", "chartHeight"])) {
-        if (options.chartWidth !== undefined) {
-          check.number("options.chartWidth", options.chartWidth, { integer: true, min: 240, max: 2000 });
-        }
-        if (options.chartHeight !== undefined) {
-          check.number("options.chartHeight", options.chartHeight, { integer: true, min: 120, max: 1000 });
-        }
-      }
+      checkRenderOptions(check, options);
     });
     const source = this.#requireCollector("renderDashboard");
     const dashboard = findDashboard(await this.#store.read(), dashboardId, "renderDashboard");
@@ -502,50 +456,21 @@ export class DashboardManager {
    * ```
    */
   async importDashboard(json: unknown, options: ImportDashboardOptions = {}): Promise<Dashboard> {
-    const imported = this.#validate("importDashboard", (check) => {
-      if (checkOptionsObject(check, "options", options, ["owner", "allowTenantChange"])) {
-        if (options.owner !== undefined) checkOwner(check, "options.owner", options.owner);
-        if (options.allowTenantChange !== undefined)
-          check.boolean("options.allowTenantChange", options.allowTenantChange);
-      }
-      check.done();
-      const dashboard = fromDashboardExport(json, "DashboardManager.importDashboard", check);
-      check.check(
-        dashboard.tenant === this.tenant || options.allowTenantChange === true,
-        "json.dashboard.tenant",
-        `must be this manager's tenant ${JSON.stringify(this.tenant)}, got ${JSON.stringify(dashboard.tenant)}; ` +
-          "pass { allowTenantChange: true } to copy it into this tenant",
-      );
-      return dashboard;
-    });
-    const now = this.#now();
-    const dashboard: Dashboard = {
-      ...imported,
-      id: uuidv7({ clock: this.#options.clock }),
-      tenant: this.tenant,
-      owner: options.owner === undefined ? imported.owner : options.owner,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const imported = this.#validate("importDashboard", (check) =>
+      readDashboardImport(check, json, options, this.tenant),
+    );
     const { maxDashboards, maxWidgetsPerDashboard } = this.#options;
     assertLimit(
-      dashboard.widgets.length,
+      imported.widgets.length,
       maxWidgetsPerDashboard,
       "widgets",
       "maxWidgetsPerDashboard",
       "importDashboard",
     );
-    return this.#store.change((dashboards) => {
-      assertLimit(dashboards.length + 1, maxDashboards, "dashboards", "maxDashboards", "importDashboard");
-      return { dashboards: [...dashboards, dashboard], result: dashboard };
-    });
-  }
-
-  #checkWriteOptions(check: Validator, options: WriteOptions): void {
-    if (checkOptionsObject(check, "options", options, WRITE_OPTION_KEYS) && options?.expectedVersion !== undefined) {
-      checkVersion(check, "options.expectedVersion", options.expectedVersion);
-    }
+    const now = this.#now();
+    const owner = options.owner === undefined ? imported.owner : options.owner;
+    const dashboard = newDashboard({ ...imported, id: this.#newId(), tenant: this.tenant, owner }, now);
+    return this.#store.change((dashboards) => appendDashboard(dashboards, dashboard, maxDashboards, "importDashboard"));
   }
 
   #requireCollector(method: string): DashboardDataSource {
@@ -556,6 +481,10 @@ export class DashboardManager {
       `DashboardManager.${method}: widgets need a data source; create the manager with { collector } ` +
         "(an AnalyticsDataCollector).",
     );
+  }
+
+  #newId(): string {
+    return uuidv7({ clock: this.#options.clock });
   }
 
   #now(): number {
