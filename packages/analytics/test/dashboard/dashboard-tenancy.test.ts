@@ -17,6 +17,9 @@ type Operation =
   | { kind: "removeWidget"; tenant: Tenant; target: number }
   | { kind: "delete"; tenant: Tenant; target: number }
   | { kind: "get"; tenant: Tenant; target: number }
+  | { kind: "widgetData"; tenant: Tenant; target: number }
+  | { kind: "render"; tenant: Tenant; target: number }
+  | { kind: "updateWidget"; tenant: Tenant; target: number; title: string }
   | { kind: "export"; tenant: Tenant; target: number; allowTenantChange: boolean };
 
 const tenant = fc.constantFrom(...TENANTS);
@@ -28,6 +31,14 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.record({ kind: fc.constant("removeWidget" as const), tenant, target }),
   fc.record({ kind: fc.constant("delete" as const), tenant, target }),
   fc.record({ kind: fc.constant("get" as const), tenant, target }),
+  fc.record({ kind: fc.constant("widgetData" as const), tenant, target }),
+  fc.record({ kind: fc.constant("render" as const), tenant, target }),
+  fc.record({
+    kind: fc.constant("updateWidget" as const),
+    tenant,
+    target,
+    title: fc.string({ minLength: 1, maxLength: 8 }).filter((title) => !/\p{Cc}/u.test(title)),
+  }),
   fc.record({ kind: fc.constant("export" as const), tenant, target, allowTenantChange: fc.boolean() }),
 );
 
@@ -75,7 +86,8 @@ async function run(managers: Record<Tenant, DashboardManager>, model: Model, ste
   const own = model.owns(step.tenant, id);
   if (own === undefined) {
     // Another tenant's dashboard (or a deleted one) does not exist for this manager, whatever the operation.
-    await expectNotFound(attempt(manager, step, id), id);
+    const widgetId = model.dashboards.get(id)?.widgets[0] ?? "any-widget";
+    await expectNotFound(attempt(manager, step, id, widgetId), id);
     return;
   }
   switch (step.kind) {
@@ -106,6 +118,25 @@ async function run(managers: Record<Tenant, DashboardManager>, model: Model, ste
     case "get":
       expect(await manager.getDashboard(id)).toMatchObject({ id, tenant: step.tenant, version: own.version });
       return;
+    case "widgetData": {
+      const widgetId = own.widgets[0];
+      if (widgetId === undefined) return;
+      expect(await manager.getWidgetData(id, widgetId)).toMatchObject({ type: "stat", widgetId, value: 0 });
+      return;
+    }
+    case "render": {
+      const html = await manager.renderDashboard(id);
+      expect(html.match(/data-widget-id=/g) ?? []).toHaveLength(own.widgets.length);
+      return;
+    }
+    case "updateWidget": {
+      const widgetId = own.widgets[0];
+      if (widgetId === undefined) return;
+      const updated = await manager.updateWidget(id, widgetId, { title: step.title });
+      expect(updated.config.title).toBe(step.title);
+      own.version += 1;
+      return;
+    }
     case "export":
       await exportElsewhere(managers, model, step, id);
       return;
@@ -138,14 +169,20 @@ async function exportElsewhere(
   model.ids.push(copy.id);
 }
 
-function attempt(manager: DashboardManager, step: Operation, id: string): Promise<unknown> {
+function attempt(manager: DashboardManager, step: Operation, id: string, widgetId: string): Promise<unknown> {
   switch (step.kind) {
     case "rename":
       return manager.updateDashboard(id, { name: step.name }, { expectedVersion: 1 });
     case "addWidget":
       return manager.addWidgetToDashboard(id, "stat", STAT);
     case "removeWidget":
-      return manager.removeWidgetFromDashboard(id, "any-widget");
+      return manager.removeWidgetFromDashboard(id, widgetId);
+    case "widgetData":
+      return manager.getWidgetData(id, widgetId);
+    case "render":
+      return manager.renderDashboard(id);
+    case "updateWidget":
+      return manager.updateWidget(id, widgetId, { title: "taken over" });
     case "delete":
       return manager.deleteDashboard(id);
     case "export":
@@ -193,7 +230,8 @@ describe("DashboardManager tenancy", () => {
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 40 }), async (operations) => {
         const storage = createMemoryStorage();
         const clock = createManualClock(Date.UTC(2026, 0, 1));
-        const base = new DashboardManager({ storage, clock, tenant: "acme", maxDashboards: MAX_DASHBOARDS });
+        const collector = { getMetricStats: () => [] };
+        const base = new DashboardManager({ storage, clock, collector, tenant: "acme", maxDashboards: MAX_DASHBOARDS });
         const managers = { acme: base, globex: base.forTenant("globex") };
         const model = new Model();
         for (const step of operations) {
