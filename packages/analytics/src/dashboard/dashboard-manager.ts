@@ -88,7 +88,8 @@ export class DashboardManager {
    */
   constructor(options: DashboardManagerOptions = {}) {
     this.#options = resolveDashboardManagerOptions(options);
-    this.#store = new TenantDashboardStore(this.#options.storage, this.#options.keyPrefix, this.#options.tenant);
+    const { storage, keyPrefix, tenant, logger } = this.#options;
+    this.#store = new TenantDashboardStore(storage, keyPrefix, tenant, logger);
   }
 
   /** The tenant this manager reads and writes. */

@@ -2,7 +2,14 @@
  * One tenant's dashboards in storage. A store is built for exactly one tenant and only ever touches that tenant's
  * record, so no method of a manager can reach another tenant's dashboards: isolation holds by construction.
  */
-import { createJsonStore, type JsonStore, PelbiotError, type StorageAdapter, toPelbiotError } from "@pelbiot/core";
+import {
+  createJsonStore,
+  type JsonStore,
+  type Logger,
+  PelbiotError,
+  type StorageAdapter,
+  toPelbiotError,
+} from "@pelbiot/core";
 import type { Dashboard } from "./dashboard-manager-types";
 
 /** The stored record of a tenant: every dashboard, oldest first. */
@@ -21,16 +28,17 @@ export interface TenantChange<T> {
 export class TenantDashboardStore {
   readonly tenant: string;
   readonly #store: JsonStore<TenantRecord>;
+  readonly #logger: Logger;
 
-  constructor(storage: StorageAdapter, keyPrefix: string, tenant: string) {
+  constructor(storage: StorageAdapter, keyPrefix: string, tenant: string, logger: Logger) {
     this.tenant = tenant;
+    this.#logger = logger;
     this.#store = createJsonStore<TenantRecord>(storage, { prefix: `${keyPrefix}tenants:` });
   }
 
   /** The tenant's dashboards, oldest first. */
   async read(): Promise<readonly Dashboard[]> {
-    const record = await this.#guard(() => this.#store.get(this.tenant));
-    return this.#dashboardsOf(record);
+    return this.#guard(async () => this.#dashboardsOf(await this.#store.get(this.tenant)));
   }
 
   /**
@@ -68,7 +76,16 @@ export class TenantDashboardStore {
     try {
       return await action();
     } catch (error) {
-      throw toPelbiotError(error, "STORAGE_ERROR");
+      const wrapped = toPelbiotError(error, "STORAGE_ERROR");
+      // Damage needs an operator (restore from an export); the caller only sees the error.
+      if (wrapped.code === "INTEGRITY_ERROR") {
+        this.#logger.warn("dashboards: the stored record of a tenant is damaged", {
+          tenant: this.tenant,
+          key: `${this.#store.prefix}${this.tenant}`,
+          error: wrapped.message,
+        });
+      }
+      throw wrapped;
     }
   }
 }

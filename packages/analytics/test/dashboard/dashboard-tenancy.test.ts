@@ -1,6 +1,6 @@
 // Tenancy is enforced, not advisory: random sequences of operations by two tenants over one storage never let one
 // tenant read, change or count the other's dashboards.
-import { createManualClock, createMemoryStorage, PelbiotError } from "@pelbiot/core";
+import { createManualClock, createMemoryStorage, noopLogger, PelbiotError } from "@pelbiot/core";
 import { captureValidationIssuesAsync, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -276,7 +276,22 @@ describe("DashboardManager tenancy", () => {
     await globex.createDashboard("Secret");
     const text = await storage.getItem("analytics:dashboards:tenants:globex");
     await storage.setItem("analytics:dashboards:tenants:acme", text!);
-    const acme = new DashboardManager({ storage, tenant: "acme" });
+    const warnings: unknown[] = [];
+    const logger = { ...noopLogger, warn: (message: string, fields?: unknown) => warnings.push({ message, fields }) };
+    const acme = new DashboardManager({ storage, tenant: "acme", logger });
     await expectPelbiotErrorAsync(acme.listDashboards(), "INTEGRITY_ERROR");
+    await expectPelbiotErrorAsync(acme.createDashboard("x"), "INTEGRITY_ERROR");
+    expect(await storage.getItem("analytics:dashboards:tenants:acme")).toBe(text);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatchObject({ fields: { tenant: "acme", key: "analytics:dashboards:tenants:acme" } });
+  });
+
+  it("reports a record that is not JSON as INTEGRITY_ERROR and leaves it for an operator", async () => {
+    const storage = createMemoryStorage();
+    await storage.setItem("analytics:dashboards:tenants:default", "{truncated");
+    const dashboards = new DashboardManager({ storage });
+    await expectPelbiotErrorAsync(dashboards.getDashboard("any"), "INTEGRITY_ERROR");
+    await expectPelbiotErrorAsync(dashboards.createDashboard("x"), "INTEGRITY_ERROR");
+    expect(await storage.getItem("analytics:dashboards:tenants:default")).toBe("{truncated");
   });
 });

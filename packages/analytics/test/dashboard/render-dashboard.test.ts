@@ -1,6 +1,9 @@
+import { createManualClock } from "@pelbiot/core";
 import { captureValidationIssuesAsync } from "@pelbiot/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeXml } from "../../src/charts/render-line-chart-svg";
+import { AnalyticsDataCollector } from "../../src/collector/analytics-data-collector";
+import { DashboardManager } from "../../src/dashboard/dashboard-manager";
 import { createDashboardFixture, type DashboardFixture, NOW, WIDGET_TITLES } from "./dashboard-fixture";
 
 let fixture: DashboardFixture;
@@ -47,5 +50,24 @@ describe("DashboardManager.renderDashboard", () => {
       expect.stringContaining('options.chartHieght: "chartHieght" is not a known option (did you mean "chartHeight"?)'),
       "options.chartWidth: must be at least 240, got 10",
     ]);
+  });
+});
+
+describe("DashboardManager.renderDashboard with hostile data", () => {
+  it("escapes tag values in table cells and chart legends", async () => {
+    const clock = createManualClock(NOW);
+    const collector = new AnalyticsDataCollector({ clock, trackingIntervalMs: 0, autoCleanupIntervalMs: 0 });
+    const hostile = '<img src=x onerror="alert(1)">';
+    collector.recordMetric("m", 1, { who: hostile }, { timestamp: NOW - 60_000 });
+    collector.recordMetric("m", 2, { who: "plain" }, { timestamp: NOW - 60_000 });
+    const dashboards = new DashboardManager({ clock, collector });
+    const { id } = await dashboards.createDashboard("Hostile");
+    await dashboards.addWidgetToDashboard(id, "table", { title: "T", metric: "m", timeRange: "1h", groupBy: ["who"] });
+    await dashboards.addWidgetToDashboard(id, "chart", { title: "C", metric: "m", timeRange: "1h", groupBy: "who" });
+    const page = await dashboards.renderDashboard(id);
+    await collector.shutdown();
+    expect(page).not.toContain("<img");
+    expect(page).toContain(`<td>${escapeXml(hostile)}</td>`);
+    expect(page).toContain(`>${escapeXml(hostile)}</text>`);
   });
 });
