@@ -195,6 +195,7 @@ export class DashboardManager {
    */
   async updateDashboard(dashboardId: string, changes: DashboardChanges, options: UpdateOptions): Promise<Dashboard> {
     this.#validate("updateDashboard", (check) => checkUpdateArguments(check, dashboardId, changes, options));
+    const { name, description, owner } = changes ?? {};
     const now = this.#now();
     return this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
@@ -203,9 +204,9 @@ export class DashboardManager {
         now,
         next: (current) => ({
           ...current,
-          name: changes.name ?? current.name,
-          description: changes.description ?? current.description,
-          owner: changes.owner === undefined ? current.owner : changes.owner,
+          name: name ?? current.name,
+          description: description ?? current.description,
+          owner: owner === undefined ? current.owner : owner,
         }),
       }),
     );

@@ -94,6 +94,9 @@ describe("DashboardManager: dashboards", () => {
 
     const cleared = await dashboards.updateDashboard(created.id, { owner: null }, { expectedVersion: 2 });
     expect(cleared.owner).toBeNull();
+    // No changes still counts as an edit of the version read (e.g. a "touch").
+    const touched = await dashboards.updateDashboard(created.id, undefined as never, { expectedVersion: 3 });
+    expect(touched).toMatchObject({ name: "Revenue", version: 4 });
   });
 
   it("requires the expected version on updateDashboard", async () => {
