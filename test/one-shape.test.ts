@@ -116,6 +116,7 @@ describe("one shape: every public class rejects a misspelt option", () => {
         "PushNotificationManager",
         "BiometricAuthManager",
         "PaymentGatewayIntegration",
+        "DashboardManager",
       ]),
     );
   });

@@ -3,8 +3,8 @@
  *
  * Analytics: event collection, dashboards, report exports and predictive analytics.
  *
- * This release ships AnalyticsDataCollector; DashboardManager, ReportGenerator and PredictiveAnalyticsEngine arrive
- * in the next minor releases.
+ * This release ships AnalyticsDataCollector and DashboardManager; ReportGenerator and PredictiveAnalyticsEngine
+ * arrive in the next minor releases.
  */
 export {
   type AnalyticsBatch,
@@ -42,3 +42,52 @@ export {
 } from "./collector/analytics-data-collector-options";
 export { ANALYTICS_DATA_COLLECTOR_FORMAT } from "./collector/analytics-data-collector-snapshot";
 export { createMemoryAnalyticsSink, type MemoryAnalyticsSink } from "./collector/memory-analytics-sink";
+export { DASHBOARD_EXPORT_FORMAT, DASHBOARD_EXPORT_VERSION } from "./dashboard/dashboard-export";
+export {
+  type ChartWidgetConfig,
+  type ChartWidgetData,
+  type Dashboard,
+  type DashboardChanges,
+  type DashboardDataSource,
+  type DashboardExport,
+  DashboardManager,
+  type DashboardManagerOptions,
+  type GaugeWidgetConfig,
+  type GaugeWidgetData,
+  type ImportDashboardOptions,
+  type ListDashboardsFilter,
+  type RenderDashboardOptions,
+  type ResolvedChartWidgetConfig,
+  type ResolvedGaugeWidgetConfig,
+  type ResolvedStatWidgetConfig,
+  type ResolvedTableWidgetConfig,
+  type ResolvedThresholds,
+  type ResolvedWidgetConfigBase,
+  type ResolvedWidgetConfigByType,
+  type StatWidgetConfig,
+  type StatWidgetData,
+  type TableWidgetConfig,
+  type TableWidgetData,
+  type UpdateOptions,
+  type Widget,
+  type WidgetAggregation,
+  type WidgetConfigBase,
+  type WidgetConfigByType,
+  type WidgetConfigChanges,
+  type WidgetData,
+  type WidgetOf,
+  type WidgetPeriod,
+  type WidgetSeries,
+  type WidgetSeriesPoint,
+  type WidgetStatus,
+  type WidgetTableRow,
+  type WidgetThresholds,
+  type WidgetType,
+  type WriteOptions,
+} from "./dashboard/dashboard-manager";
+export {
+  DASHBOARD_MANAGER_OPTION_KEYS,
+  type ResolvedDashboardManagerOptions,
+  resolveDashboardManagerOptions,
+} from "./dashboard/dashboard-manager-options";
+export { WIDGET_AGGREGATIONS, WIDGET_TYPES } from "./dashboard/widget-config";
