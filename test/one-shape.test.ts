@@ -40,6 +40,8 @@ const FACTORIES: Record<string, (options: Record<string, unknown>) => unknown> =
   createJsonStore: (options) => core.createJsonStore(core.createMemoryStorage(), options as never),
   createHttpSyncTransport: (options) =>
     mobile.createHttpSyncTransport({ baseUrl: "http://127.0.0.1:1", ...options } as never),
+  createInfluxDbSink: (options) =>
+    analytics.createInfluxDbSink({ url: "http://127.0.0.1:1", database: "unused", ...options } as never),
 };
 
 function isClass(value: unknown): value is new (options: Record<string, unknown>) => unknown {

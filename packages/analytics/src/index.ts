@@ -42,3 +42,17 @@ export {
 } from "./collector/analytics-data-collector-options";
 export { ANALYTICS_DATA_COLLECTOR_FORMAT } from "./collector/analytics-data-collector-snapshot";
 export { createMemoryAnalyticsSink, type MemoryAnalyticsSink } from "./collector/memory-analytics-sink";
+export {
+  createInfluxDbSink,
+  type InfluxDbSink,
+  type InfluxDbSinkOptions,
+  type InfluxFieldValue,
+  type InfluxPoint,
+  type InfluxPrecision,
+  type InfluxWriteResult,
+} from "./influxdb/influxdb-sink";
+export {
+  INFLUXDB_SINK_OPTION_KEYS,
+  type ResolvedInfluxDbSinkOptions,
+  resolveInfluxDbSinkOptions,
+} from "./influxdb/influxdb-sink-options";
