@@ -69,3 +69,59 @@ export function checkInfluxPoint(check: Validator, path: string, point: unknown)
     );
   }
 }
+
+const POINT_KEYS = new Set(["measurement", "tags", "fields", "timestamp"]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The fast path of {@link checkInfluxPoint}: `true` only for a point that check would pass, without building any
+ * message, so valid writes skip the validator's per-issue bookkeeping. `false` means "run the full check".
+ *
+ * @param point - The value to check.
+ * @returns Whether the point is certainly writable.
+ */
+export function isWritablePoint(point: unknown): boolean {
+  if (!isRecord(point)) return false;
+  for (const key in point) if (!POINT_KEYS.has(key)) return false;
+  const { measurement, tags, fields, timestamp } = point;
+  if (typeof measurement !== "string" || nameProblem(measurement, "measurement") !== undefined) return false;
+  if (tags !== undefined) {
+    if (!isRecord(tags)) return false;
+    for (const key in tags) {
+      if (!Object.hasOwn(tags, key) || nameProblem(key, "tag key") !== undefined) return false;
+      const value = tags[key];
+      if (value === undefined || value === null || value === "") continue;
+      if (typeof value !== "string" || nameProblem(value, "tag value") !== undefined) return false;
+    }
+  }
+  if (!isRecord(fields)) return false;
+  let present = 0;
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key) || nameProblem(key, "field key") !== undefined) return false;
+    const value = fields[key];
+    switch (typeof value) {
+      case "undefined":
+        continue;
+      case "number":
+        if (!Number.isFinite(value)) return false;
+        break;
+      case "string":
+        if (value.length > MAX_STRING_FIELD_BYTES / 3) return false;
+        break;
+      case "bigint":
+      case "boolean":
+        break;
+      default:
+        if (value !== null) return false;
+        continue;
+    }
+    present += 1;
+  }
+  if (present === 0) return false;
+  if (timestamp === undefined) return true;
+  if (typeof timestamp === "number") return Number.isFinite(timestamp) && Math.abs(timestamp) <= MAX_EPOCH_MS;
+  return false;
+}

@@ -1,7 +1,7 @@
 import { createValidator, PelbiotError, retry, toPelbiotError } from "@pelbiot/core";
 import type { AnalyticsSinkBatch } from "../collector/analytics-data-collector-types";
 import { batchToPoints } from "./batch-to-points";
-import { checkInfluxPoint } from "./influx-point-check";
+import { checkInfluxPoint, isWritablePoint } from "./influx-point-check";
 import { type InfluxDbSinkOptions, resolveInfluxDbSinkOptions } from "./influxdb-sink-options";
 import type { InfluxDbSink, InfluxPoint, InfluxWriteResult } from "./influxdb-sink-types";
 import { formatLine } from "./line-protocol";
@@ -45,21 +45,34 @@ const NEVER = new AbortController().signal;
 export function createInfluxDbSink(options: InfluxDbSinkOptions): InfluxDbSink {
   const resolved = resolveInfluxDbSinkOptions(options);
 
+  function formatChunk(points: readonly InfluxPoint[], start: number): { body: string; lines: number } {
+    const end = Math.min(points.length, start + resolved.maxPointsPerRequest);
+    let body = "";
+    let lines = 0;
+    for (let index = start; index < end; index += 1) {
+      const line = formatLine(points[index] as InfluxPoint, resolved.precision);
+      if (line === undefined) continue;
+      body += lines === 0 ? line : `\n${line}`;
+      lines += 1;
+    }
+    return { body, lines };
+  }
+
   async function writeValid(points: readonly InfluxPoint[]): Promise<InfluxWriteResult> {
     let requests = 0;
     let written = 0;
-    for (let start = 0; start < points.length; start += resolved.maxPointsPerRequest) {
-      const end = Math.min(points.length, start + resolved.maxPointsPerRequest);
-      let body = "";
-      let lines = 0;
-      for (let index = start; index < end; index += 1) {
-        const line = formatLine(points[index] as InfluxPoint, resolved.precision);
-        if (line === undefined) continue;
-        body += lines === 0 ? line : `\n${line}`;
-        lines += 1;
-      }
+    let next = points.length > 0 ? formatChunk(points, 0) : undefined;
+    for (let start = 0; next !== undefined; start += resolved.maxPointsPerRequest) {
+      const { body, lines } = next;
+      const sending = retry(() => postLines(resolved, body, lines, NEVER), {
+        ...resolved.retry,
+        clock: resolved.clock,
+      });
+      // Format the next request while this one is on the wire; requests still go one at a time, in order.
+      const following = start + resolved.maxPointsPerRequest;
+      next = following < points.length ? formatChunk(points, following) : undefined;
       try {
-        await retry(() => postLines(resolved, body, lines, NEVER), { ...resolved.retry, clock: resolved.clock });
+        await sending;
       } catch (error) {
         throw withProgress(toPelbiotError(error), written);
       }
@@ -77,6 +90,7 @@ export function createInfluxDbSink(options: InfluxDbSinkOptions): InfluxDbSink {
       const check = createValidator("InfluxDbSink.send");
       const metrics = batch.metrics.length;
       points.forEach((point, index) => {
+        if (isWritablePoint(point)) return;
         const path = index < metrics ? `batch.metrics.${index}` : `batch.events.${index - metrics}`;
         checkInfluxPoint(check, path, point);
       });
@@ -88,8 +102,10 @@ export function createInfluxDbSink(options: InfluxDbSinkOptions): InfluxDbSink {
       const check = createValidator("InfluxDbSink.write");
       if (Array.isArray(input)) {
         check.array("points", input, { maxLength: 10_000_000 });
-        for (const [index, point] of list.entries()) checkInfluxPoint(check, `points.${index}`, point);
-      } else {
+        for (const [index, point] of list.entries()) {
+          if (!isWritablePoint(point)) checkInfluxPoint(check, `points.${index}`, point);
+        }
+      } else if (!isWritablePoint(input)) {
         checkInfluxPoint(check, "point", input);
       }
       check.done();

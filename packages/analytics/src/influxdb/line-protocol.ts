@@ -56,14 +56,34 @@ export function nameProblem(value: string, part: LineNamePart): string | undefin
   return undefined;
 }
 
+// Names repeat from point to point (one measurement, a few tag keys and values), so their escaped forms are kept;
+// the caches are emptied when they fill, which bounds their memory whatever the names.
+const CACHE_LIMIT = 4_096;
+const measurementCache = new Map<string, string>();
+const keyCache = new Map<string, string>();
+
+function cached(cache: Map<string, string>, value: string, escape: (value: string) => string): string {
+  let escaped = cache.get(value);
+  if (escaped === undefined) {
+    escaped = escape(value);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(value, escaped);
+  }
+  return escaped;
+}
+
+const escapeMeasurementNow = (value: string) =>
+  MEASUREMENT_SPECIAL.test(value) ? value.replace(MEASUREMENT_ESCAPE, "\\$&") : value;
+const escapeKeyNow = (value: string) => (KEY_SPECIAL.test(value) ? value.replace(KEY_ESCAPE, "\\$&") : value);
+
 /** Escapes a measurement name (commas and spaces). */
 export function escapeMeasurement(value: string): string {
-  return MEASUREMENT_SPECIAL.test(value) ? value.replace(MEASUREMENT_ESCAPE, "\\$&") : value;
+  return cached(measurementCache, value, escapeMeasurementNow);
 }
 
 /** Escapes a tag key, tag value or field key (commas, equals signs and spaces). */
 export function escapeKey(value: string): string {
-  return KEY_SPECIAL.test(value) ? value.replace(KEY_ESCAPE, "\\$&") : value;
+  return cached(keyCache, value, escapeKeyNow);
 }
 
 /** Quotes a string field value, escaping backslashes and double quotes. */
