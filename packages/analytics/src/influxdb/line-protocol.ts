@@ -62,10 +62,10 @@ const CACHE_LIMIT = 4_096;
 const measurementCache = new Map<string, string>();
 const keyCache = new Map<string, string>();
 
-function cached(cache: Map<string, string>, value: string, escape: (value: string) => string): string {
+function cached(cache: Map<string, string>, value: string, escapeName: (value: string) => string): string {
   let escaped = cache.get(value);
   if (escaped === undefined) {
-    escaped = escape(value);
+    escaped = escapeName(value);
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(value, escaped);
   }
