@@ -85,6 +85,7 @@ describe("one shape: every public class rejects a misspelt option", () => {
         "ClusteringAlgorithm",
         "RecommendationEngine",
         "AnalyticsDataCollector",
+        "PredictiveAnalyticsEngine",
       ]),
     );
   });

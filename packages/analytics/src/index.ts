@@ -56,3 +56,24 @@ export {
   type ResolvedInfluxDbSinkOptions,
   resolveInfluxDbSinkOptions,
 } from "./influxdb/influxdb-sink-options";
+export {
+  type MakePredictionOptions,
+  type MannKendallResult,
+  type Prediction,
+  PredictiveAnalyticsEngine,
+  type PredictiveAnalyticsEngineOptions,
+  type PredictiveAnalyticsEngineSnapshot,
+  type PredictivePoint,
+  type SeasonalityAnalysis,
+  type SeriesInput,
+  type TrainedModelInfo,
+  type TrainModelOptions,
+  type TrendAnalysis,
+  type TrendDirection,
+} from "./predictive/predictive-analytics-engine";
+export {
+  PREDICTIVE_ANALYTICS_ENGINE_OPTION_KEYS,
+  type ResolvedPredictiveAnalyticsEngineOptions,
+  resolvePredictiveAnalyticsEngineOptions,
+} from "./predictive/predictive-analytics-engine-options";
+export { PREDICTIVE_ANALYTICS_ENGINE_FORMAT } from "./predictive/predictive-analytics-engine-snapshot";
