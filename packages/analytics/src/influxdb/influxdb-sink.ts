@@ -16,9 +16,6 @@ export type {
   InfluxWriteResult,
 } from "./influxdb-sink-types";
 
-// Never aborted: the sink's writes are bounded by `timeoutMs` and the retry policy instead.
-const NEVER = new AbortController().signal;
-
 /**
  * Creates an {@link InfluxDbSink}: an `AnalyticsDataCollector` sink, and a small client, that writes InfluxDB 1.x
  * line protocol over HTTP (`POST /write`). It needs only `fetch`, so it runs in Node, browsers and workers.
@@ -64,7 +61,7 @@ export function createInfluxDbSink(options: InfluxDbSinkOptions): InfluxDbSink {
     let next = points.length > 0 ? formatChunk(points, 0) : undefined;
     for (let start = 0; next !== undefined; start += resolved.maxPointsPerRequest) {
       const { body, lines } = next;
-      const sending = retry(() => postLines(resolved, body, lines, NEVER), {
+      const sending = retry(() => postLines(resolved, body, lines), {
         ...resolved.retry,
         clock: resolved.clock,
       });

@@ -25,37 +25,33 @@ async function readServerError(response: Response): Promise<string> {
  * @param options - The sink's resolved options.
  * @param body - Lines of line protocol, newline-separated.
  * @param points - How many points the body holds (for the error details).
- * @param signal - Aborts the request.
  */
-export async function postLines(
-  options: ResolvedInfluxDbSinkOptions,
-  body: string,
-  points: number,
-  signal: AbortSignal,
-): Promise<void> {
+export async function postLines(options: ResolvedInfluxDbSinkOptions, body: string, points: number): Promise<void> {
   const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
   if (options.authorization !== undefined) headers.authorization = options.authorization;
-  const timeout = AbortSignal.timeout(options.timeoutMs);
+  // A plain controller and timer rather than AbortSignal.timeout, which not every runtime with fetch has.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
   let response: Response;
   try {
-    response = await options.fetch(options.writeUrl, {
-      method: "POST",
-      headers,
-      body,
-      signal: AbortSignal.any([signal, timeout]),
-    });
+    response = await options.fetch(options.writeUrl, { method: "POST", headers, body, signal: controller.signal });
   } catch (error) {
-    if (timeout.aborted && !signal.aborted) {
+    if (timedOut) {
       throw new PelbiotError("TIMEOUT", `InfluxDB write timed out after ${options.timeoutMs} ms (${points} points)`, {
         cause: error,
         details: { timeoutMs: options.timeoutMs, points, retryable: true },
       });
     }
-    if (signal.aborted) throw new PelbiotError("ABORTED", "InfluxDB write aborted", { cause: error });
     throw new PelbiotError("PROVIDER_ERROR", `InfluxDB write failed before an answer (${describe(error)})`, {
       cause: error,
       details: { points, retryable: true },
     });
+  } finally {
+    clearTimeout(timer);
   }
   if (response.ok) {
     // Drain the (empty) body so the connection goes back to the pool.

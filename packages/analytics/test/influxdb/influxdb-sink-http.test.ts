@@ -16,7 +16,7 @@ interface SeenRequest {
 let server: Server;
 let baseUrl = "";
 const seen: SeenRequest[] = [];
-const script: Array<{ status: number; body?: string; headers?: Record<string, string> }> = [];
+const script: Array<{ status: number; body?: string; headers?: Record<string, string>; hang?: boolean }> = [];
 
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -28,6 +28,7 @@ beforeAll(async () => {
   server = createServer(async (request, response) => {
     seen.push({ url: request.url ?? "", authorization: request.headers.authorization, body: await readBody(request) });
     const next = script.shift() ?? { status: 204 };
+    if (next.hang) return; // Never answers; afterAll closes the connection.
     response.writeHead(next.status, { "content-type": "application/json", ...next.headers });
     response.end(next.body ?? "");
   });
@@ -37,6 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   server.close();
   await once(server, "close");
 });
@@ -115,6 +117,19 @@ describe("createInfluxDbSink over HTTP", () => {
     const points = [1, 2, 3].map((value) => ({ measurement: "m", fields: { value } }));
     const partial = await expectPelbiotErrorAsync(() => sink({ maxPointsPerRequest: 2 }).write(points));
     expect(partial.details).toMatchObject({ written: 2, status: 400 });
+  });
+
+  it("fails a request the server does not answer within timeoutMs with TIMEOUT, and retries it", async () => {
+    script.push({ status: 0, hang: true }, { status: 0, hang: true });
+    const error = await expectPelbiotErrorAsync(() =>
+      sink({ timeoutMs: 50, retry: { maxAttempts: 2, initialDelayMs: 0 } }).write({
+        measurement: "m",
+        fields: { v: 1 },
+      }),
+    );
+    expect(error.code).toBe("RETRY_EXHAUSTED");
+    expect((error.cause as { code?: string }).code).toBe("TIMEOUT");
+    expect(seen).toHaveLength(2);
   });
 
   it("tells the collector not to resend a batch it cannot write", async () => {
