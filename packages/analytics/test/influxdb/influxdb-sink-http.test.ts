@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { captureValidationIssues, expectPelbiotError, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AnalyticsDataCollector } from "../../src/collector/analytics-data-collector";
 import { createInfluxDbSink, type InfluxDbSinkOptions } from "../../src/influxdb/influxdb-sink";
 
 /** One request as the server saw it. */
@@ -130,6 +131,25 @@ describe("createInfluxDbSink over HTTP", () => {
     expect(error.code).toBe("RETRY_EXHAUSTED");
     expect((error.cause as { code?: string }).code).toBe("TIMEOUT");
     expect(seen).toHaveLength(2);
+  });
+
+  it("does not multiply its retries with the collector's, and the collector never resends a 4xx batch", async () => {
+    const collector = new AnalyticsDataCollector({
+      sinks: [sink({ retry: { maxAttempts: 2, initialDelayMs: 0 } })],
+      trackingIntervalMs: 0,
+      retry: { maxAttempts: 3, initialDelayMs: 0 },
+    });
+    script.push({ status: 500 }, { status: 500 });
+    collector.recordMetric("fps", 58);
+    expect(await collector.flush()).toEqual({ delivered: 0, failed: 1 });
+    expect(seen).toHaveLength(2);
+
+    script.push({ status: 400, body: '{"error":"partial write: field type conflict"}' });
+    collector.recordMetric("fps", 59);
+    expect(await collector.flush()).toEqual({ delivered: 0, failed: 1 });
+    expect(seen).toHaveLength(3);
+    expect(collector.getDropCounters().sinkFailed).toBe(2);
+    await collector.shutdown();
   });
 
   it("tells the collector not to resend a batch it cannot write", async () => {
