@@ -154,7 +154,29 @@ describe.skipIf(unavailable)("createInfluxDbSink on a real InfluxDB server", () 
       }),
       { numRuns: 25 },
     );
-  });
+  }, 60_000);
+
+  // A database per run, so the test gets time for a loaded machine.
+  it("round-trips random measurement names", async () => {
+    const unit = fc.constantFrom("a", " ", ",", "=", '"', "\\", "#", "é", "🌧");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.string({ unit, minLength: 1, maxLength: 8 }), { maxLength: 15 }),
+        async (names) => {
+          const usable = names.filter((name) => nameProblem(name, "measurement") === undefined);
+          if (usable.length === 0) return;
+          const database = await freshDatabase();
+          await sinkFor(database).write(
+            usable.map((measurement) => ({ measurement, fields: { value: 1 }, timestamp: T0 })),
+          );
+          const answer = await server.query(database, "SHOW MEASUREMENTS");
+          const stored = (answer.results[0]?.series?.[0]?.values ?? []).map((row) => row[0]);
+          expect(new Set(stored)).toEqual(new Set(usable));
+        },
+      ),
+      { numRuns: 20 },
+    );
+  }, 60_000);
 
   it("refuses names line protocol cannot carry before sending anything", async () => {
     const database = await freshDatabase();
