@@ -69,6 +69,8 @@ const FACTORIES: Record<string, (options: Record<string, unknown>) => unknown> =
     } as never),
   createSmtpProvider: (options) =>
     integrations.createSmtpProvider({ host: "127.0.0.1", from: "shop@example.com", ...options } as never),
+  createInfluxDbSink: (options) =>
+    analytics.createInfluxDbSink({ url: "http://127.0.0.1:1", database: "unused", ...options } as never),
 };
 
 function isClass(value: unknown): value is new (options: Record<string, unknown>) => unknown {
@@ -117,6 +119,7 @@ describe("one shape: every public class rejects a misspelt option", () => {
         "BiometricAuthManager",
         "PaymentGatewayIntegration",
         "DashboardManager",
+        "PredictiveAnalyticsEngine",
       ]),
     );
   });

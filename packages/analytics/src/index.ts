@@ -91,3 +91,38 @@ export {
   resolveDashboardManagerOptions,
 } from "./dashboard/dashboard-manager-options";
 export { WIDGET_AGGREGATIONS, WIDGET_TYPES } from "./dashboard/widget-config";
+export {
+  createInfluxDbSink,
+  type InfluxDbSink,
+  type InfluxDbSinkOptions,
+  type InfluxFieldValue,
+  type InfluxPoint,
+  type InfluxPrecision,
+  type InfluxWriteResult,
+} from "./influxdb/influxdb-sink";
+export {
+  INFLUXDB_SINK_OPTION_KEYS,
+  type ResolvedInfluxDbSinkOptions,
+  resolveInfluxDbSinkOptions,
+} from "./influxdb/influxdb-sink-options";
+export {
+  type MakePredictionOptions,
+  type MannKendallResult,
+  type Prediction,
+  PredictiveAnalyticsEngine,
+  type PredictiveAnalyticsEngineOptions,
+  type PredictiveAnalyticsEngineSnapshot,
+  type PredictivePoint,
+  type SeasonalityAnalysis,
+  type SeriesInput,
+  type TrainedModelInfo,
+  type TrainModelOptions,
+  type TrendAnalysis,
+  type TrendDirection,
+} from "./predictive/predictive-analytics-engine";
+export {
+  PREDICTIVE_ANALYTICS_ENGINE_OPTION_KEYS,
+  type ResolvedPredictiveAnalyticsEngineOptions,
+  resolvePredictiveAnalyticsEngineOptions,
+} from "./predictive/predictive-analytics-engine-options";
+export { PREDICTIVE_ANALYTICS_ENGINE_FORMAT } from "./predictive/predictive-analytics-engine-snapshot";

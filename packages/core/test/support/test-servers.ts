@@ -34,7 +34,7 @@ export type ServerPrograms<T> = { readonly found: T } | { readonly missing: stri
  */
 export function serverUnavailable(programs: ServerPrograms<unknown>, what: string): boolean {
   if ("found" in programs) return false;
-  const message = `${what} tests need ${programs.missing}; install it (Debian: apt-get install postgresql redis-server).`;
+  const message = `${what} tests need ${programs.missing}; install it (Debian: apt-get install postgresql redis-server influxdb).`;
   const ci = process.env.CI;
   if (ci !== undefined && ci !== "" && ci !== "0" && ci !== "false") {
     throw new Error(`${message} CI never skips these tests.`);
@@ -52,7 +52,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-function findInPath(program: string): string | undefined {
+export function findInPath(program: string): string | undefined {
   for (const directory of (process.env.PATH ?? "").split(delimiter)) {
     if (directory !== "" && isExecutable(join(directory, program))) return join(directory, program);
   }
@@ -81,7 +81,7 @@ export function findRedisProgram(): ServerPrograms<string> {
 }
 
 /** A port that was free a moment ago (the kernel picks it; the server binds it right after). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -105,7 +105,7 @@ function postgresIdentity(): { uid: number; gid: number } | undefined {
 }
 
 /** Resolves when `pattern` appears in the process's output; rejects if the process exits first. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
+export function waitForOutput(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = "";
     const onData = (chunk: Buffer): void => {
@@ -134,7 +134,7 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, what: string): Prom
  * Asks the server to stop with `gentle`, and ends it with `forceful` should it still run after `graceMs` (a test
  * that leaked a connection must not leave a server behind).
  */
-async function stopProcess(
+export async function stopProcess(
   child: ChildProcess,
   gentle: NodeJS.Signals,
   forceful: NodeJS.Signals,

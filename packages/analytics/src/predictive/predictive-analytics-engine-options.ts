@@ -1,0 +1,134 @@
+import { type Clock, createValidator, systemClock, type Validator } from "@pelbiot/core";
+import { parseEtsForm } from "@pelbiot/ml";
+
+const NAMED_MODELS = ["auto", "ZZZ", "theta", "ets+theta", "auto-cv", "HW-additive", "HW-multiplicative"];
+
+/**
+ * Records an issue when `model` names no forecasting model of `TimeSeriesForecastingEngine`.
+ *
+ * @param check - The validator of the call.
+ * @param path - The option's dot-path.
+ * @param model - The value to check.
+ * @returns Whether the value is valid.
+ */
+export function checkModel(check: Validator, path: string, model: unknown): model is string {
+  if (!check.string(path, model, { minLength: 1, maxLength: 40 })) return false;
+  return check.check(
+    NAMED_MODELS.includes(model) || parseEtsForm(model) !== undefined,
+    path,
+    `must name a forecasting model: ${NAMED_MODELS.join(", ")}, or an ETS code such as "AAN" or "ETS(M,Ad,M)"`,
+  );
+}
+
+/** Options of {@link PredictiveAnalyticsEngine}. */
+export interface PredictiveAnalyticsEngineOptions {
+  /** Steps `makePrediction` forecasts when the call does not say. @default 30 */
+  forecastHorizon?: number | undefined;
+  /** Fewest observations `trainModel` accepts. @default 10 */
+  minDataPoints?: number | undefined;
+  /** Prediction-interval levels in percent, each strictly between 0 and 100. @default [80, 95] */
+  levels?: readonly number[] | undefined;
+  /** The forecasting model `trainModel` fits (see `TrainModelOptions.model`). @default "auto" */
+  model?: string | undefined;
+  /** Newest observations kept per model as predictions add data. @default 10000 */
+  maxHistoryPoints?: number | undefined;
+  /** Significance level of the Mann-Kendall test in `calculateTrend`. @default 0.05 */
+  significanceLevel?: number | undefined;
+  /** Seasonal strength from which `detectSeasonality` reports `seasonal: true`. @default 0.5 */
+  minSeasonalStrength?: number | undefined;
+  /** Longest period `detectSeasonality` looks for. @default 24 */
+  maxPeriod?: number | undefined;
+  /** Source of `trainedAt`, `updatedAt` and `createdAt`. @default systemClock */
+  clock?: Clock | undefined;
+}
+
+/** The options with every default applied. */
+export interface ResolvedPredictiveAnalyticsEngineOptions {
+  readonly forecastHorizon: number;
+  readonly minDataPoints: number;
+  readonly levels: readonly number[];
+  readonly model: string;
+  readonly maxHistoryPoints: number;
+  readonly significanceLevel: number;
+  readonly minSeasonalStrength: number;
+  readonly maxPeriod: number;
+  readonly clock: Clock;
+}
+
+/** Every option key the constructor accepts. */
+export const PREDICTIVE_ANALYTICS_ENGINE_OPTION_KEYS: readonly (keyof PredictiveAnalyticsEngineOptions)[] =
+  Object.freeze([
+    "forecastHorizon",
+    "minDataPoints",
+    "levels",
+    "model",
+    "maxHistoryPoints",
+    "significanceLevel",
+    "minSeasonalStrength",
+    "maxPeriod",
+    "clock",
+  ]);
+
+/** Longest forecast horizon accepted. */
+export const MAX_FORECAST_HORIZON = 10_000;
+
+/**
+ * Records issues of a list of interval levels under `path`.
+ *
+ * @param check - The validator of the call.
+ * @param path - The levels' dot-path.
+ * @param levels - The value to check.
+ * @returns Whether the value is valid.
+ */
+export function checkLevels(check: Validator, path: string, levels: unknown): levels is readonly number[] {
+  if (!check.array(path, levels, { minLength: 1, maxLength: 10 })) return false;
+  let fine = true;
+  levels.forEach((level, index) => {
+    fine = check.number(`${path}.${index}`, level, { min: 0.001, max: 99.999 }) && fine;
+  });
+  return fine;
+}
+
+/**
+ * Validates the options of `new PredictiveAnalyticsEngine(options)` and applies the defaults.
+ *
+ * @param options - The constructor's argument (`undefined` for all defaults).
+ * @returns The frozen resolved options.
+ * @throws {PelbiotValidationError} VALIDATION_ERROR listing every invalid or unknown option.
+ * @example
+ * ```ts
+ * resolvePredictiveAnalyticsEngineOptions({ forecastHorizon: 12 }).levels; // [80, 95]
+ * ```
+ */
+export function resolvePredictiveAnalyticsEngineOptions(options: unknown): ResolvedPredictiveAnalyticsEngineOptions {
+  const given = options === undefined ? {} : options;
+  const check = createValidator("PredictiveAnalyticsEngine constructor");
+  if (!check.object("options", given)) check.done();
+  const input = given as Record<string, unknown>;
+  check.knownKeys("options", input, PREDICTIVE_ANALYTICS_ENGINE_OPTION_KEYS);
+  const number = (key: string, fallback: number, rule: { min: number; max: number; integer?: boolean }) => {
+    const value = input[key];
+    if (value === undefined) return fallback;
+    return check.number(`options.${key}`, value, rule) ? value : fallback;
+  };
+  const resolved = {
+    forecastHorizon: number("forecastHorizon", 30, { min: 1, max: MAX_FORECAST_HORIZON, integer: true }),
+    minDataPoints: number("minDataPoints", 10, { min: 4, max: 1_000_000, integer: true }),
+    levels: [80, 95] as readonly number[],
+    model: "auto",
+    maxHistoryPoints: number("maxHistoryPoints", 10_000, { min: 10, max: 10_000_000, integer: true }),
+    significanceLevel: number("significanceLevel", 0.05, { min: 1e-12, max: 0.5 }),
+    minSeasonalStrength: number("minSeasonalStrength", 0.5, { min: 0, max: 1 }),
+    maxPeriod: number("maxPeriod", 24, { min: 2, max: 1_000, integer: true }),
+    clock: systemClock as Clock,
+  };
+  if (input.levels !== undefined && checkLevels(check, "options.levels", input.levels)) {
+    resolved.levels = Object.freeze([...input.levels].sort((left, right) => left - right));
+  }
+  if (input.model !== undefined && checkModel(check, "options.model", input.model)) {
+    resolved.model = input.model;
+  }
+  if (input.clock !== undefined && check.clock("options.clock", input.clock)) resolved.clock = input.clock;
+  check.done();
+  return Object.freeze(resolved);
+}
