@@ -84,7 +84,7 @@ describe.skipIf(unavailable)("WebhookManager: three processes on one PostgreSQL 
     await Promise.all(workers.map((worker) => worker.exited));
     await receiver?.close();
     await postgres?.stop();
-  });
+  }, 60_000);
 
   it(`delivers ${DELIVERIES} messages exactly once each although one worker is SIGKILLed mid-run`, async () => {
     const storage = createPostgresStorage({ connectionString, table: TABLE });
@@ -149,9 +149,10 @@ describe.skipIf(unavailable)("WebhookManager: three processes on one PostgreSQL 
     const repeated = [...receiver.acknowledged].filter(([, count]) => count !== 1);
     expect(repeated).toEqual([]);
     expect(receiver.rejected()).toBe(0);
-    // The kill really cut requests off mid-flight, and the survivors sent those messages again.
+    // The kill really cut requests off mid-flight, and the survivors sent those messages again. (Held requests
+    // that reached their deadline before the kill were abandoned too, and sent again by the victim.)
     expect(heldAtKill).toBeGreaterThan(0);
-    expect(receiver.abandoned()).toBe(heldAtKill);
+    expect(receiver.abandoned()).toBeGreaterThanOrEqual(heldAtKill);
     const survivorDeliveries = survivors.reduce((sum, survivor) => sum + survivor.succeeded(), 0);
     expect(survivorDeliveries + victim.succeeded()).toBe(DELIVERIES);
     await storage.dispose?.();
