@@ -39,12 +39,12 @@ describe.skipIf(unavailable)("createPostgresStorage on a real PostgreSQL server"
     if (!("found" in programs)) return;
     server = await startPostgres(programs.found);
     pool = new pg.Pool({ host: "127.0.0.1", port: server.port, user: "postgres", database: "postgres", max: 10 });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await pool?.end();
     await server?.stop();
-  });
+  }, 60_000);
 
   describe("conformance", () => {
     for (const testCase of storageAdapterContract(() => freshStorage())) it(testCase.name, testCase.run);

@@ -42,12 +42,12 @@ describe.skipIf(unavailable)("createRedisStorage on a real Redis server", () => 
     if (!("found" in program)) return;
     server = await startRedis(program.found);
     client = new Redis({ host: "127.0.0.1", port: server.port });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await client?.quit();
     await server?.stop();
-  });
+  }, 60_000);
 
   describe("conformance", () => {
     for (const testCase of storageAdapterContract(() => freshStorage())) it(testCase.name, testCase.run);

@@ -97,7 +97,7 @@ describe.skipIf(unavailable)(
       for (const worker of workers) worker.child.kill("SIGKILL");
       await Promise.all(workers.map((worker) => worker.exited));
       await postgres?.stop();
-    });
+    }, 60_000);
 
     it(`reads the right plaintext at every version while ${ROTATIONS} rounds of rotations land`, async () => {
       const storage = createPostgresStorage({ connectionString, table: TABLE });
@@ -139,6 +139,6 @@ describe.skipIf(unavailable)(
       expect(rotateReport.chain.entries.filter((entry) => entry.action === "rotate")).toHaveLength(USERS * ROTATIONS);
       expect(readReport.chain.entries.every((entry) => entry.action === "read")).toBe(true);
       await storage.dispose?.();
-    }, 120_000);
+    }, 400_000);
   },
 );

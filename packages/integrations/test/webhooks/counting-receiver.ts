@@ -18,7 +18,7 @@ export interface CountingReceiver {
   heldFrom(sender: string): number;
   /** Held requests whose connection closed before an answer. */
   readonly abandoned: () => number;
-  /** Requests whose signature did not verify (answered 400). */
+  /** Requests whose signature did not verify, or that came before a secret was set (answered 400). */
   readonly rejected: () => number;
   /** Starts holding the requests of `sender`. */
   hold(sender: string): void;
@@ -43,7 +43,8 @@ export async function startCountingReceiver(): Promise<CountingReceiver> {
       const sender = String(request.headers["user-agent"]);
       const id = String(request.headers["webhook-id"]);
       try {
-        verifier?.verify(Buffer.concat(chunks).toString("utf8"), {
+        if (verifier === undefined) throw new Error("the receiver has no secret yet");
+        verifier.verify(Buffer.concat(chunks).toString("utf8"), {
           "webhook-id": id,
           "webhook-timestamp": String(request.headers["webhook-timestamp"]),
           "webhook-signature": String(request.headers["webhook-signature"]),
@@ -53,7 +54,6 @@ export async function startCountingReceiver(): Promise<CountingReceiver> {
         response.writeHead(400).end();
         return;
       }
-      if (verifier === undefined) throw new Error("the receiver has no secret yet");
       const answer = (): void => {
         // Counted once the 200 is handed to the socket: from then on the sender may treat it as delivered.
         response.writeHead(200).end(() => {

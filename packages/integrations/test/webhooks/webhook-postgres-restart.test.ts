@@ -34,7 +34,7 @@ describe.skipIf(unavailable)("WebhookManager over PostgreSQL: the database resta
   afterAll(async () => {
     await receiver?.close();
     await postgres?.stop();
-  });
+  }, 60_000);
 
   it("surfaces STORAGE_ERROR while it is down, then recovers with nothing lost", async () => {
     const storage = createPostgresStorage({
@@ -63,11 +63,11 @@ describe.skipIf(unavailable)("WebhookManager over PostgreSQL: the database resta
       }
     });
 
-    await until(() => receiver.acknowledged.size >= MESSAGES / 4, 30_000, "the first deliveries");
+    await until(() => receiver.acknowledged.size >= MESSAGES / 4, 120_000, "the first deliveries");
     await postgres.restart(500);
     const deliveredAtRestart = receiver.acknowledged.size;
     await Promise.all(producers);
-    await until(() => receiver.acknowledged.size === MESSAGES, 60_000, "every message after the restart");
+    await until(() => receiver.acknowledged.size === MESSAGES, 180_000, "every message after the restart");
     await manager.flush({ timeoutMs: 30_000 });
     await manager.close();
 
@@ -81,5 +81,5 @@ describe.skipIf(unavailable)("WebhookManager over PostgreSQL: the database resta
     expect(await storage.keys("webhooks:deliveries:")).toEqual([]);
     expect(receiver.rejected()).toBe(0);
     await storage.dispose?.();
-  }, 120_000);
+  }, 400_000);
 });

@@ -106,7 +106,7 @@ describe.skipIf(unavailable)("WebhookManager: three processes on one PostgreSQL 
     // unanswered, so when it dies it has requests on the wire and leases in the table.
     await until(
       () => receiver.acknowledgedFrom(sender) >= share / 4,
-      60_000,
+      180_000,
       `the victim's first deliveries ${failures()}`,
     );
     receiver.hold(sender);
@@ -114,7 +114,7 @@ describe.skipIf(unavailable)("WebhookManager: three processes on one PostgreSQL 
     // then killed before recording) is what receivers' deduplication by webhook-id is for, and is not this proof.
     await until(
       () => receiver.heldFrom(sender) > 0 && victim.succeeded() === receiver.acknowledgedFrom(sender),
-      30_000,
+      60_000,
       `the victim's requests to be held ${failures()}`,
     );
     // …and every message it was asked to send must be queued in the table (or already delivered).
@@ -130,14 +130,14 @@ describe.skipIf(unavailable)("WebhookManager: three processes on one PostgreSQL 
         }
         return accounted === victimIds.size;
       },
-      30_000,
+      60_000,
       `the victim's deliveries to be queued ${failures()}`,
     );
     const heldAtKill = receiver.heldFrom(sender);
     victim.child.kill("SIGKILL");
     expect(await victim.exited).toBe("SIGKILL");
 
-    await until(() => receiver.acknowledged.size === DELIVERIES, 120_000, `every delivery ${failures()}`);
+    await until(() => receiver.acknowledged.size === DELIVERIES, 300_000, `every delivery ${failures()}`);
     const survivors = workers.filter((worker) => worker !== victim);
     for (const survivor of survivors) survivor.child.send({ type: "finish" });
     for (const survivor of survivors) expect(await survivor.exited, survivor.stderr()).toBe(0);
@@ -156,5 +156,5 @@ describe.skipIf(unavailable)("WebhookManager: three processes on one PostgreSQL 
     const survivorDeliveries = survivors.reduce((sum, survivor) => sum + survivor.succeeded(), 0);
     expect(survivorDeliveries + victim.succeeded()).toBe(DELIVERIES);
     await storage.dispose?.();
-  }, 240_000);
+  }, 600_000);
 });

@@ -110,7 +110,7 @@ describe.skipIf(unavailable)("sync coordinators: two processes on one Redis stor
     for (const coordinator of processes) coordinator.child.kill("SIGKILL");
     await Promise.all(processes.map((coordinator) => coordinator.exited));
     await redis?.stop();
-  });
+  }, 60_000);
 
   it(`holds the simulation invariants over ${SEEDS} schedules with devices syncing against both at random`, async () => {
     const failures: string[] = [];
@@ -144,5 +144,5 @@ describe.skipIf(unavailable)("sync coordinators: two processes on one Redis stor
     expect(applied).toBeGreaterThan(SEEDS);
     for (const coordinator of processes) coordinator.child.send({ type: "finish" });
     for (const coordinator of processes) expect(await coordinator.exited, coordinator.stderr()).toBe(0);
-  }, 120_000);
+  }, 400_000);
 });
