@@ -5,24 +5,34 @@
 export interface PendingOperations {
   /** Tracks `operation` until it settles and returns it unchanged. */
   track<T>(operation: Promise<T>): Promise<T>;
-  /** Resolves once every operation tracked so far has settled, whether it succeeded or failed. */
+  /**
+   * Resolves once no tracked operation is pending, whether they succeeded or failed. Operations tracked after the
+   * call are waited for too, so stop starting new ones first (as `dispose()` does).
+   */
   settled(): Promise<void>;
 }
 
 /** Creates an empty {@link PendingOperations} set. */
 export function createPendingOperations(): PendingOperations {
-  const pending = new Set<Promise<unknown>>();
+  // A count rather than a Set of promises: putting a promise in a Set gives it an identity hash, which cost more
+  // than the rest of a Redis adapter call together (about 2 µs of 6).
+  let pending = 0;
+  let waiters: Array<() => void> = [];
+  const finished = (): void => {
+    pending -= 1;
+    if (pending > 0) return;
+    const woken = waiters;
+    waiters = [];
+    for (const wake of woken) wake();
+  };
   return {
     track(operation) {
-      pending.add(operation);
-      const forget = (): void => {
-        pending.delete(operation);
-      };
-      operation.then(forget, forget);
+      pending += 1;
+      operation.then(finished, finished);
       return operation;
     },
-    async settled() {
-      await Promise.allSettled([...pending]);
+    settled() {
+      return pending === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
     },
   };
 }

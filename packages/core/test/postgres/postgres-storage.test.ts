@@ -24,8 +24,6 @@ function recordingPool(pool: pg.Pool) {
   };
 }
 
-/** Increments a counter with getEntry + compareAndSet until the write lands; returns how many rounds it lost. */
-
 describe.skipIf(unavailable)("createPostgresStorage on a real PostgreSQL server", () => {
   let server: TestServer;
   let pool: pg.Pool;
@@ -41,12 +39,12 @@ describe.skipIf(unavailable)("createPostgresStorage on a real PostgreSQL server"
     if (!("found" in programs)) return;
     server = await startPostgres(programs.found);
     pool = new pg.Pool({ host: "127.0.0.1", port: server.port, user: "postgres", database: "postgres", max: 10 });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await pool?.end();
     await server?.stop();
-  });
+  }, 60_000);
 
   describe("conformance", () => {
     for (const testCase of storageAdapterContract(() => freshStorage())) it(testCase.name, testCase.run);
@@ -211,6 +209,48 @@ describe.skipIf(unavailable)("createPostgresStorage on a real PostgreSQL server"
     expect(await storage.getItem("key")).toBe(`${"\0".repeat(50)}${"x".repeat(50)}`);
   });
 
+  it("refuses over-long keys in every method with VALIDATION_ERROR before any query", async () => {
+    const recorded = recordingPool(pool);
+    const storage = createPostgresStorage({ pool: recorded, table: freshTable() });
+    const long = "k".repeat(1025);
+    const calls: Array<() => unknown> = [
+      () => storage.getItem(long),
+      () => storage.getEntry(long),
+      () => storage.setItem(long, "v"),
+      () => storage.removeItem(long),
+      () => storage.compareAndSet(long, null, "v"),
+      () => storage.keys(long),
+    ];
+    for (const call of calls) {
+      const issues = await captureValidationIssuesAsync(async () => call());
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatch(/^(key|prefix): must be at most 1024 characters/);
+    }
+    expect(recorded.statements).toEqual([]);
+  });
+
+  it("round-trips any key made of quotes, LIKE metacharacters, backslashes and SQL (property)", async () => {
+    const storage = freshStorage();
+    const unit = fc.constantFrom("'", '"', "%", "_", "\\", ";", "-", " ", "a", "$1", "E'", "é");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit, minLength: 1, maxLength: 12 }),
+        fc.string({ unit, maxLength: 12 }),
+        async (key, value) => {
+          await storage.setItem(key, value);
+          expect(await storage.getItem(key)).toBe(value);
+          const entry = await storage.getEntry(key);
+          expect(await storage.compareAndSet(key, entry?.version ?? null, `${value}!`)).toBe(true);
+          expect(await storage.getItem(key)).toBe(`${value}!`);
+          expect(await storage.keys(key)).toContain(key);
+          await storage.removeItem(key);
+          expect(await storage.getItem(key)).toBeNull();
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it("maps an unreachable server to STORAGE_ERROR with the driver's error as cause, and recovers", async () => {
     const closed = new pg.Pool({ host: "127.0.0.1", port: 1, user: "postgres", connectionTimeoutMillis: 5_000 });
     const storage = createPostgresStorage({ pool: closed, table: freshTable() });
@@ -263,6 +303,22 @@ describe("createPostgresStorage options", () => {
     expect(captureValidationIssues(() => createPostgresStorage({ pool, maxValueBytes: 0 }))).toEqual([
       `options.maxValueBytes: must be greater than 0, got 0`,
     ]);
+  });
+
+  it("refuses every unsafe table or schema name without sending a query", () => {
+    const statements: string[] = [];
+    const recording = {
+      query: async (text: string) => {
+        statements.push(text);
+        return { rows: [], rowCount: 0 };
+      },
+    };
+    const unsafe = ["", "1abc", "a-b", "a b", "T", 't"', "t;drop", "é", "x".repeat(49), "public.t", "t\0"];
+    for (const name of unsafe) {
+      expect(captureValidationIssues(() => createPostgresStorage({ pool: recording, table: name }))).toHaveLength(1);
+      expect(captureValidationIssues(() => createPostgresStorage({ pool: recording, schema: name }))).toHaveLength(1);
+    }
+    expect(statements).toEqual([]);
   });
 
   it("escapes LIKE metacharacters so a prefix matches only itself", () => {

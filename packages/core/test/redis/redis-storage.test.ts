@@ -27,8 +27,6 @@ function recordingClient(client: Redis) {
   return recording;
 }
 
-/** Increments a counter with getEntry + compareAndSet until the write lands; returns how many rounds it lost. */
-
 describe.skipIf(unavailable)("createRedisStorage on a real Redis server", () => {
   let server: TestServer;
   let client: Redis;
@@ -44,12 +42,12 @@ describe.skipIf(unavailable)("createRedisStorage on a real Redis server", () => 
     if (!("found" in program)) return;
     server = await startRedis(program.found);
     client = new Redis({ host: "127.0.0.1", port: server.port });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await client?.quit();
     await server?.stop();
-  });
+  }, 60_000);
 
   describe("conformance", () => {
     for (const testCase of storageAdapterContract(() => freshStorage())) it(testCase.name, testCase.run);
@@ -181,6 +179,47 @@ describe.skipIf(unavailable)("createRedisStorage on a real Redis server", () => 
       expect(await captureValidationIssuesAsync(async () => call())).toEqual([issue]);
     }
     expect(recorded.commands).toEqual([]);
+  });
+
+  it("refuses over-long keys in every method with VALIDATION_ERROR before any command", async () => {
+    const recorded = recordingClient(client);
+    const storage = createRedisStorage({ client: recorded, keyPrefix: freshPrefix() });
+    const long = "k".repeat(1025);
+    const calls: Array<() => unknown> = [
+      () => storage.getItem(long),
+      () => storage.getEntry(long),
+      () => storage.setItem(long, "v"),
+      () => storage.removeItem(long),
+      () => storage.compareAndSet(long, null, "v"),
+      () => storage.keys(long),
+    ];
+    for (const call of calls) {
+      const issues = await captureValidationIssuesAsync(async () => call());
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatch(/^(key|prefix): must be at most 1024 characters/);
+    }
+    expect(recorded.commands).toEqual([]);
+  });
+
+  it("round-trips keys and values holding NUL, glob characters, quotes and backslashes (property)", async () => {
+    const storage = freshStorage();
+    const unit = fc.constantFrom("\0", "*", "?", "[", "]", "\\", "'", '"', "{", "}", "a", "é");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit, minLength: 1, maxLength: 12 }),
+        fc.string({ unit, maxLength: 12 }),
+        async (key, value) => {
+          await storage.setItem(key, value);
+          expect(await storage.getItem(key)).toBe(value);
+          const entry = await storage.getEntry(key);
+          expect(await storage.compareAndSet(key, entry?.version ?? null, `${value}!`)).toBe(true);
+          expect(await storage.keys(key)).toContain(key);
+          await storage.removeItem(key);
+          expect(await storage.getItem(key)).toBeNull();
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it("maps an unreachable server to STORAGE_ERROR with the client's error as cause", async () => {

@@ -25,6 +25,12 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/** A server that can also be restarted on the same port and data, to test how clients ride out an outage. */
+export interface RestartableTestServer extends TestServer {
+  /** Stops the server (cutting open connections), stays down for `downMs`, then starts it again on its data. */
+  restart(downMs?: number): Promise<void>;
+}
+
 /** Where the programs are, or why they are unavailable. */
 export type ServerPrograms<T> = { readonly found: T } | { readonly missing: string };
 
@@ -157,7 +163,7 @@ export async function stopProcess(
  *
  * @returns The server; connect as `postgres://postgres@127.0.0.1:<port>/postgres`.
  */
-export async function startPostgres(binDirectory: string): Promise<TestServer> {
+export async function startPostgres(binDirectory: string): Promise<RestartableTestServer> {
   const identity = postgresIdentity();
   const dataDirectory = await mkdtemp(join(tmpdir(), "pelbiot-postgres-"));
   if (identity !== undefined) await chown(dataDirectory, identity.uid, identity.gid);
@@ -175,29 +181,33 @@ export async function startPostgres(binDirectory: string): Promise<TestServer> {
     if (code !== 0) throw new Error(`initdb exited with code ${code}:\n${initdbOutput}`);
 
     const port = await freePort();
-    const server = spawn(
-      join(binDirectory, "postgres"),
-      [
-        "-D",
-        dataDirectory,
-        "-p",
-        String(port),
-        "-h",
-        "127.0.0.1",
-        "-k",
-        "",
-        "-c",
-        "fsync=off",
-        "-c",
-        "synchronous_commit=off",
-        "-c",
-        "full_page_writes=off",
-        "-c",
-        "max_connections=50",
-      ],
-      { ...spawnOptions, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    await waitForOutput(server, /database system is ready to accept connections/, "postgres");
+    const launch = async (): Promise<ChildProcess> => {
+      const started = spawn(
+        join(binDirectory, "postgres"),
+        [
+          "-D",
+          dataDirectory,
+          "-p",
+          String(port),
+          "-h",
+          "127.0.0.1",
+          "-k",
+          "",
+          "-c",
+          "fsync=off",
+          "-c",
+          "synchronous_commit=off",
+          "-c",
+          "full_page_writes=off",
+          "-c",
+          "max_connections=50",
+        ],
+        { ...spawnOptions, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      await waitForOutput(started, /database system is ready to accept connections/, "postgres");
+      return started;
+    };
+    let server = await launch();
     return {
       port,
       async stop() {
@@ -205,6 +215,12 @@ export async function startPostgres(binDirectory: string): Promise<TestServer> {
         // closing its connections gets no "terminating connection" error. SIGINT ("fast") disconnects them.
         await stopProcess(server, "SIGTERM", "SIGINT");
         await rm(dataDirectory, { recursive: true, force: true });
+      },
+      async restart(downMs = 0) {
+        // A "fast" shutdown: open connections are cut, as in a database failover or an operator's restart.
+        await stopProcess(server, "SIGINT", "SIGKILL");
+        if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+        server = await launch();
       },
     };
   } catch (error) {

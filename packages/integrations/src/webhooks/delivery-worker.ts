@@ -170,6 +170,10 @@ export class DeliveryWorker {
       );
     } catch (error) {
       if (signal.aborted || (PelbiotError.is(error) && error.details?.reason === STOP)) return;
+      // The storage failed (a database restart, a network cut). Burying the delivery would turn the outage into a
+      // lost message the moment the storage answers again; instead it stays queued under its lease, and a reclaim
+      // scan (this manager's or another's) resumes it once the lease runs out and the storage answers.
+      if (PelbiotError.is(error, "STORAGE_ERROR")) return;
       // The last attempt already moved the delivery to the dead-letter list; anything else is unexpected.
       if (!(PelbiotError.is(error, "RETRY_EXHAUSTED") || PelbiotError.is(error, "PROVIDER_ERROR"))) {
         await queue.bury(deliveryId, describeError(error)).catch(async (buryError: unknown) => {

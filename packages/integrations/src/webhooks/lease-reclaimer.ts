@@ -33,13 +33,19 @@ export async function claimAvailableDeliveries(
   let nextExpiry: number | undefined;
   for (const [id, record] of await queue.entries()) {
     if (record.status !== "pending" || worker.isRunning(id)) continue;
+    const heldElsewhere = record.leaseOwner !== null && record.leaseOwner !== queue.owner && record.leaseUntil > now;
+    // A lease that the listing just read shows held elsewhere is not claimed: skipping the claim's own read makes a
+    // scan of a long queue that other managers work on cost one listing, not one more read per delivery. Should the
+    // holder release it meanwhile, the next scan (due by the lease's expiry at the latest) takes it.
+    if (heldElsewhere) {
+      nextExpiry = Math.min(nextExpiry ?? record.leaseUntil, record.leaseUntil);
+      continue;
+    }
     // claim() is a compare-and-set, and nothing awaits between it and start(), so one claim starts one loop.
     if (await queue.claim(id, now)) {
       if (worker.isRunning(id)) continue;
       claimed += 1;
       void worker.start(id);
-    } else if (record.leaseOwner !== null && record.leaseOwner !== queue.owner && record.leaseUntil > now) {
-      nextExpiry = Math.min(nextExpiry ?? record.leaseUntil, record.leaseUntil);
     }
   }
   return { claimed, nextExpiry };

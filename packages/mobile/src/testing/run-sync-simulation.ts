@@ -9,7 +9,7 @@ import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { OfflineSyncManager, type SyncReport } from "../sync/offline-sync-manager";
-import { createSyncCoordinator } from "../sync/sync-coordinator";
+import { createSyncCoordinator, type SyncCoordinator } from "../sync/sync-coordinator";
 import type { PushResponse, SyncTransport } from "../sync/sync-protocol";
 import { createInMemorySyncTransport } from "../sync/sync-transports";
 import type { ConflictStrategy, RecordData, SyncConflict } from "../sync/sync-types";
@@ -49,6 +49,14 @@ export interface SyncSimulationOptions {
   userResolvesConflicts?: boolean;
   /** Fault probabilities. */
   faults?: SyncSimulationFaults;
+  /**
+   * The coordinator the devices sync with, e.g. one that routes each call to one of several server processes over
+   * HTTP and a shared store, to check a deployment rather than one in-process coordinator. It must start empty and
+   * refuse every mutation that writes the value 13 (with `validateMutation`), as the default does: the schedules use
+   * that value to exercise rejected writes. A duplicated push is sent to it twice, and may then reach two processes.
+   * @default a fresh in-memory createSyncCoordinator()
+   */
+  coordinator?: SyncCoordinator;
 }
 
 /** What a simulation observed. An empty `violations` list means every invariant held. */
@@ -111,6 +119,11 @@ export async function runSyncSimulation(options: SyncSimulationOptions): Promise
     if (options.userResolvesConflicts !== undefined) {
       check.boolean("options.userResolvesConflicts", options.userResolvesConflicts);
     }
+    if (options.coordinator !== undefined && check.object("options.coordinator", options.coordinator)) {
+      for (const method of ["push", "pull", "getRecord"] as const) {
+        check.fn(`options.coordinator.${method}`, options.coordinator[method]);
+      }
+    }
     for (const name of ["partition", "duplicate", "lostResponse", "crash"] as const) {
       const rate = options.faults?.[name];
       if (rate !== undefined) check.number(`options.faults.${name}`, rate, { min: 0, max: 1 });
@@ -126,12 +139,14 @@ export async function runSyncSimulation(options: SyncSimulationOptions): Promise
   const pick = (count: number): number => uniformInt(generator, 0, count - 1);
 
   const clock = createManualClock(Date.UTC(2026, 0, 1));
-  const coordinator = createSyncCoordinator({
-    validateMutation: (mutation) =>
-      mutation.data !== null && Object.values(mutation.data).includes(REJECTED_VALUE)
-        ? "value 13 is not allowed"
-        : undefined,
-  });
+  const coordinator =
+    options.coordinator ??
+    createSyncCoordinator({
+      validateMutation: (mutation) =>
+        mutation.data !== null && Object.values(mutation.data).includes(REJECTED_VALUE)
+          ? "value 13 is not allowed"
+          : undefined,
+    });
   const names = Array.from({ length: deviceCount }, (_, index) => `device-${index}`);
   const stores: StorageAdapter[] = names.map(() => createMemoryStorage());
   const partitioned = new Set<string>();

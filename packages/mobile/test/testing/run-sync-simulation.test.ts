@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createSyncCoordinator, type SyncCoordinator } from "../../src/sync/sync-coordinator";
 import { runSyncSimulation } from "../../src/testing/run-sync-simulation";
 
 describe("runSyncSimulation", () => {
@@ -35,5 +36,27 @@ describe("runSyncSimulation", () => {
     await expect(
       runSyncSimulation({ seed: 1, conflictStrategy: "newest" as never, userResolvesConflicts: "yes" as never }),
     ).rejects.toThrow(/options.conflictStrategy: .*options.userResolvesConflicts: /);
+    await expect(
+      runSyncSimulation({ seed: 1, coordinator: { push: async () => ({ results: [] }) } as never }),
+    ).rejects.toThrow(/options.coordinator.pull: .*options.coordinator.getRecord: /);
+  });
+
+  it("runs the schedule against the coordinator it is given", async () => {
+    const inner = createSyncCoordinator({
+      validateMutation: (mutation) => (Object.values(mutation.data ?? {}).includes(13) ? "no 13" : undefined),
+    });
+    let pushes = 0;
+    const counting: SyncCoordinator = {
+      push: (request) => {
+        pushes += 1;
+        return inner.push(request);
+      },
+      pull: (request) => inner.pull(request),
+      getRecord: (recordId) => inner.getRecord(recordId),
+    };
+    const result = await runSyncSimulation({ seed: 3, coordinator: counting });
+    expect(result.violations).toEqual([]);
+    expect(pushes).toBeGreaterThan(0);
+    expect(result).toEqual(await runSyncSimulation({ seed: 3 }));
   });
 });

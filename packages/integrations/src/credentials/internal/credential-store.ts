@@ -11,6 +11,9 @@ import { parseRecordKey, recordKey } from "./credential-arguments";
 import type { StoredCredentialRecord } from "./credential-record";
 import type { RecordIntegrity } from "./record-integrity";
 
+/** How many times a read that raced a writer in another process reads the record again before giving up. */
+const MAX_RACED_READS = 5;
+
 /** Key prefix of the records in the storage, after the manager's `keyPrefix`. */
 export const RECORD_PREFIX = "credentials:";
 
@@ -60,9 +63,39 @@ export class CredentialStore {
     const key = recordKey(provider, userId);
     const stored = await this.records.get(key);
     if (stored === undefined) throw credentialNotFound(provider, userId);
-    const record = integrity.verify(stored, provider, userId);
-    await integrity.checkpoints.check(key, record.generation);
+    const record = await this.#verifyCurrent(key, integrity.verify(stored, provider, userId), integrity);
+    if (record === undefined) throw credentialNotFound(provider, userId);
     return record;
+  }
+
+  /**
+   * Checks a verified record against its rollback checkpoint. A record read just before another process wrote a
+   * newer one (and moved the checkpoint past it) looks rolled back; that is a race, not an attack, so the record is
+   * read again: a newer one is checked instead, while a record that is really behind stays behind and is refused.
+   *
+   * @returns The current record, or `undefined` when it was deleted meanwhile.
+   * @throws {PelbiotError} INTEGRITY_ERROR when the record stays behind its checkpoint or fails authentication.
+   */
+  async #verifyCurrent(
+    key: string,
+    verified: StoredCredentialRecord,
+    integrity: RecordIntegrity,
+  ): Promise<StoredCredentialRecord | undefined> {
+    let record = verified;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await integrity.checkpoints.check(key, record.generation);
+        return record;
+      } catch (error) {
+        if (!PelbiotError.is(error, "INTEGRITY_ERROR") || attempt >= MAX_RACED_READS) throw error;
+        const again = await this.records.get(key);
+        if (again === undefined) return undefined;
+        const { provider, userId } = parseRecordKey(key);
+        const fresh = integrity.verify(again, provider, userId);
+        if (fresh.generation <= record.generation) throw error;
+        record = fresh;
+      }
+    }
   }
 
   /**
@@ -87,9 +120,8 @@ export class CredentialStore {
       const { provider, userId } = parseRecordKey(key);
       try {
         // Checked against its key, so a record copied under another user's key is refused too.
-        const record = integrity.verify(stored, provider, userId);
-        await integrity.checkpoints.check(key, record.generation);
-        records.push(record);
+        const record = await this.#verifyCurrent(key, integrity.verify(stored, provider, userId), integrity);
+        if (record !== undefined) records.push(record);
       } catch (error) {
         // Only a bad record is skipped: a failing storage or key service must still stop the listing.
         if (!PelbiotError.is(error, "INTEGRITY_ERROR")) throw error;
