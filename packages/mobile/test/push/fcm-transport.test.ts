@@ -10,6 +10,12 @@ const { privateKey, publicKey } = generateKeyPairSync("rsa", {
   privateKeyEncoding: { type: "pkcs8", format: "pem" },
   publicKeyEncoding: { type: "spki", format: "pem" },
 });
+// A key the token endpoint does not know, as when the service account's key was rotated or deleted.
+const { privateKey: otherKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 const START = Date.parse("2026-03-01T12:00:00Z");
 const clock = createManualClock(START);
 let server: FcmTestServer;
@@ -151,11 +157,6 @@ describe("createFcmTransport against a local FCM server checking the published s
   });
 
   it("reports a refused service account as auth_error and an unreachable FCM as transient", async () => {
-    const { privateKey: otherKey } = generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-      publicKeyEncoding: { type: "spki", format: "pem" },
-    });
     const wrongKey = createFcmTransport({
       serviceAccount: { ...serviceAccount, private_key: otherKey },
       endpoint: `${server.url}/`,
