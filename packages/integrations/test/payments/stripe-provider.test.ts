@@ -326,6 +326,25 @@ describe("Stripe adapter failure paths", () => {
     expect(PelbiotError.is(denied)).toBe(true);
   });
 
+  it("reports a refused connection as provider_unavailable, retryable, and stores nothing at the provider", async () => {
+    const gone = await startFakeStripe();
+    const url = gone.url;
+    await gone.close();
+    const payment = new PaymentGatewayIntegration({
+      provider: "stripe",
+      stripe: { secretKey: SECRET_KEY, baseUrl: url, maxNetworkRetries: 0 },
+      clock,
+    });
+    const error = await expectPelbiotErrorAsync(
+      () => payment.createPayment({ amount: 1, currency: "USD" }),
+      "PROVIDER_ERROR",
+    );
+    expect(error.details).toMatchObject({
+      retryable: true,
+      failure: { code: "provider_unavailable", providerCode: "network_error" },
+    });
+  });
+
   it("validates its own options", () => {
     expectPelbiotError(() => createStripePaymentProvider({ secretKey: "pk_test_public" }), "VALIDATION_ERROR");
     expectPelbiotError(
