@@ -36,7 +36,8 @@ const CALLS: Record<string, Call> = {
   forTenant: (manager, _ids, args) => Reflect.apply(manager.forTenant, manager, args),
 };
 
-describe("DashboardManager with arbitrary arguments", () => {
+// Generous limits: CI shares two cores between many test workers.
+describe("DashboardManager with arbitrary arguments", { timeout: 60_000 }, () => {
   it("rejects only with PelbiotErrors and changes nothing when it rejects", async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -25,7 +25,7 @@ async function exported(): Promise<{ dashboards: DashboardManager; text: string;
   return { dashboards, text: JSON.stringify(await dashboards.exportDashboard(id)), id };
 }
 
-describe("DashboardManager export and import", () => {
+describe("DashboardManager export and import", { timeout: 30_000 }, () => {
   it("exports versioned JSON and imports it as a new dashboard with the same widgets", async () => {
     const { dashboards, text, id } = await exported();
     const parsed = JSON.parse(text) as Record<string, unknown>;

@@ -23,7 +23,8 @@ function twoManagers(maxDashboards: number): { first: DashboardManager; second: 
   return { first, second, directory };
 }
 
-describe("DashboardManager over file storage", () => {
+// Generous limits: CI shares two cores between many test workers.
+describe("DashboardManager over file storage", { timeout: 60_000 }, () => {
   it("admits exactly maxDashboards when two managers create at once", async () => {
     const { first, second } = twoManagers(5);
     const results = await Promise.allSettled(

@@ -224,7 +224,8 @@ async function expectMatchesModel(managers: Record<Tenant, DashboardManager>, mo
   }
 }
 
-describe("DashboardManager tenancy", () => {
+// Generous limits: CI shares two cores between many test workers.
+describe("DashboardManager tenancy", { timeout: 60_000 }, () => {
   it("no sequence of operations by two tenants crosses between them", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 40 }), async (operations) => {

@@ -29,7 +29,8 @@ async function setup(): Promise<{
   return { collector, dashboards, dashboardId: id, clock };
 }
 
-describe("widget data: chart", () => {
+// Generous limits: CI shares two cores between many test workers.
+describe("widget data: chart", { timeout: 60_000 }, () => {
   it("gives one point per interval on interval multiples, empty ones null (or 0 for count and sum)", async () => {
     const { collector, dashboards, dashboardId } = await setup();
     // Four points for 1h of 15m, the last one the current 12:00: 11:10 is before the first (11:15), 11:20 falls in
