@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { PredictiveAnalyticsEngine } from "../../src/predictive/predictive-analytics-engine";
 
 const DAY = 86_400_000;
+// Model fitting can take seconds on a loaded machine.
+const FITTING = { timeout: 30_000 };
 const START = Date.UTC(2026, 0, 1);
 
 // R datasets::AirPassengers, monthly 1949-1960.
@@ -30,7 +32,7 @@ function dailySales(days: number, offset = 0) {
   });
 }
 
-describe("PredictiveAnalyticsEngine: the guide's contract", () => {
+describe("PredictiveAnalyticsEngine: the guide's contract", FITTING, () => {
   it("runs the guide's lines as written", () => {
     const historicalData = dailySales(120);
     const recentData = dailySales(7, 120);
@@ -64,7 +66,7 @@ describe("PredictiveAnalyticsEngine: the guide's contract", () => {
   });
 });
 
-describe("PredictiveAnalyticsEngine.trainModel and makePrediction", () => {
+describe("PredictiveAnalyticsEngine.trainModel and makePrediction", FITTING, () => {
   it("keeps the trained form, refits on the added data and stores the longer history", () => {
     const clock = createManualClock(START);
     const predictor = new PredictiveAnalyticsEngine({ clock, forecastHorizon: 12 });
@@ -188,7 +190,7 @@ describe("PredictiveAnalyticsEngine.calculateTrend", () => {
   });
 });
 
-describe("PredictiveAnalyticsEngine.detectSeasonality", () => {
+describe("PredictiveAnalyticsEngine.detectSeasonality", FITTING, () => {
   it("finds period 7 and a strength of exactly 1 in a trend plus a fixed weekly pattern", () => {
     // y = trend + a pattern repeating every 7 points: STL puts all of it in T + S, so Var(R) = 0 and F_S = 1.
     const pattern = [0, 4, 6, 5, 3, 12, 15];
@@ -242,7 +244,7 @@ describe("PredictiveAnalyticsEngine.detectSeasonality", () => {
   });
 });
 
-describe("PredictiveAnalyticsEngine snapshots", () => {
+describe("PredictiveAnalyticsEngine snapshots", FITTING, () => {
   it("restores trained models that predict exactly as before", () => {
     const predictor = new PredictiveAnalyticsEngine();
     predictor.trainModel("sales", dailySales(60));
