@@ -152,8 +152,11 @@ function extent(values: readonly number[], pad: number): [number, number] {
     if (value < min) min = value;
     if (value > max) max = value;
   }
-  if (min === max) {
-    const half = min === 0 ? pad / 2 : Math.abs(min) * 0.05 || pad / 2;
+  // A (nearly) flat series gets a band around it: a zero-width domain, or one at the scale of subnormal numbers,
+  // makes the scale divide by zero.
+  const magnitude = Math.max(Math.abs(min), Math.abs(max));
+  if (!(max - min > magnitude * 1e-12) || max - min < 1e-290) {
+    const half = magnitude > 1e-290 ? magnitude * 0.05 : pad / 2;
     return [min - half, max + half];
   }
   return [min, max];

@@ -59,6 +59,20 @@ describe("layoutLineChart", () => {
     expect(none.xTicks).toEqual([]);
   });
 
+  it("draws a flat series of subnormal values inside the plot (regression: the scale divided by zero)", () => {
+    for (const value of [-5e-323, 5e-324, 0, 1e-300]) {
+      const layout = layoutLineChart([{ name: "a", points: daily([value, value]) }], { width: 200, height: 100 });
+      const path = layout.series[0]?.path ?? "";
+      expect(path).not.toContain("NaN");
+      expect(pathPoints(path)).toHaveLength(2);
+      for (const [x, y] of pathPoints(path)) {
+        expect(Number.isFinite(x) && Number.isFinite(y)).toBe(true);
+        expect(y).toBeGreaterThanOrEqual(layout.plot.y);
+        expect(y).toBeLessThanOrEqual(layout.plot.y + layout.plot.height);
+      }
+    }
+  });
+
   it("keeps every drawn point inside the plot area for any finite data", () => {
     const point = fc.record({
       t: fc.integer({ min: start, max: start + 365 * DAY }),
