@@ -3,8 +3,8 @@
  *
  * Analytics: event collection, dashboards, report exports and predictive analytics.
  *
- * This release ships AnalyticsDataCollector; DashboardManager, ReportGenerator and PredictiveAnalyticsEngine arrive
- * in the next minor releases.
+ * This release ships AnalyticsDataCollector and ReportGenerator; DashboardManager and PredictiveAnalyticsEngine
+ * arrive in the next minor releases.
  */
 export {
   type AnalyticsBatch,
@@ -42,3 +42,31 @@ export {
 } from "./collector/analytics-data-collector-options";
 export { ANALYTICS_DATA_COLLECTOR_FORMAT } from "./collector/analytics-data-collector-snapshot";
 export { createMemoryAnalyticsSink, type MemoryAnalyticsSink } from "./collector/memory-analytics-sink";
+export { escapeFormula } from "./reports/formula-escape";
+export {
+  type ExportReportOptions,
+  type GenerateReportOptions,
+  type Report,
+  type ReportExport,
+  type ReportFormat,
+  ReportGenerator,
+  type ReportGeneratorEvents,
+  type ReportGeneratorOptions,
+  type ReportInputRow,
+  type ReportInterval,
+  type ReportMetricSource,
+  type ReportPeriod,
+  type ReportPeriodInput,
+  type ReportRow,
+  type ReportStats,
+  type ReportTotals,
+  type ScheduledReport,
+  type ScheduledReportSpec,
+  type WrittenReport,
+} from "./reports/report-generator";
+export {
+  REPORT_GENERATOR_OPTION_KEYS,
+  type ResolvedReportGeneratorOptions,
+  resolveReportGeneratorOptions,
+} from "./reports/report-generator-options";
+export { REPORT_JSON_FORMAT, REPORT_JSON_VERSION } from "./reports/report-render";
