@@ -83,6 +83,7 @@ describe("one shape: every public class rejects a misspelt option", () => {
         "ClusteringAlgorithm",
         "RecommendationEngine",
         "AnalyticsDataCollector",
+        "ReportGenerator",
       ]),
     );
   });
