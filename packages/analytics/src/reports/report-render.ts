@@ -6,8 +6,9 @@ import type { ResolvedExportOptions } from "./report-input";
 import type { ReportWriter } from "./report-output";
 import { writeXlsxReport } from "./xlsx-report-writer";
 
-/** The `format` and `version` of the JSON export. */
+/** The `format` field of the JSON export, naming the model it holds. */
 export const REPORT_JSON_FORMAT = "pelbiot.analytics.Report";
+/** The `version` field of the JSON export; raised only when the model changes incompatibly. */
 export const REPORT_JSON_VERSION = 1;
 
 /** The writer that renders `report` in `format` into a stream. */
