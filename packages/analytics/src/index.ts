@@ -43,6 +43,7 @@ export {
 export { ANALYTICS_DATA_COLLECTOR_FORMAT } from "./collector/analytics-data-collector-snapshot";
 export { createMemoryAnalyticsSink, type MemoryAnalyticsSink } from "./collector/memory-analytics-sink";
 export { escapeFormula } from "./reports/formula-escape";
+export { REPORT_JSON_FORMAT, REPORT_JSON_VERSION } from "./reports/json-report-writer";
 export {
   type ExportReportOptions,
   type GenerateReportOptions,
@@ -69,4 +70,3 @@ export {
   type ResolvedReportGeneratorOptions,
   resolveReportGeneratorOptions,
 } from "./reports/report-generator-options";
-export { REPORT_JSON_FORMAT, REPORT_JSON_VERSION } from "./reports/report-render";

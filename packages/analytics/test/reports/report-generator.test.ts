@@ -59,6 +59,29 @@ describe("ReportGenerator: the guide's contract", { timeout: 60_000 }, () => {
   });
 });
 
+describe("ReportGenerator: JSON export", { timeout: 30_000 }, () => {
+  it("streams exactly the text of JSON.stringify, for every indentation and thousands of rows", async () => {
+    const reports = new ReportGenerator();
+    const rows = [{ metric: "m", timestamp: SEPTEMBER_1, value: 1 }];
+    const long = reports.generateReport(
+      'Title "quoted" \u0000rows',
+      ["m"],
+      { start: SEPTEMBER_1, end: SEPTEMBER_1 + 100 * DAY },
+      "json",
+      {
+        rows,
+        interval: "hour",
+      },
+    );
+    for (const indent of [0, 2, 4]) {
+      const text = Buffer.from((await reports.exportReport(long.id, "json", { indent })).content).toString("utf8");
+      const expected = JSON.stringify({ format: "pelbiot.analytics.Report", version: 1, ...long }, null, indent);
+      expect(long.rows).toHaveLength(2400);
+      expect(text).toBe(`${expected}\n`);
+    }
+  });
+});
+
 describe("ReportGenerator: aggregation", () => {
   it("computes exact stats from rows: nearest-rank quantiles, rows outside the period ignored", () => {
     const reports = new ReportGenerator();
