@@ -2,7 +2,6 @@ import type { Writable } from "node:stream";
 import {
   createValidator,
   PelbiotError,
-  type TimerHandle,
   TypedEventEmitter,
   toPelbiotError,
   uuidv7,
@@ -30,20 +29,17 @@ import {
   checkReportId,
   checkTitle,
   MIME_TYPES,
-  REPORT_INTERVALS,
   type ResolvedExportOptions,
   reportFilename,
 } from "./report-input";
 import { pump, renderToBytes, renderToFile } from "./report-output";
 import { checkPeriod, countBuckets, describePeriod, type PeriodRange } from "./report-period";
 import { createReportWriter } from "./report-render";
+import { checkScheduleSpec, startRepeatingTimer } from "./report-schedule";
 
 export type { ReportGeneratorOptions } from "./report-generator-options";
 // Every public type of the generator, so callers can import them next to the class.
 export type * from "./report-generator-types";
-
-const MIN_SCHEDULE_MS = 1_000;
-const MAX_LOOKBACK_MS = 100 * 366 * 86_400_000;
 
 /**
  * Builds reports of metrics over a period (per day or hour: count, sum, mean, min, max, p50, p95, plus totals) from
@@ -65,7 +61,8 @@ const MAX_LOOKBACK_MS = 100 * 366 * 86_400_000;
 export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
   readonly #options: ReturnType<typeof resolveReportGeneratorOptions>;
   readonly #reports = new Map<string, Report>();
-  readonly #schedules = new Map<string, { handle: TimerHandle | undefined }>();
+  /** The stop function of each running schedule, by id. */
+  readonly #schedules = new Map<string, () => void>();
 
   /**
    * Creates a generator.
@@ -274,23 +271,15 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
     if (checked === undefined) return unreachable();
     this.#requireSource();
     const id = uuidv7({ clock: this.#options.clock });
-    const state: { handle: TimerHandle | undefined } = { handle: undefined };
-    this.#schedules.set(id, state);
-    const { clock } = this.#options;
-    const arm = () => {
-      state.handle = clock.setTimeout(() => {
-        if (!this.#schedules.has(id)) return;
-        this.#runSchedule(id, checked.spec, checked.lookbackMs);
-        if (this.#schedules.has(id)) arm();
-      }, every);
-      unrefTimer(state.handle);
-    };
-    arm();
+    const stop = startRepeatingTimer(this.#options.clock, every, () =>
+      this.#runSchedule(id, checked.spec, checked.lookbackMs),
+    );
+    this.#schedules.set(id, stop);
     return {
       id,
       everyMs: every,
       cancel: () => {
-        if (state.handle !== undefined) clock.clearTimeout(state.handle);
+        stop();
         this.#schedules.delete(id);
       },
     };
@@ -305,9 +294,7 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
    * ```
    */
   close(): void {
-    for (const state of this.#schedules.values()) {
-      if (state.handle !== undefined) this.#options.clock.clearTimeout(state.handle);
-    }
+    for (const stop of this.#schedules.values()) stop();
     this.#schedules.clear();
   }
 
@@ -399,28 +386,6 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
   }
 }
 
-function checkScheduleSpec(
-  check: Validator,
-  spec: unknown,
-  every: unknown,
-): { spec: ScheduledReportSpec; lookbackMs: number } | undefined {
-  const everyOk = check.durationMs("every", every, { min: MIN_SCHEDULE_MS });
-  if (!check.object("spec", spec)) return undefined;
-  check.knownKeys("spec", spec, ["title", "metrics", "format", "interval", "lookbackMs"]);
-  check.string("spec.title", spec.title, { maxLength: 200 });
-  checkMetrics(check, spec.metrics, "spec.metrics");
-  if (spec.format !== undefined) checkFormat(check, "spec.format", spec.format);
-  if (spec.interval !== undefined) check.oneOf("spec.interval", spec.interval, REPORT_INTERVALS);
-  const lookbackOk =
-    spec.lookbackMs === undefined ||
-    check.number("spec.lookbackMs", spec.lookbackMs, { integer: true, min: 1, max: MAX_LOOKBACK_MS });
-  if (!everyOk || !lookbackOk) return undefined;
-  return {
-    spec: spec as unknown as ScheduledReportSpec,
-    lookbackMs: (spec.lookbackMs as number | undefined) ?? (every as number),
-  };
-}
-
 function checkDestination(check: Validator, destination: unknown): void {
   if (typeof destination === "string") {
     check.string("destination", destination, { maxLength: 4096 });
@@ -457,11 +422,6 @@ function freezeReport(report: Report): Report {
   Object.freeze(report.metrics);
   Object.freeze(report.period);
   return Object.freeze(report);
-}
-
-function unrefTimer(handle: unknown): void {
-  const timer = handle as { unref?: () => void } | null;
-  if (typeof timer === "object" && timer !== null && typeof timer.unref === "function") timer.unref();
 }
 
 /** `check.done()` has thrown whenever a check failed; this only narrows types after it. */
