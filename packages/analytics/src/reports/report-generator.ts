@@ -110,10 +110,17 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
     check.done();
     if (!titleOk || !metricsOk || range === undefined || generate === undefined) return unreachable();
     this.#assertRowLimit(range, generate.interval, metrics.length);
-    const aggregated =
-      generate.rows === undefined
-        ? aggregateSource(check, this.#requireSource(), metrics, range, generate.interval)
-        : aggregateInputRows(check, generate.rows, metrics, range, generate.interval);
+    const source = generate.rows === undefined ? this.#requireSource() : undefined;
+    let aggregated: ReturnType<typeof aggregateSource>;
+    try {
+      aggregated =
+        source === undefined
+          ? aggregateInputRows(check, generate.rows ?? [], metrics, range, generate.interval)
+          : aggregateSource(check, source, metrics, range, generate.interval);
+    } catch (error) {
+      // A custom source or a rows iterable that throws: only PelbiotErrors leave the method.
+      throw wrapFailure("generateReport", "reading the metrics failed", error);
+    }
     check.done();
     if (aggregated === undefined) return unreachable();
     const report = freezeReport({

@@ -69,6 +69,23 @@ describe("Excel export", { timeout: 60_000 }, () => {
     expect(part(workbook, "xl/styles.xml")).toContain("<b/>");
   });
 
+  it("formats hourly buckets with the time of day", async () => {
+    const reports = new ReportGenerator();
+    const report = reports.generateReport(
+      "Hourly",
+      ["m"],
+      { start: SEPTEMBER_1, end: SEPTEMBER_1 + 3 * 3_600_000 },
+      "excel",
+      {
+        rows: [{ metric: "m", timestamp: SEPTEMBER_1 + 3_600_000, value: 4 }],
+        interval: "hour",
+      },
+    );
+    const data = readWorkbook((await reports.exportReport(report.id)).content).Sheets.Data;
+    expect(cell(data, "A3")).toMatchObject({ t: "d", v: new Date(SEPTEMBER_1 + 3_600_000), z: "yyyy-mm-dd hh:mm" });
+    expect(cell(data, "D3")).toMatchObject({ t: "n", v: 1 });
+  });
+
   it("stores a crafted formula as inert text, never as a formula", async () => {
     const reports = new ReportGenerator();
     const crafted = '=HYPERLINK("http://attacker.example/","Click")';

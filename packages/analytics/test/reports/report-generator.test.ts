@@ -226,6 +226,27 @@ describe("ReportGenerator: bad input", { timeout: 30_000 }, () => {
     await collector.shutdown();
   });
 
+  it("wraps a failing source or rows iterable in a PelbiotError", () => {
+    const broken = new ReportGenerator({
+      source: {
+        getMetricStats: () => {
+          throw new TypeError("connection lost");
+        },
+      },
+    });
+    const error = expectPelbiotError(() => broken.generateReport("T", ["m"], GUIDE_PERIOD), "INTERNAL_ERROR");
+    expect(error.message).toBe("ReportGenerator.generateReport: reading the metrics failed: connection lost");
+    expect((error.cause as Error).message).toBe("connection lost");
+    function* failing() {
+      yield { metric: "m", timestamp: SEPTEMBER_1, value: 1 };
+      throw new RangeError("cursor closed");
+    }
+    expectPelbiotError(
+      () => reports.generateReport("T", ["m"], GUIDE_PERIOD, "json", { rows: failing() }),
+      "INTERNAL_ERROR",
+    );
+  });
+
   it("needs rows or a source, and keeps the row limit", () => {
     expectPelbiotError(() => reports.generateReport("T", ["m"], GUIDE_PERIOD), "CONFIGURATION_ERROR");
     const small = new ReportGenerator({ maxRows: 10 });
