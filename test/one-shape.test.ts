@@ -120,6 +120,7 @@ describe("one shape: every public class rejects a misspelt option", () => {
         "PaymentGatewayIntegration",
         "DashboardManager",
         "PredictiveAnalyticsEngine",
+        "ReportGenerator",
       ]),
     );
   });

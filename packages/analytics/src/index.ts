@@ -4,6 +4,7 @@
  * Analytics: event collection, dashboards, report exports and predictive analytics.
  *
  * This release ships AnalyticsDataCollector and DashboardManager; ReportGenerator and PredictiveAnalyticsEngine
+ * This release ships AnalyticsDataCollector and ReportGenerator; DashboardManager and PredictiveAnalyticsEngine
  * arrive in the next minor releases.
  */
 export {
@@ -126,3 +127,31 @@ export {
   resolvePredictiveAnalyticsEngineOptions,
 } from "./predictive/predictive-analytics-engine-options";
 export { PREDICTIVE_ANALYTICS_ENGINE_FORMAT } from "./predictive/predictive-analytics-engine-snapshot";
+export { escapeFormula } from "./reports/formula-escape";
+export { REPORT_JSON_FORMAT, REPORT_JSON_VERSION } from "./reports/json-report-writer";
+export {
+  type ExportReportOptions,
+  type GenerateReportOptions,
+  type Report,
+  type ReportExport,
+  type ReportFormat,
+  ReportGenerator,
+  type ReportGeneratorEvents,
+  type ReportGeneratorOptions,
+  type ReportInputRow,
+  type ReportInterval,
+  type ReportMetricSource,
+  type ReportPeriod,
+  type ReportPeriodInput,
+  type ReportRow,
+  type ReportStats,
+  type ReportTotals,
+  type ScheduledReport,
+  type ScheduledReportSpec,
+  type WrittenReport,
+} from "./reports/report-generator";
+export {
+  REPORT_GENERATOR_OPTION_KEYS,
+  type ResolvedReportGeneratorOptions,
+  resolveReportGeneratorOptions,
+} from "./reports/report-generator-options";

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 // Every published package follows one manifest shape; drift here breaks consumers in ways unit tests never see.
 const root = resolve(import.meta.dirname, "../../../..");
 const names = ["core", "mobile", "integrations", "analytics", "ml"];
+// Folders a package ships besides its code: the fonts that @pelbiot/analytics embeds into PDF reports.
+const assets: Record<string, string[]> = { analytics: ["fonts"] };
 
 interface Condition {
   types: string;
@@ -34,7 +36,8 @@ describe.each(names)("@pelbiot/%s manifest", (name) => {
     expect(manifest.sideEffects).toBe(false);
     expect(manifest.engines.node).toBe(">=20");
     expect(manifest.publishConfig.access).toBe("public");
-    expect(manifest.files).toEqual(["dist", "src", "CHANGELOG.md"]);
+    expect(manifest.files).toEqual(["dist", "src", "CHANGELOG.md", ...(assets[name] ?? [])]);
+    for (const folder of assets[name] ?? []) expect(existsSync(join(directory, folder))).toBe(true);
     expect([manifest.main, manifest.module, manifest.types]).toEqual([
       "./dist/index.cjs",
       "./dist/index.js",

@@ -1,0 +1,199 @@
+import type { PelbiotError } from "@pelbiot/core";
+
+/** The file formats a report can be exported to. `excel` is an Office Open XML workbook (`.xlsx`). */
+export type ReportFormat = "json" | "csv" | "excel" | "pdf";
+
+/** The size of the buckets a report's rows aggregate: one UTC day or one UTC hour. */
+export type ReportInterval = "day" | "hour";
+
+/**
+ * The period of a report. A date-only string (`"2025-09-30"`) names a whole UTC day, so `end: "2025-09-30"` includes
+ * that day; a timestamp (ISO-8601 date-time, epoch milliseconds or `Date`) is an instant, and `end` is then exclusive.
+ */
+export interface ReportPeriodInput {
+  start: string | number | Date;
+  end: string | number | Date;
+}
+
+/** A report's period as stored: ISO-8601 instants in UTC, `end` exclusive. */
+export interface ReportPeriod {
+  /** First instant covered, e.g. `"2025-09-01T00:00:00.000Z"`. */
+  readonly start: string;
+  /** First instant after the period, e.g. `"2025-10-01T00:00:00.000Z"` for a period ending on 30 September. */
+  readonly end: string;
+  /** A human label, e.g. `"2025-09-01 – 2025-09-30"`. */
+  readonly label: string;
+}
+
+/**
+ * Aggregates of one metric over a set of values. `mean`, `min`, `max`, `p50` and `p95` are `null` when `count` is 0.
+ * With rows given by the caller, quantiles are exact (nearest rank); from an `AnalyticsDataCollector` they come from
+ * its DDSketch and are within its `relativeAccuracy`.
+ */
+export interface ReportStats {
+  readonly count: number;
+  readonly sum: number;
+  readonly mean: number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly p50: number | null;
+  readonly p95: number | null;
+}
+
+/** One bucket (a day or an hour) of one metric. */
+export interface ReportRow extends ReportStats {
+  /** Start of the bucket, ISO-8601 UTC. */
+  readonly start: string;
+  /** End of the bucket (exclusive), ISO-8601 UTC. */
+  readonly end: string;
+  readonly metric: string;
+}
+
+/** The totals of one metric over the whole period. */
+export interface ReportTotals extends ReportStats {
+  readonly metric: string;
+}
+
+/**
+ * A generated report: the typed model behind every export, and exactly what the `json` export contains (with
+ * `format: "pelbiot.analytics.Report"` and `version: 1` added).
+ */
+export interface Report {
+  readonly id: string;
+  readonly title: string;
+  /** The metrics, in the order they were asked for. */
+  readonly metrics: readonly string[];
+  readonly period: ReportPeriod;
+  readonly interval: ReportInterval;
+  /** The format given to `generateReport`: what `exportReport(id)` uses when no format is given. */
+  readonly defaultFormat: ReportFormat;
+  /** When the report was generated, ISO-8601 UTC (from the generator's clock). */
+  readonly generatedAt: string;
+  /** One row per bucket and metric, ordered by bucket start then by the order of `metrics`. Empty buckets included. */
+  readonly rows: readonly ReportRow[];
+  /** One entry per metric, in the order of `metrics`. */
+  readonly totals: readonly ReportTotals[];
+}
+
+/** One observation given to `generateReport` in place of the collector. */
+export interface ReportInputRow {
+  /** The metric name; rows of metrics not asked for are ignored. */
+  metric: string;
+  /** Epoch milliseconds, a `Date` or an ISO-8601 string; rows outside the period are ignored. */
+  timestamp: number | Date | string;
+  /** A finite number. */
+  value: number;
+}
+
+/** Options of `generateReport`. */
+export interface GenerateReportOptions {
+  /** Observations to aggregate instead of the generator's `source`. */
+  rows?: Iterable<ReportInputRow> | undefined;
+  /** The bucket size of the rows. @default "day" */
+  interval?: ReportInterval | undefined;
+}
+
+/** Options of `exportReport` and `writeReport`; each applies to the formats named in its description. */
+export interface ExportReportOptions {
+  /**
+   * CSV and Excel: prefix string cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
+   * tab or carriage return, also on any line of a multi-line cell) with `'`. Turn off only for files that no
+   * spreadsheet will open.
+   * @default true
+   */
+  escapeFormulas?: boolean | undefined;
+  /**
+   * CSV: start the file with a UTF-8 byte order mark so Excel reads accented text correctly.
+   * @default false
+   */
+  bom?: boolean | undefined;
+  /**
+   * CSV: the field delimiter, one character.
+   * @default ","
+   */
+  delimiter?: string | undefined;
+  /**
+   * Excel: the most rows per worksheet, header included; further rows continue on `Data (2)`, `Data (3)`, …
+   * @default 1_048_576 (Excel's limit)
+   */
+  maxRowsPerSheet?: number | undefined;
+  /**
+   * PDF: the most bucket rows drawn in the detail table; the rest are counted in a note (the CSV and Excel exports
+   * always hold every row).
+   * @default 2_000
+   */
+  maxPdfRows?: number | undefined;
+  /**
+   * JSON: indentation of the JSON text, 0 for one line.
+   * @default 2
+   */
+  indent?: number | undefined;
+}
+
+/** A report rendered to bytes. */
+export interface ReportExport {
+  /** A file name made from the title and period, e.g. `monthly-revenue-report_2025-09-01_2025-09-30.csv`. */
+  readonly filename: string;
+  /** `application/json`, `text/csv; charset=utf-8`, the `.xlsx` type or `application/pdf`. */
+  readonly mimeType: string;
+  /** The file's bytes. */
+  readonly content: Uint8Array;
+}
+
+/** What `writeReport` wrote. */
+export interface WrittenReport {
+  readonly filename: string;
+  readonly mimeType: string;
+  /** Bytes written. */
+  readonly bytes: number;
+}
+
+/** What a scheduled report generates each time it runs. */
+export interface ScheduledReportSpec {
+  title: string;
+  metrics: readonly string[];
+  /** @default "json" */
+  format?: ReportFormat | undefined;
+  /** @default "day" */
+  interval?: ReportInterval | undefined;
+  /**
+   * How far back each run's period reaches, in milliseconds: the period is `[now − lookbackMs, now)`.
+   * @default the schedule's interval (`every`)
+   */
+  lookbackMs?: number | undefined;
+}
+
+/** A running schedule. */
+export interface ScheduledReport {
+  readonly id: string;
+  /** Milliseconds between runs. */
+  readonly everyMs: number;
+  /** Stops the schedule; a run in progress still completes. Calling it again does nothing. */
+  cancel(): void;
+}
+
+/** Events of `ReportGenerator`. */
+export interface ReportGeneratorEvents {
+  /** A scheduled run generated a report. */
+  report_generated: [event: { readonly scheduleId: string; readonly report: Report }];
+  /** A scheduled run failed; the schedule keeps running. */
+  report_failed: [event: { readonly scheduleId: string; readonly error: PelbiotError }];
+}
+
+/**
+ * Where `generateReport` reads metrics when no rows are given: an `AnalyticsDataCollector` or anything with its
+ * `getMetricStats(name, { from, to })` (every window starting in `[from, to)` merged).
+ */
+export interface ReportMetricSource {
+  getMetricStats(
+    name: string,
+    query: { from: number; to: number },
+  ): readonly {
+    readonly count: number;
+    readonly sum: number;
+    readonly min: number | null;
+    readonly max: number | null;
+    readonly p50: number | null;
+    readonly p95: number | null;
+  }[];
+}

@@ -1,0 +1,437 @@
+import type { Writable } from "node:stream";
+import {
+  createValidator,
+  PelbiotError,
+  TypedEventEmitter,
+  toPelbiotError,
+  uuidv7,
+  type Validator,
+} from "@pelbiot/core";
+import { aggregateInputRows, aggregateSource } from "./report-aggregate";
+import { type ReportGeneratorOptions, resolveReportGeneratorOptions } from "./report-generator-options";
+import type {
+  ExportReportOptions,
+  GenerateReportOptions,
+  Report,
+  ReportExport,
+  ReportFormat,
+  ReportGeneratorEvents,
+  ReportPeriodInput,
+  ScheduledReport,
+  ScheduledReportSpec,
+  WrittenReport,
+} from "./report-generator-types";
+import {
+  checkExportOptions,
+  checkFormat,
+  checkGenerateOptions,
+  checkMetrics,
+  checkReportId,
+  checkTitle,
+  MIME_TYPES,
+  type ResolvedExportOptions,
+  reportFilename,
+} from "./report-input";
+import { pump, renderToBytes, renderToFile } from "./report-output";
+import { checkPeriod, countBuckets, describePeriod, type PeriodRange } from "./report-period";
+import { createReportWriter } from "./report-render";
+import { checkScheduleSpec, startRepeatingTimer } from "./report-schedule";
+
+export type { ReportGeneratorOptions } from "./report-generator-options";
+// Every public type of the generator, so callers can import them next to the class.
+export type * from "./report-generator-types";
+
+/**
+ * Builds reports of metrics over a period (per day or hour: count, sum, mean, min, max, p50, p95, plus totals) from
+ * an `AnalyticsDataCollector` or from rows the caller passes, and exports them as real files: JSON (the typed
+ * model), RFC 4180 CSV (csv-stringify), Excel `.xlsx` (exceljs's streaming writer, split into further sheets past
+ * Excel's row limit) and PDF (pdfkit, with an embedded font and a vector line chart per metric). String cells of CSV
+ * and Excel exports are protected against formula injection by default. Reports can also be generated on a schedule
+ * driven by the injectable clock.
+ *
+ * @example
+ * ```ts
+ * const reports = new ReportGenerator();
+ * const report = reports.generateReport("Monthly Revenue Report", ["total_revenue"], { start: "2025-09-01", end: "2025-09-30" }, "json", {
+ *   rows: [{ metric: "total_revenue", timestamp: "2025-09-03T10:00:00Z", value: 120 }],
+ * });
+ * const csvExport = await reports.exportReport(report.id, "csv");
+ * ```
+ */
+export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
+  readonly #options: ReturnType<typeof resolveReportGeneratorOptions>;
+  readonly #reports = new Map<string, Report>();
+  /** The stop function of each running schedule, by id. */
+  readonly #schedules = new Map<string, () => void>();
+
+  /**
+   * Creates a generator.
+   *
+   * @param options - `source` (an `AnalyticsDataCollector`), `clock`, `logger`, `maxReports` and `maxRows`.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every malformed or unknown option.
+   */
+  constructor(options: ReportGeneratorOptions = {}) {
+    super();
+    this.#options = resolveReportGeneratorOptions(options);
+  }
+
+  /**
+   * Aggregates the metrics over the period into a report and keeps it for `exportReport` (the oldest report is
+   * forgotten past `maxReports`). Synchronous: it reads the collector's in-memory aggregates or the given rows.
+   *
+   * @param title - Shown at the top of every export and used for the file name.
+   * @param metrics - Metric names, each once (at most 50).
+   * @param period - `{ start, end }`: dates (`"2025-09-30"`, whole UTC days, end included) or instants (end excluded).
+   * @param format - The format `exportReport(id)` uses when none is given: `json`, `csv`, `excel` or `pdf`.
+   * @param options - `rows` to aggregate instead of the source, and `interval` (`day` or `hour`).
+   * @returns The report; its `rows` hold one entry per bucket and metric, empty buckets included.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a bad title, metric list, format, an empty or reversed
+   * period, malformed rows, or a metric neither the rows nor the source know.
+   * @throws {PelbiotError} CONFIGURATION_ERROR without `rows` when the generator has no `source`; LIMIT_EXCEEDED when
+   * buckets × metrics exceed `maxRows`.
+   * @example
+   * ```ts
+   * const report = reports.generateReport("Revenue", ["total_revenue"], { start: "2025-09-01", end: "2025-09-30" });
+   * ```
+   */
+  generateReport(
+    title: string,
+    metrics: readonly string[],
+    period: ReportPeriodInput,
+    format: ReportFormat = "json",
+    options?: GenerateReportOptions,
+  ): Report {
+    const check = createValidator("ReportGenerator.generateReport");
+    const titleOk = checkTitle(check, title);
+    const metricsOk = checkMetrics(check, metrics);
+    const range = checkPeriod(check, "period", period);
+    checkFormat(check, "format", format);
+    const generate = checkGenerateOptions(check, options);
+    check.done();
+    if (!titleOk || !metricsOk || range === undefined || generate === undefined) return unreachable();
+    this.#assertRowLimit(range, generate.interval, metrics.length);
+    const source = generate.rows === undefined ? this.#requireSource() : undefined;
+    let aggregated: ReturnType<typeof aggregateSource>;
+    try {
+      aggregated =
+        source === undefined
+          ? aggregateInputRows(check, generate.rows ?? [], metrics, range, generate.interval)
+          : aggregateSource(check, source, metrics, range, generate.interval);
+    } catch (error) {
+      // A custom source or a rows iterable that throws: only PelbiotErrors leave the method.
+      throw wrapFailure("generateReport", "reading the metrics failed", error);
+    }
+    check.done();
+    if (aggregated === undefined) return unreachable();
+    const report = freezeReport({
+      id: uuidv7({ clock: this.#options.clock }),
+      title,
+      metrics: [...metrics],
+      period: describePeriod(range),
+      interval: generate.interval,
+      defaultFormat: format,
+      generatedAt: new Date(this.#options.clock.now()).toISOString(),
+      rows: aggregated.rows,
+      totals: aggregated.totals,
+    });
+    this.#keep(report);
+    return report;
+  }
+
+  /**
+   * A kept report.
+   *
+   * @param id - The report's id.
+   * @returns The report.
+   * @throws {PelbiotError} NOT_FOUND (`details.id`) when no kept report has this id.
+   * @example
+   * ```ts
+   * const again = reports.getReport(report.id);
+   * ```
+   */
+  getReport(id: string): Report {
+    const check = createValidator("ReportGenerator.getReport");
+    checkReportId(check, id);
+    check.done();
+    return this.#find("getReport", id);
+  }
+
+  /**
+   * The kept reports, oldest first.
+   *
+   * @returns A new array of the reports.
+   * @example
+   * ```ts
+   * const titles = reports.listReports().map((report) => report.title);
+   * ```
+   */
+  listReports(): Report[] {
+    return [...this.#reports.values()];
+  }
+
+  /**
+   * Forgets a kept report.
+   *
+   * @param id - The report's id.
+   * @returns `true` when a report was removed, `false` when none had this id.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when `id` is not a non-empty string.
+   * @example
+   * ```ts
+   * reports.deleteReport(report.id);
+   * ```
+   */
+  deleteReport(id: string): boolean {
+    const check = createValidator("ReportGenerator.deleteReport");
+    checkReportId(check, id);
+    check.done();
+    return this.#reports.delete(id);
+  }
+
+  /**
+   * Renders a kept report into memory. Use {@link ReportGenerator.writeReport} for large reports.
+   *
+   * @param id - The report's id.
+   * @param format - `json`, `csv`, `excel` or `pdf`; the report's own format when absent.
+   * @param options - Formula escaping, CSV byte order mark and delimiter, Excel rows per sheet, PDF row cap, JSON
+   * indentation.
+   * @returns `{ filename, mimeType, content }` with the file's bytes.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a bad id, format or option.
+   * @throws {PelbiotError} NOT_FOUND (`details.id`) for an unknown report id.
+   * @example
+   * ```ts
+   * const { filename, content } = await reports.exportReport(report.id, "excel");
+   * ```
+   */
+  async exportReport(id: string, format?: ReportFormat, options?: ExportReportOptions): Promise<ReportExport> {
+    const { report, resolvedFormat, resolved } = this.#checkExport("exportReport", id, format, options);
+    try {
+      const content = await renderToBytes(createReportWriter(report, resolvedFormat, resolved));
+      return {
+        filename: reportFilename(report.title, report.period.label, resolvedFormat),
+        mimeType: MIME_TYPES[resolvedFormat],
+        content,
+      };
+    } catch (error) {
+      throw wrapFailure("exportReport", `rendering the ${resolvedFormat} export failed`, error);
+    }
+  }
+
+  /**
+   * Streams a kept report into a file or a writable stream, without holding the file in memory (Excel and CSV rows
+   * are written as they are produced). A file path gets the complete file or nothing: the report is written to a
+   * temporary file beside it and renamed once complete. A stream is ended when the report is written.
+   *
+   * @param id - The report's id.
+   * @param format - `json`, `csv`, `excel` or `pdf`.
+   * @param destination - A file path (replaced if it exists) or a Node.js writable stream.
+   * @param options - As for {@link ReportGenerator.exportReport}.
+   * @returns The file name the format suggests, its media type and the bytes written.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a bad id, format, destination or option.
+   * @throws {PelbiotError} NOT_FOUND for an unknown report id; STORAGE_ERROR when the file or stream fails (the
+   * target file is then left as it was).
+   * @example
+   * ```ts
+   * await reports.writeReport(report.id, "csv", "/tmp/revenue.csv", { bom: true });
+   * ```
+   */
+  async writeReport(
+    id: string,
+    format: ReportFormat,
+    destination: string | Writable,
+    options?: ExportReportOptions,
+  ): Promise<WrittenReport> {
+    const { report, resolvedFormat, resolved } = this.#checkExport("writeReport", id, format, options, destination);
+    const writer = createReportWriter(report, resolvedFormat, resolved);
+    let bytes: number;
+    try {
+      bytes =
+        typeof destination === "string" ? await renderToFile(writer, destination) : await pump(writer, destination);
+    } catch (error) {
+      throw wrapFailure("writeReport", `writing the ${resolvedFormat} export failed`, error, "STORAGE_ERROR");
+    }
+    return {
+      filename: reportFilename(report.title, report.period.label, resolvedFormat),
+      mimeType: MIME_TYPES[resolvedFormat],
+      bytes,
+    };
+  }
+
+  /**
+   * Generates a report from the `source` every `every` milliseconds on the generator's clock, over the
+   * `lookbackMs` before each run, and emits `report_generated` (or `report_failed`, and the schedule goes on).
+   *
+   * @param spec - `title`, `metrics`, and optionally `format`, `interval` and `lookbackMs` (default `every`).
+   * @param every - Milliseconds between runs, at least 1000.
+   * @returns The schedule, with `cancel()`.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a bad spec or interval.
+   * @throws {PelbiotError} CONFIGURATION_ERROR when the generator has no `source`.
+   * @example
+   * ```ts
+   * const daily = reports.scheduleReport({ title: "Daily revenue", metrics: ["total_revenue"], format: "pdf" }, 86_400_000);
+   * reports.on("report_generated", ({ report }) => console.log(report.title));
+   * ```
+   */
+  scheduleReport(spec: ScheduledReportSpec, every: number): ScheduledReport {
+    const check = createValidator("ReportGenerator.scheduleReport");
+    const checked = checkScheduleSpec(check, spec, every);
+    check.done();
+    if (checked === undefined) return unreachable();
+    this.#requireSource();
+    const id = uuidv7({ clock: this.#options.clock });
+    const stop = startRepeatingTimer(this.#options.clock, every, () =>
+      this.#runSchedule(id, checked.spec, checked.lookbackMs),
+    );
+    this.#schedules.set(id, stop);
+    return {
+      id,
+      everyMs: every,
+      cancel: () => {
+        stop();
+        this.#schedules.delete(id);
+      },
+    };
+  }
+
+  /**
+   * Stops every schedule. Kept reports stay available.
+   *
+   * @example
+   * ```ts
+   * reports.close();
+   * ```
+   */
+  close(): void {
+    for (const stop of this.#schedules.values()) stop();
+    this.#schedules.clear();
+  }
+
+  #runSchedule(scheduleId: string, spec: ScheduledReportSpec, lookbackMs: number): void {
+    const now = this.#options.clock.now();
+    try {
+      const report = this.generateReport(
+        spec.title,
+        spec.metrics,
+        { start: now - lookbackMs, end: now },
+        spec.format ?? "json",
+        { interval: spec.interval ?? "day" },
+      );
+      this.emit("report_generated", { scheduleId, report });
+    } catch (error) {
+      const failure = toPelbiotError(error);
+      this.#options.logger.warn("scheduled report failed", {
+        scheduleId,
+        code: failure.code,
+        message: failure.message,
+      });
+      this.emit("report_failed", { scheduleId, error: failure });
+    }
+  }
+
+  #checkExport(
+    method: string,
+    id: unknown,
+    format: unknown,
+    options: unknown,
+    destination?: unknown,
+  ): { report: Report; resolvedFormat: ReportFormat; resolved: ResolvedExportOptions } {
+    const check = createValidator(`ReportGenerator.${method}`);
+    checkReportId(check, id);
+    if (format !== undefined || method === "writeReport") checkFormat(check, "format", format);
+    if (method === "writeReport") checkDestination(check, destination);
+    const resolved = checkExportOptions(check, options);
+    check.done();
+    const report = this.#find(method, id as string);
+    return {
+      report,
+      resolvedFormat: (format as ReportFormat | undefined) ?? report.defaultFormat,
+      resolved: resolved as ResolvedExportOptions,
+    };
+  }
+
+  #find(method: string, id: string): Report {
+    const report = this.#reports.get(id);
+    if (report === undefined) {
+      throw new PelbiotError(
+        "NOT_FOUND",
+        `ReportGenerator.${method}: no report with id "${id}" is kept (generate it first, or it was forgotten past maxReports)`,
+        {
+          details: { id },
+        },
+      );
+    }
+    return report;
+  }
+
+  #keep(report: Report): void {
+    this.#reports.set(report.id, report);
+    while (this.#reports.size > this.#options.maxReports) {
+      const oldest = this.#reports.keys().next().value as string;
+      this.#reports.delete(oldest);
+    }
+  }
+
+  #requireSource() {
+    if (this.#options.source === undefined) {
+      throw new PelbiotError(
+        "CONFIGURATION_ERROR",
+        "ReportGenerator: this generator has no source; pass { source: collector } to the constructor or give options.rows to generateReport",
+      );
+    }
+    return this.#options.source;
+  }
+
+  #assertRowLimit(range: PeriodRange, interval: "day" | "hour", metrics: number): void {
+    const got = countBuckets(range, interval) * metrics;
+    const limit = this.#options.maxRows;
+    if (got > limit) {
+      throw new PelbiotError(
+        "LIMIT_EXCEEDED",
+        `ReportGenerator.generateReport: the report would hold ${got} rows (buckets × metrics), more than maxRows (${limit}); shorten the period, use interval "day" or raise maxRows`,
+        { details: { limit, got } },
+      );
+    }
+  }
+}
+
+function checkDestination(check: Validator, destination: unknown): void {
+  if (typeof destination === "string") {
+    check.string("destination", destination, { maxLength: 4096 });
+    return;
+  }
+  const stream = destination as { write?: unknown; end?: unknown; on?: unknown } | null;
+  check.check(
+    typeof stream === "object" &&
+      stream !== null &&
+      typeof stream.write === "function" &&
+      typeof stream.end === "function" &&
+      typeof stream.on === "function",
+    "destination",
+    "must be a file path or a writable stream",
+  );
+}
+
+function wrapFailure(
+  method: string,
+  what: string,
+  error: unknown,
+  code: "STORAGE_ERROR" | "INTERNAL_ERROR" = "INTERNAL_ERROR",
+): PelbiotError {
+  if (PelbiotError.is(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new PelbiotError(code, `ReportGenerator.${method}: ${what}: ${reason}`, { cause: error });
+}
+
+function freezeReport(report: Report): Report {
+  for (const row of report.rows) Object.freeze(row);
+  for (const total of report.totals) Object.freeze(total);
+  Object.freeze(report.rows);
+  Object.freeze(report.totals);
+  Object.freeze(report.metrics);
+  Object.freeze(report.period);
+  return Object.freeze(report);
+}
+
+/** `check.done()` has thrown whenever a check failed; this only narrows types after it. */
+function unreachable(): never {
+  throw new PelbiotError("INTERNAL_ERROR", "ReportGenerator: validation passed without a checked value");
+}
