@@ -76,7 +76,11 @@ async function reserve(
       refund = earlier;
       return current;
     }
-    if (!REFUNDABLE.includes(current.status)) throw wrongStatus(current, "refund", REFUNDABLE);
+    // A fully refunded payment has nothing left: the same LIMIT_EXCEEDED a racing refund gets from the ledger, so the
+    // caller sees one error whichever write won.
+    if (!REFUNDABLE.includes(current.status) && current.status !== "refunded") {
+      throw wrongStatus(current, "refund", REFUNDABLE);
+    }
     const left = current.capturedMinor - committedRefundMinor(current.refunds);
     const amountMinor = request.amountMinor ?? left;
     if (amountMinor > left || amountMinor <= 0) {

@@ -278,6 +278,16 @@ describe("PaymentGatewayIntegration: the refund ledger", () => {
     expect(error.details).toMatchObject({ limit: 250, got: 300 });
     expect(error.message).toContain("at most 2.50 USD is left");
   });
+
+  it("refuses a refund of a fully refunded payment with LIMIT_EXCEEDED, as the ledger does (regression: CONFLICT)", async () => {
+    const payment = gateway();
+    const id = await payment.createPayment({ amount: 10, currency: "USD" });
+    await payment.confirmPayment(id);
+    await payment.refundPayment(id, 10);
+    const error = await expectPelbiotErrorAsync(() => payment.refundPayment(id, 1), "LIMIT_EXCEEDED");
+    expect(error.details).toMatchObject({ limit: 0, got: 100 });
+    expect((await payment.getPayment(id)).status).toBe("refunded");
+  });
 });
 
 describe("PaymentGatewayIntegration: input and options", () => {

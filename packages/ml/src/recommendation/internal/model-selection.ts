@@ -96,8 +96,9 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
   // ALS competes where EASE cannot run (large catalogues); on small ones EASE is the stronger item model and ALS
   // would only add training time.
   if (settings.model === "als" || (settings.model === "auto" && !easeFits)) {
-    // One input only: ALS's confidence weights already use the strengths, and each fit costs seconds at scale.
-    searchAls(split, scorer, inputs[0] as EaseInput, candidates);
+    // One input only: ALS's confidence weights already use the strengths, and each fit costs seconds at scale. Under
+    // "auto" only the middle λ is tried against kNN (one fit, then the refit); a fixed "als" walks the ladder.
+    searchAls(split, scorer, inputs[0] as EaseInput, candidates, settings.model === "als");
   }
   let best = candidates[0] as ModelCandidateReport;
   for (const candidate of candidates) if (candidate.ndcg > best.ndcg) best = candidate;
@@ -126,6 +127,7 @@ function searchAls(
   scorer: RecommendationScorer,
   input: EaseInput,
   candidates: ModelCandidateReport[],
+  walk: boolean,
 ): void {
   const size = split.train.itemIds.length;
   const scale = meanItemCount(split.train);
@@ -137,6 +139,7 @@ function searchAls(
   };
   let index = ALS_START_INDEX;
   let bestNdcg = evaluate(ALS_LAMBDA_FACTORS[index] as number);
+  if (!walk) return;
   for (const step of [1, -1]) {
     let moved = false;
     while (index + step >= 0 && index + step < ALS_LAMBDA_FACTORS.length) {
