@@ -42,7 +42,7 @@ import type {
   WidgetType,
   WriteOptions,
 } from "./dashboard-manager-types";
-import { renderDashboardHtml } from "./render-dashboard-html";
+import { renderDashboardHtml, type WidgetOutcome } from "./render-dashboard-html";
 import { TenantDashboardStore } from "./tenant-dashboard-store";
 import { checkWidgetConfig, WIDGET_TYPES } from "./widget-config";
 import { computeWidgetData } from "./widget-data";
@@ -395,6 +395,11 @@ export class DashboardManager {
    * Renders a dashboard as one self-contained HTML page: inline CSS and SVG (charts laid out with d3-scale and
    * d3-shape), no script and no external resource, so it can be e-mailed, saved or embedded as it is.
    *
+   * A widget whose data cannot be computed (its metric is rejected by the collector, or the data source throws)
+   * does not fail the page: it is drawn with an inline error panel holding the escaped error code and message
+   * (its `<section>` carries `data-widget-error="<code>"`), the failure goes to the logger as a warning, and the
+   * other widgets render as usual. `getWidgetData` still throws for that widget.
+   *
    * @param dashboardId - The dashboard's id.
    * @param options - `chartWidth` (560) and `chartHeight` (220) in CSS pixels.
    * @returns The HTML text.
@@ -412,10 +417,11 @@ export class DashboardManager {
     const source = this.#requireCollector("renderDashboard");
     const dashboard = findDashboard(await this.#store.read(), dashboardId, "renderDashboard");
     const now = this.#now();
+    const widgets = dashboard.widgets.map((widget) => this.#widgetOutcome(source, dashboard.id, widget, now));
     return this.#guard(() =>
       renderDashboardHtml({
         dashboard,
-        data: dashboard.widgets.map((widget) => computeWidgetData(source, widget, now)),
+        widgets,
         generatedAt: now,
         chartWidth: options.chartWidth ?? 560,
         chartHeight: options.chartHeight ?? 220,
@@ -473,6 +479,24 @@ export class DashboardManager {
     const owner = options.owner === undefined ? imported.owner : options.owner;
     const dashboard = newDashboard({ ...imported, id: this.#newId(), tenant: this.tenant, owner }, now);
     return this.#store.change((dashboards) => appendDashboard(dashboards, dashboard, maxDashboards, "importDashboard"));
+  }
+
+  // One widget's failure (a metric name the collector rejects, a source that throws) becomes that widget's error
+  // panel; the rest of the page renders as usual.
+  #widgetOutcome(source: DashboardDataSource, dashboardId: string, widget: Widget, now: number): WidgetOutcome {
+    try {
+      return { ok: true, data: computeWidgetData(source, widget, now) };
+    } catch (error) {
+      const failure = toPelbiotError(error);
+      this.#options.logger.warn("dashboards: a widget's data could not be computed", {
+        tenant: this.tenant,
+        dashboardId,
+        widgetId: widget.id,
+        code: failure.code,
+        error: failure.message,
+      });
+      return { ok: false, widget, code: failure.code, message: failure.message };
+    }
   }
 
   #requireCollector(method: string): DashboardDataSource {
