@@ -1,4 +1,11 @@
-import { createValidator, PelbiotError, toPelbiotError, uuidv7, type Validator } from "@pelbiot/core";
+import {
+  createValidator,
+  PelbiotError,
+  TypedEventEmitter,
+  toPelbiotError,
+  uuidv7,
+  type Validator,
+} from "@pelbiot/core";
 import {
   appendDashboard,
   appendWidget,
@@ -30,6 +37,7 @@ import type {
   Dashboard,
   DashboardChanges,
   DashboardDataSource,
+  DashboardManagerEvents,
   ImportDashboardOptions,
   ListDashboardsFilter,
   RenderDashboardOptions,
@@ -57,6 +65,9 @@ export type * from "./dashboard-manager-types";
  * a core `StorageAdapter`, confined to one tenant, with version checks for concurrent editors, per-widget data, a
  * self-contained HTML rendering and versioned JSON export and import.
  *
+ * **Events.** `dashboard_created`, `dashboard_updated`, `dashboard_deleted`, `widget_added`, `widget_updated` and
+ * `widget_removed` are emitted after the change is in storage, never for a rejected or failed write.
+ *
  * Storage is asynchronous, so every method but {@link DashboardManager.forTenant} returns a promise: write `await`
  * before the guide's calls.
  *
@@ -75,7 +86,7 @@ export type * from "./dashboard-manager-types";
  * const html = await dashboards.renderDashboard(dashboard.id);
  * ```
  */
-export class DashboardManager {
+export class DashboardManager extends TypedEventEmitter<DashboardManagerEvents> {
   readonly #options: ResolvedDashboardManagerOptions;
   readonly #store: TenantDashboardStore;
 
@@ -87,6 +98,7 @@ export class DashboardManager {
    * @throws {PelbiotValidationError} VALIDATION_ERROR listing every malformed or unknown option.
    */
   constructor(options: DashboardManagerOptions = {}) {
+    super();
     this.#options = resolveDashboardManagerOptions(options);
     const { storage, keyPrefix, tenant, logger } = this.#options;
     this.#store = new TenantDashboardStore(storage, keyPrefix, tenant, logger);
@@ -137,9 +149,11 @@ export class DashboardManager {
     const now = this.#now();
     const fields = { id: this.#newId(), tenant: this.tenant, name, description, owner, widgets: [] };
     const dashboard = newDashboard(fields, now);
-    return this.#store.change((dashboards) =>
+    const created = await this.#store.change((dashboards) =>
       appendDashboard(dashboards, dashboard, this.#options.maxDashboards, "createDashboard"),
     );
+    this.emit("dashboard_created", { tenant: this.tenant, dashboard: created, source: "create" });
+    return created;
   }
 
   /**
@@ -197,7 +211,7 @@ export class DashboardManager {
     this.#validate("updateDashboard", (check) => checkUpdateArguments(check, dashboardId, changes, options));
     const { name, description, owner } = changes ?? {};
     const now = this.#now();
-    return this.#store.change((dashboards) =>
+    const updated = await this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
         method: "updateDashboard",
         expectedVersion: options.expectedVersion,
@@ -210,6 +224,8 @@ export class DashboardManager {
         }),
       }),
     );
+    this.emit("dashboard_updated", { tenant: this.tenant, dashboard: updated });
+    return updated;
   }
 
   /**
@@ -238,6 +254,7 @@ export class DashboardManager {
       });
       return { dashboards: next.filter((dashboard) => dashboard.id !== dashboardId), result: undefined };
     });
+    this.emit("dashboard_deleted", { tenant: this.tenant, dashboardId });
   }
 
   /**
@@ -271,7 +288,7 @@ export class DashboardManager {
     const now = this.#now();
     const widget = { id: this.#newId(), type, config: resolved, createdAt: now, updatedAt: now };
     const { maxWidgetsPerDashboard } = this.#options;
-    await this.#store.change((dashboards) =>
+    const revised = await this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
         method: "addWidgetToDashboard",
         expectedVersion: options.expectedVersion,
@@ -279,6 +296,7 @@ export class DashboardManager {
         next: (current) => appendWidget(current, widget as Widget, maxWidgetsPerDashboard),
       }),
     );
+    this.emit("widget_added", { tenant: this.tenant, dashboardId, version: revised.version, widget: widget as Widget });
     return widget as WidgetOf<Type>;
   }
 
@@ -314,7 +332,7 @@ export class DashboardManager {
     });
     const now = this.#now();
     let updated: Widget | undefined;
-    await this.#store.change((dashboards) =>
+    const revised = await this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
         method: "updateWidget",
         expectedVersion: options.expectedVersion,
@@ -326,7 +344,9 @@ export class DashboardManager {
         },
       }),
     );
-    return updated as Widget;
+    const widget = updated as Widget;
+    this.emit("widget_updated", { tenant: this.tenant, dashboardId, version: revised.version, widget });
+    return widget;
   }
 
   /**
@@ -353,7 +373,7 @@ export class DashboardManager {
       checkId(check, "widgetId", widgetId);
       checkWriteOptions(check, options);
     });
-    return this.#store.change((dashboards) =>
+    const revised = await this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
         method: "removeWidgetFromDashboard",
         expectedVersion: options.expectedVersion,
@@ -364,6 +384,8 @@ export class DashboardManager {
         },
       }),
     );
+    this.emit("widget_removed", { tenant: this.tenant, dashboardId, version: revised.version, widgetId });
+    return revised;
   }
 
   /**
@@ -478,7 +500,11 @@ export class DashboardManager {
     const now = this.#now();
     const owner = options.owner === undefined ? imported.owner : options.owner;
     const dashboard = newDashboard({ ...imported, id: this.#newId(), tenant: this.tenant, owner }, now);
-    return this.#store.change((dashboards) => appendDashboard(dashboards, dashboard, maxDashboards, "importDashboard"));
+    const created = await this.#store.change((dashboards) =>
+      appendDashboard(dashboards, dashboard, maxDashboards, "importDashboard"),
+    );
+    this.emit("dashboard_created", { tenant: this.tenant, dashboard: created, source: "import" });
+    return created;
   }
 
   // One widget's failure (a metric name the collector rejects, a source that throws) becomes that widget's error
