@@ -78,13 +78,18 @@ export class PersistedModels {
   }
 
   /**
-   * Reads every stored model. A stored model replaces the one in memory unless the memory copy has unsaved changes.
+   * Reads every stored model. A stored model replaces the one in memory unless the memory copy has unsaved changes;
+   * a saved model no longer in storage was deleted by another engine and is dropped.
    *
    * @returns The ids read from storage, in key order.
    */
   async load(): Promise<string[]> {
     await this.#writing;
-    const { entries } = await this.#store.listEntries();
+    const { entries, damaged } = await this.#store.listEntries();
+    const stored = new Set([...entries.map(([modelId]) => modelId), ...damaged.map((record) => record.key)]);
+    for (const modelId of [...this.models.keys()]) {
+      if (!stored.has(modelId) && !this.#dirty.has(modelId)) this.models.delete(modelId);
+    }
     const loaded: string[] = [];
     for (const [modelId, value] of entries) {
       if (this.#dirty.has(modelId)) continue;

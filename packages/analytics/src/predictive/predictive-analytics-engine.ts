@@ -119,8 +119,9 @@ export class PredictiveAnalyticsEngine {
 
   /**
    * Reads the models kept in storage (trained by this engine earlier, another engine or another process). A stored
-   * model replaces the one in memory unless this engine changed it and has not stored the change yet. A stored
-   * record that fails its checks is skipped with a warning to the logger.
+   * model replaces the one in memory unless this engine changed it and has not stored the change yet; a model this
+   * engine had stored that is gone from storage (deleted by another engine) is dropped. A stored record that fails
+   * its checks is skipped with a warning to the logger.
    *
    * @returns The descriptions of the models read, in id order.
    * @throws {PelbiotError} STORAGE_ERROR when the storage cannot be read.

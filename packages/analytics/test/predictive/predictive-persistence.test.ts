@@ -147,6 +147,19 @@ describe("PredictiveAnalyticsEngine persistence", { timeout: 30_000 }, () => {
     expect(reader.getModel("sales_forecast").points).toBe(20);
   });
 
+  it("follows another engine's deletions on load, but keeps models not yet stored", async () => {
+    const storage = createMemoryStorage();
+    const first = new PredictiveAnalyticsEngine({ storage, model: "AAN" });
+    first.trainModel("shared", series(20));
+    await first.save();
+    const second = await PredictiveAnalyticsEngine.open({ storage });
+    second.deleteModel("shared");
+    await second.save();
+    first.trainModel("local", series(20)); // its write is still pending when load() starts
+    expect((await first.load()).map((model) => model.modelId)).toEqual(["local"]);
+    expect(first.listModels().map((model) => model.modelId)).toEqual(["local"]);
+  });
+
   it("does not let a stored model overwrite an unsaved change in memory", async () => {
     const { storage, setFailing } = flakyStorage();
     const writer = new PredictiveAnalyticsEngine({ storage, model: "AAN" });
