@@ -1,11 +1,12 @@
 // A widget whose data cannot be computed gets an inline error panel; the rest of the page renders as usual.
 import { createLogger, createManualClock, type LogRecord } from "@pelbiot/core";
 import { expectPelbiotErrorAsync } from "@pelbiot/core/testing";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { escapeXml } from "../../src/charts/render-line-chart-svg";
 import { AnalyticsDataCollector } from "../../src/collector/analytics-data-collector";
 import { DashboardManager } from "../../src/dashboard/dashboard-manager";
-import type { DashboardDataSource } from "../../src/dashboard/dashboard-manager-types";
+import type { DashboardDataSource, WidgetType } from "../../src/dashboard/dashboard-manager-types";
 import { NOW } from "./dashboard-fixture";
 
 const collectors: AnalyticsDataCollector[] = [];
@@ -129,5 +130,50 @@ describe("DashboardManager.renderDashboard with a widget that cannot be computed
     const page = await dashboards.renderDashboard(id);
     expect(page.length).toBeLessThan(10_000);
     expect(page).toContain("x…</p>");
+  });
+});
+
+describe("DashboardManager.renderDashboard failure isolation (property)", () => {
+  it("draws every widget once, with an error panel exactly for those whose source fails", async () => {
+    const widgetArbitrary = fc.record({
+      type: fc.constantFrom<WidgetType>("chart", "stat", "table", "gauge"),
+      fails: fc.boolean(),
+      message: fc.string({ maxLength: 40 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(widgetArbitrary, { minLength: 1, maxLength: 6 }), async (specs) => {
+        const collector = collectorWithShortNames();
+        const source: DashboardDataSource = {
+          getMetricStats(name, query) {
+            const spec = specs[Number(name?.slice(1))];
+            if (spec?.fails) throw new Error(spec.message);
+            return collector.getMetricStats("orders", query);
+          },
+        };
+        const dashboards = new DashboardManager({ clock: createManualClock(NOW), collector: source });
+        const { id } = await dashboards.createDashboard("Random");
+        const ids: string[] = [];
+        for (const [index, spec] of specs.entries()) {
+          const common = { title: `W${index}`, metric: `m${index}`, timeRange: "1h" };
+          const config =
+            spec.type === "table"
+              ? { ...common, groupBy: ["region"] }
+              : spec.type === "gauge"
+                ? { ...common, max: 10 }
+                : common;
+          ids.push((await dashboards.addWidgetToDashboard(id, spec.type, config as never)).id);
+        }
+        const page = await dashboards.renderDashboard(id);
+        expect(page).not.toMatch(/<script/i);
+        expect(page.match(/<section /g)).toHaveLength(specs.length);
+        for (const [index, spec] of specs.entries()) {
+          const section = sectionOf(page, ids[index] as string);
+          expect(section.includes("data-widget-error=")).toBe(spec.fails);
+          // An empty message falls back to the error's name.
+          if (spec.fails) expect(section).toContain(`<p>${escapeXml(spec.message || "Error")}</p>`);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });

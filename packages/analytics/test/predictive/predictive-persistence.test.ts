@@ -12,6 +12,7 @@ import {
 } from "@pelbiot/core";
 import { createFileStorage } from "@pelbiot/core/node";
 import { captureValidationIssues, expectPelbiotError, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { PredictiveAnalyticsEngine } from "../../src/predictive/predictive-analytics-engine";
 
@@ -195,6 +196,50 @@ describe("PredictiveAnalyticsEngine persistence", { timeout: 30_000 }, () => {
     const restored = PredictiveAnalyticsEngine.fromJSON(JSON.stringify(source), { storage });
     await restored.save();
     expect((await PredictiveAnalyticsEngine.open({ storage })).getModel("m")).toEqual(source.getModel("m"));
+  });
+
+  it("after save(), a freshly opened engine holds exactly the models and histories of the writer (property)", async () => {
+    const operation = fc.oneof(
+      fc.record({
+        kind: fc.constant("train" as const),
+        id: fc.constantFrom("a", "b", "c"),
+        days: fc.integer({ min: 10, max: 25 }),
+      }),
+      fc.record({
+        kind: fc.constant("predict" as const),
+        id: fc.constantFrom("a", "b", "c"),
+        days: fc.integer({ min: 0, max: 3 }),
+      }),
+      fc.record({ kind: fc.constant("delete" as const), id: fc.constantFrom("a", "b", "c") }),
+      fc.record({ kind: fc.constant("save" as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { maxLength: 12 }), async (operations) => {
+        const storage = createMemoryStorage();
+        const writer = new PredictiveAnalyticsEngine({ storage, model: "AAN", clock: createManualClock(START) });
+        for (const step of operations) {
+          if (step.kind === "train") writer.trainModel(step.id, series(step.days));
+          else if (step.kind === "delete") writer.deleteModel(step.id);
+          else if (step.kind === "save") await writer.save();
+          else if (writer.listModels().some((model) => model.modelId === step.id)) {
+            const last = writer.getModel(step.id).lastTimestamp;
+            const offset = (last - START) / DAY + 1;
+            writer.makePrediction(step.id, series(step.days, offset), { forecastHorizon: 1 });
+          }
+        }
+        await writer.save();
+        const reader = await PredictiveAnalyticsEngine.open({ storage });
+        const sorted = (engine: PredictiveAnalyticsEngine) =>
+          engine.listModels().sort((left, right) => (left.modelId < right.modelId ? -1 : 1));
+        expect(sorted(reader)).toEqual(sorted(writer));
+        for (const model of writer.listModels()) {
+          const fromWriter = writer.toJSON().models.find((entry) => entry.modelId === model.modelId);
+          const fromReader = reader.toJSON().models.find((entry) => entry.modelId === model.modelId);
+          expect(fromReader).toEqual(fromWriter);
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it("validates the new options", () => {
