@@ -114,16 +114,19 @@ export class PersistedModels {
 
   #changed(modelId: string): void {
     this.#dirty.add(modelId);
-    // Chained, so writes of one engine never overtake each other; a failure is logged and retried by save().
-    this.#writing = this.#writing.then(async () => {
-      const failures = await this.#writeDirty();
-      for (const failure of failures) {
-        this.#logger.warn("predictive: a trained model could not be saved; call save() to retry", {
-          code: failure.code,
-          error: failure.message,
-        });
-      }
-    });
+    // Chained, so writes of one engine never overtake each other; a failure is logged and retried by save(). The
+    // chain never rejects (not even when the logger throws), so one bad write cannot stop the later ones.
+    this.#writing = this.#writing
+      .then(async () => {
+        const failures = await this.#writeDirty();
+        for (const failure of failures) {
+          this.#logger.warn("predictive: a trained model could not be saved; call save() to retry", {
+            code: failure.code,
+            error: failure.message,
+          });
+        }
+      })
+      .catch(() => undefined);
   }
 
   async #writeDirty(): Promise<PelbiotError[]> {

@@ -7,6 +7,7 @@ import {
   createLogger,
   createManualClock,
   createMemoryStorage,
+  type Logger,
   type LogRecord,
   type StorageAdapter,
 } from "@pelbiot/core";
@@ -159,6 +160,28 @@ describe("PredictiveAnalyticsEngine persistence", { timeout: 30_000 }, () => {
     first.trainModel("local", series(20)); // its write is still pending when load() starts
     expect((await first.load()).map((model) => model.modelId)).toEqual(["local"]);
     expect(first.listModels().map((model) => model.modelId)).toEqual(["local"]);
+  });
+
+  it("keeps saving in the background after a logger that throws", async () => {
+    const { storage, setFailing } = flakyStorage();
+    const logger: Logger = {
+      debug() {},
+      info() {},
+      warn() {
+        throw new Error("logger down");
+      },
+      error() {},
+      child: () => logger,
+    };
+    const predictor = new PredictiveAnalyticsEngine({ storage, logger, model: "AAN" });
+    setFailing(true);
+    predictor.trainModel("first", series(20));
+    await expectPelbiotErrorAsync(() => predictor.save(), "STORAGE_ERROR");
+    setFailing(false);
+    predictor.trainModel("second", series(20));
+    await predictor.save();
+    const reader = await PredictiveAnalyticsEngine.open({ storage });
+    expect(reader.listModels().map((model) => model.modelId)).toEqual(["first", "second"]);
   });
 
   it("does not let a stored model overwrite an unsaved change in memory", async () => {
