@@ -3,8 +3,8 @@
  *
  * Analytics: event collection, dashboards, report exports and predictive analytics.
  *
- * This release ships AnalyticsDataCollector and DashboardManager; ReportGenerator and PredictiveAnalyticsEngine
- * arrive in the next minor releases.
+ * This release ships AnalyticsDataCollector (with the InfluxDB sink), DashboardManager and
+ * PredictiveAnalyticsEngine; ReportGenerator arrives in a later minor release.
  */
 export {
   type AnalyticsBatch,
