@@ -3,9 +3,8 @@
  *
  * Analytics: event collection, dashboards, report exports and predictive analytics.
  *
- * This release ships AnalyticsDataCollector and DashboardManager; ReportGenerator and PredictiveAnalyticsEngine
- * This release ships AnalyticsDataCollector and ReportGenerator; DashboardManager and PredictiveAnalyticsEngine
- * arrive in the next minor releases.
+ * This release ships AnalyticsDataCollector (with the InfluxDB sink), DashboardManager, ReportGenerator and
+ * PredictiveAnalyticsEngine.
  */
 export {
   type AnalyticsBatch,
@@ -49,10 +48,14 @@ export {
   type ChartWidgetData,
   type Dashboard,
   type DashboardChanges,
+  type DashboardCreatedEvent,
   type DashboardDataSource,
+  type DashboardDeletedEvent,
   type DashboardExport,
   DashboardManager,
+  type DashboardManagerEvents,
   type DashboardManagerOptions,
+  type DashboardUpdatedEvent,
   type GaugeWidgetConfig,
   type GaugeWidgetData,
   type ImportDashboardOptions,
@@ -72,12 +75,14 @@ export {
   type UpdateOptions,
   type Widget,
   type WidgetAggregation,
+  type WidgetChangedEvent,
   type WidgetConfigBase,
   type WidgetConfigByType,
   type WidgetConfigChanges,
   type WidgetData,
   type WidgetOf,
   type WidgetPeriod,
+  type WidgetRemovedEvent,
   type WidgetSeries,
   type WidgetSeriesPoint,
   type WidgetStatus,

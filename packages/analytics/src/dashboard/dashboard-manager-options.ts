@@ -52,7 +52,8 @@ export interface DashboardManagerOptions {
    */
   clock?: Clock | undefined;
   /**
-   * Receives a warning when a stored dashboard record is damaged.
+   * Receives a warning when a stored dashboard record is damaged or a widget's data cannot be computed while a
+   * dashboard is rendered.
    * @default noopLogger
    */
   logger?: Logger | undefined;

@@ -306,3 +306,53 @@ export interface DashboardDataSource {
 export type WidgetConfigChanges = {
   [Type in WidgetType]: { [Key in keyof WidgetConfigByType[Type]]?: WidgetConfigByType[Type][Key] | null };
 }[WidgetType];
+
+/** A dashboard that was created (`createDashboard`) or imported (`importDashboard`). */
+export interface DashboardCreatedEvent {
+  readonly tenant: string;
+  readonly dashboard: Dashboard;
+  /** Which call created it. */
+  readonly source: "create" | "import";
+}
+
+/** A dashboard whose name, description or owner changed; `dashboard` is at its new version. */
+export interface DashboardUpdatedEvent {
+  readonly tenant: string;
+  readonly dashboard: Dashboard;
+}
+
+/** A dashboard that was deleted, with its widgets. */
+export interface DashboardDeletedEvent {
+  readonly tenant: string;
+  readonly dashboardId: string;
+}
+
+/** A widget that was added or changed; `version` is the dashboard's new version. */
+export interface WidgetChangedEvent {
+  readonly tenant: string;
+  readonly dashboardId: string;
+  readonly version: number;
+  readonly widget: Widget;
+}
+
+/** A widget that was removed; `version` is the dashboard's new version. */
+export interface WidgetRemovedEvent {
+  readonly tenant: string;
+  readonly dashboardId: string;
+  readonly version: number;
+  readonly widgetId: string;
+}
+
+/**
+ * Events of {@link DashboardManager}, each emitted once its change is in storage (a failed or rejected write emits
+ * nothing). Events come from the manager that made the change: another process, or the manager that `forTenant`
+ * returns, has its own.
+ */
+export interface DashboardManagerEvents {
+  dashboard_created: [event: DashboardCreatedEvent];
+  dashboard_updated: [event: DashboardUpdatedEvent];
+  dashboard_deleted: [event: DashboardDeletedEvent];
+  widget_added: [event: WidgetChangedEvent];
+  widget_updated: [event: WidgetChangedEvent];
+  widget_removed: [event: WidgetRemovedEvent];
+}

@@ -1,4 +1,11 @@
-import { createValidator, PelbiotError, toPelbiotError, uuidv7, type Validator } from "@pelbiot/core";
+import {
+  createValidator,
+  PelbiotError,
+  TypedEventEmitter,
+  toPelbiotError,
+  uuidv7,
+  type Validator,
+} from "@pelbiot/core";
 import {
   appendDashboard,
   appendWidget,
@@ -30,6 +37,7 @@ import type {
   Dashboard,
   DashboardChanges,
   DashboardDataSource,
+  DashboardManagerEvents,
   ImportDashboardOptions,
   ListDashboardsFilter,
   RenderDashboardOptions,
@@ -42,7 +50,7 @@ import type {
   WidgetType,
   WriteOptions,
 } from "./dashboard-manager-types";
-import { renderDashboardHtml } from "./render-dashboard-html";
+import { renderDashboardHtml, type WidgetOutcome } from "./render-dashboard-html";
 import { TenantDashboardStore } from "./tenant-dashboard-store";
 import { checkWidgetConfig, WIDGET_TYPES } from "./widget-config";
 import { computeWidgetData } from "./widget-data";
@@ -56,6 +64,9 @@ export type * from "./dashboard-manager-types";
  * Dashboards of widgets (`chart`, `stat`, `table`, `gauge`) over the metrics of an `AnalyticsDataCollector`, kept in
  * a core `StorageAdapter`, confined to one tenant, with version checks for concurrent editors, per-widget data, a
  * self-contained HTML rendering and versioned JSON export and import.
+ *
+ * **Events.** `dashboard_created`, `dashboard_updated`, `dashboard_deleted`, `widget_added`, `widget_updated` and
+ * `widget_removed` are emitted after the change is in storage, never for a rejected or failed write.
  *
  * Storage is asynchronous, so every method but {@link DashboardManager.forTenant} returns a promise: write `await`
  * before the guide's calls.
@@ -75,7 +86,7 @@ export type * from "./dashboard-manager-types";
  * const html = await dashboards.renderDashboard(dashboard.id);
  * ```
  */
-export class DashboardManager {
+export class DashboardManager extends TypedEventEmitter<DashboardManagerEvents> {
   readonly #options: ResolvedDashboardManagerOptions;
   readonly #store: TenantDashboardStore;
 
@@ -87,6 +98,7 @@ export class DashboardManager {
    * @throws {PelbiotValidationError} VALIDATION_ERROR listing every malformed or unknown option.
    */
   constructor(options: DashboardManagerOptions = {}) {
+    super();
     this.#options = resolveDashboardManagerOptions(options);
     const { storage, keyPrefix, tenant, logger } = this.#options;
     this.#store = new TenantDashboardStore(storage, keyPrefix, tenant, logger);
@@ -137,9 +149,11 @@ export class DashboardManager {
     const now = this.#now();
     const fields = { id: this.#newId(), tenant: this.tenant, name, description, owner, widgets: [] };
     const dashboard = newDashboard(fields, now);
-    return this.#store.change((dashboards) =>
+    const created = await this.#store.change((dashboards) =>
       appendDashboard(dashboards, dashboard, this.#options.maxDashboards, "createDashboard"),
     );
+    this.emit("dashboard_created", { tenant: this.tenant, dashboard: created, source: "create" });
+    return created;
   }
 
   /**
@@ -197,7 +211,7 @@ export class DashboardManager {
     this.#validate("updateDashboard", (check) => checkUpdateArguments(check, dashboardId, changes, options));
     const { name, description, owner } = changes ?? {};
     const now = this.#now();
-    return this.#store.change((dashboards) =>
+    const updated = await this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
         method: "updateDashboard",
         expectedVersion: options.expectedVersion,
@@ -210,6 +224,8 @@ export class DashboardManager {
         }),
       }),
     );
+    this.emit("dashboard_updated", { tenant: this.tenant, dashboard: updated });
+    return updated;
   }
 
   /**
@@ -238,6 +254,7 @@ export class DashboardManager {
       });
       return { dashboards: next.filter((dashboard) => dashboard.id !== dashboardId), result: undefined };
     });
+    this.emit("dashboard_deleted", { tenant: this.tenant, dashboardId });
   }
 
   /**
@@ -271,7 +288,7 @@ export class DashboardManager {
     const now = this.#now();
     const widget = { id: this.#newId(), type, config: resolved, createdAt: now, updatedAt: now };
     const { maxWidgetsPerDashboard } = this.#options;
-    await this.#store.change((dashboards) =>
+    const revised = await this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
         method: "addWidgetToDashboard",
         expectedVersion: options.expectedVersion,
@@ -279,6 +296,7 @@ export class DashboardManager {
         next: (current) => appendWidget(current, widget as Widget, maxWidgetsPerDashboard),
       }),
     );
+    this.emit("widget_added", { tenant: this.tenant, dashboardId, version: revised.version, widget: widget as Widget });
     return widget as WidgetOf<Type>;
   }
 
@@ -314,7 +332,7 @@ export class DashboardManager {
     });
     const now = this.#now();
     let updated: Widget | undefined;
-    await this.#store.change((dashboards) =>
+    const revised = await this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
         method: "updateWidget",
         expectedVersion: options.expectedVersion,
@@ -326,7 +344,9 @@ export class DashboardManager {
         },
       }),
     );
-    return updated as Widget;
+    const widget = updated as Widget;
+    this.emit("widget_updated", { tenant: this.tenant, dashboardId, version: revised.version, widget });
+    return widget;
   }
 
   /**
@@ -353,7 +373,7 @@ export class DashboardManager {
       checkId(check, "widgetId", widgetId);
       checkWriteOptions(check, options);
     });
-    return this.#store.change((dashboards) =>
+    const revised = await this.#store.change((dashboards) =>
       reviseDashboard(dashboards, dashboardId, {
         method: "removeWidgetFromDashboard",
         expectedVersion: options.expectedVersion,
@@ -364,6 +384,8 @@ export class DashboardManager {
         },
       }),
     );
+    this.emit("widget_removed", { tenant: this.tenant, dashboardId, version: revised.version, widgetId });
+    return revised;
   }
 
   /**
@@ -395,6 +417,11 @@ export class DashboardManager {
    * Renders a dashboard as one self-contained HTML page: inline CSS and SVG (charts laid out with d3-scale and
    * d3-shape), no script and no external resource, so it can be e-mailed, saved or embedded as it is.
    *
+   * A widget whose data cannot be computed (its metric is rejected by the collector, or the data source throws)
+   * does not fail the page: it is drawn with an inline error panel holding the escaped error code and message
+   * (its `<section>` carries `data-widget-error="<code>"`), the failure goes to the logger as a warning, and the
+   * other widgets render as usual. `getWidgetData` still throws for that widget.
+   *
    * @param dashboardId - The dashboard's id.
    * @param options - `chartWidth` (560) and `chartHeight` (220) in CSS pixels.
    * @returns The HTML text.
@@ -412,10 +439,11 @@ export class DashboardManager {
     const source = this.#requireCollector("renderDashboard");
     const dashboard = findDashboard(await this.#store.read(), dashboardId, "renderDashboard");
     const now = this.#now();
+    const widgets = dashboard.widgets.map((widget) => this.#widgetOutcome(source, dashboard.id, widget, now));
     return this.#guard(() =>
       renderDashboardHtml({
         dashboard,
-        data: dashboard.widgets.map((widget) => computeWidgetData(source, widget, now)),
+        widgets,
         generatedAt: now,
         chartWidth: options.chartWidth ?? 560,
         chartHeight: options.chartHeight ?? 220,
@@ -472,7 +500,29 @@ export class DashboardManager {
     const now = this.#now();
     const owner = options.owner === undefined ? imported.owner : options.owner;
     const dashboard = newDashboard({ ...imported, id: this.#newId(), tenant: this.tenant, owner }, now);
-    return this.#store.change((dashboards) => appendDashboard(dashboards, dashboard, maxDashboards, "importDashboard"));
+    const created = await this.#store.change((dashboards) =>
+      appendDashboard(dashboards, dashboard, maxDashboards, "importDashboard"),
+    );
+    this.emit("dashboard_created", { tenant: this.tenant, dashboard: created, source: "import" });
+    return created;
+  }
+
+  // One widget's failure (a metric name the collector rejects, a source that throws) becomes that widget's error
+  // panel; the rest of the page renders as usual.
+  #widgetOutcome(source: DashboardDataSource, dashboardId: string, widget: Widget, now: number): WidgetOutcome {
+    try {
+      return { ok: true, data: computeWidgetData(source, widget, now) };
+    } catch (error) {
+      const failure = toPelbiotError(error);
+      this.#options.logger.warn("dashboards: a widget's data could not be computed", {
+        tenant: this.tenant,
+        dashboardId,
+        widgetId: widget.id,
+        code: failure.code,
+        error: failure.message,
+      });
+      return { ok: false, widget, code: failure.code, message: failure.message };
+    }
   }
 
   #requireCollector(method: string): DashboardDataSource {

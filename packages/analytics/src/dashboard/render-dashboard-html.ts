@@ -12,15 +12,28 @@ import type {
   GaugeWidgetData,
   StatWidgetData,
   TableWidgetData,
+  Widget,
   WidgetData,
   WidgetStatus,
 } from "./dashboard-manager-types";
 
+/** A widget whose data could not be computed: the page shows its error in place of its content. */
+export interface WidgetFailure {
+  readonly widget: Widget;
+  /** The error code, e.g. `VALIDATION_ERROR`. */
+  readonly code: string;
+  /** The error message, shown escaped. */
+  readonly message: string;
+}
+
+/** The data of one widget, or why there is none. */
+export type WidgetOutcome = { readonly ok: true; readonly data: WidgetData } | ({ readonly ok: false } & WidgetFailure);
+
 /** What the page shows, besides the dashboard itself. */
 export interface DashboardPageInput {
   readonly dashboard: Dashboard;
-  /** The data of each widget, in the dashboard's widget order. */
-  readonly data: readonly WidgetData[];
+  /** The outcome of each widget, in the dashboard's widget order. */
+  readonly widgets: readonly WidgetOutcome[];
   /** When the data was computed, epoch milliseconds. */
   readonly generatedAt: number;
   readonly chartWidth: number;
@@ -38,12 +51,28 @@ header{margin-bottom:16px}h1{margin:0 0 4px;font-size:24px}header p{margin:0;col
 .stat{font-size:40px;font-weight:700;padding:8px 12px;border-radius:6px;color:#ffffff}
 table{border-collapse:collapse;font-size:13px;min-width:260px}th,td{padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f9fafb}
-.empty{color:#6b7280;font-style:italic}`;
+.empty{color:#6b7280;font-style:italic}
+.failure{max-width:520px;padding:8px 12px;border-left:4px solid #D55E00;background:#fef2f2;color:#7f1d1d;font-size:13px}
+.failure p{margin:4px 0 0;overflow-wrap:anywhere;font-family:ui-monospace,monospace;font-size:12px}`;
+
+// Long enough for any of our messages; a source's own error text may be huge.
+const MAX_MESSAGE_LENGTH = 1_000;
 
 /** Renders the page. */
 export function renderDashboardHtml(input: DashboardPageInput): string {
   const { dashboard } = input;
-  const widgets = input.data.map((data) => renderWidget(data, input));
+  const widgets = input.widgets.map((outcome) => {
+    if (!outcome.ok) return renderFailure(outcome);
+    try {
+      return renderWidget(outcome.data, input);
+    } catch (error) {
+      // Drawing one widget must not cost the others their place on the page.
+      const widget = dashboard.widgets.find((entry) => entry.id === outcome.data.widgetId);
+      if (widget === undefined) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      return renderFailure({ widget, code: "INTERNAL_ERROR", message });
+    }
+  });
   const owner = dashboard.owner === null ? "" : ` · owner ${escapeXml(dashboard.owner)}`;
   return [
     "<!doctype html>",
@@ -68,6 +97,19 @@ function renderWidget(data: WidgetData, input: DashboardPageInput): string {
   return (
     `<section class="widget" data-widget-id="${escapeXml(data.widgetId)}" data-widget-type="${data.type}">` +
     `<h2>${escapeXml(data.title)}</h2><div class="range">${range}</div>${body}</section>`
+  );
+}
+
+/** A widget without data: its title and an inline error panel (escaped, no script). */
+export function renderFailure(failure: WidgetFailure): string {
+  const { widget } = failure;
+  const message =
+    failure.message.length > MAX_MESSAGE_LENGTH ? `${failure.message.slice(0, MAX_MESSAGE_LENGTH)}…` : failure.message;
+  return (
+    `<section class="widget" data-widget-id="${escapeXml(widget.id)}" data-widget-type="${widget.type}" ` +
+    `data-widget-error="${escapeXml(failure.code)}"><h2>${escapeXml(widget.config.title)}</h2>` +
+    `<div class="failure" role="alert"><strong>This widget's data could not be computed (${escapeXml(failure.code)}).</strong>` +
+    `<p>${escapeXml(message)}</p></div></section>`
   );
 }
 

@@ -1,4 +1,13 @@
-import { type Clock, createValidator, systemClock, type Validator } from "@pelbiot/core";
+import {
+  type Clock,
+  createMemoryStorage,
+  createValidator,
+  type Logger,
+  noopLogger,
+  type StorageAdapter,
+  systemClock,
+  type Validator,
+} from "@pelbiot/core";
 import { parseEtsForm } from "@pelbiot/ml";
 
 const NAMED_MODELS = ["auto", "ZZZ", "theta", "ets+theta", "auto-cv", "HW-additive", "HW-multiplicative"];
@@ -38,8 +47,26 @@ export interface PredictiveAnalyticsEngineOptions {
   minSeasonalStrength?: number | undefined;
   /** Longest period `detectSeasonality` looks for. @default 24 */
   maxPeriod?: number | undefined;
+  /**
+   * Where trained models are kept, one record per model (`<keyPrefix>models:<modelId>`). Training, a prediction
+   * that adds data and `deleteModel` write in the background; `await save()` waits until every change is stored,
+   * and `await load()` (or `PredictiveAnalyticsEngine.open`) reads the models another engine stored.
+   * @default a private createMemoryStorage()
+   */
+  storage?: StorageAdapter | undefined;
+  /**
+   * Prepended to every storage key, so several engines can share one adapter.
+   * @default "analytics:predictive:"
+   */
+  keyPrefix?: string | undefined;
   /** Source of `trainedAt`, `updatedAt` and `createdAt`. @default systemClock */
   clock?: Clock | undefined;
+  /**
+   * Receives a warning when a background save fails (the model stays in memory and is written by the next save) or
+   * `load()` skips a damaged stored model.
+   * @default noopLogger
+   */
+  logger?: Logger | undefined;
 }
 
 /** The options with every default applied. */
@@ -52,7 +79,10 @@ export interface ResolvedPredictiveAnalyticsEngineOptions {
   readonly significanceLevel: number;
   readonly minSeasonalStrength: number;
   readonly maxPeriod: number;
+  readonly storage: StorageAdapter;
+  readonly keyPrefix: string;
   readonly clock: Clock;
+  readonly logger: Logger;
 }
 
 /** Every option key the constructor accepts. */
@@ -66,7 +96,10 @@ export const PREDICTIVE_ANALYTICS_ENGINE_OPTION_KEYS: readonly (keyof Predictive
     "significanceLevel",
     "minSeasonalStrength",
     "maxPeriod",
+    "storage",
+    "keyPrefix",
     "clock",
+    "logger",
   ]);
 
 /** Longest forecast horizon accepted. */
@@ -120,7 +153,10 @@ export function resolvePredictiveAnalyticsEngineOptions(options: unknown): Resol
     significanceLevel: number("significanceLevel", 0.05, { min: 1e-12, max: 0.5 }),
     minSeasonalStrength: number("minSeasonalStrength", 0.5, { min: 0, max: 1 }),
     maxPeriod: number("maxPeriod", 24, { min: 2, max: 1_000, integer: true }),
+    storage: undefined as StorageAdapter | undefined,
+    keyPrefix: "analytics:predictive:",
     clock: systemClock as Clock,
+    logger: noopLogger as Logger,
   };
   if (input.levels !== undefined && checkLevels(check, "options.levels", input.levels)) {
     resolved.levels = Object.freeze([...input.levels].sort((left, right) => left - right));
@@ -129,6 +165,15 @@ export function resolvePredictiveAnalyticsEngineOptions(options: unknown): Resol
     resolved.model = input.model;
   }
   if (input.clock !== undefined && check.clock("options.clock", input.clock)) resolved.clock = input.clock;
+  if (input.storage !== undefined && check.storage("options.storage", input.storage)) resolved.storage = input.storage;
+  if (
+    input.keyPrefix !== undefined &&
+    check.string("options.keyPrefix", input.keyPrefix, { minLength: 0, maxLength: 200 })
+  ) {
+    resolved.keyPrefix = input.keyPrefix;
+  }
+  if (input.logger !== undefined && check.logger("options.logger", input.logger)) resolved.logger = input.logger;
   check.done();
-  return Object.freeze(resolved);
+  // The default store is created only once the options are known to be valid.
+  return Object.freeze({ ...resolved, storage: resolved.storage ?? createMemoryStorage() });
 }

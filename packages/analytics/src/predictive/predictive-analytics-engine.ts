@@ -1,6 +1,7 @@
 import { createValidator, PelbiotError, toPelbiotError } from "@pelbiot/core";
 import { type Forecast, TimeSeriesForecastingEngine } from "@pelbiot/ml";
 import { analyzeTrend } from "./analyze-trend";
+import { PersistedModels } from "./persisted-models";
 import {
   checkLevels,
   checkModel,
@@ -65,8 +66,15 @@ function rethrowAs(context: string, error: unknown): never {
  * `TimeSeriesForecastingEngine` (ETS, Theta and Holt-Winters with prediction intervals). `trainModel` fits a model
  * to historical data and keeps both; `makePrediction` adds recent data, refits the trained form and forecasts with
  * intervals; `calculateTrend` gives least-squares and Sen's slopes, the direction, the percent change and the
- * Mann-Kendall test; `detectSeasonality` gives the period and the STL seasonal strength. Trained models are saved
- * with `toJSON()` and restored with `PredictiveAnalyticsEngine.fromJSON()`.
+ * Mann-Kendall test; `detectSeasonality` gives the period and the STL seasonal strength.
+ *
+ * **Persistence.** Trained models are kept in the `storage` adapter (one record per model). The guide's calls stay
+ * synchronous, so storage, which is asynchronous, is written behind: `trainModel`, a `makePrediction` that adds
+ * data and `deleteModel` change memory at once and start a background write; `await save()` waits until every
+ * change is stored (and rejects if one could not be); `await load()` reads the models that another engine or an
+ * earlier process stored, and `await PredictiveAnalyticsEngine.open(options)` creates an engine and loads them. A
+ * model trained elsewhere is `MODEL_NOT_FOUND` until `load()` has read it. `toJSON()` / `fromJSON()` still give a
+ * snapshot of every model.
  *
  * @example
  * ```ts
@@ -78,7 +86,7 @@ function rethrowAs(context: string, error: unknown): never {
  */
 export class PredictiveAnalyticsEngine {
   readonly #options: ResolvedPredictiveAnalyticsEngineOptions;
-  readonly #models = new Map<string, StoredModel>();
+  readonly #persisted: PersistedModels;
 
   /**
    * @param options - Defaults for the calls; see {@link PredictiveAnalyticsEngineOptions}.
@@ -86,6 +94,67 @@ export class PredictiveAnalyticsEngine {
    */
   constructor(options: PredictiveAnalyticsEngineOptions = {}) {
     this.#options = resolvePredictiveAnalyticsEngineOptions(options);
+    const { storage, keyPrefix, logger } = this.#options;
+    this.#persisted = new PersistedModels(storage, keyPrefix, logger);
+  }
+
+  /**
+   * Creates an engine and loads the models stored in `options.storage`, ready for `makePrediction`.
+   *
+   * @param options - As for the constructor; `storage` is where the models are.
+   * @returns The engine.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR naming each invalid or unknown option.
+   * @throws {PelbiotError} STORAGE_ERROR when the storage cannot be read.
+   * @example
+   * ```ts
+   * const predictor = await PredictiveAnalyticsEngine.open({ storage });
+   * predictor.makePrediction("sales_forecast", recentData);
+   * ```
+   */
+  static async open(options: PredictiveAnalyticsEngineOptions = {}): Promise<PredictiveAnalyticsEngine> {
+    const engine = new PredictiveAnalyticsEngine(options);
+    await engine.load();
+    return engine;
+  }
+
+  /**
+   * Reads the models kept in storage (trained by this engine earlier, another engine or another process). A stored
+   * model replaces the one in memory unless this engine changed it and has not stored the change yet; a model this
+   * engine had stored that is gone from storage (deleted by another engine) is dropped. A stored record that fails
+   * its checks is skipped with a warning to the logger.
+   *
+   * @returns The descriptions of the models read, in id order.
+   * @throws {PelbiotError} STORAGE_ERROR when the storage cannot be read.
+   * @example
+   * ```ts
+   * const loaded = await predictor.load();
+   * loaded.map((model) => model.modelId); // ["sales_forecast"]
+   * ```
+   */
+  async load(): Promise<TrainedModelInfo[]> {
+    try {
+      const ids = await this.#persisted.load();
+      return ids.map((id) => describe(this.#persisted.models.get(id) as StoredModel));
+    } catch (error) {
+      throw toPelbiotError(error, "STORAGE_ERROR");
+    }
+  }
+
+  /**
+   * Waits until every change to the trained models (training, predictions that added data, deletions) is in
+   * storage. Background writes that failed are tried again here.
+   *
+   * @returns Nothing, once every change is stored.
+   * @throws {PelbiotError} STORAGE_ERROR (or the adapter's own code) when a change could not be stored; it stays in
+   * memory and the next `save()` tries again.
+   * @example
+   * ```ts
+   * predictor.trainModel("sales_forecast", historicalData);
+   * await predictor.save();
+   * ```
+   */
+  async save(): Promise<void> {
+    await this.#persisted.save();
   }
 
   /**
@@ -149,8 +218,7 @@ export class PredictiveAnalyticsEngine {
       seasonalPeriod: forecast.model.seasonalPeriod,
       ...kept,
     };
-    this.#models.delete(modelId);
-    this.#models.set(modelId, model);
+    this.#persisted.put(model, true);
     return describe(model);
   }
 
@@ -212,7 +280,7 @@ export class PredictiveAnalyticsEngine {
       levels,
     });
     const now = this.#options.clock.now();
-    if (added > 0 || replaced > 0) this.#models.set(modelId, { ...model, ...history, updatedAt: now });
+    if (added > 0 || replaced > 0) this.#persisted.put({ ...model, ...history, updatedAt: now }, false);
     return {
       modelId,
       createdAt: now,
@@ -312,7 +380,7 @@ export class PredictiveAnalyticsEngine {
    * ```
    */
   listModels(): TrainedModelInfo[] {
-    return [...this.#models.values()].map(describe);
+    return [...this.#persisted.models.values()].map(describe);
   }
 
   /**
@@ -329,7 +397,7 @@ export class PredictiveAnalyticsEngine {
     const check = createValidator("PredictiveAnalyticsEngine.deleteModel");
     checkModelId(check, modelId);
     check.done();
-    return this.#models.delete(modelId);
+    return this.#persisted.remove(modelId);
   }
 
   /**
@@ -343,14 +411,15 @@ export class PredictiveAnalyticsEngine {
    * ```
    */
   toJSON(): PredictiveAnalyticsEngineSnapshot {
-    return toSnapshot(this.#models.values());
+    return toSnapshot(this.#persisted.models.values());
   }
 
   /**
    * Rebuilds an engine from {@link PredictiveAnalyticsEngine.toJSON} output, as an object or JSON text.
    *
    * @param json - The snapshot.
-   * @param options - The restored engine's options.
+   * @param options - The restored engine's options; with a `storage`, the models are written to it in the background
+   * (`await save()` to wait).
    * @returns An engine holding the same trained models, ready for `makePrediction`.
    * @throws {PelbiotValidationError} VALIDATION_ERROR for a foreign format or a bad field, with its path.
    * @throws {PelbiotError} UNSUPPORTED for a snapshot written by a newer release.
@@ -362,16 +431,17 @@ export class PredictiveAnalyticsEngine {
    */
   static fromJSON(json: unknown, options: PredictiveAnalyticsEngineOptions = {}): PredictiveAnalyticsEngine {
     const engine = new PredictiveAnalyticsEngine(options);
-    for (const model of fromSnapshot(json)) engine.#models.set(model.modelId, model);
+    for (const model of fromSnapshot(json)) engine.#persisted.put(model, true);
     return engine;
   }
 
   #require(modelId: string): StoredModel {
-    const model = this.#models.get(modelId);
+    const model = this.#persisted.models.get(modelId);
     if (model === undefined) {
       throw new PelbiotError(
         "MODEL_NOT_FOUND",
-        `No trained model "${modelId}"; call trainModel("${modelId}", …) first`,
+        `No trained model "${modelId}"; call trainModel("${modelId}", …) first, or await load() for a model stored ` +
+          "by another engine",
         {
           details: { id: modelId },
         },

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DashboardManager } from "../../src/dashboard/dashboard-manager";
+import type { DashboardDataSource } from "../../src/dashboard/dashboard-manager-types";
 import { createDashboardFixture, type DashboardFixture, WIDGET_TITLES } from "../dashboard/dashboard-fixture";
 
 // Debian's chromium package; Playwright's own browser download cannot work on machines without internet access.
@@ -110,5 +112,31 @@ describe("renderDashboard in headless Chromium", { timeout: 30_000 }, () => {
     // The grey page background counts as white here: what remains is text, axes, lines, the gauge and the stat.
     expect(nonWhite / pixels).toBeGreaterThan(0.04);
     expect(coloured / pixels).toBeGreaterThan(0.01);
+  });
+
+  // Last, because it replaces the page's content.
+  it("shows a widget that cannot be computed as a visible error panel, without script", async () => {
+    const hostile = "<script>document.title='owned'</script> source down";
+    const source: DashboardDataSource = {
+      getMetricStats(name, query) {
+        if (name === "broken") throw new Error(hostile);
+        return fixture.collector.getMetricStats(name, query);
+      },
+    };
+    const dashboards = new DashboardManager({ collector: source });
+    const { id } = await dashboards.createDashboard("Partly broken");
+    await dashboards.addWidgetToDashboard(id, "chart", { title: "Broken", metric: "broken", timeRange: "24h" });
+    await dashboards.addWidgetToDashboard(id, "stat", { title: "Orders", metric: "orders", timeRange: "7d" });
+    await page.setContent(await dashboards.renderDashboard(id), { waitUntil: "load" });
+    expect(await page.evaluate("document.scripts.length")).toBe(0);
+    expect(await page.title()).toBe("Partly broken");
+    const alert = page.locator('section[data-widget-error] [role="alert"]');
+    expect(await alert.count()).toBe(1);
+    expect(await alert.isVisible()).toBe(true);
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees.
+    expect(await alert.innerText()).toContain(hostile);
+    expect(await page.locator("section.widget .stat").count()).toBe(1);
+    expect(requests).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it } from "vitest";
 import {
   type Dashboard,
   DashboardManager,
+  type Widget,
   type WidgetData,
   type WidgetOf,
 } from "../../src/dashboard/dashboard-manager";
@@ -13,6 +14,19 @@ describe("DashboardManager types", () => {
     expectTypeOf(dashboards.getWidgetData("d", "w")).toEqualTypeOf<Promise<WidgetData>>();
     expectTypeOf(dashboards.renderDashboard("d")).toEqualTypeOf<Promise<string>>();
     expectTypeOf(dashboards.forTenant("acme")).toEqualTypeOf<DashboardManager>();
+  });
+
+  it("types its events", () => {
+    const dashboards = new DashboardManager();
+    dashboards.on("widget_added", (event) => {
+      expectTypeOf(event.widget).toEqualTypeOf<Widget>();
+      expectTypeOf(event.version).toEqualTypeOf<number>();
+    });
+    dashboards.on("dashboard_created", (event) => {
+      expectTypeOf(event.source).toEqualTypeOf<"create" | "import">();
+    });
+    // @ts-expect-error: not an event of DashboardManager
+    dashboards.on("dashboard_renamed", () => {});
   });
 
   it("types each widget config by its type", () => {

@@ -19,6 +19,13 @@ describe("PredictiveAnalyticsEngine types", () => {
     expectTypeOf<TrendAnalysis["direction"]>().toEqualTypeOf<"increasing" | "decreasing" | "no_trend">();
   });
 
+  it("makes only the storage calls asynchronous", () => {
+    const predictor = new PredictiveAnalyticsEngine();
+    expectTypeOf(predictor.save()).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(predictor.load()).toEqualTypeOf<Promise<TrainedModelInfo[]>>();
+    expectTypeOf(PredictiveAnalyticsEngine.open()).toEqualTypeOf<Promise<PredictiveAnalyticsEngine>>();
+  });
+
   it("refuses misspelt per-call options and wrong point shapes", () => {
     const predictor = new PredictiveAnalyticsEngine();
     // @ts-expect-error: the option is forecastHorizon

@@ -21,11 +21,31 @@ import {
 
 export { serverUnavailable, type TestServer } from "../../../core/test/support/test-servers";
 
+/** A user name and password for a server started with `authEnabled`. */
+export interface InfluxCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Options of {@link startInfluxDb}. */
+export interface InfluxDbTestServerOptions {
+  /** Start with `auth-enabled = true`: every request but the first `CREATE USER` then needs credentials. */
+  readonly authEnabled?: boolean;
+}
+
 /** A running InfluxDB; `url` is its HTTP API. */
 export interface InfluxDbTestServer extends TestServer {
   readonly url: string;
-  /** Runs InfluxQL through `/query` and returns the parsed JSON answer. */
-  query(database: string, influxQl: string, epoch?: "ms" | "ns"): Promise<InfluxQueryAnswer>;
+  /**
+   * Runs InfluxQL through `/query` and returns the parsed JSON answer (also for a 401), sending `credentials` as
+   * HTTP Basic authentication when given.
+   */
+  query(
+    database: string,
+    influxQl: string,
+    epoch?: "ms" | "ns",
+    credentials?: InfluxCredentials,
+  ): Promise<InfluxQueryAnswer>;
 }
 
 /** The JSON answer of InfluxDB 1.x's `/query` endpoint. */
@@ -49,7 +69,7 @@ export function findInfluxdProgram(): ServerPrograms<string> {
   return path === undefined ? { missing: "the influxd program (InfluxDB 1.x)" } : { found: path };
 }
 
-function config(directory: string, httpPort: number, rpcPort: number): string {
+function config(directory: string, httpPort: number, rpcPort: number, authEnabled: boolean): string {
   return `reporting-enabled = false
 bind-address = "127.0.0.1:${rpcPort}"
 
@@ -77,7 +97,7 @@ bind-address = "127.0.0.1:${rpcPort}"
 [http]
   enabled = true
   bind-address = "127.0.0.1:${httpPort}"
-  auth-enabled = false
+  auth-enabled = ${authEnabled}
   log-enabled = false
   pprof-enabled = false
   unix-socket-enabled = false
@@ -113,15 +133,19 @@ async function waitForPing(child: ChildProcess, url: string, output: () => strin
  * Starts a throw-away InfluxDB server.
  *
  * @param program - The path of `influxd` (from {@link findInfluxdProgram}).
+ * @param options - `authEnabled` to require credentials.
  * @returns The server; its HTTP API is at `url`.
  */
-export async function startInfluxDb(program: string): Promise<InfluxDbTestServer> {
+export async function startInfluxDb(
+  program: string,
+  options: InfluxDbTestServerOptions = {},
+): Promise<InfluxDbTestServer> {
   const directory = await mkdtemp(join(tmpdir(), "pelbiot-influxdb-"));
   try {
     const port = await freePort();
     const rpcPort = await freePort();
     const configPath = join(directory, "influxdb.conf");
-    await writeFile(configPath, config(directory, port, rpcPort));
+    await writeFile(configPath, config(directory, port, rpcPort, options.authEnabled === true));
     const server = spawn(program, ["-config", configPath], {
       cwd: directory,
       stdio: ["ignore", "pipe", "pipe"],
@@ -144,9 +168,14 @@ export async function startInfluxDb(program: string): Promise<InfluxDbTestServer
     return {
       port,
       url,
-      async query(database, influxQl, epoch = "ms") {
+      async query(database, influxQl, epoch = "ms", credentials) {
         const body = new URLSearchParams({ db: database, q: influxQl, epoch });
-        const response = await fetch(`${url}/query`, { method: "POST", body });
+        const headers: Record<string, string> = {};
+        if (credentials !== undefined) {
+          const pair = Buffer.from(`${credentials.username}:${credentials.password}`, "utf8").toString("base64");
+          headers.authorization = `Basic ${pair}`;
+        }
+        const response = await fetch(`${url}/query`, { method: "POST", body, headers });
         return (await response.json()) as InfluxQueryAnswer;
       },
       async stop() {
