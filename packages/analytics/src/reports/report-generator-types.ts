@@ -187,7 +187,7 @@ export interface ReportStorageFailure {
 export interface ReportFlushResult {
   /** Reports written to storage. */
   readonly saved: number;
-  /** Stored reports deleted. */
+  /** Deletions of stored reports done (deleting a record that was not there counts too). */
   readonly deleted: number;
   /** Writes and deletions that failed (each was also emitted as `report_storage_failed`). */
   readonly failed: readonly ReportStorageFailure[];

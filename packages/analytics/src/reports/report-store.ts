@@ -35,10 +35,10 @@ export class ReportStore {
 
   /** Queues the write of a report's record. */
   save(report: Report): void {
-    // Serialised now, while the caller waits, so the stored text is the report as generated.
-    const text = JSON.stringify(report);
+    // Serialised in the queue, not in the synchronous call: the report is frozen, so the text is the same, and a
+    // report too large for one string becomes a reported failure instead of an exception from generateReport.
     this.#enqueue("save", report.id, async () => {
-      await this.#storage.setItem(this.keyOf(report.id), text);
+      await this.#storage.setItem(this.keyOf(report.id), JSON.stringify(report));
       this.#saved += 1;
     });
   }
