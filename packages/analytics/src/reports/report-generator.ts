@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { createValidator, PelbiotError, TypedEventEmitter, toPelbiotError, uuidv7 } from "@pelbiot/core";
 import { aggregateInputRows, aggregateSource } from "./report-aggregate";
-import { checkDestination, unreachable, wrapFailure } from "./report-failures";
+import { assertRowLimit, checkDestination, notFound, unreachable, wrapFailure } from "./report-failures";
 import { type ReportGeneratorOptions, resolveReportGeneratorOptions } from "./report-generator-options";
 import {
   fromReportGeneratorSnapshot,
@@ -33,7 +33,7 @@ import {
   reportFilename,
 } from "./report-input";
 import { pump, renderToBytes, renderToFile } from "./report-output";
-import { checkPeriod, countBuckets, describePeriod, type PeriodRange } from "./report-period";
+import { checkPeriod, countBuckets, describePeriod } from "./report-period";
 import { freezeReport } from "./report-record";
 import { createReportWriter } from "./report-render";
 import { checkScheduleSpec, startRepeatingTimer } from "./report-schedule";
@@ -127,7 +127,7 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
     const generate = checkGenerateOptions(check, options);
     check.done();
     if (!titleOk || !metricsOk || range === undefined || generate === undefined) return unreachable();
-    this.#assertRowLimit(range, generate.interval, metrics.length);
+    assertRowLimit(countBuckets(range, generate.interval) * metrics.length, this.#options.maxRows);
     const source = generate.rows === undefined ? this.#requireSource() : undefined;
     let aggregated: ReturnType<typeof aggregateSource>;
     try {
@@ -485,24 +485,4 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
     }
     return this.#options.source;
   }
-
-  #assertRowLimit(range: PeriodRange, interval: "day" | "hour", metrics: number): void {
-    const got = countBuckets(range, interval) * metrics;
-    const limit = this.#options.maxRows;
-    if (got > limit) {
-      throw new PelbiotError(
-        "LIMIT_EXCEEDED",
-        `ReportGenerator.generateReport: the report would hold ${got} rows (buckets × metrics), more than maxRows (${limit}); shorten the period, use interval "day" or raise maxRows`,
-        { details: { limit, got } },
-      );
-    }
-  }
-}
-
-function notFound(method: string, id: string): PelbiotError {
-  return new PelbiotError(
-    "NOT_FOUND",
-    `ReportGenerator.${method}: no report with id "${id}" is kept or stored (generate it first, or it was forgotten past maxReports)`,
-    { details: { id } },
-  );
 }
