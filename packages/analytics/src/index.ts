@@ -139,10 +139,12 @@ export {
   type GenerateReportOptions,
   type Report,
   type ReportExport,
+  type ReportFlushResult,
   type ReportFormat,
   ReportGenerator,
   type ReportGeneratorEvents,
   type ReportGeneratorOptions,
+  type ReportGeneratorSnapshot,
   type ReportInputRow,
   type ReportInterval,
   type ReportMetricSource,
@@ -150,6 +152,7 @@ export {
   type ReportPeriodInput,
   type ReportRow,
   type ReportStats,
+  type ReportStorageFailure,
   type ReportTotals,
   type ScheduledReport,
   type ScheduledReportSpec,
@@ -160,3 +163,4 @@ export {
   type ResolvedReportGeneratorOptions,
   resolveReportGeneratorOptions,
 } from "./reports/report-generator-options";
+export { REPORT_GENERATOR_FORMAT } from "./reports/report-generator-snapshot";

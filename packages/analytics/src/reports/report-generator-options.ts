@@ -1,4 +1,12 @@
-import { type Clock, createValidator, type Logger, noopLogger, systemClock } from "@pelbiot/core";
+import {
+  type Clock,
+  createMemoryStorage,
+  createValidator,
+  type Logger,
+  noopLogger,
+  type StorageAdapter,
+  systemClock,
+} from "@pelbiot/core";
 import type { ReportMetricSource } from "./report-generator-types";
 
 /** Options of {@link ReportGenerator}. */
@@ -16,12 +24,24 @@ export interface ReportGeneratorOptions {
    */
   clock?: Clock | undefined;
   /**
-   * Receives a warning when a scheduled run fails.
+   * Receives a warning when a scheduled run or a storage write fails.
    * @default noopLogger
    */
   logger?: Logger | undefined;
   /**
-   * The most reports kept for `exportReport`; generating one more forgets the oldest.
+   * Where each generated report is saved (under `<keyPrefix>reports:<id>`), so another generator over the same
+   * storage (or this one after a restart) can export it. Writes happen behind the synchronous calls; `flush()` waits
+   * for them and a failure is emitted as `report_storage_failed`.
+   * @default createMemoryStorage()
+   */
+  storage?: StorageAdapter | undefined;
+  /**
+   * Prepended to every storage key, so several generators (or other classes) can share one adapter.
+   * @default "analytics:"
+   */
+  keyPrefix?: string | undefined;
+  /**
+   * The most reports kept for `exportReport`; generating one more forgets the oldest and deletes its stored copy.
    * @default 100
    */
   maxReports?: number | undefined;
@@ -37,6 +57,8 @@ export const REPORT_GENERATOR_OPTION_KEYS = [
   "source",
   "clock",
   "logger",
+  "storage",
+  "keyPrefix",
   "maxReports",
   "maxRows",
 ] as const satisfies ReadonlyArray<keyof ReportGeneratorOptions>;
@@ -46,11 +68,14 @@ export interface ResolvedReportGeneratorOptions {
   readonly source: ReportMetricSource | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly storage: StorageAdapter;
+  readonly keyPrefix: string;
   readonly maxReports: number;
   readonly maxRows: number;
 }
 
 const DEFAULT_MAX_REPORTS = 100;
+const DEFAULT_KEY_PREFIX = "analytics:";
 const DEFAULT_MAX_ROWS = 2_000_000;
 
 /**
@@ -83,6 +108,10 @@ export function resolveReportGeneratorOptions(options: unknown): ResolvedReportG
   }
   if (record.clock !== undefined) check.clock("options.clock", record.clock);
   if (record.logger !== undefined) check.logger("options.logger", record.logger);
+  if (record.storage !== undefined) check.storage("options.storage", record.storage);
+  if (record.keyPrefix !== undefined) {
+    check.string("options.keyPrefix", record.keyPrefix, { minLength: 0, maxLength: 200 });
+  }
   if (record.maxReports !== undefined) {
     check.number("options.maxReports", record.maxReports, { integer: true, min: 1, max: 1_000_000 });
   }
@@ -94,6 +123,8 @@ export function resolveReportGeneratorOptions(options: unknown): ResolvedReportG
     source: record.source as ReportMetricSource | undefined,
     clock: (record.clock as Clock | undefined) ?? systemClock,
     logger: (record.logger as Logger | undefined) ?? noopLogger,
+    storage: (record.storage as StorageAdapter | undefined) ?? createMemoryStorage(),
+    keyPrefix: (record.keyPrefix as string | undefined) ?? DEFAULT_KEY_PREFIX,
     maxReports: (record.maxReports as number | undefined) ?? DEFAULT_MAX_REPORTS,
     maxRows: (record.maxRows as number | undefined) ?? DEFAULT_MAX_ROWS,
   });

@@ -172,12 +172,35 @@ export interface ScheduledReport {
   cancel(): void;
 }
 
+/** A write to the `storage` adapter that failed: the report stays in memory, but its stored copy is missing or stale. */
+export interface ReportStorageFailure {
+  /** `save` after `generateReport` (or a restore), `delete` after `deleteReport` or an eviction past `maxReports`. */
+  readonly operation: "save" | "delete";
+  readonly reportId: string;
+  /** The storage key, `<keyPrefix>reports:<id>`. */
+  readonly key: string;
+  /** `STORAGE_ERROR`, with the adapter's error as its `cause`. */
+  readonly error: PelbiotError;
+}
+
+/** What `ReportGenerator.flush()` waited for: the storage writes since the previous flush. */
+export interface ReportFlushResult {
+  /** Reports written to storage. */
+  readonly saved: number;
+  /** Deletions of stored reports done (deleting a record that was not there counts too). */
+  readonly deleted: number;
+  /** Writes and deletions that failed (each was also emitted as `report_storage_failed`). */
+  readonly failed: readonly ReportStorageFailure[];
+}
+
 /** Events of `ReportGenerator`. */
 export interface ReportGeneratorEvents {
   /** A scheduled run generated a report. */
   report_generated: [event: { readonly scheduleId: string; readonly report: Report }];
   /** A scheduled run failed; the schedule keeps running. */
   report_failed: [event: { readonly scheduleId: string; readonly error: PelbiotError }];
+  /** Saving or deleting a stored report failed; `flush()` lists the same failures. */
+  report_storage_failed: [failure: ReportStorageFailure];
 }
 
 /**

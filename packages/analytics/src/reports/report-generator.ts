@@ -1,19 +1,19 @@
 import type { Writable } from "node:stream";
-import {
-  createValidator,
-  PelbiotError,
-  TypedEventEmitter,
-  toPelbiotError,
-  uuidv7,
-  type Validator,
-} from "@pelbiot/core";
+import { createValidator, PelbiotError, TypedEventEmitter, toPelbiotError, uuidv7 } from "@pelbiot/core";
 import { aggregateInputRows, aggregateSource } from "./report-aggregate";
+import { assertRowLimit, checkDestination, notFound, unreachable, wrapFailure } from "./report-failures";
 import { type ReportGeneratorOptions, resolveReportGeneratorOptions } from "./report-generator-options";
+import {
+  fromReportGeneratorSnapshot,
+  type ReportGeneratorSnapshot,
+  toReportGeneratorSnapshot,
+} from "./report-generator-snapshot";
 import type {
   ExportReportOptions,
   GenerateReportOptions,
   Report,
   ReportExport,
+  ReportFlushResult,
   ReportFormat,
   ReportGeneratorEvents,
   ReportPeriodInput,
@@ -33,11 +33,14 @@ import {
   reportFilename,
 } from "./report-input";
 import { pump, renderToBytes, renderToFile } from "./report-output";
-import { checkPeriod, countBuckets, describePeriod, type PeriodRange } from "./report-period";
+import { checkPeriod, countBuckets, describePeriod } from "./report-period";
+import { freezeReport } from "./report-record";
 import { createReportWriter } from "./report-render";
 import { checkScheduleSpec, startRepeatingTimer } from "./report-schedule";
+import { ReportStore } from "./report-store";
 
 export type { ReportGeneratorOptions } from "./report-generator-options";
+export type { ReportGeneratorSnapshot } from "./report-generator-snapshot";
 // Every public type of the generator, so callers can import them next to the class.
 export type * from "./report-generator-types";
 
@@ -48,6 +51,10 @@ export type * from "./report-generator-types";
  * Excel's row limit) and PDF (pdfkit, with an embedded font and a vector line chart per metric). String cells of CSV
  * and Excel exports are protected against formula injection by default. Reports can also be generated on a schedule
  * driven by the injectable clock.
+ *
+ * Each report is also saved to the `storage` adapter under `<keyPrefix>reports:<id>`, behind the synchronous calls
+ * (await `flush()` to know it is written), so another generator over the same storage can export it. `toJSON()` and
+ * `ReportGenerator.fromJSON()` save and restore the kept reports.
  *
  * @example
  * ```ts
@@ -61,23 +68,34 @@ export type * from "./report-generator-types";
 export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
   readonly #options: ReturnType<typeof resolveReportGeneratorOptions>;
   readonly #reports = new Map<string, Report>();
+  readonly #store: ReportStore;
   /** The stop function of each running schedule, by id. */
   readonly #schedules = new Map<string, () => void>();
 
   /**
    * Creates a generator.
    *
-   * @param options - `source` (an `AnalyticsDataCollector`), `clock`, `logger`, `maxReports` and `maxRows`.
+   * @param options - `source` (an `AnalyticsDataCollector`), `clock`, `logger`, `storage`, `keyPrefix`,
+   * `maxReports` and `maxRows`.
    * @throws {PelbiotValidationError} VALIDATION_ERROR listing every malformed or unknown option.
    */
   constructor(options: ReportGeneratorOptions = {}) {
     super();
     this.#options = resolveReportGeneratorOptions(options);
+    this.#store = new ReportStore(this.#options.storage, this.#options.keyPrefix, (failure) => {
+      this.#options.logger.warn("storing a report failed", {
+        operation: failure.operation,
+        reportId: failure.reportId,
+        message: failure.error.message,
+      });
+      this.emit("report_storage_failed", failure);
+    });
   }
 
   /**
    * Aggregates the metrics over the period into a report and keeps it for `exportReport` (the oldest report is
-   * forgotten past `maxReports`). Synchronous: it reads the collector's in-memory aggregates or the given rows.
+   * forgotten past `maxReports`). Synchronous: it reads the collector's in-memory aggregates or the given rows; the
+   * report is saved to `storage` in the background (await `flush()` to know it is written).
    *
    * @param title - Shown at the top of every export and used for the file name.
    * @param metrics - Metric names, each once (at most 50).
@@ -109,7 +127,7 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
     const generate = checkGenerateOptions(check, options);
     check.done();
     if (!titleOk || !metricsOk || range === undefined || generate === undefined) return unreachable();
-    this.#assertRowLimit(range, generate.interval, metrics.length);
+    assertRowLimit(countBuckets(range, generate.interval) * metrics.length, this.#options.maxRows);
     const source = generate.rows === undefined ? this.#requireSource() : undefined;
     let aggregated: ReturnType<typeof aggregateSource>;
     try {
@@ -139,7 +157,8 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
   }
 
   /**
-   * A kept report.
+   * A report this generator keeps in memory. Use {@link ReportGenerator.loadReport} to also find reports that only
+   * the storage holds (made by another generator, or before a restart).
    *
    * @param id - The report's id.
    * @returns The report.
@@ -170,10 +189,32 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
   }
 
   /**
-   * Forgets a kept report.
+   * A report kept in memory or, failing that, read from `storage` (a report another generator over the same
+   * storage made, or one saved before a restart), checked field by field.
    *
    * @param id - The report's id.
-   * @returns `true` when a report was removed, `false` when none had this id.
+   * @returns The report.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when `id` is not a non-empty string.
+   * @throws {PelbiotError} NOT_FOUND (`details.id`) when neither memory nor storage holds it; STORAGE_ERROR when the
+   * storage fails; INTEGRITY_ERROR when the stored record is not a report.
+   * @example
+   * ```ts
+   * const elsewhere = await new ReportGenerator({ storage }).loadReport(report.id);
+   * ```
+   */
+  async loadReport(id: string): Promise<Report> {
+    const check = createValidator("ReportGenerator.loadReport");
+    checkReportId(check, id);
+    check.done();
+    return this.#findAnywhere("loadReport", id);
+  }
+
+  /**
+   * Forgets a report and deletes its stored copy (in the background; await `flush()` to know it is deleted). A report
+   * only the storage holds is deleted from it too.
+   *
+   * @param id - The report's id.
+   * @returns `true` when a report kept in memory was removed, `false` when none had this id.
    * @throws {PelbiotValidationError} VALIDATION_ERROR when `id` is not a non-empty string.
    * @example
    * ```ts
@@ -184,11 +225,13 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
     const check = createValidator("ReportGenerator.deleteReport");
     checkReportId(check, id);
     check.done();
+    this.#store.remove(id);
     return this.#reports.delete(id);
   }
 
   /**
-   * Renders a kept report into memory. Use {@link ReportGenerator.writeReport} for large reports.
+   * Renders a report into memory; a report not kept in memory is read from `storage`. Use
+   * {@link ReportGenerator.writeReport} for large reports.
    *
    * @param id - The report's id.
    * @param format - `json`, `csv`, `excel` or `pdf`; the report's own format when absent.
@@ -196,14 +239,15 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
    * indentation.
    * @returns `{ filename, mimeType, content }` with the file's bytes.
    * @throws {PelbiotValidationError} VALIDATION_ERROR for a bad id, format or option.
-   * @throws {PelbiotError} NOT_FOUND (`details.id`) for an unknown report id.
+   * @throws {PelbiotError} NOT_FOUND (`details.id`) for an unknown report id; STORAGE_ERROR or INTEGRITY_ERROR when
+   * reading it from storage fails.
    * @example
    * ```ts
    * const { filename, content } = await reports.exportReport(report.id, "excel");
    * ```
    */
   async exportReport(id: string, format?: ReportFormat, options?: ExportReportOptions): Promise<ReportExport> {
-    const { report, resolvedFormat, resolved } = this.#checkExport("exportReport", id, format, options);
+    const { report, resolvedFormat, resolved } = await this.#checkExport("exportReport", id, format, options);
     try {
       const content = await renderToBytes(createReportWriter(report, resolvedFormat, resolved));
       return {
@@ -217,7 +261,7 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
   }
 
   /**
-   * Streams a kept report into a file or a writable stream, without holding the file in memory (Excel and CSV rows
+   * Streams a report (kept in memory, or read from `storage`) into a file or a writable stream, without holding the file in memory (Excel and CSV rows
    * are written as they are produced). A file path gets the complete file or nothing: the report is written to a
    * temporary file beside it and renamed once complete. A stream is ended when the report is written.
    *
@@ -240,7 +284,13 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
     destination: string | Writable,
     options?: ExportReportOptions,
   ): Promise<WrittenReport> {
-    const { report, resolvedFormat, resolved } = this.#checkExport("writeReport", id, format, options, destination);
+    const { report, resolvedFormat, resolved } = await this.#checkExport(
+      "writeReport",
+      id,
+      format,
+      options,
+      destination,
+    );
     const writer = createReportWriter(report, resolvedFormat, resolved);
     let bytes: number;
     try {
@@ -305,6 +355,59 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
     this.#schedules.clear();
   }
 
+  /**
+   * Waits until every storage write queued so far (saves after `generateReport`, deletions after `deleteReport` and
+   * evictions) has finished, e.g. before a script ends or before another generator reads the storage.
+   *
+   * @returns How many reports were saved and deleted since the previous flush, and the writes that failed (each
+   * also emitted as `report_storage_failed`; the reports stay in memory).
+   * @example
+   * ```ts
+   * const { failed } = await reports.flush();
+   * if (failed.length > 0) console.warn(failed[0].error.message);
+   * ```
+   */
+  async flush(): Promise<ReportFlushResult> {
+    return this.#store.flush();
+  }
+
+  /**
+   * The kept reports as a plain JSON snapshot (`format: "pelbiot.analytics.ReportGenerator"`, `version: 1`), oldest
+   * first. The options (the source collector, clock, storage) are not part of it.
+   *
+   * @returns The snapshot; `JSON.stringify(reports)` gives its text.
+   * @example
+   * ```ts
+   * const saved = JSON.stringify(reports.toJSON());
+   * ```
+   */
+  toJSON(): ReportGeneratorSnapshot {
+    return toReportGeneratorSnapshot(this.#reports.values());
+  }
+
+  /**
+   * Creates a generator holding the reports of a snapshot, each checked field by field and saved to the new
+   * generator's `storage` (in the background). Past `maxReports`, only the newest are kept.
+   *
+   * @param json - What `toJSON()` returned, or its JSON text.
+   * @param options - The constructor's options (the source, clock, storage, …), which the snapshot does not hold.
+   * @returns A working generator.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR for a snapshot of another class, a malformed field (with its
+   * path) or a bad option.
+   * @throws {PelbiotError} UNSUPPORTED for a snapshot written by a newer release.
+   * @example
+   * ```ts
+   * const restored = ReportGenerator.fromJSON(saved, { source: collector });
+   * ```
+   */
+  static fromJSON(json: unknown, options: ReportGeneratorOptions = {}): ReportGenerator {
+    const reports = fromReportGeneratorSnapshot(json);
+    const generator = new ReportGenerator(options);
+    const newest = reports.slice(Math.max(0, reports.length - generator.#options.maxReports));
+    for (const report of newest) generator.#keep(report);
+    return generator;
+  }
+
   #runSchedule(scheduleId: string, spec: ScheduledReportSpec, lookbackMs: number): void {
     const now = this.#options.clock.now();
     try {
@@ -327,20 +430,20 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
     }
   }
 
-  #checkExport(
+  async #checkExport(
     method: string,
     id: unknown,
     format: unknown,
     options: unknown,
     destination?: unknown,
-  ): { report: Report; resolvedFormat: ReportFormat; resolved: ResolvedExportOptions } {
+  ): Promise<{ report: Report; resolvedFormat: ReportFormat; resolved: ResolvedExportOptions }> {
     const check = createValidator(`ReportGenerator.${method}`);
     checkReportId(check, id);
     if (format !== undefined || method === "writeReport") checkFormat(check, "format", format);
     if (method === "writeReport") checkDestination(check, destination);
     const resolved = checkExportOptions(check, options);
     check.done();
-    const report = this.#find(method, id as string);
+    const report = await this.#findAnywhere(method, id as string);
     return {
       report,
       resolvedFormat: (format as ReportFormat | undefined) ?? report.defaultFormat,
@@ -350,23 +453,26 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
 
   #find(method: string, id: string): Report {
     const report = this.#reports.get(id);
-    if (report === undefined) {
-      throw new PelbiotError(
-        "NOT_FOUND",
-        `ReportGenerator.${method}: no report with id "${id}" is kept (generate it first, or it was forgotten past maxReports)`,
-        {
-          details: { id },
-        },
-      );
-    }
+    if (report === undefined) throw notFound(method, id);
     return report;
+  }
+
+  // Memory first; a report read from storage is not kept in memory, so reading never evicts (and deletes) another.
+  async #findAnywhere(method: string, id: string): Promise<Report> {
+    const kept = this.#reports.get(id);
+    if (kept !== undefined) return kept;
+    const stored = await this.#store.read(method, id);
+    if (stored === undefined) throw notFound(method, id);
+    return stored;
   }
 
   #keep(report: Report): void {
     this.#reports.set(report.id, report);
+    this.#store.save(report);
     while (this.#reports.size > this.#options.maxReports) {
       const oldest = this.#reports.keys().next().value as string;
       this.#reports.delete(oldest);
+      this.#store.remove(oldest);
     }
   }
 
@@ -379,59 +485,4 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
     }
     return this.#options.source;
   }
-
-  #assertRowLimit(range: PeriodRange, interval: "day" | "hour", metrics: number): void {
-    const got = countBuckets(range, interval) * metrics;
-    const limit = this.#options.maxRows;
-    if (got > limit) {
-      throw new PelbiotError(
-        "LIMIT_EXCEEDED",
-        `ReportGenerator.generateReport: the report would hold ${got} rows (buckets × metrics), more than maxRows (${limit}); shorten the period, use interval "day" or raise maxRows`,
-        { details: { limit, got } },
-      );
-    }
-  }
-}
-
-function checkDestination(check: Validator, destination: unknown): void {
-  if (typeof destination === "string") {
-    check.string("destination", destination, { maxLength: 4096 });
-    return;
-  }
-  const stream = destination as { write?: unknown; end?: unknown; on?: unknown } | null;
-  check.check(
-    typeof stream === "object" &&
-      stream !== null &&
-      typeof stream.write === "function" &&
-      typeof stream.end === "function" &&
-      typeof stream.on === "function",
-    "destination",
-    "must be a file path or a writable stream",
-  );
-}
-
-function wrapFailure(
-  method: string,
-  what: string,
-  error: unknown,
-  code: "STORAGE_ERROR" | "INTERNAL_ERROR" = "INTERNAL_ERROR",
-): PelbiotError {
-  if (PelbiotError.is(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new PelbiotError(code, `ReportGenerator.${method}: ${what}: ${reason}`, { cause: error });
-}
-
-function freezeReport(report: Report): Report {
-  for (const row of report.rows) Object.freeze(row);
-  for (const total of report.totals) Object.freeze(total);
-  Object.freeze(report.rows);
-  Object.freeze(report.totals);
-  Object.freeze(report.metrics);
-  Object.freeze(report.period);
-  return Object.freeze(report);
-}
-
-/** `check.done()` has thrown whenever a check failed; this only narrows types after it. */
-function unreachable(): never {
-  throw new PelbiotError("INTERNAL_ERROR", "ReportGenerator: validation passed without a checked value");
 }
