@@ -56,9 +56,9 @@ export interface ClassificationModelOptions {
   maxIterations?: number;
   /**
    * Stop when the largest absolute component of the objective's gradient is at most this value. The objective is a
-   * sum over rows, so the default reaches the optimum to about 1e-4 in the standardised coefficients (accuracy and
-   * log-loss stopped changing well before that on every reference data set); lower it (e.g. 1e-6) for coefficients to
-   * about 1e-6, at roughly 40% more iterations.
+   * sum over rows, so the default reaches the optimum to about 1e-4 in the standardised coefficients; on the reference
+   * data sets the test accuracy, macro-F1 and log-loss (to 0.005) are already those of the optimum at 1e-2. Lower it
+   * (e.g. 1e-6) for coefficients to about 1e-6, at roughly 40% more iterations.
    * @default 1e-4
    */
   tolerance?: number;
