@@ -38,23 +38,84 @@ export function silhouetteScore(
   const distinct = sizes.filter((size) => size > 0).length;
   if (distinct < 2 || distinct > count - 1) return null;
   // Row sums of distances to every cluster; the matrix is symmetric, so each pair is computed once.
+  const data = new Float64Array(count * dimension);
+  for (let row = 0; row < count; row += 1) data.set(points[row] as ArrayLike<number>, row * dimension);
   const sums = new Float64Array(count * clusterCount);
-  for (let row = 0; row < count; row += 1) {
-    const left = points[row] as readonly number[];
-    const leftLabel = labels[row] as number;
-    for (let other = row + 1; other < count; other += 1) {
-      const right = points[other] as readonly number[];
-      let squared = 0;
+  const add = (row: number, other: number, squared: number) => {
+    const distance = Math.sqrt(squared);
+    const at = row * clusterCount + (labels[other] as number);
+    sums[at] = (sums[at] as number) + distance;
+    const back = other * clusterCount + (labels[row] as number);
+    sums[back] = (sums[back] as number) + distance;
+  };
+  const pair = (row: number, other: number) => {
+    let squared = 0;
+    for (let axis = 0; axis < dimension; axis += 1) {
+      const difference = (data[row * dimension + axis] as number) - (data[other * dimension + axis] as number);
+      squared += difference * difference;
+    }
+    add(row, other, squared);
+  };
+  // Two rows against four partner rows at a time: every loaded coordinate feeds several independent sums (eight
+  // accumulators), which roughly doubles the throughput of this O(n² · d) loop in V8.
+  let row = 0;
+  for (; row + 1 < count; row += 2) {
+    const left0 = row * dimension;
+    const left1 = left0 + dimension;
+    pair(row, row + 1);
+    let other = row + 2;
+    for (; other + 3 < count; other += 4) {
+      const right0 = other * dimension;
+      const right1 = right0 + dimension;
+      const right2 = right1 + dimension;
+      const right3 = right2 + dimension;
+      let first0 = 0;
+      let first1 = 0;
+      let first2 = 0;
+      let first3 = 0;
+      let second0 = 0;
+      let second1 = 0;
+      let second2 = 0;
+      let second3 = 0;
       for (let axis = 0; axis < dimension; axis += 1) {
-        const difference = (left[axis] as number) - (right[axis] as number);
-        squared += difference * difference;
+        const value0 = data[left0 + axis] as number;
+        const value1 = data[left1 + axis] as number;
+        const partner0 = data[right0 + axis] as number;
+        const partner1 = data[right1 + axis] as number;
+        const partner2 = data[right2 + axis] as number;
+        const partner3 = data[right3 + axis] as number;
+        let difference = value0 - partner0;
+        first0 += difference * difference;
+        difference = value0 - partner1;
+        first1 += difference * difference;
+        difference = value0 - partner2;
+        first2 += difference * difference;
+        difference = value0 - partner3;
+        first3 += difference * difference;
+        difference = value1 - partner0;
+        second0 += difference * difference;
+        difference = value1 - partner1;
+        second1 += difference * difference;
+        difference = value1 - partner2;
+        second2 += difference * difference;
+        difference = value1 - partner3;
+        second3 += difference * difference;
       }
-      const distance = Math.sqrt(squared);
-      sums[row * clusterCount + (labels[other] as number)] =
-        (sums[row * clusterCount + (labels[other] as number)] as number) + distance;
-      sums[other * clusterCount + leftLabel] = (sums[other * clusterCount + leftLabel] as number) + distance;
+      add(row, other, first0);
+      add(row, other + 1, first1);
+      add(row, other + 2, first2);
+      add(row, other + 3, first3);
+      add(row + 1, other, second0);
+      add(row + 1, other + 1, second1);
+      add(row + 1, other + 2, second2);
+      add(row + 1, other + 3, second3);
+    }
+    for (; other < count; other += 1) {
+      pair(row, other);
+      pair(row + 1, other);
     }
   }
+  // With an odd count the last row's pairs were all taken above.
   let total = 0;
   for (let row = 0; row < count; row += 1) {
     const own = labels[row] as number;
