@@ -58,7 +58,15 @@ export {
   type QuarantinedRecord,
   restoreQuarantinedRecord,
 } from "./storage/quarantine";
-export type { StorageAdapter, StorageAdapterFactory, StorageEntry } from "./storage/storage-adapter";
+export {
+  MAX_STORAGE_RANGE_LIMIT,
+  type StorageAdapter,
+  type StorageAdapterFactory,
+  type StorageEntry,
+  type StorageRangeEntry,
+  type StorageRangeOptions,
+} from "./storage/storage-adapter";
+export { compareStorageKeys, rangeCandidates, validateRangeArguments } from "./storage/storage-range";
 export {
   checkStorageKey,
   MAX_STORAGE_KEY_LENGTH,

@@ -3,7 +3,8 @@ import { mkdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PelbiotError } from "../errors/pelbiot-error";
 import { createPendingOperations } from "../internal/pending-operations";
-import type { StorageAdapter } from "../storage/storage-adapter";
+import type { StorageAdapter, StorageRangeEntry } from "../storage/storage-adapter";
+import { rangeCandidates, validateRangeArguments } from "../storage/storage-range";
 import {
   validateCompareAndSetArguments,
   validateSetItemArguments,
@@ -48,6 +49,9 @@ import { isProcessRunning } from "./process-identity";
  *   starting over if not. Readers take no lock.
  * - **Crash leftovers.** Temporary files of crashed writers are ignored by every read and deleted lazily: when the
  *   store opens and whenever `keys()` meets one.
+ *
+ * `listRange` (the optional page-from-a-cursor capability) lists the directory, sorts the matching keys and reads
+ * only the records of the page, so it saves the reads but not the directory listing.
  *
  * File names encode the key (lower-case letters, digits, `.`, `_` and `-` are kept; upper-case letters become `^`
  * plus the lower-case letter; anything else becomes `%xx` or `%uxxxx`), so any key is safe, including `/`, `..` and
@@ -171,7 +175,8 @@ export function createFileStorage(options: FileStorageOptions): StorageAdapter {
     });
   };
 
-  const listKeys = async (prefix: string | undefined): Promise<string[]> => {
+  // Every key of the store that starts with `prefix`, unsorted.
+  const collectKeys = async (prefix: string | undefined): Promise<string[]> => {
     const names = await directory.list();
     const keys: string[] = [];
     let leftovers = false;
@@ -184,8 +189,21 @@ export function createFileStorage(options: FileStorageOptions): StorageAdapter {
       if (key !== undefined && (prefix === undefined || key.startsWith(prefix))) keys.push(key);
     }
     if (leftovers) await sweepLeftovers(names);
-    // The default sort compares UTF-16 code units, which is the order the contract promises.
-    return keys.sort();
+    return keys;
+  };
+
+  // The default sort compares UTF-16 code units, which is the order the contract promises.
+  const listKeys = async (prefix: string | undefined): Promise<string[]> => (await collectKeys(prefix)).sort();
+
+  const listRange = async (prefix: string, after: string | undefined, limit: number): Promise<StorageRangeEntry[]> => {
+    const page: StorageRangeEntry[] = [];
+    for (const key of rangeCandidates(await collectKeys(prefix), prefix, after)) {
+      if (page.length === limit) break;
+      // A key deleted since the listing is skipped; a damaged record rejects with INTEGRITY_ERROR, as getEntry does.
+      const record = await records.read(dataFileName(key), key);
+      if (record !== null) page.push({ key, value: record.value, version: record.version });
+    }
+    return page;
   };
 
   return {
@@ -237,6 +255,12 @@ export function createFileStorage(options: FileStorageOptions): StorageAdapter {
       ensureOpen("keys");
       validateStoragePrefix(prefix, "fileStorage.keys");
       return run("keys", undefined, () => listKeys(prefix));
+    },
+
+    async listRange(prefix, options) {
+      ensureOpen("listRange");
+      validateRangeArguments(prefix, options, "fileStorage.listRange");
+      return run("listRange", undefined, () => listRange(prefix, options.after, options.limit));
     },
 
     async clear() {

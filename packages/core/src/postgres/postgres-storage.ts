@@ -1,7 +1,8 @@
 import { PelbiotError } from "../errors/pelbiot-error";
 import { createPendingOperations } from "../internal/pending-operations";
 import { validateServerTexts } from "../internal/server-storage-checks";
-import type { StorageAdapter, StorageEntry } from "../storage/storage-adapter";
+import type { StorageAdapter, StorageEntry, StorageRangeEntry } from "../storage/storage-adapter";
+import { compareStorageKeys, validateRangeArguments } from "../storage/storage-range";
 import {
   validateCompareAndSetArguments,
   validateSetItemArguments,
@@ -45,6 +46,9 @@ interface OwnedPool extends PostgresQueryable {
  *   condition on the newest row when writers race, so exactly one of them wins.
  * - `keys(prefix)` is a range query on the primary key (`key >= $1 AND key LIKE $2 ESCAPE '\'`, with `%`, `_` and
  *   `\` of the prefix escaped), which the `"C"` collation lets PostgreSQL answer from the index.
+ * - `listRange(prefix, { after, limit })` is one index range scan: `key > $after AND key LIKE 'prefix%' ORDER BY key
+ *   LIMIT $n` (the larger of prefix and cursor as the lower bound), so a page costs one statement and reads only its
+ *   own rows however long the table is. The `"C"` collation orders keys by code point, the capability's order.
  * - Every value reaches the server as a query parameter; only the validated table and schema names are part of the
  *   SQL text.
  *
@@ -80,6 +84,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): StorageA
   const nextVersion = `nextval('${sequenceName}')`;
   const keyRules = { allowNul: false, maxBytes: MAX_POSTGRES_KEY_BYTES } as const;
   const valueRules = { allowNul: true, maxBytes: maxValueBytes } as const;
+  // A cursor need not be a stored key, so only what PostgreSQL text cannot hold is refused.
+  const cursorRules = { allowNul: false, maxBytes: Number.POSITIVE_INFINITY } as const;
   const pending = createPendingOperations();
   let pool: Promise<PostgresQueryable> | undefined =
     resolved.pool === undefined ? undefined : Promise.resolve(resolved.pool);
@@ -271,6 +277,30 @@ WHERE key = $1 AND version = $3::bigint`,
               ]);
         // Sorted here: the contract wants UTF-16 code-unit order, and the "C" collation sorts by code point.
         return result.rows.map((row) => String(row.key)).sort();
+      });
+    },
+
+    async listRange(prefix, options) {
+      ensureOpen("listRange");
+      validateRangeArguments(prefix, options, "postgresStorage.listRange");
+      const { after, limit } = options;
+      validateServerTexts("postgresStorage.listRange", [
+        ["prefix", prefix, keyRules],
+        ...(after === undefined ? [] : [["options.after", after, cursorRules] as const]),
+      ]);
+      return run("listRange", undefined, async (client): Promise<StorageRangeEntry[]> => {
+        // The lower bound is the larger of the prefix and the cursor, so the primary-key index starts the scan there
+        // and ORDER BY … LIMIT stops it after `limit` rows; LIKE only filters out the rows past the prefix.
+        const inclusive = after === undefined || compareStorageKeys(after, prefix) < 0;
+        const lowerBound = inclusive ? prefix : after;
+        const result = await client.query(
+          `SELECT key, value, version::text AS version FROM ${qualifiedTable}
+WHERE key ${inclusive ? ">=" : ">"} $1 AND key LIKE $2 ESCAPE '\\' ORDER BY key LIMIT $3`,
+          [lowerBound, `${escapeLikePattern(prefix)}%`, limit],
+        );
+        return result.rows.map((row) =>
+          Object.freeze({ key: String(row.key), value: decodeValue(row.value), version: String(row.version) }),
+        );
       });
     },
 

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { PelbiotError } from "../errors/pelbiot-error";
 import { createPendingOperations } from "../internal/pending-operations";
 import { validateServerTexts } from "../internal/server-storage-checks";
-import type { StorageAdapter, StorageEntry } from "../storage/storage-adapter";
+import type { StorageAdapter, StorageEntry, StorageRangeEntry } from "../storage/storage-adapter";
+import { rangeCandidates, validateRangeArguments } from "../storage/storage-range";
 import {
   validateCompareAndSetArguments,
   validateSetItemArguments,
@@ -43,6 +44,11 @@ const UNLINK_BATCH = 500;
  *   version and writes or deletes in one atomic step.
  * - `keys(prefix)` walks the keyspace with `SCAN … MATCH <keyPrefix><prefix>*` (glob characters escaped), never
  *   `KEYS`, so it does not block the server; `clear()` deletes what that walk finds with `UNLINK`.
+ * - `listRange(prefix, { after, limit })` (the optional paging capability) makes the same SCAN walk, sorts the keys
+ *   in code-point order and reads only the page's hashes, sent together. The walk costs O(keys under the prefix) per
+ *   page, so paging saves reads and transfer but not the walk; a sorted-set index would avoid it at the price of a
+ *   second key touched by every write (and a backfill for keys written by older versions), which this adapter
+ *   does not take on.
  * - Redis Cluster: every command and script touches exactly one Redis key, so all per-key operations are valid in
  *   a cluster whatever the keys. Give the store a hash-tagged prefix such as `"{app}:"`: Redis then hashes only
  *   `app`, so every key of the store lives in one slot and hence on one node, and `keys()` and `clear()`, which
@@ -121,6 +127,42 @@ export function createRedisStorage(options: RedisStorageOptions): StorageAdapter
     }
   };
 
+  const readEntry = async (key: string): Promise<StorageEntry | null> => {
+    const [value, version] = (await client.call("HMGET", redisKey(key), "value", "version")) as [
+      string | null,
+      string | null,
+    ];
+    if (value === null) return null;
+    if (version === null) {
+      throw new PelbiotError(
+        "INTEGRITY_ERROR",
+        `The Redis hash ${quoteKey(redisKey(key))} has a value but no version: it was not written by this ` +
+          "adapter. Delete it or give the store a key prefix of its own.",
+        { details: { keyPrefix, key } },
+      );
+    }
+    return Object.freeze({ value: String(value), version: String(version) });
+  };
+
+  // SCAN walks the whole prefix (O(keys under it)); only the page's hashes are then read, all sent at once so they
+  // share one round trip. Keys deleted since the walk are skipped and the next candidates read in their place.
+  const listRange = async (prefix: string, after: string | undefined, limit: number): Promise<StorageRangeEntry[]> => {
+    const found = (await scan(prefix)).map((redisName) => redisName.slice(keyPrefix.length));
+    const candidates = rangeCandidates(found, prefix, after);
+    const page: StorageRangeEntry[] = [];
+    let next = 0;
+    while (page.length < limit && next < candidates.length) {
+      const batch = candidates.slice(next, next + limit - page.length);
+      next += batch.length;
+      const entries = await Promise.all(batch.map((key) => readEntry(key)));
+      for (const [index, entry] of entries.entries()) {
+        const key = batch[index];
+        if (entry !== null && key !== undefined) page.push(Object.freeze({ key, ...entry }));
+      }
+    }
+    return page;
+  };
+
   /** Every Redis key under the store's prefix that starts with `prefix`, from a full SCAN. */
   const scan = async (prefix: string): Promise<string[]> => {
     const pattern = `${escapeGlobPattern(keyPrefix + prefix)}*`;
@@ -154,22 +196,7 @@ export function createRedisStorage(options: RedisStorageOptions): StorageAdapter
       ensureOpen("getEntry");
       validateStorageKey(key, "redisStorage.getEntry");
       validateServerTexts("redisStorage.getEntry", [["key", key, keyRules]]);
-      return run("getEntry", key, async (): Promise<StorageEntry | null> => {
-        const [value, version] = (await client.call("HMGET", redisKey(key), "value", "version")) as [
-          string | null,
-          string | null,
-        ];
-        if (value === null) return null;
-        if (version === null) {
-          throw new PelbiotError(
-            "INTEGRITY_ERROR",
-            `The Redis hash ${quoteKey(redisKey(key))} has a value but no version: it was not written by this ` +
-              "adapter. Delete it or give the store a key prefix of its own.",
-            { details: { keyPrefix, key } },
-          );
-        }
-        return Object.freeze({ value: String(value), version: String(version) });
-      });
+      return run("getEntry", key, () => readEntry(key));
     },
 
     async setItem(key, value) {
@@ -225,6 +252,17 @@ export function createRedisStorage(options: RedisStorageOptions): StorageAdapter
         // The default sort compares UTF-16 code units, which is the order the contract promises.
         return keys.sort();
       });
+    },
+
+    async listRange(prefix, options) {
+      ensureOpen("listRange");
+      validateRangeArguments(prefix, options, "redisStorage.listRange");
+      const { after, limit } = options;
+      validateServerTexts("redisStorage.listRange", [
+        ["prefix", prefix, keyRules],
+        ...(after === undefined ? [] : [["options.after", after, keyRules] as const]),
+      ]);
+      return run("listRange", undefined, () => listRange(prefix, after, limit));
     },
 
     async clear() {

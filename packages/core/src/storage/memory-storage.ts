@@ -1,5 +1,6 @@
 import { PelbiotError } from "../errors/pelbiot-error";
-import type { StorageAdapter, StorageEntry } from "./storage-adapter";
+import type { StorageAdapter, StorageEntry, StorageRangeEntry } from "./storage-adapter";
+import { rangeCandidates, validateRangeArguments } from "./storage-range";
 import {
   validateCompareAndSetArguments,
   validateSetItemArguments,
@@ -10,6 +11,9 @@ import {
 /**
  * Creates an in-memory {@link StorageAdapter}: the default store of every PELBIOT package. It answers synchronously,
  * keeps nothing across restarts and is shared by nobody but its holder, which makes `compareAndSet` trivially atomic.
+ *
+ * It has the optional `listRange` capability (a page of keys from a cursor, with values), which sorts the matching
+ * keys on each call.
  *
  * Versions come from a counter that only grows for the life of the store, so a version never repeats for a key, even
  * after the key is deleted and written again.
@@ -92,6 +96,18 @@ export function createMemoryStorage(): StorageAdapter {
       }
       // The default sort compares UTF-16 code units, which is the order the contract promises.
       return matching.sort();
+    },
+
+    listRange(prefix, options) {
+      ensureOpen("listRange");
+      validateRangeArguments(prefix, options, "memoryStorage.listRange");
+      const page: StorageRangeEntry[] = [];
+      for (const key of rangeCandidates(entries.keys(), prefix, options.after)) {
+        if (page.length === options.limit) break;
+        const entry = entries.get(key);
+        if (entry !== undefined) page.push(Object.freeze({ key, value: entry.value, version: entry.version }));
+      }
+      return page;
     },
 
     clear() {

@@ -1,6 +1,7 @@
 import { PelbiotError } from "../errors/pelbiot-error";
 import type { StorageAdapter, StorageEntry } from "../storage/storage-adapter";
 import type { MaybePromise } from "../types";
+import { rangeContractBodies } from "./storage-range-contract";
 
 /**
  * One named check of {@link storageAdapterContract}; `run` rejects with an `Error` that says what broke.
@@ -68,8 +69,10 @@ const RACING_WRITERS = 20;
  * key prefix). The cases cover reads of missing keys; round-trips of empty, Unicode and 1 MB values and of keys with
  * `/`, `:`, spaces, `..` and emoji; overwrite and removal; `keys(prefix)` filtering and code-unit order; version
  * changes on every write; `compareAndSet` (set-if-absent, stale versions, deletion, the ABA case and 20 racing
- * increments); `VALIDATION_ERROR` for malformed keys and values with the store left unchanged; and `clear` when the
- * adapter has it.
+ * increments); `VALIDATION_ERROR` for malformed keys and values with the store left unchanged; `clear` when the
+ * adapter has it; and, when it has the `listRange` capability, code-point order, values and versions, paging with
+ * limits and exclusive cursors, prefixes and cursors holding `%`, `_`, `\`, `*`, `?` and `[`, paging while other
+ * writers add and delete keys, and `VALIDATION_ERROR` for malformed ranges.
  *
  * @param createAdapter - Builds a fresh, empty adapter; may be async.
  * @returns The cases, in a stable order, each with a descriptive `name`.
@@ -86,7 +89,7 @@ const RACING_WRITERS = 20;
 export function storageAdapterContract(
   createAdapter: () => MaybePromise<StorageAdapter>,
 ): StorageAdapterContractCase[] {
-  return contractBodies.map(([name, body]) => ({
+  return [...contractBodies, ...rangeContractBodies].map(([name, body]) => ({
     name,
     async run() {
       const adapter = await createAdapter();

@@ -149,6 +149,48 @@ describe.skipIf(unavailable)("createPostgresStorage on a real PostgreSQL server"
     }
   });
 
+  it("answers a listRange page with one statement that walks the primary key index from the cursor", async () => {
+    const recorded = recordingPool(pool);
+    const storage = createPostgresStorage({ pool: recorded, table: freshTable() });
+    for (let index = 0; index < 50; index += 1) await storage.setItem(`q_%:${String(index).padStart(2, "0")}`, "v");
+    await storage.setItem("qx%:00", "outside: _ is not a wildcard");
+    const before = recorded.statements.length;
+    const page = (await storage.listRange?.("q_%:", { after: "q_%:09", limit: 3 })) ?? [];
+    expect(page.map((entry) => entry.key)).toEqual(["q_%:10", "q_%:11", "q_%:12"]);
+    expect(recorded.statements.length - before).toBe(1);
+    const statement = recorded.statements.at(-1);
+    expect(statement?.values).toEqual(["q_%:09", "q\\_\\%:%", 3]);
+    const client = await pool.connect();
+    try {
+      // On a tiny table a scan of everything, or of a bitmap, is cheapest; ruling them out shows the plan of a
+      // large table: an index scan already in key order, which the limit stops early.
+      await client.query("SET enable_seqscan = off");
+      await client.query("SET enable_bitmapscan = off");
+      const plan = await client.query(`EXPLAIN ${statement?.text}`, statement?.values);
+      const text = plan.rows.map((row: Record<string, unknown>) => row["QUERY PLAN"]).join("\n");
+      // A limit over an index scan whose condition starts at the cursor: the page reads only its own rows.
+      expect(text).toMatch(/Limit/);
+      expect(text).toMatch(/Index Scan using \S+_pkey/);
+      expect(text).toMatch(/Index Cond: .*key > 'q_%:09'::text/);
+      expect(text).not.toMatch(/Sort/);
+    } finally {
+      await client.query("RESET enable_seqscan; RESET enable_bitmapscan");
+      client.release();
+    }
+  });
+
+  it("refuses a listRange prefix or cursor PostgreSQL cannot hold, before any query", async () => {
+    const recorded = recordingPool(pool);
+    const storage = createPostgresStorage({ pool: recorded, table: freshTable() });
+    expect(await captureValidationIssuesAsync(async () => storage.listRange?.("nul\0", { limit: 1 }))).toEqual([
+      "prefix: must not contain a NUL character (U+0000)",
+    ]);
+    expect(
+      await captureValidationIssuesAsync(async () => storage.listRange?.("p", { after: "lone\ud800", limit: 1 })),
+    ).toEqual(["options.after: must be well-formed Unicode text (it holds a lone UTF-16 surrogate)"]);
+    expect(recorded.statements).toEqual([]);
+  });
+
   it("sends every value as a parameter: no key, value or prefix appears in the SQL text", async () => {
     const recorded = recordingPool(pool);
     const storage = createPostgresStorage({ pool: recorded, table: freshTable() });

@@ -126,6 +126,41 @@ describe.skipIf(unavailable)("createRedisStorage on a real Redis server", () => 
     expect(await neighbour.keys()).toEqual(["kept"]);
   });
 
+  it("pages listRange through more keys than one SCAN step returns, in order, with their values and versions", async () => {
+    const storage = freshStorage();
+    const keyPrefix = `test:${prefixes}:`;
+    const neighbour = freshStorage();
+    await neighbour.setItem("item:0001", "a neighbour's key");
+    const pipeline = client.pipeline();
+    for (let index = 0; index < 2_500; index += 1) {
+      pipeline.hset(`${keyPrefix}item:${String(index).padStart(4, "0")}`, "value", `v${index}`, "version", `r${index}`);
+    }
+    await pipeline.exec();
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await storage.listRange?.("item:", { after, limit: 1000 });
+      if (page === undefined) throw new Error("the Redis store has listRange");
+      for (const entry of page) {
+        expect([entry.value, entry.version]).toEqual([`v${seen.length}`, `r${seen.length}`]);
+        seen.push(entry.key);
+      }
+      if (page.length < 1000) break;
+      after = page.at(-1)?.key;
+    }
+    expect(seen).toEqual(Array.from({ length: 2_500 }, (_, index) => `item:${String(index).padStart(4, "0")}`));
+    // Later tests count SCAN steps over the whole database.
+    await storage.clear?.();
+    await neighbour.clear?.();
+  });
+
+  it("refuses a listRange cursor Redis cannot hold before any command", async () => {
+    const storage = freshStorage();
+    expect(
+      await captureValidationIssuesAsync(async () => storage.listRange?.("p", { after: "lone\ud800", limit: 1 })),
+    ).toEqual(["options.after: must be well-formed Unicode text (it holds a lone UTF-16 surrogate)"]);
+  });
+
   it("uses a cached Lua script for compareAndSet, and reloads it after SCRIPT FLUSH", async () => {
     const recorded = recordingClient(client);
     const storage = createRedisStorage({ client: recorded, keyPrefix: freshPrefix() });

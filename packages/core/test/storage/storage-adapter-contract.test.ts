@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryStorage } from "../../src/storage/memory-storage";
-import type { StorageAdapter, StorageEntry } from "../../src/storage/storage-adapter";
+import type { StorageAdapter, StorageEntry, StorageRangeEntry } from "../../src/storage/storage-adapter";
 import { storageAdapterContract } from "../../src/testing/storage-adapter-contract";
 
 /** Runs every case and returns the names of those that failed, with their messages. */
@@ -132,5 +132,66 @@ describe("storageAdapterContract", () => {
   it("catches a clear that leaves keys behind", async () => {
     const failures = await failingCases(faulty(() => ({ clear: () => undefined })));
     expect([...failures.keys()]).toEqual([caseNamed("clear deletes every key")]);
+  });
+
+  describe("listRange cases", () => {
+    const rangeCases = () => storageAdapterContract(createMemoryStorage).filter((c) => c.name.includes("listRange"));
+    const entriesOf = (inner: StorageAdapter, keys: string[]): StorageRangeEntry[] =>
+      keys.map((key) => ({ key, ...(inner.getEntry(key) as StorageEntry) }));
+
+    it("exist, and pass (doing nothing) for an adapter without the capability", async () => {
+      expect(rangeCases().length).toBe(5);
+      const failures = await failingCases(() => {
+        const { listRange: _omitted, ...inner } = createMemoryStorage();
+        return inner;
+      });
+      expect([...failures]).toEqual([]);
+    });
+
+    it("catch a listing in UTF-16 code-unit order instead of code-point order", async () => {
+      const failures = await failingCases(
+        faulty((inner) => ({
+          listRange: (prefix, options) => {
+            const keys = (inner.keys(prefix) as string[]).filter(
+              (key) => options.after === undefined || key > options.after,
+            );
+            return entriesOf(inner, keys.slice(0, options.limit));
+          },
+        })),
+      );
+      expect(failures.get(caseNamed("code-point order"))).toContain('listRange("q:")');
+    });
+
+    it("catch a cursor that is inclusive, and a limit that is ignored", async () => {
+      const inclusive = await failingCases(
+        faulty((inner) => ({
+          listRange: (prefix, options) =>
+            ((inner.listRange?.(prefix, { limit: 1000 }) ?? []) as StorageRangeEntry[])
+              .filter((entry) => options.after === undefined || entry.key >= options.after)
+              .slice(0, options.limit),
+        })),
+      );
+      expect(inclusive.has(caseNamed("exclusive cursor"))).toBe(true);
+      const unlimited = await failingCases(
+        faulty((inner) => ({
+          listRange: (prefix, options) => inner.listRange?.(prefix, { ...options, limit: 1000 }) ?? [],
+        })),
+      );
+      expect(unlimited.get(caseNamed("exclusive cursor"))).toContain("a page of limit 1 held");
+    });
+
+    it("catch a prefix turned into a pattern, and a range that skips validation", async () => {
+      const failures = await failingCases(
+        faulty((inner) => ({
+          listRange: (prefix, options) => {
+            const pattern = new RegExp(`^${String(prefix).replace(/%/g, ".*").replace(/_/g, ".")}`);
+            const all = (inner.listRange?.("", { limit: 1000, after: options?.after }) ?? []) as StorageRangeEntry[];
+            return all.filter((entry) => pattern.test(entry.key)).slice(0, Number(options?.limit) || 10);
+          },
+        })),
+      );
+      expect(failures.get(caseNamed("plain text"))).toContain('listRange("a%b:")');
+      expect(failures.get(caseNamed("listRange rejects malformed"))).toContain("VALIDATION_ERROR");
+    });
   });
 });

@@ -6,6 +6,7 @@ import {
   type StorageAdapter,
   type StorageEntry,
 } from "@pelbiot/core";
+import { canListRange, listJsonRecordsByRange } from "./paged-listing";
 import type { WebhookDelivery, WebhookDeliveryStatus } from "./webhook-manager-types";
 
 /** A delivery as persisted under `webhooks:deliveries:`. */
@@ -87,7 +88,17 @@ export class DeliveryQueue {
     await this.#store.delete(deliveryId);
   }
 
+  /**
+   * Every delivery record, in id order. With a storage that can list a range (`listRange`), records are read a page
+   * at a time (on PostgreSQL one statement per page); otherwise, and whenever a page holds a damaged record, the
+   * store is listed key by key, which quarantines and reports damaged records.
+   */
   async entries(): Promise<Array<[id: string, delivery: StoredDelivery]>> {
+    const adapter = this.#store.adapter;
+    if (canListRange(adapter)) {
+      const records = await listJsonRecordsByRange<StoredDelivery>(adapter, this.#store.prefix);
+      if (records !== undefined) return records;
+    }
     return this.#store.entries();
   }
 
@@ -182,7 +193,7 @@ export class DeliveryQueue {
 
   /** Hands this manager's pending deliveries back (on close), so the next `resume` takes them at once. */
   async releaseLeases(): Promise<void> {
-    for (const [id, record] of await this.#store.entries()) {
+    for (const [id, record] of await this.entries()) {
       if (record.leaseOwner !== this.#owner || record.status !== "pending") continue;
       await this.update(id, (current) =>
         current.leaseOwner === this.#owner ? { ...current, leaseOwner: null, leaseUntil: 0 } : current,

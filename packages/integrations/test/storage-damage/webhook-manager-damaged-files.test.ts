@@ -168,12 +168,15 @@ describe("WebhookManager over damaged record files", () => {
     const files = createFileStorage({ directory, fsync: false });
     cleanups.push(async () => files.dispose?.());
     let reads = 0;
+    // A listing through listRange reads no single entry, so the claim is the first read of the key; a listing key by
+    // key reads it once first.
+    const claimRead = files.listRange === undefined ? 2 : 1;
     const racing: StorageAdapter = {
       ...files,
       name: files.name,
       async getEntry(key) {
         if (key.endsWith(target)) reads += 1;
-        if (key.endsWith(target) && reads === 2) {
+        if (key.endsWith(target) && reads === claimRead) {
           const [file] = (await recordFiles(directory, "webhooks:deliveries:")).filter((name) => name.includes(target));
           await writeFile(file as string, "{ garbled");
         }

@@ -1,4 +1,11 @@
-import { createJsonStore, type JsonStore, PelbiotError, type StorageAdapter } from "@pelbiot/core";
+import {
+  createJsonStore,
+  type JsonStore,
+  MAX_STORAGE_RANGE_LIMIT,
+  PelbiotError,
+  type StorageAdapter,
+  type StorageRangeEntry,
+} from "@pelbiot/core";
 import type { QueuedMutation, RecordData, ServerChange } from "./sync-types";
 
 /** One committed write, at its sequence number in the log. */
@@ -21,6 +28,11 @@ export interface IndexedRecord {
 }
 
 const SEQ_DIGITS = 12;
+/** Log entries per `listRange` page when catching up. */
+const CATCH_UP_PAGE = 200;
+
+/** Reads a page of log entries; `undefined` when the storage reported a damaged entry. */
+type RangeReader = (after: string, limit: number) => Promise<StorageRangeEntry[] | undefined>;
 
 /**
  * The coordinator's append-only change log in a storage adapter, with an in-memory index (per-record versions and the
@@ -46,8 +58,13 @@ export class SyncChangeLog {
     return this.#seq;
   }
 
-  /** Reads the entries written (by this or another process) since the last one indexed. */
+  /**
+   * Reads the entries written (by this or another process) since the last one indexed: a page of them per read when
+   * the storage can list a range (one statement on PostgreSQL), else one read per entry.
+   */
   async catchUp(): Promise<void> {
+    const readRange = this.#rangeReader();
+    if (readRange !== undefined && (await this.#catchUpByRange(readRange))) return;
     for (;;) {
       const next = await this.#log.get(seqKey(this.#seq + 1));
       if (next === undefined) return;
@@ -111,18 +128,89 @@ export class SyncChangeLog {
    * @throws {PelbiotError} STORAGE_ERROR when an entry below the last indexed one is missing from storage.
    */
   async changesAfter(cursor: number, limit: number): Promise<{ changes: ServerChange[]; cursor: number }> {
-    const changes: ServerChange[] = [];
-    let position = Math.min(cursor, this.#seq);
-    while (position < this.#seq && changes.length < limit) {
+    const start = Math.min(cursor, this.#seq);
+    const entries = await this.#readEntries(start, Math.min(this.#seq, start + limit));
+    const changes = entries.map(({ recordId, entity, version, data, hlc, clientId, mutationId }) => ({
+      recordId,
+      entity,
+      version,
+      data,
+      hlc,
+      clientId,
+      mutationId,
+    }));
+    return { changes, cursor: start + changes.length };
+  }
+
+  /** Entries `from + 1` to `to`, by range pages when the storage can list them; a missing one is STORAGE_ERROR. */
+  async #readEntries(from: number, to: number): Promise<LogEntry[]> {
+    const entries: LogEntry[] = [];
+    const readRange = this.#rangeReader();
+    let position = from;
+    while (readRange !== undefined && position < to) {
+      const page = await readRange(seqKey(position), Math.min(MAX_STORAGE_RANGE_LIMIT, to - position));
+      const parsed = page === undefined ? [] : this.#consecutive(page, position);
+      // A damaged or missing entry is left to the one-by-one read below, which reports it as before.
+      if (parsed.length === 0) break;
+      entries.push(...parsed);
+      position += parsed.length;
+    }
+    while (position < to) {
       position += 1;
       const entry = await this.#log.get(seqKey(position));
       if (entry === undefined) {
         throw new PelbiotError("STORAGE_ERROR", `Sync change log entry ${position} is missing from storage`);
       }
-      const { recordId, entity, version, data, hlc, clientId, mutationId } = entry;
-      changes.push({ recordId, entity, version, data, hlc, clientId, mutationId });
+      entries.push(entry);
     }
-    return { changes, cursor: position };
+    return entries;
+  }
+
+  /**
+   * Indexes the entries after the last one a page at a time.
+   *
+   * @returns `false` when a damaged entry stopped it, so the caller reads on one entry at a time (and reports it).
+   */
+  async #catchUpByRange(readRange: RangeReader): Promise<boolean> {
+    for (;;) {
+      const page = await readRange(seqKey(this.#seq), CATCH_UP_PAGE);
+      if (page === undefined) return false;
+      const parsed = this.#consecutive(page, this.#seq);
+      for (const entry of parsed) this.#index(entry);
+      if (parsed.length < page.length) return false;
+      if (page.length < CATCH_UP_PAGE) return true;
+    }
+  }
+
+  /** The leading entries of a page that follow `position` without a gap and parse as JSON. */
+  #consecutive(page: readonly StorageRangeEntry[], position: number): LogEntry[] {
+    const entries: LogEntry[] = [];
+    for (const item of page) {
+      if (item.key !== `${this.#log.prefix}${seqKey(position + entries.length + 1)}`) break;
+      try {
+        entries.push(JSON.parse(item.value) as LogEntry);
+      } catch {
+        break;
+      }
+    }
+    return entries;
+  }
+
+  /** Reads a page of log entries after a key, or `undefined` when the storage lacks `listRange`. */
+  #rangeReader(): RangeReader | undefined {
+    const adapter = this.#log.adapter;
+    const listRange = adapter.listRange;
+    if (listRange === undefined) return undefined;
+    const prefix = this.#log.prefix;
+    return async (after, limit) => {
+      try {
+        return await listRange.call(adapter, prefix, { after: `${prefix}${after}`, limit });
+      } catch (error) {
+        // A damaged entry (the adapter's INTEGRITY_ERROR) is met again, and reported, by the one-by-one read.
+        if (PelbiotError.is(error, "INTEGRITY_ERROR")) return undefined;
+        throw error;
+      }
+    };
   }
 
   #index(entry: LogEntry): void {
