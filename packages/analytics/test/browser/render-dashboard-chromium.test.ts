@@ -1,18 +1,15 @@
 // The rendered dashboard in a real browser: Debian's headless Chromium opens the page with every network request
 // refused, and the screenshot, the text and the SVG geometry are checked.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumLaunchOptions, requireChromium } from "../../../core/test/support/chromium";
 import { DashboardManager } from "../../src/dashboard/dashboard-manager";
 import type { DashboardDataSource } from "../../src/dashboard/dashboard-manager-types";
 import { createDashboardFixture, type DashboardFixture, WIDGET_TITLES } from "../dashboard/dashboard-fixture";
-
-// Debian's chromium package; Playwright's own browser download cannot work on machines without internet access.
-// PELBIOT_CHROMIUM points elsewhere (e.g. a developer's own Chrome); a missing browser fails, never skips.
-const CHROMIUM = process.env.PELBIOT_CHROMIUM ?? "/usr/bin/chromium";
 
 let fixture: DashboardFixture;
 let context: BrowserContext;
@@ -22,27 +19,13 @@ const requests: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Headless Chromium is required at ${CHROMIUM} for the dashboard rendering test. ` +
-        "Install it with: apt-get update && apt-get install -y chromium",
-    );
-  }
+  requireChromium("the dashboard rendering test");
   fixture = await createDashboardFixture();
   userDataDir = mkdtempSync(join(tmpdir(), "pelbiot-dashboard-chromium-"));
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
+    ...chromiumLaunchOptions(),
     viewport: { width: 1280, height: 900 },
     deviceScaleFactor: 1,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
   });
   page = context.pages()[0] ?? (await context.newPage());
   // The page must need nothing from outside: every request it makes is recorded and refused.

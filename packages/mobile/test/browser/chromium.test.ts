@@ -1,17 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumLaunchOptions, requireChromium } from "../../../core/test/support/chromium";
 import { handleSyncRequest } from "../../src/sync/handle-sync-request";
 import { createSyncCoordinator } from "../../src/sync/sync-coordinator";
 import { bundleUniversalEntry } from "./bundle-universal-entry";
-
-// Debian's chromium package; Playwright's own browser download cannot work on machines without internet access.
-// PELBIOT_CHROMIUM points elsewhere (e.g. a developer's own Chrome); a missing browser fails, never skips.
-const CHROMIUM = process.env.PELBIOT_CHROMIUM ?? "/usr/bin/chromium";
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -37,12 +34,7 @@ const pageErrors: string[] = [];
 const requestedImages: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Headless Chromium is required at ${CHROMIUM} for the browser test of the universal entry. ` +
-        "Install it with: apt-get update && apt-get install -y chromium",
-    );
-  }
+  requireChromium("the browser test of the universal entry");
   const bundle = await bundleUniversalEntry({ minify: true });
   server = createServer((request, response) => {
     const url = request.url ?? "/";
@@ -73,20 +65,10 @@ beforeAll(async () => {
   userDataDir = mkdtempSync(join(tmpdir(), "pelbiot-chromium-"));
   // A fresh profile is given as launchPersistentContext's directory: Playwright refuses a --user-data-dir argument.
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
+    ...chromiumLaunchOptions(["--disable-quic"]),
     viewport: { width: 412, height: 915 },
     deviceScaleFactor: 1,
     locale: "pt-BR",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (error) => pageErrors.push(error.message));

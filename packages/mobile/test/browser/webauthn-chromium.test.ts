@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, type CDPSession, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { chromiumLaunchOptions, requireChromium } from "../../../core/test/support/chromium";
 import { BiometricAuthManager } from "../../src/biometric/biometric-auth-manager";
 import type {
   AuthenticationResponseJSON,
@@ -12,9 +13,6 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from "../../src/biometric/biometric-auth-manager-types";
-
-// Debian's chromium package, as in chromium.test.ts; PELBIOT_CHROMIUM points elsewhere. A missing browser fails.
-const CHROMIUM = process.env.PELBIOT_CHROMIUM ?? "/usr/bin/chromium";
 
 // The page does what an app's login screen does: turn the server's JSON options into a WebAuthn call and send the
 // credential back as JSON (PublicKeyCredential.parse…FromJSON and toJSON are Chromium ≥ 129).
@@ -40,12 +38,7 @@ let origin: string;
 let bio: BiometricAuthManager;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Headless Chromium is required at ${CHROMIUM} for the WebAuthn browser test. ` +
-        "Install it with: apt-get update && apt-get install -y chromium",
-    );
-  }
+  requireChromium("the WebAuthn browser test");
   server = createServer((request, response) => {
     if (request.url === "/") response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE);
     else response.writeHead(404).end();
@@ -55,18 +48,7 @@ beforeAll(async () => {
   origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   bio = new BiometricAuthManager({ rpId: "localhost", rpName: "PELBIOT test", origins: [origin] });
   userDataDir = mkdtempSync(join(tmpdir(), "pelbiot-webauthn-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  context = await chromium.launchPersistentContext(userDataDir, chromiumLaunchOptions());
 }, 60_000);
 
 // Chromium allows one internal authenticator per tab, even after removing it: each test gets a fresh tab.
