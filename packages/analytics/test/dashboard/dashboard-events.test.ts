@@ -1,9 +1,10 @@
 // DashboardManager's events: one per change, emitted only once the change is in storage.
-import { createManualClock, createMemoryStorage, type StorageAdapter } from "@pelbiot/core";
+import { createManualClock, createMemoryStorage } from "@pelbiot/core";
 import { expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { describe, expect, it } from "vitest";
 import { DashboardManager } from "../../src/dashboard/dashboard-manager";
 import type { DashboardManagerEvents } from "../../src/dashboard/dashboard-manager-types";
+import { failingStorage } from "../support/failing-storage";
 
 type Recorded = {
   [Name in keyof DashboardManagerEvents]: [Name, DashboardManagerEvents[Name][0]];
@@ -26,28 +27,6 @@ function record(manager: DashboardManager): Recorded[] {
     });
   }
   return seen;
-}
-
-/** A memory storage whose writes fail while `failing` is set. */
-function flakyStorage(): { storage: StorageAdapter; setFailing(failing: boolean): void } {
-  const inner = createMemoryStorage();
-  let failing = false;
-  const refuse = (): void => {
-    if (failing) throw new Error("disk full");
-  };
-  const storage: StorageAdapter = {
-    ...inner,
-    name: "flaky",
-    async setItem(key, value) {
-      refuse();
-      return inner.setItem(key, value);
-    },
-    async compareAndSet(key, expectedVersion, value) {
-      refuse();
-      return inner.compareAndSet(key, expectedVersion, value);
-    },
-  };
-  return { storage, setFailing: (value) => (failing = value) };
 }
 
 describe("DashboardManager events", () => {
@@ -100,7 +79,7 @@ describe("DashboardManager events", () => {
   });
 
   it("emits nothing when the storage write fails, and again once it succeeds", async () => {
-    const { storage, setFailing } = flakyStorage();
+    const { storage, setFailing } = failingStorage();
     const dashboards = new DashboardManager({ storage });
     const dashboard = await dashboards.createDashboard("Kept");
     const seen = record(dashboards);

@@ -3,19 +3,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createLogger,
-  createManualClock,
-  createMemoryStorage,
-  type Logger,
-  type LogRecord,
-  type StorageAdapter,
-} from "@pelbiot/core";
+import { createLogger, createManualClock, createMemoryStorage, type Logger, type LogRecord } from "@pelbiot/core";
 import { createFileStorage } from "@pelbiot/core/node";
 import { captureValidationIssues, expectPelbiotError, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { PredictiveAnalyticsEngine } from "../../src/predictive/predictive-analytics-engine";
+import { failingStorage } from "../support/failing-storage";
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 0, 1);
@@ -54,32 +48,6 @@ function readRecordFiles(directory: string): Map<string, unknown> {
     }
   }
   return records;
-}
-
-/** A memory storage whose writes fail while `failing` is set. */
-function flakyStorage(): { storage: StorageAdapter; setFailing(failing: boolean): void } {
-  const inner = createMemoryStorage();
-  let failing = false;
-  const refuse = (): void => {
-    if (failing) throw new Error("disk full");
-  };
-  const storage: StorageAdapter = {
-    ...inner,
-    name: "flaky",
-    async setItem(key, value) {
-      refuse();
-      return inner.setItem(key, value);
-    },
-    async compareAndSet(key, expectedVersion, value) {
-      refuse();
-      return inner.compareAndSet(key, expectedVersion, value);
-    },
-    async removeItem(key) {
-      refuse();
-      return inner.removeItem(key);
-    },
-  };
-  return { storage, setFailing: (value) => (failing = value) };
 }
 
 describe("PredictiveAnalyticsEngine persistence", { timeout: 30_000 }, () => {
@@ -130,7 +98,7 @@ describe("PredictiveAnalyticsEngine persistence", { timeout: 30_000 }, () => {
   });
 
   it("reports a failed write from save(), keeps the model, and stores it once storage works again", async () => {
-    const { storage, setFailing } = flakyStorage();
+    const { storage, setFailing } = failingStorage();
     const records: LogRecord[] = [];
     const logger = createLogger({ sink: (record) => records.push(record), level: "warn" });
     const predictor = new PredictiveAnalyticsEngine({ storage, logger, model: "AAN" });
@@ -163,7 +131,7 @@ describe("PredictiveAnalyticsEngine persistence", { timeout: 30_000 }, () => {
   });
 
   it("keeps saving in the background after a logger that throws", async () => {
-    const { storage, setFailing } = flakyStorage();
+    const { storage, setFailing } = failingStorage();
     const logger: Logger = {
       debug() {},
       info() {},
@@ -185,7 +153,7 @@ describe("PredictiveAnalyticsEngine persistence", { timeout: 30_000 }, () => {
   });
 
   it("does not let a stored model overwrite an unsaved change in memory", async () => {
-    const { storage, setFailing } = flakyStorage();
+    const { storage, setFailing } = failingStorage();
     const writer = new PredictiveAnalyticsEngine({ storage, model: "AAN" });
     writer.trainModel("m", series(20));
     await writer.save();

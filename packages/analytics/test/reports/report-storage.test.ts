@@ -1,13 +1,14 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createManualClock, createMemoryStorage, type StorageAdapter } from "@pelbiot/core";
+import { createManualClock, createMemoryStorage } from "@pelbiot/core";
 import { createFileStorage } from "@pelbiot/core/node";
 import { captureValidationIssues, expectPelbiotError, expectPelbiotErrorAsync } from "@pelbiot/core/testing";
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReportGenerator, type ReportInputRow, type ReportStorageFailure } from "../../src/reports/report-generator";
+import { failingStorage } from "../support/failing-storage";
 import { GUIDE_PERIOD, SEPTEMBER_1, sampleRows } from "./report-fixtures";
 
 const rows: ReportInputRow[] = [
@@ -18,23 +19,6 @@ const clock = () => createManualClock(Date.UTC(2025, 9, 1, 8));
 
 function generate(reports: ReportGenerator, title = "Revenue"): string {
   return reports.generateReport(title, ["m"], GUIDE_PERIOD, "csv", { rows }).id;
-}
-
-/** A memory storage whose writes, deletions or reads fail while the matching flag is set. */
-function failingStorage(): {
-  storage: StorageAdapter;
-  fail: { setItem: boolean; removeItem: boolean; getItem: boolean };
-} {
-  const inner = createMemoryStorage();
-  const fail = { setItem: false, removeItem: false, getItem: false };
-  const storage: StorageAdapter = {
-    ...inner,
-    name: "failing",
-    getItem: (key) => (fail.getItem ? Promise.reject(new Error("disk unplugged")) : inner.getItem(key)),
-    setItem: (key, value) => (fail.setItem ? Promise.reject(new Error("disk full")) : inner.setItem(key, value)),
-    removeItem: (key) => (fail.removeItem ? Promise.reject(new Error("read-only")) : inner.removeItem(key)),
-  };
-  return { storage, fail };
 }
 
 describe("ReportGenerator: storage", { timeout: 60_000 }, () => {
