@@ -72,6 +72,8 @@ function forecastCpu(observed: readonly Reading[], anomalies: readonly AnomalyDe
   step.advance("done");
   const model = forecast.model.method === "ETS" ? forecast.model.name : forecast.model.method;
   step.finish(`${model}, ${forecast.intervalMethod} intervals`);
+  if (model.startsWith("ETS("))
+    say("  ETS(error, trend, season): A = additive, M = multiplicative, N = none, Ad = damped");
   for (const point of forecast.points.filter((_, index) => index % 6 === 5)) {
     const interval = point.intervals.find((entry) => entry.level === 95);
     say(
@@ -81,23 +83,26 @@ function forecastCpu(observed: readonly Reading[], anomalies: readonly AnomalyDe
   }
   verify(
     forecast.points.length === 24 &&
-      forecast.points.every((point) =>
-        point.intervals.some((entry) => entry.lower <= point.value && point.value <= entry.upper),
+      forecast.points.every(
+        (point) =>
+          point.intervals.map((entry) => entry.level).join() === "80,95" &&
+          point.intervals.every((entry) => entry.lower <= point.value && point.value <= entry.upper),
       ),
-    "24 hourly forecasts, each inside its prediction intervals",
+    "24 hourly forecasts, each inside its 80 % and 95 % prediction intervals",
   );
   return forecast;
 }
 
 function predictChurn(): void {
   const table = customers();
-  const step = progress("training the churn classifier", 1);
   const classifier = new ClassificationModel({ testSplitRatio: 0.2, learningRate: 0.01 });
   const features = ["tenureMonths", "orders90d", "basketUsd", "tickets"];
   const result = classifier.trainModel("user_churn", table, features, "churned");
-  step.advance("done");
   const accuracy = result.testMetrics?.accuracy ?? 0;
-  step.finish(`${result.trainSize} customers to learn from, ${fixed(100 * accuracy)} % right on the held-out rest`);
+  say(
+    `churn classifier trained on ${result.trainSize} customers (${result.mode} logistic regression); ` +
+      `${fixed(100 * accuracy)} % right on the ${result.testMetrics?.rowCount ?? 0} held out:`,
+  );
   const atRisk = classifier.predictClass("user_churn", { tenureMonths: 3, orders90d: 1, basketUsd: 40, tickets: 3 });
   const loyal = classifier.predictClass("user_churn", { tenureMonths: 30, orders90d: 6, basketUsd: 90, tickets: 1 });
   say(
