@@ -3,11 +3,11 @@
  * dashboards and PDF reports use, so a chart made here looks like theirs.
  */
 import { createValidator, toEpochMillis, type Validator } from "@pelbiot/core";
-import { type ChartSeries, type ChartSeriesStyle, layoutLineChart } from "./line-chart-layout";
+import { type ChartSeries, layoutLineChart } from "./line-chart-layout";
 import { renderLineChartSvg } from "./render-line-chart-svg";
 
 /** How a series is drawn: a solid line, a dashed line (interval bounds, targets) or separate markers (anomalies). */
-export type TimeSeriesChartStyle = ChartSeriesStyle;
+export type TimeSeriesChartStyle = "line" | "dashed" | "points";
 
 /** The accepted series styles, in documentation order. */
 export const TIME_SERIES_CHART_STYLES: readonly TimeSeriesChartStyle[] = ["line", "dashed", "points"];
@@ -27,6 +27,7 @@ export interface TimeSeriesChartPoint {
 export interface TimeSeriesChartSeries {
   /** Shown in the legend and as the line's tooltip. */
   readonly name: string;
+  /** The observations, in any order; at most 100 000. */
   readonly points: readonly TimeSeriesChartPoint[];
   /** @default "line" */
   readonly style?: TimeSeriesChartStyle;
