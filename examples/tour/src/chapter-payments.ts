@@ -111,7 +111,7 @@ export async function paymentsChapter(analytics: AnalyticsDataCollector): Promis
       payload,
     );
 
-    // Replay the delivery with one byte of the amount changed: the signature no longer matches.
+    // Replay the delivery with the amount changed: the signature no longer matches the body.
     const forged = delivery.body.replace(confirmed.amount, "1.00");
     const forgedResponse = await fetch(receiver.url, {
       method: "POST",
