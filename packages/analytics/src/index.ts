@@ -6,6 +6,15 @@
  * This release ships AnalyticsDataCollector (with the InfluxDB sink), DashboardManager, ReportGenerator and
  * PredictiveAnalyticsEngine.
  */
+
+export {
+  type RenderTimeSeriesChartSvgOptions,
+  renderTimeSeriesChartSvg,
+  TIME_SERIES_CHART_STYLES,
+  type TimeSeriesChartPoint,
+  type TimeSeriesChartSeries,
+  type TimeSeriesChartStyle,
+} from "./charts/render-time-series-chart-svg";
 export {
   type AnalyticsBatch,
   AnalyticsDataCollector,

@@ -58,7 +58,11 @@ export function drawLineChartPdf(
     .stroke();
   document.lineWidth(1.5).lineJoin("round");
   for (const series of layout.series) {
-    if (series.path !== "") document.path(series.path).strokeColor(series.color).stroke();
+    if (series.path !== "") {
+      if (series.style === "dashed") document.dash(4, { space: 3 });
+      document.path(series.path).strokeColor(series.color).stroke();
+      document.undash();
+    }
     for (const dot of series.dots) document.circle(dot.x, dot.y, 2.5).fillColor(series.color).fill();
   }
   if (layout.empty) {

@@ -13,10 +13,17 @@ export interface ChartPoint {
   readonly value: number;
 }
 
+/** How a series is drawn: a solid line, a dashed line (bounds, targets) or separate markers (events, outliers). */
+export type ChartSeriesStyle = "line" | "dashed" | "points";
+
 /** A named line. Points need not be sorted; non-finite points are left out of the line. */
 export interface ChartSeries {
   readonly name: string;
   readonly points: readonly ChartPoint[];
+  /** Default `"line"`. */
+  readonly style?: ChartSeriesStyle;
+  /** A CSS colour; default the next colour of {@link CHART_PALETTE}. */
+  readonly color?: string;
 }
 
 /** Space around the plot area, in the chart's units (SVG pixels or PDF points). */
@@ -48,9 +55,10 @@ export interface ChartTick {
 export interface LaidOutSeries {
   readonly name: string;
   readonly color: string;
-  /** SVG path data (`M…L…`); empty when the series has no finite point. */
+  readonly style: ChartSeriesStyle;
+  /** SVG path data (`M…L…`); empty when the series has no finite point or is drawn as points. */
   readonly path: string;
-  /** Where a lone point sits, so a one-point series is still visible as a dot. */
+  /** Where a lone point sits, so a one-point series is still visible as a dot; every point of a `"points"` series. */
   readonly dots: readonly { readonly x: number; readonly y: number }[];
 }
 
@@ -130,11 +138,14 @@ export function layoutLineChart(series: readonly ChartSeries[], options: LineCha
     plot,
     series: series.map((entry, index) => {
       const points = finite[index] ?? [];
+      const style = entry.style ?? "line";
+      const asLine = style !== "points" && points.length > 1;
       return {
         name: entry.name,
-        color: CHART_PALETTE[index % CHART_PALETTE.length] as string,
-        path: points.length > 1 ? (toPath(points) ?? "") : "",
-        dots: points.length === 1 ? points.map((point) => ({ x: round(x(point.t)), y: round(y(point.value)) })) : [],
+        color: entry.color ?? (CHART_PALETTE[index % CHART_PALETTE.length] as string),
+        style,
+        path: asLine ? (toPath(points) ?? "") : "",
+        dots: asLine ? [] : points.map((point) => ({ x: round(x(point.t)), y: round(y(point.value)) })),
       };
     }),
     xTicks: empty ? [] : x.ticks(tickCount).map((tick) => ({ position: round(x(tick)), label: xFormat(tick) })),

@@ -41,13 +41,15 @@ export function renderLineChartSvg(layout: LineChartLayout, options: RenderLineC
     `<line x1="${plot.x}" x2="${plot.x}" y1="${plot.y}" y2="${bottom}" stroke="${AXIS_COLOR}"/>`,
   );
   for (const series of layout.series) {
+    const color = escapeXml(series.color);
     if (series.path !== "") {
+      const dash = series.style === "dashed" ? ' stroke-dasharray="5 4"' : "";
       parts.push(
-        `<path d="${series.path}" fill="none" stroke="${series.color}" stroke-width="2" stroke-linejoin="round"><title>${escapeXml(series.name)}</title></path>`,
+        `<path d="${series.path}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dash}><title>${escapeXml(series.name)}</title></path>`,
       );
     }
     for (const dot of series.dots) {
-      parts.push(`<circle cx="${dot.x}" cy="${dot.y}" r="3" fill="${series.color}"/>`);
+      parts.push(`<circle cx="${dot.x}" cy="${dot.y}" r="3" fill="${color}"/>`);
     }
   }
   if (layout.empty) {
@@ -58,8 +60,11 @@ export function renderLineChartSvg(layout: LineChartLayout, options: RenderLineC
   if ((options.legend ?? true) && layout.series.length > 1) {
     let x = plot.x;
     for (const series of layout.series) {
+      const color = escapeXml(series.color);
       parts.push(
-        `<rect x="${x}" y="${layout.height - 10}" width="10" height="3" fill="${series.color}"/>`,
+        series.style === "points"
+          ? `<circle cx="${x + 5}" cy="${layout.height - 8.5}" r="3" fill="${color}"/>`
+          : `<rect x="${x}" y="${layout.height - 10}" width="10" height="3" fill="${color}"/>`,
         `<text x="${x + 14}" y="${layout.height - 6}" fill="${AXIS_COLOR}" ${FONT}>${escapeXml(series.name)}</text>`,
       );
       x += 24 + series.name.length * 6;

@@ -59,6 +59,28 @@ describe("layoutLineChart", () => {
     expect(none.xTicks).toEqual([]);
   });
 
+  it("lays out a points series as one dot per point and no line, in its own colour when given", () => {
+    const layout = layoutLineChart(
+      [
+        { name: "line", points: daily([1, 2, 3]) },
+        { name: "marks", points: daily([3, 1]), style: "points", color: "#123456" },
+        { name: "bound", points: daily([2, 2, 2]), style: "dashed" },
+      ],
+      { width: 300, height: 150 },
+    );
+    const [line, marks, bound] = layout.series;
+    expect(line).toMatchObject({ style: "line", color: "#0072B2", dots: [] });
+    expect(marks).toMatchObject({ style: "points", color: "#123456", path: "" });
+    expect(marks?.dots.map((dot) => dot.x)).toEqual(
+      pathPoints(line?.path ?? "")
+        .slice(0, 2)
+        .map(([x]) => x),
+    );
+    // A dashed series is a line like any other; only the renderers dash it. It keeps its place in the palette.
+    expect(bound?.path).not.toBe("");
+    expect(bound?.color).toBe("#009E73");
+  });
+
   it("draws a flat series of subnormal values inside the plot (regression: the scale divided by zero)", () => {
     for (const value of [-5e-323, 5e-324, 0, 1e-300]) {
       const layout = layoutLineChart([{ name: "a", points: daily([value, value]) }], { width: 200, height: 100 });
