@@ -1,5 +1,5 @@
 /**
- * The guide's examples, one per code block of `guide.md`, in the guide's order. Run them all with `pnpm start` in
+ * The guide's examples, one per code block of `guide.txt`, in the guide's order. Run them all with `pnpm start` in
  * this folder (or one: `pnpm start 07`); the test in `test/` runs each and checks what it returns.
  */
 import { pathToFileURL } from "node:url";

@@ -1,6 +1,6 @@
 /**
  * Runs every example of the guide and checks what it returns, and checks that the examples cover the guide: one
- * file per code block of `guide.md`, in order, under the block's title, calling every method the block calls (or
+ * file per code block of `guide.txt`, in order, under the block's title, calling every method the block calls (or
  * naming it in its comment where it explains why the call cannot run as written).
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -38,7 +38,7 @@ function readGuideBlocks(markdown: string): GuideBlock[] {
   return blocks;
 }
 
-const blocks = readGuideBlocks(readFileSync(`${root}guide.md`, "utf8"));
+const blocks = readGuideBlocks(readFileSync(`${root}guide.txt`, "utf8"));
 const exampleFiles = readdirSync(`${root}src`)
   .filter((name) => /^\d\d-.+\.ts$/.test(name))
   .sort();
