@@ -186,7 +186,7 @@ describe("the universal entries in headless Chromium", { timeout: 60_000 }, () =
     expect(result.firstForecastTimestamp).toBe(result.lastTimestamp + 3_600_000);
   });
 
-  it("@pelbiot/analytics: the collector tracks, batches and answers queries", async () => {
+  it("@pelbiot/analytics/universal: the collector, a dashboard widget over it and a trend", async () => {
     const result = (await runInPage("analytics")) as {
       fps: { count: number; min: number; max: number; p50: number; p99: number };
     };
@@ -200,6 +200,9 @@ describe("the universal entries in headless Chromium", { timeout: 60_000 }, () =
       ],
       fps: { count: 100, min: 1, max: 100 },
       sinkBatches: 1,
+      widgetValue: 3,
+      renderedTitle: true,
+      trend: { direction: "increasing", senSlope: 2 },
     });
     // Quantiles come from a DDSketch with 1 % relative accuracy: within 1 % of the exact values 50 and 99
     // (ranks of 1…100), give or take one rank.

@@ -1,5 +1,13 @@
-/** What the page runs for `@pelbiot/analytics/universal`: the collector's tracking, batches and queries. */
-import { AnalyticsDataCollector, createMemoryAnalyticsSink } from "@pelbiot/analytics/universal";
+/**
+ * What the page runs for `@pelbiot/analytics/universal`: the collector's tracking, batches and queries, a dashboard
+ * widget over it, and a trend analysis.
+ */
+import {
+  AnalyticsDataCollector,
+  createMemoryAnalyticsSink,
+  DashboardManager,
+  PredictiveAnalyticsEngine,
+} from "@pelbiot/analytics/universal";
 
 export async function smoke() {
   const sink = createMemoryAnalyticsSink();
@@ -17,6 +25,21 @@ export async function smoke() {
   const events = collector.getEventStats();
   const byEndpoint = collector.getMetricStats("api_response_time", { groupBy: ["endpoint"] });
   const [fps] = collector.getMetricStats("fps");
+
+  const dashboards = new DashboardManager({ collector });
+  const dashboard = await dashboards.createDashboard("Ops", "Browser smoke test", "user-1");
+  const widget = await dashboards.addWidgetToDashboard(dashboard.id, "stat", {
+    title: "Requests",
+    metric: "api_response_time",
+    aggregation: "count",
+    timeRange: "1h",
+  });
+  const widgetData = await dashboards.getWidgetData(dashboard.id, widget.id);
+  const html = await dashboards.renderDashboard(dashboard.id);
+
+  const trend = new PredictiveAnalyticsEngine().calculateTrend(
+    Array.from({ length: 30 }, (_, index) => 10 + 2 * index),
+  );
   const { delivered } = await collector.shutdown();
 
   return {
@@ -29,5 +52,8 @@ export async function smoke() {
     fps: fps === undefined ? null : { count: fps.count, min: fps.min, max: fps.max, p50: fps.p50, p99: fps.p99 },
     delivered,
     sinkBatches: sink.batches.length,
+    widgetValue: widgetData.type === "stat" ? widgetData.value : null,
+    renderedTitle: html.includes("<title>Ops</title>"),
+    trend: { direction: trend.direction, senSlope: trend.senSlope },
   };
 }
