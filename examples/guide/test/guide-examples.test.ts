@@ -234,7 +234,9 @@ const expectations: Record<string, (result: unknown) => void> = {
   },
 };
 
-describe("the guide's examples run", () => {
+// Generous per-test limits: the first Excel and PDF exports load exceljs, pdfkit and the fonts, and CI shares two
+// cores between these examples and the other test workers.
+describe("the guide's examples run", { timeout: 60_000 }, () => {
   it("has an expectation for every example", () => {
     expect(Object.keys(expectations).sort()).toEqual(examples.map((example) => example.file));
   });
