@@ -25,6 +25,8 @@ export default defineConfig({
           typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
         },
       })),
+      // The guide's examples, run as they are published (through the packages' public entry points).
+      { extends: true, test: { name: "examples", root: "examples/guide", include: ["test/**/*.test.ts"] } },
       // Cross-package contracts: what every package must do the same way.
       { extends: true, test: { name: "contracts", root: ".", include: ["test/**/*.test.ts"] } },
     ],

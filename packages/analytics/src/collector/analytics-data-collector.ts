@@ -21,6 +21,7 @@ import type {
   AnalyticsBatch,
   AnalyticsDataCollectorEvents,
   AnalyticsEvent,
+  BatchEventInput,
   DropCounters,
   EventProperties,
   EventStats,
@@ -192,16 +193,18 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
    * any is recorded: a rejected batch leaves the state unchanged.
    *
    * @param batch - `events` (each `{ name, properties?, userId?, id?, timestamp?, context? }`) and `metrics`
-   * (each `{ name, value, tags?, timestamp? }`).
+   * (each `{ name, value, tags?, timestamp? }`); or, as in the guide's batching example, an array of events alone.
    * @returns How many events were accepted or dropped as duplicates, and how many values were recorded.
-   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every bad item by path (`batch.metrics.3.value`).
+   * @throws {PelbiotValidationError} VALIDATION_ERROR listing every bad item by path (`batch.metrics.3.value`, or
+   * `batch.3.name` for an array of events).
    * @throws {PelbiotError} LIMIT_EXCEEDED when the batch would pass a series cap; CONFLICT after `shutdown()`.
    * @example
    * ```ts
    * await collector.recordBatch({ events: [{ name: "page_view", userId: "user-1" }], metrics: [{ name: "fps", value: 58 }] });
+   * await collector.recordBatch([{ name: "page_view", userId: "user-2" }]);
    * ```
    */
-  async recordBatch(batch: AnalyticsBatch): Promise<RecordBatchResult> {
+  async recordBatch(batch: AnalyticsBatch | readonly BatchEventInput[]): Promise<RecordBatchResult> {
     this.#assertOpen("recordBatch");
     const { events, metrics } = this.#validate("recordBatch", (check) => this.#checkBatch(check, batch));
     this.#assertBatchRoom(events, metrics);
@@ -584,24 +587,17 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
   }
 
   #checkBatch(check: Validator, batch: unknown): { events: CheckedEvent[]; metrics: CheckedMetric[] } | undefined {
-    if (!check.object("batch", batch)) return undefined;
-    check.knownKeys("batch", batch, ["events", "metrics"]);
     const limits: InputLimits = this.#options;
     const events: CheckedEvent[] = [];
     const metrics: CheckedMetric[] = [];
+    if (Array.isArray(batch)) {
+      this.#checkBatchEvents(check, "batch", batch, events);
+      return { events, metrics };
+    }
+    if (!check.object("batch", batch)) return undefined;
+    check.knownKeys("batch", batch, ["events", "metrics"]);
     if (batch.events !== undefined && check.array("batch.events", batch.events, { minLength: 0 })) {
-      batch.events.forEach((item, index) => {
-        const path = `batch.events.${index}`;
-        if (!check.object(path, item)) return;
-        check.knownKeys(path, item, ["name", "properties", "userId", "id", "timestamp", "context"]);
-        const event = checkEvent(
-          check,
-          path,
-          { name: item.name, properties: item.properties, userId: item.userId, options: item },
-          limits,
-        );
-        if (event !== undefined) events.push(event);
-      });
+      this.#checkBatchEvents(check, "batch.events", batch.events, events);
     }
     if (batch.metrics !== undefined && check.array("batch.metrics", batch.metrics, { minLength: 0 })) {
       batch.metrics.forEach((item, index) => {
@@ -618,6 +614,23 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
       });
     }
     return { events, metrics };
+  }
+
+  /** Checks a batch's events (`path` is `batch.events`, or `batch` for an array of events) into `events`. */
+  #checkBatchEvents(check: Validator, basePath: string, items: readonly unknown[], events: CheckedEvent[]): void {
+    const limits: InputLimits = this.#options;
+    items.forEach((item, index) => {
+      const path = `${basePath}.${index}`;
+      if (!check.object(path, item)) return;
+      check.knownKeys(path, item, ["name", "properties", "userId", "id", "timestamp", "context"]);
+      const event = checkEvent(
+        check,
+        path,
+        { name: item.name, properties: item.properties, userId: item.userId, options: item },
+        limits,
+      );
+      if (event !== undefined) events.push(event);
+    });
   }
 
   /** Checks that every series the batch opens fits the caps, counting each new series once. */

@@ -1,5 +1,5 @@
-import { LogCollapsingLowestDenseDDSketch } from "@datadog/sketches-js";
 import type { ValueStats } from "./analytics-data-collector-types";
+import { DDSketch } from "./dd-sketch";
 import { addDistinct, createDistinctCounter, type DistinctCounter, mergeDistinct } from "./distinct-counter";
 
 /**
@@ -19,7 +19,7 @@ export interface WindowAggregate {
 }
 
 /** The DDSketch variant used: dense bins, the lowest collapsed past {@link SKETCH_BIN_LIMIT}. */
-export type QuantileSketch = LogCollapsingLowestDenseDDSketch;
+export type QuantileSketch = DDSketch;
 
 /**
  * Bins per sign a sketch keeps at most, so a series' memory is bounded whatever it receives. At α = 1 % they span
@@ -30,7 +30,7 @@ export const SKETCH_BIN_LIMIT = 2048;
 
 /** An empty sketch. */
 export function createSketch(relativeAccuracy: number): QuantileSketch {
-  return new LogCollapsingLowestDenseDDSketch({ relativeAccuracy, binLimit: SKETCH_BIN_LIMIT });
+  return new DDSketch(relativeAccuracy, SKETCH_BIN_LIMIT);
 }
 
 /** An empty aggregate; `withSketch` for metric series. */
@@ -75,19 +75,10 @@ export function mergeAggregate(target: WindowAggregate, source: WindowAggregate)
   }
 }
 
-/**
- * Merges the bins of `source` into `target`. The library's own `merge()` (2.1.1) skips the negative-value store, so a
- * merged sketch would lose every negative value; merging each store here keeps the merge exact.
- */
+/** Merges the bins of `source` into `target` (both stores, so negative values are kept). */
 export function mergeSketch(target: QuantileSketch, source: QuantileSketch): void {
   if (source.count === 0) return;
-  target.store.merge(source.store);
-  target.negativeStore.merge(source.negativeStore);
-  target.zeroCount += source.zeroCount;
-  target.count += source.count;
-  target.sum += source.sum;
-  if (source.min < target.min) target.min = source.min;
-  if (source.max > target.max) target.max = source.max;
+  target.merge(source);
 }
 
 /** Reads the stats of an aggregate (`null` fields when it holds no value). */

@@ -205,6 +205,26 @@ describe("AnalyticsDataCollector: bad input", () => {
     expect(collector.getMetricStats()).toEqual([]);
   });
 
+  it("records the guide's array of events as a batch, validated as a whole with paths batch.<index>", async () => {
+    const { collector } = setup();
+    const result = await collector.recordBatch([
+      { name: "page_view", userId: "user-1", properties: { path: "/home" } },
+      { name: "page_view", userId: "user-2", id: "evt-2" },
+      { name: "page_view", userId: "user-2", id: "evt-2" },
+    ]);
+    expect(result).toEqual({ events: 2, duplicates: 1, metrics: 0 });
+    expect(collector.getEventStats("page_view")).toMatchObject({ totalEvents: 2, distinctUsers: 2 });
+
+    const issues = await captureIssuesAsync(() =>
+      collector.recordBatch([{ name: "ok" }, { name: "" }, { name: "x", colour: "red" } as never]),
+    );
+    expect(issues).toEqual([
+      "batch.1.name: must be a non-empty string",
+      expect.stringMatching(/^batch\.2\.colour: "colour" is not a known option/),
+    ]);
+    expect(collector.getEventStats().totalEvents).toBe(2);
+  });
+
   it("stops its timers on shutdown", async () => {
     const { collector, clock } = setup({ trackingIntervalMs: 1000, autoCleanupIntervalMs: 5000 });
     expect(clock.pendingTimers).toBe(2);
