@@ -6,12 +6,10 @@
  * error fades out of it after a short window. Internal to the detectors.
  */
 
-/** Upper tail probability `P(Z > z)` of the standard normal distribution, accurate to about 1e-7 relative. */
-export function normalTail(z: number): number {
-  if (Number.isNaN(z)) return Number.NaN;
-  // Complementary error function by a Chebyshev fit on t = 1 / (1 + |x| / 2) (fractional error below 1.2e-7).
-  const x = Math.abs(z) / Math.SQRT2;
+// Complementary error function by a Chebyshev fit on t = 1 / (1 + |x| / 2) (fractional error below 1.2e-7).
+function erfcFit(x: number): number {
   const t = 1 / (1 + 0.5 * x);
+  const inner = -0.82215223 + t * 0.17087277;
   const polynomial =
     -x * x -
     1.26551223 +
@@ -20,11 +18,17 @@ export function normalTail(z: number): number {
         t *
           (0.37409196 +
             t *
-              (0.09678418 +
-                t *
-                  (-0.18628806 +
-                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  const erfc = t * Math.exp(polynomial);
+              (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * inner)))))));
+  return t * Math.exp(polynomial);
+}
+
+// The fit gives erfc(0) = 1 + 3e-8; dividing by it makes the tail exactly 0.5 at 0, so it is continuous there.
+const ERFC_AT_ZERO = erfcFit(0);
+
+/** Upper tail probability `P(Z > z)` of the standard normal distribution, accurate to about 1e-7 relative. */
+export function normalTail(z: number): number {
+  if (Number.isNaN(z)) return Number.NaN;
+  const erfc = erfcFit(Math.abs(z) / Math.SQRT2) / ERFC_AT_ZERO;
   return z >= 0 ? 0.5 * erfc : 1 - 0.5 * erfc;
 }
 
