@@ -18,7 +18,7 @@ describe("AnomalyDetectionEngine on the 29 NAB files of fixtures/ml (causal prot
     // 68.1 when written; the previous default scored 64.3 and NAB's numenta HTM scores 70.4 on these files.
     expect(defaults).toBeGreaterThanOrEqual(67);
     expect(corpusScore({ sensitivityThreshold: 2.5, minTrainingPoints: 50 })).toBeGreaterThanOrEqual(defaults);
-  });
+  }, 60_000);
 
   it("reports a value in new territory at once: the first point of a jump past the range seen so far scores 8", () => {
     const engine = new AnomalyDetectionEngine();
