@@ -77,6 +77,12 @@ const VARIANTS: readonly (readonly [string, Partial<LikelihoodParameters>])[] = 
   ["last value joined by max", { naive: "max" }],
   ["last value joined by Stouffer", { naive: "stouffer" }],
   ["band × 1.5", { bandFactor: 1.5 }],
+  ["Holt-Winters joined by max", { partner: "holt-winters" }],
+  ["Holt-Winters joined by Stouffer", { partner: "holt-winters", partnerJoin: "stouffer" }],
+  ["STL joined by max", { partner: "seasonal" }],
+  ["STL joined by Stouffer", { partner: "seasonal", partnerJoin: "stouffer" }],
+  ["robust z (288) joined by max", { partner: "robust-zscore" }],
+  ["robust z (288) joined by Stouffer", { partner: "robust-zscore", partnerJoin: "stouffer" }],
 ];
 const THRESHOLDS = [2, 2.5, 3, 3.5, 4];
 const COOLDOWNS = [400, 800];

@@ -3,6 +3,9 @@
 import { likelihoodScore, normalTail } from "../../src/anomaly/detectors/anomaly-likelihood";
 import { detectPeriod } from "../../src/anomaly/detectors/detect-period";
 import { type Assessment, type Detector, type DetectorState, MAX_SCORE } from "../../src/anomaly/detectors/detector";
+import { HoltWintersDetector } from "../../src/anomaly/detectors/holt-winters-detector";
+import { RobustZScoreDetector } from "../../src/anomaly/detectors/robust-zscore-detector";
+import { SeasonalDetector } from "../../src/anomaly/detectors/seasonal-detector";
 import { NEW_RANGE_SCORE } from "../../src/anomaly/detectors/surprise-detector";
 import { normalQuantile } from "../../src/internal/normal-quantile";
 
@@ -31,6 +34,12 @@ export interface LikelihoodParameters {
   readonly rangeWarmUp: number;
   /** Widens the band, and so the point check (engine: 1). */
   readonly bandFactor: number;
+  /**
+   * Another detector of the engine whose absolute errors feed a likelihood of their own, joined with the default's
+   * by the larger score or Stouffer's sum.
+   */
+  readonly partner: "none" | "holt-winters" | "seasonal" | "robust-zscore";
+  readonly partnerJoin: "max" | "stouffer";
 }
 
 /** The engine's default detector. */
@@ -45,6 +54,8 @@ export const ENGINE_PARAMETERS: LikelihoodParameters = {
   rangeMargin: 0.1,
   rangeWarmUp: 500,
   bandFactor: 1,
+  partner: "none",
+  partnerJoin: "max",
 };
 
 const SEASON_SMOOTHING = 0.05;
@@ -123,6 +134,9 @@ export class LikelihoodFamilyDetector implements Detector {
   private minimum = 0;
   private maximum = 0;
   private rangePoints = 0;
+  private partner: Detector | undefined;
+  private readonly partnerStream: ErrorStream;
+  private readonly partnerAssessment: Assessment = { score: 0, expected: 0, scale: 0 };
 
   private constructor(profile: Float64Array, level: number, parameters: LikelihoodParameters) {
     this.profile = profile;
@@ -135,6 +149,7 @@ export class LikelihoodFamilyDetector implements Detector {
     this.seasonalRaw = new RawError(parameters);
     this.lastValue = new ErrorStream(shortWindow, longSmoothing, warmUp);
     this.lastValueRaw = new RawError(parameters);
+    this.partnerStream = new ErrorStream(shortWindow, longSmoothing, warmUp);
   }
 
   /** Trains as the engine's detector does: seasonal means of the history, then a replay of it. */
@@ -158,6 +173,10 @@ export class LikelihoodFamilyDetector implements Detector {
     const detector = new LikelihoodFamilyDetector(profile, mean, parameters);
     const scratch: Assessment = { score: 0, expected: 0, scale: 0 };
     for (const value of values) detector.assess(value, scratch);
+    const { partner } = parameters;
+    if (partner === "holt-winters") detector.partner = HoltWintersDetector.train(values, 0);
+    if (partner === "seasonal") detector.partner = SeasonalDetector.train(values, 0);
+    if (partner === "robust-zscore") detector.partner = RobustZScoreDetector.train(values, 288);
     return detector;
   }
 
@@ -177,6 +196,7 @@ export class LikelihoodFamilyDetector implements Detector {
     assessment.expected = expected;
     assessment.scale = this.seasonalBand.band * parameters.bandFactor;
     if (parameters.naive !== "none") score = this.joinLastValue(value, score, assessment);
+    if (this.partner !== undefined) score = this.joinPartner(this.partner, value, score, assessment);
     assessment.score = this.inNewTerritory(value) ? Math.max(score, NEW_RANGE_SCORE) : score;
     this.previous = value;
   }
@@ -193,6 +213,17 @@ export class LikelihoodFamilyDetector implements Detector {
     assessment.expected = this.previous;
     assessment.scale = this.lastValue.band * this.parameters.bandFactor;
     return stepScore;
+  }
+
+  private joinPartner(partner: Detector, value: number, score: number, assessment: Assessment): number {
+    const scratch = this.partnerAssessment;
+    partner.assess(value, scratch);
+    const partnerScore = this.partnerStream.push(Math.abs(value - scratch.expected), scratch.expected);
+    if (this.parameters.partnerJoin === "stouffer") return (score + partnerScore) / Math.SQRT2;
+    if (partnerScore <= score) return score;
+    assessment.expected = scratch.expected;
+    assessment.scale = this.partnerStream.band * this.parameters.bandFactor;
+    return partnerScore;
   }
 
   private inNewTerritory(value: number): boolean {
