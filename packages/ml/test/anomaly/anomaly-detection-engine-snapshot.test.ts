@@ -87,6 +87,27 @@ describe("AnomalyDetectionEngine snapshots", () => {
       'json.models.cpu.detector: field "profile" must be an array of finite numbers',
     ]);
   });
+
+  it("reports a corrupted range of the new-territory rule as a VALIDATION_ERROR at the detector's path", () => {
+    const engine = new AnomalyDetectionEngine();
+    engine.trainModel("cpu", series(200));
+    const json = engine.toJSON();
+    const model = json.models.cpu as AnomalyModelJson;
+    const corrupt = (detector: Record<string, unknown>) =>
+      captureValidationIssues(() =>
+        AnomalyDetectionEngine.fromJSON({
+          ...json,
+          models: { cpu: { ...model, detector: { ...model.detector, ...detector } } },
+        }),
+      );
+    const message = 'json.models.cpu.detector: fields "minimum", "maximum" and "rangePoints" must describe a range';
+    expect(corrupt({ rangePoints: 501 })).toEqual([message]);
+    expect(corrupt({ minimum: 10, maximum: 5 })).toEqual([message]);
+    expect(corrupt({ rangePoints: 2.5 })).toEqual([
+      'json.models.cpu.detector: field "rangePoints" must be a finite integer',
+    ]);
+    expect(corrupt({ maximum: "high" })).toEqual(['json.models.cpu.detector: field "maximum" must be a finite number']);
+  });
 });
 
 describe("AnomalyDetectionEngine options and errors", () => {
@@ -98,6 +119,13 @@ describe("AnomalyDetectionEngine options and errors", () => {
     );
     expect(issues[0]).toContain("outOfOrder");
     expectPelbiotError(() => new AnomalyDetectionEngine({ outOfOrder: "sometimes" } as never), "VALIDATION_ERROR");
+  });
+
+  it('defaults sensitivityThreshold to the guide\'s 2.5 for "auto" (its likelihood threshold 3) and 3.5 otherwise', () => {
+    expect(new AnomalyDetectionEngine().options.sensitivityThreshold).toBe(2.5);
+    expect(new AnomalyDetectionEngine({ detector: "auto" }).options.sensitivityThreshold).toBe(2.5);
+    expect(new AnomalyDetectionEngine({ detector: "zscore" }).options.sensitivityThreshold).toBe(3.5);
+    expect(new AnomalyDetectionEngine({ detector: "seasonal" }).options.sensitivityThreshold).toBe(3.5);
   });
 
   it("reports INSUFFICIENT_DATA with details { got, need }", () => {
