@@ -77,6 +77,8 @@ const VARIANTS: readonly (readonly [string, Partial<LikelihoodParameters>])[] = 
   ["last value joined by max", { naive: "max" }],
   ["last value joined by Stouffer", { naive: "stouffer" }],
   ["band × 1.5", { bandFactor: 1.5 }],
+  ["second window of 50 errors, max", { longWindow: 50 }],
+  ["second window of 150 errors, max", { longWindow: 150 }],
   ["Holt-Winters joined by max", { partner: "holt-winters" }],
   ["Holt-Winters joined by Stouffer", { partner: "holt-winters", partnerJoin: "stouffer" }],
   ["STL joined by max", { partner: "seasonal" }],

@@ -40,6 +40,8 @@ export interface LikelihoodParameters {
    */
   readonly partner: "none" | "holt-winters" | "seasonal" | "robust-zscore";
   readonly partnerJoin: "max" | "stouffer";
+  /** A second, longer short window on the same errors (0: none), joined by the larger score. */
+  readonly longWindow: number;
 }
 
 /** The engine's default detector. */
@@ -56,6 +58,7 @@ export const ENGINE_PARAMETERS: LikelihoodParameters = {
   bandFactor: 1,
   partner: "none",
   partnerJoin: "max",
+  longWindow: 0,
 };
 
 const SEASON_SMOOTHING = 0.05;
@@ -137,6 +140,7 @@ export class LikelihoodFamilyDetector implements Detector {
   private partner: Detector | undefined;
   private readonly partnerStream: ErrorStream;
   private readonly partnerAssessment: Assessment = { score: 0, expected: 0, scale: 0 };
+  private readonly slow: ErrorStream | undefined;
 
   private constructor(profile: Float64Array, level: number, parameters: LikelihoodParameters) {
     this.profile = profile;
@@ -150,6 +154,7 @@ export class LikelihoodFamilyDetector implements Detector {
     this.lastValue = new ErrorStream(shortWindow, longSmoothing, warmUp);
     this.lastValueRaw = new RawError(parameters);
     this.partnerStream = new ErrorStream(shortWindow, longSmoothing, warmUp);
+    if (parameters.longWindow > 0) this.slow = new ErrorStream(parameters.longWindow, longSmoothing, warmUp);
   }
 
   /** Trains as the engine's detector does: seasonal means of the history, then a replay of it. */
@@ -195,6 +200,7 @@ export class LikelihoodFamilyDetector implements Detector {
     let score = parameters.raw === "abs" ? absoluteScore : this.seasonal.push(this.seasonalRaw.of(residual), expected);
     assessment.expected = expected;
     assessment.scale = this.seasonalBand.band * parameters.bandFactor;
+    if (this.slow !== undefined) score = Math.max(score, this.slow.push(residual, expected));
     if (parameters.naive !== "none") score = this.joinLastValue(value, score, assessment);
     if (this.partner !== undefined) score = this.joinPartner(this.partner, value, score, assessment);
     assessment.score = this.inNewTerritory(value) ? Math.max(score, NEW_RANGE_SCORE) : score;
