@@ -171,7 +171,7 @@ function printThroughput(): void {
 // Not a search: the default's neighbours, to show the NAB figure does not hinge on one exact setting.
 function printSensitivity(files: readonly NabFile[]): void {
   const variants: [string, AnomalyDetectionEngineOptions][] = [
-    ["defaults (threshold 3.5, cooldown 400)", {}],
+    ["defaults (threshold 2.5, cooldown 400)", {}],
     ["sensitivityThreshold 3", { sensitivityThreshold: 3 }],
     ["sensitivityThreshold 4", { sensitivityThreshold: 4 }],
     ["sensitivityThreshold 2.5 (the guide's)", { sensitivityThreshold: 2.5 }],

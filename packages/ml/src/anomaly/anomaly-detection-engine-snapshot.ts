@@ -10,7 +10,7 @@ import {
   SEVERITIES,
   severityOf,
 } from "./anomaly-detection-engine-types";
-import type { AnomalyModel } from "./anomaly-model";
+import { type AnomalyModel, LIKELIHOOD_THRESHOLD_FACTOR, scoreThreshold } from "./anomaly-model";
 import { restoreDetector } from "./detectors/create-detector";
 import { type DetectorState, deviationScore } from "./detectors/detector";
 
@@ -23,8 +23,12 @@ const CONTEXT = "AnomalyDetectionEngine.fromJSON";
 /** The serialised form of an engine, from {@link AnomalyDetectionEngine.toJSON}. */
 export interface AnomalyDetectionEngineJson {
   readonly format: typeof ANOMALY_SNAPSHOT_FORMAT;
-  /** 2 since the cooldown keeps the severity that started it; version 1 snapshots are still read. */
-  readonly version: 2;
+  /**
+   * 3 since the `"auto"` detector's `sensitivityThreshold` maps onto its likelihood threshold (and its state keeps
+   * the range of values seen); 2 since the cooldown keeps the severity that started it. Versions 1 and 2 are still
+   * read: an `"auto"` engine's threshold is divided by the mapping's factor 1.2, so it reports as it did.
+   */
+  readonly version: 3;
   /** The engine's options (without the clock). */
   readonly options: SerialisedAnomalyDetectionEngineOptions;
   readonly models: Readonly<Record<string, AnomalyModelJson>>;
@@ -84,7 +88,7 @@ export function toAnomalySnapshot(
       anomalies: model.anomalies.map((anomaly) => ({ ...anomaly })),
     };
   }
-  return { format: ANOMALY_SNAPSHOT_FORMAT, version: 2, options: serialisableOptions(options), models: written };
+  return { format: ANOMALY_SNAPSHOT_FORMAT, version: 3, options: serialisableOptions(options), models: written };
 }
 
 /**
@@ -100,16 +104,17 @@ export function fromAnomalySnapshot(
   json: unknown,
   resolveOptions: (options: unknown) => ResolvedAnomalyDetectionEngineOptions,
 ): { options: unknown; models: Map<string, AnomalyModel> } {
-  const { snapshot } = readSnapshot(withCurrentHeader(json), {
+  const { snapshot, version } = readSnapshot(withCurrentHeader(json), {
     context: CONTEXT,
     format: ANOMALY_SNAPSHOT_FORMAT,
-    versions: [1, 2],
+    versions: [1, 2, 3],
   });
   const check = createValidator(CONTEXT);
   if (snapshot.options !== undefined) check.object("json.options", snapshot.options);
   if (!check.object("json.models", snapshot.models)) check.done();
   check.done();
-  const options = resolveOptions(snapshot.options);
+  const storedOptions = version < 3 ? withLikelihoodThreshold(snapshot.options) : snapshot.options;
+  const options = resolveOptions(storedOptions);
   const models = new Map<string, AnomalyModel>();
   for (const [name, entry] of Object.entries(snapshot.models as Record<string, unknown>)) {
     const at = `json.models.${name}`;
@@ -145,7 +150,7 @@ export function fromAnomalySnapshot(
       detector,
       lastTimestamp: model.lastTimestamp,
       cooldownRemaining: model.cooldownRemaining,
-      cooldownSeverity: model.cooldownSeverity ?? severityOf(magnitude, options.sensitivityThreshold),
+      cooldownSeverity: model.cooldownSeverity ?? severityOf(magnitude, scoreThreshold(options)),
       cooldownMagnitude: model.cooldownMagnitude ?? magnitude,
       pointsSeen: model.pointsSeen,
       droppedPoints: model.droppedPoints ?? 0,
@@ -153,7 +158,21 @@ export function fromAnomalySnapshot(
     });
   }
   check.done();
-  return { options: snapshot.options, models };
+  return { options: storedOptions, models };
+}
+
+/**
+ * Before version 3 the `"auto"` detector compared its score with `sensitivityThreshold` itself (default 3.5); now
+ * with 1.2 × it. Dividing an older `"auto"` snapshot's threshold by 1.2 keeps its score threshold, point check,
+ * band and severities exactly as they were. Malformed options are left for the constructor's validation to report.
+ */
+function withLikelihoodThreshold(options: unknown): unknown {
+  if (typeof options !== "object" || options === null) return options;
+  const stored = options as Record<string, unknown>;
+  if ((stored.detector ?? "auto") !== "auto") return options;
+  const threshold = stored.sensitivityThreshold ?? 3.5;
+  if (typeof threshold !== "number") return options;
+  return { ...stored, sensitivityThreshold: threshold / LIKELIHOOD_THRESHOLD_FACTOR };
 }
 
 // Snapshots of the previous release say `format: "pelbiot.anomaly-detection-engine", version: 1`.
@@ -175,7 +194,7 @@ function withCurrentHeader(json: unknown): unknown {
 // What the engine compares inside a cooldown: the deviation in band units for "auto", the score otherwise.
 function magnitudeOf(anomaly: AnomalyDetection, options: ResolvedAnomalyDetectionEngineOptions): number {
   if (options.detector !== "auto") return anomaly.score;
-  const scale = (anomaly.upper - anomaly.lower) / (2 * options.sensitivityThreshold);
+  const scale = (anomaly.upper - anomaly.lower) / (2 * scoreThreshold(options));
   return deviationScore(anomaly.value, anomaly.expected, scale);
 }
 

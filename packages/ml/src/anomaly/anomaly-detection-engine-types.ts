@@ -18,13 +18,16 @@ export interface AnomalyDetection {
   readonly timestamp: number;
   /** The observed value. */
   readonly value: number;
-  /** The detector's z-like score (greater than the threshold). */
+  /**
+   * The detector's z-like score, greater than the threshold: `sensitivityThreshold`, or for `"auto"` (whose score is
+   * its anomaly likelihood's z) `1.2 × sensitivityThreshold`.
+   */
   readonly score: number;
   /** The value the model expected at this point. */
   readonly expected: number;
-  /** Lower edge of the normal band (`expected − threshold × scale`). */
+  /** Lower edge of the normal band (`expected − threshold × scale`, with the threshold of {@link score}). */
   readonly lower: number;
-  /** Upper edge of the normal band (`expected + threshold × scale`). */
+  /** Upper edge of the normal band (`expected + threshold × scale`, with the threshold of {@link score}). */
   readonly upper: number;
   /**
    * How far the point is from normal, see {@link severityOf}: for outliers the size of the deviation
@@ -68,7 +71,7 @@ export interface AnomalyModelInfo {
  * changes.
  *
  * @param score - A deviation or score above the threshold.
- * @param threshold - The engine's `sensitivityThreshold`.
+ * @param threshold - The engine's threshold: `sensitivityThreshold`, or `1.2 × sensitivityThreshold` for `"auto"`.
  * @returns The band.
  * @example
  * ```ts

@@ -2,6 +2,25 @@ import type { ResolvedAnomalyDetectionEngineOptions } from "./anomaly-detection-
 import { type AnomalyDetection, type AnomalySeverity, SEVERITIES, severityOf } from "./anomaly-detection-engine-types";
 import { type Assessment, type Detector, deviationScore } from "./detectors/detector";
 
+/**
+ * The `"auto"` detector's score is the anomaly likelihood's z (see `likelihoodScore`); a point is reported when it
+ * exceeds this multiple of `sensitivityThreshold`, i.e. when the likelihood exceeds `1 − P(Z > 1.2 × threshold)`:
+ * 0.99865 for the default 2.5 (chosen by leave-one-category-out validation on NAB, see BENCHMARKS.md).
+ */
+export const LIKELIHOOD_THRESHOLD_FACTOR = 1.2;
+
+/**
+ * The score threshold of a detector for a `sensitivityThreshold`: the threshold itself, or for `"auto"` the
+ * likelihood threshold {@link LIKELIHOOD_THRESHOLD_FACTOR} × it.
+ *
+ * @param options - The engine's resolved options.
+ * @returns The score a point must exceed.
+ */
+export function scoreThreshold(options: ResolvedAnomalyDetectionEngineOptions): number {
+  const { detector, sensitivityThreshold } = options;
+  return detector === "auto" ? LIKELIHOOD_THRESHOLD_FACTOR * sensitivityThreshold : sensitivityThreshold;
+}
+
 /** One trained model of the engine: its detector and what the engine tracks around it. */
 export interface AnomalyModel {
   readonly detector: Detector;
@@ -46,9 +65,10 @@ export function createAnomalyModel(
 
 /**
  * Scores one point against a model, learns from it, and returns the anomaly to report, if any. The rules:
- * - a point is an anomaly when the detector's score exceeds the threshold; with `"auto"`, whose score measures
- *   the recent error rather than the point, the point itself must also deviate by more than half the threshold,
- *   so the points just after a spike are not reported for the spike's sake;
+ * - a point is an anomaly when the detector's score exceeds the threshold (for `"auto"` the likelihood threshold,
+ *   see {@link scoreThreshold}); with `"auto"`, whose score measures the recent error rather than the point, the
+ *   point itself must also deviate by more than half that threshold, so the points just after a spike are not
+ *   reported for the spike's sake;
  * - severity follows the size of the point's deviation for outliers, the score for level shifts and trend changes;
  * - inside a cooldown only an anomaly more severe than the one that started it is reported (and starts a new one):
  *   one in a higher severity band, or with at least twice its deviation (bands end at "critical").
@@ -67,20 +87,21 @@ export function stepAnomalyModel(
   options: ResolvedAnomalyDetectionEngineOptions,
   assessment: Assessment,
 ): AnomalyDetection | null {
-  const { sensitivityThreshold, cooldown, maxStoredAnomalies } = options;
+  const { cooldown, maxStoredAnomalies } = options;
   assessment.kind = "outlier";
   model.detector.assess(value, assessment);
   model.lastTimestamp = timestamp;
   model.pointsSeen += 1;
   const inCooldown = model.cooldownRemaining > 0;
   if (inCooldown) model.cooldownRemaining -= 1;
-  if (!(assessment.score > sensitivityThreshold)) return null;
+  const threshold = scoreThreshold(options);
+  if (!(assessment.score > threshold)) return null;
   const kind = assessment.kind ?? "outlier";
   const deviation = deviationScore(value, assessment.expected, assessment.scale);
   const pointScore = options.detector === "auto";
-  if (pointScore && !(deviation > sensitivityThreshold / 2)) return null;
+  if (pointScore && !(deviation > threshold / 2)) return null;
   const magnitude = pointScore ? deviation : assessment.score;
-  const severity = severityOf(magnitude, sensitivityThreshold);
+  const severity = severityOf(magnitude, threshold);
   // Bands stop at "critical", so a deviation twice the one that started the cooldown also counts as more severe.
   const moreSevere =
     SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(model.cooldownSeverity) ||
@@ -89,7 +110,7 @@ export function stepAnomalyModel(
   model.cooldownRemaining = cooldown;
   model.cooldownSeverity = severity;
   model.cooldownMagnitude = magnitude;
-  const halfWidth = sensitivityThreshold * assessment.scale;
+  const halfWidth = threshold * assessment.scale;
   // "+ 0" turns −0 into 0, which JSON cannot tell apart, so stored anomalies survive a JSON trip unchanged.
   const anomaly: AnomalyDetection = {
     timestamp,

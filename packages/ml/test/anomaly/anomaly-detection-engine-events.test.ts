@@ -44,7 +44,8 @@ function steadyCounts(minutes: number, mean: number, seed: number): number[] {
 describe("AnomalyDetectionEngine.trackEvent (the guide's event-rate pattern)", () => {
   it("reports a burst of failures as an anomaly once its minute is over, and nothing in the steady stream", () => {
     const clock = createManualClock(start);
-    const engine = new AnomalyDetectionEngine({ clock });
+    // Two hours of warm-up: the likelihood's long-run statistics of a Poisson-like count need more than 50 points.
+    const engine = new AnomalyDetectionEngine({ clock, minTrainingPoints: 120 });
     const counts = [...steadyCounts(300, 6, 7), 90, ...steadyCounts(5, 6, 8)];
     const found = trackMinutes(engine, clock, counts);
     expect(found.length).toBeGreaterThanOrEqual(1);

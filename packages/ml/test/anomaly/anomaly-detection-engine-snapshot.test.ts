@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { PelbiotError } from "@pelbiot/core";
 import { captureValidationIssues, expectPelbiotError } from "@pelbiot/core/testing";
 import { describe, expect, it } from "vitest";
-import { AnomalyDetectionEngine } from "../../src/anomaly/anomaly-detection-engine";
+import { AnomalyDetectionEngine, type AnomalyModelJson } from "../../src/anomaly/anomaly-detection-engine";
 import { combineNabScores, type NabScore } from "../../src/anomaly/score-nab";
 import { createRandom } from "../../src/random/create-random";
 
@@ -20,13 +20,14 @@ function series(length: number, seed = 7, offset = 0) {
 }
 
 describe("AnomalyDetectionEngine snapshots", () => {
-  it('writes { format: "pelbiot.ml.AnomalyDetectionEngine", version: 2 } and reads it back from an object or JSON text', () => {
+  it('writes { format: "pelbiot.ml.AnomalyDetectionEngine", version: 3 } and reads it back from an object or JSON text', () => {
     const engine = new AnomalyDetectionEngine({ sensitivityThreshold: 3, cooldown: 20 });
     engine.trainModel("cpu", series(200));
     engine.detectAnomalies("cpu", [{ timestamp: START + 300 * MINUTE, value: 500 }]);
     const json = engine.toJSON();
-    expect(json).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 2 });
+    expect(json).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 3 });
     expect(json.models.cpu).toMatchObject({ cooldownRemaining: 20, cooldownSeverity: "critical", droppedPoints: 0 });
+    expect(json.models.cpu?.detector).toMatchObject({ kind: "auto", maximum: 500, rangePoints: 201 });
     expect(AnomalyDetectionEngine.fromJSON(JSON.stringify(json)).toJSON()).toEqual(json);
     expect(AnomalyDetectionEngine.fromJSON(json).toJSON()).toEqual(json);
   });
@@ -34,7 +35,8 @@ describe("AnomalyDetectionEngine snapshots", () => {
   it("reads a snapshot written by the previous release and carries on where it stopped", () => {
     const engine = AnomalyDetectionEngine.fromJSON(previousRelease);
     const old = JSON.parse(previousRelease);
-    expect(engine.options).toMatchObject({ ...old.options, outOfOrder: "accept" });
+    // The "auto" threshold 3 of the old release becomes 3 / 1.2: the same likelihood threshold as before.
+    expect(engine.options).toMatchObject({ ...old.options, sensitivityThreshold: 2.5, outOfOrder: "accept" });
     expect(engine.getModel("cpu")).toMatchObject({ pointsSeen: old.models.cpu.pointsSeen, droppedPoints: 0 });
     expect(engine.getAnomalies("cpu", 10)).toEqual([...old.models.cpu.anomalies].reverse());
     // The cooldown goes on (its severity derived from the stored anomaly), and a far worse spike inside it is still reported and starts a new one.
@@ -43,7 +45,28 @@ describe("AnomalyDetectionEngine snapshots", () => {
     const [spike] = engine.detectAnomalies("cpu", [{ timestamp: last + MINUTE, value: 5000 }]);
     expect(spike?.severity).toBe("critical");
     expect(engine.toJSON().models.cpu).toMatchObject({ cooldownRemaining: 20 });
-    expect(engine.toJSON()).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 2 });
+    expect(engine.toJSON()).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 3 });
+  });
+
+  it("reads a version 2 snapshot: same likelihood threshold, and the range rule starts after 500 new points", () => {
+    const engine = new AnomalyDetectionEngine({ sensitivityThreshold: 3, cooldown: 0 });
+    engine.trainModel("cpu", series(200));
+    const current = engine.toJSON();
+    const model = current.models.cpu as AnomalyModelJson;
+    const { minimum: _minimum, maximum: _maximum, rangePoints: _rangePoints, ...oldState } = model.detector;
+    const version2 = {
+      ...current,
+      version: 2,
+      options: { ...current.options, sensitivityThreshold: 3.6 },
+      models: { cpu: { ...model, detector: oldState } },
+    };
+    const restored = AnomalyDetectionEngine.fromJSON(version2);
+    expect(restored.options.sensitivityThreshold).toBeCloseTo(3, 12);
+    expect(restored.toJSON().models.cpu?.detector).toMatchObject({ rangePoints: 0 });
+    // Without a range yet, a spike is still reported by the likelihood (a score above 1.2 × 3).
+    const [spike] = restored.detectAnomalies("cpu", [{ timestamp: START + 300 * MINUTE, value: 500 }]);
+    expect(spike?.score).toBeGreaterThan(3.6);
+    expect(restored.toJSON().models.cpu?.detector).toMatchObject({ rangePoints: 1, minimum: 500, maximum: 500 });
   });
 
   it("rejects a foreign format with VALIDATION_ERROR and a newer version with UNSUPPORTED", () => {
@@ -53,7 +76,7 @@ describe("AnomalyDetectionEngine snapshots", () => {
       "VALIDATION_ERROR",
     );
     expectPelbiotError(() => AnomalyDetectionEngine.fromJSON("not json"), "VALIDATION_ERROR");
-    const newer = expectPelbiotError(() => AnomalyDetectionEngine.fromJSON({ ...json, version: 3 }), "UNSUPPORTED");
+    const newer = expectPelbiotError(() => AnomalyDetectionEngine.fromJSON({ ...json, version: 4 }), "UNSUPPORTED");
     expect(newer.message).toContain("AnomalyDetectionEngine.fromJSON");
   });
 
@@ -63,6 +86,27 @@ describe("AnomalyDetectionEngine snapshots", () => {
     expect(captureValidationIssues(() => AnomalyDetectionEngine.fromJSON(old))).toEqual([
       'json.models.cpu.detector: field "profile" must be an array of finite numbers',
     ]);
+  });
+
+  it("reports a corrupted range of the new-territory rule as a VALIDATION_ERROR at the detector's path", () => {
+    const engine = new AnomalyDetectionEngine();
+    engine.trainModel("cpu", series(200));
+    const json = engine.toJSON();
+    const model = json.models.cpu as AnomalyModelJson;
+    const corrupt = (detector: Record<string, unknown>) =>
+      captureValidationIssues(() =>
+        AnomalyDetectionEngine.fromJSON({
+          ...json,
+          models: { cpu: { ...model, detector: { ...model.detector, ...detector } } },
+        }),
+      );
+    const message = 'json.models.cpu.detector: fields "minimum", "maximum" and "rangePoints" must describe a range';
+    expect(corrupt({ rangePoints: 501 })).toEqual([message]);
+    expect(corrupt({ minimum: 10, maximum: 5 })).toEqual([message]);
+    expect(corrupt({ rangePoints: 2.5 })).toEqual([
+      'json.models.cpu.detector: field "rangePoints" must be a finite integer',
+    ]);
+    expect(corrupt({ maximum: "high" })).toEqual(['json.models.cpu.detector: field "maximum" must be a finite number']);
   });
 });
 
@@ -75,6 +119,13 @@ describe("AnomalyDetectionEngine options and errors", () => {
     );
     expect(issues[0]).toContain("outOfOrder");
     expectPelbiotError(() => new AnomalyDetectionEngine({ outOfOrder: "sometimes" } as never), "VALIDATION_ERROR");
+  });
+
+  it('defaults sensitivityThreshold to the guide\'s 2.5 for "auto" (its likelihood threshold 3) and 3.5 otherwise', () => {
+    expect(new AnomalyDetectionEngine().options.sensitivityThreshold).toBe(2.5);
+    expect(new AnomalyDetectionEngine({ detector: "auto" }).options.sensitivityThreshold).toBe(2.5);
+    expect(new AnomalyDetectionEngine({ detector: "zscore" }).options.sensitivityThreshold).toBe(3.5);
+    expect(new AnomalyDetectionEngine({ detector: "seasonal" }).options.sensitivityThreshold).toBe(3.5);
   });
 
   it("reports INSUFFICIENT_DATA with details { got, need }", () => {

@@ -1,3 +1,4 @@
+import { likelihoodScore } from "./anomaly-likelihood";
 import { detectPeriod } from "./detect-period";
 import { type Assessment, type Detector, type DetectorState, MAX_SCORE } from "./detector";
 import { invalidState, readArray, readNumber } from "./read-state";
@@ -7,20 +8,30 @@ const LEVEL_SMOOTHING = 0.02;
 /** Smoothing of the seasonal profile (Holt-Winters γ). */
 const SEASON_SMOOTHING = 0.05;
 /** Points averaged into the short-term mean absolute residual. */
-/** Residuals below this share of the expected value are rounding, not departures (for exactly regular series). */
-const EXACT_TOLERANCE = 1e-9;
 const SHORT_WINDOW = 10;
 /** Smoothing of the long-run mean and variance of that short-term mean (memory of about 1000 points). */
 const LONG_SMOOTHING = 0.001;
 /** Longest lag tried when detecting the season. */
 const MAX_PERIOD = 1000;
+/** A value beyond the range seen so far by more than this share of the range is in new territory. */
+const RANGE_MARGIN = 0.1;
+/** Values the range must hold before new territory counts (a range of a few points means nothing yet). */
+const RANGE_WARM_UP = 500;
+/**
+ * The score of a value in new territory: the likelihood's z of a tail probability of about 6e-16, above any
+ * sensible threshold, so the engine's point check and cooldown alone decide whether it is reported.
+ */
+export const NEW_RANGE_SCORE = 8;
 
 /**
  * The engine's default detector. A seasonal baseline (additive Holt-Winters level + seasonal profile without trend)
- * gives each point's residual; the mean absolute residual over the last 10 points is compared with its own
- * long-run mean and standard deviation (exponentially weighted), which is the score. Like NAB's anomaly likelihood
- * this asks "is the recent error unusually large for this series?", so it adapts to each series' noise and catches
- * spikes, level shifts and bursts of volatility alike. O(1) per point.
+ * predicts each point; the mean absolute prediction error over the last 10 points is compared with the long-run
+ * Gaussian of such means (exponentially weighted mean and variance, a memory of about 1000 points), and the score is
+ * the standard-normal quantile of that anomaly likelihood (see {@link likelihoodScore}). Like Numenta's anomaly
+ * likelihood this asks "are the errors unusually large for this series right now?", so it adapts to each series'
+ * noise and catches spikes, level shifts and bursts of volatility alike. A value outside the range seen so far
+ * (widened by 10% of its width on each side) scores at least {@link NEW_RANGE_SCORE}: new territory is reported at
+ * once, before the error mean has risen. O(1) per point.
  */
 export class SurpriseDetector implements Detector {
   private readonly profile: Float64Array;
@@ -32,19 +43,26 @@ export class SurpriseDetector implements Detector {
   private recentSum: number;
   private longMean: number;
   private longVariance: number;
+  private minimum: number;
+  private maximum: number;
+  /** Values the range holds, counted up to {@link RANGE_WARM_UP}. */
+  private rangePoints: number;
 
   private constructor(profile: Float64Array, recent: Float64Array, numbers: readonly number[]) {
     this.profile = profile;
     this.recent = recent;
-    [this.phase, this.level, this.head, this.filled, this.recentSum, this.longMean, this.longVariance] = numbers as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    [
+      this.phase,
+      this.level,
+      this.head,
+      this.filled,
+      this.recentSum,
+      this.longMean,
+      this.longVariance,
+      this.minimum,
+      this.maximum,
+      this.rangePoints,
+    ] = numbers as [number, number, number, number, number, number, number, number, number, number];
   }
 
   static train(values: Float64Array, seasonalPeriod: number): SurpriseDetector {
@@ -67,19 +85,31 @@ export class SurpriseDetector implements Detector {
         profile[phase] = (counts[phase] as number) > 0 ? (sums[phase] as number) / (counts[phase] as number) - mean : 0;
       }
     }
-    const detector = new SurpriseDetector(profile, new Float64Array(SHORT_WINDOW), [0, mean, 0, 0, 0, 0, 0]);
+    const detector = new SurpriseDetector(profile, new Float64Array(SHORT_WINDOW), [0, mean, 0, 0, 0, 0, 0, 0, 0, 0]);
     // Replaying the history warms up the level, the profile and the long-run statistics of the residuals.
     const scratch: Assessment = { score: 0, expected: 0, scale: 0 };
     for (const value of values) detector.assess(value, scratch);
     return detector;
   }
 
+  /**
+   * Rebuilds a detector from {@link toState}'s output. States written before the range rule (without `minimum`,
+   * `maximum` and `rangePoints`) start an empty range, which counts after {@link RANGE_WARM_UP} more points.
+   */
   static restore(state: DetectorState): SurpriseDetector {
     const profile = readArray(state, "profile");
     if (profile.length < 1) throw invalidState('field "profile" must not be empty');
-    const numbers = ["phase", "level", "head", "filled", "recentSum", "longMean", "longVariance"].map((field) =>
-      readNumber(state, field, field === "phase" || field === "head" || field === "filled"),
-    );
+    const integers = new Set(["phase", "head", "filled", "rangePoints"]);
+    // Version 1 and 2 snapshots hold states written before the range.
+    const current = "minimum" in state || "maximum" in state || "rangePoints" in state;
+    const fields = ["phase", "level", "head", "filled", "recentSum", "longMean", "longVariance"];
+    if (current) fields.push("minimum", "maximum", "rangePoints");
+    const numbers = fields.map((field) => readNumber(state, field, integers.has(field)));
+    if (!current) numbers.push(0, 0, 0);
+    const [, , , , , , , minimum = 0, maximum = 0, rangePoints = 0] = numbers;
+    if (rangePoints < 0 || rangePoints > RANGE_WARM_UP || (rangePoints > 0 && minimum > maximum)) {
+      throw invalidState('fields "minimum", "maximum" and "rangePoints" must describe a range');
+    }
     const [phase = 0, , head = 0, filled = 0] = numbers;
     if (
       phase < 0 ||
@@ -119,19 +149,31 @@ export class SurpriseDetector implements Detector {
     const surprise = recentMean - this.longMean;
     // A series that has been exactly regular (a constant, or a fixed pattern such as event counts from a scheduler)
     // has no residual variance: any real departure from it is as surprising as a score can be.
-    const score =
-      deviation > 0
-        ? Math.min(Math.max(surprise / deviation, 0), MAX_SCORE)
-        : surprise > EXACT_TOLERANCE * (Math.abs(expected) + 1)
-          ? MAX_SCORE
-          : 0;
-    assessment.score = score;
+    const score = likelihoodScore(recentMean, this.longMean, deviation, expected, MAX_SCORE);
+    assessment.score = this.inNewTerritory(value) ? Math.max(score, NEW_RANGE_SCORE) : score;
     assessment.expected = expected;
     // Band half-width t·(mean + sd) of the absolute residual: wider than the residual that, sustained over the
     // short window, reaches the threshold (mean + t·sd), so a point outside it is unusual on its own.
     assessment.scale = this.longMean + deviation;
     this.longMean += LONG_SMOOTHING * surprise;
     this.longVariance = (1 - LONG_SMOOTHING) * (this.longVariance + LONG_SMOOTHING * surprise * surprise);
+  }
+
+  /** Whether `value` lies beyond the range seen so far by more than its margin; then widens the range to it. */
+  private inNewTerritory(value: number): boolean {
+    if (this.rangePoints === 0) {
+      this.minimum = value;
+      this.maximum = value;
+      this.rangePoints = 1;
+      return false;
+    }
+    const margin = RANGE_MARGIN * (this.maximum - this.minimum);
+    const outside =
+      this.rangePoints >= RANGE_WARM_UP && (value > this.maximum + margin || value < this.minimum - margin);
+    if (value > this.maximum) this.maximum = value;
+    if (value < this.minimum) this.minimum = value;
+    if (this.rangePoints < RANGE_WARM_UP) this.rangePoints += 1;
+    return outside;
   }
 
   toState(): DetectorState {
@@ -146,6 +188,9 @@ export class SurpriseDetector implements Detector {
       recentSum: this.recentSum,
       longMean: this.longMean,
       longVariance: this.longVariance,
+      minimum: this.minimum,
+      maximum: this.maximum,
+      rangePoints: this.rangePoints,
     };
   }
 }

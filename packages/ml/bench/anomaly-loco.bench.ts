@@ -1,0 +1,163 @@
+// Leave-one-category-out (LOCO) validation on the 29 NAB files of fixtures/ml (REFERENCE.md §4 causal protocol):
+// for each NAB category, the configuration best on the other categories is scored on it. A detector is traced once
+// per file and variant; thresholds and cooldowns are then replayed through the engine's own step function, so a grid
+// of dozens of configurations takes seconds. `LOCO_DETAIL="<label>"` prints one configuration's per-file results.
+import { AnomalyDetectionEngine } from "../src/anomaly/anomaly-detection-engine";
+import { resolveAnomalyDetectionEngineOptions } from "../src/anomaly/anomaly-detection-engine-options";
+import { createAnomalyModel, stepAnomalyModel } from "../src/anomaly/anomaly-model";
+import type { Assessment, Detector, DetectorState } from "../src/anomaly/detectors/detector";
+import { combineNabScores, type NabScore } from "../src/anomaly/score-nab";
+import { ENGINE_PARAMETERS, LikelihoodFamilyDetector, type LikelihoodParameters } from "./anomaly/likelihood-family";
+import { type ConfigurationScores, leaveOneCategoryOut, nabCategories } from "./anomaly/loco";
+import { loadNabFile, type NabFile, runCausalProtocol, scoreRows } from "./anomaly/nab-data";
+
+/** What a detector said about each scored row of a file. */
+interface Trace {
+  readonly score: Float64Array;
+  readonly expected: Float64Array;
+  readonly scale: Float64Array;
+}
+
+function trace(file: NabFile, parameters: LikelihoodParameters): Trace {
+  const { values, probationaryLength } = file;
+  const detector = LikelihoodFamilyDetector.train(values.subarray(0, probationaryLength), parameters);
+  const length = values.length - probationaryLength;
+  const result = {
+    score: new Float64Array(length),
+    expected: new Float64Array(length),
+    scale: new Float64Array(length),
+  };
+  const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
+  for (let index = 0; index < length; index += 1) {
+    detector.assess(values[probationaryLength + index] as number, assessment);
+    result.score[index] = assessment.score;
+    result.expected[index] = assessment.expected;
+    result.scale[index] = assessment.scale;
+  }
+  return result;
+}
+
+/** Plays a trace back as a detector, so the engine's step function applies thresholds and cooldowns to it. */
+class Replay implements Detector {
+  private index = 0;
+  private readonly recorded: Trace;
+  constructor(recorded: Trace) {
+    this.recorded = recorded;
+  }
+  assess(_value: number, assessment: Assessment): void {
+    assessment.score = this.recorded.score[this.index] as number;
+    assessment.expected = this.recorded.expected[this.index] as number;
+    assessment.scale = this.recorded.scale[this.index] as number;
+    this.index += 1;
+  }
+  toState(): DetectorState {
+    return { kind: "replay" };
+  }
+}
+
+function replay(file: NabFile, recorded: Trace, sensitivityThreshold: number, cooldown: number): NabScore {
+  const options = resolveAnomalyDetectionEngineOptions({ sensitivityThreshold, cooldown });
+  const model = createAnomalyModel(new Replay(recorded), 0, file.probationaryLength, 0);
+  const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
+  const rows: number[] = [];
+  for (let index = file.probationaryLength; index < file.values.length; index += 1) {
+    if (stepAnomalyModel(model, index, file.values[index] as number, options, assessment) !== null) rows.push(index);
+  }
+  return scoreRows(file, rows);
+}
+
+/** The variants tried against the default detector (BENCHMARKS.md gives their figures). */
+const VARIANTS: readonly (readonly [string, Partial<LikelihoodParameters>])[] = [
+  ["previous default (no range rule)", { rangeMargin: 0 }],
+  ["default", {}],
+  ["running-average warm-up", { warmUp: 1000 }],
+  ["bounded raw error", { raw: "bounded" }],
+  ["log raw error", { raw: "log" }],
+  ["squared raw error", { raw: "square" }],
+  ["last value joined by max", { naive: "max" }],
+  ["last value joined by Stouffer", { naive: "stouffer" }],
+  ["band × 1.5", { bandFactor: 1.5 }],
+  ["second window of 50 errors, max", { longWindow: 50 }],
+  ["second window of 150 errors, max", { longWindow: 150 }],
+  ["Holt-Winters joined by max", { partner: "holt-winters" }],
+  ["Holt-Winters joined by Stouffer", { partner: "holt-winters", partnerJoin: "stouffer" }],
+  ["STL joined by max", { partner: "seasonal" }],
+  ["STL joined by Stouffer", { partner: "seasonal", partnerJoin: "stouffer" }],
+  ["robust z (288) joined by max", { partner: "robust-zscore" }],
+  ["robust z (288) joined by Stouffer", { partner: "robust-zscore", partnerJoin: "stouffer" }],
+];
+const THRESHOLDS = [2, 2.5, 3, 3.5, 4];
+const COOLDOWNS = [400, 800];
+
+function print(title: string, configurations: readonly ConfigurationScores[], categories: Map<string, string[]>) {
+  const result = leaveOneCategoryOut(configurations, categories);
+  console.log(`\n${title}\n`);
+  console.log("| held-out category | chosen on the other categories | score there | held-out score |");
+  console.log("|---|---|---:|---:|");
+  for (const fold of result.folds) {
+    console.log(
+      `| ${fold.category} | ${fold.chosen} | ${fold.trainScore.toFixed(1)} | ${fold.heldOutScore.toFixed(1)} |`,
+    );
+  }
+  console.log(`\nLOCO held-out (all files, standard): ${result.heldOut.toFixed(1)}`);
+  console.log(
+    `In-sample best: ${result.inSampleBest} → ${result.inSample.toFixed(1)}; gap ${(result.inSample - result.heldOut).toFixed(1)}`,
+  );
+}
+
+function detail(configurations: readonly ConfigurationScores[], label: string): void {
+  const configuration = configurations.find((entry) => entry.label === label);
+  for (const [name, score] of configuration?.scores ?? []) {
+    const { windowsDetected, windows, falsePositives } = score;
+    const raw = score.profiles.standard.raw.toFixed(2);
+    console.log(`${name.padEnd(45)} ${windowsDetected}/${windows} FP ${falsePositives} raw ${raw}`);
+  }
+}
+
+export default async function anomalyLocoBench(): Promise<void> {
+  const categories = nabCategories();
+  const files = [...categories.values()].flat().map(loadNabFile);
+  const configurations: ConfigurationScores[] = [];
+  const families = new Map<string, ConfigurationScores[]>();
+  const started = performance.now();
+  for (const [variant, change] of VARIANTS) {
+    const traces = files.map((file) => trace(file, { ...ENGINE_PARAMETERS, ...change }));
+    const family: ConfigurationScores[] = [];
+    for (const threshold of THRESHOLDS) {
+      for (const cooldown of COOLDOWNS) {
+        const scores = new Map(
+          files.map((file, index) => [file.name, replay(file, traces[index] as Trace, threshold, cooldown)]),
+        );
+        family.push({ label: `${variant}, t ${threshold}, cooldown ${cooldown}`, scores });
+      }
+    }
+    families.set(variant, family);
+    configurations.push(...family);
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `${files.length} files in ${categories.size} categories, ${configurations.length} configurations, ${seconds} s`,
+  );
+  console.log("(t = sensitivityThreshold; the default detector compares its likelihood's z with 1.2 t)");
+
+  // The family's default must be the engine's default: the same files through the real engine.
+  const engine = files.map((file) => scoreRows(file, runCausalProtocol(new AnomalyDetectionEngine(), file)));
+  const traced = families.get("default")?.find((entry) => entry.label === "default, t 2.5, cooldown 400");
+  const tracedScore = combineNabScores(files.map((file) => traced?.scores.get(file.name) as NabScore));
+  console.log(
+    `Engine defaults ${combineNabScores(engine).standard.normalised.toFixed(2)}, traced default ${tracedScore.standard.normalised.toFixed(2)}`,
+  );
+
+  print("The default detector's thresholds and cooldowns", families.get("default") ?? [], categories);
+  console.log("\nEach variant, LOCO over its own thresholds and cooldowns:\n");
+  console.log("| variant | LOCO held-out | in-sample best | in-sample | gap |");
+  console.log("|---|---:|---|---:|---:|");
+  for (const [variant, family] of families) {
+    const own = leaveOneCategoryOut(family, categories);
+    const best = own.inSampleBest.replace(`${variant}, `, "");
+    const gap = (own.inSample - own.heldOut).toFixed(1);
+    console.log(`| ${variant} | ${own.heldOut.toFixed(1)} | ${best} | ${own.inSample.toFixed(1)} | ${gap} |`);
+  }
+  print("Every variant, threshold and cooldown together", configurations, categories);
+  if (process.env.LOCO_DETAIL) detail(configurations, process.env.LOCO_DETAIL);
+}
