@@ -228,6 +228,18 @@ function commentText(comment) {
     .join("");
 }
 
+/** `(() => number)` → `() => number`: the parentheses only mattered next to the `| undefined` that was dropped. */
+function unwrap(type) {
+  if (!type.startsWith("(") || !type.endsWith(")")) return type;
+  let depth = 0;
+  for (let index = 0; index < type.length; index += 1) {
+    if (type[index] === "(") depth += 1;
+    if (type[index] === ")") depth -= 1;
+    if (depth === 0 && index < type.length - 1) return type;
+  }
+  return type.slice(1, -1);
+}
+
 /** "Deprecated: …" from a `@deprecated` tag, for a member documented by that tag alone. */
 function deprecation(doc) {
   const tag = doc?.tags?.find((candidate) => candidate.tagName.text === "deprecated");
@@ -249,7 +261,7 @@ function membersOf(pkg, file, name) {
     const type = member.type === undefined ? "function" : member.type.getText(source).replace(/\s*\|\s*undefined$/, "");
     rows.push({
       option: member.name.getText(source),
-      type: plain(type).replace(/^\| /, ""),
+      type: unwrap(plain(type).replace(/^\| /, "")),
       default: defaultTag ? plain(commentText(defaultTag.comment)) : member.questionToken ? "" : "required",
       meaning: firstSentence(plain(commentText(doc?.comment))) || deprecation(doc),
     });
