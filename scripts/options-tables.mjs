@@ -284,6 +284,10 @@ function formatDefault(text) {
   return /^[[{"'`]/.test(text) || !text.includes(" ") ? `\`${cell(text)}\`` : cell(text);
 }
 
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+/** Characters as a reader (and the formatter) counts them: `q̂` is one, not two UTF-16 units. */
+const widthOf = (text) => [...graphemes.segment(text)].length;
+
 /** The Markdown table, columns padded like the other tables of the READMEs. */
 export function renderTable(table) {
   const header = ["Option", "Type", "Default", "Meaning"];
@@ -293,8 +297,9 @@ export function renderTable(table) {
     formatDefault(row.default),
     cell(row.meaning),
   ]);
-  const widths = header.map((title, index) => Math.max(title.length, ...body.map((row) => row[index].length)));
-  const line = (cells) => `| ${cells.map((text, index) => text.padEnd(widths[index])).join(" | ")} |`;
+  const widths = header.map((title, index) => Math.max(title.length, ...body.map((row) => widthOf(row[index]))));
+  const pad = (text, width) => text + " ".repeat(width - widthOf(text));
+  const line = (cells) => `| ${cells.map((text, index) => pad(text, widths[index])).join(" | ")} |`;
   return [line(header), `| ${widths.map((width) => "-".repeat(width)).join(" | ")} |`, ...body.map(line)].join("\n");
 }
 
