@@ -115,7 +115,7 @@ export const used = [code, ${specifiers.map((_, index) => `t${index}`).join(", "
   runReadmeExamples({ root, app, examples: readmeExamples });
   console.log(
     `consumer test passed: ${specifiers.length} entry points imported from ESM, CJS and TypeScript; ` +
-      `${readmeExamples.length} README examples type-checked and run`,
+      `${readmeExamples.length} README and guide examples type-checked and run`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

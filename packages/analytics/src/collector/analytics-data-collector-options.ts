@@ -113,7 +113,7 @@ export interface AnalyticsDataCollectorOptions {
    * @default { maxAttempts: 5 }
    */
   retry?: Omit<RetryOptions, "clock" | "signal"> | undefined;
-  /** @default systemClock */
+  /** Source of event timestamps and of the window and cleanup timers. @default systemClock */
   clock?: Clock | undefined;
   /** Receives a warning for every failed sink batch. @default noopLogger */
   logger?: Logger | undefined;
@@ -153,27 +153,58 @@ export const ANALYTICS_DATA_COLLECTOR_OPTION_KEYS = [
 
 /** The options with every default applied (aliases folded into their `Ms` names). */
 export interface ResolvedAnalyticsDataCollectorOptions {
+  /** How often the collector's timer closes finished windows and sends due sink batches. */
   readonly trackingIntervalMs: number;
+  /** Length of the tumbling aggregation windows, in milliseconds. */
   readonly aggregationWindowMs: number;
+  /** Windows, raw events and raw metric points older than this many days are evicted by the cleanup. */
   readonly dataRetentionDays: number;
+  /** `dataRetentionDays` in milliseconds. */
   readonly retentionMs: number;
+  /** Most raw events kept for `getEvents()` (oldest evicted first, each eviction counted and emitted). */
   readonly maxEvents: number;
+  /** Most raw metric points kept for `getMetrics()` (oldest evicted first, counted and emitted). */
   readonly maxMetrics: number;
+  /** How often the retention cleanup runs. */
   readonly autoCleanupIntervalMs: number;
+  /** Most windows kept per series (event name or metric name + tag set); the oldest is evicted first. */
   readonly maxWindowsPerSeries: number;
+  /** Most distinct tag sets per metric name (tag cardinality). */
   readonly maxSeriesPerMetric: number;
+  /**
+   * Most series in total (one per event name, one per metric name and tag set); a value that would open one more is
+   * rejected with `LIMIT_EXCEEDED`.
+   */
   readonly maxSeries: number;
+  /** Longest event or metric name, in UTF-16 units. */
   readonly maxNameLength: number;
+  /** Most keys in an event's `properties` (and in `context`), and most tags on a metric point. */
   readonly maxProperties: number;
+  /** Largest `properties` (and `context`) object, measured as the length of its JSON text. */
   readonly maxPropertyBytes: number;
+  /**
+   * Relative accuracy α of the DDSketch behind p50/p90/p95/p99: a reported quantile `q̂` of a positive series is within
+   * `α·|q|` of the exact value `q` of the same rank.
+   */
   readonly relativeAccuracy: number;
+  /** Where tracked events and metric points are forwarded in batches (e.g. `createMemoryAnalyticsSink()`). */
   readonly sinks: readonly AnalyticsSink[];
+  /** Items (events + points) per sink batch; a batch is sent as soon as it is full, else on the tracking timer. */
   readonly batchSize: number;
+  /**
+   * Most items waiting for the sinks; more are dropped (counted and emitted with reason `sink_backlog`) so memory stays
+   * bounded while a sink is down.
+   */
   readonly maxPendingItems: number;
+  /** Retry policy of every sink write (core's `retry()`; `clock` is the collector's). */
   readonly retry: Omit<RetryOptions, "clock" | "signal">;
+  /** Source of event timestamps and of the window and cleanup timers. */
   readonly clock: Clock;
+  /** Receives a warning for every failed sink batch. */
   readonly logger: Logger;
+  /** Where `save()` writes the snapshot and `restore()` reads it. */
   readonly storage: StorageAdapter;
+  /** Prefix of the storage key (`<keyPrefix>snapshot`). */
   readonly keyPrefix: string;
 }
 

@@ -34,14 +34,21 @@ export interface SeriesJson {
 
 /** The JSON form of an {@link AnalyticsDataCollector}: aggregates, raw buffers and counters. */
 export interface AnalyticsDataCollectorSnapshot {
+  /** Always {@link ANALYTICS_DATA_COLLECTOR_FORMAT}. */
   format: typeof ANALYTICS_DATA_COLLECTOR_FORMAT;
+  /** The snapshot layout's version. */
   version: 1;
   /** The window length and sketch accuracy the aggregates were built with; a restore uses the same. */
   aggregationWindowMs: number;
+  /** The DDSketch accuracy the metric sketches were built with. */
   relativeAccuracy: number;
+  /** Every event and metric series with its windows. */
   series: SeriesJson[];
+  /** The raw events kept for `getEvents()`, oldest first. */
   events: AnalyticsEvent[];
+  /** The raw metric points kept for `getMetrics()`, oldest first. */
   metrics: MetricPoint[];
+  /** The drop and eviction counters. */
   counters: DropCounters;
 }
 

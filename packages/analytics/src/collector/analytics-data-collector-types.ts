@@ -10,7 +10,9 @@ export type MetricTags = Readonly<Record<string, string>>;
 export interface AnalyticsEvent {
   /** Unique id (given by the caller, or generated); a second event with the same id is dropped. */
   readonly id: string;
+  /** The event name, e.g. `checkout_completed`. */
   readonly name: string;
+  /** What the event carries, a JSON object (`{}` when none was given). */
   readonly properties: EventProperties;
   /** The user the event belongs to, or `null`. */
   readonly userId: string | null;
@@ -22,8 +24,11 @@ export interface AnalyticsEvent {
 
 /** A recorded metric value, as kept by the collector and sent to sinks. */
 export interface MetricPoint {
+  /** The metric name, e.g. `api.latency_ms`. */
   readonly name: string;
+  /** The recorded value, a finite number in the metric's own unit. */
   readonly value: number;
+  /** The point's tags; each distinct tag set is its own series. */
   readonly tags: MetricTags;
   /** Epoch milliseconds. */
   readonly timestamp: number;
@@ -55,21 +60,29 @@ export interface TrackEventResult {
 
 /** One event of a `recordBatch` call. */
 export interface BatchEventInput extends TrackEventOptions {
+  /** The event name. */
   name: string;
+  /** What the event carries. @default {} */
   properties?: EventProperties | undefined;
+  /** The user the event belongs to. @default null */
   userId?: string | null | undefined;
 }
 
 /** One metric point of a `recordBatch` call. */
 export interface BatchMetricInput extends RecordMetricOptions {
+  /** The metric name. */
   name: string;
+  /** The value, a finite number. */
   value: number;
+  /** The point's tags. @default {} */
   tags?: MetricTags | undefined;
 }
 
 /** The argument of `recordBatch`: events and metric points, validated together before any is recorded. */
 export interface AnalyticsBatch {
+  /** Events to track, in order. @default [] */
   events?: readonly BatchEventInput[] | undefined;
+  /** Metric points to record, in order. @default [] */
   metrics?: readonly BatchMetricInput[] | undefined;
 }
 
@@ -105,37 +118,52 @@ export interface MetricStatsQuery extends StatsQuery {
  * `count` (0) and `sum` (0).
  */
 export interface ValueStats {
+  /** How many values. */
   readonly count: number;
+  /** Their exact sum (0 for none). */
   readonly sum: number;
+  /** The smallest value. */
   readonly min: number | null;
+  /** The largest value. */
   readonly max: number | null;
+  /** `sum / count`. */
   readonly mean: number | null;
+  /** The median, within `relativeAccuracy`. */
   readonly p50: number | null;
+  /** The 90th percentile, within `relativeAccuracy`. */
   readonly p90: number | null;
+  /** The 95th percentile, within `relativeAccuracy`. */
   readonly p95: number | null;
+  /** The 99th percentile, within `relativeAccuracy`. */
   readonly p99: number | null;
 }
 
 /** Stats of one metric name and group. */
 export interface MetricStats extends ValueStats {
+  /** The metric name. */
   readonly name: string;
   /** The `groupBy` tag values of this group (empty without `groupBy`). */
   readonly group: MetricTags;
   /** Start of the first and end of the last window aggregated, epoch milliseconds. */
   readonly from: number;
+  /** End of the last window aggregated, epoch milliseconds (exclusive). */
   readonly to: number;
 }
 
 /** Stats of one event name. */
 export interface EventNameStats {
+  /** The event name. */
   readonly name: string;
+  /** Events of this name accepted in the range. */
   readonly count: number;
   /**
    * Distinct user ids, from a HyperLogLog of 4096 registers (standard error 1.04/√4096 ≈ 1.6 %); exact merges
    * across windows. Events without a user id are not counted.
    */
   readonly distinctUsers: number;
+  /** Start of the first window aggregated, epoch milliseconds. */
   readonly from: number;
+  /** End of the last window aggregated, epoch milliseconds (exclusive). */
   readonly to: number;
 }
 
@@ -145,6 +173,7 @@ export interface EventStats {
   readonly totalEvents: number;
   /** Distinct users over every event name in the range (HyperLogLog estimate). */
   readonly distinctUsers: number;
+  /** One entry per event name, in the range. */
   readonly byName: readonly EventNameStats[];
 }
 
@@ -175,7 +204,9 @@ export type DropReason =
 
 /** A batch forwarded to a sink: the events and metric points accepted since the previous batch, in order. */
 export interface AnalyticsSinkBatch {
+  /** The events, in the order they were accepted. */
   readonly events: readonly AnalyticsEvent[];
+  /** The metric points, in the order they were recorded. */
   readonly metrics: readonly MetricPoint[];
 }
 
@@ -201,17 +232,38 @@ export interface FlushResult {
 
 /** One closed window, the payload of `window_closed`. */
 export interface ClosedWindow {
+  /** Start of the window, epoch milliseconds. */
   readonly start: number;
+  /** End of the window, epoch milliseconds (exclusive). */
   readonly end: number;
   /** Events and metric points aggregated in it, over every series. */
   readonly events: number;
+  /** Metric points aggregated in it, over every series. */
   readonly metrics: number;
 }
 
 /** Events emitted by {@link AnalyticsDataCollector}. */
 export interface AnalyticsDataCollectorEvents {
+  /** An event was accepted (duplicates are not emitted here but as `dropped`). */
   event_tracked: [event: AnalyticsEvent];
+  /** A metric point was recorded. */
   metric_recorded: [point: MetricPoint];
+  /** An aggregation window ended and was closed. */
   window_closed: [window: ClosedWindow];
-  dropped: [info: { reason: DropReason; count: number; name?: string | undefined; sink?: string | undefined }];
+  /**
+   * Items were dropped or evicted; `count` of them, for `reason`, with the event or metric `name` or the `sink` where
+   * it applies.
+   */
+  dropped: [
+    info: {
+      /** Why they were dropped. */
+      reason: DropReason;
+      /** How many items. */
+      count: number;
+      /** The event or metric name, for duplicates and evictions. */
+      name?: string | undefined;
+      /** The sink's name, for `sink_backlog` and `sink_failed`. */
+      sink?: string | undefined;
+    },
+  ];
 }

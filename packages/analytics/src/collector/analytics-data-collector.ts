@@ -342,7 +342,14 @@ export class AnalyticsDataCollector extends TypedEventEmitter<AnalyticsDataColle
    * const { windows } = collector.cleanup();
    * ```
    */
-  cleanup(): { windows: number; events: number; metrics: number } {
+  cleanup(): {
+    /** Aggregation windows evicted. */
+    windows: number;
+    /** Raw events evicted. */
+    events: number;
+    /** Raw metric points evicted. */
+    metrics: number;
+  } {
     return this.#state.cleanup(this.#options.clock.now());
   }
 

@@ -18,10 +18,13 @@ const MAX_EXPORTED_WIDGETS = 1000;
 
 /** An exported dashboard: plain JSON values only. */
 export interface DashboardExport {
+  /** Always `DASHBOARD_EXPORT_FORMAT`, so an import can tell a dashboard export from other JSON. */
   readonly format: typeof DASHBOARD_EXPORT_FORMAT;
+  /** The export layout's version. */
   readonly version: number;
   /** When it was exported, epoch milliseconds. */
   readonly exportedAt: number;
+  /** The dashboard with its widgets, as it was when exported. */
   readonly dashboard: Dashboard;
 }
 

@@ -73,13 +73,24 @@ export const DASHBOARD_MANAGER_OPTION_KEYS = [
 
 /** The constructor's options with every default applied. */
 export interface ResolvedDashboardManagerOptions {
+  /** Where widgets read their numbers: usually an `AnalyticsDataCollector`. */
   readonly collector: DashboardDataSource | undefined;
+  /** The tenant this manager works for. */
   readonly tenant: string;
+  /** The most dashboards one tenant can have; one more is `LIMIT_EXCEEDED`. */
   readonly maxDashboards: number;
+  /** The most widgets one dashboard can hold; one more is `LIMIT_EXCEEDED`. */
   readonly maxWidgetsPerDashboard: number;
+  /** Where dashboards are kept. */
   readonly storage: StorageAdapter;
+  /** Prepended to every storage key (`<keyPrefix>tenants:<tenant>`), so several managers can share one adapter. */
   readonly keyPrefix: string;
+  /** Timestamps of dashboards and widgets, and the "now" that widget time ranges end at. */
   readonly clock: Clock;
+  /**
+   * Receives a warning when a stored dashboard record is damaged or a widget's data cannot be computed while a
+   * dashboard is rendered.
+   */
   readonly logger: Logger;
 }
 

@@ -42,14 +42,26 @@ export interface InfluxDbSinkOptions {
 export interface ResolvedInfluxDbSinkOptions {
   /** `…/write?db=…&precision=…[&rp=…]`. */
   readonly writeUrl: string;
+  /** Precision of the timestamps sent (they are given in epoch milliseconds and converted). */
   readonly precision: InfluxPrecision;
+  /** The `Authorization` header (Basic, from `username` and `password`), or `undefined` without credentials. */
   readonly authorization: string | undefined;
+  /** The sink's name in the collector's logs and events. */
   readonly name: string;
+  /** Measurement of the collector's events. */
   readonly eventMeasurement: string;
+  /** Most points per HTTP request; larger writes are split. */
   readonly maxPointsPerRequest: number;
+  /** Time limit of one HTTP request in milliseconds; a request that runs past it fails with `TIMEOUT`. */
   readonly timeoutMs: number;
+  /**
+   * Retry policy of each request (core's `retry()`): network failures, timeouts, 5xx and 429 (honouring `Retry-After`)
+   * are retried; other 4xx answers are final.
+   */
   readonly retry: Omit<RetryOptions, "clock" | "signal" | "shouldRetry">;
+  /** The clock that measures retry waits. */
   readonly clock: Clock;
+  /** The `fetch` to use (a proxying or instrumented one). */
   readonly fetch: typeof globalThis.fetch;
 }
 

@@ -71,17 +71,32 @@ export interface PredictiveAnalyticsEngineOptions {
 
 /** The options with every default applied. */
 export interface ResolvedPredictiveAnalyticsEngineOptions {
+  /** Steps `makePrediction` forecasts when the call does not say. */
   readonly forecastHorizon: number;
+  /** Fewest observations `trainModel` accepts. */
   readonly minDataPoints: number;
+  /** Prediction-interval levels in percent, each strictly between 0 and 100. */
   readonly levels: readonly number[];
+  /** The forecasting model `trainModel` fits (see `TrainModelOptions.model`). */
   readonly model: string;
+  /** Newest observations kept per model as predictions add data. */
   readonly maxHistoryPoints: number;
+  /** Significance level of the Mann-Kendall test in `calculateTrend`. */
   readonly significanceLevel: number;
+  /** Seasonal strength from which `detectSeasonality` reports `seasonal: true`. */
   readonly minSeasonalStrength: number;
+  /** Longest period `detectSeasonality` looks for. */
   readonly maxPeriod: number;
+  /** Where trained models are kept, one record per model (`<keyPrefix>models:<modelId>`). */
   readonly storage: StorageAdapter;
+  /** Prepended to every storage key, so several engines can share one adapter. */
   readonly keyPrefix: string;
+  /** Source of `trainedAt`, `updatedAt` and `createdAt`. */
   readonly clock: Clock;
+  /**
+   * Receives a warning when a background save fails (the model stays in memory and is written by the next save) or
+   * `load()` skips a damaged stored model.
+   */
   readonly logger: Logger;
 }
 

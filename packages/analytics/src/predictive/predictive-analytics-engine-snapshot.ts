@@ -21,7 +21,9 @@ export interface StoredModel {
 
 /** The serialised engine, from `PredictiveAnalyticsEngine.toJSON()`: the trained models with their data. */
 export interface PredictiveAnalyticsEngineSnapshot {
+  /** Always `PREDICTIVE_ANALYTICS_ENGINE_FORMAT`. */
   readonly format: typeof PREDICTIVE_ANALYTICS_ENGINE_FORMAT;
+  /** The snapshot layout's version. */
   readonly version: 1;
   /** Trained models, in training order. */
   readonly models: readonly StoredModel[];

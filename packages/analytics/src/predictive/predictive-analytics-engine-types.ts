@@ -5,7 +5,9 @@ export type { MannKendallResult } from "./mann-kendall";
 
 /** One observation, the guide's `{ timestamp, value }`: epoch milliseconds, an ISO-8601 string or a `Date`. */
 export interface PredictivePoint {
+  /** When it was observed: epoch milliseconds, an ISO 8601 string or a `Date`. */
   readonly timestamp: number | string | Date;
+  /** The observed value, a finite number. */
   readonly value: number;
 }
 
@@ -54,6 +56,7 @@ export interface TrainedModelInfo {
 
 /** The result of `makePrediction`. */
 export interface Prediction {
+  /** The model that made it, as returned by `trainModel`. */
   readonly modelId: string;
   /** When it was made (epoch ms). */
   readonly createdAt: number;

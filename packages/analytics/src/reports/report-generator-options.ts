@@ -65,12 +65,25 @@ export const REPORT_GENERATOR_OPTION_KEYS = [
 
 /** The constructor's options with every default applied. */
 export interface ResolvedReportGeneratorOptions {
+  /**
+   * Where `generateReport` reads the metrics when the call gives no `rows`: an `AnalyticsDataCollector` (or anything
+   * with its `getMetricStats(name, { from, to })`).
+   */
   readonly source: ReportMetricSource | undefined;
+  /** Drives `generatedAt` and the schedules of `scheduleReport`. */
   readonly clock: Clock;
+  /** Receives a warning when a scheduled run or a storage write fails. */
   readonly logger: Logger;
+  /**
+   * Where each generated report is saved (under `<keyPrefix>reports:<id>`), so another generator over the same storage
+   * (or this one after a restart) can export it.
+   */
   readonly storage: StorageAdapter;
+  /** Prepended to every storage key, so several generators (or other classes) can share one adapter. */
   readonly keyPrefix: string;
+  /** The most reports kept for `exportReport`; generating one more forgets the oldest and deletes its stored copy. */
   readonly maxReports: number;
+  /** The most rows (buckets × metrics) one report may hold; a larger request is a `LIMIT_EXCEEDED` error. */
   readonly maxRows: number;
 }
 

@@ -14,7 +14,9 @@ const CONTEXT = "ReportGenerator.fromJSON";
  * storage, limits) are not part of it; `fromJSON` takes them again.
  */
 export interface ReportGeneratorSnapshot {
+  /** Always `REPORT_GENERATOR_FORMAT`. */
   format: typeof REPORT_GENERATOR_FORMAT;
+  /** The snapshot layout's version. */
   version: typeof REPORT_GENERATOR_SNAPSHOT_VERSION;
   /** The report models, oldest first, exactly as `getReport` returns them. */
   reports: Report[];

@@ -11,7 +11,9 @@ export type ReportInterval = "day" | "hour";
  * that day; a timestamp (ISO-8601 date-time, epoch milliseconds or `Date`) is an instant, and `end` is then exclusive.
  */
 export interface ReportPeriodInput {
+  /** The first day or instant covered. */
   start: string | number | Date;
+  /** The last day covered (date-only string) or the first instant after the period (timestamp). */
   end: string | number | Date;
 }
 
@@ -31,12 +33,19 @@ export interface ReportPeriod {
  * its DDSketch and are within its `relativeAccuracy`.
  */
 export interface ReportStats {
+  /** How many values. */
   readonly count: number;
+  /** Their exact sum (0 for none). */
   readonly sum: number;
+  /** `sum / count`. */
   readonly mean: number | null;
+  /** The smallest value. */
   readonly min: number | null;
+  /** The largest value. */
   readonly max: number | null;
+  /** The median. */
   readonly p50: number | null;
+  /** The 95th percentile. */
   readonly p95: number | null;
 }
 
@@ -46,11 +55,13 @@ export interface ReportRow extends ReportStats {
   readonly start: string;
   /** End of the bucket (exclusive), ISO-8601 UTC. */
   readonly end: string;
+  /** The metric name. */
   readonly metric: string;
 }
 
 /** The totals of one metric over the whole period. */
 export interface ReportTotals extends ReportStats {
+  /** The metric name. */
   readonly metric: string;
 }
 
@@ -59,11 +70,15 @@ export interface ReportTotals extends ReportStats {
  * `format: "pelbiot.analytics.Report"` and `version: 1` added).
  */
 export interface Report {
+  /** The report's id, for `getReport`, `exportReport` and `deleteReport`. */
   readonly id: string;
+  /** The title given to `generateReport`, shown at the top of every export. */
   readonly title: string;
   /** The metrics, in the order they were asked for. */
   readonly metrics: readonly string[];
+  /** The period covered. */
   readonly period: ReportPeriod;
+  /** The bucket size of `rows`. */
   readonly interval: ReportInterval;
   /** The format given to `generateReport`: what `exportReport(id)` uses when no format is given. */
   readonly defaultFormat: ReportFormat;
@@ -142,7 +157,9 @@ export interface ReportExport {
 
 /** What `writeReport` wrote. */
 export interface WrittenReport {
+  /** The file name written, as in {@link ReportExport.filename}. */
   readonly filename: string;
+  /** The file's media type, as in {@link ReportExport.mimeType}. */
   readonly mimeType: string;
   /** Bytes written. */
   readonly bytes: number;
@@ -150,11 +167,13 @@ export interface WrittenReport {
 
 /** What a scheduled report generates each time it runs. */
 export interface ScheduledReportSpec {
+  /** The title of each generated report. */
   title: string;
+  /** The metric names to report, in this order. */
   metrics: readonly string[];
-  /** @default "json" */
+  /** The `defaultFormat` of each generated report. @default "json" */
   format?: ReportFormat | undefined;
-  /** @default "day" */
+  /** The bucket size of each report's rows. @default "day" */
   interval?: ReportInterval | undefined;
   /**
    * How far back each run's period reaches, in milliseconds: the period is `[now − lookbackMs, now)`.
@@ -165,6 +184,7 @@ export interface ScheduledReportSpec {
 
 /** A running schedule. */
 export interface ScheduledReport {
+  /** The schedule's id, the `scheduleId` of its events. */
   readonly id: string;
   /** Milliseconds between runs. */
   readonly everyMs: number;
@@ -176,6 +196,7 @@ export interface ScheduledReport {
 export interface ReportStorageFailure {
   /** `save` after `generateReport` (or a restore), `delete` after `deleteReport` or an eviction past `maxReports`. */
   readonly operation: "save" | "delete";
+  /** The report whose stored copy failed. */
   readonly reportId: string;
   /** The storage key, `<keyPrefix>reports:<id>`. */
   readonly key: string;
@@ -196,9 +217,23 @@ export interface ReportFlushResult {
 /** Events of `ReportGenerator`. */
 export interface ReportGeneratorEvents {
   /** A scheduled run generated a report. */
-  report_generated: [event: { readonly scheduleId: string; readonly report: Report }];
+  report_generated: [
+    event: {
+      /** The schedule that ran. */
+      readonly scheduleId: string;
+      /** The report it generated. */
+      readonly report: Report;
+    },
+  ];
   /** A scheduled run failed; the schedule keeps running. */
-  report_failed: [event: { readonly scheduleId: string; readonly error: PelbiotError }];
+  report_failed: [
+    event: {
+      /** The schedule that ran. */
+      readonly scheduleId: string;
+      /** Why the run failed. */
+      readonly error: PelbiotError;
+    },
+  ];
   /** Saving or deleting a stored report failed; `flush()` lists the same failures. */
   report_storage_failed: [failure: ReportStorageFailure];
 }
@@ -208,15 +243,28 @@ export interface ReportGeneratorEvents {
  * `getMetricStats(name, { from, to })` (every window starting in `[from, to)` merged).
  */
 export interface ReportMetricSource {
+  /**
+   * Stats of the metric `name` over the windows starting in `[from, to)`, merged; one entry (or none without data).
+   *
+   * @param name - The metric name.
+   * @param query - The time range, epoch milliseconds, `to` exclusive.
+   * @returns The stats; only the first entry is read.
+   */
   getMetricStats(
     name: string,
     query: { from: number; to: number },
   ): readonly {
+    /** How many values. */
     readonly count: number;
+    /** Their sum. */
     readonly sum: number;
+    /** The smallest value, `null` for none. */
     readonly min: number | null;
+    /** The largest value, `null` for none. */
     readonly max: number | null;
+    /** The median, `null` for none. */
     readonly p50: number | null;
+    /** The 95th percentile, `null` for none. */
     readonly p95: number | null;
   }[];
 }

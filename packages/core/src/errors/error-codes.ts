@@ -18,7 +18,7 @@
  * | `TIMEOUT` | An operation ran past its deadline. |
  * | `ABORTED` | The caller aborted the operation through an `AbortSignal`. |
  * | `RETRY_EXHAUSTED` | Every retry attempt failed; `cause` holds the last failure. |
- * | `UNSUPPORTED` | The runtime lacks a capability the call needs. |
+ * | `UNSUPPORTED` | The runtime, an optional module or the provider lacks what the call needs, or a snapshot or remote config is newer than this release reads. |
  * | `INTERNAL_ERROR` | An unexpected failure; `cause` holds the original value. |
  */
 export const PELBIOT_ERROR_CODES = [

@@ -20,6 +20,7 @@ import type { PelbiotErrorCode } from "./error-codes";
  * ```
  */
 export interface PelbiotErrorDetails {
+  /** Details of `LIMIT_EXCEEDED`: a configured limit was reached or passed. */
   readonly LIMIT_EXCEEDED: {
     /** The configured limit. */
     readonly limit: number;
@@ -27,6 +28,7 @@ export interface PelbiotErrorDetails {
     readonly got: number;
     readonly [extra: string]: unknown;
   };
+  /** Details of `INSUFFICIENT_DATA`: too few data points for the call. */
   readonly INSUFFICIENT_DATA: {
     /** How many data points the call got. */
     readonly got: number;
@@ -34,6 +36,7 @@ export interface PelbiotErrorDetails {
     readonly need: number;
     readonly [extra: string]: unknown;
   };
+  /** Details of `NOT_FOUND`: an id or key names nothing. */
   readonly NOT_FOUND: {
     /** The id or key that names nothing. */
     readonly id: string;

@@ -60,7 +60,16 @@ export class PelbiotError extends Error {
   }
 
   /** A plain JSON form for logs and API responses (no stack, no cause chain). */
-  toJSON(): { name: string; code: PelbiotErrorCode; message: string; details?: Readonly<Record<string, unknown>> } {
+  toJSON(): {
+    /** The class name, `PelbiotError` or `PelbiotValidationError`. */
+    name: string;
+    /** The stable error code. */
+    code: PelbiotErrorCode;
+    /** The human-readable message. */
+    message: string;
+    /** The structured details, when the error has any. */
+    details?: Readonly<Record<string, unknown>>;
+  } {
     return {
       name: this.name,
       code: this.code,

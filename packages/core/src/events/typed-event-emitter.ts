@@ -50,6 +50,16 @@ export class TypedEventEmitter<Events extends object> extends EventEmitter<Event
     this.#onListenerError = options.onListenerError ?? rethrowLater;
   }
 
+  /**
+   * Adds `listener` for `event`. A listener that throws does not stop the others: its error goes to
+   * `onListenerError`.
+   *
+   * @param event - The event name, one of the keys of `Events`.
+   * @param listener - Called with the event's arguments each time it is emitted.
+   * @param context - Optional `this` for the listener.
+   * @returns This emitter, for chaining.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when `listener` is not a function.
+   */
   override on<T extends EventEmitter.EventNames<Events>>(
     event: T,
     listener: EventEmitter.EventListener<Events, T>,
@@ -58,6 +68,14 @@ export class TypedEventEmitter<Events extends object> extends EventEmitter<Event
     return super.on(event, this.#guard(event, listener), context);
   }
 
+  /**
+   * Same as `on`: adds `listener` for `event`.
+   *
+   * @param event - The event name.
+   * @param listener - Called with the event's arguments each time it is emitted.
+   * @param context - Optional `this` for the listener.
+   * @returns This emitter, for chaining.
+   */
   override addListener<T extends EventEmitter.EventNames<Events>>(
     event: T,
     listener: EventEmitter.EventListener<Events, T>,
@@ -66,6 +84,15 @@ export class TypedEventEmitter<Events extends object> extends EventEmitter<Event
     return this.on(event, listener, context);
   }
 
+  /**
+   * Adds `listener` for the next `event` only; it is removed before it runs.
+   *
+   * @param event - The event name.
+   * @param listener - Called with the event's arguments once.
+   * @param context - Optional `this` for the listener.
+   * @returns This emitter, for chaining.
+   * @throws {PelbiotValidationError} VALIDATION_ERROR when `listener` is not a function.
+   */
   override once<T extends EventEmitter.EventNames<Events>>(
     event: T,
     listener: EventEmitter.EventListener<Events, T>,
@@ -74,6 +101,16 @@ export class TypedEventEmitter<Events extends object> extends EventEmitter<Event
     return super.once(event, this.#guard(event, listener), context);
   }
 
+  /**
+   * Removes `listener` (the function given to `on` or `once`) from `event`, or every listener of `event` when
+   * `listener` is omitted.
+   *
+   * @param event - The event name.
+   * @param listener - The listener to remove; omitted, all of them.
+   * @param context - Only remove listeners added with this context.
+   * @param once - Only remove listeners added with `once`.
+   * @returns This emitter, for chaining.
+   */
   override off<T extends EventEmitter.EventNames<Events>>(
     event: T,
     listener?: EventEmitter.EventListener<Events, T>,
@@ -85,6 +122,15 @@ export class TypedEventEmitter<Events extends object> extends EventEmitter<Event
     return super.removeListener(event, (guarded ?? listener) as EventEmitter.EventListener<Events, T>, context, once);
   }
 
+  /**
+   * Same as `off`.
+   *
+   * @param event - The event name.
+   * @param listener - The listener to remove; omitted, all of them.
+   * @param context - Only remove listeners added with this context.
+   * @param once - Only remove listeners added with `once`.
+   * @returns This emitter, for chaining.
+   */
   override removeListener<T extends EventEmitter.EventNames<Events>>(
     event: T,
     listener?: EventEmitter.EventListener<Events, T>,
@@ -94,6 +140,12 @@ export class TypedEventEmitter<Events extends object> extends EventEmitter<Event
     return this.off(event, listener, context, once);
   }
 
+  /**
+   * The listeners of `event`, as they were passed to `on` or `once`.
+   *
+   * @param event - The event name.
+   * @returns A new array; changing it changes nothing.
+   */
   override listeners<T extends EventEmitter.EventNames<Events>>(
     event: T,
   ): Array<EventEmitter.EventListener<Events, T>> {

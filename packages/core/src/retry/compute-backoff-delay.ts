@@ -29,9 +29,13 @@ export interface BackoffOptions {
 
 /** The defaults of {@link BackoffOptions}, in one place. */
 export const BACKOFF_DEFAULTS = Object.freeze({
+  /** The wait before the second attempt, in milliseconds. */
   initialDelayMs: 200,
+  /** The longest wait between attempts, in milliseconds. */
   maxDelayMs: 30_000,
+  /** Each wait's ceiling is the previous one's times this. */
   multiplier: 2,
+  /** Full jitter: a uniform wait between 0 and the ceiling. */
   jitter: "full",
 } as const satisfies Required<BackoffOptions>);
 

@@ -23,7 +23,17 @@ export interface RetryContext {
  * for; like a `Retry-After` hint it is used as given, not capped by `maxDelayMs`, and stops retrying when it would
  * pass `maxElapsedMs`.
  */
-export type RetryDecision = { readonly retry: false } | { readonly retry: true; readonly delayMs?: number | undefined };
+export type RetryDecision =
+  | {
+      /** Give up: the error is final. */
+      readonly retry: false;
+    }
+  | {
+      /** Try again. */
+      readonly retry: true;
+      /** The wait before the next attempt in milliseconds, instead of the computed backoff. */
+      readonly delayMs?: number | undefined;
+    };
 
 /**
  * Decides whether a failure is worth another attempt: `true`/`false`, or a {@link RetryDecision} with an explicit

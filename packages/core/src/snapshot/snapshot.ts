@@ -46,7 +46,12 @@ export interface SnapshotSpec<Format extends string = string> {
 export function readSnapshot<Format extends string>(
   json: unknown,
   spec: SnapshotSpec<Format>,
-): { snapshot: Record<string, unknown>; version: number } {
+): {
+  /** The snapshot's fields, not yet validated beyond `format` and `version`. */
+  snapshot: Record<string, unknown>;
+  /** The snapshot's format version, one of `spec.versions`. */
+  version: number;
+} {
   let value = json;
   const check = createValidator(spec.context);
   if (typeof json === "string") {

@@ -24,7 +24,12 @@ export interface StringRule {
   /** Maximum length in UTF-16 units. */
   maxLength?: number;
   /** A pattern the whole string must match, with a human description of it. */
-  pattern?: { regex: RegExp; description: string };
+  pattern?: {
+    /** The expression the whole string must match. */
+    regex: RegExp;
+    /** What matches, completing "must be …", e.g. `"a lowercase hex string"`. */
+    description: string;
+  };
 }
 
 /**

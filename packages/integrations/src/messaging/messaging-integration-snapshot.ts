@@ -8,10 +8,15 @@ const CONTEXT = "MessagingIntegration.fromJSON";
 
 /** One template in a snapshot. */
 export interface TemplateSnapshot {
+  /** The template's id. */
   readonly id: string;
+  /** Its locale, or `null` for the fallback template. */
   readonly locale: string | null;
+  /** The plain-text template source. */
   readonly text: string;
+  /** The e-mail subject template, or `null`. */
   readonly subject: string | null;
+  /** The HTML template, or `null`. */
   readonly html: string | null;
 }
 
@@ -20,8 +25,11 @@ export interface TemplateSnapshot {
  * are message records (they live in `storage`).
  */
 export interface MessagingIntegrationSnapshot {
+  /** Always `MESSAGING_INTEGRATION_FORMAT`. */
   readonly format: typeof MESSAGING_INTEGRATION_FORMAT;
+  /** The snapshot layout's version. */
   readonly version: 1;
+  /** Every template, each locale its own entry. */
   readonly templates: readonly TemplateSnapshot[];
 }
 

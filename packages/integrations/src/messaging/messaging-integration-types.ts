@@ -52,6 +52,7 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = Object.freeze([
 export interface OutgoingMessage {
   /** Our id for the message (a UUID v7), the same on every attempt. */
   readonly messageId: string;
+  /** `sms` or `email`. */
   readonly channel: MessageChannel;
   /** E.164 for SMS, an address for e-mail. */
   readonly recipient: string;
@@ -71,6 +72,7 @@ export interface OutgoingMessage {
 export interface ProviderReceipt {
   /** The provider's id (Twilio's `SM…` sid, the SMTP `Message-ID`, or the outbox's id). */
   readonly providerMessageId: string;
+  /** The message's status as the provider reported it on acceptance (e.g. Twilio's `queued`, SMTP's `sent`). */
   readonly status: MessageStatus;
 }
 
@@ -136,6 +138,7 @@ export interface SendMessageInput {
 export interface SendMessageResult {
   /** Our id for the message. */
   readonly messageId: string;
+  /** The status the provider reported on acceptance (`recorded` for the outbox). */
   readonly status: MessageStatus;
   /** The name of the provider that handled the message (`outbox` when the outbox stood in). */
   readonly provider: string;
@@ -143,6 +146,7 @@ export interface SendMessageResult {
   readonly requestedProvider: string;
   /** `false` when the message never left the process (the outbox): nobody received it. */
   readonly deliveredExternally: boolean;
+  /** `sms` or `email`. */
   readonly channel: MessageChannel;
   /** The recipient as sent (E.164 for SMS). */
   readonly recipient: string;
@@ -170,10 +174,15 @@ export interface TemplateOptions {
 
 /** A template as {@link MessagingIntegration.getTemplate} shows it. */
 export interface MessageTemplateInfo {
+  /** The template's id. */
   readonly id: string;
+  /** Its locale, or `null` for the fallback template. */
   readonly locale: string | null;
+  /** The plain-text template source, placeholders as written. */
   readonly text: string;
+  /** The e-mail subject template, or `null`. */
   readonly subject: string | null;
+  /** The HTML template, or `null`. */
   readonly html: string | null;
   /** Every placeholder of the text, subject and HTML, each once. */
   readonly placeholders: readonly string[];
@@ -181,12 +190,19 @@ export interface MessageTemplateInfo {
 
 /** The stored record of a message (no body: bodies often hold one-time codes). */
 export interface MessageRecord {
+  /** Our id for the message. */
   readonly messageId: string;
+  /** The provider that handled it. */
   readonly provider: string;
+  /** `sms` or `email`. */
   readonly channel: MessageChannel;
+  /** The recipient as sent. */
   readonly recipient: string;
+  /** The provider's own id for it. */
   readonly providerMessageId: string;
+  /** Where the message stands now (status callbacks move it on). */
   readonly status: MessageStatus;
+  /** `false` when the message never left the process (the outbox). */
   readonly deliveredExternally: boolean;
   /** Epoch milliseconds. */
   readonly createdAt: number;
@@ -198,10 +214,15 @@ export interface MessageRecord {
 
 /** Payload of the `message_failed` event. */
 export interface MessageFailedEvent {
+  /** Our id for the message. */
   readonly messageId: string;
+  /** The provider that failed. */
   readonly provider: string;
+  /** `sms` or `email`. */
   readonly channel: MessageChannel;
+  /** The recipient it was for. */
   readonly recipient: string;
+  /** How many attempts were made. */
   readonly attempts: number;
   /** The error `sendMessage` rejected with. */
   readonly error: PelbiotError;
@@ -224,11 +245,17 @@ export interface StatusCallbackRequest {
 
 /** Payload of the `message_status` event. */
 export interface MessageStatusEvent {
+  /** Our id for the message. */
   readonly messageId: string;
+  /** The provider that reported the status. */
   readonly provider: string;
+  /** The provider's own id for the message. */
   readonly providerMessageId: string;
+  /** The new status. */
   readonly status: MessageStatus;
+  /** The status before the callback. */
   readonly previousStatus: MessageStatus;
+  /** The provider's error code (Twilio `ErrorCode`), or `null`. */
   readonly errorCode: string | null;
 }
 

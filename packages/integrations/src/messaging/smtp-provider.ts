@@ -22,7 +22,14 @@ export interface SmtpProviderOptions {
   /** Refuse to send unless the server upgrades to TLS with STARTTLS. @default false */
   requireTLS?: boolean | undefined;
   /** SMTP AUTH credentials. */
-  auth?: { readonly user: string; readonly pass: string } | undefined;
+  auth?:
+    | {
+        /** The SMTP user name. */
+        readonly user: string;
+        /** The SMTP password or API key. */
+        readonly pass: string;
+      }
+    | undefined;
   /** The sender, `ada@example.com` or `"Ada" <ada@example.com>`. */
   from?: string | undefined;
   /**

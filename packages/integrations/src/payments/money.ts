@@ -10,7 +10,13 @@ import { ISO_4217_EXPONENTS } from "./currency-exponents";
  * const amounts: MoneyInput[] = [99.99, "99.99", { minor: 9999 }];
  * ```
  */
-export type MoneyInput = number | string | { readonly minor: number };
+export type MoneyInput =
+  | number
+  | string
+  | {
+      /** The amount in the currency's minor units (cents for EUR, yen for JPY), a positive safe integer. */
+      readonly minor: number;
+    };
 
 /** The largest count of minor units accepted: every amount stays an exact JavaScript integer. */
 const MAX_MINOR = Number.MAX_SAFE_INTEGER;

@@ -20,7 +20,10 @@ export type BlockedAddressReason =
   | "nat64-local"
   | "teredo";
 
-/** Options of the SSRF guard, shared by {@link checkDeliveryAddress} and {@link resolveDeliveryAddress}. */
+/**
+ * Options of the SSRF guard, which checks an endpoint's address when it is registered (IP literals) and again on
+ * every delivery, after DNS resolution, so a hostname that later resolves to a blocked network is still refused.
+ */
 export interface SsrfGuardOptions {
   /**
    * Turns the address check off, so endpoints may point at any network (local development only).

@@ -200,7 +200,16 @@ export interface WebhookManagerEvents {
   /** An attempt failed; `nextAttemptAt` is `null` when the delivery went to the dead-letter list. */
   delivery_failed: [attempt: DeliveryAttemptLog];
   /** An endpoint was disabled (by the caller, or because it answered 410 Gone). */
-  endpoint_disabled: [change: { endpointId: string; url: string; reason: string }];
+  endpoint_disabled: [
+    change: {
+      /** The endpoint's id. */
+      endpointId: string;
+      /** Its URL. */
+      url: string;
+      /** Why it was disabled: the caller's reason, or `"410 Gone"`. */
+      reason: string;
+    },
+  ];
   /** A damaged stored record was skipped and quarantined; the other records keep working. */
   record_damaged: [damage: WebhookRecordDamaged];
 }

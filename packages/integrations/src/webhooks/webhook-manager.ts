@@ -238,7 +238,13 @@ export class WebhookManager extends TypedEventEmitter<WebhookManagerEvents> {
    * const { secret } = await webhooks.rotateSecret(id, { overlapMs: 60 * 60 * 1000 });
    * ```
    */
-  async rotateSecret(endpointId: string, options: RotateSecretOptions = {}): Promise<{ secret: string }> {
+  async rotateSecret(
+    endpointId: string,
+    options: RotateSecretOptions = {},
+  ): Promise<{
+    /** The new signing secret (`whsec_…`); give it to the receiver. */
+    secret: string;
+  }> {
     const check = createValidator("WebhookManager.rotateSecret", { redactStrings: true });
     const overlapMs = checkRotateSecretOptions(check, options, DEFAULT_OVERLAP_MS);
     await this.#requireEndpoint(endpointId, "rotateSecret", check);

@@ -70,7 +70,10 @@ export interface VerifiedWebhook {
 
 /** Header bags accepted by {@link verifyWebhook}: a fetch `Headers`, or Node's `IncomingHttpHeaders`-like record. */
 export type WebhookHeadersInput =
-  | { get(name: string): string | null }
+  | {
+      /** A header's value by case-insensitive name, or `null` when absent (as the Fetch API's `Headers.get`). */
+      get(name: string): string | null;
+    }
   | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /**

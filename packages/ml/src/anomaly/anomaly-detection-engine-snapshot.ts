@@ -22,6 +22,7 @@ const CONTEXT = "AnomalyDetectionEngine.fromJSON";
 
 /** The serialised form of an engine, from {@link AnomalyDetectionEngine.toJSON}. */
 export interface AnomalyDetectionEngineJson {
+  /** Always `ANOMALY_SNAPSHOT_FORMAT`. */
   readonly format: typeof ANOMALY_SNAPSHOT_FORMAT;
   /**
    * 3 since the `"auto"` detector's `sensitivityThreshold` maps onto its likelihood threshold (and its state keeps
@@ -31,21 +32,27 @@ export interface AnomalyDetectionEngineJson {
   readonly version: 3;
   /** The engine's options (without the clock). */
   readonly options: SerialisedAnomalyDetectionEngineOptions;
+  /** Every trained model, by model id. */
   readonly models: Readonly<Record<string, AnomalyModelJson>>;
 }
 
 /** One model in {@link AnomalyDetectionEngineJson}. */
 export interface AnomalyModelJson {
+  /** The detector's kind and learned state, as plain numbers. */
   readonly detector: DetectorState;
+  /** Epoch milliseconds of the newest point learned from. */
   readonly lastTimestamp: number;
+  /** Points left in the current cooldown (0 outside one). */
   readonly cooldownRemaining: number;
   /** The severity that started the cooldown (absent in version 1). */
   readonly cooldownSeverity?: AnomalySeverity;
   /** The deviation (or score) that started the cooldown (absent in version 1). */
   readonly cooldownMagnitude?: number;
+  /** Points learned from (training plus every point fed since). */
   readonly pointsSeen: number;
   /** Points left out by the out-of-order policy (absent in version 1). */
   readonly droppedPoints?: number;
+  /** The most recent anomalies reported, oldest first, at most `maxStoredAnomalies`. */
   readonly anomalies: readonly AnomalyDetection[];
 }
 

@@ -75,7 +75,14 @@ export interface TrainModelOptions extends ClassificationModelOptions {
    * Row indices (into `trainingData`) to train and test on, instead of a seeded split: e.g. to reproduce published
    * figures on a fixed split. Every index may appear once; `test` may be empty.
    */
-  split?: { train: readonly number[]; test: readonly number[] } | undefined;
+  split?:
+    | {
+        /** Row indices to train on. */
+        train: readonly number[];
+        /** Row indices to score the model on. */
+        test: readonly number[];
+      }
+    | undefined;
 }
 /** Every option of {@link ClassificationModelOptions}, in documentation order. */
 export const CLASSIFICATION_MODEL_OPTION_KEYS = [

@@ -15,11 +15,17 @@ export interface TimeSeriesForecastingEngineJson {
   readonly version: 1;
   /** The engine's options (without the clock). */
   readonly options: {
+    /** Steps forecast when a call does not say. */
     readonly forecastHorizon: number;
+    /** Fewest observations a forecast accepts. */
     readonly minDataPoints: number;
+    /** Prediction-interval levels in percent. */
     readonly levels: readonly number[];
+    /** Seed of the simulated intervals. */
     readonly seed: number;
+    /** Sample paths simulated for intervals without a closed form. */
     readonly simulationPaths: number;
+    /** What is done with out-of-order observations (absent in older snapshots). */
     readonly outOfOrder?: OutOfOrderPolicy;
   };
   /** Stored forecasts, oldest first. */

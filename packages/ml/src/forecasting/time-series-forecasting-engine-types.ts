@@ -58,14 +58,29 @@ export interface EtsForecastModel {
   /** Estimated quantities, variance included. */
   readonly parameterCount: number;
   /** Every form tried with its AICc and Akaike weight (only for automatic selection; the weights sum to 1). */
-  readonly candidates: readonly { readonly code: string; readonly aicc: number; readonly weight: number }[];
+  readonly candidates: readonly {
+    /** The form's code, e.g. `MAdN`. */
+    readonly code: string;
+    /** Its corrected AIC. */
+    readonly aicc: number;
+    /** Its Akaike weight, between 0 and 1. */
+    readonly weight: number;
+  }[];
   /**
    * Present when the forecast combines several forms ({@link GenerateForecastOptions.modelAveraging}): the forms
    * used, heaviest first, with their renormalised weights. The other fields describe the heaviest form, the AICc
    * winner.
    */
   readonly averaging?: {
-    readonly components: readonly { readonly code: string; readonly name: string; readonly weight: number }[];
+    /** The forms combined, heaviest first. */
+    readonly components: readonly {
+      /** The form's code, e.g. `MAdN`. */
+      readonly code: string;
+      /** The form's name, e.g. `ETS(M,Ad,N)`. */
+      readonly name: string;
+      /** Its renormalised weight; the weights sum to 1. */
+      readonly weight: number;
+    }[];
   };
 }
 
@@ -151,7 +166,14 @@ export interface ModelValidation {
   /** Steps forecast from each origin. */
   readonly horizon: number;
   /** Mean absolute error per family over the scored origins and steps. */
-  readonly errors: { readonly ets: number; readonly theta: number; readonly "ets+theta": number };
+  readonly errors: {
+    /** Mean absolute error of ETS. */
+    readonly ets: number;
+    /** Mean absolute error of Theta. */
+    readonly theta: number;
+    /** Mean absolute error of the equal-weight combination of both. */
+    readonly "ets+theta": number;
+  };
 }
 
 /** The model behind a forecast; `method` tells which. */

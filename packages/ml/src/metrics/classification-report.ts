@@ -19,7 +19,14 @@ export interface ClassificationReport {
   /** Scores per class, in class-index order. */
   perClass: ClassScores[];
   /** Unweighted means of precision, recall and F1 over all classes (scikit-learn's `average="macro"`). */
-  macro: { precision: number; recall: number; f1: number };
+  macro: {
+    /** Mean precision over the classes. */
+    precision: number;
+    /** Mean recall over the classes. */
+    recall: number;
+    /** Mean F1 score over the classes. */
+    f1: number;
+  };
   /** `[true][predicted]` counts; see {@link confusionMatrix}. */
   confusionMatrix: number[][];
 }

@@ -119,7 +119,14 @@ export interface RecommendationModelReport {
   /** Why this model. */
   readonly reason: RecommendationModelReason;
   /** EASE only: the ridge strength λ of the refit on all data, and its factor and input. */
-  readonly ease?: { readonly lambda: number; readonly lambdaFactor: number; readonly input: "weighted" | "binary" };
+  readonly ease?: {
+    /** The ridge strength λ. */
+    readonly lambda: number;
+    /** λ as a multiple of the mean item count (mean diagonal of `XᵀX`). */
+    readonly lambdaFactor: number;
+    /** `X` from interaction strengths (`weighted`) or 1 per interacted item (`binary`). */
+    readonly input: "weighted" | "binary";
+  };
   /** ALS only: the hyper-parameters of the refit on all data. */
   readonly als?: AlsSummary;
   /** Distinct user-item pairs at training time (later ones are scored with the trained model until a retrain). */

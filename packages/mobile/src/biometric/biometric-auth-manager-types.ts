@@ -146,18 +146,47 @@ export type BiometricVerification =
 /** Events of {@link BiometricAuthManager}, each with one payload object. */
 export interface BiometricAuthManagerEvents {
   /** A credential was verified and stored. */
-  credential_registered: [{ userId: string; credentialId: string; modality: BiometricModality }];
+  credential_registered: [
+    {
+      /** The user the credential belongs to. */
+      userId: string;
+      /** The credential's id, base64url. */
+      credentialId: string;
+      /** The modality the app asked for (WebAuthn cannot tell which sensor was used). */
+      modality: BiometricModality;
+    },
+  ];
   /** A login succeeded. */
-  biometric_verified: [{ userId: string; credentialId: string; modality: BiometricModality }];
+  biometric_verified: [
+    {
+      /** The user the credential belongs to. */
+      userId: string;
+      /** The credential's id, base64url. */
+      credentialId: string;
+      /** The modality the app asked for (WebAuthn cannot tell which sensor was used). */
+      modality: BiometricModality;
+    },
+  ];
   /** A registration or login was refused. */
   biometric_rejected: [
     {
+      /** The user who tried. */
       userId: string;
+      /** The modality the app asked for. */
       modality: BiometricModality;
+      /** Which ceremony was refused: registering a credential or logging in. */
       ceremony: "registration" | "authentication";
+      /** Why it was refused. */
       reason: BiometricRejectionReason;
     },
   ];
   /** A credential was revoked. */
-  credential_revoked: [{ userId: string; credentialId: string }];
+  credential_revoked: [
+    {
+      /** The user the credential belongs to. */
+      userId: string;
+      /** The credential's id, base64url. */
+      credentialId: string;
+    },
+  ];
 }

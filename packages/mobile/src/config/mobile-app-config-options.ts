@@ -71,9 +71,10 @@ export interface ResolvedMobileAppConfig {
 }
 
 /** A config sent by the server: a schema version plus any subset of {@link MobileAppConfigOptions} but `remoteSchemaVersion`. */
-export type RemoteConfigPayload = { readonly schemaVersion: number } & Readonly<
-  Omit<MobileAppConfigOptions, "remoteSchemaVersion">
->;
+export type RemoteConfigPayload = {
+  /** The config's schema version, from 1; one newer than the app's `remoteSchemaVersion` is refused with `UNSUPPORTED`. */
+  readonly schemaVersion: number;
+} & Readonly<Omit<MobileAppConfigOptions, "remoteSchemaVersion">>;
 
 /** Every option that a remote config may set, in documentation order. */
 export const REMOTE_OPTION_KEYS = [

@@ -3,14 +3,30 @@ import type { ImageFormat, ResponsiveImagePlan } from "../ui/plan-responsive-ima
 
 /** The part of a sharp pipeline this module drives (sharp ≥ 0.33); typed here so consumers need not install sharp's types. */
 export interface SharpPipeline {
+  /** Scales to `width` pixels, keeping the aspect ratio, never larger than the source when `withoutEnlargement`. */
   resize(options: { width: number; withoutEnlargement: boolean }): SharpPipeline;
+  /** Encodes as AVIF at `quality` (1–100). */
   avif(options: { quality: number }): SharpPipeline;
+  /** Encodes as WebP at `quality` (1–100). */
   webp(options: { quality: number }): SharpPipeline;
+  /** Encodes as JPEG at `quality` (1–100), with mozjpeg's encoder when `mozjpeg`. */
   jpeg(options: { quality: number; mozjpeg: boolean }): SharpPipeline;
+  /** Rotates upright from the EXIF orientation. */
   rotate(): SharpPipeline;
-  toBuffer(options: {
-    resolveWithObject: true;
-  }): Promise<{ data: Uint8Array; info: { width: number; height: number; size: number } }>;
+  /** Runs the pipeline and resolves with the encoded bytes and their dimensions. */
+  toBuffer(options: { resolveWithObject: true }): Promise<{
+    /** The encoded image. */
+    data: Uint8Array;
+    /** What was written. */
+    info: {
+      /** Width in pixels. */
+      width: number;
+      /** Height in pixels. */
+      height: number;
+      /** Size in bytes. */
+      size: number;
+    };
+  }>;
 }
 
 /** The `sharp` module's default export: a function from an input image to a pipeline. */

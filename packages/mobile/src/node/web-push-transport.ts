@@ -8,11 +8,28 @@ import type {
 
 /** The part of the `web-push` module this transport uses (web-push ≥ 3.6); typed here so its types are optional. */
 export interface WebPushModule {
+  /**
+   * Encrypts `payload` for the subscription and signs the request with VAPID, without sending it.
+   *
+   * @param subscription - The browser's subscription.
+   * @param payload - The message text, or `null` for none.
+   * @param options - `vapidDetails`, `TTL`, `urgency`, `topic` and the like, as `web-push` names them.
+   * @returns The HTTP request to make.
+   */
   generateRequestDetails(
     subscription: WebPushSubscription,
     payload: string | null,
     options: Record<string, unknown>,
-  ): { method: string; headers: Record<string, string | number>; body: Uint8Array | null; endpoint: string };
+  ): {
+    /** The HTTP method, `POST`. */
+    method: string;
+    /** The request headers (encryption, VAPID `Authorization`, `TTL`, …). */
+    headers: Record<string, string | number>;
+    /** The encrypted payload, or `null`. */
+    body: Uint8Array | null;
+    /** The URL to post to, the subscription's endpoint. */
+    endpoint: string;
+  };
 }
 
 /**
@@ -41,6 +58,7 @@ export interface VapidDetails {
  * ```
  */
 export interface WebPushTransportOptions {
+  /** Your server's VAPID identification and key pair. */
   vapid: VapidDetails;
   /** The `web-push` module (an optional peer dependency). @default the installed `web-push`, loaded on first send */
   webPush?: WebPushModule | undefined;

@@ -10,10 +10,13 @@ import { type Clock, createValidator, type Validator } from "@pelbiot/core";
  * ```
  */
 export interface GoogleServiceAccount {
+  /** The Firebase project id; FCM sends go to its endpoint. */
   readonly project_id: string;
+  /** The service account's e-mail, the issuer of the token request. */
   readonly client_email: string;
   /** PKCS #8 PEM (`-----BEGIN PRIVATE KEY-----`). */
   readonly private_key: string;
+  /** The key's id, sent as the JWT's `kid` when present. */
   readonly private_key_id?: string | undefined;
   /** @default "https://oauth2.googleapis.com/token" */
   readonly token_uri?: string | undefined;

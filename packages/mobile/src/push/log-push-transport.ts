@@ -35,7 +35,12 @@ export interface LogPushTransportOptions {
 export interface LogPushTransport extends PushTransport {
   readonly name: "log";
   /** The messages attempted so far, oldest first, each with the outcome it got. */
-  entries(): Array<PushMessage & { readonly outcome: TransportOutcome }>;
+  entries(): Array<
+    PushMessage & {
+      /** What the transport reported for the message. */
+      readonly outcome: TransportOutcome;
+    }
+  >;
   /** Forgets the recorded messages. */
   clear(): void;
 }

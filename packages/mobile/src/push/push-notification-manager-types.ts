@@ -17,6 +17,7 @@ export interface PushDevice {
   readonly deviceId: string;
   /** The provider's address of the device: an FCM registration token, an APNs device token, a Web Push subscription as JSON text. */
   readonly token: string;
+  /** `ios`, `android` or `web`: which platform block a message carries. */
   readonly platform: PushPlatform;
   /** The name of the transport that reaches this device (a key of the manager's `transports` option). */
   readonly provider: string;
@@ -26,6 +27,7 @@ export interface PushDevice {
   readonly userId?: string | undefined;
   /** BCP 47 language tag, e.g. `"pt-BR"`. */
   readonly locale?: string | undefined;
+  /** The app's version on the device, as the app reports it. */
   readonly appVersion?: string | undefined;
   /** When the device was first registered, in epoch milliseconds. */
   readonly registeredAt?: number | undefined;
@@ -42,8 +44,15 @@ export interface PushDevice {
  * ```
  */
 export interface WebPushSubscription {
+  /** The push service URL the subscription posts to. */
   readonly endpoint: string;
-  readonly keys: { readonly p256dh: string; readonly auth: string };
+  /** The subscription's keys, base64url. */
+  readonly keys: {
+    /** The browser's P-256 public key. */
+    readonly p256dh: string;
+    /** The 16-byte authentication secret. */
+    readonly auth: string;
+  };
 }
 
 /**
@@ -55,12 +64,18 @@ export interface WebPushSubscription {
  * ```
  */
 export interface RegisterDeviceDetails {
-  /** @default derived from the provider: `"ios"` for `apns`, `"web"` for `webpush`, otherwise `"android"` */
+  /**
+   * `ios`, `android` or `web`.
+   * @default derived from the provider: `"ios"` for `apns`, `"web"` for `webpush`, otherwise `"android"`
+   */
   platform?: PushPlatform | undefined;
-  /** @default the manager's `defaultProvider` */
+  /** The transport that reaches the device (a key of the `transports` option). @default the manager's `defaultProvider` */
   provider?: string | undefined;
+  /** The signed-in user, so `sendToUser` reaches the device. */
   userId?: string | undefined;
+  /** BCP 47 language tag, e.g. `"pt-BR"`. */
   locale?: string | undefined;
+  /** The app's version on the device. */
   appVersion?: string | undefined;
 }
 
@@ -73,9 +88,11 @@ export interface RegisterDeviceDetails {
  * ```
  */
 export interface PushNotification {
+  /** The notification's title. */
   title?: string | undefined;
   /** The text under the title (alias of `body`). */
   message?: string | undefined;
+  /** The text under the title (alias `message`). */
   body?: string | undefined;
   /** Key/value payload for the app; every value is a string (FCM's rule), reserved keys (`from`, `message_type`, `google…`, `gcm…`) are refused. */
   data?: Readonly<Record<string, string>> | undefined;
@@ -93,13 +110,21 @@ export interface PushNotification {
 
 /** A notification after validation: `message`/`body` merged, defaults applied. Transports receive this. */
 export interface ResolvedPushNotification {
+  /** The notification's title. */
   readonly title?: string | undefined;
+  /** The text under the title. */
   readonly body?: string | undefined;
+  /** Key/value payload for the app. */
   readonly data?: Readonly<Record<string, string>> | undefined;
+  /** How long the provider may hold it for an offline device, in milliseconds. */
   readonly ttlMs: number;
+  /** `high` wakes the device; `normal` lets the OS batch delivery. */
   readonly priority: "high" | "normal";
+  /** Messages with the same key replace each other while undelivered. */
   readonly collapseKey?: string | undefined;
+  /** The app icon badge count. */
   readonly badge?: number | undefined;
+  /** `"default"` or the name of a sound bundled with the app. */
   readonly sound?: string | undefined;
 }
 
@@ -145,11 +170,13 @@ export const DELIVERY_STATUSES: readonly DeliveryStatus[] = Object.freeze([
  * ```
  */
 export interface TransportOutcome {
+  /** The normalised outcome. */
   readonly status: DeliveryStatus;
   /** The provider's own code, kept as it came (`UNREGISTERED`, `BadDeviceToken`, `410`…). */
   readonly providerCode?: string | undefined;
   /** The provider's id of the accepted message (FCM `name`, `apns-id`, Web Push `Location`). */
   readonly providerMessageId?: string | undefined;
+  /** The provider's HTTP status code, when there was an answer. */
   readonly httpStatus?: number | undefined;
   /** How long the provider asked us to wait (`Retry-After`), in milliseconds. */
   readonly retryAfterMs?: number | undefined;
@@ -169,7 +196,9 @@ export interface TransportOutcome {
 export interface DeliveryResult extends TransportOutcome {
   /** Our id of the message (one per send call, shared by every device it went to). */
   readonly notificationId: string;
+  /** The device it went to. */
   readonly deviceId: string;
+  /** The transport that carried it. */
   readonly provider: string;
   /** How many attempts were made, the first included. */
   readonly attempts: number;
@@ -189,10 +218,13 @@ export interface DeliveryResult extends TransportOutcome {
  * ```
  */
 export interface SendReport {
+  /** Our id of the message, shared by every result. */
   readonly notificationId: string;
   /** One result per device reached, in the order the devices were listed. */
   readonly results: readonly DeliveryResult[];
+  /** How many results are `delivered`. */
   readonly delivered: number;
+  /** How many results are not `delivered`. */
   readonly failed: number;
   /** Requested device ids that are not registered (only for {@link PushNotificationManager.sendToDevices}). */
   readonly missing: readonly string[];
@@ -200,7 +232,9 @@ export interface SendReport {
 
 /** One attempt's input to a transport. */
 export interface PushMessage {
+  /** The device to reach. */
   readonly device: PushDevice;
+  /** What to send, validated, defaults applied. */
   readonly notification: ResolvedPushNotification;
   /** Our id of the message, to correlate logs. */
   readonly notificationId: string;
@@ -241,10 +275,13 @@ export interface PushTransport {
  * ```
  */
 export interface DevicePrunedEvent {
+  /** The removed device. */
   readonly deviceId: string;
+  /** The transport that reported the dead token. */
   readonly provider: string;
   /** The provider's code that said the token is dead. */
   readonly providerCode?: string | undefined;
+  /** The message whose delivery found it dead. */
   readonly notificationId: string;
 }
 
@@ -257,8 +294,11 @@ export interface DevicePrunedEvent {
  * ```
  */
 export interface DeliveryLogFilter {
+  /** Only deliveries to this device. */
   deviceId?: string | undefined;
+  /** Only deliveries with this final status. */
   status?: DeliveryStatus | undefined;
+  /** Only deliveries of this message. */
   notificationId?: string | undefined;
   /** At most this many, the newest. @default all kept */
   limit?: number | undefined;

@@ -35,8 +35,11 @@ export type * from "./push-notification-manager-types";
 
 /** Filter of {@link PushNotificationManager.listDevices}. */
 export interface DeviceFilter {
+  /** Only devices subscribed to this topic. */
   topic?: string | undefined;
+  /** Only devices of this user. */
   userId?: string | undefined;
+  /** Only devices reached by this transport. */
   provider?: string | undefined;
 }
 

@@ -11,9 +11,13 @@ import { openEnvelope, sealEnvelope } from "../internal/versioned-envelope";
 
 /** The part of React Native's AsyncStorage (or a compatible store) the adapter uses. */
 export interface AsyncStorageLike {
+  /** The value stored under `key`, or `null`. */
   getItem(key: string): Promise<string | null>;
+  /** Stores `value` under `key`, replacing any value. */
   setItem(key: string, value: string): Promise<void>;
+  /** Removes `key`; a missing key is not an error. */
   removeItem(key: string): Promise<void>;
+  /** Every key in the store, the adapter's and others'. */
   getAllKeys(): Promise<readonly string[]>;
 }
 

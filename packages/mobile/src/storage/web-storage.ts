@@ -11,10 +11,15 @@ import { openEnvelope, sealEnvelope } from "../internal/versioned-envelope";
 
 /** The part of the Web Storage API (`localStorage`, `sessionStorage`) the adapter uses. */
 export interface WebStorageLike {
+  /** How many keys the store holds. */
   readonly length: number;
+  /** The key at `index` (in the store's own order), or `null` past the end. */
   key(index: number): string | null;
+  /** The value stored under `key`, or `null`. */
   getItem(key: string): string | null;
+  /** Stores `value` under `key`; throws `QuotaExceededError` when the store is full. */
   setItem(key: string, value: string): void;
+  /** Removes `key`; a missing key is not an error. */
   removeItem(key: string): void;
 }
 

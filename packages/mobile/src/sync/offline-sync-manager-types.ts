@@ -8,23 +8,62 @@ export type ConflictResolution = "local" | "remote" | "merged";
 /** Events of {@link OfflineSyncManager}. */
 export interface OfflineSyncEvents {
   /** A batch of server changes is being merged. */
-  sync_started: [event: { deviceId: string; changes: number }];
+  sync_started: [
+    event: {
+      /** The device this manager syncs. */
+      deviceId: string;
+      /** How many server changes the batch holds. */
+      changes: number;
+    },
+  ];
   /** The batch was merged. */
-  sync_completed: [event: { deviceId: string } & SyncResult];
+  sync_completed: [
+    event: {
+      /** The device this manager syncs. */
+      deviceId: string;
+    } & SyncResult,
+  ];
   /** Both sides changed a record since their common version. */
   conflict_detected: [conflict: SyncConflict];
   /** A server change broke the shared limits; it was set aside and the rest of the batch applied. */
-  change_quarantined: [event: { deviceId: string; change: QuarantinedChange }];
+  change_quarantined: [
+    event: {
+      /** The device this manager syncs. */
+      deviceId: string;
+      /** The change set aside, with why. */
+      change: QuarantinedChange;
+    },
+  ];
   /** The coordinator refused a mutation for good; it was rolled back on the device. */
-  mutation_rejected: [event: { deviceId: string; mutation: QueuedMutation; reason: string }];
+  mutation_rejected: [
+    event: {
+      /** The device this manager syncs. */
+      deviceId: string;
+      /** The refused mutation. */
+      mutation: QueuedMutation;
+      /** The coordinator's explanation. */
+      reason: string;
+    },
+  ];
   /** A `sync` round failed after its retries; automatic sync carries on at the next interval. */
-  sync_failed: [event: { deviceId: string; error: PelbiotError }];
+  sync_failed: [
+    event: {
+      /** The device this manager syncs. */
+      deviceId: string;
+      /** Why the round failed. */
+      error: PelbiotError;
+    },
+  ];
   /** A conflict was resolved, automatically or by `resolveConflict`. */
   conflict_resolved: [
     event: {
+      /** The device this manager syncs. */
       deviceId: string;
+      /** The record whose conflict was resolved. */
       recordId: string;
+      /** How it was resolved. */
       resolution: ConflictResolution;
+      /** `true` when the conflict strategy resolved it, `false` when `resolveConflict` did. */
       automatic: boolean;
       /** The device's mutations the resolution replaced: dropped (remote) or folded into `replacement`. */
       superseded: readonly string[];

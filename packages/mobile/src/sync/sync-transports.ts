@@ -35,7 +35,7 @@ export interface HttpSyncTransportOptions {
 
 /**
  * A transport that speaks JSON over HTTP with `fetch` (works in browsers, React Native and Node). Pair it with
- * {@link handleSyncRequest} on the server.
+ * `handleSyncRequest` from `@pelbiot/mobile/server` on the server.
  *
  * @param options - Base URL, fetch, headers and timeout.
  * @returns A {@link SyncTransport}. Failed requests reject with `PROVIDER_ERROR` (with `details.status` and, when the

@@ -93,7 +93,14 @@ export interface SyncConflict {
 }
 
 /** What a resolver decides: keep one side, or write merged data. `undefined` leaves the conflict for later. */
-export type ConflictDecision = "local" | "remote" | { readonly data: RecordData | null } | undefined;
+export type ConflictDecision =
+  | "local"
+  | "remote"
+  | {
+      /** The merged record to write, or `null` to delete it. */
+      readonly data: RecordData | null;
+    }
+  | undefined;
 
 /** A custom conflict resolver: receives base, local and remote and decides. */
 export type ConflictResolverFunction = (conflict: SyncConflict) => ConflictDecision;

@@ -36,7 +36,15 @@ function setField(record: RecordData, field: string, value: JsonValue): void {
 }
 
 /** Result of {@link mergeThreeWay}: merged data, or the fields both sides changed differently. */
-export type MergeResult = { readonly merged: RecordData | null } | { readonly collisions: readonly string[] };
+export type MergeResult =
+  | {
+      /** The merged record, or `null` when the merge deletes it. */
+      readonly merged: RecordData | null;
+    }
+  | {
+      /** Fields both sides changed to different values (`"*"` for a delete against an edit). */
+      readonly collisions: readonly string[];
+    };
 
 /** Options for {@link mergeThreeWay}. */
 export interface MergeThreeWayOptions {

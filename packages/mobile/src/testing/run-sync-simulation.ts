@@ -67,16 +67,27 @@ export interface SyncSimulationResult {
   readonly violations: readonly string[];
   /** Counts of what happened. */
   readonly stats: {
+    /** Mutations the devices made. */
     readonly mutations: number;
+    /** Of those, applied on the server (each once). */
     readonly applied: number;
+    /** Of those, refused by the coordinator and rolled back. */
     readonly rejected: number;
+    /** Of those, replaced by a conflict resolution. */
     readonly superseded: number;
+    /** Conflicts detected. */
     readonly conflicts: number;
+    /** Conflicts settled with `resolveConflict` rather than the strategy. */
     readonly resolvedByUser: number;
+    /** Pushes the network delivered twice. */
     readonly duplicatesDelivered: number;
+    /** Pushes the server applied whose answer the network lost. */
     readonly lostResponses: number;
+    /** Device restarts from storage mid-run. */
     readonly crashes: number;
+    /** Times a device was cut off from the server. */
     readonly partitions: number;
+    /** Sync rounds that failed (and were retried later). */
     readonly failedSyncs: number;
   };
 }

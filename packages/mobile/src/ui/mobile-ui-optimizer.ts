@@ -56,7 +56,15 @@ export class MobileUIOptimizer {
    * ui.getWindowSizeClass(1300, 800); // { width: "large", height: "medium" }
    * ```
    */
-  getWindowSizeClass(width: number, height?: number): { width: WidthSizeClass; height: HeightSizeClass } {
+  getWindowSizeClass(
+    width: number,
+    height?: number,
+  ): {
+    /** The width's size class. */
+    width: WidthSizeClass;
+    /** The height's size class (`expanded` when no height was given). */
+    height: HeightSizeClass;
+  } {
     return withValidationContext("MobileUIOptimizer.getWindowSizeClass", samePath, () => ({
       width: getWidthSizeClass(width),
       height: height === undefined ? "expanded" : getHeightSizeClass(height),

@@ -43,7 +43,12 @@ export interface ResponsiveImageOptions {
   /** Highest device pixel ratio served; denser screens get this one (3× costs ~2.25× the bytes of 2× for little visible gain). @default 2 */
   dprCap?: number;
   /** Viewport widths (CSS px) considered. @default { min: 320, max: 1920 } */
-  viewport?: { min: number; max: number };
+  viewport?: {
+    /** The narrowest viewport, in CSS pixels. */
+    min: number;
+    /** The widest viewport, in CSS pixels. */
+    max: number;
+  };
   /** Most `srcset` candidates per format. @default 8 */
   maxCandidates?: number;
   /** Smallest width ratio between neighbouring candidates; closer ones are merged. @default 1.2 */
@@ -78,10 +83,15 @@ export interface ResponsiveImagePlan {
   readonly sources: readonly ImageSource[];
   /** The `<img>` attributes: JPEG fallback `src` (the largest-but-one candidate), `srcset`, `sizes`, dimensions. */
   readonly img: {
+    /** URL of the JPEG fallback (the largest-but-one candidate). */
     readonly src: string;
+    /** The JPEG candidates, `url 480w, …`. */
     readonly srcset: string;
+    /** The `sizes` attribute. */
     readonly sizes: string;
+    /** The image's intrinsic width in pixels, to reserve its space. */
     readonly width: number;
+    /** The intrinsic height in pixels, when given. */
     readonly height?: number;
     /** Encoder quality of the JPEG renditions. */
     readonly quality: number;

@@ -26,9 +26,13 @@ import {
  * ```
  */
 export const SANDBOX_TEST_CARDS = Object.freeze({
+  /** Succeeds. */
   visa: "pm_card_visa",
+  /** Fails with `card_declined`. */
   declined: "pm_card_chargeDeclined",
+  /** Fails with `insufficient_funds`. */
   insufficientFunds: "pm_card_chargeDeclinedInsufficientFunds",
+  /** Needs 3-D Secure: `requires_action` until confirmed with an authorization code. */
   authenticationRequired: "pm_card_authenticationRequired",
 } as const);
 

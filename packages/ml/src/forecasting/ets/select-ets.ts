@@ -16,7 +16,14 @@ export interface EtsSelection {
   /** The model with the smallest AICc. */
   readonly best: EtsFit;
   /** Every candidate that could be fitted, with its AICc and the fit itself, in search order. */
-  readonly candidates: readonly { readonly form: EtsForm; readonly aicc: number; readonly fit: EtsFit }[];
+  readonly candidates: readonly {
+    /** The ETS form (error, trend and season components). */
+    readonly form: EtsForm;
+    /** Its corrected Akaike information criterion; lower is better. */
+    readonly aicc: number;
+    /** The fitted model. */
+    readonly fit: EtsFit;
+  }[];
 }
 
 /**

@@ -14,7 +14,14 @@ export interface ThetaForecastStep {
   /** Point forecast. */
   readonly value: number;
   /** Intervals in the order of the requested levels. */
-  readonly intervals: readonly { readonly level: number; readonly lower: number; readonly upper: number }[];
+  readonly intervals: readonly {
+    /** The interval's level in percent, e.g. 95. */
+    readonly level: number;
+    /** Lower bound. */
+    readonly lower: number;
+    /** Upper bound. */
+    readonly upper: number;
+  }[];
 }
 
 /**
