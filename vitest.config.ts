@@ -12,6 +12,9 @@ export default defineConfig({
     // One worker more than there are cores: many test files wait on child processes, servers and files, and the
     // default (one fewer than the cores) left one of CI's two cores idle. 2 cores: 2 min 35 s before, 2 min after.
     maxWorkers: availableParallelism() + 1,
+    // Property-based and model-based tests run for seconds on a busy 2-core machine; 5 s (the default) failed a few of
+    // them under load without anything being wrong. A hang still fails, after 20 s.
+    testTimeout: 20_000,
     // The JSON report feeds the "N passed, N failed" line that CI reads.
     reporters: ["default", ["json", { outputFile: "vitest-report.json" }]],
     projects: [
