@@ -126,7 +126,20 @@ function assemble(
     const start = new Date(Math.max(range.start, bucketStart)).toISOString();
     const end = new Date(Math.min(range.end, bucketStart + size)).toISOString();
     for (const metric of metrics) {
-      rows.push({ start, end, metric, ...statsOf(metric, bucket) });
+      const stats = statsOf(metric, bucket);
+      // Spelt out rather than spread: every row then has the same compact shape, which matters at 100,000 rows.
+      rows.push({
+        start,
+        end,
+        metric,
+        count: stats.count,
+        sum: stats.sum,
+        mean: stats.mean,
+        min: stats.min,
+        max: stats.max,
+        p50: stats.p50,
+        p95: stats.p95,
+      });
     }
   });
   return rows;
