@@ -1,8 +1,9 @@
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { stringify } from "csv-stringify";
+import { type Options as StringifyOptions, stringify } from "csv-stringify/sync";
+import { plainCsvLine } from "./csv-plain-line";
 import { escapeFormula } from "./formula-escape";
-import { REPORT_COLUMNS, rowValues } from "./report-columns";
+import { REPORT_COLUMNS } from "./report-columns";
 import type { Report } from "./report-generator-types";
 
 /** The checked CSV options of one export. */
@@ -12,25 +13,81 @@ export interface CsvWriteOptions {
   readonly delimiter: string;
 }
 
+/** Rows per block written to the destination: about 350 kB of text, so the file is written in few large writes. */
+const ROWS_PER_BLOCK = 4_000;
+const RECORD_DELIMITER = "\r\n";
+
+/**
+ * csv-stringify's options for the records of an export: CRLF line ends, and quoting of every field that holds a
+ * line break. csv-stringify quotes a lone CR or LF only when asked once `record_delimiter` is given, and a
+ * spreadsheet reads an unquoted one as the end of the row.
+ */
+export function csvRecordOptions(delimiter: string): StringifyOptions {
+  return { delimiter, record_delimiter: RECORD_DELIMITER, quote_record_delimiter: true };
+}
+
 /**
  * Streams the report's bucket rows as RFC 4180 CSV (CRLF line ends, quoting by csv-stringify) into `destination`
  * and ends it. Empty statistics are empty fields; string cells are made inert unless `escapeFormulas` is off.
+ *
+ * Rows go out in blocks of {@link ROWS_PER_BLOCK}: a row whose cells need no quoting is joined directly (see
+ * `plainCsvLine`), and every other run of rows goes through csv-stringify's sync API in one call, which is byte for
+ * byte what its stream API writes and several times faster.
  */
 export async function writeCsvReport(report: Report, destination: Writable, options: CsvWriteOptions): Promise<void> {
-  const text = options.escapeFormulas ? escapeFormula : (value: string) => value;
-  function* records(): Generator<(string | number | null)[]> {
-    for (const row of report.rows) {
-      const values = rowValues(row);
-      values[2] = text(values[2]);
-      yield values;
+  const rowOptions = csvRecordOptions(options.delimiter);
+  const header = stringify([], { ...rowOptions, header: true, columns: [...REPORT_COLUMNS], bom: options.bom });
+  const metricText = cachedText(options.escapeFormulas);
+  const plainLine = plainCsvLine(options.delimiter);
+  function* blocks(): Generator<string> {
+    yield header;
+    const rows = report.rows;
+    for (let start = 0; start < rows.length; start += ROWS_PER_BLOCK) {
+      let block = "";
+      let careful: unknown[][] = [];
+      const end = Math.min(rows.length, start + ROWS_PER_BLOCK);
+      for (let index = start; index < end; index += 1) {
+        const row = rows[index] as (typeof rows)[number];
+        const values = [
+          row.start,
+          row.end,
+          metricText(row.metric),
+          row.count,
+          row.sum,
+          row.mean,
+          row.min,
+          row.max,
+          row.p50,
+          row.p95,
+        ];
+        const line = plainLine?.(values);
+        if (line === undefined) {
+          careful.push(values);
+          continue;
+        }
+        if (careful.length > 0) {
+          block += stringify(careful, rowOptions);
+          careful = [];
+        }
+        block += line + RECORD_DELIMITER;
+      }
+      if (careful.length > 0) block += stringify(careful, rowOptions);
+      yield block;
     }
   }
-  const stringifier = stringify({
-    header: true,
-    columns: [...REPORT_COLUMNS],
-    bom: options.bom,
-    delimiter: options.delimiter,
-    record_delimiter: "\r\n",
-  });
-  await pipeline(Readable.from(records()), stringifier, destination);
+  await pipeline(Readable.from(blocks()), destination);
+}
+
+/** The text of a metric cell, escaped when asked; a report names few metrics, so each is escaped once. */
+function cachedText(escapeFormulas: boolean): (metric: string) => string {
+  if (!escapeFormulas) return (metric) => metric;
+  const escaped = new Map<string, string>();
+  return (metric) => {
+    let text = escaped.get(metric);
+    if (text === undefined) {
+      text = escapeFormula(metric);
+      escaped.set(metric, text);
+    }
+    return text;
+  };
 }
