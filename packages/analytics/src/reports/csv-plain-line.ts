@@ -41,13 +41,17 @@ export function plainCsvLine(delimiter: string): PlainCsvLine | undefined {
   const special = new RegExp(`["\r\n${delimiter.replace(/[\\^\]-]/g, "\\$&")}]`);
   // A number never holds a quote or a line break, so it needs a look only when the delimiter can be part of it.
   const checkNumbers = NUMBER_CHARACTERS.test(delimiter);
+  // The last plain string of each column: consecutive rows often repeat one (a bucket's start and end).
+  const lastPlain: unknown[] = [];
   return (cells) => {
     for (let index = 0; index < cells.length; index += 1) {
       const cell = cells[index];
       if (typeof cell === "number") {
         if (checkNumbers && special.test(`${cell}`)) return undefined;
       } else if (typeof cell === "string") {
+        if (cell === lastPlain[index]) continue;
         if (special.test(cell)) return undefined;
+        lastPlain[index] = cell;
       } else if (cell !== null && cell !== undefined) {
         return undefined;
       }

@@ -42,40 +42,46 @@ export async function writeCsvReport(report: Report, destination: Writable, opti
   function* blocks(): Generator<string> {
     yield header;
     const rows = report.rows;
+    // One array reused for every row: the joiner keeps nothing, and a row for csv-stringify is copied.
+    const values: unknown[] = [];
     for (let start = 0; start < rows.length; start += ROWS_PER_BLOCK) {
-      let block = "";
+      const lines: string[] = [];
       let careful: unknown[][] = [];
       const end = Math.min(rows.length, start + ROWS_PER_BLOCK);
       for (let index = start; index < end; index += 1) {
         const row = rows[index] as (typeof rows)[number];
-        const values = [
-          row.start,
-          row.end,
-          metricText(row.metric),
-          row.count,
-          row.sum,
-          row.mean,
-          row.min,
-          row.max,
-          row.p50,
-          row.p95,
-        ];
+        values[0] = row.start;
+        values[1] = row.end;
+        values[2] = metricText(row.metric);
+        values[3] = row.count;
+        values[4] = row.sum;
+        values[5] = row.mean;
+        values[6] = row.min;
+        values[7] = row.max;
+        values[8] = row.p50;
+        values[9] = row.p95;
         const line = plainLine?.(values);
         if (line === undefined) {
-          careful.push(values);
+          careful.push([...values]);
           continue;
         }
         if (careful.length > 0) {
-          block += stringify(careful, rowOptions);
+          lines.push(withoutLastDelimiter(stringify(careful, rowOptions)));
           careful = [];
         }
-        block += line + RECORD_DELIMITER;
+        lines.push(line);
       }
-      if (careful.length > 0) block += stringify(careful, rowOptions);
-      yield block;
+      if (careful.length > 0) lines.push(withoutLastDelimiter(stringify(careful, rowOptions)));
+      // One join per block: the text is built once rather than as a chain of concatenations.
+      yield lines.join(RECORD_DELIMITER) + RECORD_DELIMITER;
     }
   }
   await pipeline(Readable.from(blocks()), destination);
+}
+
+/** csv-stringify ends its text with a record delimiter; the block's join puts it back. */
+function withoutLastDelimiter(records: string): string {
+  return records.slice(0, -RECORD_DELIMITER.length);
 }
 
 /** The text of a metric cell, escaped when asked; a report names few metrics, so each is escaped once. */
