@@ -2,7 +2,7 @@ import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type Options as StringifyOptions, stringify } from "csv-stringify/sync";
 import { plainCsvLine } from "./csv-plain-line";
-import { escapeFormula } from "./formula-escape";
+import { formulaEscaper } from "./formula-escape";
 import { REPORT_COLUMNS } from "./report-columns";
 import type { Report } from "./report-generator-types";
 
@@ -37,7 +37,7 @@ export function csvRecordOptions(delimiter: string): StringifyOptions {
 export async function writeCsvReport(report: Report, destination: Writable, options: CsvWriteOptions): Promise<void> {
   const rowOptions = csvRecordOptions(options.delimiter);
   const header = stringify([], { ...rowOptions, header: true, columns: [...REPORT_COLUMNS], bom: options.bom });
-  const metricText = cachedText(options.escapeFormulas);
+  const metricText = formulaEscaper(options.escapeFormulas);
   const plainLine = plainCsvLine(options.delimiter);
   function* blocks(): Generator<string> {
     yield header;
@@ -82,18 +82,4 @@ export async function writeCsvReport(report: Report, destination: Writable, opti
 /** csv-stringify ends its text with a record delimiter; the block's join puts it back. */
 function withoutLastDelimiter(records: string): string {
   return records.slice(0, -RECORD_DELIMITER.length);
-}
-
-/** The text of a metric cell, escaped when asked; a report names few metrics, so each is escaped once. */
-function cachedText(escapeFormulas: boolean): (metric: string) => string {
-  if (!escapeFormulas) return (metric) => metric;
-  const escaped = new Map<string, string>();
-  return (metric) => {
-    let text = escaped.get(metric);
-    if (text === undefined) {
-      text = escapeFormula(metric);
-      escaped.set(metric, text);
-    }
-    return text;
-  };
 }

@@ -1,6 +1,6 @@
 import type { Writable } from "node:stream";
 import type { Row, Style, Worksheet } from "exceljs";
-import { escapeFormula } from "./formula-escape";
+import { formulaEscaper } from "./formula-escape";
 import { REPORT_COLUMNS, STAT_KEYS } from "./report-columns";
 import type { Report, ReportStats } from "./report-generator-types";
 import { type EntryStream, needsDrain, sheetEntryStream, whenWritable } from "./xlsx-backpressure";
@@ -40,7 +40,7 @@ export async function writeXlsxReport(report: Report, destination: Writable, opt
   });
   workbook.creator = "@pelbiot/analytics";
   workbook.created = new Date(report.generatedAt);
-  const text = options.escapeFormulas ? escapeFormula : (value: string) => value;
+  const text = formulaEscaper(options.escapeFormulas);
   const dateFormat = report.interval === "day" ? "yyyy-mm-dd" : "yyyy-mm-dd hh:mm";
 
   writeSummarySheet(workbook.addWorksheet("Summary"), report, text);
@@ -49,7 +49,9 @@ export async function writeXlsxReport(report: Report, destination: Writable, opt
   let sheet: Worksheet | undefined;
   let entry: EntryStream | undefined;
   let rowsInSheet = 0;
-  const addRow = async (values: unknown[], styles: readonly Partial<Style>[]): Promise<void> => {
+  // Returns the archive's entry stream when the archive is behind and the caller must wait for it (exceljs has no
+  // backpressure of its own); synchronous otherwise, so rows cost no promise each.
+  const addRow = (values: unknown[], styles: readonly Partial<Style>[]): EntryStream | undefined => {
     if (sheet === undefined || rowsInSheet >= options.maxRowsPerSheet) {
       sheet?.commit();
       sheetNumber += 1;
@@ -61,20 +63,22 @@ export async function writeXlsxReport(report: Report, destination: Writable, opt
     const row = sheet.addRow(values);
     shareStyles(row, styles);
     row.commit();
-    // Waits while the archive is behind, so at most a few buffers of XML are held instead of the whole sheet.
-    if (entry !== undefined && needsDrain(entry)) await whenWritable(entry);
+    return entry !== undefined && needsDrain(entry) ? entry : undefined;
   };
   const styles = dataStyles(dateFormat);
   for (const row of report.rows) {
-    await addRow(
+    const behind = addRow(
       [new Date(row.start), new Date(row.end), text(row.metric), ...STAT_KEYS.map((key) => row[key])],
       styles.row,
     );
+    // Waiting while the archive is behind holds a few buffers of XML at a time instead of the whole sheet.
+    if (behind !== undefined) await whenWritable(behind);
   }
   const periodStart = new Date(report.period.start);
   const periodEnd = new Date(report.period.end);
   for (const total of report.totals) {
-    await addRow([periodStart, periodEnd, text(total.metric), ...statValues(total)], styles.total);
+    const behind = addRow([periodStart, periodEnd, text(total.metric), ...statValues(total)], styles.total);
+    if (behind !== undefined) await whenWritable(behind);
   }
   // A report without rows still gets its (empty) data sheet with the header.
   if (sheet === undefined) addDataSheet(workbook.addWorksheet("Data", FROZEN_HEADER)).commit();

@@ -6,7 +6,7 @@ import { stringify } from "csv-stringify";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { csvRecordOptions, writeCsvReport } from "../../src/reports/csv-report-writer";
-import { escapeFormula } from "../../src/reports/formula-escape";
+import { escapeFormula, formulaEscaper } from "../../src/reports/formula-escape";
 import { REPORT_COLUMNS, rowValues } from "../../src/reports/report-columns";
 import { type Report, ReportGenerator, type ReportRow } from "../../src/reports/report-generator";
 import { GUIDE_PERIOD, SEPTEMBER_1, sampleReport } from "./report-fixtures";
@@ -247,5 +247,25 @@ describe("escapeFormula", () => {
     expect(escapeFormula("total_revenue")).toBe("total_revenue");
     expect(escapeFormula("a-b=c")).toBe("a-b=c");
     expect(escapeFormula("")).toBe("");
+  });
+});
+
+describe("formulaEscaper", () => {
+  it("gives every text what escapeFormula gives it, however often it comes back, and leaves it alone when off (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom("=", "+", "-", "@", "\t", "\r", "\n", "a", "'") }), {
+          maxLength: 30,
+        }),
+        (texts) => {
+          const escaper = formulaEscaper(true);
+          const off = formulaEscaper(false);
+          for (const text of [...texts, ...texts]) {
+            expect(escaper(text)).toBe(escapeFormula(text));
+            expect(off(text)).toBe(text);
+          }
+        },
+      ),
+    );
   });
 });
