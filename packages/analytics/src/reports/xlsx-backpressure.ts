@@ -4,6 +4,8 @@
  * the parts before it and read only at its turn, so a loop that commits 100,000 rows without waiting buffers the
  * whole uncompressed sheet (about 40 MB for 100,000 rows × 10 columns) before the first byte is compressed.
  */
+import type { Writable } from "node:stream";
+
 /** The shape of exceljs 4's streaming worksheet this relies on: the XML goes into `stream`, piped to archiver. */
 interface StreamingSheet {
   readonly stream?: { readonly pipes?: unknown };
@@ -38,24 +40,35 @@ export function needsDrain(stream: EntryStream): boolean {
 }
 
 /**
- * Resolves once `stream` can take more (at once when it can already), or once it has closed or failed: a closed or
- * failed archive is reported by the writer's destination, and waiting on it would never end.
+ * Resolves once `stream` can take more (at once when it can already), or once it or `destination` (the stream the
+ * archive is written to) has closed or failed: the archive then never reads on, and the writer must stop rather than
+ * wait for ever. The writer tells the cases apart with {@link isGone}.
  */
-export function whenWritable(stream: EntryStream): Promise<void> {
-  if (!needsDrain(stream) || stream.destroyed === true || stream._writableState?.ended === true) {
+export function whenWritable(stream: EntryStream, destination?: Writable): Promise<void> {
+  if (!needsDrain(stream) || isGone(stream) || (destination !== undefined && isGone(destination))) {
     return Promise.resolve();
   }
   return new Promise((resolve) => {
     const settle = (): void => {
-      stream.removeListener("drain", settle);
-      stream.removeListener("close", settle);
-      stream.removeListener("error", settle);
+      for (const event of EVENTS) {
+        stream.removeListener(event, settle);
+        destination?.removeListener(event, settle);
+      }
       resolve();
     };
-    stream.on("drain", settle);
-    stream.on("close", settle);
-    stream.on("error", settle);
+    for (const event of EVENTS) {
+      stream.on(event, settle);
+      destination?.on(event, settle);
+    }
   });
+}
+
+const EVENTS = ["drain", "close", "error"] as const;
+
+/** Whether a stream has been destroyed or ended: nothing written to it arrives any more. */
+export function isGone(stream: EntryStream | Writable): boolean {
+  if ("writableEnded" in stream && stream.writableEnded) return true;
+  return stream.destroyed === true || (stream as EntryStream)._writableState?.ended === true;
 }
 
 function isEntryStream(value: unknown): value is EntryStream {

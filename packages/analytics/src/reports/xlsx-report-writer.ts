@@ -3,7 +3,7 @@ import type { Row, Style, Worksheet } from "exceljs";
 import { formulaEscaper } from "./formula-escape";
 import { REPORT_COLUMNS, STAT_KEYS } from "./report-columns";
 import type { Report, ReportStats } from "./report-generator-types";
-import { type EntryStream, needsDrain, sheetEntryStream, whenWritable } from "./xlsx-backpressure";
+import { type EntryStream, isGone, needsDrain, sheetEntryStream, whenWritable } from "./xlsx-backpressure";
 
 /** The checked Excel options of one export. */
 export interface XlsxWriteOptions {
@@ -72,18 +72,24 @@ export async function writeXlsxReport(report: Report, destination: Writable, opt
       styles.row,
     );
     // Waiting while the archive is behind holds a few buffers of XML at a time instead of the whole sheet.
-    if (behind !== undefined) await whenWritable(behind);
+    if (behind !== undefined) await waitForArchive(behind, destination);
   }
   const periodStart = new Date(report.period.start);
   const periodEnd = new Date(report.period.end);
   for (const total of report.totals) {
     const behind = addRow([periodStart, periodEnd, text(total.metric), ...statValues(total)], styles.total);
-    if (behind !== undefined) await whenWritable(behind);
+    if (behind !== undefined) await waitForArchive(behind, destination);
   }
   // A report without rows still gets its (empty) data sheet with the header.
   if (sheet === undefined) addDataSheet(workbook.addWorksheet("Data", FROZEN_HEADER)).commit();
   else sheet.commit();
   await workbook.commit();
+}
+
+/** Waits while the archive is behind; fails when the destination is gone, as no row written now would arrive. */
+async function waitForArchive(entry: EntryStream, destination: Writable): Promise<void> {
+  await whenWritable(entry, destination);
+  if (isGone(destination)) throw new Error("the destination closed before the workbook was complete");
 }
 
 /** The styles of the cells of one data row, by column (1-based: index 0 is unused), and of one totals row. */

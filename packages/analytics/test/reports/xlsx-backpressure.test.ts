@@ -108,4 +108,33 @@ describe("exceljs backpressure", { timeout: 60_000 }, () => {
     // Without backpressure nothing reaches the destination before the loop over the rows ends.
     expect(bytesBeforeLastRow).toBeGreaterThan(bytes / 4);
   });
+
+  it("stops with an error when the destination closes midway instead of waiting for the archive for ever", async () => {
+    const reports = new ReportGenerator();
+    const metrics = Array.from({ length: 10 }, (_, index) => `metric_${index}`);
+    const hours = 500;
+    const rows = metrics.flatMap((metric, index) =>
+      Array.from({ length: hours }, (_, hour) => ({ metric, timestamp: SEPTEMBER_1 + hour * 3_600_000, value: index })),
+    );
+    const report = reports.generateReport(
+      "Large",
+      metrics,
+      { start: SEPTEMBER_1, end: SEPTEMBER_1 + hours * 3_600_000 },
+      "excel",
+      {
+        rows,
+        interval: "hour",
+      },
+    );
+    // Takes the first chunk, then is gone (as a closed socket or a failed disk would be).
+    const destination: Writable = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback();
+        destination.destroy();
+      },
+    });
+    await expect(
+      writeXlsxReport(report, destination, { escapeFormulas: true, maxRowsPerSheet: 1_048_576 }),
+    ).rejects.toThrow(/destination closed before the workbook was complete/);
+  });
 });
