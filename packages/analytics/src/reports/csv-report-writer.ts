@@ -72,8 +72,9 @@ export async function writeCsvReport(report: Report, destination: Writable, opti
         lines.push(line);
       }
       if (careful.length > 0) lines.push(withoutLastDelimiter(stringify(careful, rowOptions)));
-      // One join per block: the text is built once rather than as a chain of concatenations.
-      yield lines.join(RECORD_DELIMITER) + RECORD_DELIMITER;
+      // One join per block builds the text once; the empty last line gives it its final record delimiter.
+      lines.push("");
+      yield lines.join(RECORD_DELIMITER);
     }
   }
   await pipeline(Readable.from(blocks()), destination);
