@@ -389,7 +389,7 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
 
   /**
    * Creates a generator holding the reports of a snapshot, each checked field by field and saved to the new
-   * generator's `storage` (in the background). Past `maxReports`, only the newest are kept.
+   * generator's `storage` when one is given (in the background). Past `maxReports`, only the newest are kept.
    *
    * @param json - What `toJSON()` returned, or its JSON text.
    * @param options - The constructor's options (the source, clock, storage, …), which the snapshot does not hold.
