@@ -50,20 +50,18 @@ export function whenWritable(stream: EntryStream, destination?: Writable): Promi
   }
   return new Promise((resolve) => {
     const settle = (): void => {
-      for (const event of EVENTS) {
-        stream.removeListener(event, settle);
-        destination?.removeListener(event, settle);
-      }
+      for (const event of ENTRY_EVENTS) stream.removeListener(event, settle);
+      for (const event of END_EVENTS) destination?.removeListener(event, settle);
       resolve();
     };
-    for (const event of EVENTS) {
-      stream.on(event, settle);
-      destination?.on(event, settle);
-    }
+    for (const event of ENTRY_EVENTS) stream.on(event, settle);
+    // Only the destination's end counts: its own drains say nothing about the entry the writer waits for.
+    for (const event of END_EVENTS) destination?.on(event, settle);
   });
 }
 
-const EVENTS = ["drain", "close", "error"] as const;
+const ENTRY_EVENTS = ["drain", "close", "error"] as const;
+const END_EVENTS = ["close", "error"] as const;
 
 /** Whether a stream has been destroyed or ended: nothing written to it arrives any more. */
 export function isGone(stream: EntryStream | Writable): boolean {

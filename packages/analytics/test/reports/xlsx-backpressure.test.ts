@@ -65,6 +65,33 @@ describe("exceljs backpressure", { timeout: 60_000 }, () => {
     await whenWritable(stuck);
   });
 
+  it("waits for the entry itself, not for a drain of the destination, and stops waiting when the destination ends", async () => {
+    const entry = new PassThrough({ highWaterMark: 4 });
+    entry.write("0123456789");
+    const destination = new Writable({
+      highWaterMark: 1,
+      write(_chunk, _encoding, callback) {
+        setImmediate(callback);
+      },
+    });
+    let settled = false;
+    const waited = whenWritable(entry, destination).then(() => {
+      settled = true;
+    });
+    expect(destination.write("x")).toBe(false);
+    await new Promise((resolve) => destination.once("drain", resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    entry.read();
+    await waited;
+
+    entry.write("0123456789");
+    const ended = whenWritable(entry, destination);
+    destination.destroy();
+    await ended;
+    expect(needsDrain(entry)).toBe(true);
+  });
+
   it("hands the data sheet to the archive while the rows are still being written (about 1 MB of XML is never held at once)", async () => {
     const reports = new ReportGenerator();
     const metrics = Array.from({ length: 10 }, (_, index) => `metric_${index}`);
