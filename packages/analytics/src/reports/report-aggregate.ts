@@ -27,19 +27,27 @@ const EMPTY_STATS: ReportStats = { count: 0, sum: 0, mean: null, min: null, max:
  */
 export function exactStats(values: number[]): ReportStats {
   if (values.length === 0) return EMPTY_STATS;
-  values.sort((left, right) => left - right);
+  values.sort(ascending);
   let sum = 0;
   for (const value of values) sum += value;
-  const rank = (quantile: number) => values[Math.max(0, Math.ceil(quantile * values.length) - 1)] as number;
   return {
     count: values.length,
     sum,
     mean: sum / values.length,
     min: values[0] as number,
     max: values[values.length - 1] as number,
-    p50: rank(0.5),
-    p95: rank(0.95),
+    p50: nearestRank(values, 0.5),
+    p95: nearestRank(values, 0.95),
   };
+}
+
+// Module-level rather than made per call: exactStats runs once per bucket, 100,000 times for a large report.
+function ascending(left: number, right: number): number {
+  return left - right;
+}
+
+function nearestRank(sorted: readonly number[], quantile: number): number {
+  return sorted[Math.max(0, Math.ceil(quantile * sorted.length) - 1)] as number;
 }
 
 /**
@@ -126,7 +134,20 @@ function assemble(
     const start = new Date(Math.max(range.start, bucketStart)).toISOString();
     const end = new Date(Math.min(range.end, bucketStart + size)).toISOString();
     for (const metric of metrics) {
-      rows.push({ start, end, metric, ...statsOf(metric, bucket) });
+      const stats = statsOf(metric, bucket);
+      // Spelt out rather than spread: every row then has the same compact shape, which matters at 100,000 rows.
+      rows.push({
+        start,
+        end,
+        metric,
+        count: stats.count,
+        sum: stats.sum,
+        mean: stats.mean,
+        min: stats.min,
+        max: stats.max,
+        p50: stats.p50,
+        p95: stats.p95,
+      });
     }
   });
   return rows;

@@ -53,7 +53,8 @@ export type * from "./report-generator-types";
  * driven by the injectable clock.
  *
  * Each report is also saved to the `storage` adapter under `<keyPrefix>reports:<id>`, behind the synchronous calls
- * (await `flush()` to know it is written), so another generator over the same storage can export it. `toJSON()` and
+ * (await `flush()` to know it is written), so another generator over the same storage can export it; without a
+ * `storage` option the reports stay in this generator's memory only. `toJSON()` and
  * `ReportGenerator.fromJSON()` save and restore the kept reports.
  *
  * @example
@@ -82,7 +83,8 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
   constructor(options: ReportGeneratorOptions = {}) {
     super();
     this.#options = resolveReportGeneratorOptions(options);
-    this.#store = new ReportStore(this.#options.storage, this.#options.keyPrefix, (failure) => {
+    const storage = this.#options.sharedStorage ? this.#options.storage : undefined;
+    this.#store = new ReportStore(storage, this.#options.keyPrefix, (failure) => {
       this.#options.logger.warn("storing a report failed", {
         operation: failure.operation,
         reportId: failure.reportId,
@@ -95,7 +97,7 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
   /**
    * Aggregates the metrics over the period into a report and keeps it for `exportReport` (the oldest report is
    * forgotten past `maxReports`). Synchronous: it reads the collector's in-memory aggregates or the given rows; the
-   * report is saved to `storage` in the background (await `flush()` to know it is written).
+   * report is saved to the `storage` option (when given) in the background (await `flush()` to know it is written).
    *
    * @param title - Shown at the top of every export and used for the file name.
    * @param metrics - Metric names, each once (at most 50).
@@ -387,7 +389,7 @@ export class ReportGenerator extends TypedEventEmitter<ReportGeneratorEvents> {
 
   /**
    * Creates a generator holding the reports of a snapshot, each checked field by field and saved to the new
-   * generator's `storage` (in the background). Past `maxReports`, only the newest are kept.
+   * generator's `storage` when one is given (in the background). Past `maxReports`, only the newest are kept.
    *
    * @param json - What `toJSON()` returned, or its JSON text.
    * @param options - The constructor's options (the source, clock, storage, …), which the snapshot does not hold.

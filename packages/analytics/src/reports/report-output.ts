@@ -9,6 +9,9 @@ import { basename, dirname, join } from "node:path";
 import { Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
+/** How many bytes a writer may be ahead of its destination. */
+const WRITE_AHEAD_BYTES = 1 << 20;
+
 /** Renders a report into a stream and ends it. */
 export type ReportWriter = (destination: Writable) => Promise<void>;
 
@@ -20,6 +23,8 @@ export type ReportWriter = (destination: Writable) => Promise<void>;
 export async function pump(write: ReportWriter, destination: Writable): Promise<number> {
   let bytes = 0;
   const counter = new Transform({
+    // Room for a few of a writer's blocks, so it makes the next one while the destination writes the last.
+    writableHighWaterMark: WRITE_AHEAD_BYTES,
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
       callback(null, chunk);

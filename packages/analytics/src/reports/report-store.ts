@@ -14,7 +14,8 @@ export type ReportStorageFailureListener = (failure: ReportStorageFailure) => vo
  * listener at once, so it is never lost silently.
  */
 export class ReportStore {
-  readonly #storage: StorageAdapter;
+  /** `undefined` with the generator's private memory storage: nobody could read a copy there, so none is made. */
+  readonly #storage: StorageAdapter | undefined;
   readonly #prefix: string;
   readonly #onFailure: ReportStorageFailureListener;
   #chain: Promise<void> = Promise.resolve();
@@ -22,7 +23,7 @@ export class ReportStore {
   #deleted = 0;
   #failures: ReportStorageFailure[] = [];
 
-  constructor(storage: StorageAdapter, keyPrefix: string, onFailure: ReportStorageFailureListener) {
+  constructor(storage: StorageAdapter | undefined, keyPrefix: string, onFailure: ReportStorageFailureListener) {
     this.#storage = storage;
     this.#prefix = `${keyPrefix}reports:`;
     this.#onFailure = onFailure;
@@ -35,18 +36,22 @@ export class ReportStore {
 
   /** Queues the write of a report's record. */
   save(report: Report): void {
+    const storage = this.#storage;
+    if (storage === undefined) return;
     // Serialised in the queue, not in the synchronous call: the report is frozen, so the text is the same, and a
     // report too large for one string becomes a reported failure instead of an exception from generateReport.
     this.#enqueue("save", report.id, async () => {
-      await this.#storage.setItem(this.keyOf(report.id), JSON.stringify(report));
+      await storage.setItem(this.keyOf(report.id), JSON.stringify(report));
       this.#saved += 1;
     });
   }
 
   /** Queues the deletion of a report's record (deleting an absent record is not an error). */
   remove(id: string): void {
+    const storage = this.#storage;
+    if (storage === undefined) return;
     this.#enqueue("delete", id, async () => {
-      await this.#storage.removeItem(this.keyOf(id));
+      await storage.removeItem(this.keyOf(id));
       this.#deleted += 1;
     });
   }
@@ -60,10 +65,12 @@ export class ReportStore {
    */
   async read(method: string, id: string): Promise<Report | undefined> {
     await this.#chain;
+    const storage = this.#storage;
+    if (storage === undefined) return undefined;
     const key = this.keyOf(id);
     let text: string | null;
     try {
-      text = await this.#storage.getItem(key);
+      text = await storage.getItem(key);
     } catch (error) {
       throw new PelbiotError(
         "STORAGE_ERROR",

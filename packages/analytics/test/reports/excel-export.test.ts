@@ -69,6 +69,39 @@ describe("Excel export", { timeout: 60_000 }, () => {
     expect(part(workbook, "xl/styles.xml")).toContain("<b/>");
   });
 
+  it("draws the totals rows bold under a thin top rule, and leaves the data rows' numbers in the General format", async () => {
+    const { reports, report } = sampleReport();
+    const workbook = readWorkbook((await reports.exportReport(report.id, "excel")).content);
+    const styles = part(workbook, "xl/styles.xml");
+    const cellFormats = [...(styles.match(/<cellXfs[^>]*>(.*?)<\/cellXfs>/)?.[1] ?? "").matchAll(/<xf [^>]*\/>/g)].map(
+      ([xf]) => xf,
+    );
+    const fonts = [...(styles.match(/<fonts[^>]*>(.*?)<\/fonts>/)?.[1] ?? "").matchAll(/<font>.*?<\/font>/g)].map(
+      ([font]) => font,
+    );
+    const borders = [...(styles.match(/<borders[^>]*>(.*?)<\/borders>/)?.[1] ?? "").matchAll(/<border>.*?<\/border>/g)];
+    const sheetXml = part(workbook, "xl/worksheets/sheet2.xml");
+    /** The cell format of a cell, read from its `s` attribute (none: format 0). */
+    const formatOf = (address: string): string => {
+      const index = Number(sheetXml.match(new RegExp(`<c r="${address}"(?: s="(\\d+)")?`))?.[1] ?? 0);
+      return cellFormats[index] ?? "";
+    };
+    const attribute = (xf: string, name: string) => Number(xf.match(new RegExp(`${name}="(\\d+)"`))?.[1]);
+
+    const totalsLine = report.rows.length + 2;
+    for (const column of ["A", "C", "E"]) {
+      const xf = formatOf(`${column}${totalsLine}`);
+      expect(fonts[attribute(xf, "fontId")]).toContain("<b/>");
+      expect(borders[attribute(xf, "borderId")]?.[0]).toMatch(/<top style="thin">/);
+    }
+    expect(attribute(formatOf(`A${totalsLine}`), "numFmtId")).toBeGreaterThanOrEqual(164);
+    for (const address of ["C2", "D2", "E2", "J3"]) {
+      const xf = formatOf(address);
+      expect(attribute(xf, "numFmtId")).toBe(0);
+      expect(fonts[attribute(xf, "fontId")]).not.toContain("<b/>");
+    }
+  });
+
   it("formats hourly buckets with the time of day", async () => {
     const reports = new ReportGenerator();
     const report = reports.generateReport(

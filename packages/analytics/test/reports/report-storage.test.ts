@@ -38,6 +38,17 @@ describe("ReportGenerator: storage", { timeout: 60_000 }, () => {
     expect(await storage.keys()).toEqual([]);
   });
 
+  it("copies no report into the private memory storage it makes when given none", async () => {
+    const reports = new ReportGenerator({ clock: clock() });
+    const report = reports.generateReport("Revenue", ["m"], GUIDE_PERIOD, "csv", { rows });
+    // Nobody else can read that storage, so a copy there would only double the memory a report takes.
+    expect(await reports.flush()).toEqual({ saved: 0, deleted: 0, failed: [] });
+    expect(await reports.loadReport(report.id)).toBe(report);
+    expect(reports.deleteReport(report.id)).toBe(true);
+    expect(await reports.flush()).toEqual({ saved: 0, deleted: 0, failed: [] });
+    await expectPelbiotErrorAsync(() => reports.loadReport(report.id), "NOT_FOUND");
+  });
+
   it("uses keyPrefix, so two generators share one adapter without clashing", async () => {
     const storage = createMemoryStorage();
     const north = new ReportGenerator({ storage, keyPrefix: "north:" });
