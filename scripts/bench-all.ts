@@ -4,7 +4,8 @@
 //
 //   <!-- bench:ml/anomaly-corpus -->   …output of packages/ml/bench/anomaly-corpus.bench.ts…   <!-- /bench -->
 //
-// A benchmark without a block gets a new one at the end of its package's section. `--no-write` only prints.
+// A benchmark without a block gets a new one before `<!-- bench:end -->` (or at the end of its package's section).
+// `--no-write` only prints.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";

@@ -29,7 +29,13 @@ export function renderBenchBlock(output: BenchOutput): string {
   ].join("\n");
 }
 
-/** Replaces each output's block, or adds one at the end of its package's `## @pelbiot/<name>` section. */
+/** Where new blocks go when the page has it; without it they go to their package's section. */
+export const END_MARKER = "<!-- bench:end -->";
+
+/**
+ * Replaces each output's block, or adds one before {@link END_MARKER}, or else at the end of its package's
+ * `## @pelbiot/<name>` section.
+ */
 export function applyBenchBlocks(markdown: string, outputs: readonly BenchOutput[]): string {
   let result = markdown;
   for (const output of outputs) {
@@ -40,6 +46,12 @@ export function applyBenchBlocks(markdown: string, outputs: readonly BenchOutput
       continue;
     }
     const section = `\n### \`pnpm bench ${output.key}\`\n\n${block}\n`;
+    // The page may gather new blocks in one place, before an end marker.
+    const end = result.indexOf(END_MARKER);
+    if (end !== -1) {
+      result = `${result.slice(0, end).replace(/\s*$/, "\n")}${section}\n${result.slice(end)}`;
+      continue;
+    }
     const heading = result.indexOf(`\n## @pelbiot/${output.packageName}\n`);
     if (heading === -1) {
       result = `${result.replace(/\s*$/, "\n")}${section}`;

@@ -48,6 +48,18 @@ describe("applyBenchBlocks", () => {
     expect(applyBenchBlocks(once, [output("analytics/reports", "x")])).toBe(once);
   });
 
+  it("gathers new blocks before the end marker when the page has one, in the order they ran", () => {
+    const gathered = `${page}\n## Latest run\n\n<!-- bench:end -->\n\n## Notes\n`;
+    const next = applyBenchBlocks(gathered, [output("ml/a", "1"), output("core/b", "2")]);
+    const [a, b, end] = ["<!-- bench:ml/a -->", "<!-- bench:core/b -->", "<!-- bench:end -->"].map((m) =>
+      next.indexOf(m),
+    );
+    expect(next.indexOf("## Latest run")).toBeLessThan(a ?? -1);
+    expect(a).toBeLessThan(b ?? -1);
+    expect(b).toBeLessThan(end ?? -1);
+    expect(next.endsWith("## Notes\n")).toBe(true);
+  });
+
   it("treats replacement text literally (no $& expansion) and keeps fences closed", () => {
     const next = applyBenchBlocks(page, [output("core/server-storage", "cost $& and ```code```")]);
     expect(next).toContain("cost $& and '''code'''");
