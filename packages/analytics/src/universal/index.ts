@@ -2,10 +2,18 @@
  * @module @pelbiot/analytics/universal
  *
  * The part of `@pelbiot/analytics` that runs anywhere JavaScript does (browsers, React Native, edge runtimes, Node):
- * the collector with its memory and InfluxDB sinks, dashboards and predictive analytics. It imports no Node module,
+ * the collector with its memory and InfluxDB sinks, dashboards, SVG charts and predictive analytics. It imports no Node module,
  * so app bundlers take it as it is. Report exports (`ReportGenerator`: CSV, Excel and PDF files) need Node and stay in
  * `@pelbiot/analytics`, which also re-exports everything here.
  */
+export {
+  type RenderTimeSeriesChartSvgOptions,
+  renderTimeSeriesChartSvg,
+  TIME_SERIES_CHART_STYLES,
+  type TimeSeriesChartPoint,
+  type TimeSeriesChartSeries,
+  type TimeSeriesChartStyle,
+} from "../charts/render-time-series-chart-svg";
 export {
   type AnalyticsBatch,
   AnalyticsDataCollector,
