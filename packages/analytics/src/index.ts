@@ -8,8 +8,6 @@
  * objects), which runs outside Node.
  */
 
-// The universal part (collector, sinks, dashboards, charts, predictive analytics), then what needs Node.
-export * from "./universal/index";
 export { escapeFormula } from "./reports/formula-escape";
 export { REPORT_JSON_FORMAT, REPORT_JSON_VERSION } from "./reports/json-report-writer";
 export {
@@ -42,3 +40,5 @@ export {
   resolveReportGeneratorOptions,
 } from "./reports/report-generator-options";
 export { REPORT_GENERATOR_FORMAT } from "./reports/report-generator-snapshot";
+// What needs Node (the report exports), then the universal part: collector, sinks, dashboards, charts, predictive.
+export * from "./universal/index";
