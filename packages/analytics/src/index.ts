@@ -8,6 +8,7 @@
  * objects), which runs outside Node.
  */
 
+// The report exports need Node, so only this entry has them.
 export { escapeFormula } from "./reports/formula-escape";
 export { REPORT_JSON_FORMAT, REPORT_JSON_VERSION } from "./reports/json-report-writer";
 export {
@@ -40,5 +41,5 @@ export {
   resolveReportGeneratorOptions,
 } from "./reports/report-generator-options";
 export { REPORT_GENERATOR_FORMAT } from "./reports/report-generator-snapshot";
-// What needs Node (the report exports), then the universal part: collector, sinks, dashboards, charts, predictive.
+// Everything else (collector, sinks, dashboards, charts, predictive analytics) is the universal entry, unchanged.
 export * from "./universal/index";
