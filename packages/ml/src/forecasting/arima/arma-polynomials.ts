@@ -1,0 +1,151 @@
+import { multiplyPolynomials } from "./difference";
+
+/** The order of a seasonal ARIMA model, ARIMA(p,d,q)(P,D,Q)[m]. */
+export interface ArimaOrder {
+  readonly p: number;
+  readonly d: number;
+  readonly q: number;
+  readonly seasonalP: number;
+  readonly seasonalD: number;
+  readonly seasonalQ: number;
+  /** Seasonal period (1 = none). */
+  readonly period: number;
+}
+
+/** ARMA coefficients of a seasonal model, each part in R's sign convention (`φ(B) = 1 − Σ φ_k B^k`, `θ(B) = 1 + Σ θ_k B^k`). */
+export interface ArmaCoefficients {
+  readonly ar: readonly number[];
+  readonly ma: readonly number[];
+  readonly seasonalAr: readonly number[];
+  readonly seasonalMa: readonly number[];
+}
+
+/**
+ * Multiplies out the seasonal and non-seasonal parts into one ARMA: `φ(B)Φ(B^m)` and `θ(B)Θ(B^m)`, returned as the
+ * coefficient lists `phi` (`y_t = Σ phi_k y_{t−k} + …`) and `theta` (`… + e_t + Σ theta_k e_{t−k}`).
+ *
+ * @param coefficients - The four parts.
+ * @param period - Seasonal period.
+ * @returns The expanded `phi` and `theta`, trailing exact zeros kept (length p + mP and q + mQ).
+ */
+export function expandArma(coefficients: ArmaCoefficients, period: number): { phi: number[]; theta: number[] } {
+  const arPolynomial = multiplyPolynomials(
+    [1, ...coefficients.ar.map((value) => -value)],
+    seasonalPolynomial(
+      coefficients.seasonalAr.map((value) => -value),
+      period,
+    ),
+  );
+  const maPolynomial = multiplyPolynomials(
+    [1, ...coefficients.ma],
+    seasonalPolynomial([...coefficients.seasonalMa], period),
+  );
+  return { phi: arPolynomial.slice(1).map((value) => -value), theta: maPolynomial.slice(1) };
+}
+
+function seasonalPolynomial(coefficients: readonly number[], period: number): number[] {
+  const polynomial = new Array<number>(coefficients.length * period + 1).fill(0);
+  polynomial[0] = 1;
+  coefficients.forEach((value, index) => {
+    polynomial[(index + 1) * period] = value;
+  });
+  return polynomial;
+}
+
+/**
+ * Maps unconstrained values onto the coefficients of a stationary AR polynomial (Jones 1980, as R's `arima` with
+ * `transform.pars`): each value becomes a partial autocorrelation `tanh(value)` and the Durbin–Levinson recursion
+ * turns those into AR coefficients.
+ *
+ * @param raw - Unconstrained values.
+ * @returns AR coefficients whose polynomial has all roots outside the unit circle.
+ */
+export function stationaryFromUnconstrained(raw: ArrayLike<number>): number[] {
+  const count = raw.length;
+  const coefficients = new Array<number>(count).fill(0);
+  const previous = new Array<number>(count).fill(0);
+  for (let k = 0; k < count; k += 1) {
+    const partial = Math.tanh(raw[k] as number);
+    for (let j = 0; j < k; j += 1) previous[j] = coefficients[j] as number;
+    coefficients[k] = partial;
+    for (let j = 0; j < k; j += 1) {
+      coefficients[j] = (previous[j] as number) - partial * (previous[k - j - 1] as number);
+    }
+  }
+  return coefficients;
+}
+
+/**
+ * Inverse of {@link stationaryFromUnconstrained}: the partial autocorrelations of a stationary AR polynomial by the
+ * step-down recursion, mapped through `atanh`.
+ *
+ * @param coefficients - AR coefficients (`φ(B) = 1 − Σ φ_k B^k`).
+ * @returns Unconstrained values, or undefined when the polynomial is not stationary.
+ */
+export function unconstrainedFromStationary(coefficients: readonly number[]): number[] | undefined {
+  const partials = partialAutocorrelations(coefficients);
+  if (!partials || partials.some((value) => Math.abs(value) >= 1 - 1e-8)) return undefined;
+  return partials.map((value) => Math.atanh(value));
+}
+
+function partialAutocorrelations(coefficients: readonly number[]): number[] | undefined {
+  let current = [...coefficients];
+  const partials = new Array<number>(current.length).fill(0);
+  for (let k = current.length - 1; k >= 0; k -= 1) {
+    const partial = current[k] as number;
+    partials[k] = partial;
+    if (Math.abs(partial) >= 1) return undefined;
+    const scale = 1 - partial * partial;
+    const next = new Array<number>(k);
+    for (let j = 0; j < k; j += 1) {
+      next[j] = ((current[j] as number) + partial * (current[k - 1 - j] as number)) / scale;
+    }
+    current = next;
+  }
+  return partials;
+}
+
+/**
+ * Whether every root of `1 − Σ c_k z^k` lies outside the circle of radius `radius` (R's `auto.arima` rejects AR and MA
+ * polynomials with a root inside radius 1.01). Schur–Cohn by the step-down recursion on `c_k · radius^k`.
+ *
+ * @param coefficients - The `c_k` (for an MA polynomial `1 + Σ θ_k z^k`, pass `−θ_k`).
+ * @param radius - The radius (≥ 1).
+ * @returns True when all roots are outside it (always for an empty or all-zero list).
+ */
+export function rootsOutside(coefficients: readonly number[], radius: number): boolean {
+  let last = coefficients.length;
+  while (last > 0 && Math.abs(coefficients[last - 1] as number) <= 1e-8) last -= 1;
+  if (last === 0) return true;
+  const scaled = coefficients.slice(0, last).map((value, index) => value * radius ** (index + 1));
+  const partials = partialAutocorrelations(scaled);
+  return partials?.every((value) => Math.abs(value) < 1) ?? false;
+}
+
+/**
+ * Psi-weights of an ARIMA model: the coefficients of `θ(B) / (φ(B) δ(B))` with `δ` the differencing operator, so the
+ * h-step forecast error variance is `σ² Σ_{j<h} ψ_j²`.
+ *
+ * @param phi - Expanded AR coefficients.
+ * @param theta - Expanded MA coefficients.
+ * @param differencing - The differencing operator `[1, c_1, …]` (see `differencingPolynomial`).
+ * @param count - How many weights (ψ_0 = 1 first).
+ * @returns The weights.
+ */
+export function psiWeights(
+  phi: readonly number[],
+  theta: readonly number[],
+  differencing: readonly number[],
+  count: number,
+): number[] {
+  const ar = multiplyPolynomials([1, ...phi.map((value) => -value)], differencing)
+    .slice(1)
+    .map((value) => -value);
+  const psi = new Array<number>(count).fill(0);
+  for (let j = 0; j < count; j += 1) {
+    let value = j === 0 ? 1 : j <= theta.length ? (theta[j - 1] as number) : 0;
+    for (let k = 1; k <= Math.min(j, ar.length); k += 1) value += (ar[k - 1] as number) * (psi[j - k] as number);
+    psi[j] = value;
+  }
+  return psi;
+}
