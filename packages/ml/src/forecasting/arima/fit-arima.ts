@@ -193,3 +193,31 @@ function standardDeviation(values: Float64Array): number {
   for (const value of values) total += (value - mean) ** 2;
   return Math.sqrt(total / Math.max(1, values.length - 1));
 }
+
+/**
+ * The same model (orders and coefficients kept) run over other data: the Kalman state and the differencing tail
+ * are recomputed, so it forecasts from the end of `values`. Used to validate a chosen model at earlier origins
+ * without searching again.
+ *
+ * @param fit - A fitted model.
+ * @param values - The series to filter (long enough for the differencing).
+ * @returns The model positioned at the end of `values`, or undefined when the data are too short.
+ */
+export function refilterArima(fit: ArimaFit, values: Float64Array): ArimaFit | undefined {
+  const { d, seasonalD, period } = fit.order;
+  const differencingOrder = d + seasonalD * period;
+  if (values.length <= differencingOrder) return undefined;
+  const differenced = difference(difference(values, period, seasonalD), 1, d);
+  const { phi, theta } = expandArma(fit.coefficients, period);
+  const result = armaLikelihood(
+    differenced.map((value) => value - fit.mean),
+    phi,
+    theta,
+  );
+  if (!result) return undefined;
+  return {
+    ...fit,
+    state: Array.from(result.state),
+    tail: Array.from(values.subarray(values.length - differencingOrder)),
+  };
+}
