@@ -111,7 +111,9 @@ describe("TimeSeriesForecastingEngine with Theta", () => {
     ]);
     expect(
       captureValidationIssues(() => forecaster.generateForecast("revenue", points, { model: "thetaf" }))[0],
-    ).toMatch(/"thetaf" is not a known model; .*"theta", "ets\+theta", "auto-cv", "arima", "ets\+arima\+theta" or "auto-ensemble"/);
+    ).toMatch(
+      /"thetaf" is not a known model; .*"theta", "ets\+theta", "auto-cv", "arima", "ets\+arima\+theta" or "auto-ensemble"/,
+    );
     const error = expectPelbiotError(
       () =>
         new TimeSeriesForecastingEngine({ minDataPoints: 2 }).generateForecast("x", points.slice(0, 3), {
