@@ -149,3 +149,95 @@ export function psiWeights(
   }
   return psi;
 }
+
+/**
+ * Makes an MA polynomial `1 + Σ θ_k z^k` invertible by replacing each root inside the unit circle with its reciprocal
+ * (R `arima`'s `maInvert`); the process has the same autocorrelations, so the likelihood does not change.
+ *
+ * @param theta - MA coefficients.
+ * @returns Coefficients whose roots are all on or outside the unit circle (the input when already so).
+ */
+export function invertMa(theta: readonly number[]): number[] {
+  let q = theta.length;
+  while (q > 0 && theta[q - 1] === 0) q -= 1;
+  if (
+    q === 0 ||
+    rootsOutside(
+      theta.map((value) => -value),
+      1,
+    )
+  )
+    return [...theta];
+  if (q === 1) return [1 / (theta[0] as number), ...theta.slice(1)];
+  const roots = polynomialRoots([1, ...theta.slice(0, q)]);
+  // Rebuild Π (1 − z / root) with the reflected roots, complex arithmetic.
+  let real = [1];
+  let imaginary = [0];
+  for (const root of roots) {
+    let { re, im } = root;
+    const modulus2 = re * re + im * im;
+    if (modulus2 < 1) {
+      re /= modulus2;
+      im = -im / modulus2;
+    }
+    // Multiply by (1 − z / root): 1/root = conj(root) / |root|².
+    const scale = re * re + im * im;
+    const inverseRe = re / scale;
+    const inverseIm = -im / scale;
+    const nextReal = [...real, 0];
+    const nextImaginary = [...imaginary, 0];
+    for (let k = 0; k < real.length; k += 1) {
+      nextReal[k + 1] =
+        (nextReal[k + 1] as number) - ((real[k] as number) * inverseRe - (imaginary[k] as number) * inverseIm);
+      nextImaginary[k + 1] =
+        (nextImaginary[k + 1] as number) - ((real[k] as number) * inverseIm + (imaginary[k] as number) * inverseRe);
+    }
+    real = nextReal;
+    imaginary = nextImaginary;
+  }
+  return [...real.slice(1), ...theta.slice(q)];
+}
+
+// Roots of c_0 + c_1 z + … + c_n z^n by the Durand–Kerner iteration.
+function polynomialRoots(coefficients: readonly number[]): { re: number; im: number }[] {
+  const degree = coefficients.length - 1;
+  const lead = coefficients[degree] as number;
+  const monic = coefficients.map((value) => value / lead);
+  const roots = Array.from({ length: degree }, (_, index) => ({
+    re: 0.4 * Math.cos((2 * Math.PI * index) / degree + 0.25) * (1 + index / degree),
+    im: 0.9 * Math.sin((2 * Math.PI * index) / degree + 0.25) * (1 + index / degree),
+  }));
+  for (let iteration = 0; iteration < 500; iteration += 1) {
+    let change = 0;
+    for (let i = 0; i < degree; i += 1) {
+      const z = roots[i] as { re: number; im: number };
+      // Horner: value of the monic polynomial at z.
+      let valueRe = 1;
+      let valueIm = 0;
+      for (let k = degree - 1; k >= 0; k -= 1) {
+        const re = valueRe * z.re - valueIm * z.im + (monic[k] as number);
+        valueIm = valueRe * z.im + valueIm * z.re;
+        valueRe = re;
+      }
+      let denominatorRe = 1;
+      let denominatorIm = 0;
+      for (let j = 0; j < degree; j += 1) {
+        if (j === i) continue;
+        const other = roots[j] as { re: number; im: number };
+        const differenceRe = z.re - other.re;
+        const differenceIm = z.im - other.im;
+        const re = denominatorRe * differenceRe - denominatorIm * differenceIm;
+        denominatorIm = denominatorRe * differenceIm + denominatorIm * differenceRe;
+        denominatorRe = re;
+      }
+      const norm = denominatorRe * denominatorRe + denominatorIm * denominatorIm || 1e-300;
+      const stepRe = (valueRe * denominatorRe + valueIm * denominatorIm) / norm;
+      const stepIm = (valueIm * denominatorRe - valueRe * denominatorIm) / norm;
+      z.re -= stepRe;
+      z.im -= stepIm;
+      change = Math.max(change, Math.abs(stepRe) + Math.abs(stepIm));
+    }
+    if (change < 1e-14) break;
+  }
+  return roots;
+}

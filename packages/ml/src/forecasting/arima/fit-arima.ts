@@ -4,6 +4,7 @@ import {
   type ArimaOrder,
   type ArmaCoefficients,
   expandArma,
+  invertMa,
   rootsOutside,
   stationaryFromUnconstrained,
   unconstrainedFromStationary,
@@ -82,6 +83,8 @@ export function fitArima(values: Float64Array, order: ArimaOrder, constant: bool
       : new Float64Array(0);
   const cssParts = split(cssPoint);
   if (!rootsOutside(cssParts.ar, 1) || !rootsOutside(cssParts.seasonalAr, 1)) return undefined;
+  // As R: start the likelihood search from invertible MA parts.
+  cssPoint.set([...cssParts.ar, ...invertMa(cssParts.ma), ...cssParts.seasonalAr, ...invertMa(cssParts.seasonalMa)]);
 
   // Exact likelihood, AR parts through the stationarity transform.
   const toUnconstrained = (point: ArrayLike<number>) => {
@@ -119,6 +122,12 @@ export function fitArima(values: Float64Array, order: ArimaOrder, constant: bool
     coefficientCount > 0
       ? nelderMead(objective, mlStart, { steps, tolerance: 1e-8, restarts: 1 }).point
       : new Float64Array(0);
+  // The optimum may sit at the non-invertible twin of a model (same likelihood): report the invertible one.
+  const mlParts = split(mlPoint);
+  const invertedMa = invertMa(mlParts.ma);
+  const invertedSeasonalMa = invertMa(mlParts.seasonalMa);
+  mlPoint.set(invertedMa, p);
+  mlPoint.set(invertedSeasonalMa, p + q + seasonalP);
   const { result, coefficients, shift } = evaluate(mlPoint);
   if (!result || !Number.isFinite(result.sumSquares)) return undefined;
   const variance = result.sumSquares / count;
