@@ -45,7 +45,7 @@ describe("TimeSeriesForecastingEngine with ARIMA", () => {
     const drifting = engine().generateForecast("revenue", pointsOf(yearly), { model: "arima", forecastHorizon: 6 });
     expect(drifting.model.name).toBe("ARIMA(0,1,0) with drift");
     expect(drifting.model.method === "ARIMA" && drifting.model.intercept).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it('model "ets+arima+theta" is the mean of the three forecasts with the envelope of their intervals', () => {
     const forecaster = engine();
@@ -66,7 +66,7 @@ describe("TimeSeriesForecastingEngine with ARIMA", () => {
         expect(interval.upper).toBeGreaterThanOrEqual(point.value);
       });
     });
-  });
+  }, 60_000);
 
   it('model "auto-ensemble" returns ETS or the three-model mean, whichever cross-validated better, with the errors', () => {
     const forecaster = engine();
@@ -84,7 +84,7 @@ describe("TimeSeriesForecastingEngine with ARIMA", () => {
       });
       expect(chosen.points.map((point) => point.value)).toEqual(expected.points.map((point) => point.value));
     }
-  });
+  }, 60_000);
 
   it("keeps ARIMA and combined forecasts through toJSON / fromJSON", () => {
     const forecaster = engine();
@@ -94,7 +94,7 @@ describe("TimeSeriesForecastingEngine with ARIMA", () => {
     const restored = TimeSeriesForecastingEngine.fromJSON(JSON.stringify(forecaster));
     for (const forecast of stored) expect(restored.getForecast(forecast.forecastId)).toEqual(forecast);
     expect(restored.toJSON()).toEqual(forecaster.toJSON());
-  });
+  }, 60_000);
 
   it("rejects calibration and model averaging with ARIMA, and fewer than 4 points", () => {
     const forecaster = engine();
@@ -118,5 +118,5 @@ describe("TimeSeriesForecastingEngine with ARIMA", () => {
       "INSUFFICIENT_DATA",
     );
     expect(error.details).toEqual({ got: 3, need: 4 });
-  });
+  }, 60_000);
 });
