@@ -15,7 +15,13 @@ import {
 import { combineEtsTheta } from "../src/forecasting/build-theta-forecast";
 import { type Forecast, TimeSeriesForecastingEngine } from "../src/forecasting/time-series-forecasting-engine";
 import { loadM1Figures, loadM1Series } from "../test/forecasting/m1-protocol";
-import { type HoldOutScore, referenceTimestamps, scoreHoldOut } from "../test/forecasting/reference-protocol";
+import {
+  type HoldOutScore,
+  loadReferenceFigures,
+  loadReferenceSeries,
+  referenceTimestamps,
+  scoreHoldOut,
+} from "../test/forecasting/reference-protocol";
 
 const OURS = ["ets", "theta", "arima", "ets+theta", "ets+arima+theta", "auto-ensemble"] as const;
 const R_MODELS = ["ets", "arima", "thetaf", "comb"] as const;
@@ -106,6 +112,54 @@ export default async function run(): Promise<void> {
     if (output) appendFileSync(output, `${JSON.stringify(row)}\n`);
   }
   summarise(rows);
+  if (process.env.M1_SKIP_REFERENCE === undefined) referenceHoldOut();
+}
+
+const REFERENCE_MODELS = ["auto", "arima", "ets+arima+theta", "auto-ensemble"] as const;
+
+/**
+ * Data held out from all tuning: the 12 reference series of fixtures/ml/REFERENCE.md §3 (six classic series and six
+ * M3 monthly series, their official hold-out), mean sMAPE / MASE of our models next to R's automatic `ets`.
+ */
+export function referenceHoldOut(): void {
+  const series = loadReferenceSeries();
+  const rEts = loadReferenceFigures("ets_auto");
+  const sums = new Map<string, { smape: number[]; mase: number[]; cover80: number[]; cover95: number[] }>();
+  const lines: string[] = [];
+  for (const entry of series) {
+    const timestamps = referenceTimestamps(entry, entry.train.length);
+    const points = entry.train.map((value, index) => ({ timestamp: timestamps[index] as number, value }));
+    const engine = new TimeSeriesForecastingEngine({ minDataPoints: 2, forecastHorizon: entry.horizon });
+    const cells: string[] = [];
+    for (const model of REFERENCE_MODELS) {
+      const forecast = engine.generateForecast(entry.id, points, { model });
+      const score = scoreHoldOut(entry, forecast.points);
+      const list = sums.get(model) ?? { smape: [], mase: [], cover80: [], cover95: [] };
+      list.smape.push(score.smape);
+      list.mase.push(score.mase);
+      list.cover80.push(score.coverage80);
+      list.cover95.push(score.coverage95);
+      sums.set(model, list);
+      cells.push(`${score.smape.toFixed(2)} / ${score.mase.toFixed(3)}`);
+      if (model === "arima") cells.push(forecast.model.name);
+    }
+    const reference = rEts.get(entry.id);
+    lines.push(
+      `| ${entry.id} | ${cells.join(" | ")} | ${reference?.smape.toFixed(2)} / ${reference?.mase.toFixed(3)} |`,
+    );
+  }
+  console.log("\nReference series (held out from all tuning), sMAPE / MASE:\n");
+  console.log(
+    "| series | ours ETS (default) | ours ARIMA | ARIMA model | ours ETS+ARIMA+Theta | ours auto-ensemble | R ets |",
+  );
+  console.log("|---|--:|--:|---|--:|--:|--:|");
+  for (const line of lines) console.log(line);
+  const means = REFERENCE_MODELS.map((model) => {
+    const list = sums.get(model) ?? { smape: [], mase: [], cover80: [], cover95: [] };
+    return `${mean(list.smape).toFixed(3)} / ${mean(list.mase).toFixed(3)} (cover ${mean(list.cover80).toFixed(2)} / ${mean(list.cover95).toFixed(2)})`;
+  });
+  const rMeans = `${mean(series.map((entry) => rEts.get(entry.id)?.smape ?? Number.NaN)).toFixed(3)} / ${mean(series.map((entry) => rEts.get(entry.id)?.mase ?? Number.NaN)).toFixed(3)}`;
+  console.log(`| mean | ${means[0]} | ${means[1]} | | ${means[2]} | ${means[3]} | ${rMeans} |`);
 }
 
 /**
@@ -142,6 +196,7 @@ export function summarise(rows: readonly Row[]): void {
   console.log("|---|--:|--:|--:|--:|--:|--:|--:|");
   for (const category of CATEGORIES) {
     const inCategory = rows.filter((row) => row.period === category);
+    if (inCategory.length === 0) continue;
     const same = inCategory.filter((row) => row.arima === row.rArima).length;
     const combined = inCategory.filter((row) => row.choice === "ets+arima+theta").length;
     const total = inCategory.map((row) => row.cpuMs.ets + row.cpuMs.theta + row.cpuMs.arima + row.cpuMs.validation);
