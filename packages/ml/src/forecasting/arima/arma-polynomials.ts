@@ -2,11 +2,17 @@ import { multiplyPolynomials } from "./difference";
 
 /** The order of a seasonal ARIMA model, ARIMA(p,d,q)(P,D,Q)[m]. */
 export interface ArimaOrder {
+  /** Non-seasonal AR order. */
   readonly p: number;
+  /** First differences. */
   readonly d: number;
+  /** Non-seasonal MA order. */
   readonly q: number;
+  /** Seasonal AR order. */
   readonly seasonalP: number;
+  /** Seasonal differences. */
   readonly seasonalD: number;
+  /** Seasonal MA order. */
   readonly seasonalQ: number;
   /** Seasonal period (1 = none). */
   readonly period: number;
@@ -14,9 +20,13 @@ export interface ArimaOrder {
 
 /** ARMA coefficients of a seasonal model, each part in R's sign convention (`φ(B) = 1 − Σ φ_k B^k`, `θ(B) = 1 + Σ θ_k B^k`). */
 export interface ArmaCoefficients {
+  /** Non-seasonal AR coefficients φ_1 … φ_p. */
   readonly ar: readonly number[];
+  /** Non-seasonal MA coefficients θ_1 … θ_q. */
   readonly ma: readonly number[];
+  /** Seasonal AR coefficients Φ_1 … Φ_P (lags m, 2m, …). */
   readonly seasonalAr: readonly number[];
+  /** Seasonal MA coefficients Θ_1 … Θ_Q. */
   readonly seasonalMa: readonly number[];
 }
 

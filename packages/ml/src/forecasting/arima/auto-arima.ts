@@ -7,13 +7,13 @@ import { type ArimaFit, fitArima, isAdmissibleArima } from "./fit-arima";
 export interface AutoArimaOptions {
   /** Seasonal period (1 = none). @default 1 */
   period?: number;
-  /** @default 5 */
+  /** Largest non-seasonal AR order. @default 5 */
   maxP?: number;
-  /** @default 5 */
+  /** Largest non-seasonal MA order. @default 5 */
   maxQ?: number;
-  /** @default 2 */
+  /** Largest seasonal AR order. @default 2 */
   maxSeasonalP?: number;
-  /** @default 2 */
+  /** Largest seasonal MA order. @default 2 */
   maxSeasonalQ?: number;
   /** Largest number of models the stepwise search fits. @default 94 */
   maxModels?: number;
@@ -21,7 +21,9 @@ export interface AutoArimaOptions {
 
 /** One model the search tried. */
 export interface ArimaCandidate {
+  /** The orders tried. */
   readonly order: ArimaOrder;
+  /** Whether with a constant (mean or drift). */
   readonly constant: boolean;
   /** AICc, Infinity when the fit failed or was inadmissible. */
   readonly aicc: number;

@@ -13,9 +13,11 @@ import { difference } from "./difference";
 
 /** A fitted seasonal ARIMA model. */
 export interface ArimaFit {
+  /** The orders and period. */
   readonly order: ArimaOrder;
   /** Whether a constant was estimated: the mean when d + D = 0, the drift when d + D = 1. */
   readonly constant: boolean;
+  /** Estimated ARMA coefficients. */
   readonly coefficients: ArmaCoefficients;
   /** Mean of the differenced series (0 without constant): the mean, or drift × (1 or m). */
   readonly mean: number;
@@ -23,8 +25,11 @@ export interface ArimaFit {
   readonly sigma2: number;
   /** Exact Gaussian log-likelihood of the differenced series. */
   readonly logLikelihood: number;
+  /** Akaike information criterion. */
   readonly aic: number;
+  /** Corrected AIC, the selection criterion. */
   readonly aicc: number;
+  /** Bayesian information criterion. */
   readonly bic: number;
   /** Coefficients estimated (ARMA terms plus the constant), without the variance. */
   readonly coefficientCount: number;

@@ -5,8 +5,11 @@ import type { ArimaFit } from "./fit-arima";
 
 /** One step of an ARIMA forecast. */
 export interface ArimaForecastStep {
+  /** Steps ahead, from 1. */
   readonly step: number;
+  /** Point forecast. */
   readonly value: number;
+  /** One Gaussian interval per level, in the order of the levels asked for. */
   readonly intervals: readonly { readonly level: number; readonly lower: number; readonly upper: number }[];
 }
 
