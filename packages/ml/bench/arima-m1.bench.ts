@@ -3,8 +3,12 @@
 // our ETS (the engine's default), Theta, ARIMA, ETS+Theta, ETS+ARIMA+Theta and the cross-validated choice between ETS
 // and ETS+ARIMA+Theta (`model: "auto-ensemble"`), next to R's figures from m1_reference.csv; agreement of the ARIMA
 // orders with R's `auto.arima` (its `detail` column); CPU time per series. Every choice is made on the training part.
-// `M1_STRIDE=k` runs every k-th series (all by default); `M1_OUT=file` also writes one JSON line per series.
+// `M1_STRIDE=k` runs every k-th series (all by default); `M1_OUT=file` also writes one JSON line per series. When
+// Rscript with the forecast package is on the PATH, bench/arima-anchor.R times R's ets() and auto.arima() on every
+// `M1_R_STRIDE`-th series (10 by default) in the same run, next to ours on the same series.
+import { execFileSync } from "node:child_process";
 import { appendFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { crossValidateEnsemble } from "../src/forecasting/arima/cross-validate-ensemble";
 import {
   arimaForecast,
@@ -112,7 +116,52 @@ export default async function run(): Promise<void> {
     if (output) appendFileSync(output, `${JSON.stringify(row)}\n`);
   }
   summarise(rows);
+  compareWithR(rows, Number(process.env.M1_R_STRIDE ?? 10));
   if (process.env.M1_SKIP_REFERENCE === undefined) referenceHoldOut();
+}
+
+/**
+ * Times R's `ets()` and `auto.arima()` (with `forecast()`) on every `stride`-th M1 series with bench/arima-anchor.R and
+ * prints the medians next to ours on the same series. Skipped, with a note, when Rscript or forecast is missing.
+ *
+ * @param rows - Our per-series results.
+ * @param stride - Every how many series R runs.
+ */
+function compareWithR(rows: readonly Row[], stride: number): void {
+  const script = fileURLToPath(new URL("arima-anchor.R", import.meta.url));
+  const folder = fileURLToPath(new URL("../../../fixtures/ml/forecasting/m1/", import.meta.url));
+  let text: string;
+  try {
+    text = execFileSync("Rscript", [script, folder, String(stride), "1"], { encoding: "utf8", maxBuffer: 1 << 26 });
+  } catch (error) {
+    console.log(
+      `\nR anchor skipped (Rscript with the forecast package not available): ${String(error).split("\n")[0]}`,
+    );
+    return;
+  }
+  const lines = text.split("\n");
+  const r = new Map<string, { arima: number; ets: number }>();
+  for (const line of lines) {
+    if (!line || line.startsWith("#") || line.startsWith("id,")) continue;
+    const [id, , , , , arima, ets] = line.split(",");
+    r.set(id as string, { arima: Number(arima), ets: Number(ets) });
+  }
+  console.log(`\nCPU ms per series, same run, ${lines[0]?.replace("# ", "")} on every ${stride}th series (median):\n`);
+  console.log(
+    "| category | series | ours ETS | ours ARIMA | ours auto-ensemble total | R ets | R auto.arima | auto-ensemble / R ets | ARIMA / R auto.arima |",
+  );
+  console.log("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+  for (const category of [...CATEGORIES, "ALL"] as const) {
+    const chosen = rows.filter((row) => r.has(row.id) && (category === "ALL" || row.period === category));
+    if (chosen.length === 0) continue;
+    const total = median(chosen.map((row) => row.cpuMs.ets + row.cpuMs.theta + row.cpuMs.arima + row.cpuMs.validation));
+    const ours = median(chosen.map((row) => row.cpuMs.arima));
+    const rEts = median(chosen.map((row) => r.get(row.id)?.ets ?? Number.NaN));
+    const rArima = median(chosen.map((row) => r.get(row.id)?.arima ?? Number.NaN));
+    console.log(
+      `| ${category.toLowerCase()} | ${chosen.length} | ${median(chosen.map((row) => row.cpuMs.ets)).toFixed(0)} | ${ours.toFixed(0)} | ${total.toFixed(0)} | ${rEts.toFixed(0)} | ${rArima.toFixed(0)} | ${(total / rEts).toFixed(2)}× | ${(ours / rArima).toFixed(2)}× |`,
+    );
+  }
 }
 
 const REFERENCE_MODELS = ["auto", "arima", "ets+arima+theta", "auto-ensemble"] as const;
