@@ -56,6 +56,15 @@ export {
   type KMeansGenerator,
   type KMeansOptions,
 } from "./clustering/clustering-algorithm";
+export type { ArimaOrder, ArmaCoefficients } from "./forecasting/arima/arma-polynomials";
+export {
+  type ArimaCandidate,
+  type AutoArimaOptions,
+  type AutoArimaSelection,
+  autoArima,
+} from "./forecasting/arima/auto-arima";
+export { type ArimaFit, fitArima } from "./forecasting/arima/fit-arima";
+export { type ArimaForecastStep, forecastArima } from "./forecasting/arima/forecast-arima";
 export {
   type BacktestCoverage,
   type BacktestCoverageOptions,
@@ -101,8 +110,10 @@ export { forecastHoltWinters } from "./forecasting/holt-winters/forecast-holt-wi
 export { type FitThetaOptions, fitTheta, type ThetaFit } from "./forecasting/theta/fit-theta";
 export { type ForecastThetaOptions, forecastTheta, type ThetaForecastStep } from "./forecasting/theta/forecast-theta";
 export {
+  type ArimaForecastModel,
   type CalibrationOptions,
   type CombinationForecastModel,
+  type EnsembleValidation,
   type EtsForecastModel,
   type Forecast,
   type ForecastInterval,

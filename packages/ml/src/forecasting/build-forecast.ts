@@ -1,5 +1,7 @@
 import { PelbiotError, PelbiotValidationError } from "@pelbiot/core";
+import { crossValidateEnsemble } from "./arima/cross-validate-ensemble";
 import { type BacktestCoverage, backtestCoverage, minimumEtsLength } from "./backtest-coverage";
+import { arimaForecast, combineEtsArimaTheta, selectArima } from "./build-arima-forecast";
 import { combineEtsTheta, type FamilySelection, thetaForecast } from "./build-theta-forecast";
 import { detectSeasonalPeriod } from "./detect-seasonal-period";
 import { akaikeWeights, combineEts } from "./ets/combine-ets";
@@ -40,6 +42,9 @@ export function buildForecast(
   const { form, holtWinters, forecastHorizon, seed, calibration, modelAveraging } = call;
   const sortedLevels = call.levels;
   const period = call.seasonalPeriod ?? periodFromSpacing(spacing) ?? detectSeasonalPeriod(values);
+  if (call.family === "arima" || call.family === "ets+arima+theta" || call.family === "auto-ensemble") {
+    return ensembleForecast(identity, input, { ...call, seasonalPeriod: period }, period, simulationPaths);
+  }
   if (call.family !== "ets") {
     let family: ForecastFamily = call.family === "auto-cv" ? "ets" : call.family;
     let how: FamilySelection = { selection: "fixed" };
@@ -164,6 +169,36 @@ export function buildForecast(
     steps: projection.steps,
   });
   return report ? { ...forecast, calibration: report } : forecast;
+}
+
+// ARIMA alone, the ETS+ARIMA+Theta mean, or ("auto-ensemble") the mean or ETS by cross-validation.
+function ensembleForecast(
+  identity: ForecastIdentity,
+  input: ForecastInput,
+  call: ResolvedForecastCall,
+  period: number,
+  simulationPaths: number,
+): Forecast {
+  const { values } = input;
+  const { forecastHorizon, levels } = call;
+  const chosen = selectArima(values, period);
+  const arima = arimaForecast(identity, input, forecastHorizon, levels, chosen);
+  if (call.family === "arima") return arima;
+  const ets = buildForecast(
+    identity,
+    input,
+    { ...call, family: "ets", form: undefined, holtWinters: undefined },
+    simulationPaths,
+  );
+  if (call.family === "auto-ensemble") {
+    const validation = crossValidateEnsemble(values, period, forecastHorizon, chosen.fit);
+    const copy = { ...validation, errors: { ...validation.errors } };
+    if (validation.choice === "ets") return { ...ets, ensembleValidation: copy };
+    const theta = thetaForecast(identity, input, forecastHorizon, levels, period, { selection: "fixed" });
+    return combineEtsArimaTheta(ets, arima, theta, { selection: "cross-validation", validation: copy });
+  }
+  const theta = thetaForecast(identity, input, forecastHorizon, levels, period, { selection: "fixed" });
+  return combineEtsArimaTheta(ets, arima, theta, { selection: "fixed" });
 }
 
 function holtWintersForecast(

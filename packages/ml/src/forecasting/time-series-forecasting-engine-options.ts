@@ -45,7 +45,12 @@ export interface GenerateForecastOptions {
    * simple exponential smoothing with drift = half the linear trend's slope; at least 4 points). `"ets+theta"` is
    * the mean of the automatic ETS forecast and Theta's, with each interval the envelope of the two models' intervals.
    * `"auto-cv"` picks ETS (automatic), Theta or their mean by rolling-origin cross-validation on the training data
-   * (the forecast's `validation` shows the errors). `"auto"` stays the default: on the M1 competition's hold-out the
+   * (the forecast's `validation` shows the errors). `"arima"` is automatic ARIMA as R `forecast::auto.arima`
+   * (stepwise AICc search over seasonal ARIMA models, differencing by KPSS and seasonal-strength tests, exact maximum
+   * likelihood, Gaussian intervals from the psi-weights; at least 4 points). `"ets+arima+theta"` is the mean of the
+   * automatic ETS, ARIMA and Theta forecasts with each interval the envelope of the three; `"auto-ensemble"` uses that
+   * mean when rolling-origin cross-validation on the training data says it beats ETS alone, and ETS otherwise (the
+   * forecast's `validation` shows the errors). `"auto"` stays the default: on the M1 competition's hold-out the
    * combination and the cross-validated choice were not better than automatic ETS across the board (see
    * `BENCHMARKS.md`); the combination did better on quarterly data.
    * @default "auto"
@@ -106,8 +111,8 @@ export interface ResolvedForecastCall {
   readonly levels: number[];
   /** The fixed ETS form, or undefined for automatic selection (or Holt-Winters). */
   readonly form: EtsForm | undefined;
-  /** Which family: ETS (automatic or fixed form, or Holt-Winters), Theta, their mean, or chosen by cross-validation. */
-  readonly family: "ets" | "theta" | "ets+theta" | "auto-cv";
+  /** Which family: ETS (automatic or fixed form, or Holt-Winters), Theta, ARIMA, a mean, or chosen by cross-validation. */
+  readonly family: ForecastFamilyCode;
   /** Set for the classic Holt-Winters models. */
   readonly holtWinters: HoltWintersSeasonal | undefined;
   readonly seasonalPeriod: number | undefined;
@@ -116,6 +121,12 @@ export interface ResolvedForecastCall {
   readonly modelAveraging: boolean | undefined;
   readonly outOfOrder: OutOfOrderPolicy;
 }
+
+/** The model codes that pick a family other than a single ETS form. */
+const FAMILY_CODES = ["theta", "ets+theta", "auto-cv", "arima", "ets+arima+theta", "auto-ensemble"] as const;
+
+/** Which forecasting family a call uses. */
+export type ForecastFamilyCode = "ets" | (typeof FAMILY_CODES)[number];
 
 /** Longest horizon accepted. */
 export const MAX_HORIZON = 100_000;
@@ -219,7 +230,9 @@ export function resolveForecastCall(
   let form: EtsForm | undefined;
   const holtWinters: HoltWintersSeasonal | undefined =
     model === "HW-additive" ? "additive" : model === "HW-multiplicative" ? "multiplicative" : undefined;
-  const family = model === "theta" || model === "ets+theta" || model === "auto-cv" ? model : "ets";
+  const family: ForecastFamilyCode = (FAMILY_CODES as readonly unknown[]).includes(model)
+    ? (model as ForecastFamilyCode)
+    : "ets";
   if ((holtWinters || family !== "ets") && calibration !== false) {
     check.fail(
       "options.calibration",
@@ -232,7 +245,7 @@ export function resolveForecastCall(
     if (!form) {
       check.fail(
         "options.model",
-        `"${model}" is not a known model; use "auto", a code such as "ANN", "AAdN", "ANA", "MAM", "MAdM" or "ETS(M,Ad,M)", "HW-additive" / "HW-multiplicative", "theta", "ets+theta" or "auto-cv"`,
+        `"${model}" is not a known model; use "auto", a code such as "ANN", "AAdN", "ANA", "MAM", "MAdM" or "ETS(M,Ad,M)", "HW-additive" / "HW-multiplicative", "theta", "ets+theta", "auto-cv", "arima", "ets+arima+theta" or "auto-ensemble"`,
       );
     } else if (isRestrictedEtsForm(form)) {
       check.fail(
@@ -242,10 +255,10 @@ export function resolveForecastCall(
     }
   }
   if (modelAveraging !== undefined && check.boolean("options.modelAveraging", modelAveraging)) {
-    if (modelAveraging && !automatic && family !== "ets+theta" && family !== "auto-cv") {
+    if (modelAveraging && !automatic && (family === "ets" || family === "theta" || family === "arima")) {
       check.fail(
         "options.modelAveraging",
-        'combines the automatically selected forms; use it with model "auto", "ets+theta" or "auto-cv" only',
+        'combines the automatically selected ETS forms; use it with model "auto", "ets+theta", "auto-cv", "ets+arima+theta" or "auto-ensemble" only',
       );
     }
   }

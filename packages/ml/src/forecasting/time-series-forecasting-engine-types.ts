@@ -138,23 +138,72 @@ export interface ThetaForecastModel {
   readonly sigma2: number;
 }
 
+/** The fitted ARIMA model behind a forecast (`model: "arima"`), chosen as R `forecast::auto.arima` does. */
+export interface ArimaForecastModel {
+  /** Model family. */
+  readonly method: "ARIMA";
+  /** R-style name, e.g. `"ARIMA(0,1,1)(0,1,1)[12]"` or `"ARIMA(0,1,0) with drift"`. */
+  readonly name: string;
+  /** `"arima"`. */
+  readonly code: "arima";
+  /** Always chosen by the stepwise AICc search. */
+  readonly selection: "automatic";
+  /** Seasonal period used (1 = none). */
+  readonly seasonalPeriod: number;
+  /** Orders: non-seasonal p, d, q and seasonal P, D, Q. */
+  readonly order: {
+    readonly p: number;
+    readonly d: number;
+    readonly q: number;
+    readonly seasonalP: number;
+    readonly seasonalD: number;
+    readonly seasonalQ: number;
+  };
+  /** Whether a constant was estimated: a mean when d + D = 0, a drift when d + D = 1. */
+  readonly constant: boolean;
+  /** Coefficients in R's sign convention (`φ(B) = 1 − Σ φ_k B^k`, `θ(B) = 1 + Σ θ_k B^k`). */
+  readonly coefficients: {
+    readonly ar: readonly number[];
+    readonly ma: readonly number[];
+    readonly seasonalAr: readonly number[];
+    readonly seasonalMa: readonly number[];
+  };
+  /** The mean (d + D = 0) or drift per step (d + D = 1) when `constant`, else 0. */
+  readonly intercept: number;
+  /** Innovation variance (R's `sigma2`). */
+  readonly sigma2: number;
+  /** Exact Gaussian log-likelihood of the differenced series. */
+  readonly logLikelihood: number;
+  /** Akaike information criterion. */
+  readonly aic: number;
+  /** Corrected AIC, the selection criterion. */
+  readonly aicc: number;
+  /** Bayesian information criterion. */
+  readonly bic: number;
+  /** Models the stepwise search fitted. */
+  readonly modelsTried: number;
+}
+
 /**
  * The equal-weight combination of the engine's automatic ETS and Theta (`model: "ets+theta"`, or chosen by
- * `model: "auto-cv"`): point forecast = mean of the two; each interval = the envelope of the two models' intervals.
+ * `model: "auto-cv"`), or of ETS, ARIMA and Theta (`model: "ets+arima+theta"`, or chosen by `"auto-ensemble"`): point
+ * forecast = mean of the models'; each interval = the envelope of the models' intervals.
  */
 export interface CombinationForecastModel {
   /** Model family. */
   readonly method: "Combination";
   /** E.g. `"mean(ETS(M,A,N), Theta)"`. */
   readonly name: string;
-  /** `"ets+theta"`. */
-  readonly code: "ets+theta";
-  /** Fixed by the caller, or chosen by cross-validation (`model: "auto-cv"`). */
+  /** `"ets+theta"` or `"ets+arima+theta"`. */
+  readonly code: "ets+theta" | "ets+arima+theta";
+  /** Fixed by the caller, or chosen by cross-validation (`model: "auto-cv"` or `"auto-ensemble"`). */
   readonly selection: "fixed" | "cross-validation";
   /** Seasonal period used (1 = none). */
   readonly seasonalPeriod: number;
-  /** The two models combined, ETS first. */
-  readonly components: readonly [EtsForecastModel, ThetaForecastModel];
+  /** The models combined: ETS and Theta, or ETS, ARIMA and Theta. */
+  readonly components:
+    | readonly [EtsForecastModel, ThetaForecastModel]
+    | readonly [EtsForecastModel, ArimaForecastModel, ThetaForecastModel];
 }
 
 /** Rolling-origin errors behind a `model: "auto-cv"` choice. */
@@ -176,8 +225,25 @@ export interface ModelValidation {
   };
 }
 
+/** Rolling-origin errors behind a `model: "auto-ensemble"` choice between ETS and the ETS+ARIMA+Theta mean. */
+export interface EnsembleValidation {
+  /** The forecast chosen. */
+  readonly choice: "ets" | "ets+arima+theta";
+  /** Origins scored (0: series too short, ETS was kept). */
+  readonly origins: number;
+  /** Steps forecast from each origin. */
+  readonly horizon: number;
+  /** Mean absolute error of each candidate over the scored origins and steps (NaN when nothing was scored). */
+  readonly errors: { readonly ets: number; readonly "ets+arima+theta": number };
+}
+
 /** The model behind a forecast; `method` tells which. */
-export type ForecastModel = EtsForecastModel | HoltWintersForecastModel | ThetaForecastModel | CombinationForecastModel;
+export type ForecastModel =
+  | EtsForecastModel
+  | HoltWintersForecastModel
+  | ThetaForecastModel
+  | ArimaForecastModel
+  | CombinationForecastModel;
 
 /** A stored forecast. */
 export interface Forecast {
@@ -206,6 +272,8 @@ export interface Forecast {
   readonly points: readonly ForecastPoint[];
   /** Present with `model: "auto-cv"`: the cross-validation errors behind the chosen model. */
   readonly validation?: ModelValidation;
+  /** Present with `model: "auto-ensemble"`: the cross-validation errors behind its choice. */
+  readonly ensembleValidation?: EnsembleValidation;
   /** Rolling-origin coverage of the intervals, when `calibration` was requested. */
   readonly calibration?: BacktestCoverage;
 }

@@ -24,7 +24,9 @@ export type {
 } from "./time-series-forecasting-engine-options";
 export type { TimeSeriesForecastingEngineJson } from "./time-series-forecasting-engine-snapshot";
 export type {
+  ArimaForecastModel,
   CombinationForecastModel,
+  EnsembleValidation,
   EtsForecastModel,
   Forecast,
   ForecastInterval,
@@ -42,7 +44,8 @@ const CONTEXT = "TimeSeriesForecastingEngine.generateForecast";
  * `forecast::ets`): the form is chosen by AICc (or fixed by the caller), fitted by maximum likelihood, and each step
  * comes with prediction intervals: analytic for linear models, seeded simulation otherwise. `model: "theta"` gives
  * the Theta method (R's `thetaf`), `"ets+theta"` the mean of ETS and Theta, and `"auto-cv"` picks one of the three
- * by rolling-origin cross-validation on the training data. Timestamps of the forecast continue the input's regular
+ * by rolling-origin cross-validation on the training data. `"arima"` is automatic ARIMA (R's `auto.arima`),
+ * `"ets+arima+theta"` the mean of ETS, ARIMA and Theta, and `"auto-ensemble"` that mean or ETS, by cross-validation. Timestamps of the forecast continue the input's regular
  * spacing (fixed, or calendar months).
  *
  * @example

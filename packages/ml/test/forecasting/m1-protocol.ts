@@ -16,6 +16,8 @@ export interface M1Figures {
   readonly mase: number;
   readonly coverage80: number;
   readonly coverage95: number;
+  /** CPU ms of R's call on the export machine (indicative). */
+  readonly cpuMs: number;
 }
 
 const folder = new URL("../../../../fixtures/ml/forecasting/m1/", import.meta.url);
@@ -80,6 +82,7 @@ export function loadM1Figures(model: string): Map<string, M1Figures> {
       mase: Number(row.mase),
       coverage80: row.cover80 === "" ? Number.NaN : Number(row.cover80),
       coverage95: row.cover95 === "" ? Number.NaN : Number(row.cover95),
+      cpuMs: Number(row.cpu_ms),
     });
   }
   return figures;

@@ -107,11 +107,13 @@ describe("TimeSeriesForecastingEngine with Theta", () => {
       ),
     ).toEqual([
       'options.calibration: is available for ETS models only; leave it out with model "theta"',
-      'options.modelAveraging: combines the automatically selected forms; use it with model "auto", "ets+theta" or "auto-cv" only',
+      'options.modelAveraging: combines the automatically selected ETS forms; use it with model "auto", "ets+theta", "auto-cv", "ets+arima+theta" or "auto-ensemble" only',
     ]);
     expect(
       captureValidationIssues(() => forecaster.generateForecast("revenue", points, { model: "thetaf" }))[0],
-    ).toMatch(/"thetaf" is not a known model; .*"theta", "ets\+theta" or "auto-cv"/);
+    ).toMatch(
+      /"thetaf" is not a known model; .*"theta", "ets\+theta", "auto-cv", "arima", "ets\+arima\+theta" or "auto-ensemble"/,
+    );
     const error = expectPelbiotError(
       () =>
         new TimeSeriesForecastingEngine({ minDataPoints: 2 }).generateForecast("x", points.slice(0, 3), {
