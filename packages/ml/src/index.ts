@@ -127,6 +127,7 @@ export {
   type TimeSeriesForecastingEngineJson,
   type TimeSeriesForecastingEngineOptions,
 } from "./forecasting/time-series-forecasting-engine";
+export { FORECAST_MODEL_NAMES } from "./forecasting/time-series-forecasting-engine-options";
 export { type ClassificationReport, type ClassScores, classificationReport } from "./metrics/classification-report";
 export { confusionMatrix } from "./metrics/confusion-matrix";
 export { logLoss } from "./metrics/log-loss";

@@ -8,9 +8,9 @@ import {
   systemClock,
   type Validator,
 } from "@pelbiot/core";
-import { parseEtsForm } from "@pelbiot/ml";
+import { FORECAST_MODEL_NAMES, parseEtsForm } from "@pelbiot/ml";
 
-const NAMED_MODELS = ["auto", "ZZZ", "theta", "ets+theta", "auto-cv", "HW-additive", "HW-multiplicative"];
+const NAMED_MODELS: readonly string[] = FORECAST_MODEL_NAMES;
 
 /**
  * Records an issue when `model` names no forecasting model of `TimeSeriesForecastingEngine`.

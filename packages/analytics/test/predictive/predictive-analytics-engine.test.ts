@@ -94,6 +94,13 @@ describe("PredictiveAnalyticsEngine.trainModel and makePrediction", FITTING, () 
     expect(predictor.getModel("air")).toMatchObject({ points: 132, updatedAt: START + 1000 });
   });
 
+  it("accepts every model name the forecasting engine knows (ARIMA and the three-model mean included)", () => {
+    const predictor = new PredictiveAnalyticsEngine();
+    predictor.trainModel("sales", dailySales(60), { model: "arima" });
+    expect(predictor.makePrediction("sales", [], { forecastHorizon: 2 }).modelName).toMatch(/^ARIMA\(/);
+    expect(() => predictor.trainModel("sales", dailySales(60), { model: "ets+arima+theta" })).not.toThrow();
+  });
+
   it("forecasts from the stored history when no recent data is given, with per-call horizon and levels", () => {
     const predictor = new PredictiveAnalyticsEngine();
     predictor.trainModel("sales", dailySales(60), { model: "AAN" });

@@ -128,6 +128,12 @@ const FAMILY_CODES = ["theta", "ets+theta", "auto-cv", "arima", "ets+arima+theta
 /** Which forecasting family a call uses. */
 export type ForecastFamilyCode = "ets" | (typeof FAMILY_CODES)[number];
 
+/**
+ * Every model name `generateForecast` accepts besides ETS codes such as `"AAdN"` or `"ETS(M,Ad,M)"` (see
+ * {@link parseEtsForm}), so other packages validate a model name the same way.
+ */
+export const FORECAST_MODEL_NAMES = ["auto", "ZZZ", "HW-additive", "HW-multiplicative", ...FAMILY_CODES] as const;
+
 /** Longest horizon accepted. */
 export const MAX_HORIZON = 100_000;
 
@@ -245,7 +251,7 @@ export function resolveForecastCall(
     if (!form) {
       check.fail(
         "options.model",
-        `"${model}" is not a known model; use "auto", a code such as "ANN", "AAdN", "ANA", "MAM", "MAdM" or "ETS(M,Ad,M)", "HW-additive" / "HW-multiplicative", "theta", "ets+theta", "auto-cv", "arima", "ets+arima+theta" or "auto-ensemble"`,
+        `"${model}" is not a known model; use an ETS code such as "ANN", "AAdN", "ANA", "MAM", "MAdM" or "ETS(M,Ad,M)", or one of ${FORECAST_MODEL_NAMES.map((name) => `"${name}"`).join(", ")}`,
       );
     } else if (isRestrictedEtsForm(form)) {
       check.fail(

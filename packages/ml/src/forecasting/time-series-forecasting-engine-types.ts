@@ -152,20 +152,30 @@ export interface ArimaForecastModel {
   readonly seasonalPeriod: number;
   /** Orders: non-seasonal p, d, q and seasonal P, D, Q. */
   readonly order: {
+    /** Autoregressive order p. */
     readonly p: number;
+    /** Number of first differences d. */
     readonly d: number;
+    /** Moving-average order q. */
     readonly q: number;
+    /** Seasonal autoregressive order P. */
     readonly seasonalP: number;
+    /** Number of seasonal differences D. */
     readonly seasonalD: number;
+    /** Seasonal moving-average order Q. */
     readonly seasonalQ: number;
   };
   /** Whether a constant was estimated: a mean when d + D = 0, a drift when d + D = 1. */
   readonly constant: boolean;
   /** Coefficients in R's sign convention (`φ(B) = 1 − Σ φ_k B^k`, `θ(B) = 1 + Σ θ_k B^k`). */
   readonly coefficients: {
+    /** φ_1 … φ_p. */
     readonly ar: readonly number[];
+    /** θ_1 … θ_q. */
     readonly ma: readonly number[];
+    /** Φ_1 … Φ_P (lags of the seasonal period). */
     readonly seasonalAr: readonly number[];
+    /** Θ_1 … Θ_Q (lags of the seasonal period). */
     readonly seasonalMa: readonly number[];
   };
   /** The mean (d + D = 0) or drift per step (d + D = 1) when `constant`, else 0. */
@@ -234,7 +244,12 @@ export interface EnsembleValidation {
   /** Steps forecast from each origin. */
   readonly horizon: number;
   /** Mean absolute error of each candidate over the scored origins and steps (NaN when nothing was scored). */
-  readonly errors: { readonly ets: number; readonly "ets+arima+theta": number };
+  readonly errors: {
+    /** ETS alone. */
+    readonly ets: number;
+    /** The equal-weight mean of ETS, ARIMA and Theta. */
+    readonly "ets+arima+theta": number;
+  };
 }
 
 /** The model behind a forecast; `method` tells which. */

@@ -10,7 +10,14 @@ export interface ArimaForecastStep {
   /** Point forecast. */
   readonly value: number;
   /** One Gaussian interval per level, in the order of the levels asked for. */
-  readonly intervals: readonly { readonly level: number; readonly lower: number; readonly upper: number }[];
+  readonly intervals: readonly {
+    /** Coverage probability, e.g. 0.95. */
+    readonly level: number;
+    /** Lower bound. */
+    readonly lower: number;
+    /** Upper bound. */
+    readonly upper: number;
+  }[];
 }
 
 /**
