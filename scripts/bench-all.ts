@@ -5,8 +5,8 @@
 //   <!-- bench:ml/anomaly-corpus -->   …output of packages/ml/bench/anomaly-corpus.bench.ts…   <!-- /bench -->
 //
 // A benchmark without a block gets a new one before `<!-- bench:end -->` (or at the end of its package's section).
-// `--no-write` only prints.
-import { spawn } from "node:child_process";
+// `--no-write` only prints; `--no-build` skips building the packages first.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
@@ -31,6 +31,12 @@ const jobs = packages.flatMap((name) => {
 const machine = () =>
   `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, ` +
   `${Math.round(totalmem() / 2 ** 30)} GiB RAM, load average ${loadavg()[0]?.toFixed(1)} at the start`;
+
+// Some benchmarks load the built packages (import time, bundle size, worker processes): build them first.
+if (!args.includes("--no-build") && jobs.length > 0) {
+  const build = spawnSync("pnpm", ["build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  if (build.status !== 0) throw new Error("pnpm build failed; the benchmarks need the built packages");
+}
 
 const outputs: BenchOutput[] = [];
 let failed = 0;
