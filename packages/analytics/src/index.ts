@@ -28,6 +28,7 @@ export {
   type ReportPeriod,
   type ReportPeriodInput,
   type ReportRow,
+  type ReportStatistic,
   type ReportStats,
   type ReportStorageFailure,
   type ReportTotals,

@@ -2,12 +2,14 @@ import type { Writable } from "node:stream";
 import { drawLineChartPdf } from "../charts/draw-line-chart-pdf";
 import { layoutLineChart } from "../charts/line-chart-layout";
 import { loadReportFonts, type ReportFonts } from "./report-fonts";
-import type { Report, ReportRow, ReportStats } from "./report-generator-types";
+import type { Report, ReportRow, ReportStatistic, ReportStats } from "./report-generator-types";
 
 /** The checked PDF options of one export. */
 export interface PdfWriteOptions {
   /** Bucket rows drawn in the detail table at most. */
   readonly maxPdfRows: number;
+  /** The statistic each metric's chart draws. */
+  readonly chartStatistic: (metric: string) => ReportStatistic;
 }
 
 type PdfDocument = PDFKit.PDFDocument;
@@ -19,6 +21,15 @@ const CHART_HEIGHT = 170;
 const REGULAR = "PelbiotSans";
 const BOLD = "PelbiotSans-Bold";
 const numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+const STATISTIC_LABELS: Readonly<Record<ReportStatistic, string>> = {
+  count: "count",
+  sum: "sum",
+  mean: "mean",
+  min: "minimum",
+  max: "maximum",
+  p50: "median",
+  p95: "95th percentile",
+};
 
 /** A table column: its header, width in points, and how a row shows in it. */
 interface Column<Row> {
@@ -44,7 +55,7 @@ export async function writePdfReport(report: Report, destination: Writable, opti
   registerFonts(document, fonts);
   drawHeading(document, report);
   drawTable(document, "Totals", totalsColumns(), report.totals);
-  drawCharts(document, report);
+  drawCharts(document, report, options);
   const shown = report.rows.slice(0, options.maxPdfRows);
   drawTable(document, report.interval === "day" ? "Daily rows" : "Hourly rows", rowColumns(report), shown);
   if (shown.length < report.rows.length) {
@@ -158,19 +169,21 @@ function drawRow<Row>(
   return y + ROW_HEIGHT;
 }
 
-function drawCharts(document: PdfDocument, report: Report): void {
+function drawCharts(document: PdfDocument, report: Report, options: PdfWriteOptions): void {
   const width = contentWidth(document);
   const unit = report.interval === "day" ? "day" : "hour";
   for (const metric of report.metrics) {
+    const statistic = options.chartStatistic(metric);
     if (document.y + CHART_HEIGHT + 24 > document.page.height - MARGIN) document.addPage();
     document
       .font(BOLD)
       .fontSize(11)
       .fillColor("#000000")
-      .text(`${clean(metric)}: sum per ${unit}`, MARGIN, document.y, { width });
-    const points = report.rows
-      .filter((row) => row.metric === metric)
-      .map((row) => ({ t: Date.parse(row.start), value: row.sum }));
+      .text(`${clean(metric)}: ${STATISTIC_LABELS[statistic]} per ${unit}`, MARGIN, document.y, { width });
+    const points = report.rows.flatMap((row) => {
+      const value = row.metric === metric ? row[statistic] : null;
+      return value === null ? [] : [{ t: Date.parse(row.start), value }];
+    });
     const layout = layoutLineChart([{ name: metric, points }], { width, height: CHART_HEIGHT, includeZero: true });
     const top = document.y + 4;
     drawLineChartPdf(document, layout, { x: MARGIN, y: top, font: REGULAR });

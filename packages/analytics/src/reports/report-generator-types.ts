@@ -49,6 +49,9 @@ export interface ReportStats {
   readonly p95: number | null;
 }
 
+/** The name of one statistic of {@link ReportStats}. */
+export type ReportStatistic = keyof ReportStats;
+
 /** One bucket (a day or an hour) of one metric. */
 export interface ReportRow extends ReportStats {
   /** Start of the bucket, ISO-8601 UTC. */
@@ -138,6 +141,13 @@ export interface ExportReportOptions {
    * @default 2_000
    */
   maxPdfRows?: number | undefined;
+  /**
+   * PDF: the statistic each metric's chart draws per bucket, one for every metric or one per metric name (metrics
+   * left out draw `"sum"`). Use `"mean"` or `"p95"` for gauges such as CPU usage or latency, whose sum means nothing.
+   * Buckets without values are left out of a `mean`, `min`, `max`, `p50` or `p95` line.
+   * @default "sum"
+   */
+  chartStatistic?: ReportStatistic | Readonly<Record<string, ReportStatistic>> | undefined;
   /**
    * JSON: indentation of the JSON text, 0 for one line.
    * @default 2

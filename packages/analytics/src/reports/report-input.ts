@@ -2,7 +2,7 @@
 import type { Validator } from "@pelbiot/core";
 import type { CsvWriteOptions } from "./csv-report-writer";
 import type { PdfWriteOptions } from "./pdf-report-writer";
-import type { ReportFormat, ReportInterval } from "./report-generator-types";
+import type { ReportFormat, ReportInterval, ReportStatistic } from "./report-generator-types";
 import { EXCEL_MAX_ROWS, type XlsxWriteOptions } from "./xlsx-report-writer";
 
 /** The accepted formats, in documentation order. */
@@ -12,7 +12,17 @@ export const REPORT_INTERVALS = ["day", "hour"] as const satisfies readonly Repo
 const MAX_TITLE_LENGTH = 200;
 const MAX_METRICS = 50;
 const MAX_METRIC_NAME_LENGTH = 200;
-const EXPORT_OPTION_KEYS = ["escapeFormulas", "bom", "delimiter", "maxRowsPerSheet", "maxPdfRows", "indent"];
+const EXPORT_OPTION_KEYS = [
+  "escapeFormulas",
+  "bom",
+  "delimiter",
+  "maxRowsPerSheet",
+  "maxPdfRows",
+  "chartStatistic",
+  "indent",
+];
+/** What a PDF chart can draw: the fields of `ReportStats`. */
+const STATISTICS: readonly ReportStatistic[] = ["count", "sum", "mean", "min", "max", "p50", "p95"];
 
 /** Every export option with its default applied. */
 export interface ResolvedExportOptions extends CsvWriteOptions, XlsxWriteOptions, PdfWriteOptions {
@@ -88,14 +98,40 @@ export function checkExportOptions(check: Validator, options: unknown): Resolved
       'must not be a quote or a line break; "," or ";" or a tab',
     );
   }
+  const chartStatistic = checkChartStatistic(check, input.chartStatistic);
   return {
     escapeFormulas: flag("escapeFormulas", true),
     bom: flag("bom", false),
     delimiter: typeof delimiter === "string" ? delimiter : ",",
     maxRowsPerSheet: whole("maxRowsPerSheet", EXCEL_MAX_ROWS, 2, EXCEL_MAX_ROWS),
     maxPdfRows: whole("maxPdfRows", 2_000, 0, 1_000_000),
+    chartStatistic,
     indent: whole("indent", 2, 0, 8),
   };
+}
+
+/** `chartStatistic`: one statistic, or a map from metric name to statistic, as a lookup by metric. */
+function checkChartStatistic(check: Validator, value: unknown): (metric: string) => ReportStatistic {
+  const accepted = `one of ${STATISTICS.map((name) => `"${name}"`).join(", ")}`;
+  const isStatistic = (candidate: unknown): candidate is ReportStatistic =>
+    typeof candidate === "string" && (STATISTICS as readonly string[]).includes(candidate);
+  if (value === undefined) return () => "sum";
+  if (typeof value === "string") {
+    if (
+      check.check(isStatistic(value), "options.chartStatistic", `must be ${accepted}, or a map from metric name to one`)
+    ) {
+      return () => value as ReportStatistic;
+    }
+    return () => "sum";
+  }
+  if (!check.object("options.chartStatistic", value)) return () => "sum";
+  const byMetric = new Map<string, ReportStatistic>();
+  for (const [metric, statistic] of Object.entries(value)) {
+    if (check.check(isStatistic(statistic), `options.chartStatistic.${metric}`, `must be ${accepted}`)) {
+      byMetric.set(metric, statistic as ReportStatistic);
+    }
+  }
+  return (metric) => byMetric.get(metric) ?? "sum";
 }
 
 /** A file name from the title and period: ASCII, lower case, `-` between words. */

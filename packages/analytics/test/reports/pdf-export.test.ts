@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { captureValidationIssuesAsync } from "@pelbiot/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReportGenerator } from "../../src/reports/report-generator";
 import { GUIDE_PERIOD, SEPTEMBER_1, sampleReport } from "./report-fixtures";
@@ -102,6 +103,42 @@ describe.skipIf(skip)("PDF export", { timeout: 60_000 }, () => {
       expect(pdfText(path, page)).toMatch(/Day\s+Metric\s+Count\s+Sum\s+Mean\s+Min\s+Max\s+P95/);
     }
     expect(pdfText(path, pages)).toMatch(/2025-09-30\s+d\s+0\s+0/);
+  });
+
+  it("charts the statistic chartStatistic names per metric (sum for the rest), with its name and its own scale", async () => {
+    const { reports, report } = sampleReport();
+    const chart = async (chartStatistic: Parameters<typeof reports.exportReport>[2]) => {
+      const path = await savePdf(
+        "statistic.pdf",
+        (await reports.exportReport(report.id, "pdf", chartStatistic)).content,
+      );
+      const text = pdfText(path, 1);
+      return text.slice(text.indexOf("Umsatz €:"), text.indexOf("zażółć gęślą:", text.indexOf("Umsatz €:")));
+    };
+    // Umsatz € has two values a day: their sums run 1,510–1,807 (axis to 2,000), their means 755–904 (axis to 1,000).
+    const sums = await chart({});
+    const means = await chart({ chartStatistic: { "Umsatz €": "mean" } });
+    expect(sums).toMatch(/^Umsatz €: sum per day\s+2,000/);
+    expect(means).toMatch(/^Umsatz €: mean per day\s+1,000/);
+    expect(means).not.toContain("2,000");
+    const text = pdfText(
+      await savePdf("p95.pdf", (await reports.exportReport(report.id, "pdf", { chartStatistic: "p95" })).content),
+    );
+    expect(text).toContain("Umsatz €: 95th percentile per day");
+    expect(text).toContain("zażółć gęślą: 95th percentile per day");
+  });
+
+  it("refuses a chartStatistic that names no statistic, and exports nothing", async () => {
+    const { reports, report } = sampleReport();
+    const issues = await captureValidationIssuesAsync(() =>
+      reports.exportReport(report.id, "pdf", { chartStatistic: { "Umsatz €": "average" as "mean" } }),
+    );
+    expect(issues).toEqual([
+      'options.chartStatistic.Umsatz €: must be one of "count", "sum", "mean", "min", "max", "p50", "p95"',
+    ]);
+    expect(
+      await captureValidationIssuesAsync(() => reports.exportReport(report.id, "pdf", { chartStatistic: 95 as never })),
+    ).toEqual([expect.stringContaining("options.chartStatistic: must be an object")]);
   });
 
   it("caps the detail table at maxPdfRows and says where the rest is", async () => {
