@@ -50,14 +50,16 @@ for (const job of jobs) {
     console.error(`${job.key} exited with ${code}; its block is left as it was`);
     continue;
   }
-  outputs.push({ key: job.key, packageName: job.name, header, text });
+  const output = { key: job.key, packageName: job.name, header, text };
+  outputs.push(output);
+  // Written after each benchmark, so an interrupted run keeps what it measured.
+  if (write) {
+    const file = join(root, "BENCHMARKS.md");
+    writeFileSync(file, applyBenchBlocks(readFileSync(file, "utf8"), [output]));
+  }
 }
 
-if (write && outputs.length > 0) {
-  const file = join(root, "BENCHMARKS.md");
-  writeFileSync(file, applyBenchBlocks(readFileSync(file, "utf8"), outputs));
-  console.log(`\nBENCHMARKS.md: ${outputs.length} block(s) rewritten`);
-}
+if (write) console.log(`\nBENCHMARKS.md: ${outputs.length} block(s) rewritten`);
 process.exitCode = failed === 0 ? 0 : 1;
 
 function runOne(packageName: string, file: string): Promise<{ code: number; text: string }> {
