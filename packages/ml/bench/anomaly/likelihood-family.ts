@@ -1,11 +1,11 @@
 // A tunable copy of the default ("auto") detector, for the leave-one-category-out bench: with the default parameters
 // it scores exactly as the engine's SurpriseDetector does; the other parameters are the variants tried against it.
 import { likelihoodScore, normalTail } from "../../src/anomaly/detectors/anomaly-likelihood";
-import { detectPeriod } from "../../src/anomaly/detectors/detect-period";
 import { type Assessment, type Detector, type DetectorState, MAX_SCORE } from "../../src/anomaly/detectors/detector";
 import { HoltWintersDetector } from "../../src/anomaly/detectors/holt-winters-detector";
 import { RobustZScoreDetector } from "../../src/anomaly/detectors/robust-zscore-detector";
 import { SeasonalDetector } from "../../src/anomaly/detectors/seasonal-detector";
+import { seasonalMeans } from "../../src/anomaly/detectors/seasonal-means";
 import { NEW_RANGE_SCORE } from "../../src/anomaly/detectors/surprise-detector";
 import { normalQuantile } from "../../src/internal/normal-quantile";
 
@@ -62,7 +62,6 @@ export const ENGINE_PARAMETERS: LikelihoodParameters = {
 };
 
 const SEASON_SMOOTHING = 0.05;
-const MAX_PERIOD = 1000;
 
 /** The likelihood of one error stream: short window, long-run Gaussian of its means. */
 class ErrorStream {
@@ -159,22 +158,7 @@ export class LikelihoodFamilyDetector implements Detector {
 
   /** Trains as the engine's detector does: seasonal means of the history, then a replay of it. */
   static train(values: Float64Array, parameters: LikelihoodParameters): LikelihoodFamilyDetector {
-    const period = detectPeriod(values.subarray(Math.max(values.length - 2 * MAX_PERIOD, 0)), 0.3, MAX_PERIOD);
-    const sums = new Float64Array(period);
-    const counts = new Float64Array(period);
-    let mean = 0;
-    for (const [index, value] of values.entries()) {
-      sums[index % period] = (sums[index % period] as number) + value;
-      counts[index % period] = (counts[index % period] as number) + 1;
-      mean += value;
-    }
-    mean /= values.length;
-    const profile = new Float64Array(period);
-    if (period > 1) {
-      for (let phase = 0; phase < period; phase += 1) {
-        profile[phase] = (counts[phase] as number) > 0 ? (sums[phase] as number) / (counts[phase] as number) - mean : 0;
-      }
-    }
+    const { mean, profile } = seasonalMeans(values, 0);
     const detector = new LikelihoodFamilyDetector(profile, mean, parameters);
     const scratch: Assessment = { score: 0, expected: 0, scale: 0 };
     for (const value of values) detector.assess(value, scratch);

@@ -1,7 +1,7 @@
 import { likelihoodScore } from "./anomaly-likelihood";
-import { detectPeriod } from "./detect-period";
 import { type Assessment, type Detector, type DetectorState, MAX_SCORE } from "./detector";
 import { invalidState, readArray, readNumber } from "./read-state";
+import { seasonalMeans } from "./seasonal-means";
 
 /** Smoothing of the level (additive Holt-Winters α). */
 const LEVEL_SMOOTHING = 0.02;
@@ -11,8 +11,6 @@ const SEASON_SMOOTHING = 0.05;
 const SHORT_WINDOW = 10;
 /** Smoothing of the long-run mean and variance of that short-term mean (memory of about 1000 points). */
 const LONG_SMOOTHING = 0.001;
-/** Longest lag tried when detecting the season. */
-const MAX_PERIOD = 1000;
 /** A value beyond the range seen so far by more than this share of the range is in new territory. */
 const RANGE_MARGIN = 0.1;
 /** Values the range must hold before new territory counts (a range of a few points means nothing yet). */
@@ -66,25 +64,7 @@ export class SurpriseDetector implements Detector {
   }
 
   static train(values: Float64Array, seasonalPeriod: number): SurpriseDetector {
-    const period =
-      seasonalPeriod > 0
-        ? seasonalPeriod
-        : detectPeriod(values.subarray(Math.max(values.length - 2 * MAX_PERIOD, 0)), 0.3, MAX_PERIOD);
-    const sums = new Float64Array(period);
-    const counts = new Float64Array(period);
-    let mean = 0;
-    for (const [index, value] of values.entries()) {
-      sums[index % period] = (sums[index % period] as number) + value;
-      counts[index % period] = (counts[index % period] as number) + 1;
-      mean += value;
-    }
-    mean /= values.length;
-    const profile = new Float64Array(period);
-    if (period > 1) {
-      for (let phase = 0; phase < period; phase += 1) {
-        profile[phase] = (counts[phase] as number) > 0 ? (sums[phase] as number) / (counts[phase] as number) - mean : 0;
-      }
-    }
+    const { mean, profile } = seasonalMeans(values, seasonalPeriod);
     const detector = new SurpriseDetector(profile, new Float64Array(SHORT_WINDOW), [0, mean, 0, 0, 0, 0, 0, 0, 0, 0]);
     // Replaying the history warms up the level, the profile and the long-run statistics of the residuals.
     const scratch: Assessment = { score: 0, expected: 0, scale: 0 };
