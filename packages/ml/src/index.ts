@@ -156,6 +156,7 @@ export {
   type RecommendationModelReason,
   type RecommendationModelReport,
   type RecommendationReason,
+  type ValidationHoldOut,
 } from "./recommendation/recommendation-engine";
 export {
   type OrderedTimeSeries,

@@ -1,6 +1,6 @@
 import { type Clock, createValidator, systemClock, type Validator } from "@pelbiot/core";
 import { DEFAULT_INTERACTION_WEIGHTS, INTERACTION_TYPES, type InteractionType } from "./interaction-types";
-import type { RecommendationBlend, RecommendationModelChoice } from "./recommendation-engine-types";
+import type { RecommendationBlend, RecommendationModelChoice, ValidationHoldOut } from "./recommendation-engine-types";
 
 /** Ids (users, items) are non-empty strings of at most this many characters. */
 export const ID_MAX_LENGTH = 512;
@@ -10,6 +10,8 @@ export const MAX_INTERACTION_VALUE = 1e9;
 export const MAX_FEATURE_DIMENSION = 10_000;
 /** The accepted values of the `model` option. */
 export const RECOMMENDATION_MODEL_CHOICES = ["auto", "knn", "ease", "als"] as const;
+/** The accepted values of the `validationHoldOut` option. */
+export const VALIDATION_HOLD_OUTS = ["latest", "random"] as const;
 /** The largest `maxEaseItems` accepted (EASE holds a dense items × items matrix: 20,000 items are 3.2 GB). */
 export const MAX_EASE_ITEMS_LIMIT = 20_000;
 
@@ -71,6 +73,14 @@ export interface RecommendationEngineOptions {
    */
   maxEaseItems?: number;
   /**
+   * Which of each validation user's items model selection holds out. `"latest"`: the items the user reached last
+   * (in the order `trackInteraction` first saw each of them), so `"auto"` keeps the model that best predicts what a
+   * user does next; track interactions in the order they happened. `"random"`: a seeded random share, for data
+   * loaded in an order that says nothing about time.
+   * @default "latest"
+   */
+  validationHoldOut?: ValidationHoldOut;
+  /**
    * After training, the next `generateRecommendations` or `getModelReport` call retrains once the number of distinct
    * user-item pairs has reached `retrainGrowth` × the number at the last training (2: every doubling, so retraining
    * costs amortised O(1) per interaction). `Infinity` retrains only through {@link RecommendationEngine.train}.
@@ -92,6 +102,7 @@ export const RECOMMENDATION_ENGINE_OPTION_KEYS = [
   "featureDimension",
   "model",
   "maxEaseItems",
+  "validationHoldOut",
   "retrainGrowth",
   "clock",
 ] as const;
@@ -114,6 +125,7 @@ export interface ResolvedRecommendationEngineOptions {
   readonly featureDimension: number | undefined;
   readonly model: RecommendationModelChoice;
   readonly maxEaseItems: number;
+  readonly validationHoldOut: ValidationHoldOut;
   readonly retrainGrowth: number;
   readonly clock: Clock;
 }
@@ -146,6 +158,7 @@ export function resolveRecommendationEngineOptions(options: unknown): ResolvedRe
     featureDimension,
     model = "auto",
     maxEaseItems = 500,
+    validationHoldOut = "latest",
     retrainGrowth = 2,
     clock = systemClock,
   } = record;
@@ -167,6 +180,7 @@ export function resolveRecommendationEngineOptions(options: unknown): ResolvedRe
   }
   check.oneOf("options.model", model, RECOMMENDATION_MODEL_CHOICES);
   check.number("options.maxEaseItems", maxEaseItems, { integer: true, min: 1, max: MAX_EASE_ITEMS_LIMIT });
+  check.oneOf("options.validationHoldOut", validationHoldOut, VALIDATION_HOLD_OUTS);
   if (retrainGrowth !== Number.POSITIVE_INFINITY) {
     check.number("options.retrainGrowth", retrainGrowth, { min: 1.01, max: 1_000 });
   }
@@ -183,6 +197,7 @@ export function resolveRecommendationEngineOptions(options: unknown): ResolvedRe
     featureDimension,
     model,
     maxEaseItems,
+    validationHoldOut,
     retrainGrowth,
     clock,
   });

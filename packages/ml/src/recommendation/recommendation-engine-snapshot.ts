@@ -3,7 +3,12 @@ import { fitAls } from "./internal/als-model";
 import { fitEase, gramMatrix } from "./internal/ease-model";
 import type { InteractionMatrix } from "./internal/interaction-matrix";
 import type { TrainedModel } from "./internal/model-selection";
-import { checkId, MAX_FEATURE_DIMENSION, RECOMMENDATION_MODEL_CHOICES } from "./recommendation-engine-options";
+import {
+  checkId,
+  MAX_FEATURE_DIMENSION,
+  RECOMMENDATION_MODEL_CHOICES,
+  VALIDATION_HOLD_OUTS,
+} from "./recommendation-engine-options";
 import type { RecommendationModelReport } from "./recommendation-engine-types";
 
 /** The `format` of a {@link RecommendationEngineSnapshot}. */
@@ -250,6 +255,9 @@ function checkModel(check: Validator, value: unknown, itemCount: number): void {
     const validation = report.validation as Record<string, unknown>;
     check.number("json.model.validation.users", validation.users, { integer: true, min: 0 });
     check.number("json.model.validation.heldOut", validation.heldOut, { integer: true, min: 0 });
+    if (validation.holdOut !== undefined) {
+      check.oneOf("json.model.validation.holdOut", validation.holdOut, VALIDATION_HOLD_OUTS);
+    }
     if (check.array("json.model.validation.candidates", validation.candidates)) {
       for (const [index, candidate] of validation.candidates.entries()) {
         const path = `json.model.validation.candidates.${index}`;

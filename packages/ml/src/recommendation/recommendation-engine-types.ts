@@ -96,6 +96,12 @@ export type RecommendationModelReason =
   /** Fewer than 10 users could hold out an interaction: no validation; `"auto"` keeps kNN, `"ease"` uses λ = 1. */
   | "too_little_data";
 
+/**
+ * Which of each validation user's items model selection holds out: the latest (by first interaction) or a seeded
+ * random share.
+ */
+export type ValidationHoldOut = "latest" | "random";
+
 /** One candidate scored on the held-out interactions. */
 export interface ModelCandidateReport {
   /** The model. */
@@ -139,6 +145,11 @@ export interface RecommendationModelReport {
     readonly users: number;
     /** Interactions held out in all. */
     readonly heldOut: number;
+    /**
+     * Which items were held out: each user's latest (the `validationHoldOut` option's default) or a random share.
+     * Absent in reports saved before the option existed (those held out a random share).
+     */
+    readonly holdOut?: ValidationHoldOut;
     /** Every candidate tried, in the order tried, with its NDCG@10; the winner has the highest. */
     readonly candidates: readonly ModelCandidateReport[];
   };

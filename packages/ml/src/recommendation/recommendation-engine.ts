@@ -42,6 +42,7 @@ export type {
   RecommendationModelReason,
   RecommendationModelReport,
   RecommendationReason,
+  ValidationHoldOut,
 } from "./recommendation-engine-types";
 
 /**
@@ -57,8 +58,8 @@ export type {
  *
  * Training (`"auto"` and `"ease"`) happens on the first `generateRecommendations` / `getModelReport` call, on
  * {@link RecommendationEngine.train}, and again once the data has grown by `retrainGrowth` (default: doubled). It
- * holds out 20% of the items of up to 1,000 users, scores the candidates by NDCG@10, keeps the winner and refits it
- * on everything. Between trainings, EASE scores each user's current row (new interactions count at once) with the
+ * holds out 20% of the items of up to 1,000 users (by default each user's latest items, in the order they were first
+ * tracked: option `validationHoldOut`), scores the candidates by NDCG@10, keeps the winner and refits it on everything. Between trainings, EASE scores each user's current row (new interactions count at once) with the
  * trained weights; items first seen after training have no EASE weights and are reached only by the popularity
  * fill-up until the next training. EASE scoring costs O(|user's items| × items). All methods are synchronous.
  *
@@ -245,7 +246,8 @@ export class RecommendationEngine {
   }
 
   /**
-   * Trains now on everything the engine holds: for `model: "auto"`, holds out 20% of the items of up to 1,000 users,
+   * Trains now on everything the engine holds: for `model: "auto"`, holds out 20% of the items of up to 1,000 users
+   * (each user's latest by default, see `validationHoldOut`),
    * scores the kNN blend and EASE (λ factors of the mean item count walked from 4 towards the better side; weighted
    * and binarised `X` when strengths differ) by NDCG@10, keeps the best and refits it on all data. `"ease"` searches
    * λ only; `"knn"` trains nothing. Training also runs by itself on first use and after `retrainGrowth`; call this

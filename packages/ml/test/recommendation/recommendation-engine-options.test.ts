@@ -11,8 +11,15 @@ describe("RecommendationEngine options", () => {
     expect(error.message).toMatch(/^Invalid input to RecommendationEngine constructor: options\.minInteraction:/);
     expect(error.message).toContain('did you mean "minInteractions"');
     expect(error.message).toContain(
-      "accepted: minInteractions, maxRecommendations, interactionWeights, itemNeighbourhoodSize, userNeighbourhoodSize, itemSimilarityAsymmetry, blend, featureDimension, model, maxEaseItems, retrainGrowth, clock",
+      "accepted: minInteractions, maxRecommendations, interactionWeights, itemNeighbourhoodSize, userNeighbourhoodSize, itemSimilarityAsymmetry, blend, featureDimension, model, maxEaseItems, validationHoldOut, retrainGrowth, clock",
     );
+  });
+
+  it("accepts validationHoldOut latest or random only, naming the accepted values", () => {
+    expect(() => new RecommendationEngine({ validationHoldOut: "random" })).not.toThrow();
+    expect(captureValidationIssues(() => new RecommendationEngine({ validationHoldOut: "newest" as never }))).toEqual([
+      expect.stringMatching(/^options\.validationHoldOut: .*latest.*random/),
+    ]);
   });
 
   it("rejects misspelt keys inside blend and interactionWeights", () => {

@@ -48,6 +48,7 @@ describe("RecommendationEngine model choice", () => {
     expect(report.model).toBe(winner?.model);
     if (report.model === "ease") expect(report.ease?.lambdaFactor).toBe(winner?.lambdaFactor);
     expect(report.validation?.users).toBe(80);
+    expect(report.validation?.holdOut).toBe("latest");
     expect(report.validation?.heldOut).toBeGreaterThanOrEqual(80);
     // Deterministic: the same data gives the same report.
     expect(engineWith({}).getModelReport()).toEqual(report);
@@ -230,6 +231,34 @@ describe("RecommendationEngine model choice", () => {
     expect(captureValidationIssues(() => RecommendationEngine.fromJSON(broken))).toEqual(
       expect.arrayContaining([expect.stringMatching(/^json\.model\.ease\.lambda: /)]),
     );
+  });
+
+  it("validates on each user's latest items by default: the order of tracking decides what is held out", () => {
+    const pairs = plantedViews();
+    // The same pairs, each user's history reversed: the latest items differ, so the validation figures do.
+    const byUser = new Map<string, [string, string][]>();
+    for (const pair of pairs) byUser.set(pair[0], [...(byUser.get(pair[0]) ?? []), pair]);
+    const reversed = [...byUser.values()].flatMap((history) => [...history].reverse());
+    const forward = engineWith({}).getModelReport();
+    const backward = engineWith({}, reversed).getModelReport();
+    expect(backward.validation?.heldOut).toBe(forward.validation?.heldOut);
+    expect(backward.validation?.candidates[0]?.ndcg).not.toBe(forward.validation?.candidates[0]?.ndcg);
+    const random = engineWith({ validationHoldOut: "random" }).getModelReport();
+    expect(random.validation?.holdOut).toBe("random");
+    expect(random.validation?.candidates[0]?.ndcg).not.toBe(forward.validation?.candidates[0]?.ndcg);
+  });
+
+  it("a snapshot keeps each user's interaction order, so a retrain after fromJSON validates on the same items", () => {
+    const engine = engineWith({});
+    const report = engine.train();
+    const restored = RecommendationEngine.fromJSON(JSON.stringify(engine), { minInteractions: 1 });
+    expect(restored.getModelReport()).toEqual(report);
+    expect(restored.train()).toEqual(report);
+    const json = JSON.parse(JSON.stringify(engine));
+    json.model.validation.holdOut = "newest";
+    expect(captureValidationIssues(() => RecommendationEngine.fromJSON(json))).toEqual([
+      expect.stringMatching(/^json\.model\.validation\.holdOut: .*latest.*random/),
+    ]);
   });
 
   it("rejects invalid model options with the accepted values", () => {

@@ -44,22 +44,22 @@ describe("RecommendationEngine on fixtures/ml/reco", { timeout: 30_000 }, () => 
     });
   }
 
-  // EASE (λ by validation inside the training rows) and the automatic choice between it and the kNN blend, which
-  // validates on a random 20% of each training user's items. Measured 0.38283 / 0.17096 for both (auto picks EASE on
-  // both splits, by a validation margin of about 0.001); pinned so a change in either shows up here.
-  const easeTargets = { random80: 0.38283, leave_last_out: 0.17096 } as const;
+  // The automatic choice validates on each training user's latest 20% of items (the default `validationHoldOut`),
+  // which is what a recommender is asked to predict. Measured 0.37906 / 0.17245 (EASE, λ × 64 and × 16); with a
+  // random 20% held out instead, 0.38283 / 0.17096 (the figures before the option existed). Pinned so a change in
+  // either shows up here; the default must stay ahead of every reference model on both splits.
+  const autoTargets = { random80: [0.37906, 0.38283], leave_last_out: [0.17245, 0.17096] } as const;
   for (const kind of SPLITS) {
-    it(`${kind}: EASE and the automatic choice reach NDCG@10 ${easeTargets[kind]}`, () => {
+    const [latest, random] = autoTargets[kind];
+    it(`${kind}: the automatic choice reaches NDCG@10 ${latest}, ahead of every reference model`, () => {
       const split = makeSplit(rows, kind);
-      const ease = evaluateSplit(split, { model: "ease" });
       const auto = evaluateSplit(split);
-      expect(ease.ndcg).toBeCloseTo(easeTargets[kind], 4);
-      expect(auto.ndcg).toBeCloseTo(easeTargets[kind], 4);
-      expect(ease.ndcg).toBeGreaterThan(
-        ((reference[kind] as Record<string, Record<string, number>>).item_knn_cosine_all as Record<string, number>)[
-          "ndcg@10"
-        ] as number,
-      );
+      expect(auto.ndcg).toBeCloseTo(latest, 4);
+      const figures = reference[kind] as Record<string, Record<string, number>>;
+      for (const model of ["popularity", "item_knn_cosine_all", "item_knn_cosine_k50", "user_knn_cosine_k50"]) {
+        expect(auto.ndcg).toBeGreaterThan((figures[model] as Record<string, number>)["ndcg@10"] as number);
+      }
+      expect(evaluateSplit(split, { validationHoldOut: "random" }).ndcg).toBeCloseTo(random, 4);
     });
   }
 });

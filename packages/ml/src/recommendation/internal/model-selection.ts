@@ -3,6 +3,7 @@ import type {
   ModelCandidateReport,
   RecommendationModelChoice,
   RecommendationModelReport,
+  ValidationHoldOut,
 } from "../recommendation-engine-types";
 import { type AlsModel, type AlsSettings, fitAls } from "./als-model";
 import { type EaseInput, type EaseModel, fitEase, gramMatrix, meanDiagonal } from "./ease-model";
@@ -15,6 +16,7 @@ export interface SelectionSettings extends ScorerSettings {
   readonly itemSimilarityAsymmetry: number;
   readonly model: RecommendationModelChoice;
   readonly maxEaseItems: number;
+  readonly validationHoldOut: ValidationHoldOut;
 }
 
 /** The outcome of a training run: the report, and the EASE or ALS model when one of them won. */
@@ -51,7 +53,7 @@ const VALIDATION_SEED = 2019;
 const CUT_OFF = 10;
 
 /** The users' held-out items, and the matrix of everything else. */
-interface ValidationSplit {
+export interface ValidationSplit {
   readonly train: InteractionMatrix;
   readonly heldOut: ReadonlyMap<string, ReadonlySet<string>>;
   readonly heldOutCount: number;
@@ -81,7 +83,7 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
   const alsInAuto = !easeFits && alsWork(matrix) <= ALS_AUTO_BUDGET;
   if (settings.model === "auto" && !easeFits && !alsInAuto) return knn("too_many_items");
   const inputs = easeInputs(matrix);
-  const split = splitForValidation(matrix, settings.itemSimilarityAsymmetry);
+  const split = splitForValidation(matrix, settings.itemSimilarityAsymmetry, settings.validationHoldOut);
   if (split === undefined) {
     const input = inputs[0] as EaseInput;
     if (settings.model === "ease") {
@@ -111,7 +113,12 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
   }
   let best = candidates[0] as ModelCandidateReport;
   for (const candidate of candidates) if (candidate.ndcg > best.ndcg) best = candidate;
-  const validation = { users: split.heldOut.size, heldOut: split.heldOutCount, candidates };
+  const validation = {
+    users: split.heldOut.size,
+    heldOut: split.heldOutCount,
+    holdOut: settings.validationHoldOut,
+    candidates,
+  };
   if (best.model === "knn") return knn("validated", validation);
   if (best.model === "als") {
     // λ keeps its factor of the mean interactions per item, which grows with the data, as for EASE.
@@ -245,10 +252,21 @@ function searchLambda(
 }
 
 /**
- * Holds out a seeded {@link HOLD_OUT_SHARE} of the items of up to {@link MAX_VALIDATION_USERS} users with two or
- * more items; `undefined` when fewer than {@link MIN_VALIDATION_USERS} such users exist.
+ * Holds out {@link HOLD_OUT_SHARE} of the items of up to {@link MAX_VALIDATION_USERS} (seeded choice) users with two
+ * or more items: each user's latest items (rows keep items in first-interaction order: the items a user reached last
+ * are what the model must predict next; items interacted with again later were already known before) or a seeded
+ * random share.
+ *
+ * @param matrix - The engine's state (read, never changed).
+ * @param asymmetry - α of the training matrix's asymmetric cosine.
+ * @param holdOut - Which items to hold out.
+ * @returns The split, or `undefined` when fewer than {@link MIN_VALIDATION_USERS} users have two or more items.
  */
-function splitForValidation(matrix: InteractionMatrix, asymmetry: number): ValidationSplit | undefined {
+export function splitForValidation(
+  matrix: InteractionMatrix,
+  asymmetry: number,
+  holdOut: ValidationHoldOut,
+): ValidationSplit | undefined {
   const eligible: number[] = [];
   matrix.userRows.forEach((row, user) => {
     if (row.columns.length >= 2) eligible.push(user);
@@ -261,7 +279,9 @@ function splitForValidation(matrix: InteractionMatrix, asymmetry: number): Valid
   for (const user of chosen) {
     const items = [...(matrix.userRows[user] as SparseRow).columns];
     const count = Math.min(items.length - 1, Math.max(1, Math.round(HOLD_OUT_SHARE * items.length)));
-    heldOutPairs.set(user, new Set(random.shuffle(items).slice(0, count)));
+    // Columns are in first-interaction order, so the last ones are the items the user found most recently.
+    const held = holdOut === "latest" ? items.slice(items.length - count) : random.shuffle(items).slice(0, count);
+    heldOutPairs.set(user, new Set(held));
     heldOutCount += count;
   }
   const train = new InteractionMatrix(asymmetry, matrix.featureDimension);
