@@ -13,33 +13,76 @@ export function invertPositiveDefinite(matrix: Float64Array, size: number): Floa
 }
 
 /**
- * Overwrites the lower triangle of `matrix` with its Cholesky factor `L` (row-major, `A = L·Lᵀ`).
+ * Overwrites the lower triangle of `matrix` with its Cholesky factor `L` (row-major, `A = L·Lᵀ`), row by row
+ * (`L[i][j] = (A[i][j] − Σ_{k<j} L[i][k]·L[j][k]) / L[j][j]`). Two rows are solved against two columns at a time, so
+ * each value loaded from a row of `L` feeds two multiply-adds instead of one.
  *
  * @param matrix - The `size × size` matrix, row-major; only its lower triangle is read.
  * @param size - The number of rows.
  * @returns `false` when a pivot is not positive (the matrix is not positive definite).
  */
 export function choleskyInPlace(matrix: Float64Array, size: number): boolean {
-  for (let row = 0; row < size; row += 1) {
-    const rowStart = row * size;
-    for (let column = 0; column <= row; column += 1) {
-      const columnStart = column * size;
-      const sum = (matrix[rowStart + column] as number) - dot(matrix, rowStart, columnStart, column);
-      if (column === row) {
-        if (!(sum > 0)) return false;
-        matrix[rowStart + row] = Math.sqrt(sum);
-      } else {
-        matrix[rowStart + column] = sum / (matrix[columnStart + column] as number);
+  let row = 0;
+  for (; row + 1 < size; row += 2) {
+    const r0 = row * size;
+    const r1 = r0 + size;
+    // Columns 0 … row − 1 in pairs (row is even, so they pair up exactly).
+    for (let column = 0; column < row; column += 2) {
+      const c0 = column * size;
+      const c1 = c0 + size;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = 0; k < column; k += 1) {
+        const a0 = matrix[r0 + k] as number;
+        const a1 = matrix[r1 + k] as number;
+        const b0 = matrix[c0 + k] as number;
+        const b1 = matrix[c1 + k] as number;
+        s00 += a0 * b0;
+        s01 += a0 * b1;
+        s10 += a1 * b0;
+        s11 += a1 * b1;
       }
+      const l00 = ((matrix[r0 + column] as number) - s00) / (matrix[c0 + column] as number);
+      const l10 = ((matrix[r1 + column] as number) - s10) / (matrix[c0 + column] as number);
+      matrix[r0 + column] = l00;
+      matrix[r1 + column] = l10;
+      const link = matrix[c1 + column] as number;
+      const pivot = matrix[c1 + column + 1] as number;
+      matrix[r0 + column + 1] = ((matrix[r0 + column + 1] as number) - s01 - l00 * link) / pivot;
+      matrix[r1 + column + 1] = ((matrix[r1 + column + 1] as number) - s11 - l10 * link) / pivot;
     }
+    const first = (matrix[r0 + row] as number) - dot(matrix, r0, r0, row);
+    if (!(first > 0)) return false;
+    const pivot = Math.sqrt(first);
+    matrix[r0 + row] = pivot;
+    const below = ((matrix[r1 + row] as number) - dot(matrix, r1, r0, row)) / pivot;
+    matrix[r1 + row] = below;
+    const second = (matrix[r1 + row + 1] as number) - dot(matrix, r1, r1, row) - below * below;
+    if (!(second > 0)) return false;
+    matrix[r1 + row + 1] = Math.sqrt(second);
+  }
+  if (row < size) {
+    // The last row of an odd size: one row against every column.
+    const r0 = row * size;
+    for (let column = 0; column < row; column += 1) {
+      const c0 = column * size;
+      matrix[r0 + column] =
+        ((matrix[r0 + column] as number) - dot(matrix, r0, c0, column)) / (matrix[c0 + column] as number);
+    }
+    const last = (matrix[r0 + row] as number) - dot(matrix, r0, r0, row);
+    if (!(last > 0)) return false;
+    matrix[r0 + row] = Math.sqrt(last);
   }
   return true;
 }
 
 /**
  * `Wᵀ` for `W = L⁻¹` (so row `j` of the result is column `j` of `W`, upper triangular): for each column `j`,
- * `W[i][j] = −(Σ_{k=j}^{i−1} L[i][k]·W[k][j]) / L[i][i]`, a dot product of two contiguous rows. Columns are solved two
- * at a time so each loaded row value of `L` feeds two products (`W[j][j+1]` is 0, so both share the range).
+ * `W[i][j] = −(Σ_{k=j}^{i−1} L[i][k]·W[k][j]) / L[i][i]`, a dot product of two contiguous rows. Two columns are solved
+ * for two rows at a time (`W[j][j+1]` is 0, so both columns share the range), so each loaded value feeds two
+ * multiply-adds.
  */
 function transposedLowerInverse(lower: Float64Array, size: number): Float64Array {
   const result = new Float64Array(size * size);
@@ -50,7 +93,35 @@ function transposedLowerInverse(lower: Float64Array, size: number): Float64Array
     result[j0 + j] = 1 / (lower[j0 + j] as number);
     result[j1 + j + 1] = 1 / (lower[j1 + j + 1] as number);
     result[j0 + j + 1] = -((lower[j1 + j] as number) * (result[j0 + j] as number)) / (lower[j1 + j + 1] as number);
-    for (let i = j + 2; i < size; i += 1) {
+    let i = j + 2;
+    for (; i + 1 < size; i += 2) {
+      const i0 = i * size;
+      const i1 = i0 + size;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = j; k < i; k += 1) {
+        const l0 = lower[i0 + k] as number;
+        const l1 = lower[i1 + k] as number;
+        const w0 = result[j0 + k] as number;
+        const w1 = result[j1 + k] as number;
+        s00 += l0 * w0;
+        s01 += l0 * w1;
+        s10 += l1 * w0;
+        s11 += l1 * w1;
+      }
+      const pivot = lower[i0 + i] as number;
+      const w00 = -s00 / pivot;
+      const w01 = -s01 / pivot;
+      result[j0 + i] = w00;
+      result[j1 + i] = w01;
+      const link = lower[i1 + i] as number;
+      const next = lower[i1 + i + 1] as number;
+      result[j0 + i + 1] = -(s10 + link * w00) / next;
+      result[j1 + i + 1] = -(s11 + link * w01) / next;
+    }
+    if (i < size) {
       const iStart = i * size;
       let s0 = 0;
       let s1 = 0;
@@ -70,7 +141,8 @@ function transposedLowerInverse(lower: Float64Array, size: number): Float64Array
 
 /**
  * `Wᵀ·W` from `U = Wᵀ` (upper triangular, zeros below the diagonal): `P[a][b] = Σ_{k ≥ b} U[a][k]·U[b][k]` for
- * `a ≤ b`, written into `target`. Pairs of rows are combined two by two, so each value loaded feeds two products.
+ * `a ≤ b`, written into `target`. Two rows `a` meet four rows `b` at a time, so six loaded values feed eight
+ * multiply-adds.
  */
 function upperGram(upper: Float64Array, size: number, target: Float64Array): Float64Array {
   const set = (a: number, b: number, value: number): void => {
@@ -82,31 +154,48 @@ function upperGram(upper: Float64Array, size: number, target: Float64Array): Flo
     const a0 = a * size;
     const a1 = a0 + size;
     let b = a;
-    for (; b + 1 < size; b += 2) {
+    for (; b + 3 < size; b += 4) {
       const b0 = b * size;
       const b1 = b0 + size;
+      const b2 = b1 + size;
+      const b3 = b2 + size;
       let s00 = 0;
       let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
       let s10 = 0;
       let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      // Rows b … b+3 are zero before their own index, so starting at b only adds exact zeros.
       for (let k = b; k < size; k += 1) {
         const u0 = upper[a0 + k] as number;
         const u1 = upper[a1 + k] as number;
         const v0 = upper[b0 + k] as number;
         const v1 = upper[b1 + k] as number;
+        const v2 = upper[b2 + k] as number;
+        const v3 = upper[b3 + k] as number;
         s00 += u0 * v0;
         s01 += u0 * v1;
+        s02 += u0 * v2;
+        s03 += u0 * v3;
         s10 += u1 * v0;
         s11 += u1 * v1;
+        s12 += u1 * v2;
+        s13 += u1 * v3;
       }
       set(a, b, s00);
       set(a, b + 1, s01);
+      set(a, b + 2, s02);
+      set(a, b + 3, s03);
       if (b > a) set(a + 1, b, s10);
       set(a + 1, b + 1, s11);
+      set(a + 1, b + 2, s12);
+      set(a + 1, b + 3, s13);
     }
-    if (b < size) {
+    for (; b < size; b += 1) {
       set(a, b, dot(upper, a0 + b, b * size + b, size - b));
-      set(a + 1, b, dot(upper, a1 + b, b * size + b, size - b));
+      if (b > a) set(a + 1, b, dot(upper, a1 + b, b * size + b, size - b));
     }
   }
   if (a < size) set(a, a, dot(upper, a * size + a, a * size + a, size - a));
