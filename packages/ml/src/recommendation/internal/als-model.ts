@@ -47,10 +47,12 @@ const CG_STEPS = 3;
 const INIT_SCALE = 0.01;
 const ALS_SEED = 2008;
 
-/** A sparse view of one side: for each row, the columns and confidence-ready values. */
+/** A sparse view of one side in compressed rows: row `r` is `columns` / `values` from `offsets[r]` to `offsets[r + 1]`. */
 interface Side {
-  readonly columns: readonly (readonly number[] | Int32Array)[];
-  readonly values: readonly (readonly number[] | Float64Array)[];
+  readonly offsets: Int32Array;
+  readonly columns: Int32Array;
+  /** The observations (strengths, or 1 for binary input). */
+  readonly values: Float64Array;
 }
 
 /**
@@ -189,33 +191,46 @@ function mostAlike(model: AlsModel, matrix: InteractionMatrix, userRow: SparseRo
 }
 
 function userSide(userRows: readonly SparseRow[], size: number, input: AlsInput): Side {
-  const columns: number[][] = [];
-  const values: number[][] = [];
+  const offsets = new Int32Array(userRows.length + 1);
+  userRows.forEach((row, user) => {
+    let count = 0;
+    for (const item of row.columns) if (item < size) count += 1;
+    offsets[user + 1] = (offsets[user] as number) + count;
+  });
+  const total = offsets[userRows.length] as number;
+  const columns = new Int32Array(total);
+  const values = new Float64Array(total);
+  let position = 0;
   for (const row of userRows) {
-    const rowColumns: number[] = [];
-    const rowValues: number[] = [];
-    row.columns.forEach((item, position) => {
-      if (item >= size) return;
-      rowColumns.push(item);
-      rowValues.push(input === "binary" ? 1 : (row.values[position] as number));
-    });
-    columns.push(rowColumns);
-    values.push(rowValues);
+    for (let index = 0; index < row.columns.length; index += 1) {
+      const item = row.columns[index] as number;
+      if (item >= size) continue;
+      columns[position] = item;
+      values[position] = input === "binary" ? 1 : (row.values[index] as number);
+      position += 1;
+    }
   }
-  return { columns, values };
+  return { offsets, columns, values };
 }
 
 function transpose(side: Side, size: number): Side {
-  const columns: number[][] = Array.from({ length: size }, () => []);
-  const values: number[][] = Array.from({ length: size }, () => []);
-  side.columns.forEach((row, user) => {
-    const rowValues = side.values[user] as readonly number[];
-    row.forEach((item, position) => {
-      (columns[item] as number[]).push(user);
-      (values[item] as number[]).push(rowValues[position] as number);
-    });
-  });
-  return { columns, values };
+  const offsets = new Int32Array(size + 1);
+  for (const item of side.columns) offsets[item + 1] = (offsets[item + 1] as number) + 1;
+  for (let item = 0; item < size; item += 1)
+    offsets[item + 1] = (offsets[item + 1] as number) + (offsets[item] as number);
+  const next = offsets.slice(0, size);
+  const columns = new Int32Array(side.columns.length);
+  const values = new Float64Array(side.columns.length);
+  for (let user = 0; user + 1 < side.offsets.length; user += 1) {
+    for (let position = side.offsets[user] as number; position < (side.offsets[user + 1] as number); position += 1) {
+      const item = side.columns[position] as number;
+      const slot = next[item] as number;
+      columns[slot] = user;
+      values[slot] = side.values[position] as number;
+      next[item] = slot + 1;
+    }
+  }
+  return { offsets, columns, values };
 }
 
 interface Scratch {
@@ -230,44 +245,33 @@ function createScratch(k: number): Scratch {
 
 /**
  * One half-sweep: every row vector of `target` takes {@link CG_STEPS} conjugate-gradient steps towards the solution
- * of `(FᵀF + Fᵀ(C − I)F + λI) x = FᵀCp`, starting from its current value.
+ * of `(FᵀF + Fᵀ(C − I)F + λI) x = FᵀCp`, starting from its current value. Allocates only `FᵀF`.
  */
 function solveSide(target: Float64Array, fixed: Float64Array, side: Side, settings: AlsSettings, scratch: Scratch) {
   const k = settings.factors;
   const { lambda, alpha } = settings;
   const fixedGram = gram(fixed, fixed.length / k, k);
   const { residual, direction, product } = scratch;
-  const multiply = (rowColumns: readonly number[] | Int32Array, rowValues: readonly number[] | Float64Array) => {
-    // product = (FᵀF + λI)·direction + Σ (c − 1)(f·direction) f
-    for (let row = 0; row < k; row += 1) {
-      product[row] = lambda * (direction[row] as number) + dotAt(fixedGram, row * k, direction, 0, k);
-    }
-    for (let position = 0; position < rowColumns.length; position += 1) {
-      const start = (rowColumns[position] as number) * k;
-      const weight = alpha * (rowValues[position] as number) * dotAt(fixed, start, direction, 0, k);
-      for (let row = 0; row < k; row += 1)
-        product[row] = (product[row] as number) + weight * (fixed[start + row] as number);
-    }
-  };
-  for (let index = 0; index < side.columns.length; index += 1) {
-    const rowColumns = side.columns[index] as readonly number[];
-    const rowValues = side.values[index] as readonly number[];
+  const { offsets, columns, values } = side;
+  for (let index = 0; index + 1 < offsets.length; index += 1) {
+    const start = offsets[index] as number;
+    const end = offsets[index + 1] as number;
     const offset = index * k;
-    // residual = b − A·x with b = Σ c f, A·x computed through `multiply` on a copy of x.
+    // residual = b − A·x with b = Σ c f, A·x computed by `applySystem` on a copy of x.
     for (let row = 0; row < k; row += 1) direction[row] = target[offset + row] as number;
-    multiply(rowColumns, rowValues);
+    applySystem(fixedGram, fixed, columns, values, start, end, k, lambda, alpha, direction, product);
     for (let row = 0; row < k; row += 1) residual[row] = -(product[row] as number);
-    for (let position = 0; position < rowColumns.length; position += 1) {
-      const start = (rowColumns[position] as number) * k;
-      const confidence = 1 + alpha * (rowValues[position] as number);
+    for (let position = start; position < end; position += 1) {
+      const base = (columns[position] as number) * k;
+      const confidence = 1 + alpha * (values[position] as number);
       for (let row = 0; row < k; row += 1) {
-        residual[row] = (residual[row] as number) + confidence * (fixed[start + row] as number);
+        residual[row] = (residual[row] as number) + confidence * (fixed[base + row] as number);
       }
     }
     direction.set(residual);
     let squared = dotAt(residual, 0, residual, 0, k);
     for (let step = 0; step < CG_STEPS && squared > 1e-20; step += 1) {
-      multiply(rowColumns, rowValues);
+      applySystem(fixedGram, fixed, columns, values, start, end, k, lambda, alpha, direction, product);
       const size = squared / dotAt(direction, 0, product, 0, k);
       for (let row = 0; row < k; row += 1) {
         target[offset + row] = (target[offset + row] as number) + size * (direction[row] as number);
@@ -279,6 +283,31 @@ function solveSide(target: Float64Array, fixed: Float64Array, side: Side, settin
         direction[row] = (residual[row] as number) + ratio * (direction[row] as number);
       squared = next;
     }
+  }
+}
+
+/** `product = (FᵀF + λI)·direction + Σ_p α·value_p·(f_p·direction)·f_p` over the row's observations `p`. */
+function applySystem(
+  fixedGram: Float64Array,
+  fixed: Float64Array,
+  columns: Int32Array,
+  values: Float64Array,
+  start: number,
+  end: number,
+  k: number,
+  lambda: number,
+  alpha: number,
+  direction: Float64Array,
+  product: Float64Array,
+): void {
+  for (let row = 0; row < k; row += 1) {
+    product[row] = lambda * (direction[row] as number) + dotAt(fixedGram, row * k, direction, 0, k);
+  }
+  for (let position = start; position < end; position += 1) {
+    const base = (columns[position] as number) * k;
+    const weight = alpha * (values[position] as number) * dotAt(fixed, base, direction, 0, k);
+    for (let row = 0; row < k; row += 1)
+      product[row] = (product[row] as number) + weight * (fixed[base + row] as number);
   }
 }
 
@@ -299,10 +328,20 @@ function gram(factors: Float64Array, rows: number, k: number): Float64Array {
   return result;
 }
 
+/** `Σ_{index<length} left[leftStart + index]·right[rightStart + index]`, four partial sums at a time. */
 function dotAt(left: Float64Array, leftStart: number, right: Float64Array, rightStart: number, length: number): number {
-  let sum = 0;
-  for (let index = 0; index < length; index += 1) {
-    sum += (left[leftStart + index] as number) * (right[rightStart + index] as number);
+  let sum0 = 0;
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  let index = 0;
+  for (; index + 3 < length; index += 4) {
+    sum0 += (left[leftStart + index] as number) * (right[rightStart + index] as number);
+    sum1 += (left[leftStart + index + 1] as number) * (right[rightStart + index + 1] as number);
+    sum2 += (left[leftStart + index + 2] as number) * (right[rightStart + index + 2] as number);
+    sum3 += (left[leftStart + index + 3] as number) * (right[rightStart + index + 3] as number);
   }
-  return sum;
+  for (; index < length; index += 1)
+    sum0 += (left[leftStart + index] as number) * (right[rightStart + index] as number);
+  return sum0 + sum1 + (sum2 + sum3);
 }
