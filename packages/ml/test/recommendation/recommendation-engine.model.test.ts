@@ -38,11 +38,11 @@ describe("RecommendationEngine model choice", () => {
     expect(report.trainedItems).toBe(40);
     const candidates = report.validation?.candidates ?? [];
     expect(candidates[0]?.model).toBe("knn");
-    // All strengths are equal, so only binarised X is tried; at least the start factor and both neighbours.
+    // All strengths are equal, so only binarised X is tried; at least the start factor (16) and the step up.
     const ease = candidates.filter((candidate) => candidate.model === "ease");
     expect(ease.length).toBeGreaterThanOrEqual(3);
     expect(new Set(ease.map((candidate) => candidate.input))).toEqual(new Set(["binary"]));
-    expect(ease.map((candidate) => candidate.lambdaFactor)).toEqual(expect.arrayContaining([1, 4, 16]));
+    expect(ease.map((candidate) => candidate.lambdaFactor)).toEqual(expect.arrayContaining([16, 64]));
     const best = Math.max(...candidates.map((candidate) => candidate.ndcg));
     const winner = candidates.find((candidate) => candidate.ndcg === best);
     expect(report.model).toBe(winner?.model);
@@ -86,6 +86,26 @@ describe("RecommendationEngine model choice", () => {
     const inputs = new Set(report.validation?.candidates.map((candidate) => candidate.input));
     expect(inputs).toEqual(new Set(["weighted", "binary"]));
     expect(["weighted", "binary"]).toContain(report.ease?.input);
+  });
+
+  it("above 500 items, the binarised input is tried at the weighted walk's best λ only (each fit costs items³/2)", () => {
+    const random = createRandom(11);
+    const engine = new RecommendationEngine({ minInteractions: 1, model: "ease" });
+    for (let user = 0; user < 300; user += 1) {
+      const genre = user % 6;
+      for (let pick = 0; pick < 15; pick += 1) {
+        const item = random.next() < 0.8 ? genre * 100 + random.integer(100) : random.integer(600);
+        engine.trackInteraction(`user-${user}`, `item-${item}`, random.next() < 0.3 ? "purchase" : "view");
+      }
+    }
+    expect(engine.getStats().items).toBeGreaterThan(500);
+    const candidates = engine.train().validation?.candidates ?? [];
+    const weighted = candidates.filter((candidate) => candidate.input === "weighted");
+    const binary = candidates.filter((candidate) => candidate.input === "binary");
+    expect(weighted.length).toBeGreaterThanOrEqual(2);
+    const bestWeighted = weighted.reduce((best, candidate) => (candidate.ndcg > best.ndcg ? candidate : best));
+    expect(binary).toHaveLength(1);
+    expect(binary[0]?.lambdaFactor).toBe(bestWeighted.lambdaFactor);
   });
 
   it("knn: trains nothing and scores exactly as the kNN blend", () => {
