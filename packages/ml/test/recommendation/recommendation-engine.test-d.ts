@@ -7,6 +7,7 @@ import {
   type RecommendationModelChoice,
   type RecommendationModelReport,
   type RecommendationReason,
+  type ValidationHoldOut,
 } from "../../src/recommendation/recommendation-engine";
 
 describe("RecommendationEngine types", () => {
@@ -31,5 +32,9 @@ describe("RecommendationEngine types", () => {
     expectTypeOf<RecommendationModelChoice>().toEqualTypeOf<"auto" | "knn" | "ease" | "als">();
     // @ts-expect-error: the model is a closed set
     new RecommendationEngine({ model: "bpr" });
+    expectTypeOf<ValidationHoldOut>().toEqualTypeOf<"latest" | "random">();
+    expectTypeOf(engine.getModelReport().validation?.holdOut).toEqualTypeOf<ValidationHoldOut | undefined>();
+    // @ts-expect-error: the hold-out is a closed set
+    new RecommendationEngine({ validationHoldOut: "newest" });
   });
 });
