@@ -26,7 +26,11 @@ export interface RecommendationEngineSnapshot {
   readonly users: readonly string[];
   /** Item ids, by internal index. */
   readonly items: readonly string[];
-  /** `[userIndex, itemIndex, strength, ratingPart]`: the affinity and the share of it that came from the rating. */
+  /**
+   * `[userIndex, itemIndex, strength, ratingPart]`: the affinity and the share of it that came from the rating. Each
+   * user's pairs are listed in the order the engine first saw them, which restoring keeps (model selection holds out
+   * each user's latest items).
+   */
   readonly interactions: readonly (readonly [number, number, number, number])[];
   /** `[itemIndex, vector]`. */
   readonly features: readonly (readonly [number, readonly number[]])[];
