@@ -300,9 +300,33 @@ function applySystem(
   direction: Float64Array,
   product: Float64Array,
 ): void {
-  for (let row = 0; row < k; row += 1) {
-    product[row] = lambda * (direction[row] as number) + dotAt(fixedGram, row * k, direction, 0, k);
+  // Two rows of FᵀF at a time, so each loaded entry of `direction` feeds two multiply-adds.
+  let row = 0;
+  for (; row + 1 < k; row += 2) {
+    const first = row * k;
+    const second = first + k;
+    let sum0 = 0;
+    let sum1 = 0;
+    let sum2 = 0;
+    let sum3 = 0;
+    let column = 0;
+    for (; column + 1 < k; column += 2) {
+      const value0 = direction[column] as number;
+      const value1 = direction[column + 1] as number;
+      sum0 += (fixedGram[first + column] as number) * value0;
+      sum1 += (fixedGram[second + column] as number) * value0;
+      sum2 += (fixedGram[first + column + 1] as number) * value1;
+      sum3 += (fixedGram[second + column + 1] as number) * value1;
+    }
+    if (column < k) {
+      const value = direction[column] as number;
+      sum0 += (fixedGram[first + column] as number) * value;
+      sum1 += (fixedGram[second + column] as number) * value;
+    }
+    product[row] = lambda * (direction[row] as number) + (sum0 + sum2);
+    product[row + 1] = lambda * (direction[row + 1] as number) + (sum1 + sum3);
   }
+  if (row < k) product[row] = lambda * (direction[row] as number) + dotAt(fixedGram, row * k, direction, 0, k);
   for (let position = start; position < end; position += 1) {
     const base = (columns[position] as number) * k;
     const weight = alpha * (values[position] as number) * dotAt(fixed, base, direction, 0, k);
