@@ -1,8 +1,13 @@
 // RecommendationEngine: top-10 latency for one user over a 10,000-item synthetic catalogue (ours vs a naive
-// full-scan item kNN in the same run), EASE training time and top-10 latency on 100k-interaction catalogues it can
-// handle, then NDCG@10 on fixtures/ml/reco (kNN blend, EASE, automatic choice) next to reference/reco.json.
+// full-scan item kNN in the same run), the CPU cost of one EASE and one ALS fit, training time and top-10 latency on
+// 100k-interaction catalogues, then NDCG@10 on fixtures/ml/reco (kNN blend, EASE, ALS, automatic choice with both
+// hold-outs) next to reference/reco.json.
 import { loadavg } from "node:os";
 import { createRandom } from "../src/random/create-random";
+import { fitAls } from "../src/recommendation/internal/als-model";
+import { fitEase, gramMatrix, meanDiagonal } from "../src/recommendation/internal/ease-model";
+import { InteractionMatrix } from "../src/recommendation/internal/interaction-matrix";
+import { ALS_SHAPE } from "../src/recommendation/internal/model-selection";
 import { RecommendationEngine, type RecommendationEngineOptions } from "../src/recommendation/recommendation-engine";
 import { evaluateSplit, loadInteractions, loadReference, makeSplit } from "../test/recommendation/reco-fixture";
 
@@ -291,8 +296,50 @@ async function trainingSpeed(): Promise<void> {
   }
 }
 
+/** CPU milliseconds of one call. */
+function cpuMs(call: () => unknown): number {
+  const start = process.cpuUsage();
+  call();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/** One EASE fit (XᵀX + λI inverted: items³/2 multiply-adds) and one ALS fit on the same 100k-interaction catalogues. */
+async function fitKernels(): Promise<void> {
+  console.log("\n| kernel | items | interactions | multiply-adds | CPU ms (best of 2) | G multiply-adds / s |");
+  console.log("|---|---|---|---|---|---|");
+  const matrixOf = (items: number): InteractionMatrix => {
+    const matrix = new InteractionMatrix(0.3, undefined);
+    for (const [userId, itemId] of catalogue(items, 100_000)) {
+      matrix.setStrength(matrix.registerUser(userId), matrix.registerItem(itemId), 1);
+    }
+    return matrix;
+  };
+  for (const items of [1_000, 1_682]) {
+    const matrix = matrixOf(items);
+    const size = matrix.itemIds.length;
+    const gram = gramMatrix(matrix.userRows, size, "binary");
+    const lambda = 16 * meanDiagonal(gram, size);
+    const ms = Math.min(...[0, 1].map(() => cpuMs(() => fitEase(gram, size, lambda, "binary"))));
+    const work = size ** 3 / 2;
+    console.log(
+      `| EASE fit | ${size} | ${matrix.pairs} | ${(work / 1e9).toFixed(2)}·10⁹ | ${ms.toFixed(0)} | ${(work / ms / 1e6).toFixed(2)} |`,
+    );
+  }
+  const matrix = matrixOf(10_000);
+  const size = matrix.itemIds.length;
+  const settings = { ...ALS_SHAPE, lambda: 5, input: "binary" as const };
+  const ms = Math.min(...[0, 1].map(() => cpuMs(() => fitAls(matrix.userRows, size, settings))));
+  const k = ALS_SHAPE.factors;
+  const work = ALS_SHAPE.iterations * 4 * ((matrix.userIds.length + size) * k * k + 2 * matrix.pairs * 2 * k);
+  console.log(
+    `| implicit ALS fit (32 factors, 8 sweeps) | ${size} | ${matrix.pairs} | ${(work / 1e9).toFixed(2)}·10⁹ | ${ms.toFixed(0)} | ${(work / ms / 1e6).toFixed(2)} |`,
+  );
+}
+
 export default async function recommendationBench(): Promise<void> {
   await latency();
+  await fitKernels();
   await trainingSpeed();
   await accuracy();
 }
