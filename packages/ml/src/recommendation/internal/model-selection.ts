@@ -36,7 +36,10 @@ export const MIN_VALIDATION_USERS = 10;
  * so far lay between 16 and 256, so starting there usually brackets the best with three fits.
  */
 export const LAMBDA_FACTORS = [1 / 16, 1 / 4, 1, 4, 16, 64, 256] as const;
-/** Catalogues up to this size also try the factors halfway (×2, ÷2) around the best one. */
+/**
+ * Catalogues up to this size also try the factors halfway (×2, ÷2) around the best one and walk the λ ladder for
+ * every input; larger ones, where each fit costs items³/2, do neither.
+ */
 export const REFINE_MAX_ITEMS = 500;
 /** λ factor used when EASE is fixed and there is too little data to validate. */
 export const DEFAULT_LAMBDA_FACTOR = 1;
@@ -63,10 +66,12 @@ export interface ValidationSplit {
 }
 
 /**
- * Trains the engine's model on its current data. `"knn"` trains nothing. Otherwise a seeded share of the
- * interactions of up to {@link MAX_VALIDATION_USERS} users is held out, every candidate (the kNN blend for `"auto"`;
- * EASE over a λ walk, for weighted and binarised `X` when the strengths differ) is scored by NDCG@10 on it, and the
- * winner is refitted on all the data (λ keeps its factor of the mean item count, which grows with the data).
+ * Trains the engine's model on its current data. `"knn"` trains nothing. Otherwise a share of the interactions of up
+ * to {@link MAX_VALIDATION_USERS} users is held out (each user's latest items, or a seeded random share: see
+ * {@link splitForValidation}), every candidate (the kNN blend for `"auto"`; EASE over a λ walk, for weighted and
+ * binarised `X` when the strengths differ, the second input at the first one's best λ only above
+ * {@link REFINE_MAX_ITEMS} items; ALS where EASE does not run) is scored by NDCG@10 on it, and the winner is refitted
+ * on all the data (λ keeps its factor of the mean item count, which grows with the data).
  *
  * @param matrix - The engine's state (read, never changed).
  * @param settings - The resolved options.
