@@ -20,7 +20,7 @@ interface Trace {
 
 function trace(file: NabFile, parameters: LikelihoodParameters): Trace {
   const { values, probationaryLength } = file;
-  const detector = LikelihoodFamilyDetector.train(values.subarray(0, probationaryLength), parameters);
+  const detector = LikelihoodFamilyDetector.train(values.subarray(0, probationaryLength), parameters, values);
   const length = values.length - probationaryLength;
   const result = {
     score: new Float64Array(length),
@@ -85,7 +85,61 @@ const VARIANTS: readonly (readonly [string, Partial<LikelihoodParameters>])[] = 
   ["STL joined by Stouffer", { partner: "seasonal", partnerJoin: "stouffer" }],
   ["robust z (288) joined by max", { partner: "robust-zscore" }],
   ["robust z (288) joined by Stouffer", { partner: "robust-zscore", partnerJoin: "stouffer" }],
+  ["context likelihood, max", { context: "max" }],
+  ["context likelihood, Stouffer", { context: "stouffer" }],
+  ["context direct 6", { context: "direct" }],
+  ["context direct 4", { context: "direct", contextScale: 4 }],
+  ["context gate", { context: "gate" }],
+  ["context alone 4", { context: "alone", contextScale: 4 }],
+  ["context alone 4, no point check", { context: "alone", contextScale: 4, contextPointCheck: false }],
+  ["context direct 4, no point check", { context: "direct", contextScale: 4, contextPointCheck: false }],
+  ["context likelihood, max, no point check", { context: "max", contextPointCheck: false }],
+  ["context alone 4, rest 150", { context: "alone", contextScale: 4, contextRest: 150 }],
+  [
+    "context alone 4, rest 150, no point check",
+    { context: "alone", contextScale: 4, contextRest: 150, contextPointCheck: false },
+  ],
+  [
+    "context alone 4, rest 150, no point check, whole range",
+    { context: "alone", contextScale: 4, contextRest: 150, contextPointCheck: false, contextWholeRange: true },
+  ],
+  [
+    "context alone 4, no point check, whole range",
+    { context: "alone", contextScale: 4, contextPointCheck: false, contextWholeRange: true },
+  ],
+  ["context alone 4, whole range", { context: "alone", contextScale: 4, contextWholeRange: true }],
+  ["context direct 4, rest 150", { context: "direct", contextScale: 4, contextRest: 150 }],
+  ...[1 / 8, 1 / 6, 1 / 4, 1 / 3].flatMap((levelWidth) =>
+    [0, 1].map((tolerance): readonly [string, Partial<LikelihoodParameters>] => [
+      `context alone 4, no point check, width ${levelWidth.toFixed(3)}, tolerance ${tolerance}`,
+      {
+        context: "alone",
+        contextScale: 4,
+        contextPointCheck: false,
+        contextParameters: { ...ENGINE_PARAMETERS.contextParameters, levelWidth, tolerance },
+      },
+    ]),
+  ),
 ];
+// A grid over the contextual novelty's parameters (set LOCO_GRID to run it).
+const CONTEXT_GRID: (readonly [string, Partial<LikelihoodParameters>])[] = [];
+if (process.env.LOCO_GRID) {
+  for (const join of ["max", "direct"] as const) {
+    for (const levels of [8, 16]) {
+      for (const orders of [3, 6, 10]) {
+        for (const tolerance of [0, 1]) {
+          for (const contextWindow of join === "max" ? [10, 30] : [10]) {
+            const contextParameters = { levelWidth: 1 / levels, orders, capacity: 1 << 14, tolerance };
+            CONTEXT_GRID.push([
+              `grid ${join} L${levels} K${orders} tol${tolerance} w${contextWindow}`,
+              { context: join, contextParameters, contextWindow, contextScale: 4 },
+            ]);
+          }
+        }
+      }
+    }
+  }
+}
 const THRESHOLDS = [2, 2.5, 3, 3.5, 4];
 const COOLDOWNS = [400, 800];
 
@@ -120,7 +174,12 @@ export default async function anomalyLocoBench(): Promise<void> {
   const configurations: ConfigurationScores[] = [];
   const families = new Map<string, ConfigurationScores[]>();
   const started = performance.now();
-  for (const [variant, change] of VARIANTS) {
+  // `LOCO_ONLY="<text>"` runs only the default and the variants whose label contains the text (while developing).
+  const only = process.env.LOCO_ONLY;
+  const variants = [...VARIANTS, ...CONTEXT_GRID].filter(
+    ([label]) => only === undefined || label === "default" || label.includes(only),
+  );
+  for (const [variant, change] of variants) {
     const traces = files.map((file) => trace(file, { ...ENGINE_PARAMETERS, ...change }));
     const family: ConfigurationScores[] = [];
     for (const threshold of THRESHOLDS) {
