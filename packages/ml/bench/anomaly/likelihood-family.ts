@@ -1,6 +1,7 @@
 // A tunable copy of the default ("auto") detector, for the leave-one-category-out bench: with the default parameters
 // it scores exactly as the engine's SurpriseDetector does; the other parameters are the variants tried against it.
 import { likelihoodScore, normalTail } from "../../src/anomaly/detectors/anomaly-likelihood";
+import { CONTEXT_PARAMETERS, GATE_WINDOW } from "../../src/anomaly/detectors/context-gate";
 import { ContextNovelty, type ContextParameters } from "../../src/anomaly/detectors/context-novelty";
 import { type Assessment, type Detector, type DetectorState, MAX_SCORE } from "../../src/anomaly/detectors/detector";
 import { HoltWintersDetector } from "../../src/anomaly/detectors/holt-winters-detector";
@@ -79,13 +80,13 @@ export const ENGINE_PARAMETERS: LikelihoodParameters = {
   partner: "none",
   partnerJoin: "max",
   longWindow: 0,
-  context: "none",
-  contextParameters: { levelWidth: 1 / 8, orders: 6, capacity: 1 << 14, tolerance: 0 },
+  context: "gate",
+  contextParameters: CONTEXT_PARAMETERS,
   contextScale: 6,
   contextPointCheck: true,
   contextRest: 0,
   contextWholeRange: false,
-  contextWindow: 10,
+  contextWindow: GATE_WINDOW,
 };
 
 const SEASON_SMOOTHING = 0.05;
@@ -280,6 +281,7 @@ export class LikelihoodFamilyDetector implements Detector {
       const own = resting ? 0 : contextScale * novelty;
       return join === "alone" ? own : Math.max(score, own);
     }
+    // As the engine's ContextGate: open while one of the last points had any novelty.
     if (join === "gate") return this.contextSum > 1e-9 ? score : 0;
     const contextScore = this.contextStream.push(novelty, 1);
     if (join === "stouffer") return (score + contextScore) / Math.SQRT2;

@@ -34,6 +34,11 @@ export class ContextNovelty {
   head = 0;
   filled = 0;
 
+  /**
+   * @param parameters - The knobs.
+   * @param lower - The training minimum: where level 0 starts.
+   * @param upper - The training maximum.
+   */
   constructor(parameters: ContextParameters, lower: number, upper: number) {
     this.parameters = parameters;
     this.dictionary = new ContextDictionary(parameters.capacity);
@@ -42,6 +47,16 @@ export class ContextNovelty {
     const width = (upper - lower) * parameters.levelWidth;
     // A constant history has no range: a level per unit of its size keeps every later change visible.
     this.step = width > 0 ? width : parameters.levelWidth * (Math.abs(lower) + 1);
+  }
+
+  /**
+   * A tracker whose quantiser is `origin` and `step` as saved (rather than derived from a range), empty otherwise;
+   * for restoring saved state.
+   */
+  static withQuantiser(parameters: ContextParameters, origin: number, step: number): ContextNovelty {
+    const novelty = new ContextNovelty(parameters, origin, origin);
+    (novelty as { step: number }).step = step;
+    return novelty;
   }
 
   /** The level of a value: the index of its cell, counted from the training minimum (negative below it). */
