@@ -54,6 +54,8 @@ export interface LikelihoodParameters {
   readonly contextPointCheck: boolean;
   readonly contextParameters: ContextParameters;
   readonly contextScale: number;
+  /** The gate opens for a novelty of at least this share of the contexts (engine: any, i.e. above 0). */
+  readonly contextGateShare: number;
   /** Short window of the novelty's likelihood (and gate). */
   readonly contextWindow: number;
   /**
@@ -81,6 +83,7 @@ export const ENGINE_PARAMETERS: LikelihoodParameters = {
   partnerJoin: "max",
   longWindow: 0,
   context: "gate",
+  contextGateShare: 0,
   contextParameters: CONTEXT_PARAMETERS,
   contextScale: 6,
   contextPointCheck: true,
@@ -270,8 +273,10 @@ export class LikelihoodFamilyDetector implements Detector {
     const { context: join, contextScale } = this.parameters;
     const novelty = context.assess(value);
     const recent = this.contextRecent;
-    this.contextSum += novelty - (recent[this.contextHead] as number);
-    recent[this.contextHead] = novelty;
+    const { contextGateShare } = this.parameters;
+    const counted = join === "gate" && contextGateShare > 0 ? (novelty >= contextGateShare - 1e-9 ? 1 : 0) : novelty;
+    this.contextSum += counted - (recent[this.contextHead] as number);
+    recent[this.contextHead] = counted;
     this.contextHead = this.contextHead + 1 === recent.length ? 0 : this.contextHead + 1;
     if (join === "direct" || join === "alone") {
       const { contextRest } = this.parameters;
