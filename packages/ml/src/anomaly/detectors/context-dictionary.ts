@@ -54,10 +54,15 @@ export class ContextDictionary {
     return this.find(hash) >= 0;
   }
 
-  /** Holds `hash`, marked as used now; a new one evicts its set's least recently used entry when the set is full. */
-  add(hash: number): void {
+  /**
+   * Holds `hash`, marked as used now; a new one evicts its set's least recently used entry when the set is full.
+   *
+   * @returns Whether `hash` was held already.
+   */
+  add(hash: number): boolean {
     let entry = this.find(hash);
-    if (entry < 0) {
+    const held = entry >= 0;
+    if (!held) {
       const start = (hash & this.setMask) * WAYS;
       const { stamps, tags } = this;
       entry = start;
@@ -71,6 +76,7 @@ export class ContextDictionary {
       tags[entry] = hash === 0 ? 1 : hash;
     }
     this.stamps[entry] = this.clock;
+    return held;
   }
 
   /** Advances the clock by one point. */

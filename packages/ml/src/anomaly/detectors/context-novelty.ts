@@ -82,12 +82,12 @@ export class ContextNovelty {
     for (let order = 1; order <= this.filled; order += 1) {
       position = position === 0 ? orders - 1 : position - 1;
       hash = Math.imul(hash ^ ((history[position] as number) | 0), 0x01000193) + order;
-      let known = false;
+      const context = Math.imul(hash, 0x9e3779b1);
+      let known = dictionary.add(mixHash(context ^ level));
       for (let near = level - tolerance; near <= level + tolerance && !known; near += 1) {
-        known = dictionary.has(mixHash(Math.imul(hash, 0x9e3779b1) ^ near));
+        known = near !== level && dictionary.has(mixHash(context ^ near));
       }
       if (!known) missed += 1;
-      dictionary.add(mixHash(Math.imul(hash, 0x9e3779b1) ^ level));
     }
     const novelty = this.filled > 0 ? missed / this.filled : 0;
     history[this.head] = level;
