@@ -206,7 +206,7 @@ export class LikelihoodFamilyDetector implements Detector {
         if (value < lower) lower = value;
         if (value > upper) upper = value;
       }
-      detector.context = new ContextNovelty(parameters.contextParameters, lower, upper);
+      detector.context = ContextNovelty.overRange(parameters.contextParameters, lower, upper);
     }
     const scratch: Assessment = { score: 0, expected: 0, scale: 0 };
     for (const value of values) detector.assess(value, scratch);

@@ -188,6 +188,9 @@ describe("AnomalyDetectionEngine snapshots", () => {
       `${at}fields "gateRecent" (zeros and ones) and "gateHead" must be in range`,
     ]);
     expect(corrupt({ contextOrigin: "low" })).toEqual([`${at}field "contextOrigin" must be a finite number`]);
+    expect(corrupt({ contextStamps: Array(4096).fill(1e9) })).toEqual([
+      `${at}field "contextStamps" must hold integers from 0 to "contextClock"`,
+    ]);
   });
 });
 

@@ -61,7 +61,8 @@ export class ContextGate {
       if (value < lower) lower = value;
       if (value > upper) upper = value;
     }
-    return new ContextGate(new ContextNovelty(CONTEXT_PARAMETERS, lower, upper), new Uint8Array(GATE_WINDOW), 0);
+    const novelty = ContextNovelty.overRange(CONTEXT_PARAMETERS, lower, upper);
+    return new ContextGate(novelty, new Uint8Array(GATE_WINDOW), 0);
   }
 
   /**
@@ -121,7 +122,10 @@ export class ContextGate {
     if (!tags.every(isInt32) || !history.every(isInt32)) {
       throw invalidState('fields "contextTags" and "contextHistory" must hold 32-bit integers');
     }
-    const novelty = ContextNovelty.withQuantiser(CONTEXT_PARAMETERS, origin, step);
+    if (!stamps.every((stamp) => Number.isInteger(stamp) && stamp >= 0 && stamp <= clock)) {
+      throw invalidState('field "contextStamps" must hold integers from 0 to "contextClock"');
+    }
+    const novelty = new ContextNovelty(CONTEXT_PARAMETERS, origin, step);
     novelty.history.set(history);
     novelty.head = head;
     novelty.filled = filled;

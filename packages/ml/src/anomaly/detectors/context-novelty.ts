@@ -26,37 +26,42 @@ export class ContextNovelty {
   readonly parameters: ContextParameters;
   readonly dictionary: ContextDictionary;
   /** The last `orders` levels, a ring with the newest at `head − 1`. */
-  readonly history: Float64Array;
+  readonly history: Int32Array;
   /** Where level 0 starts. */
   readonly origin: number;
-  /** Width of one level. */
+  /** Width of one level, positive. */
   readonly step: number;
   head = 0;
   filled = 0;
 
   /**
+   * An empty tracker (no context, no transition) with a given quantiser.
+   *
    * @param parameters - The knobs.
-   * @param lower - The training minimum: where level 0 starts.
-   * @param upper - The training maximum.
+   * @param origin - Where level 0 starts.
+   * @param step - Width of one level, positive.
    */
-  constructor(parameters: ContextParameters, lower: number, upper: number) {
+  constructor(parameters: ContextParameters, origin: number, step: number) {
     this.parameters = parameters;
     this.dictionary = new ContextDictionary(parameters.capacity);
-    this.history = new Float64Array(parameters.orders);
-    this.origin = lower;
-    const width = (upper - lower) * parameters.levelWidth;
-    // A constant history has no range: a level per unit of its size keeps every later change visible.
-    this.step = width > 0 ? width : parameters.levelWidth * (Math.abs(lower) + 1);
+    this.history = new Int32Array(parameters.orders);
+    this.origin = origin;
+    this.step = step;
   }
 
   /**
-   * A tracker whose quantiser is `origin` and `step` as saved (rather than derived from a range), empty otherwise;
-   * for restoring saved state.
+   * An empty tracker whose levels are cut from a training range: level 0 starts at its minimum, and a level is
+   * `levelWidth` of the range wide.
+   *
+   * @param parameters - The knobs.
+   * @param lower - The training minimum.
+   * @param upper - The training maximum.
+   * @returns The tracker.
    */
-  static withQuantiser(parameters: ContextParameters, origin: number, step: number): ContextNovelty {
-    const novelty = new ContextNovelty(parameters, origin, origin);
-    (novelty as { step: number }).step = step;
-    return novelty;
+  static overRange(parameters: ContextParameters, lower: number, upper: number): ContextNovelty {
+    const width = (upper - lower) * parameters.levelWidth;
+    // A constant history has no range: a level per `levelWidth` of its size keeps every later change visible.
+    return new ContextNovelty(parameters, lower, width > 0 ? width : parameters.levelWidth * (Math.abs(lower) + 1));
   }
 
   /** The level of a value: the index of its cell, counted from the training minimum (negative below it). */
@@ -81,7 +86,7 @@ export class ContextNovelty {
     let position = this.head;
     for (let order = 1; order <= this.filled; order += 1) {
       position = position === 0 ? orders - 1 : position - 1;
-      hash = Math.imul(hash ^ ((history[position] as number) | 0), 0x01000193) + order;
+      hash = Math.imul(hash ^ (history[position] as number), 0x01000193) + order;
       const context = Math.imul(hash, 0x9e3779b1);
       let known = dictionary.add(mixHash(context ^ level));
       for (let near = level - tolerance; near <= level + tolerance && !known; near += 1) {
