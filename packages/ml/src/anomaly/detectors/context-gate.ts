@@ -4,8 +4,9 @@ import { invalidState, readArray, readNumber } from "./read-state";
 
 /**
  * The default detector's contextual novelty: eight levels over the training range (more beyond it), contexts of the
- * last 1 to 6 levels, a dictionary of 4096 transitions (48 KB of state). Chosen by leave-one-category-out
- * validation on NAB (see BENCHMARKS.md).
+ * last 1 to 6 levels, a dictionary of 4096 transitions (48 KB of state). Taken from contextOSE's own settings (3
+ * bits, i.e. eight levels; contexts of up to 7 facts), not tuned, and validated by leave-one-category-out on NAB
+ * (see BENCHMARKS.md).
  */
 export const CONTEXT_PARAMETERS: ContextParameters = { levelWidth: 1 / 8, orders: 6, capacity: 4096, tolerance: 0 };
 
