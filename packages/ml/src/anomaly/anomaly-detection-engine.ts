@@ -354,7 +354,7 @@ export class AnomalyDetectionEngine {
    * Serialises the options and every trained model (warm-ups in progress are not kept) as
    * `{ format: "pelbiot.ml.AnomalyDetectionEngine", version: 4, options, models }`. `fromJSON(toJSON())` restores
    * an engine that behaves identically, and serialises to the same JSON. An `"auto"` model's state includes its
-   * context gate's dictionary of 4096 transitions (about 80 KB of JSON per model).
+   * context gate's dictionary of 4096 transitions (up to about 80 KB of JSON per model).
    *
    * @returns A JSON-compatible object.
    * @example
