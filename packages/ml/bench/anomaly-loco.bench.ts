@@ -20,7 +20,7 @@ interface Trace {
 
 function trace(file: NabFile, parameters: LikelihoodParameters): Trace {
   const { values, probationaryLength } = file;
-  const detector = LikelihoodFamilyDetector.train(values.subarray(0, probationaryLength), parameters);
+  const detector = LikelihoodFamilyDetector.train(values.subarray(0, probationaryLength), parameters, values);
   const length = values.length - probationaryLength;
   const result = {
     score: new Float64Array(length),
@@ -67,25 +67,69 @@ function replay(file: NabFile, recorded: Trace, sensitivityThreshold: number, co
 }
 
 /** The variants tried against the default detector (BENCHMARKS.md gives their figures). */
+const UNGATED = { context: "none" } as const;
+const CONTEXT = ENGINE_PARAMETERS.contextParameters;
 const VARIANTS: readonly (readonly [string, Partial<LikelihoodParameters>])[] = [
-  ["previous default (no range rule)", { rangeMargin: 0 }],
+  // Tried against the previous default (likelihood + range rule, no context gate).
+  ["previous default (no range rule, no context gate)", { ...UNGATED, rangeMargin: 0 }],
+  ["previous default (no context gate)", UNGATED],
+  ["running-average warm-up", { ...UNGATED, warmUp: 1000 }],
+  ["bounded raw error", { ...UNGATED, raw: "bounded" }],
+  ["log raw error", { ...UNGATED, raw: "log" }],
+  ["squared raw error", { ...UNGATED, raw: "square" }],
+  ["last value joined by max", { ...UNGATED, naive: "max" }],
+  ["last value joined by Stouffer", { ...UNGATED, naive: "stouffer" }],
+  ["band × 1.5", { ...UNGATED, bandFactor: 1.5 }],
+  ["second window of 50 errors, max", { ...UNGATED, longWindow: 50 }],
+  ["second window of 150 errors, max", { ...UNGATED, longWindow: 150 }],
+  ["Holt-Winters joined by max", { ...UNGATED, partner: "holt-winters" }],
+  ["Holt-Winters joined by Stouffer", { ...UNGATED, partner: "holt-winters", partnerJoin: "stouffer" }],
+  ["STL joined by max", { ...UNGATED, partner: "seasonal" }],
+  ["STL joined by Stouffer", { ...UNGATED, partner: "seasonal", partnerJoin: "stouffer" }],
+  ["robust z (288) joined by max", { ...UNGATED, partner: "robust-zscore" }],
+  ["robust z (288) joined by Stouffer", { ...UNGATED, partner: "robust-zscore", partnerJoin: "stouffer" }],
+  // The contextual direction: the novelty of the stream's contexts (ContextNovelty) and how it joins.
   ["default", {}],
-  ["running-average warm-up", { warmUp: 1000 }],
-  ["bounded raw error", { raw: "bounded" }],
-  ["log raw error", { raw: "log" }],
-  ["squared raw error", { raw: "square" }],
-  ["last value joined by max", { naive: "max" }],
-  ["last value joined by Stouffer", { naive: "stouffer" }],
-  ["band × 1.5", { bandFactor: 1.5 }],
-  ["second window of 50 errors, max", { longWindow: 50 }],
-  ["second window of 150 errors, max", { longWindow: 150 }],
-  ["Holt-Winters joined by max", { partner: "holt-winters" }],
-  ["Holt-Winters joined by Stouffer", { partner: "holt-winters", partnerJoin: "stouffer" }],
-  ["STL joined by max", { partner: "seasonal" }],
-  ["STL joined by Stouffer", { partner: "seasonal", partnerJoin: "stouffer" }],
-  ["robust z (288) joined by max", { partner: "robust-zscore" }],
-  ["robust z (288) joined by Stouffer", { partner: "robust-zscore", partnerJoin: "stouffer" }],
+  ["context gate, dictionary of 1024", { contextParameters: { ...CONTEXT, capacity: 1024 } }],
+  ["context gate, dictionary of 16384", { contextParameters: { ...CONTEXT, capacity: 16384 } }],
+  ["context gate, tolerance 1 level", { contextParameters: { ...CONTEXT, tolerance: 1 } }],
+  ["context gate, contexts of 1–10 levels", { contextParameters: { ...CONTEXT, orders: 10 } }],
+  ["context gate, 6 levels over the training range", { contextParameters: { ...CONTEXT, levelWidth: 1 / 6 } }],
+  ["context gate opening at a novelty of 2/6", { contextGateShare: 2 / 6 }],
+  ["context gate opening at a novelty of 3/6", { contextGateShare: 3 / 6 }],
+  ["context gate opening at a novelty of 4/6", { contextGateShare: 4 / 6 }],
+  ["context gate over 5 points", { contextWindow: 5 }],
+  ["context gate over 20 points", { contextWindow: 20 }],
+  ["context novelty's likelihood joined by max", { context: "max" }],
+  ["context novelty's likelihood joined by Stouffer", { context: "stouffer" }],
+  ["context novelty × 4 joined by max", { context: "direct", contextScale: 4 }],
+  ["context novelty × 4 alone", { context: "alone", contextScale: 4, contextPointCheck: false }],
+  [
+    "context novelty × 4 alone, contextOSE's rest of 150",
+    { context: "alone", contextScale: 4, contextPointCheck: false, contextRest: 150 },
+  ],
+  [
+    "context novelty × 4 alone, whole file's range (not causal)",
+    { context: "alone", contextScale: 4, contextPointCheck: false, contextWholeRange: true },
+  ],
 ];
+// A grid over the context gate's parameters (set LOCO_GRID to run it; BENCHMARKS.md gives its figures).
+const CONTEXT_GRID: (readonly [string, Partial<LikelihoodParameters>])[] = [];
+if (process.env.LOCO_GRID) {
+  for (const contextWindow of [1, 5, 10, 20]) {
+    for (const orders of [3, 6, 10]) {
+      for (const levelWidth of [1 / 8, 1 / 6, 1 / 4]) {
+        for (const tolerance of [0, 1]) {
+          const contextParameters = { levelWidth, orders, capacity: CONTEXT.capacity, tolerance };
+          CONTEXT_GRID.push([
+            `grid gate w${contextWindow} K${orders} width 1/${Math.round(1 / levelWidth)} tol${tolerance}`,
+            { context: "gate", contextParameters, contextWindow },
+          ]);
+        }
+      }
+    }
+  }
+}
 const THRESHOLDS = [2, 2.5, 3, 3.5, 4];
 const COOLDOWNS = [400, 800];
 
@@ -120,7 +164,12 @@ export default async function anomalyLocoBench(): Promise<void> {
   const configurations: ConfigurationScores[] = [];
   const families = new Map<string, ConfigurationScores[]>();
   const started = performance.now();
-  for (const [variant, change] of VARIANTS) {
+  // `LOCO_ONLY="<text>"` runs only the default and the variants whose label contains the text (while developing).
+  const only = process.env.LOCO_ONLY;
+  const variants = [...VARIANTS, ...CONTEXT_GRID].filter(
+    ([label]) => only === undefined || label === "default" || label.includes(only),
+  );
+  for (const [variant, change] of variants) {
     const traces = files.map((file) => trace(file, { ...ENGINE_PARAMETERS, ...change }));
     const family: ConfigurationScores[] = [];
     for (const threshold of THRESHOLDS) {
@@ -132,7 +181,8 @@ export default async function anomalyLocoBench(): Promise<void> {
       }
     }
     families.set(variant, family);
-    configurations.push(...family);
+    // A variant that looks ahead is a yardstick, never a choice.
+    if (!variant.includes("not causal")) configurations.push(...family);
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(

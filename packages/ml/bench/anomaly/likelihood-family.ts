@@ -1,6 +1,8 @@
 // A tunable copy of the default ("auto") detector, for the leave-one-category-out bench: with the default parameters
 // it scores exactly as the engine's SurpriseDetector does; the other parameters are the variants tried against it.
 import { likelihoodScore, normalTail } from "../../src/anomaly/detectors/anomaly-likelihood";
+import { CONTEXT_PARAMETERS, GATE_WINDOW } from "../../src/anomaly/detectors/context-gate";
+import { ContextNovelty, type ContextParameters } from "../../src/anomaly/detectors/context-novelty";
 import { type Assessment, type Detector, type DetectorState, MAX_SCORE } from "../../src/anomaly/detectors/detector";
 import { HoltWintersDetector } from "../../src/anomaly/detectors/holt-winters-detector";
 import { RobustZScoreDetector } from "../../src/anomaly/detectors/robust-zscore-detector";
@@ -42,6 +44,27 @@ export interface LikelihoodParameters {
   readonly partnerJoin: "max" | "stouffer";
   /** A second, longer short window on the same errors (0: none), joined by the larger score. */
   readonly longWindow: number;
+  /**
+   * The contextual novelty (see `ContextNovelty`) and how it joins the default's score: `"none"`; `"max"` or
+   * `"stouffer"` with the likelihood of its short-window mean; `"direct"` the larger of the score and
+   * `contextScale` × novelty; `"gate"` the default's score only where the novelty's short mean is positive.
+   */
+  readonly context: "none" | "max" | "stouffer" | "direct" | "gate" | "alone";
+  /** Whether a point the context scores higher must still pass the engine's point check against the baseline. */
+  readonly contextPointCheck: boolean;
+  readonly contextParameters: ContextParameters;
+  readonly contextScale: number;
+  /** The gate opens for a novelty of at least this share of the contexts (engine: any, i.e. above 0). */
+  readonly contextGateShare: number;
+  /** Short window of the novelty's likelihood (and gate). */
+  readonly contextWindow: number;
+  /**
+   * contextOSE's rest: the context's own score is 0 while a novelty of at least 0.75 was seen in the last
+   * `contextRest` points (0: no rest).
+   */
+  readonly contextRest: number;
+  /** Quantise over the whole file's range (given to `train`), as NAB gives contextOSE: not causal, a yardstick. */
+  readonly contextWholeRange: boolean;
 }
 
 /** The engine's default detector. */
@@ -59,6 +82,14 @@ export const ENGINE_PARAMETERS: LikelihoodParameters = {
   partner: "none",
   partnerJoin: "max",
   longWindow: 0,
+  context: "gate",
+  contextGateShare: 0,
+  contextParameters: CONTEXT_PARAMETERS,
+  contextScale: 6,
+  contextPointCheck: true,
+  contextRest: 0,
+  contextWholeRange: false,
+  contextWindow: GATE_WINDOW,
 };
 
 const SEASON_SMOOTHING = 0.05;
@@ -140,6 +171,12 @@ export class LikelihoodFamilyDetector implements Detector {
   private readonly partnerStream: ErrorStream;
   private readonly partnerAssessment: Assessment = { score: 0, expected: 0, scale: 0 };
   private readonly slow: ErrorStream | undefined;
+  private context: ContextNovelty | undefined;
+  private readonly contextStream: ErrorStream;
+  private readonly contextRecent: Float64Array;
+  private contextHead = 0;
+  private contextSum = 0;
+  private contextQuiet = 0;
 
   private constructor(profile: Float64Array, level: number, parameters: LikelihoodParameters) {
     this.profile = profile;
@@ -154,12 +191,23 @@ export class LikelihoodFamilyDetector implements Detector {
     this.lastValueRaw = new RawError(parameters);
     this.partnerStream = new ErrorStream(shortWindow, longSmoothing, warmUp);
     if (parameters.longWindow > 0) this.slow = new ErrorStream(parameters.longWindow, longSmoothing, warmUp);
+    this.contextStream = new ErrorStream(parameters.contextWindow, longSmoothing, warmUp);
+    this.contextRecent = new Float64Array(parameters.contextWindow);
   }
 
   /** Trains as the engine's detector does: seasonal means of the history, then a replay of it. */
-  static train(values: Float64Array, parameters: LikelihoodParameters): LikelihoodFamilyDetector {
+  static train(values: Float64Array, parameters: LikelihoodParameters, whole?: Float64Array): LikelihoodFamilyDetector {
     const { mean, profile } = seasonalMeans(values, 0);
     const detector = new LikelihoodFamilyDetector(profile, mean, parameters);
+    if (parameters.context !== "none") {
+      let lower = Number.POSITIVE_INFINITY;
+      let upper = Number.NEGATIVE_INFINITY;
+      for (const value of parameters.contextWholeRange && whole !== undefined ? whole : values) {
+        if (value < lower) lower = value;
+        if (value > upper) upper = value;
+      }
+      detector.context = ContextNovelty.overRange(parameters.contextParameters, lower, upper);
+    }
     const scratch: Assessment = { score: 0, expected: 0, scale: 0 };
     for (const value of values) detector.assess(value, scratch);
     const { partner } = parameters;
@@ -187,6 +235,11 @@ export class LikelihoodFamilyDetector implements Detector {
     if (this.slow !== undefined) score = Math.max(score, this.slow.push(residual, expected));
     if (parameters.naive !== "none") score = this.joinLastValue(value, score, assessment);
     if (this.partner !== undefined) score = this.joinPartner(this.partner, value, score, assessment);
+    if (this.context !== undefined) {
+      const joined = this.joinContext(this.context, value, score);
+      if (joined > score && !parameters.contextPointCheck) assessment.scale = 0;
+      score = joined;
+    }
     assessment.score = this.inNewTerritory(value) ? Math.max(score, NEW_RANGE_SCORE) : score;
     this.previous = value;
   }
@@ -214,6 +267,30 @@ export class LikelihoodFamilyDetector implements Detector {
     assessment.expected = scratch.expected;
     assessment.scale = this.partnerStream.band * this.parameters.bandFactor;
     return partnerScore;
+  }
+
+  private joinContext(context: ContextNovelty, value: number, score: number): number {
+    const { context: join, contextScale } = this.parameters;
+    const novelty = context.assess(value);
+    const recent = this.contextRecent;
+    const { contextGateShare } = this.parameters;
+    const counted = join === "gate" && contextGateShare > 0 ? (novelty >= contextGateShare - 1e-9 ? 1 : 0) : novelty;
+    this.contextSum += counted - (recent[this.contextHead] as number);
+    recent[this.contextHead] = counted;
+    this.contextHead = this.contextHead + 1 === recent.length ? 0 : this.contextHead + 1;
+    if (join === "direct" || join === "alone") {
+      const { contextRest } = this.parameters;
+      const resting = this.contextQuiet > 0;
+      if (this.contextQuiet > 0) this.contextQuiet -= 1;
+      if (novelty >= 0.75 && contextRest > 0) this.contextQuiet = contextRest;
+      const own = resting ? 0 : contextScale * novelty;
+      return join === "alone" ? own : Math.max(score, own);
+    }
+    // As the engine's ContextGate: open while one of the last points had any novelty.
+    if (join === "gate") return this.contextSum > 1e-9 ? score : 0;
+    const contextScore = this.contextStream.push(novelty, 1);
+    if (join === "stouffer") return (score + contextScore) / Math.SQRT2;
+    return Math.max(score, contextScore);
   }
 
   private inNewTerritory(value: number): boolean {

@@ -27,7 +27,10 @@ export interface AnomalyDetectionEngineOptions {
    * Which detector scores the points:
    * - `"auto"`: seasonal baseline (period detected from the training data's autocorrelation, or
    *   {@link seasonalPeriod}), then the surprise of the recent mean absolute residual against its own long-run
-   *   distribution, like NAB's anomaly likelihood; catches spikes, level shifts and changes in noise. O(1) per point.
+   *   distribution, like NAB's anomaly likelihood; catches spikes, level shifts and changes in noise. The surprise
+   *   counts only while the stream's recent levels make transitions it has not made before (contexts of the last 1
+   *   to 6 of eight levels over the training range, a dictionary of at most 4096 transitions), so recurring bursts
+   *   are not reported. O(1) per point.
    * - `"zscore"`: the classic `(x − μ) / σ`, μ and σ from the training data (`window: 0`) or the last `window` points.
    * - `"robust-zscore"`: `(x − median) / (1.4826 · MAD)` over the training data (`window: 0`) or the last `window` points.
    * - `"seasonal"`: robust score of the residual from a robust STL decomposition of the training data (seasonal

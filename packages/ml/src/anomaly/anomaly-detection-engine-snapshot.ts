@@ -25,11 +25,13 @@ export interface AnomalyDetectionEngineJson {
   /** Always `ANOMALY_SNAPSHOT_FORMAT`. */
   readonly format: typeof ANOMALY_SNAPSHOT_FORMAT;
   /**
-   * 3 since the `"auto"` detector's `sensitivityThreshold` maps onto its likelihood threshold (and its state keeps
-   * the range of values seen); 2 since the cooldown keeps the severity that started it. Versions 1 and 2 are still
-   * read: an `"auto"` engine's threshold is divided by the mapping's factor 1.2, so it reports as it did.
+   * 4 since the `"auto"` detector's state holds its context gate (the levels of recent values and a dictionary of
+   * 4096 transitions); 3 since its `sensitivityThreshold` maps onto its likelihood threshold (and its state keeps
+   * the range of values seen); 2 since the cooldown keeps the severity that started it. Older versions are still
+   * read: an `"auto"` model from version 1–3 runs without the context gate, so it reports as it did, and before
+   * version 3 an `"auto"` engine's threshold is divided by the mapping's factor 1.2.
    */
-  readonly version: 3;
+  readonly version: 4;
   /** The engine's options (without the clock). */
   readonly options: SerialisedAnomalyDetectionEngineOptions;
   /** Every trained model, by model id. */
@@ -95,7 +97,7 @@ export function toAnomalySnapshot(
       anomalies: model.anomalies.map((anomaly) => ({ ...anomaly })),
     };
   }
-  return { format: ANOMALY_SNAPSHOT_FORMAT, version: 3, options: serialisableOptions(options), models: written };
+  return { format: ANOMALY_SNAPSHOT_FORMAT, version: 4, options: serialisableOptions(options), models: written };
 }
 
 /**
@@ -114,7 +116,7 @@ export function fromAnomalySnapshot(
   const { snapshot, version } = readSnapshot(withCurrentHeader(json), {
     context: CONTEXT,
     format: ANOMALY_SNAPSHOT_FORMAT,
-    versions: [1, 2, 3],
+    versions: [1, 2, 3, 4],
   });
   const check = createValidator(CONTEXT);
   if (snapshot.options !== undefined) check.object("json.options", snapshot.options);

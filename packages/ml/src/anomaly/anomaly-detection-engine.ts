@@ -352,8 +352,9 @@ export class AnomalyDetectionEngine {
 
   /**
    * Serialises the options and every trained model (warm-ups in progress are not kept) as
-   * `{ format: "pelbiot.ml.AnomalyDetectionEngine", version: 2, options, models }`. `fromJSON(toJSON())` restores
-   * an engine that behaves identically, and serialises to the same JSON.
+   * `{ format: "pelbiot.ml.AnomalyDetectionEngine", version: 4, options, models }`. `fromJSON(toJSON())` restores
+   * an engine that behaves identically, and serialises to the same JSON. An `"auto"` model's state includes its
+   * context gate's dictionary of 4096 transitions (up to about 80 KB of JSON per model).
    *
    * @returns A JSON-compatible object.
    * @example
@@ -366,8 +367,9 @@ export class AnomalyDetectionEngine {
   }
 
   /**
-   * Rebuilds an engine from {@link toJSON}'s output, as an object or JSON text; snapshots of the previous release
-   * (`format: "pelbiot.anomaly-detection-engine", version: 1`) are read too.
+   * Rebuilds an engine from {@link toJSON}'s output, as an object or JSON text; snapshots of earlier releases
+   * (versions 1–3, and `format: "pelbiot.anomaly-detection-engine", version: 1`) are read too, their `"auto"`
+   * models running without the context gate, so they report as they did.
    *
    * @param json - A serialised engine.
    * @param options - A clock for the restored engine (clocks are not saved).

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { ENGINE_PARAMETERS, LikelihoodFamilyDetector } from "../../bench/anomaly/likelihood-family";
 import { type ConfigurationScores, leaveOneCategoryOut, nabCategories } from "../../bench/anomaly/loco";
+import { loadNabFile } from "../../bench/anomaly/nab-data";
+import type { Assessment } from "../../src/anomaly/detectors/detector";
+import { SurpriseDetector } from "../../src/anomaly/detectors/surprise-detector";
 import type { NabScore } from "../../src/anomaly/score-nab";
 
 /** A one-window file's score with a given raw standard score (null −1, perfect 1). */
@@ -53,5 +57,21 @@ describe("leave-one-category-out evaluation (bench/anomaly/loco)", () => {
     expect([...categories.values()].flat()).toHaveLength(29);
     expect(categories.get("artificial")).toContain("art_daily_no_noise");
     expect(categories.get("realKnownCause")).toContain("nyc_taxi");
+  });
+
+  it("traces the engine's default detector exactly with the bench family's default parameters (context gate included)", () => {
+    for (const name of ["exchange-2_cpc_results", "art_daily_jumpsup", "speed_6005"]) {
+      const { values, probationaryLength } = loadNabFile(name);
+      const training = values.subarray(0, probationaryLength);
+      const engine = SurpriseDetector.train(training, 0);
+      const family = LikelihoodFamilyDetector.train(training, ENGINE_PARAMETERS);
+      const fromEngine: Assessment = { score: 0, expected: 0, scale: 0 };
+      const fromFamily: Assessment = { score: 0, expected: 0, scale: 0 };
+      for (const value of values.subarray(probationaryLength)) {
+        engine.assess(value, fromEngine);
+        family.assess(value, fromFamily);
+        expect(fromFamily).toEqual(fromEngine);
+      }
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { likelihoodScore } from "./anomaly-likelihood";
+import { ContextGate } from "./context-gate";
 import { type Assessment, type Detector, type DetectorState, MAX_SCORE } from "./detector";
 import { invalidState, readArray, readNumber } from "./read-state";
 import { seasonalMeans } from "./seasonal-means";
@@ -29,7 +30,10 @@ export const NEW_RANGE_SCORE = 8;
  * likelihood this asks "are the errors unusually large for this series right now?", so it adapts to each series'
  * noise and catches spikes, level shifts and bursts of volatility alike. A value outside the range seen so far
  * (widened by 10% of its width on each side) scores at least {@link NEW_RANGE_SCORE}: new territory is reported at
- * once, before the error mean has risen. O(1) per point.
+ * once, before the error mean has risen. And a score counts only while the stream's recent levels follow a path it
+ * has not taken before ({@link ContextGate}: contexts of the last 1 to 6 of eight levels, as in the Contextual
+ * Anomaly Detector), so a large error along a known path (a recurring burst) is not reported. O(1) per point (a
+ * bounded dictionary of 4096 transitions).
  */
 export class SurpriseDetector implements Detector {
   private readonly profile: Float64Array;
@@ -45,10 +49,18 @@ export class SurpriseDetector implements Detector {
   private maximum: number;
   /** Values the range holds, counted up to {@link RANGE_WARM_UP}. */
   private rangePoints: number;
+  /** The context gate; absent in detectors restored from states written before it (they score as they did). */
+  private readonly gate: ContextGate | undefined;
 
-  private constructor(profile: Float64Array, recent: Float64Array, numbers: readonly number[]) {
+  private constructor(
+    profile: Float64Array,
+    recent: Float64Array,
+    numbers: readonly number[],
+    gate: ContextGate | undefined,
+  ) {
     this.profile = profile;
     this.recent = recent;
+    this.gate = gate;
     [
       this.phase,
       this.level,
@@ -65,8 +77,10 @@ export class SurpriseDetector implements Detector {
 
   static train(values: Float64Array, seasonalPeriod: number): SurpriseDetector {
     const { mean, profile } = seasonalMeans(values, seasonalPeriod);
-    const detector = new SurpriseDetector(profile, new Float64Array(SHORT_WINDOW), [0, mean, 0, 0, 0, 0, 0, 0, 0, 0]);
-    // Replaying the history warms up the level, the profile and the long-run statistics of the residuals.
+    const numbers = [0, mean, 0, 0, 0, 0, 0, 0, 0, 0];
+    const detector = new SurpriseDetector(profile, new Float64Array(SHORT_WINDOW), numbers, ContextGate.over(values));
+    // Replaying the history warms up the level, the profile, the long-run statistics of the residuals and the
+    // dictionary of transitions.
     const scratch: Assessment = { score: 0, expected: 0, scale: 0 };
     for (const value of values) detector.assess(value, scratch);
     return detector;
@@ -74,7 +88,8 @@ export class SurpriseDetector implements Detector {
 
   /**
    * Rebuilds a detector from {@link toState}'s output. States written before the range rule (without `minimum`,
-   * `maximum` and `rangePoints`) start an empty range, which counts after {@link RANGE_WARM_UP} more points.
+   * `maximum` and `rangePoints`) start an empty range, which counts after {@link RANGE_WARM_UP} more points; states
+   * written before the context gate (without its fields) restore a detector without it, which scores as it did.
    */
   static restore(state: DetectorState): SurpriseDetector {
     const profile = readArray(state, "profile");
@@ -101,7 +116,8 @@ export class SurpriseDetector implements Detector {
     ) {
       throw invalidState('fields "phase", "head" and "filled" must be in range');
     }
-    return new SurpriseDetector(profile, readArray(state, "recent", SHORT_WINDOW), numbers);
+    const gate = "contextTags" in state ? ContextGate.restore(state) : undefined;
+    return new SurpriseDetector(profile, readArray(state, "recent", SHORT_WINDOW), numbers, gate);
   }
 
   /** The seasonal period in use (1: none). */
@@ -129,7 +145,9 @@ export class SurpriseDetector implements Detector {
     const surprise = recentMean - this.longMean;
     // A series that has been exactly regular (a constant, or a fixed pattern such as event counts from a scheduler)
     // has no residual variance: any real departure from it is as surprising as a score can be.
-    const score = likelihoodScore(recentMean, this.longMean, deviation, expected, MAX_SCORE);
+    const likelihood = likelihoodScore(recentMean, this.longMean, deviation, expected, MAX_SCORE);
+    // The gate learns from every point, so it is asked first.
+    const score = this.gate === undefined || this.gate.open(value) ? likelihood : 0;
     assessment.score = this.inNewTerritory(value) ? Math.max(score, NEW_RANGE_SCORE) : score;
     assessment.expected = expected;
     // Band half-width t·(mean + sd) of the absolute residual: wider than the residual that, sustained over the
@@ -171,6 +189,7 @@ export class SurpriseDetector implements Detector {
       minimum: this.minimum,
       maximum: this.maximum,
       rangePoints: this.rangePoints,
+      ...this.gate?.toState(),
     };
   }
 }
