@@ -20,37 +20,6 @@ export interface LogisticProblem {
 }
 
 /**
- * Softmax link: turns the scores of one row (at `at` in `buffer`) into weighted residuals `s·(p − y)` in place and
- * returns the row's weighted loss `s·(log Σ e^z − z_y)`, with the largest score factored out so it stays finite.
- */
-function softmaxResiduals(
-  buffer: Float64Array,
-  at: number,
-  outputCount: number,
-  target: number,
-  weight: number,
-): number {
-  let largest = Number.NEGATIVE_INFINITY;
-  for (let output = 0; output < outputCount; output += 1) {
-    const score = buffer[at + output] as number;
-    if (score > largest) largest = score;
-  }
-  const targetScore = buffer[at + target] as number;
-  let total = 0;
-  for (let output = 0; output < outputCount; output += 1) {
-    const exponent = Math.exp((buffer[at + output] as number) - largest);
-    buffer[at + output] = exponent;
-    total += exponent;
-  }
-  const scale = weight / total;
-  for (let output = 0; output < outputCount; output += 1) {
-    buffer[at + output] = scale * (buffer[at + output] as number);
-  }
-  buffer[at + target] = (buffer[at + target] as number) - weight;
-  return weight * (Math.log(total) + largest - targetScore);
-}
-
-/**
  * Independent sigmoid links, one binary problem per output (output o's positive class is `positives[o]`): writes the
  * weighted residuals in place and adds each output's weighted loss `s·(log(1 + e^z) − y·z)` to `losses[o]`. One
  * exponential per score serves both terms, and neither overflows for any z.
@@ -88,16 +57,19 @@ interface LogisticData {
 
 /**
  * The design matrix copied once into a {@link DenseWorkspace}, with room for up to `maxOutputs` weight rows, their
- * scores and their gradient: `design` (n × d), then `weights` (K × (d + 1), intercept last), `scores` (n × K, turned
- * into residuals in place) and `gradient` (K × (d + 1)).
+ * scores and their gradient: `design` (n × d) at 0, then `weights` (K × (d + 1), intercept last), `scores` (n × K,
+ * turned into residuals in place), `gradient` (K × (d + 1)), and for the softmax link the rows' `targets` and
+ * `sampleWeights` (n each), `aux` (2n) and the residuals' column `sums` (K).
  */
 interface LogisticWorkspace {
   kernels: DenseWorkspace;
   weights: number;
   scores: number;
   gradient: number;
-  /** Σ of each output's residuals: the intercepts' gradient. */
-  interceptGradient: Float64Array;
+  targets: number;
+  sampleWeights: number;
+  aux: number;
+  sums: number;
 }
 
 function createLogisticWorkspace(data: LogisticData, maxOutputs: number): LogisticWorkspace {
@@ -106,9 +78,16 @@ function createLogisticWorkspace(data: LogisticData, maxOutputs: number): Logist
   const weights = rowCount * featureCount;
   const scores = weights + maxOutputs * stride;
   const gradient = scores + rowCount * maxOutputs;
-  const kernels = createDenseWorkspace(gradient + maxOutputs * stride);
-  kernels.heap.set(design.subarray(0, rowCount * featureCount), 0);
-  return { kernels, weights, scores, gradient, interceptGradient: new Float64Array(maxOutputs) };
+  const targets = gradient + maxOutputs * stride;
+  const sampleWeights = targets + rowCount;
+  const aux = sampleWeights + rowCount;
+  const sums = aux + 2 * rowCount;
+  const kernels = createDenseWorkspace(sums + maxOutputs);
+  const { heap } = kernels;
+  heap.set(design.subarray(0, rowCount * featureCount), 0);
+  for (let row = 0; row < rowCount; row += 1) heap[targets + row] = data.targets[row] as number;
+  heap.set(data.sampleWeights.subarray(0, rowCount), sampleWeights);
+  return { kernels, weights, scores, gradient, targets, sampleWeights, aux, sums };
 }
 
 /**
@@ -116,8 +95,8 @@ function createLogisticWorkspace(data: LogisticData, maxOutputs: number): Logist
  * the outputs form one softmax and the loss goes to `losses[0]`; otherwise output o is the binary problem
  * "class = positives[o]" and its loss goes to `losses[o]`. Returns nothing: `losses` and `gradient` are overwritten.
  *
- * The two dense products (scores X·Wᵀ and gradient Rᵀ·X) run in the workspace's kernels; only the links (one
- * exponential per score) run here, over the n × K scores.
+ * The two dense products (scores X·Wᵀ and gradient Rᵀ·X) and the softmax link run in the workspace's kernels; the
+ * sigmoid links (one-vs-rest and binary problems) and one logarithm per row run here.
  */
 function evaluateLogistic(
   data: LogisticData,
@@ -129,26 +108,42 @@ function evaluateLogistic(
   losses: Float64Array,
 ): void {
   const { rowCount, featureCount, targets, sampleWeights, l2Strength } = data;
-  const { kernels, weights, scores, interceptGradient } = workspace;
+  const { kernels, weights, scores, aux, sums } = workspace;
   const { heap } = kernels;
   const stride = featureCount + 1;
   const size = outputCount * stride;
   heap.set(parameters.subarray(0, size), weights);
   kernels.dotRows(0, featureCount, rowCount, weights, stride, outputCount, featureCount, scores, outputCount);
   losses.fill(0, 0, positives === null ? 1 : outputCount);
-  interceptGradient.fill(0, 0, outputCount);
   let softmaxLoss = 0;
-  for (let row = 0; row < rowCount; row += 1) {
-    const at = scores + row * outputCount;
-    for (let output = 0; output < outputCount; output += 1) {
-      heap[at + output] = (heap[at + output] as number) + (parameters[output * stride + featureCount] as number);
+  if (positives === null) {
+    kernels.softmaxRows(
+      scores,
+      rowCount,
+      outputCount,
+      weights + featureCount,
+      stride,
+      workspace.targets,
+      workspace.sampleWeights,
+      aux,
+      sums,
+    );
+    for (let row = 0; row < rowCount; row += 1) {
+      softmaxLoss +=
+        (sampleWeights[row] as number) *
+        (Math.log(heap[aux + 2 * row] as number) + (heap[aux + 2 * row + 1] as number));
     }
-    const target = targets[row] as number;
-    const weight = sampleWeights[row] as number;
-    if (positives === null) softmaxLoss += softmaxResiduals(heap, at, outputCount, target, weight);
-    else sigmoidResiduals(heap, at, outputCount, target, weight, positives, losses);
-    for (let output = 0; output < outputCount; output += 1) {
-      interceptGradient[output] = (interceptGradient[output] as number) + (heap[at + output] as number);
+  } else {
+    heap.fill(0, sums, sums + outputCount);
+    for (let row = 0; row < rowCount; row += 1) {
+      const at = scores + row * outputCount;
+      for (let output = 0; output < outputCount; output += 1) {
+        heap[at + output] = (heap[at + output] as number) + (parameters[output * stride + featureCount] as number);
+      }
+      sigmoidResiduals(heap, at, outputCount, targets[row] as number, sampleWeights[row] as number, positives, losses);
+      for (let output = 0; output < outputCount; output += 1) {
+        heap[sums + output] = (heap[sums + output] as number) + (heap[at + output] as number);
+      }
     }
   }
   kernels.transposeProduct(
@@ -165,7 +160,7 @@ function evaluateLogistic(
   gradient.set(heap.subarray(workspace.gradient, workspace.gradient + size));
   for (let output = 0; output < outputCount; output += 1) {
     const base = output * stride;
-    gradient[base + featureCount] = interceptGradient[output] as number;
+    gradient[base + featureCount] = heap[sums + output] as number;
     if (l2Strength > 0) {
       let penalty = 0;
       for (let feature = 0; feature < featureCount; feature += 1) {

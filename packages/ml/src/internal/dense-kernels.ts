@@ -40,12 +40,36 @@ export interface DenseWorkspace {
     g: number,
     gStride: number,
   ): void;
+  /** `Σ_f heap[a + f] · heap[b + f]` for `f < length`: a vector dot product. */
+  dot(a: number, b: number, length: number): number;
+  /** `heap[y + f] += alpha · heap[x + f]` for `f < length`. */
+  axpy(y: number, alpha: number, x: number, length: number): void;
+  /**
+   * The softmax link of `rows` rows of `outputs` scores at `s` (stride `outputs`), in place: for row i with class
+   * `t = targets[i]` (stored as a number) and weight `w = weights[i]`, `z = s + bias` (`bias[k]` at
+   * `bias + k·biasStride`), then `s = w·(softmax(z) − [k = t])`. Writes `aux[2i] = Σ_k e^(z_k − max z)` and
+   * `aux[2i + 1] = max z − z_t`, so the row's loss is `w·(log aux[2i] + aux[2i + 1])`, and `sums[k] = Σ_i s[i, k]`.
+   */
+  softmaxRows(
+    s: number,
+    rows: number,
+    outputs: number,
+    bias: number,
+    biasStride: number,
+    targets: number,
+    weights: number,
+    aux: number,
+    sums: number,
+  ): void;
 }
 
 interface KernelExports {
   memory: WebAssembly.Memory;
+  dot: DenseWorkspace["dot"];
+  axpy: DenseWorkspace["axpy"];
   dotRows: DenseWorkspace["dotRows"];
   transposeProduct: DenseWorkspace["transposeProduct"];
+  softmaxRows: DenseWorkspace["softmaxRows"];
 }
 
 const PAGE_BYTES = 65_536;
@@ -80,10 +104,24 @@ function wasmWorkspace(size: number): DenseWorkspace | null {
     return {
       heap: new Float64Array(exports.memory.buffer, 0, size),
       simd: true,
+      dot: (a, b, length) => exports.dot(a * 8, b * 8, length),
+      axpy: (y, alpha, x, length) => exports.axpy(y * 8, alpha, x * 8, length),
       dotRows: (a, aStride, aRows, b, bStride, bRows, depth, out, outStride) =>
         exports.dotRows(a * 8, aStride, aRows, b * 8, bStride, bRows, depth, out * 8, outStride),
       transposeProduct: (r, rStride, rows, outputs, x, xStride, depth, g, gStride) =>
         exports.transposeProduct(r * 8, rStride, rows, outputs, x * 8, xStride, depth, g * 8, gStride),
+      softmaxRows: (scores, rows, outputs, bias, biasStride, targets, weights, aux, sums) =>
+        exports.softmaxRows(
+          scores * 8,
+          rows,
+          outputs,
+          bias * 8,
+          biasStride,
+          targets * 8,
+          weights * 8,
+          aux * 8,
+          sums * 8,
+        ),
     };
   } catch {
     // Memory refused (too large for a 32-bit address space or this host): the JavaScript twins have no such cap.
@@ -108,11 +146,77 @@ export function createDenseWorkspace(size: number, preferSimd = true): DenseWork
   return {
     heap,
     simd: false,
+    dot: (a, b, length) => vectorDotJs(heap, a, b, length),
+    axpy: (y, alpha, x, length) => {
+      for (let index = 0; index < length; index += 1) {
+        heap[y + index] = (heap[y + index] as number) + alpha * (heap[x + index] as number);
+      }
+    },
     dotRows: (a, aStride, aRows, b, bStride, bRows, depth, out, outStride) =>
       dotRowsJs(heap, a, aStride, aRows, b, bStride, bRows, depth, out, outStride),
     transposeProduct: (r, rStride, rows, outputs, x, xStride, depth, g, gStride) =>
       transposeProductJs(heap, r, rStride, rows, outputs, x, xStride, depth, g, gStride),
+    softmaxRows: (scores, rows, outputs, bias, biasStride, targets, weights, aux, sums) =>
+      softmaxRowsJs(heap, scores, rows, outputs, bias, biasStride, targets, weights, aux, sums),
   };
+}
+
+/** The JavaScript twin of the kernel `softmaxRows` (with `Math.exp`). */
+function softmaxRowsJs(
+  heap: Float64Array,
+  scores: number,
+  rows: number,
+  outputs: number,
+  bias: number,
+  biasStride: number,
+  targets: number,
+  weights: number,
+  aux: number,
+  sums: number,
+): void {
+  heap.fill(0, sums, sums + outputs);
+  for (let row = 0; row < rows; row += 1) {
+    const at = scores + row * outputs;
+    let largest = Number.NEGATIVE_INFINITY;
+    for (let output = 0; output < outputs; output += 1) {
+      const value = (heap[at + output] as number) + (heap[bias + output * biasStride] as number);
+      heap[at + output] = value;
+      if (value > largest) largest = value;
+    }
+    const target = heap[targets + row] as number;
+    const weight = heap[weights + row] as number;
+    heap[aux + 2 * row + 1] = largest - (heap[at + target] as number);
+    let total = 0;
+    for (let output = 0; output < outputs; output += 1) {
+      const exponent = Math.exp((heap[at + output] as number) - largest);
+      heap[at + output] = exponent;
+      total += exponent;
+    }
+    heap[aux + 2 * row] = total;
+    const scale = weight / total;
+    for (let output = 0; output < outputs; output += 1) {
+      const residual = scale * (heap[at + output] as number) - (output === target ? weight : 0);
+      heap[at + output] = residual;
+      heap[sums + output] = (heap[sums + output] as number) + residual;
+    }
+  }
+}
+
+/** The JavaScript twin of the kernel `dot`: four independent sums. */
+function vectorDotJs(heap: Float64Array, a: number, b: number, length: number): number {
+  let sum0 = 0;
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  let index = 0;
+  for (; index + 4 <= length; index += 4) {
+    sum0 += (heap[a + index] as number) * (heap[b + index] as number);
+    sum1 += (heap[a + index + 1] as number) * (heap[b + index + 1] as number);
+    sum2 += (heap[a + index + 2] as number) * (heap[b + index + 2] as number);
+    sum3 += (heap[a + index + 3] as number) * (heap[b + index + 3] as number);
+  }
+  for (; index < length; index += 1) sum0 += (heap[a + index] as number) * (heap[b + index] as number);
+  return sum0 + sum1 + (sum2 + sum3);
 }
 
 function dot(heap: Float64Array, a: number, b: number, depth: number): number {

@@ -197,7 +197,8 @@
                 (f64.mul (local.get $r3) (f64.load (i32.add (local.get $x3) (local.get $at)))))))))))
 
   ;; g[k·gStride + f] = Σ_i r[i·rStride + k] · x[i·xStride + f] for k < outputs, f < depth (Rᵀ·X), overwriting
-  ;; those entries of g. Rows go four at a time, so each entry of g is loaded and stored once per four rows.
+  ;; those entries of g. Rows go four at a time, so each entry of g is loaded and stored once per four rows (eight
+  ;; at a time measured slower: the splatted factors no longer fit in registers).
   (func (export "transposeProduct")
     (param $r i32) (param $rStride i32) (param $rows i32) (param $outputs i32)
     (param $x i32) (param $xStride i32) (param $depth i32)
@@ -266,4 +267,162 @@
             (br $single)))
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
         (br $rest))))
+
+  ;; e^x in both lanes for x ≤ 0, to about 1 ulp: x = k·ln 2 + r with |r| ≤ ln 2 / 2 (Cody–Waite: ln 2 split in a
+  ;; high part exact in 32 bits and the rest), e^r by its Taylor series to r¹² (the next term is below 2e-16 of the
+  ;; result), times 2^k built in the exponent bits. Below −708, where 2^k leaves the normal range, the result is
+  ;; e^−708 ≈ 3e-308 instead of a smaller number, which is nothing next to the row's largest term (1).
+  (func $exp (param $x v128) (result v128)
+    (local $k v128) (local $r v128) (local $p v128)
+    (local.set $x (f64x2.pmax (local.get $x) (v128.const f64x2 -708 -708)))
+    (local.set $k (f64x2.nearest (f64x2.mul (local.get $x) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
+    (local.set $r
+      (f64x2.sub
+        (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 0.6931471803691238 0.6931471803691238)))
+        (f64x2.mul (local.get $k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10))))
+    (local.set $p (v128.const f64x2 2.08767569878681e-9 2.08767569878681e-9))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 2.505210838544172e-8 2.505210838544172e-8)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 2.755731922398589e-7 2.755731922398589e-7)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 2.7557319223985893e-6 2.7557319223985893e-6)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 2.48015873015873e-5 2.48015873015873e-5)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 1.984126984126984e-4 1.984126984126984e-4)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 1.388888888888889e-3 1.388888888888889e-3)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 8.333333333333333e-3 8.333333333333333e-3)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 4.1666666666666664e-2 4.1666666666666664e-2)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 0.16666666666666666 0.16666666666666666)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 0.5 0.5)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 1 1)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 1 1)))
+    (f64x2.mul
+      (local.get $p)
+      (i64x2.shl
+        (i64x2.add
+          (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k)))
+          (v128.const i64x2 1023 1023))
+        (i32.const 52))))
+
+  ;; The softmax link of `rows` rows of `outputs` scores at s (stride `outputs`), in place. For row i with class
+  ;; t = targets[i] (an f64) and weight w = weights[i]: z = s + bias (bias[k] at bias + k·biasStride values), then
+  ;; s = w·(softmax(z) − [k = t]), the row's weighted gradient with respect to z. Writes aux[2i] = Σ e^(z − max) and
+  ;; aux[2i + 1] = max − z_t, so the caller adds the row's loss w·(log aux[2i] + aux[2i + 1]) (no logarithm here),
+  ;; and sums[k] = Σ_i s[i·outputs + k], the intercepts' gradient.
+  (func (export "softmaxRows")
+    (param $s i32) (param $rows i32) (param $outputs i32) (param $bias i32) (param $biasStride i32)
+    (param $targets i32) (param $weights i32) (param $aux i32) (param $sums i32)
+    (local $row i32) (local $output i32) (local $at i32) (local $pairBytes i32) (local $rowBytes i32)
+    (local $largest f64) (local $value f64) (local $weight f64) (local $target i32)
+    (local $total v128) (local $sum f64) (local $scale v128) (local $shift v128) (local $exponent v128)
+    (local.set $biasStride (i32.shl (local.get $biasStride) (i32.const 3)))
+    (local.set $rowBytes (i32.shl (local.get $outputs) (i32.const 3)))
+    (local.set $pairBytes (i32.shl (i32.and (local.get $outputs) (i32.const -2)) (i32.const 3)))
+    (memory.fill (local.get $sums) (i32.const 0) (local.get $rowBytes))
+    (block $rowsDone
+      (loop $each
+        (br_if $rowsDone (i32.ge_s (local.get $row) (local.get $rows)))
+        ;; Add the intercepts and find the largest score.
+        (local.set $largest (f64.const -inf))
+        (local.set $output (i32.const 0))
+        (block $biasDone
+          (loop $biased
+            (br_if $biasDone (i32.ge_s (local.get $output) (local.get $outputs)))
+            (local.set $at (i32.add (local.get $s) (i32.shl (local.get $output) (i32.const 3))))
+            (local.set $value
+              (f64.add
+                (f64.load (local.get $at))
+                (f64.load (i32.add (local.get $bias) (i32.mul (local.get $output) (local.get $biasStride))))))
+            (f64.store (local.get $at) (local.get $value))
+            (local.set $largest (f64.max (local.get $largest) (local.get $value)))
+            (local.set $output (i32.add (local.get $output) (i32.const 1)))
+            (br $biased)))
+        (local.set $target (i32.trunc_f64_s (f64.load (i32.add (local.get $targets) (i32.shl (local.get $row) (i32.const 3))))))
+        (local.set $weight (f64.load (i32.add (local.get $weights) (i32.shl (local.get $row) (i32.const 3)))))
+        (f64.store offset=8
+          (i32.add (local.get $aux) (i32.shl (local.get $row) (i32.const 4)))
+          (f64.sub (local.get $largest) (f64.load (i32.add (local.get $s) (i32.shl (local.get $target) (i32.const 3))))))
+        ;; Exponentials, two at a time, and their total.
+        (local.set $shift (f64x2.splat (local.get $largest)))
+        (local.set $total (v128.const i64x2 0 0))
+        (local.set $at (i32.const 0))
+        (block $expDone
+          (loop $exps
+            (br_if $expDone (i32.ge_u (local.get $at) (local.get $pairBytes)))
+            (local.set $exponent
+              (call $exp (f64x2.sub (v128.load (i32.add (local.get $s) (local.get $at))) (local.get $shift))))
+            (v128.store (i32.add (local.get $s) (local.get $at)) (local.get $exponent))
+            (local.set $total (f64x2.add (local.get $total) (local.get $exponent)))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (br $exps)))
+        (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $total)) (f64x2.extract_lane 1 (local.get $total))))
+        (if (i32.and (local.get $outputs) (i32.const 1))
+          (then
+            (local.set $value
+              (f64x2.extract_lane 0
+                (call $exp
+                  (f64x2.splat (f64.sub (f64.load (i32.add (local.get $s) (local.get $at))) (local.get $largest))))))
+            (f64.store (i32.add (local.get $s) (local.get $at)) (local.get $value))
+            (local.set $sum (f64.add (local.get $sum) (local.get $value)))))
+        (f64.store (i32.add (local.get $aux) (i32.shl (local.get $row) (i32.const 4))) (local.get $sum))
+        ;; Weighted probabilities minus the weighted indicator of the row's class, added to the column sums.
+        (local.set $value (f64.div (local.get $weight) (local.get $sum)))
+        (local.set $output (i32.const 0))
+        (block $scaleDone
+          (loop $scaled
+            (br_if $scaleDone (i32.ge_s (local.get $output) (local.get $outputs)))
+            (local.set $at (i32.add (local.get $s) (i32.shl (local.get $output) (i32.const 3))))
+            (f64.store (local.get $at)
+              (select
+                (f64.sub (f64.mul (local.get $value) (f64.load (local.get $at))) (local.get $weight))
+                (f64.mul (local.get $value) (f64.load (local.get $at)))
+                (i32.eq (local.get $output) (local.get $target))))
+            (local.set $at (i32.add (local.get $sums) (i32.shl (local.get $output) (i32.const 3))))
+            (f64.store (local.get $at)
+              (f64.add
+                (f64.load (local.get $at))
+                (f64.load (i32.add (local.get $s) (i32.shl (local.get $output) (i32.const 3))))))
+            (local.set $output (i32.add (local.get $output) (i32.const 1)))
+            (br $scaled)))
+        (local.set $s (i32.add (local.get $s) (local.get $rowBytes)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $each))))
+
+  ;; Σ a[f]·b[f] for f < length (a vector dot product): four pairs of lanes at a time, in four independent sums so
+  ;; the additions do not wait on each other; the last length mod 8 values through $dot.
+  (func (export "dot") (param $a i32) (param $b i32) (param $length i32) (result f64)
+    (local $end i32) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (local.get $length) (i32.const -8)) (i32.const 3))))
+    (block $done
+      (loop $octets
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
+        (local.set $s1
+          (f64x2.add (local.get $s1) (f64x2.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)))))
+        (local.set $s2
+          (f64x2.add (local.get $s2) (f64x2.mul (v128.load offset=32 (local.get $a)) (v128.load offset=32 (local.get $b)))))
+        (local.set $s3
+          (f64x2.add (local.get $s3) (f64x2.mul (v128.load offset=48 (local.get $a)) (v128.load offset=48 (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 64)))
+        (local.set $b (i32.add (local.get $b) (i32.const 64)))
+        (br $octets)))
+    (local.set $s0 (f64x2.add (f64x2.add (local.get $s0) (local.get $s1)) (f64x2.add (local.get $s2) (local.get $s3))))
+    (f64.add
+      (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0)))
+      (call $dot (local.get $a) (local.get $b) (i32.and (local.get $length) (i32.const 7)))))
+
+  ;; y[f] += alpha·x[f] for f < length.
+  (func (export "axpy") (param $y i32) (param $alpha f64) (param $x i32) (param $length i32)
+    (local $end i32) (local $scale v128)
+    (local.set $scale (f64x2.splat (local.get $alpha)))
+    (local.set $end (i32.add (local.get $y) (i32.shl (i32.and (local.get $length) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+        (v128.store (local.get $y)
+          (f64x2.add (v128.load (local.get $y)) (f64x2.mul (local.get $scale) (v128.load (local.get $x)))))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $length) (i32.const 1))
+      (then
+        (f64.store (local.get $y)
+          (f64.add (f64.load (local.get $y)) (f64.mul (local.get $alpha) (f64.load (local.get $x))))))))
 )

@@ -145,6 +145,109 @@ describe("dense kernels", () => {
     );
   });
 
+  it("softmaxRows: WebAssembly (its own exp) and JavaScript (Math.exp) agree within 1e-12 on any shape and scale", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 11 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.constantFrom(1, 30, 900),
+        (rows, outputs, biasStride, seed, spread) => {
+          // Scores up to ±900 apart: beyond e^−708 the kernel's exp stops at 3e-308, which is nothing next to 1.
+          const scores = 0;
+          const bias = scores + rows * outputs;
+          const targets = bias + outputs * biasStride;
+          const weights = targets + rows;
+          const aux = weights + rows;
+          const sums = aux + 2 * rows;
+          const results = [true, false].map((simd) => {
+            const workspace = createDenseWorkspace(sums + outputs, simd);
+            const { heap } = workspace;
+            const random = createRandom(seed);
+            for (let index = 0; index < targets; index += 1) heap[index] = spread * (2 * random.next() - 1);
+            for (let row = 0; row < rows; row += 1) {
+              heap[targets + row] = random.integer(outputs);
+              heap[weights + row] = 0.25 + random.next();
+            }
+            workspace.softmaxRows(scores, rows, outputs, bias, biasStride, targets, weights, aux, sums);
+            return Array.from(heap);
+          });
+          const [wasm, js] = results as [number[], number[]];
+          for (let row = 0; row < rows; row += 1) {
+            const weight = js[weights + row] as number;
+            let probabilityTotal = 0;
+            for (let output = 0; output < outputs; output += 1) {
+              const at = scores + row * outputs + output;
+              expect(Math.abs((wasm[at] as number) - (js[at] as number))).toBeLessThanOrEqual(1e-12 * weight);
+              probabilityTotal += (js[at] as number) / weight + (output === js[targets + row] ? 1 : 0);
+            }
+            // The residuals are w·(p − y) with p summing to 1.
+            expect(probabilityTotal).toBeCloseTo(1, 12);
+            const total = js[aux + 2 * row] as number;
+            expect(total).toBeGreaterThanOrEqual(1);
+            expect(Math.abs((wasm[aux + 2 * row] as number) - total)).toBeLessThanOrEqual(1e-12 * total);
+            const gap = js[aux + 2 * row + 1] as number;
+            expect(gap).toBeGreaterThanOrEqual(0);
+            expect(wasm[aux + 2 * row + 1]).toBe(gap);
+          }
+          for (let output = 0; output < outputs; output += 1) {
+            let scale = 0;
+            for (let row = 0; row < rows; row += 1) scale += js[weights + row] as number;
+            expect(Math.abs((wasm[sums + output] as number) - (js[sums + output] as number))).toBeLessThanOrEqual(
+              1e-12 * scale,
+            );
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("softmaxRows matches the definition: loss w·(log Σe^z − z_t), residual w·(softmax(z) − y)", () => {
+    const workspace = createDenseWorkspace(16);
+    const { heap } = workspace;
+    // One row of three scores plus intercepts 0.5, −1, 2 (stride 2), class 1, weight 2.
+    heap.set([1, 2, -3, 0.5, 0, -1, 0, 2, 0, 1, 2], 0);
+    workspace.softmaxRows(0, 1, 3, 3, 2, 9, 10, 11, 13);
+    const z = [1.5, 1, -1];
+    const total = z.reduce((sum, value) => sum + Math.exp(value), 0);
+    const expected = z.map((value, output) => 2 * (Math.exp(value) / total - (output === 1 ? 1 : 0)));
+    for (const [output, value] of expected.entries()) expect(heap[output]).toBeCloseTo(value, 14);
+    expect(2 * (Math.log(heap[11] as number) + (heap[12] as number))).toBeCloseTo(2 * (Math.log(total) - 1), 14);
+    for (const [output, value] of expected.entries()) expect(heap[13 + output]).toBeCloseTo(value, 14);
+  });
+
+  it("dot and axpy: WebAssembly and JavaScript agree within 1e-12 relative for any length", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 41 }), fc.integer({ min: 0, max: 1_000_000 }), (length, seed) => {
+        const results = [true, false].map((simd) => {
+          const workspace = createDenseWorkspace(2 * length + 1, simd);
+          const random = createRandom(seed);
+          for (let index = 0; index < 2 * length + 1; index += 1) workspace.heap[index] = random.normal();
+          const product = workspace.dot(1, length + 1, length);
+          workspace.axpy(1, -0.75, length + 1, length);
+          return { product, heap: Array.from(workspace.heap) };
+        });
+        const [wasm, js] = results as [(typeof results)[0], (typeof results)[0]];
+        const random = createRandom(seed);
+        const original = Array.from({ length: 2 * length + 1 }, () => random.normal());
+        let scale = 0;
+        for (let index = 0; index < length; index += 1) {
+          scale += Math.abs((original[1 + index] as number) * (original[length + 1 + index] as number));
+        }
+        expectClose(wasm.product, js.product, scale);
+        for (let index = 0; index < length; index += 1) {
+          const expected = (original[1 + index] as number) - 0.75 * (original[length + 1 + index] as number);
+          expect(wasm.heap[1 + index]).toBe(expected);
+          expect(js.heap[1 + index]).toBe(expected);
+        }
+        expect(wasm.heap[0]).toBe(original[0]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("the committed module is the compilation of dense-kernels.wat (run `node scripts/build-kernels.mjs`)", async () => {
     const wabt = await (createRequire(import.meta.url)("wabt") as () => Promise<WabtModule>)();
     const source = readFileSync(new URL("../../src/internal/dense-kernels.wat", import.meta.url), "utf8");
