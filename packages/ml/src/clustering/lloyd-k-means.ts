@@ -1,4 +1,5 @@
 import type { KMeansSeeding } from "./k-means-plus-plus";
+import { createKMeansWorkspace, type KMeansWorkspace } from "./k-means-workspace";
 import { squaredDistance, squaredDistanceBelow } from "./squared-distance";
 
 /** Outcome of one {@link lloydKMeans} run. */
@@ -135,41 +136,21 @@ function updateCentroids(
   return relocated;
 }
 
-/** Writes the distances between every pair of centres (not squared) into `between`, row-major `k × k`. */
-function centreDistances(
-  centroids: Float64Array,
-  clusterCount: number,
-  dimension: number,
-  between: Float64Array,
-): void {
-  for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-    between[cluster * clusterCount + cluster] = 0;
-    for (let other = cluster + 1; other < clusterCount; other += 1) {
-      const distance = Math.sqrt(
-        squaredDistance(centroids, cluster * dimension, centroids, other * dimension, dimension),
-      );
-      between[cluster * clusterCount + other] = distance;
-      between[other * clusterCount + cluster] = distance;
-    }
-  }
-}
-
 /**
  * Lloyd's algorithm from given centres, with scikit-learn's stopping rule: stop when no assignment changes (strict
  * convergence) or when the summed squared centre shift is at most `tolerance`; after a tolerance stop the points are
  * reassigned to the final centres so labels and inertia agree with them.
  *
- * Each pass skips the distance computations that provably cannot change an assignment (Elkan 2003, "Using the
- * triangle inequality to accelerate k-means"): every point keeps an upper bound on the distance to its own centre and
- * a lower bound on the distance to every other centre, both loosened by how far the centres moved; a point whose
- * upper bound is below half the gap from its centre to the nearest other centre is not looked at, and a centre at
- * least twice as far from the point's own centre as the point is never needs its distance computed. In 64 dimensions
- * these per-centre bounds prune far more than a single bound does. Every skip test keeps a safety margin far above
- * round-off, and the distances that are computed are summed in the same order as a textbook loop with ties going to
- * the lower index, so every assignment equals the plain Lloyd assignment. Only the centres whose members changed are
- * recomputed (from all their members, in row order, so they are bit-for-bit the full recomputation).
+ * Each assignment pass computes every point's dot products with the centres in one blocked product (the dense
+ * kernels, WebAssembly SIMD where available) and ranks the centres by ‖c‖² − 2x·c, as scikit-learn does. A point
+ * whose two nearest centres are within 1e-9 · (‖x‖² + max ‖c‖²) of each other, far above the round-off of either
+ * way of computing a distance, is decided by summing squared differences with ties going to the lower index, so
+ * every assignment equals the textbook one. (The triangle-inequality pruning of Elkan (2003) this replaces computed
+ * fewer distances, but one at a time in JavaScript: on digits, k = 10, the blocked pass is about twice as fast.)
+ * Only the centres whose members changed are recomputed (from all their members, in row order, so they are
+ * bit-for-bit the full recomputation).
  *
- * Complexity O(iterations · n · k · d) worst case; typically O(iterations · n · k) after the first passes.
+ * Complexity O(iterations · n · k · d).
  *
  * @param data - Row-major `n × d` points.
  * @param rowCount - n.
@@ -182,6 +163,7 @@ function centreDistances(
  *   `inertiaHistory` holds only the final inertia.
  * @param seeding - The first pass as k-means++ already computed it for these centres ({@link KMeansSeeding}); when
  *   given, that pass is taken from it instead of recomputed (same labels, distances and inertia).
+ * @param shared - The call's workspace holding these points (restarts share one); a new one by default.
  * @returns Labels, centres, inertia and diagnostics.
  */
 export function lloydKMeans(
@@ -194,27 +176,16 @@ export function lloydKMeans(
   tolerance: number,
   recordHistory = true,
   seeding?: KMeansSeeding,
+  shared: KMeansWorkspace = createKMeansWorkspace(data, rowCount, dimension, clusterCount),
 ): LloydResult {
   let centroids = Float64Array.from(initial);
   let next = new Float64Array(centroids.length);
   const labels = new Int32Array(rowCount).fill(-1);
   const distances = new Float64Array(rowCount);
-  // upper[row] ≥ distance (not squared) from the point to its own centre; lower[row · k + c] ≤ distance to centre c.
-  const upper = new Float64Array(rowCount).fill(Number.POSITIVE_INFINITY);
-  const lower = new Float64Array(rowCount * clusterCount);
-  const between = new Float64Array(clusterCount * clusterCount);
-  const halfGap = new Float64Array(clusterCount);
-  const moves = new Float64Array(clusterCount);
   const sizes = new Int32Array(clusterCount);
   const touched = new Uint8Array(clusterCount);
   const inertiaHistory: number[] = [];
-  // Bounds drift by round-off of order 1e-16 of the distances per pass; this margin dwarfs that.
-  let largest = 0;
-  for (let index = 0; index < data.length; index += 1) largest = Math.max(largest, Math.abs(data[index] as number));
-  for (let index = 0; index < centroids.length; index += 1) {
-    largest = Math.max(largest, Math.abs(centroids[index] as number));
-  }
-  const margin = 1e-9 * (2 * largest * Math.sqrt(dimension) + 1);
+  const assignment = createAssignment(data, rowCount, dimension, clusterCount, shared);
   const exactInertia = () => {
     let total = 0;
     for (let row = 0; row < rowCount; row += 1) {
@@ -237,12 +208,9 @@ export function lloydKMeans(
   if (seeding !== undefined) {
     labels.set(seeding.labels);
     distances.set(seeding.distances);
-    lower.set(seeding.lower);
     let inertia = 0;
     for (let row = 0; row < rowCount; row += 1) {
-      const distance = distances[row] as number;
-      upper[row] = Math.sqrt(distance);
-      inertia += distance;
+      inertia += distances[row] as number;
       sizes[labels[row] as number] = (sizes[labels[row] as number] as number) + 1;
     }
     if (recordHistory) inertiaHistory.push(inertia);
@@ -255,67 +223,8 @@ export function lloydKMeans(
       // The first pass came from the seeding: go straight to the centre update.
       resumed = false;
     } else {
-      centreDistances(centroids, clusterCount, dimension, between);
-      for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-        let closest = Number.POSITIVE_INFINITY;
-        for (let other = 0; other < clusterCount; other += 1) {
-          if (other !== cluster) closest = Math.min(closest, between[cluster * clusterCount + other] as number);
-        }
-        halfGap[cluster] = 0.5 * closest;
-      }
       touched.fill(0);
-      let changed = false;
-      for (let row = 0; row < rowCount; row += 1) {
-        const label = labels[row] as number;
-        let bound = upper[row] as number;
-        if (label >= 0 && bound + margin < (halfGap[label] as number)) continue;
-        const offset = row * dimension;
-        const bounds = row * clusterCount;
-        let best = label;
-        let bestDistance = Number.POSITIVE_INFINITY;
-        let tight = false;
-        let first = 0;
-        if (best < 0) {
-          best = 0;
-          bestDistance = squaredDistance(data, offset, centroids, 0, dimension);
-          bound = Math.sqrt(bestDistance);
-          lower[bounds] = bound;
-          tight = true;
-          first = 1;
-        }
-        for (let cluster = first; cluster < clusterCount; cluster += 1) {
-          if (cluster === best) continue;
-          // d(x, c) ≥ max(lower bound, d(own, c) − d(x, own)): skip c when that already exceeds d(x, own).
-          if ((lower[bounds + cluster] as number) > bound + margin) continue;
-          if (0.5 * (between[best * clusterCount + cluster] as number) > bound + margin) continue;
-          if (!tight) {
-            bestDistance = squaredDistance(data, offset, centroids, best * dimension, dimension);
-            bound = Math.sqrt(bestDistance);
-            lower[bounds + best] = bound;
-            tight = true;
-            if ((lower[bounds + cluster] as number) > bound + margin) continue;
-            if (0.5 * (between[best * clusterCount + cluster] as number) > bound + margin) continue;
-          }
-          const distance = squaredDistance(data, offset, centroids, cluster * dimension, dimension);
-          lower[bounds + cluster] = Math.sqrt(distance);
-          if (distance < bestDistance || (distance === bestDistance && cluster < best)) {
-            best = cluster;
-            bestDistance = distance;
-            bound = Math.sqrt(distance);
-          }
-        }
-        upper[row] = bound;
-        if (best !== label) {
-          changed = true;
-          labels[row] = best;
-          touched[best] = 1;
-          sizes[best] = (sizes[best] as number) + 1;
-          if (label >= 0) {
-            touched[label] = 1;
-            sizes[label] = (sizes[label] as number) - 1;
-          }
-        }
-      }
+      const changed = assignment.assign(centroids, labels, sizes, touched);
       if (recordHistory) inertiaHistory.push(exactInertia());
       iterations += 1;
       if (!changed) {
@@ -328,9 +237,7 @@ export function lloydKMeans(
     if (sizes.includes(0)) {
       // Rare: relocate with the exact distances of this pass, then recompute every centre.
       if (!recordHistory) exactInertia();
-      for (const row of updateCentroids(data, rowCount, dimension, clusterCount, labels, distances, next)) {
-        upper[row] = Number.POSITIVE_INFINITY;
-      }
+      updateCentroids(data, rowCount, dimension, clusterCount, labels, distances, next);
       sizes.fill(0);
       for (let row = 0; row < rowCount; row += 1)
         sizes[labels[row] as number] = (sizes[labels[row] as number] as number) + 1;
@@ -339,17 +246,7 @@ export function lloydKMeans(
     }
     let shift = 0;
     for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-      const squared = squaredDistance(next, cluster * dimension, centroids, cluster * dimension, dimension);
-      shift += squared;
-      moves[cluster] = Math.sqrt(squared);
-    }
-    // A centre that moved by m is at most m farther from, and at least (old bound − m) away from, every point.
-    for (let row = 0; row < rowCount; row += 1) {
-      const bounds = row * clusterCount;
-      upper[row] = (upper[row] as number) + (moves[labels[row] as number] as number);
-      for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-        lower[bounds + cluster] = (lower[bounds + cluster] as number) - (moves[cluster] as number);
-      }
+      shift += squaredDistance(next, cluster * dimension, centroids, cluster * dimension, dimension);
     }
     [centroids, next] = [next, centroids];
     if (shift <= tolerance) {
@@ -366,6 +263,92 @@ export function lloydKMeans(
     inertiaHistory.push(inertia);
   }
   return { labels, centroids, inertia, iterations, converged, inertiaHistory };
+}
+
+/** The assignment pass of {@link lloydKMeans} over a dense workspace holding the points. */
+interface Assignment {
+  /**
+   * Moves every point to its nearest centre (lowest index on a tie), counting members in `sizes` and flagging in
+   * `touched` the clusters that gained or lost a point; returns whether any label changed.
+   */
+  assign(centroids: Float64Array, labels: Int32Array, sizes: Int32Array, touched: Uint8Array): boolean;
+}
+
+function createAssignment(
+  data: Float64Array,
+  rowCount: number,
+  dimension: number,
+  clusterCount: number,
+  shared: KMeansWorkspace,
+): Assignment {
+  const { kernels: workspace, norms, free } = shared;
+  const { heap } = workspace;
+  // After the points: the centres (k × d), then their dot products with every point (n × k).
+  const centresAt = free;
+  const productsAt = centresAt + clusterCount * dimension;
+  const centreNorms = new Float64Array(clusterCount);
+  const scratch = new Float64Array(1);
+  return {
+    assign(centroids, labels, sizes, touched) {
+      heap.set(centroids, centresAt);
+      workspace.dotRows(
+        0,
+        dimension,
+        rowCount,
+        centresAt,
+        dimension,
+        clusterCount,
+        dimension,
+        productsAt,
+        clusterCount,
+      );
+      let largestNorm = 0;
+      for (let cluster = 0; cluster < clusterCount; cluster += 1) {
+        centreNorms[cluster] = squaredNorm(centroids, cluster * dimension, dimension);
+        largestNorm = Math.max(largestNorm, centreNorms[cluster] as number);
+      }
+      let changed = false;
+      for (let row = 0; row < rowCount; row += 1) {
+        const at = productsAt + row * clusterCount;
+        let best = 0;
+        let bestValue = Number.POSITIVE_INFINITY;
+        let second = Number.POSITIVE_INFINITY;
+        for (let cluster = 0; cluster < clusterCount; cluster += 1) {
+          const value = (centreNorms[cluster] as number) - 2 * (heap[at + cluster] as number);
+          if (value < bestValue) {
+            second = bestValue;
+            bestValue = value;
+            best = cluster;
+          } else if (value < second) {
+            second = value;
+          }
+        }
+        if (second - bestValue <= 1e-9 * ((norms[row] as number) + largestNorm)) {
+          best = nearest(data, row * dimension, centroids, clusterCount, dimension, scratch);
+        }
+        const label = labels[row] as number;
+        if (best === label) continue;
+        changed = true;
+        labels[row] = best;
+        touched[best] = 1;
+        sizes[best] = (sizes[best] as number) + 1;
+        if (label >= 0) {
+          touched[label] = 1;
+          sizes[label] = (sizes[label] as number) - 1;
+        }
+      }
+      return changed;
+    },
+  };
+}
+
+function squaredNorm(values: Float64Array, offset: number, dimension: number): number {
+  let total = 0;
+  for (let axis = 0; axis < dimension; axis += 1) {
+    const value = values[offset + axis] as number;
+    total += value * value;
+  }
+  return total;
 }
 
 /**

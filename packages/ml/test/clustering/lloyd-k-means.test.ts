@@ -199,7 +199,6 @@ describe("lloydKMeans with Elkan bounds", () => {
         const seeding: KMeansSeeding = {
           labels: new Int32Array(rowCount),
           distances: new Float64Array(rowCount),
-          lower: new Float64Array(rowCount * clusterCount),
         };
         const initial = kMeansPlusPlus(data, rowCount, dimension, clusterCount, createRandom(seed), seeding);
         const seeded = lloydKMeans(data, rowCount, dimension, initial, clusterCount, 100, 0, true, seeding);

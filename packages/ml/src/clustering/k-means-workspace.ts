@@ -1,0 +1,46 @@
+import { createDenseWorkspace, type DenseWorkspace } from "../internal/dense-kernels";
+
+/**
+ * The points of one k-means call copied once into a dense workspace, with their squared norms and room after them
+ * for the products of k-means++ seeding and of Lloyd's assignment passes; all restarts share it.
+ */
+export interface KMeansWorkspace {
+  readonly kernels: DenseWorkspace;
+  /** ‖x‖² of each point. */
+  readonly norms: Float64Array;
+  /** Index of the first free value of the heap (after the `n × d` points). */
+  readonly free: number;
+}
+
+/** Candidates drawn per k-means++ step (scikit-learn's greedy rule). */
+export function seedingTrials(clusterCount: number): number {
+  return 2 + Math.floor(Math.log(clusterCount));
+}
+
+/**
+ * Creates the workspace of a k-means call.
+ *
+ * @param data - Row-major `n × d` points.
+ * @param rowCount - n.
+ * @param dimension - d.
+ * @param clusterCount - k.
+ * @returns The workspace.
+ */
+export function createKMeansWorkspace(
+  data: Float64Array,
+  rowCount: number,
+  dimension: number,
+  clusterCount: number,
+): KMeansWorkspace {
+  const free = rowCount * dimension;
+  const columns = Math.max(clusterCount, seedingTrials(clusterCount));
+  const kernels = createDenseWorkspace(free + columns * dimension + rowCount * columns);
+  kernels.heap.set(data.subarray(0, free), 0);
+  const norms = new Float64Array(rowCount);
+  for (let row = 0; row < rowCount; row += 1) {
+    let norm = 0;
+    for (let index = row * dimension; index < (row + 1) * dimension; index += 1) norm += (data[index] as number) ** 2;
+    norms[row] = norm;
+  }
+  return { kernels, norms, free };
+}
