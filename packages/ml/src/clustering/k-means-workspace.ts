@@ -2,7 +2,8 @@ import { createDenseWorkspace, type DenseWorkspace } from "../internal/dense-ker
 
 /**
  * The points of one k-means call copied once into a dense workspace, with their squared norms and room after them
- * for the products of k-means++ seeding and of Lloyd's assignment passes; all restarts share it.
+ * for the products of k-means++ seeding and of Lloyd's assignment passes (and the rows those passes gather); all
+ * restarts share it.
  */
 export interface KMeansWorkspace {
   readonly kernels: DenseWorkspace;
@@ -34,7 +35,11 @@ export function createKMeansWorkspace(
 ): KMeansWorkspace {
   const free = rowCount * dimension;
   const columns = Math.max(clusterCount, seedingTrials(clusterCount));
-  const kernels = createDenseWorkspace(free + columns * dimension + rowCount * columns);
+  // Lloyd gathers up to n rows (n × d) besides the centres and the products, and keeps n labels and k sums for the
+  // centre update; the seeding needs less.
+  const kernels = createDenseWorkspace(
+    free + 2 * columns * dimension + rowCount * dimension + rowCount * columns + rowCount,
+  );
   kernels.heap.set(data.subarray(0, free), 0);
   const norms = new Float64Array(rowCount);
   for (let row = 0; row < rowCount; row += 1) {

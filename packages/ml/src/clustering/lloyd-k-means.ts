@@ -184,6 +184,7 @@ export function lloydKMeans(
   const distances = new Float64Array(rowCount);
   const sizes = new Int32Array(clusterCount);
   const touched = new Uint8Array(clusterCount);
+  const moves = new Float64Array(clusterCount);
   const inertiaHistory: number[] = [];
   const assignment = createAssignment(data, rowCount, dimension, clusterCount, shared);
   const exactInertia = () => {
@@ -214,6 +215,7 @@ export function lloydKMeans(
       sizes[labels[row] as number] = (sizes[labels[row] as number] as number) + 1;
     }
     if (recordHistory) inertiaHistory.push(inertia);
+    assignment.start(distances);
     touched.fill(1);
     iterations = 1;
     resumed = true;
@@ -234,20 +236,24 @@ export function lloydKMeans(
       }
     }
     next.set(centroids);
+    let relocated: number[] = [];
     if (sizes.includes(0)) {
       // Rare: relocate with the exact distances of this pass, then recompute every centre.
       if (!recordHistory) exactInertia();
-      updateCentroids(data, rowCount, dimension, clusterCount, labels, distances, next);
+      relocated = updateCentroids(data, rowCount, dimension, clusterCount, labels, distances, next);
       sizes.fill(0);
       for (let row = 0; row < rowCount; row += 1)
         sizes[labels[row] as number] = (sizes[labels[row] as number] as number) + 1;
     } else {
-      recomputeTouched(data, rowCount, dimension, clusterCount, labels, sizes, touched, next);
+      assignment.recompute(labels, sizes, touched, next);
     }
     let shift = 0;
     for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-      shift += squaredDistance(next, cluster * dimension, centroids, cluster * dimension, dimension);
+      const squared = squaredDistance(next, cluster * dimension, centroids, cluster * dimension, dimension);
+      shift += squared;
+      moves[cluster] = Math.sqrt(squared);
     }
+    assignment.moved(moves, labels, relocated);
     [centroids, next] = [next, centroids];
     if (shift <= tolerance) {
       converged = true;
@@ -272,6 +278,16 @@ interface Assignment {
    * `touched` the clusters that gained or lost a point; returns whether any label changed.
    */
   assign(centroids: Float64Array, labels: Int32Array, sizes: Int32Array, touched: Uint8Array): boolean;
+  /** Takes the first pass's exact squared distances (from the seeding) as the points' upper bounds. */
+  start(distances: Float64Array): void;
+  /**
+   * Recomputes the centres of the clusters flagged in `touched` as the mean of their members, each from all of its
+   * points in row order (the same additions as a full recomputation, so the same bits); the other centres are
+   * already their members' mean.
+   */
+  recompute(labels: Int32Array, sizes: Int32Array, touched: Uint8Array, centroids: Float64Array): void;
+  /** Loosens the bounds after the centres moved by `moves` (not squared); `relocated` rows lost theirs. */
+  moved(moves: Float64Array, labels: Int32Array, relocated: readonly number[]): void;
 }
 
 function createAssignment(
@@ -283,18 +299,92 @@ function createAssignment(
 ): Assignment {
   const { kernels: workspace, norms, free } = shared;
   const { heap } = workspace;
-  // After the points: the centres (k × d), then their dot products with every point (n × k).
+  // After the points: the centres (k × d), the rows gathered for this pass (n × d at most), then their dot products
+  // with the centres (n × k at most).
   const centresAt = free;
-  const productsAt = centresAt + clusterCount * dimension;
+  const gatheredAt = centresAt + clusterCount * dimension;
+  const productsAt = gatheredAt + rowCount * dimension;
+  // Then the labels of the rows whose cluster is recomputed (−1 for the others, n) and the clusters' sums (k × d).
+  const labelsAt = productsAt + rowCount * clusterCount;
+  const sumsAt = labelsAt + rowCount;
   const centreNorms = new Float64Array(clusterCount);
+  const halfGap = new Float64Array(clusterCount);
   const scratch = new Float64Array(1);
+  // Hamerly (2010)'s bounds: upper[row] ≥ distance (not squared) to the point's own centre, lower[row] ≤ distance to
+  // every other centre. A point whose upper bound is below both its lower bound and half the gap from its centre to
+  // the nearest other one keeps its centre, so it is not looked at.
+  const upper = new Float64Array(rowCount).fill(Number.POSITIVE_INFINITY);
+  const lower = new Float64Array(rowCount);
+  const gathered = new Int32Array(rowCount);
+  let largest = 0;
+  for (let index = 0; index < rowCount * dimension; index += 1) {
+    largest = Math.max(largest, Math.abs(data[index] as number));
+  }
+  // Bounds drift by round-off of order 1e-16 of the distances per pass; this margin dwarfs that.
+  const margin = 1e-9 * (2 * largest * Math.sqrt(dimension) + 1);
   return {
+    recompute(labels, sizes, touched, centroids) {
+      for (let row = 0; row < rowCount; row += 1) {
+        const label = labels[row] as number;
+        heap[labelsAt + row] = touched[label] === 1 ? label : -1;
+      }
+      heap.fill(0, sumsAt, sumsAt + clusterCount * dimension);
+      workspace.accumulateRows(0, rowCount, dimension, labelsAt, sumsAt);
+      for (let cluster = 0; cluster < clusterCount; cluster += 1) {
+        if (touched[cluster] !== 1) continue;
+        const size = sizes[cluster] as number;
+        const base = cluster * dimension;
+        for (let axis = 0; axis < dimension; axis += 1) {
+          centroids[base + axis] = (heap[sumsAt + base + axis] as number) / size;
+        }
+      }
+    },
+    start(distances) {
+      for (let row = 0; row < rowCount; row += 1) upper[row] = Math.sqrt(distances[row] as number);
+      lower.fill(0);
+    },
+    moved(moves, labels, relocated) {
+      let farthest = 0;
+      for (const move of moves) farthest = Math.max(farthest, move);
+      for (let row = 0; row < rowCount; row += 1) {
+        upper[row] = (upper[row] as number) + (moves[labels[row] as number] as number);
+        lower[row] = (lower[row] as number) - farthest;
+      }
+      for (const row of relocated) upper[row] = Number.POSITIVE_INFINITY;
+    },
     assign(centroids, labels, sizes, touched) {
+      let largestNorm = 0;
+      for (let cluster = 0; cluster < clusterCount; cluster += 1) {
+        centreNorms[cluster] = squaredNorm(centroids, cluster * dimension, dimension);
+        largestNorm = Math.max(largestNorm, centreNorms[cluster] as number);
+        let closest = Number.POSITIVE_INFINITY;
+        for (let other = 0; other < clusterCount; other += 1) {
+          if (other === cluster) continue;
+          closest = Math.min(
+            closest,
+            squaredDistance(centroids, cluster * dimension, centroids, other * dimension, dimension),
+          );
+        }
+        halfGap[cluster] = 0.5 * Math.sqrt(closest);
+      }
+      // Gather the rows whose centre could change.
+      let count = 0;
+      for (let row = 0; row < rowCount; row += 1) {
+        const label = labels[row] as number;
+        if (label >= 0) {
+          const limit = Math.max(lower[row] as number, halfGap[label] as number);
+          if ((upper[row] as number) + margin < limit) continue;
+        }
+        heap.set(data.subarray(row * dimension, (row + 1) * dimension), gatheredAt + count * dimension);
+        gathered[count] = row;
+        count += 1;
+      }
+      if (count === 0) return false;
       heap.set(centroids, centresAt);
       workspace.dotRows(
-        0,
+        gatheredAt,
         dimension,
-        rowCount,
+        count,
         centresAt,
         dimension,
         clusterCount,
@@ -302,14 +392,10 @@ function createAssignment(
         productsAt,
         clusterCount,
       );
-      let largestNorm = 0;
-      for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-        centreNorms[cluster] = squaredNorm(centroids, cluster * dimension, dimension);
-        largestNorm = Math.max(largestNorm, centreNorms[cluster] as number);
-      }
       let changed = false;
-      for (let row = 0; row < rowCount; row += 1) {
-        const at = productsAt + row * clusterCount;
+      for (let index = 0; index < count; index += 1) {
+        const row = gathered[index] as number;
+        const at = productsAt + index * clusterCount;
         let best = 0;
         let bestValue = Number.POSITIVE_INFINITY;
         let second = Number.POSITIVE_INFINITY;
@@ -323,8 +409,18 @@ function createAssignment(
             second = value;
           }
         }
-        if (second - bestValue <= 1e-9 * ((norms[row] as number) + largestNorm)) {
+        const norm = norms[row] as number;
+        const slack = 1e-9 * (norm + largestNorm);
+        if (second - bestValue <= slack) {
+          // Too close to call from the products: the textbook decision, and no lower bound to keep.
           best = nearest(data, row * dimension, centroids, clusterCount, dimension, scratch);
+          upper[row] = Math.sqrt(scratch[0] as number);
+          lower[row] = 0;
+        } else {
+          // The products' round-off is far below `slack`, so these stay above the distance to the nearest centre and
+          // below the distance to the second nearest.
+          upper[row] = Math.sqrt(norm + bestValue + slack);
+          lower[row] = Math.sqrt(Math.max(0, norm + second - slack));
         }
         const label = labels[row] as number;
         if (best === label) continue;
@@ -349,34 +445,4 @@ function squaredNorm(values: Float64Array, offset: number, dimension: number): n
     total += value * value;
   }
   return total;
-}
-
-/**
- * Recomputes the centres of the clusters whose membership changed, each from all of its points in row order (the
- * same additions as a full recomputation, so the same bits); the other centres are already their members' mean.
- */
-function recomputeTouched(
-  data: Float64Array,
-  rowCount: number,
-  dimension: number,
-  clusterCount: number,
-  labels: Int32Array,
-  sizes: Int32Array,
-  touched: Uint8Array,
-  centroids: Float64Array,
-): void {
-  for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-    if (touched[cluster] === 1) centroids.fill(0, cluster * dimension, (cluster + 1) * dimension);
-  }
-  for (let row = 0; row < rowCount; row += 1) {
-    const label = labels[row] as number;
-    if (touched[label] !== 1) continue;
-    addRow(centroids, label * dimension, data, row * dimension, dimension);
-  }
-  for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-    if (touched[cluster] !== 1) continue;
-    const size = sizes[cluster] as number;
-    const base = cluster * dimension;
-    for (let axis = 0; axis < dimension; axis += 1) centroids[base + axis] = (centroids[base + axis] as number) / size;
-  }
 }

@@ -40,6 +40,11 @@ export interface DenseWorkspace {
     g: number,
     gStride: number,
   ): void;
+  /**
+   * `out[l·depth + f] += x[i·depth + f]` for every row `i < rows` whose label `l = labels[i]` (stored as a number)
+   * is at least 0: rows added into their cluster's sum, each entry in row order (bit-for-bit the plain loop).
+   */
+  accumulateRows(x: number, rows: number, depth: number, labels: number, out: number): void;
   /** `Σ_f heap[a + f] · heap[b + f]` for `f < length`: a vector dot product. */
   dot(a: number, b: number, length: number): number;
   /** `heap[y + f] += alpha · heap[x + f]` for `f < length`. */
@@ -65,6 +70,7 @@ export interface DenseWorkspace {
 
 interface KernelExports {
   memory: WebAssembly.Memory;
+  accumulateRows: DenseWorkspace["accumulateRows"];
   dot: DenseWorkspace["dot"];
   axpy: DenseWorkspace["axpy"];
   dotRows: DenseWorkspace["dotRows"];
@@ -104,6 +110,7 @@ function wasmWorkspace(size: number): DenseWorkspace | null {
     return {
       heap: new Float64Array(exports.memory.buffer, 0, size),
       simd: true,
+      accumulateRows: (x, rows, depth, labels, out) => exports.accumulateRows(x * 8, rows, depth, labels * 8, out * 8),
       dot: (a, b, length) => exports.dot(a * 8, b * 8, length),
       axpy: (y, alpha, x, length) => exports.axpy(y * 8, alpha, x * 8, length),
       dotRows: (a, aStride, aRows, b, bStride, bRows, depth, out, outStride) =>
@@ -146,6 +153,17 @@ export function createDenseWorkspace(size: number, preferSimd = true): DenseWork
   return {
     heap,
     simd: false,
+    accumulateRows: (x, rows, depth, labels, out) => {
+      for (let row = 0; row < rows; row += 1) {
+        const label = heap[labels + row] as number;
+        if (label < 0) continue;
+        const target = out + label * depth;
+        const source = x + row * depth;
+        for (let index = 0; index < depth; index += 1) {
+          heap[target + index] = (heap[target + index] as number) + (heap[source + index] as number);
+        }
+      }
+    },
     dot: (a, b, length) => vectorDotJs(heap, a, b, length),
     axpy: (y, alpha, x, length) => {
       for (let index = 0; index < length; index += 1) {

@@ -425,4 +425,40 @@
       (then
         (f64.store (local.get $y)
           (f64.add (f64.load (local.get $y)) (f64.mul (local.get $alpha) (f64.load (local.get $x))))))))
+
+  ;; out[l·depth + f] += x[i·depth + f] for every row i < rows with l = labels[i] ≥ 0 (an f64), f < depth: rows
+  ;; added into their cluster's sum. Each entry receives its additions in row order, so the sums are bit-for-bit
+  ;; those of the plain loop.
+  (func (export "accumulateRows")
+    (param $x i32) (param $rows i32) (param $depth i32) (param $labels i32) (param $out i32)
+    (local $row i32) (local $label i32) (local $target i32) (local $at i32) (local $pairBytes i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $depth) (i32.const 3)))
+    (local.set $pairBytes (i32.shl (i32.and (local.get $depth) (i32.const -2)) (i32.const 3)))
+    (block $rowsDone
+      (loop $each
+        (br_if $rowsDone (i32.ge_s (local.get $row) (local.get $rows)))
+        (local.set $label
+          (i32.trunc_f64_s (f64.load (i32.add (local.get $labels) (i32.shl (local.get $row) (i32.const 3))))))
+        (if (i32.ge_s (local.get $label) (i32.const 0))
+          (then
+            (local.set $target (i32.add (local.get $out) (i32.mul (local.get $label) (local.get $rowBytes))))
+            (local.set $at (i32.const 0))
+            (block $done
+              (loop $pairs
+                (br_if $done (i32.ge_u (local.get $at) (local.get $pairBytes)))
+                (v128.store (i32.add (local.get $target) (local.get $at))
+                  (f64x2.add
+                    (v128.load (i32.add (local.get $target) (local.get $at)))
+                    (v128.load (i32.add (local.get $x) (local.get $at)))))
+                (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                (br $pairs)))
+            (if (i32.and (local.get $depth) (i32.const 1))
+              (then
+                (f64.store (i32.add (local.get $target) (local.get $at))
+                  (f64.add
+                    (f64.load (i32.add (local.get $target) (local.get $at)))
+                    (f64.load (i32.add (local.get $x) (local.get $at)))))))))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $each))))
 )
