@@ -248,6 +248,48 @@ describe("dense kernels", () => {
     );
   });
 
+  it("accumulateRows: both paths add each labelled row into its cluster's sum, bit-for-bit the plain loop", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 17 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        (rows, depth, clusters, seed) => {
+          const labels = rows * depth;
+          const out = labels + rows;
+          const results = [true, false].map((simd) => {
+            const workspace = createDenseWorkspace(out + clusters * depth, simd);
+            const random = createRandom(seed);
+            for (let index = 0; index < labels; index += 1) workspace.heap[index] = random.normal() * 1e3;
+            // −1 leaves a row out.
+            for (let row = 0; row < rows; row += 1) workspace.heap[labels + row] = random.integer(clusters + 1) - 1;
+            for (let index = 0; index < clusters * depth; index += 1) workspace.heap[out + index] = random.next();
+            workspace.accumulateRows(0, rows, depth, labels, out);
+            return Array.from(workspace.heap);
+          });
+          const [wasm, js] = results as [number[], number[]];
+          const expected = js.slice(0, out + clusters * depth);
+          const random = createRandom(seed);
+          for (let index = 0; index < labels; index += 1) expected[index] = random.normal() * 1e3;
+          for (let row = 0; row < rows; row += 1) expected[labels + row] = random.integer(clusters + 1) - 1;
+          for (let index = 0; index < clusters * depth; index += 1) expected[out + index] = random.next();
+          for (let row = 0; row < rows; row += 1) {
+            const label = expected[labels + row] as number;
+            if (label < 0) continue;
+            for (let axis = 0; axis < depth; axis += 1) {
+              expected[out + label * depth + axis] =
+                (expected[out + label * depth + axis] as number) + (expected[row * depth + axis] as number);
+            }
+          }
+          expect(wasm).toEqual(expected);
+          expect(js).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("the committed module is the compilation of dense-kernels.wat (run `node scripts/build-kernels.mjs`)", async () => {
     const wabt = await (createRequire(import.meta.url)("wabt") as () => Promise<WabtModule>)();
     const source = readFileSync(new URL("../../src/internal/dense-kernels.wat", import.meta.url), "utf8");
