@@ -11,6 +11,8 @@ export interface KMeansWorkspace {
   readonly norms: Float64Array;
   /** Index of the first free value of the heap (after the `n × d` points). */
   readonly free: number;
+  /** The largest absolute coordinate, the scale of the safety margins. */
+  readonly largest: number;
 }
 
 /** Candidates drawn per k-means++ step (scikit-learn's greedy rule). */
@@ -42,10 +44,15 @@ export function createKMeansWorkspace(
   );
   kernels.heap.set(data.subarray(0, free), 0);
   const norms = new Float64Array(rowCount);
+  let largest = 0;
   for (let row = 0; row < rowCount; row += 1) {
     let norm = 0;
-    for (let index = row * dimension; index < (row + 1) * dimension; index += 1) norm += (data[index] as number) ** 2;
+    for (let index = row * dimension; index < (row + 1) * dimension; index += 1) {
+      const value = data[index] as number;
+      norm += value * value;
+      largest = Math.max(largest, Math.abs(value));
+    }
     norms[row] = norm;
   }
-  return { kernels, norms, free };
+  return { kernels, norms, free, largest };
 }

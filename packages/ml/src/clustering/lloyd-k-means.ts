@@ -189,7 +189,7 @@ export function lloydKMeans(
   const touched = new Uint8Array(clusterCount);
   const moves = new Float64Array(clusterCount);
   const inertiaHistory: number[] = [];
-  const assignment = createAssignment(data, rowCount, dimension, clusterCount, shared);
+  const assignment = createAssignment(data, rowCount, dimension, initial, clusterCount, shared);
   const exactInertia = () => {
     let total = 0;
     for (let row = 0; row < rowCount; row += 1) {
@@ -297,6 +297,7 @@ function createAssignment(
   data: Float64Array,
   rowCount: number,
   dimension: number,
+  initial: Float64Array,
   clusterCount: number,
   shared: KMeansWorkspace,
 ): Assignment {
@@ -319,11 +320,10 @@ function createAssignment(
   const upper = new Float64Array(rowCount).fill(Number.POSITIVE_INFINITY);
   const lower = new Float64Array(rowCount);
   const gathered = new Int32Array(rowCount);
-  let largest = 0;
-  for (let index = 0; index < rowCount * dimension; index += 1) {
-    largest = Math.max(largest, Math.abs(data[index] as number));
-  }
-  // Bounds drift by round-off of order 1e-16 of the distances per pass; this margin dwarfs that.
+  // Bounds drift by round-off of order 1e-16 of the distances per pass; this margin dwarfs that. Centres stay within
+  // the range of the points and the starting centres.
+  let largest = shared.largest;
+  for (const value of initial) largest = Math.max(largest, Math.abs(value));
   const margin = 1e-9 * (2 * largest * Math.sqrt(dimension) + 1);
   return {
     recompute(labels, sizes, touched, centroids) {
@@ -378,7 +378,8 @@ function createAssignment(
           const limit = Math.max(lower[row] as number, halfGap[label] as number);
           if ((upper[row] as number) + margin < limit) continue;
         }
-        heap.set(data.subarray(row * dimension, (row + 1) * dimension), gatheredAt + count * dimension);
+        // The points sit at the start of the heap: copy within it (no view allocated per row).
+        heap.copyWithin(gatheredAt + count * dimension, row * dimension, (row + 1) * dimension);
         gathered[count] = row;
         count += 1;
       }
