@@ -167,8 +167,10 @@ describe("the universal entries in headless Chromium", { timeout: 60_000 }, () =
     });
   });
 
-  it("@pelbiot/ml: an anomaly detector and a classifier trained in the page, and a forecast", async () => {
+  it("@pelbiot/ml: an anomaly detector, a classifier and k-means trained in the page, and a forecast", async () => {
     const result = (await runInPage("ml")) as {
+      clusterSizes: number[];
+      silhouette: number;
       spikes: { value: number; severity: string }[];
       accuracy: number;
       leaving: string;
@@ -184,6 +186,8 @@ describe("the universal entries in headless Chromium", { timeout: 60_000 }, () =
     expect(result.forecastSteps).toBe(12);
     expect(result.forecastFinite).toBe(true);
     expect(result.firstForecastTimestamp).toBe(result.lastTimestamp + 3_600_000);
+    expect(result.clusterSizes).toEqual([30, 30]);
+    expect(result.silhouette).toBeGreaterThan(0.8);
   });
 
   it("@pelbiot/analytics/universal: the collector, a dashboard widget over it and a trend", async () => {

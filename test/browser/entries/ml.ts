@@ -1,5 +1,13 @@
-/** What the page runs for `@pelbiot/ml`: an anomaly detector and a classifier trained in the page, and a forecast. */
-import { AnomalyDetectionEngine, ClassificationModel, TimeSeriesForecastingEngine } from "@pelbiot/ml";
+/**
+ * What the page runs for `@pelbiot/ml`: an anomaly detector and a classifier trained in the page, a forecast, and
+ * k-means with its silhouette (the dense kernels, WebAssembly SIMD in the page).
+ */
+import {
+  AnomalyDetectionEngine,
+  ClassificationModel,
+  ClusteringAlgorithm,
+  TimeSeriesForecastingEngine,
+} from "@pelbiot/ml";
 
 const HOUR = 3_600_000;
 
@@ -33,7 +41,15 @@ export async function smoke() {
   const forecaster = new TimeSeriesForecastingEngine({ forecastHorizon: 12, minDataPoints: 100 });
   const forecast = forecaster.generateForecast("cpu", cpu);
 
+  // Two blobs of 30 points in 5 dimensions, ten apart.
+  const blobs = Array.from({ length: 60 }, (_, index) =>
+    Array.from({ length: 5 }, () => (index < 30 ? 0 : 10) + noise()),
+  );
+  const clustering = new ClusteringAlgorithm().kMeansClustering(blobs, 2);
+
   return {
+    clusterSizes: [...clustering.clusterSizes].sort((left, right) => left - right),
+    silhouette: clustering.silhouette,
     spikes: detected.map((anomaly) => ({ value: anomaly.value, severity: anomaly.severity })),
     accuracy: trained.testMetrics?.accuracy ?? null,
     leaving: leaving.label,

@@ -1,3 +1,4 @@
+import { createDenseWorkspace, type DenseWorkspace } from "../internal/dense-kernels";
 import type { SmoothObjective } from "./minimize-lbfgs";
 
 /** The data and penalty of one logistic-regression objective. */
@@ -16,40 +17,6 @@ export interface LogisticProblem {
   outputCount: number;
   /** λ in `Σ sᵢ·lossᵢ + λ/2·‖W‖²`; 0 for no penalty. Intercepts are never penalised. */
   l2Strength: number;
-}
-
-/** Rows processed together: each weight is loaded once per block instead of once per row. */
-const BLOCK = 4;
-
-/**
- * Softmax link: turns the scores of one row (at `at` in `buffer`) into weighted residuals `s·(p − y)` in place and
- * returns the row's weighted loss `s·(log Σ e^z − z_y)`, with the largest score factored out so it stays finite.
- */
-function softmaxResiduals(
-  buffer: Float64Array,
-  at: number,
-  outputCount: number,
-  target: number,
-  weight: number,
-): number {
-  let largest = Number.NEGATIVE_INFINITY;
-  for (let output = 0; output < outputCount; output += 1) {
-    const score = buffer[at + output] as number;
-    if (score > largest) largest = score;
-  }
-  const targetScore = buffer[at + target] as number;
-  let total = 0;
-  for (let output = 0; output < outputCount; output += 1) {
-    const exponent = Math.exp((buffer[at + output] as number) - largest);
-    buffer[at + output] = exponent;
-    total += exponent;
-  }
-  const scale = weight / total;
-  for (let output = 0; output < outputCount; output += 1) {
-    buffer[at + output] = scale * (buffer[at + output] as number);
-  }
-  buffer[at + target] = (buffer[at + target] as number) - weight;
-  return weight * (Math.log(total) + largest - targetScore);
 }
 
 /**
@@ -89,175 +56,112 @@ interface LogisticData {
 }
 
 /**
+ * The design matrix copied once into a {@link DenseWorkspace}, with room for up to `maxOutputs` weight rows, their
+ * scores and their gradient: `design` (n × d) at 0, then `weights` (K × (d + 1), intercept last), `scores` (n × K,
+ * turned into residuals in place), `gradient` (K × (d + 1)), and for the softmax link the rows' `targets` and
+ * `sampleWeights` (n each), `aux` (2n) and the residuals' column `sums` (K).
+ */
+interface LogisticWorkspace {
+  kernels: DenseWorkspace;
+  weights: number;
+  scores: number;
+  gradient: number;
+  targets: number;
+  sampleWeights: number;
+  aux: number;
+  sums: number;
+}
+
+function createLogisticWorkspace(data: LogisticData, maxOutputs: number): LogisticWorkspace {
+  const { design, rowCount, featureCount } = data;
+  const stride = featureCount + 1;
+  const weights = rowCount * featureCount;
+  const scores = weights + maxOutputs * stride;
+  const gradient = scores + rowCount * maxOutputs;
+  const targets = gradient + maxOutputs * stride;
+  const sampleWeights = targets + rowCount;
+  const aux = sampleWeights + rowCount;
+  const sums = aux + 2 * rowCount;
+  const kernels = createDenseWorkspace(sums + maxOutputs);
+  const { heap } = kernels;
+  heap.set(design.subarray(0, rowCount * featureCount), 0);
+  for (let row = 0; row < rowCount; row += 1) heap[targets + row] = data.targets[row] as number;
+  heap.set(data.sampleWeights.subarray(0, rowCount), sampleWeights);
+  return { kernels, weights, scores, gradient, targets, sampleWeights, aux, sums };
+}
+
+/**
  * The penalised loss and gradient of `outputCount` weight rows in one pass over the data. With `positives === null`
  * the outputs form one softmax and the loss goes to `losses[0]`; otherwise output o is the binary problem
  * "class = positives[o]" and its loss goes to `losses[o]`. Returns nothing: `losses` and `gradient` are overwritten.
+ *
+ * The two dense products (scores X·Wᵀ and gradient Rᵀ·X) and the softmax link run in the workspace's kernels; the
+ * sigmoid links (one-vs-rest and binary problems) and one logarithm per row run here.
  */
 function evaluateLogistic(
   data: LogisticData,
-  block: Float64Array,
+  workspace: LogisticWorkspace,
   parameters: Float64Array,
   gradient: Float64Array,
   outputCount: number,
   positives: Int32Array | null,
   losses: Float64Array,
 ): void {
-  const { design, rowCount, featureCount, targets, sampleWeights, l2Strength } = data;
+  const { rowCount, featureCount, targets, sampleWeights, l2Strength } = data;
+  const { kernels, weights, scores, aux, sums } = workspace;
+  const { heap } = kernels;
   const stride = featureCount + 1;
-  const blockedRows = rowCount - (rowCount % BLOCK);
-  gradient.fill(0, 0, outputCount * stride);
+  const size = outputCount * stride;
+  heap.set(parameters.subarray(0, size), weights);
+  kernels.dotRows(0, featureCount, rowCount, weights, stride, outputCount, featureCount, scores, outputCount);
   losses.fill(0, 0, positives === null ? 1 : outputCount);
   let softmaxLoss = 0;
-  for (let row = 0; row < blockedRows; row += BLOCK) {
-    const offset0 = row * featureCount;
-    const offset1 = offset0 + featureCount;
-    const offset2 = offset1 + featureCount;
-    const offset3 = offset2 + featureCount;
-    // Scores of the four rows for two outputs at a time: each loaded value feeds several multiply-adds, which
-    // roughly halves the time per multiply-add compared with one dot product at a time.
-    let output = 0;
-    for (; output + 1 < outputCount; output += 2) {
-      const base0 = output * stride;
-      const base1 = base0 + stride;
-      let score00 = parameters[base0 + featureCount] as number;
-      let score01 = parameters[base1 + featureCount] as number;
-      let score10 = score00;
-      let score11 = score01;
-      let score20 = score00;
-      let score21 = score01;
-      let score30 = score00;
-      let score31 = score01;
-      for (let feature = 0; feature < featureCount; feature += 1) {
-        const weight0 = parameters[base0 + feature] as number;
-        const weight1 = parameters[base1 + feature] as number;
-        let value = design[offset0 + feature] as number;
-        score00 += weight0 * value;
-        score01 += weight1 * value;
-        value = design[offset1 + feature] as number;
-        score10 += weight0 * value;
-        score11 += weight1 * value;
-        value = design[offset2 + feature] as number;
-        score20 += weight0 * value;
-        score21 += weight1 * value;
-        value = design[offset3 + feature] as number;
-        score30 += weight0 * value;
-        score31 += weight1 * value;
-      }
-      block[output] = score00;
-      block[output + 1] = score01;
-      block[outputCount + output] = score10;
-      block[outputCount + output + 1] = score11;
-      block[2 * outputCount + output] = score20;
-      block[2 * outputCount + output + 1] = score21;
-      block[3 * outputCount + output] = score30;
-      block[3 * outputCount + output + 1] = score31;
+  if (positives === null) {
+    kernels.softmaxRows(
+      scores,
+      rowCount,
+      outputCount,
+      weights + featureCount,
+      stride,
+      workspace.targets,
+      workspace.sampleWeights,
+      aux,
+      sums,
+    );
+    for (let row = 0; row < rowCount; row += 1) {
+      softmaxLoss +=
+        (sampleWeights[row] as number) *
+        (Math.log(heap[aux + 2 * row] as number) + (heap[aux + 2 * row + 1] as number));
     }
-    for (; output < outputCount; output += 1) {
-      const base = output * stride;
-      const intercept = parameters[base + featureCount] as number;
-      let score0 = intercept;
-      let score1 = intercept;
-      let score2 = intercept;
-      let score3 = intercept;
-      for (let feature = 0; feature < featureCount; feature += 1) {
-        const weight = parameters[base + feature] as number;
-        score0 += weight * (design[offset0 + feature] as number);
-        score1 += weight * (design[offset1 + feature] as number);
-        score2 += weight * (design[offset2 + feature] as number);
-        score3 += weight * (design[offset3 + feature] as number);
+  } else {
+    heap.fill(0, sums, sums + outputCount);
+    for (let row = 0; row < rowCount; row += 1) {
+      const at = scores + row * outputCount;
+      for (let output = 0; output < outputCount; output += 1) {
+        heap[at + output] = (heap[at + output] as number) + (parameters[output * stride + featureCount] as number);
       }
-      block[output] = score0;
-      block[outputCount + output] = score1;
-      block[2 * outputCount + output] = score2;
-      block[3 * outputCount + output] = score3;
-    }
-    for (let member = 0; member < BLOCK; member += 1) {
-      const target = targets[row + member] as number;
-      const weight = sampleWeights[row + member] as number;
-      if (positives === null) softmaxLoss += softmaxResiduals(block, member * outputCount, outputCount, target, weight);
-      else sigmoidResiduals(block, member * outputCount, outputCount, target, weight, positives, losses);
-    }
-    output = 0;
-    for (; output + 1 < outputCount; output += 2) {
-      const base0 = output * stride;
-      const base1 = base0 + stride;
-      const residual00 = block[output] as number;
-      const residual01 = block[output + 1] as number;
-      const residual10 = block[outputCount + output] as number;
-      const residual11 = block[outputCount + output + 1] as number;
-      const residual20 = block[2 * outputCount + output] as number;
-      const residual21 = block[2 * outputCount + output + 1] as number;
-      const residual30 = block[3 * outputCount + output] as number;
-      const residual31 = block[3 * outputCount + output + 1] as number;
-      for (let feature = 0; feature < featureCount; feature += 1) {
-        const value0 = design[offset0 + feature] as number;
-        const value1 = design[offset1 + feature] as number;
-        const value2 = design[offset2 + feature] as number;
-        const value3 = design[offset3 + feature] as number;
-        gradient[base0 + feature] =
-          (gradient[base0 + feature] as number) +
-          residual00 * value0 +
-          residual10 * value1 +
-          residual20 * value2 +
-          residual30 * value3;
-        gradient[base1 + feature] =
-          (gradient[base1 + feature] as number) +
-          residual01 * value0 +
-          residual11 * value1 +
-          residual21 * value2 +
-          residual31 * value3;
+      sigmoidResiduals(heap, at, outputCount, targets[row] as number, sampleWeights[row] as number, positives, losses);
+      for (let output = 0; output < outputCount; output += 1) {
+        heap[sums + output] = (heap[sums + output] as number) + (heap[at + output] as number);
       }
-      gradient[base0 + featureCount] =
-        (gradient[base0 + featureCount] as number) + residual00 + residual10 + residual20 + residual30;
-      gradient[base1 + featureCount] =
-        (gradient[base1 + featureCount] as number) + residual01 + residual11 + residual21 + residual31;
-    }
-    for (; output < outputCount; output += 1) {
-      const base = output * stride;
-      const residual0 = block[output] as number;
-      const residual1 = block[outputCount + output] as number;
-      const residual2 = block[2 * outputCount + output] as number;
-      const residual3 = block[3 * outputCount + output] as number;
-      for (let feature = 0; feature < featureCount; feature += 1) {
-        gradient[base + feature] =
-          (gradient[base + feature] as number) +
-          residual0 * (design[offset0 + feature] as number) +
-          residual1 * (design[offset1 + feature] as number) +
-          residual2 * (design[offset2 + feature] as number) +
-          residual3 * (design[offset3 + feature] as number);
-      }
-      gradient[base + featureCount] =
-        (gradient[base + featureCount] as number) + residual0 + residual1 + residual2 + residual3;
     }
   }
-  // The last rowCount mod 4 rows, one at a time.
-  for (let row = blockedRows; row < rowCount; row += 1) {
-    const offset = row * featureCount;
-    for (let output = 0; output < outputCount; output += 1) {
-      const base = output * stride;
-      let score = parameters[base + featureCount] as number;
-      for (let feature = 0; feature < featureCount; feature += 1) {
-        score += (parameters[base + feature] as number) * (design[offset + feature] as number);
-      }
-      block[output] = score;
-    }
-    const target = targets[row] as number;
-    const weight = sampleWeights[row] as number;
-    if (positives === null) softmaxLoss += softmaxResiduals(block, 0, outputCount, target, weight);
-    else sigmoidResiduals(block, 0, outputCount, target, weight, positives, losses);
-    for (let output = 0; output < outputCount; output += 1) {
-      const base = output * stride;
-      const residual = block[output] as number;
-      for (let feature = 0; feature < featureCount; feature += 1) {
-        gradient[base + feature] =
-          (gradient[base + feature] as number) + residual * (design[offset + feature] as number);
-      }
-      gradient[base + featureCount] = (gradient[base + featureCount] as number) + residual;
-    }
-  }
-  if (l2Strength > 0) {
-    for (let output = 0; output < outputCount; output += 1) {
-      const base = output * stride;
+  kernels.transposeProduct(
+    scores,
+    outputCount,
+    rowCount,
+    outputCount,
+    0,
+    featureCount,
+    featureCount,
+    workspace.gradient,
+    stride,
+  );
+  gradient.set(heap.subarray(workspace.gradient, workspace.gradient + size));
+  for (let output = 0; output < outputCount; output += 1) {
+    const base = output * stride;
+    gradient[base + featureCount] = heap[sums + output] as number;
+    if (l2Strength > 0) {
       let penalty = 0;
       for (let feature = 0; feature < featureCount; feature += 1) {
         const coefficient = parameters[base + feature] as number;
@@ -276,10 +180,9 @@ function evaluateLogistic(
  * out as `outputCount` rows of `featureCount` weights followed by one intercept. With λ = 1/C this is exactly the
  * objective scikit-learn's `LogisticRegression(C)` minimises (up to its division of both terms by Σ sᵢ).
  *
- * One pass over the data computes the loss and the gradient together. Rows go in blocks of four and outputs in pairs:
- * every loaded weight, feature value and gradient entry feeds several multiply-adds, which more than halves the time of
- * the two matrix products against one dot product at a time, and the scores, residuals and gradient live in buffers
- * allocated once per objective, so an evaluation allocates nothing.
+ * The design matrix is copied once into a dense workspace (WebAssembly SIMD where available, see
+ * `internal/dense-kernels.ts`), where each evaluation runs two blocked products, the scores X·Wᵀ and the gradient
+ * Rᵀ·X; the scores, residuals and gradient live in that workspace, so an evaluation allocates nothing.
  *
  * Complexity O(n · d · K) per evaluation.
  *
@@ -288,12 +191,12 @@ function evaluateLogistic(
  */
 export function createLogisticObjective(problem: LogisticProblem): SmoothObjective {
   const { outputCount } = problem;
-  const block = new Float64Array(BLOCK * outputCount);
+  const workspace = createLogisticWorkspace(problem, outputCount);
   const losses = new Float64Array(1);
   // A binary problem is the one-vs-rest problem of class 1 (targets are 0/1).
   const positives = outputCount === 1 ? Int32Array.of(1) : null;
   return (parameters, gradient) => {
-    evaluateLogistic(problem, block, parameters, gradient, outputCount, positives, losses);
+    evaluateLogistic(problem, workspace, parameters, gradient, outputCount, positives, losses);
     return losses[0] as number;
   };
 }
@@ -338,8 +241,8 @@ export type OneVsRestObjective = (
  */
 export function createOneVsRestObjective(problem: OneVsRestProblem): OneVsRestObjective {
   const data: LogisticData = { ...problem, targets: problem.classIndices };
-  const block = new Float64Array(BLOCK * problem.maxProblems);
+  const workspace = createLogisticWorkspace(data, problem.maxProblems);
   return (parameters, gradient, positives, count, losses) => {
-    evaluateLogistic(data, block, parameters, gradient, count, positives, losses);
+    evaluateLogistic(data, workspace, parameters, gradient, count, positives, losses);
   };
 }

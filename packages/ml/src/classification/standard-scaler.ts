@@ -15,22 +15,30 @@ export interface StandardScaler {
  * @returns The scaler.
  */
 export function fitStandardScaler(design: Float64Array, featureCount: number, rows: readonly number[]): StandardScaler {
-  const mean = new Array<number>(featureCount).fill(0);
-  const scale = new Array<number>(featureCount).fill(0);
-  for (let feature = 0; feature < featureCount; feature += 1) {
-    let sum = 0;
-    for (const row of rows) sum += design[row * featureCount + feature] as number;
-    const featureMean = sum / rows.length;
-    let squares = 0;
-    for (const row of rows) {
-      const difference = (design[row * featureCount + feature] as number) - featureMean;
-      squares += difference * difference;
+  // Row by row with one running sum per feature: each feature's sums take the rows in the same order as a column
+  // loop would (so the same bits), while reading the matrix in memory order.
+  const sums = new Float64Array(featureCount);
+  for (const row of rows) {
+    const offset = row * featureCount;
+    for (let feature = 0; feature < featureCount; feature += 1) {
+      sums[feature] = (sums[feature] as number) + (design[offset + feature] as number);
     }
-    const deviation = Math.sqrt(squares / rows.length);
-    mean[feature] = featureMean;
-    // A constant column keeps scale 1, as scikit-learn's StandardScaler does, instead of dividing by zero.
-    scale[feature] = deviation < 10 * Number.EPSILON * Math.max(1, Math.abs(featureMean)) ? 1 : deviation;
   }
+  const means = sums.map((sum) => sum / rows.length);
+  const squares = new Float64Array(featureCount);
+  for (const row of rows) {
+    const offset = row * featureCount;
+    for (let feature = 0; feature < featureCount; feature += 1) {
+      const difference = (design[offset + feature] as number) - (means[feature] as number);
+      squares[feature] = (squares[feature] as number) + difference * difference;
+    }
+  }
+  const mean = Array.from(means);
+  const scale = Array.from(squares, (total, feature) => {
+    const deviation = Math.sqrt(total / rows.length);
+    // A constant column keeps scale 1, as scikit-learn's StandardScaler does, instead of dividing by zero.
+    return deviation < 10 * Number.EPSILON * Math.max(1, Math.abs(means[feature] as number)) ? 1 : deviation;
+  });
   return { mean, scale };
 }
 
@@ -50,12 +58,15 @@ export function standardizeRows(
   rows: readonly number[],
 ): Float64Array {
   const matrix = new Float64Array(rows.length * featureCount);
-  rows.forEach((row, position) => {
+  const mean = Float64Array.from(scaler.mean);
+  const scale = Float64Array.from(scaler.scale);
+  for (let position = 0; position < rows.length; position += 1) {
+    const source = (rows[position] as number) * featureCount;
+    const target = position * featureCount;
     for (let feature = 0; feature < featureCount; feature += 1) {
-      matrix[position * featureCount + feature] =
-        ((design[row * featureCount + feature] as number) - (scaler.mean[feature] as number)) /
-        (scaler.scale[feature] as number);
+      matrix[target + feature] =
+        ((design[source + feature] as number) - (mean[feature] as number)) / (scale[feature] as number);
     }
-  });
+  }
   return matrix;
 }

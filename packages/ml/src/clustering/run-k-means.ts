@@ -4,6 +4,7 @@ import type { ResolvedRun } from "./clustering-algorithm-options";
 import type { ChooseKResult, ClusteringResult, KCandidate } from "./clustering-algorithm-types";
 import { createNumpyRandomState } from "./create-numpy-random-state";
 import { type KMeansSeeding, kMeansPlusPlus } from "./k-means-plus-plus";
+import { createKMeansWorkspace } from "./k-means-workspace";
 import { lloydKMeans } from "./lloyd-k-means";
 import type { PointMatrix } from "./point-matrix";
 
@@ -30,13 +31,14 @@ export function runKMeans(matrix: PointMatrix, k: number, run: ResolvedRun, clus
       ? {
           labels: new Int32Array(rowCount),
           distances: new Float64Array(rowCount),
-          lower: new Float64Array(rowCount * k),
         }
       : undefined;
   // The per-pass inertia is only reported for the kept run, so the restarts skip computing it.
   const recordHistory = run.nInit === 1;
+  const shared = createKMeansWorkspace(data, rowCount, dimension, k);
   for (let attempt = 0; attempt < run.nInit; attempt += 1) {
-    const initial = run.init === "k-means++" ? kMeansPlusPlus(data, rowCount, dimension, k, random, seeding) : run.init;
+    const initial =
+      run.init === "k-means++" ? kMeansPlusPlus(data, rowCount, dimension, k, random, seeding, shared) : run.init;
     const outcome = lloydKMeans(
       data,
       rowCount,
@@ -47,6 +49,7 @@ export function runKMeans(matrix: PointMatrix, k: number, run: ResolvedRun, clus
       tolerance,
       recordHistory,
       seeding,
+      shared,
     );
     if (best === undefined || outcome.inertia < best.inertia) {
       best = outcome;
@@ -57,7 +60,18 @@ export function runKMeans(matrix: PointMatrix, k: number, run: ResolvedRun, clus
   const kept =
     run.nInit === 1
       ? (best as ReturnType<typeof lloydKMeans>)
-      : lloydKMeans(data, rowCount, dimension, bestInitial as Float64Array, k, run.maxIterations, tolerance, true);
+      : lloydKMeans(
+          data,
+          rowCount,
+          dimension,
+          bestInitial as Float64Array,
+          k,
+          run.maxIterations,
+          tolerance,
+          true,
+          undefined,
+          shared,
+        );
   const assignments = Array.from(kept.labels);
   const clusterSizes = new Array<number>(k).fill(0);
   for (const label of assignments) clusterSizes[label] = (clusterSizes[label] as number) + 1;

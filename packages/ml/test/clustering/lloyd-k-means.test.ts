@@ -171,7 +171,7 @@ describe("squaredDistance / squaredDistanceBelow", () => {
   });
 });
 
-describe("lloydKMeans with Elkan bounds", () => {
+describe("lloydKMeans with Hamerly bounds and blocked products", () => {
   it("gives exactly the textbook Lloyd labels, centres, inertia and iteration count, ties included", () => {
     fc.assert(
       fc.property(gridData, fc.constantFrom(0, 1e-3, 0.5), ({ rowCount, dimension, seed, clusterCount, data }, tol) => {
@@ -199,7 +199,6 @@ describe("lloydKMeans with Elkan bounds", () => {
         const seeding: KMeansSeeding = {
           labels: new Int32Array(rowCount),
           distances: new Float64Array(rowCount),
-          lower: new Float64Array(rowCount * clusterCount),
         };
         const initial = kMeansPlusPlus(data, rowCount, dimension, clusterCount, createRandom(seed), seeding);
         const seeded = lloydKMeans(data, rowCount, dimension, initial, clusterCount, 100, 0, true, seeding);
@@ -218,8 +217,8 @@ describe("lloydKMeans with Elkan bounds", () => {
   });
 });
 
-describe("kMeansPlusPlus with triangle-inequality pruning", () => {
-  it("chooses exactly the centres of the unpruned greedy seeding from the same random stream", () => {
+describe("kMeansPlusPlus with blocked products", () => {
+  it("chooses exactly the centres of the plain greedy seeding from the same random stream", () => {
     fc.assert(
       fc.property(gridData, ({ rowCount, dimension, seed, clusterCount, data }) => {
         const fast = kMeansPlusPlus(data, rowCount, dimension, clusterCount, createRandom(seed));

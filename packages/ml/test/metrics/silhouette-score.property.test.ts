@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { silhouetteScore } from "../../src/metrics/silhouette-score";
+import { createRandom } from "../../src/random/create-random";
 
 // The textbook definition, one pair at a time: what the blocked kernel must reproduce for any shape of input.
 function plainSilhouette(points: number[][], labels: number[]): number | null {
@@ -51,6 +52,38 @@ describe("silhouetteScore (property)", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("equals the definition within 1e-12 on real-valued points spanning several blocks, near-duplicates included", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: 60, max: 140 }),
+        fc.integer({ min: 1, max: 9 }),
+        (seed, count, dimension) => {
+          const random = createRandom(seed);
+          const centres = Array.from({ length: 3 }, () =>
+            Array.from({ length: dimension }, () => 50 * random.normal()),
+          );
+          const labels: number[] = [];
+          const points: number[][] = [];
+          for (let row = 0; row < count; row += 1) {
+            const label = random.integer(3);
+            labels.push(label);
+            // Every fifth point nearly repeats the one before it: its distance to it cancels in ‖x‖² + ‖y‖² − 2x·y.
+            const previous = points[row - 1];
+            points.push(
+              row % 5 === 4 && previous !== undefined && labels[row - 1] === label
+                ? previous.map((value) => value + 1e-9 * random.normal())
+                : (centres[label] as number[]).map((value) => value + random.normal()),
+            );
+          }
+          const expected = plainSilhouette(points, labels) as number;
+          expect(Math.abs((silhouetteScore(points, labels) as number) - expected)).toBeLessThan(1e-12);
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 });

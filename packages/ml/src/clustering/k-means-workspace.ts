@@ -1,0 +1,58 @@
+import { createDenseWorkspace, type DenseWorkspace } from "../internal/dense-kernels";
+
+/**
+ * The points of one k-means call copied once into a dense workspace, with their squared norms and room after them
+ * for the products of k-means++ seeding and of Lloyd's assignment passes (and the rows those passes gather); all
+ * restarts share it.
+ */
+export interface KMeansWorkspace {
+  readonly kernels: DenseWorkspace;
+  /** ‖x‖² of each point. */
+  readonly norms: Float64Array;
+  /** Index of the first free value of the heap (after the `n × d` points). */
+  readonly free: number;
+  /** The largest absolute coordinate, the scale of the safety margins. */
+  readonly largest: number;
+}
+
+/** Candidates drawn per k-means++ step (scikit-learn's greedy rule). */
+export function seedingTrials(clusterCount: number): number {
+  return 2 + Math.floor(Math.log(clusterCount));
+}
+
+/**
+ * Creates the workspace of a k-means call.
+ *
+ * @param data - Row-major `n × d` points.
+ * @param rowCount - n.
+ * @param dimension - d.
+ * @param clusterCount - k.
+ * @returns The workspace.
+ */
+export function createKMeansWorkspace(
+  data: Float64Array,
+  rowCount: number,
+  dimension: number,
+  clusterCount: number,
+): KMeansWorkspace {
+  const free = rowCount * dimension;
+  const columns = Math.max(clusterCount, seedingTrials(clusterCount));
+  // Lloyd gathers up to n rows (n × d) besides the centres and the products, and keeps n labels and k sums for the
+  // centre update; the seeding needs less.
+  const kernels = createDenseWorkspace(
+    free + 2 * columns * dimension + rowCount * dimension + rowCount * columns + rowCount,
+  );
+  kernels.heap.set(data.subarray(0, free), 0);
+  const norms = new Float64Array(rowCount);
+  let largest = 0;
+  for (let row = 0; row < rowCount; row += 1) {
+    let norm = 0;
+    for (let index = row * dimension; index < (row + 1) * dimension; index += 1) {
+      const value = data[index] as number;
+      norm += value * value;
+      largest = Math.max(largest, Math.abs(value));
+    }
+    norms[row] = norm;
+  }
+  return { kernels, norms, free, largest };
+}
