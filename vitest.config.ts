@@ -78,8 +78,9 @@ export default defineConfig({
             include: ["test/**/*.test.ts"],
             exclude: [...configDefaults.exclude, ...isolated],
             // A worker imports the package's sources once and runs file after file on them, instead of importing
-            // them again for every file (those imports took about 30 % of the CPU time of the core, mobile and ml tests). Every file
-            // still gets its own test module, hooks and servers; the tests restore what they change in globals.
+            // them again for every file (those imports took about 30 % of the CPU time of the core, mobile and ml
+            // tests). Every file still gets its own test module, hooks and servers; the tests restore what they
+            // change in globals.
             isolate: false,
           },
         };
