@@ -2,9 +2,10 @@
  * Child-process scripts of the multi-process tests, compiled once per test file instead of in every child.
  *
  * `node --import tsx script.ts` loads tsx and compiles the script and every workspace source it imports, again in
- * each child: about 0.3 s of CPU per start, and the file-storage crash test starts sixteen. Here esbuild bundles the
- * script with the workspace sources it imports (resolved through the `@pelbiot/source` condition, as the tests see
- * them) into one ES module in a temporary directory, and each child runs it with plain `node`. Third-party packages
+ * each child: about 0.4 s of CPU per start (0.1 s for the compiled script), and the file-storage crash test starts
+ * sixteen. Here esbuild bundles the script with the workspace sources it imports (resolved through the
+ * `@pelbiot/source` condition, as the tests see them) into one ES module in a temporary directory, and each child
+ * runs it with plain `node`. Third-party packages
  * are not bundled: each import is resolved where the importing source lives and left as an import of that file, so
  * the child loads the very same package files as it would through tsx.
  */
