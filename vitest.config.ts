@@ -1,9 +1,58 @@
 import { availableParallelism } from "node:os";
-import { defineConfig } from "vitest/config";
+import { relative } from "node:path";
+import { configDefaults, defineConfig, type TestProjectConfiguration } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 const PACKAGES = ["core", "mobile", "integrations", "analytics", "ml"];
 // Resolve workspace packages to their TypeScript sources, so tests need no build.
 const conditions = ["@pelbiot/source"];
+
+/**
+ * Test files that replace a module with `vi.mock`, per package (paths from the package's root). They run in a fresh
+ * module graph each (vitest's default isolation): in a shared one, the module they mock may already have been loaded
+ * for real by an earlier file, and they would then test the real module instead. A new file that uses `vi.mock`,
+ * `vi.doMock` or changes the global state a module reads at import time belongs here.
+ */
+const ISOLATED: Readonly<Record<string, readonly string[]>> = {
+  core: ["test/node/file-storage-without-links.test.ts", "test/postgres/postgres-storage-without-driver.test.ts"],
+};
+
+/**
+ * The slowest test files, slowest first (their seconds in a run of the whole suite before the sync simulations were
+ * split), from the repository's root. They start before everything else, so the rest of the suite fills the workers around them and
+ * no long file starts last. Vitest orders by the durations of the previous run, but a fresh clone (CI) has none and
+ * falls back to file size, which started the sync simulations last and left one core idle for their final 15 s.
+ */
+const SLOWEST_FILES = [
+  "packages/integrations/test/webhooks/webhook-processes-postgres.test.ts", // 40 s, mostly waiting for leases to end
+  "packages/mobile/test/testing/run-sync-simulation.test.ts", // 19 s
+  "packages/core/test/node/file-storage-processes.test.ts", // 18 s
+  "packages/mobile/test/testing/run-sync-simulation-manual.test.ts", // 14 s
+  "packages/mobile/test/sync/sync-coordinator-processes-redis.test.ts", // 13 s
+  "packages/core/test/node/file-storage.test.ts", // 12 s
+  "packages/integrations/test/credentials/credentials-processes-postgres.test.ts", // 10 s
+  "packages/mobile/test/testing/run-sync-simulation-resolvers.test.ts", // 9 s
+  "packages/mobile/test/node/render-responsive-images.test.ts", // 8 s
+  "packages/mobile/test/testing/run-sync-simulation-field-merge.test.ts", // 8 s
+  "packages/mobile/test/testing/run-sync-simulation-strategies.test.ts", // 6 s
+  "packages/ml/test/recommendation/recommendation-engine.reference.test.ts", // 6 s
+  "examples/guide/test/guide-examples.test.ts", // 6 s
+  "packages/core/test/node/file-storage-without-links.test.ts", // 6 s
+  "packages/integrations/test/webhooks/webhook-postgres-restart.test.ts", // 5 s
+];
+
+/** Vitest's order (a project's files together, the previous run's slowest first), with {@link SLOWEST_FILES} ahead. */
+class SlowestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (file: TestSpecification): number => {
+      const index = SLOWEST_FILES.indexOf(relative(this.ctx.config.root, file.moduleId).split("\\").join("/"));
+      return index === -1 ? SLOWEST_FILES.length : index;
+    };
+    const ranked = sorted.map((file, index) => ({ file, index, rank: rank(file) }));
+    return ranked.sort((a, b) => a.rank - b.rank || a.index - b.index).map(({ file }) => file);
+  }
+}
 
 export default defineConfig({
   resolve: { conditions },
@@ -15,21 +64,48 @@ export default defineConfig({
     // Property-based and model-based tests run for seconds on a busy 2-core machine; 5 s (the default) failed a few of
     // them under load without anything being wrong. A hang still fails, after 20 s.
     testTimeout: 20_000,
+    sequence: { sequencer: SlowestFirstSequencer },
     // The JSON report feeds the "N passed, N failed" line that CI reads.
     reporters: ["default", ["json", { outputFile: "vitest-report.json" }]],
     projects: [
-      ...PACKAGES.map((name) => ({
+      ...PACKAGES.flatMap((name): TestProjectConfiguration[] => {
+        const isolated = ISOLATED[name] ?? [];
+        const shared: TestProjectConfiguration = {
+          extends: true,
+          test: {
+            name,
+            root: `packages/${name}`,
+            include: ["test/**/*.test.ts"],
+            exclude: [...configDefaults.exclude, ...isolated],
+            // A worker imports the package's sources once and runs file after file on them, instead of importing
+            // them again for every file (those imports took about 30 % of the CPU time of the core, mobile and ml
+            // tests). Every file still gets its own test module, hooks and servers; the tests restore what they
+            // change in globals.
+            isolate: false,
+          },
+        };
+        if (isolated.length === 0) return [shared];
+        return [
+          shared,
+          { extends: true, test: { name: `${name}-isolated`, root: `packages/${name}`, include: [...isolated] } },
+        ];
+      }),
+      // The type tests of every package in one TypeScript program: each package's program also checked core (and
+      // what else it imports) again, five times per run; `pnpm typecheck` checks the whole packages.
+      {
         extends: true,
         test: {
-          name,
-          root: `packages/${name}`,
-          include: ["test/**/*.test.ts"],
-          passWithNoTests: true,
-          // Only the type tests and what they import: the whole package is type-checked by `pnpm typecheck`, and
-          // checking it again here cost about 80 s of CPU per run.
-          typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.type-tests.json" },
+          name: "types",
+          root: ".",
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ["packages/*/test/**/*.test-d.ts"],
+            tsconfig: "./tsconfig.type-tests.json",
+          },
         },
-      })),
+      },
       // The guide's examples, run as they are published (through the packages' public entry points).
       { extends: true, test: { name: "examples", root: "examples/guide", include: ["test/**/*.test.ts"] } },
       // Cross-package contracts: what every package must do the same way.

@@ -3,14 +3,20 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFileStorage } from "../../src/node/file-storage";
 import { CRASH_KEYS, crashSequence, crashValue } from "../fixtures/crash-value";
+import { type CompiledScript, compileScript } from "../support/compiled-script";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const WORKER = fileURLToPath(new URL("../fixtures/file-storage-worker.ts", import.meta.url));
 
 const directories: string[] = [];
+let workerScript: CompiledScript | undefined;
+
+beforeAll(async () => {
+  workerScript = await compileScript(WORKER);
+}, 60_000);
 
 async function freshDirectory(): Promise<string> {
   const directory = await mkdtemp(join(tmpdir(), "pelbiot-file-storage-processes-"));
@@ -20,6 +26,7 @@ async function freshDirectory(): Promise<string> {
 
 afterAll(async () => {
   await Promise.all(directories.map((directory) => rm(directory, { recursive: true, force: true })));
+  await workerScript?.dispose();
 });
 
 interface Worker {
@@ -32,8 +39,9 @@ interface Worker {
 }
 
 function startWorker(...parameters: string[]): Worker {
-  // TypeScript sources run through tsx, the same way the tests see them.
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER, ...parameters], {
+  // The worker's TypeScript is compiled once for the file (see compileScript), so that a start costs no compilation.
+  if (workerScript === undefined) throw new Error("the worker script is compiled in beforeAll");
+  const child = spawn(process.execPath, [workerScript.path, ...parameters], {
     cwd: PACKAGE_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

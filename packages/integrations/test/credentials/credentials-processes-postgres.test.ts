@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { createPostgresStorage } from "@pelbiot/core/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CompiledScript, compileScript } from "../../../core/test/support/compiled-script";
 import {
   findPostgresPrograms,
   serverUnavailable,
@@ -40,20 +41,10 @@ interface WorkerProcess {
   stderr(): string;
 }
 
-function startWorker(connectionString: string, role: "rotate" | "read"): WorkerProcess {
+function startWorker(script: CompiledScript, connectionString: string, role: "rotate" | "read"): WorkerProcess {
   const child = spawn(
     process.execPath,
-    [
-      "--conditions=@pelbiot/source",
-      "--import",
-      "tsx",
-      WORKER_SCRIPT,
-      connectionString,
-      TABLE,
-      role,
-      String(USERS),
-      String(ROTATIONS),
-    ],
+    [script.path, connectionString, TABLE, role, String(USERS), String(ROTATIONS)],
     { cwd: PACKAGE_ROOT, stdio: ["ignore", "ignore", "pipe", "ipc"] },
   );
   let stderr = "";
@@ -85,11 +76,13 @@ describe.skipIf(unavailable)(
   () => {
     let postgres: TestServer;
     let connectionString: string;
+    let script: CompiledScript | undefined;
     const workers: WorkerProcess[] = [];
 
     beforeAll(async () => {
       if (!("found" in programs)) return;
-      postgres = await startPostgres(programs.found);
+      // The worker script is compiled once (see compileScript) while PostgreSQL starts.
+      [postgres, script] = await Promise.all([startPostgres(programs.found), compileScript(WORKER_SCRIPT)]);
       connectionString = `postgres://postgres@127.0.0.1:${postgres.port}/postgres`;
     }, 60_000);
 
@@ -97,6 +90,7 @@ describe.skipIf(unavailable)(
       for (const worker of workers) worker.child.kill("SIGKILL");
       await Promise.all(workers.map((worker) => worker.exited));
       await postgres?.stop();
+      await script?.dispose();
     }, 60_000);
 
     it(`reads the right plaintext at every version while ${ROTATIONS} rounds of rotations land`, async () => {
@@ -109,8 +103,9 @@ describe.skipIf(unavailable)(
         await setup.storeCredentials("stripe", apiKey, apiSecret, user);
       }
 
-      const reader = startWorker(connectionString, "read");
-      const rotator = startWorker(connectionString, "rotate");
+      if (script === undefined) throw new Error("the worker script is compiled in beforeAll");
+      const reader = startWorker(script, connectionString, "read");
+      const rotator = startWorker(script, connectionString, "rotate");
       workers.push(reader, rotator);
       await rotator.message("done");
       for (const worker of workers) worker.child.send({ type: "finish" });

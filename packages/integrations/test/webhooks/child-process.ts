@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type CompiledScript, compileScript } from "../../../core/test/support/compiled-script";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const WORKER = fileURLToPath(new URL("./fixtures/webhook-worker.ts", import.meta.url));
@@ -15,11 +16,17 @@ export interface Worker {
 }
 
 /**
- * Starts `fixtures/webhook-worker.ts` in a real Node process. TypeScript runs through tsx and workspace packages
- * resolve to their sources, the same way the tests see them.
+ * Compiles `fixtures/webhook-worker.ts` (see compileScript: workspace packages resolve to their sources, the same way
+ * the tests see them). Call it in `beforeAll` and dispose of the result in `afterAll`.
  */
-export function startWorker(...parameters: string[]): Worker {
-  const child = spawn(process.execPath, ["--conditions=@pelbiot/source", "--import", "tsx", WORKER, ...parameters], {
+export function compileWorker(): Promise<CompiledScript> {
+  return compileScript(WORKER);
+}
+
+/** Starts the compiled worker script in a real Node process. */
+export function startWorker(script: CompiledScript | undefined, ...parameters: string[]): Worker {
+  if (script === undefined) throw new Error("the worker script is compiled in beforeAll");
+  const child = spawn(process.execPath, [script.path, ...parameters], {
     cwd: PACKAGE_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

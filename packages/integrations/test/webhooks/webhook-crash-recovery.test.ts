@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createManualClock, type ManualClock } from "@pelbiot/core";
 import { createFileStorage } from "@pelbiot/core/node";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CompiledScript } from "../../../core/test/support/compiled-script";
 import { WebhookManager } from "../../src/webhooks/webhook-manager";
-import { startWorker } from "./child-process";
+import { compileWorker, startWorker } from "./child-process";
 import { CRASH_TEST_OPTIONS, sharedKeyProvider } from "./fixtures/webhook-worker-options";
 import { startTestServer, until } from "./test-server";
 
@@ -28,6 +29,15 @@ async function nextInterval(clock: ManualClock): Promise<void> {
   await until(() => clock.pendingTimers === 1, 5_000, "the reclaim timer");
   await clock.advanceAsync(CRASH_TEST_OPTIONS.leaseMs);
 }
+
+// The worker script, compiled once for this file (see compileWorker).
+let script: CompiledScript | undefined;
+beforeAll(async () => {
+  script = await compileWorker();
+}, 60_000);
+afterAll(async () => {
+  await script?.dispose();
+});
 
 describe("WebhookManager crash recovery", () => {
   it("delivers a SIGKILLed process's queue from a running manager, without resume(), once each lease runs out", async () => {
@@ -51,7 +61,7 @@ describe("WebhookManager crash recovery", () => {
     );
     await survivor.registerWebhook({ event: "order.created", url: server.url });
 
-    const worker = startWorker("queue", directory, String(START), String(COUNT));
+    const worker = startWorker(script, "queue", directory, String(START), String(COUNT));
     cleanups.push(async () => worker.child.kill("SIGKILL"));
     const pending = async () => (await survivor.listDeliveries({ status: "pending" })).length;
     // Let the worker deliver two, one request at a time, and wait until it has recorded each success.

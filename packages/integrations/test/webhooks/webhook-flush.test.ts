@@ -3,9 +3,10 @@ import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createManualClock, PelbiotError } from "@pelbiot/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CompiledScript } from "../../../core/test/support/compiled-script";
 import { WebhookManager } from "../../src/webhooks/webhook-manager";
-import { startWorker } from "./child-process";
+import { compileWorker, startWorker } from "./child-process";
 import { type Responder, startTestServer, until } from "./test-server";
 
 const START = Date.UTC(2026, 0, 1);
@@ -26,6 +27,15 @@ async function setup(responder: Responder) {
   return { server, clock, manager };
 }
 
+// The worker script, compiled once for this file (see compileWorker).
+let script: CompiledScript | undefined;
+beforeAll(async () => {
+  script = await compileWorker();
+}, 60_000);
+afterAll(async () => {
+  await script?.dispose();
+});
+
 describe("WebhookManager.flush", () => {
   it("lets a script that triggers, awaits flush() and ends deliver everything before its process exits", async () => {
     const directory = await mkdtemp(join(tmpdir(), "webhooks-flush-"));
@@ -34,7 +44,7 @@ describe("WebhookManager.flush", () => {
       response.writeHead(204).end();
     });
     cleanups.push(() => server.close());
-    const worker = startWorker("flush", directory, server.url, "5");
+    const worker = startWorker(script, "flush", directory, server.url, "5");
     cleanups.push(async () => worker.child.kill("SIGKILL"));
     // The process exits by itself: no timer of the manager (lease reclaim, keep-alive sockets) holds it open.
     expect(await worker.exited, worker.stderr()).toBe(0);

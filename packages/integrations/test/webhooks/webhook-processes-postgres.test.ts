@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createPostgresStorage } from "@pelbiot/core/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CompiledScript, compileScript } from "../../../core/test/support/compiled-script";
 import {
   findPostgresPrograms,
   serverUnavailable,
@@ -36,22 +37,17 @@ interface WorkerProcess {
   stderr(): string;
 }
 
-function startWorker(connectionString: string, name: string, first: number, count: number): WorkerProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=@pelbiot/source",
-      "--import",
-      "tsx",
-      WORKER_SCRIPT,
-      connectionString,
-      TABLE,
-      name,
-      String(first),
-      String(count),
-    ],
-    { cwd: PACKAGE_ROOT, stdio: ["ignore", "ignore", "pipe", "ipc"] },
-  );
+function startWorker(
+  script: CompiledScript,
+  connectionString: string,
+  name: string,
+  first: number,
+  count: number,
+): WorkerProcess {
+  const child = spawn(process.execPath, [script.path, connectionString, TABLE, name, String(first), String(count)], {
+    cwd: PACKAGE_ROOT,
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
   let succeeded = 0;
   let stderr = "";
   child.on("message", (message: { type?: string }) => {
@@ -70,13 +66,18 @@ describe.skipIf(unavailable)("WebhookManager: three processes on one PostgreSQL 
   let postgres: TestServer;
   let receiver: CountingReceiver;
   let connectionString: string;
+  let script: CompiledScript | undefined;
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
     if (!("found" in programs)) return;
-    postgres = await startPostgres(programs.found);
+    // The worker script is compiled once (see compileScript) while PostgreSQL and the receiver start.
+    [postgres, receiver, script] = await Promise.all([
+      startPostgres(programs.found),
+      startCountingReceiver(),
+      compileScript(WORKER_SCRIPT),
+    ]);
     connectionString = `postgres://postgres@127.0.0.1:${postgres.port}/postgres`;
-    receiver = await startCountingReceiver();
   }, 60_000);
 
   afterAll(async () => {
@@ -84,6 +85,7 @@ describe.skipIf(unavailable)("WebhookManager: three processes on one PostgreSQL 
     await Promise.all(workers.map((worker) => worker.exited));
     await receiver?.close();
     await postgres?.stop();
+    await script?.dispose();
   }, 60_000);
 
   it(`delivers ${DELIVERIES} messages exactly once each although one worker is SIGKILLed mid-run`, async () => {
@@ -94,9 +96,10 @@ describe.skipIf(unavailable)("WebhookManager: three processes on one PostgreSQL 
     receiver.useSecret(secret);
 
     const share = Math.ceil(DELIVERIES / WORKERS.length);
+    if (script === undefined) throw new Error("the worker script is compiled in beforeAll");
     for (const [index, name] of WORKERS.entries()) {
       const first = index * share;
-      workers.push(startWorker(connectionString, name, first, Math.min(share, DELIVERIES - first)));
+      workers.push(startWorker(script, connectionString, name, first, Math.min(share, DELIVERIES - first)));
     }
     const victim = workers.find((worker) => worker.name === VICTIM) as WorkerProcess;
     const sender = `pelbiot-proof/${VICTIM}`;

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CompiledScript, compileScript } from "../../../core/test/support/compiled-script";
 import {
   findRedisProgram,
   serverUnavailable,
@@ -31,12 +32,11 @@ interface CoordinatorProcess {
   stderr(): string;
 }
 
-async function startCoordinatorProcess(redisPort: number): Promise<CoordinatorProcess> {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=@pelbiot/source", "--import", "tsx", SERVER_SCRIPT, String(redisPort)],
-    { cwd: PACKAGE_ROOT, stdio: ["ignore", "ignore", "pipe", "ipc"] },
-  );
+async function startCoordinatorProcess(script: CompiledScript, redisPort: number): Promise<CoordinatorProcess> {
+  const child = spawn(process.execPath, [script.path, String(redisPort)], {
+    cwd: PACKAGE_ROOT,
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
@@ -98,18 +98,27 @@ function routingCoordinator(transports: readonly SyncTransport[], seed: number, 
 
 describe.skipIf(unavailable)("sync coordinators: two processes on one Redis store", () => {
   let redis: TestServer;
+  let script: CompiledScript | undefined;
   const processes: CoordinatorProcess[] = [];
 
   beforeAll(async () => {
     if (!("found" in program)) return;
-    redis = await startRedis(program.found);
-    processes.push(...(await Promise.all([startCoordinatorProcess(redis.port), startCoordinatorProcess(redis.port)])));
+    // The server script is compiled once (see compileScript) while Redis starts.
+    [redis, script] = await Promise.all([startRedis(program.found), compileScript(SERVER_SCRIPT)]);
+    const compiled = script;
+    processes.push(
+      ...(await Promise.all([
+        startCoordinatorProcess(compiled, redis.port),
+        startCoordinatorProcess(compiled, redis.port),
+      ])),
+    );
   }, 60_000);
 
   afterAll(async () => {
     for (const coordinator of processes) coordinator.child.kill("SIGKILL");
     await Promise.all(processes.map((coordinator) => coordinator.exited));
     await redis?.stop();
+    await script?.dispose();
   }, 60_000);
 
   it(`holds the simulation invariants over ${SEEDS} schedules with devices syncing against both at random`, async () => {
