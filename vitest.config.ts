@@ -1,5 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { configDefaults, defineConfig, type TestProjectConfiguration } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
@@ -8,14 +9,20 @@ const PACKAGES = ["core", "mobile", "integrations", "analytics", "ml"];
 const conditions = ["@pelbiot/source"];
 
 /**
- * Test files that replace a module with `vi.mock`, per package (paths from the package's root). They run in a fresh
- * module graph each (vitest's default isolation): in a shared one, the module they mock may already have been loaded
- * for real by an earlier file, and they would then test the real module instead. A new file that uses `vi.mock`,
- * `vi.doMock` or changes the global state a module reads at import time belongs here.
+ * Test files that replace a module with `vi.mock` or `vi.doMock`, per package (paths from the package's root), found
+ * by reading the files so a new one cannot be forgotten. They run in a fresh module graph each (vitest's default
+ * isolation): in a shared one, the module they mock may already have been loaded for real by an earlier file, and
+ * they would then test the real module instead. (A file that changed global state a module reads at import time
+ * would need the same; none does.)
  */
-const ISOLATED: Readonly<Record<string, readonly string[]>> = {
-  core: ["test/node/file-storage-without-links.test.ts", "test/postgres/postgres-storage-without-driver.test.ts"],
-};
+const MOCKS_A_MODULE = /\bvi\.(?:do)?[mM]ock\(/;
+function isolatedFiles(name: string): string[] {
+  const root = `packages/${name}`;
+  const mocking = readdirSync(join(root, "test"), { recursive: true, encoding: "utf8" })
+    .map((file) => `test/${file.split("\\").join("/")}`)
+    .filter((file) => file.endsWith(".test.ts") && MOCKS_A_MODULE.test(readFileSync(join(root, file), "utf8")));
+  return mocking.sort();
+}
 
 /**
  * The slowest test files, slowest first (their seconds in a run of the whole suite before the sync simulations were
@@ -69,7 +76,7 @@ export default defineConfig({
     reporters: ["default", ["json", { outputFile: "vitest-report.json" }]],
     projects: [
       ...PACKAGES.flatMap((name): TestProjectConfiguration[] => {
-        const isolated = ISOLATED[name] ?? [];
+        const isolated = isolatedFiles(name);
         const shared: TestProjectConfiguration = {
           extends: true,
           test: {
