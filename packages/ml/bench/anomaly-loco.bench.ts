@@ -5,8 +5,10 @@
 import { AnomalyDetectionEngine } from "../src/anomaly/anomaly-detection-engine";
 import { resolveAnomalyDetectionEngineOptions } from "../src/anomaly/anomaly-detection-engine-options";
 import { createAnomalyModel, stepAnomalyModel } from "../src/anomaly/anomaly-model";
+import type { ArtParameters } from "../src/anomaly/detectors/art-novelty";
 import type { Assessment, Detector, DetectorState } from "../src/anomaly/detectors/detector";
 import { combineNabScores, type NabScore } from "../src/anomaly/score-nab";
+import { ArtFamilyDetector, type ArtJoin } from "./anomaly/art-family";
 import { ENGINE_PARAMETERS, LikelihoodFamilyDetector, type LikelihoodParameters } from "./anomaly/likelihood-family";
 import { type ConfigurationScores, leaveOneCategoryOut, nabCategories } from "./anomaly/loco";
 import { loadNabFile, type NabFile, runCausalProtocol, scoreRows } from "./anomaly/nab-data";
@@ -18,9 +20,12 @@ interface Trace {
   readonly scale: Float64Array;
 }
 
-function trace(file: NabFile, parameters: LikelihoodParameters): Trace {
+/** Trains a variant's detector on a file's probationary rows. */
+type Train = (values: Float64Array, file: NabFile) => Detector;
+
+function trace(file: NabFile, train: Train): Trace {
   const { values, probationaryLength } = file;
-  const detector = LikelihoodFamilyDetector.train(values.subarray(0, probationaryLength), parameters);
+  const detector = train(values.subarray(0, probationaryLength), file);
   const length = values.length - probationaryLength;
   const result = {
     score: new Float64Array(length),
@@ -66,8 +71,8 @@ function replay(file: NabFile, recorded: Trace, sensitivityThreshold: number, co
   return scoreRows(file, rows);
 }
 
-/** The variants tried against the default detector (BENCHMARKS.md gives their figures). */
-const VARIANTS: readonly (readonly [string, Partial<LikelihoodParameters>])[] = [
+/** The likelihood variants tried against the default detector (BENCHMARKS.md gives their figures). */
+const LIKELIHOOD_VARIANTS: readonly (readonly [string, Partial<LikelihoodParameters>])[] = [
   ["previous default (no range rule)", { rangeMargin: 0 }],
   ["default", {}],
   ["running-average warm-up", { warmUp: 1000 }],
@@ -86,8 +91,61 @@ const VARIANTS: readonly (readonly [string, Partial<LikelihoodParameters>])[] = 
   ["robust z (288) joined by max", { partner: "robust-zscore" }],
   ["robust z (288) joined by Stouffer", { partner: "robust-zscore", partnerJoin: "stouffer" }],
 ];
-const THRESHOLDS = [2, 2.5, 3, 3.5, 4];
-const COOLDOWNS = [400, 800];
+/** An ART-style variant (bench/anomaly/art-family.ts): how it joins the default, its ART knobs, its scale's range. */
+type ArtVariant = readonly [string, ArtJoin, Partial<ArtParameters>, "training" | "whole file"];
+const ALONE: ArtJoin = { mode: "alone", pointCheck: false };
+const WIDENING: Partial<ArtParameters> = { scaleMargin: 1, widen: true };
+/** The scale margins of the widening ART family, chosen by LOCO together with the thresholds and cooldowns. */
+const ART_MARGINS = [0, 0.5, 1, 1.5, 2];
+const ART_VARIANTS: readonly ArtVariant[] = [
+  // Not causal: the scale from the whole file's range, which NAB hands to its detectors (a check of the port).
+  ["ART alone, whole-file range (not causal)", ALONE, {}, "whole file"],
+  ["ART alone, training range", ALONE, {}, "training"],
+  ["ART alone, training range + margin 1", ALONE, { scaleMargin: 1 }, "training"],
+  ...ART_MARGINS.map(
+    (scaleMargin): ArtVariant => [
+      `ART alone, widening scale, margin ${scaleMargin}`,
+      ALONE,
+      { scaleMargin, widen: true },
+      "training",
+    ],
+  ),
+  ["ART alone, widening scale, margin 1, 120 levels", ALONE, { ...WIDENING, levels: 120 }, "training"],
+  ["ART alone, widening scale, margin 1, 64 categories", ALONE, { ...WIDENING, capacity: 64 }, "training"],
+  ["default + ART confidence (margin 1), max", { mode: "confidence", pointCheck: true }, WIDENING, "training"],
+  ["default + ART novelty (margin 1) as new territory", { mode: "novelty", pointCheck: false }, WIDENING, "training"],
+];
+
+/** A variant: its name, how its detector is trained, and its grid of thresholds and cooldowns. */
+interface Variant {
+  readonly name: string;
+  readonly train: Train;
+  readonly thresholds: readonly number[];
+  readonly cooldowns: readonly number[];
+}
+
+// `LOCO_ONLY="<regular expression>"` runs only the matching variants (and the default).
+const only = process.env.LOCO_ONLY === undefined ? undefined : new RegExp(process.env.LOCO_ONLY);
+const VARIANTS: readonly Variant[] = [
+  ...LIKELIHOOD_VARIANTS.map(
+    ([name, change]): Variant => ({
+      name,
+      train: (values) => LikelihoodFamilyDetector.train(values, { ...ENGINE_PARAMETERS, ...change }),
+      thresholds: [2, 2.5, 3, 3.5, 4],
+      cooldowns: [400, 800],
+    }),
+  ),
+  // ART scores 10 × its confidence, so t 1–3 asks for a confidence above 0.12–0.36; its own mask is short.
+  ...ART_VARIANTS.map(
+    ([name, join, art, range]): Variant => ({
+      name,
+      train: (values, file) =>
+        ArtFamilyDetector.train(values, join, art, range === "whole file" ? file.values : values),
+      thresholds: [1, 1.5, 2, 2.5, 3],
+      cooldowns: [0, 100, 400],
+    }),
+  ),
+].filter(({ name }) => name === "default" || only === undefined || only.test(name));
 
 function print(title: string, configurations: readonly ConfigurationScores[], categories: Map<string, string[]>) {
   const result = leaveOneCategoryOut(configurations, categories);
@@ -120,11 +178,11 @@ export default async function anomalyLocoBench(): Promise<void> {
   const configurations: ConfigurationScores[] = [];
   const families = new Map<string, ConfigurationScores[]>();
   const started = performance.now();
-  for (const [variant, change] of VARIANTS) {
-    const traces = files.map((file) => trace(file, { ...ENGINE_PARAMETERS, ...change }));
+  for (const { name: variant, train, thresholds, cooldowns } of VARIANTS) {
+    const traces = files.map((file) => trace(file, train));
     const family: ConfigurationScores[] = [];
-    for (const threshold of THRESHOLDS) {
-      for (const cooldown of COOLDOWNS) {
+    for (const threshold of thresholds) {
+      for (const cooldown of cooldowns) {
         const scores = new Map(
           files.map((file, index) => [file.name, replay(file, traces[index] as Trace, threshold, cooldown)]),
         );
@@ -159,5 +217,8 @@ export default async function anomalyLocoBench(): Promise<void> {
     console.log(`| ${variant} | ${own.heldOut.toFixed(1)} | ${best} | ${own.inSample.toFixed(1)} | ${gap} |`);
   }
   print("Every variant, threshold and cooldown together", configurations, categories);
+  // The margin is a knob too: LOCO chooses it with the thresholds and cooldowns.
+  const widening = configurations.filter((entry) => /^ART alone, widening scale, margin [\d.]+,/.test(entry.label));
+  if (widening.length > 0) print("The widening ART family: margin, threshold and cooldown", widening, categories);
   if (process.env.LOCO_DETAIL) detail(configurations, process.env.LOCO_DETAIL);
 }
