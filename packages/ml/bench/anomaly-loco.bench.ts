@@ -1,7 +1,8 @@
 // Leave-one-category-out (LOCO) validation on the 29 NAB files of fixtures/ml (REFERENCE.md §4 causal protocol):
 // for each NAB category, the configuration best on the other categories is scored on it. A detector is traced once
 // per file and variant; thresholds and cooldowns are then replayed through the engine's own step function, so a grid
-// of dozens of configurations takes seconds. `LOCO_DETAIL="<label>"` prints one configuration's per-file results.
+// of dozens of configurations takes seconds. `LOCO_DETAIL="<label>"` prints one configuration's per-file results;
+// `LOCO_ONLY="<regular expression>"` traces only the matching variants (and the default).
 import { AnomalyDetectionEngine } from "../src/anomaly/anomaly-detection-engine";
 import { resolveAnomalyDetectionEngineOptions } from "../src/anomaly/anomaly-detection-engine-options";
 import { createAnomalyModel, stepAnomalyModel } from "../src/anomaly/anomaly-model";
@@ -92,11 +93,22 @@ const LIKELIHOOD_VARIANTS: readonly (readonly [string, Partial<LikelihoodParamet
   ["robust z (288) joined by Stouffer", { partner: "robust-zscore", partnerJoin: "stouffer" }],
 ];
 /** An ART-style variant (bench/anomaly/art-family.ts): how it joins the default, its ART knobs, its scale's range. */
-type ArtVariant = readonly [string, ArtJoin, Partial<ArtParameters>, "training" | "whole file"];
+type ArtVariant = readonly [
+  string,
+  ArtJoin,
+  Partial<ArtParameters> | readonly Partial<ArtParameters>[],
+  "training" | "whole file",
+];
 const ALONE: ArtJoin = { mode: "alone", pointCheck: false };
+const MEAN: ArtJoin = { ...ALONE, ensemble: "mean" };
 const WIDENING: Partial<ArtParameters> = { scaleMargin: 1, widen: true };
 /** The scale margins of the widening ART family, chosen by LOCO together with the thresholds and cooldowns. */
 const ART_MARGINS = [0, 0.5, 1, 1.5, 2];
+/** ART models on widening scales with the given margins (and other knobs), for an ensemble. */
+const widening = (margins: readonly number[], change: Partial<ArtParameters> = {}) =>
+  margins.map((scaleMargin) => ({ scaleMargin, widen: true, ...change }));
+const DOUBLING = [0.3, 0.6, 1.2, 2.4];
+const SIX = [0.25, 0.5, 0.75, 1, 1.5, 2];
 const ART_VARIANTS: readonly ArtVariant[] = [
   // Not causal: the scale from the whole file's range, which NAB hands to its detectors (a check of the port).
   ["ART alone, whole-file range (not causal)", ALONE, {}, "whole file"],
@@ -112,6 +124,15 @@ const ART_VARIANTS: readonly ArtVariant[] = [
   ),
   ["ART alone, widening scale, margin 1, 120 levels", ALONE, { ...WIDENING, levels: 120 }, "training"],
   ["ART alone, widening scale, margin 1, 64 categories", ALONE, { ...WIDENING, capacity: 64 }, "training"],
+  ["ART ensemble, margins 0.3/0.6/1.2/2.4", MEAN, widening(DOUBLING), "training"],
+  ["ART ensemble, margins 0.3/0.6/1.2/2.4, 128 categories", MEAN, widening(DOUBLING, { capacity: 128 }), "training"],
+  ["ART ensemble, margins 0.3/0.6/1.2/2.4, 64 categories", MEAN, widening(DOUBLING, { capacity: 64 }), "training"],
+  ["ART ensemble, margins 0.3/0.6/1.2/2.4, largest", { ...ALONE, ensemble: "max" }, widening(DOUBLING), "training"],
+  ["ART ensemble, margins 0.25-2 (six)", MEAN, widening(SIX), "training"],
+  ["ART ensemble, margins 0.25-2 (six), 50 levels", MEAN, widening(SIX, { levels: 50 }), "training"],
+  ["ART ensemble, margins 0.25-2 (six), 120 levels", MEAN, widening(SIX, { levels: 120 }), "training"],
+  ["ART ensemble, margins 0.4/1/2.5", MEAN, widening([0.4, 1, 2.5]), "training"],
+  ["ART ensemble, margins 0.5/1.5", MEAN, widening([0.5, 1.5]), "training"],
   ["default + ART confidence (margin 1), max", { mode: "confidence", pointCheck: true }, WIDENING, "training"],
   ["default + ART novelty (margin 1) as new territory", { mode: "novelty", pointCheck: false }, WIDENING, "training"],
 ];
@@ -218,7 +239,9 @@ export default async function anomalyLocoBench(): Promise<void> {
   }
   print("Every variant, threshold and cooldown together", configurations, categories);
   // The margin is a knob too: LOCO chooses it with the thresholds and cooldowns.
-  const widening = configurations.filter((entry) => /^ART alone, widening scale, margin [\d.]+,/.test(entry.label));
-  if (widening.length > 0) print("The widening ART family: margin, threshold and cooldown", widening, categories);
+  const margins = configurations.filter((entry) => /^ART alone, widening scale, margin [\d.]+,/.test(entry.label));
+  if (margins.length > 0) print("The widening ART family: margin, threshold and cooldown", margins, categories);
+  const ensembles = configurations.filter((entry) => entry.label.startsWith("ART ensemble"));
+  if (ensembles.length > 0) print("Every ART ensemble, threshold and cooldown", ensembles, categories);
   if (process.env.LOCO_DETAIL) detail(configurations, process.env.LOCO_DETAIL);
 }

@@ -18,34 +18,45 @@ export interface ArtJoin {
   readonly pointCheck: boolean;
   /** Changes to the default detector's parameters. */
   readonly likelihood?: Partial<LikelihoodParameters>;
+  /** With several ART models: their confidences are averaged (`"mean"`) or the largest is taken (`"max"`). */
+  readonly ensemble?: "mean" | "max";
 }
 
 /** The family's detector: the default detector and an ART novelty side by side. */
 export class ArtFamilyDetector implements Detector {
   private readonly base: LikelihoodFamilyDetector;
-  private readonly novelty: ArtNovelty;
+  private readonly novelty: readonly ArtNovelty[];
   private readonly join: ArtJoin;
 
-  private constructor(base: LikelihoodFamilyDetector, novelty: ArtNovelty, join: ArtJoin) {
+  private constructor(base: LikelihoodFamilyDetector, novelty: readonly ArtNovelty[], join: ArtJoin) {
     this.base = base;
     this.novelty = novelty;
     this.join = join;
   }
 
-  /** `range`: the values whose range sets the scale (the training values; the whole file for the oracle check). */
+  /**
+   * `art`: the knobs of one ART model, or of several (an ensemble); `range`: the values whose range sets the scale
+   * (the training values; the whole file for the check of the port).
+   */
   static train(
     values: Float64Array,
     join: ArtJoin,
-    art: Partial<ArtParameters> = {},
+    art: Partial<ArtParameters> | readonly Partial<ArtParameters>[] = {},
     range: Float64Array = values,
   ): ArtFamilyDetector {
     const base = LikelihoodFamilyDetector.train(values, { ...ENGINE_PARAMETERS, ...join.likelihood });
-    return new ArtFamilyDetector(base, ArtNovelty.train(values, { ...ART_PARAMETERS, ...art }, range), join);
+    const models = (Array.isArray(art) ? art : [art]) as readonly Partial<ArtParameters>[];
+    const novelty = models.map((model) => ArtNovelty.train(values, { ...ART_PARAMETERS, ...model }, range));
+    return new ArtFamilyDetector(base, novelty, join);
   }
 
   assess(value: number, assessment: Assessment): void {
     this.base.assess(value, assessment);
-    const confidence = this.novelty.push(value);
+    let confidence = 0;
+    for (const model of this.novelty) {
+      const own = model.push(value);
+      confidence = this.join.ensemble === "max" ? Math.max(confidence, own) : confidence + own / this.novelty.length;
+    }
     const { mode, pointCheck } = this.join;
     if (mode === "none") return;
     const novelScore = mode === "novelty" ? (confidence > 0 ? NEW_RANGE_SCORE : 0) : 10 * confidence;

@@ -35,11 +35,15 @@ export class ArtMemory {
   readonly lastUsed: Float64Array;
   /** Per category, the sum of its weights (cached: the match's denominator). */
   readonly norms: Float64Array;
+  /** Per category, the sum of the weights of the first half of the features (cached: a bound of the match). */
+  readonly headNorms: Float64Array;
   count = 0;
   presented = 0;
   upperVigilance: number;
   lowerVigilance: number;
   private readonly scores: Float64Array;
+  /** The category that matched best last time. */
+  private lastBest = 0;
 
   constructor(dimension: number, capacity: number, vigilance: number) {
     this.dimension = dimension;
@@ -47,6 +51,7 @@ export class ArtMemory {
     this.weights = new Float64Array(capacity * 2 * dimension);
     this.lastUsed = new Float64Array(capacity);
     this.norms = new Float64Array(capacity);
+    this.headNorms = new Float64Array(capacity);
     this.scores = new Float64Array(capacity);
     this.upperVigilance = vigilance;
     this.lowerVigilance = vigilance;
@@ -57,31 +62,60 @@ export class ArtMemory {
    * category, then learns it (`learn` false only scores).
    */
   present(input: Float64Array, match: ArtMatch, learn = true): void {
-    const { dimension, weights, norms, scores } = this;
+    const { dimension, weights, norms, headNorms, scores } = this;
     const width = 2 * dimension;
     const last = dimension - 1;
+    const half = dimension >> 1;
     const newest = input[last] as number;
     let best = -1;
     let bestScore = 0;
     let bestLevel = 0;
-    for (let category = 0; category < this.count; category += 1) {
+    const upperVigilance = this.upperVigilance;
+    // The last best category goes first: consecutive windows tend to resonate with the same one, and a good score
+    // early lets the bound below skip most of the others.
+    const first = this.lastBest < this.count ? this.lastBest : 0;
+    for (let visit = 0; visit < this.count; visit += 1) {
+      const category = visit === 0 ? first : visit === first ? 0 : visit;
       const offset = category * width;
-      let overlap = 0;
-      for (let index = 0; index < dimension; index += 1) {
-        const value = input[index] as number;
-        const lower = weights[offset + index] as number;
-        const complement = weights[offset + dimension + index] as number;
-        overlap += Math.min(value, lower) + Math.min(1 - value, complement);
-      }
-      const norm = norms[category] as number;
-      const featureMatch = norm > 0 ? overlap / norm : 1;
       const lower = weights[offset + last] as number;
       const complement = weights[offset + dimension + last] as number;
       const levelNorm = lower + complement;
       const levelOverlap = Math.min(newest, lower) + Math.min(1 - newest, complement);
       const levelMatch = levelNorm > 0 ? levelOverlap / levelNorm : 1;
+      // The feature match is at most 1, so the level match alone bounds the score: a category that can neither
+      // beat the best so far nor reach the upper vigilance is skipped (the result is the same, only faster).
+      const bound = levelMatch * levelMatch;
+      if (best >= 0 && bound <= bestScore && bound < upperVigilance) {
+        scores[category] = 0;
+        continue;
+      }
+      // The second half of the features first: with the first half's weights as the most it could add, it bounds
+      // the feature match, and a category that cannot win is skipped before the first half.
+      let overlap = 0;
+      for (let index = half; index < dimension; index += 1) {
+        const value = input[index] as number;
+        overlap +=
+          Math.min(value, weights[offset + index] as number) +
+          Math.min(1 - value, weights[offset + dimension + index] as number);
+      }
+      const norm = norms[category] as number;
+      if (best >= 0 && norm > 0) {
+        const most = Math.min((overlap + (headNorms[category] as number)) / norm, 1);
+        const partialBound = most * most * most * bound;
+        if (partialBound <= bestScore && partialBound < upperVigilance) {
+          scores[category] = 0;
+          continue;
+        }
+      }
+      for (let index = 0; index < half; index += 1) {
+        const value = input[index] as number;
+        overlap +=
+          Math.min(value, weights[offset + index] as number) +
+          Math.min(1 - value, weights[offset + dimension + index] as number);
+      }
+      const featureMatch = norm > 0 ? overlap / norm : 1;
       // The newest level weighs twice: a window of the right shape at the wrong level is not familiar.
-      const score = featureMatch * featureMatch * featureMatch * levelMatch * levelMatch;
+      const score = featureMatch * featureMatch * featureMatch * bound;
       scores[category] = score;
       if (score > bestScore || best < 0) {
         best = category;
@@ -89,6 +123,7 @@ export class ArtMemory {
         bestLevel = levelMatch;
       }
     }
+    if (best >= 0) this.lastBest = best;
     match.similarity = bestScore;
     match.levelSimilarity = best < 0 ? 0 : bestLevel;
     this.presented += 1;
@@ -116,6 +151,7 @@ export class ArtMemory {
         weights[offset + index] = lower;
         weights[offset + dimension + index] = complement;
         norm += lower + complement;
+        if (index === (dimension >> 1) - 1) this.headNorms[category] = norm;
       }
       norms[category] = norm;
       this.lastUsed[category] = this.presented;
@@ -141,6 +177,7 @@ export class ArtMemory {
           weights[offset + dimension + index] = 1 - upper;
         }
         norm += (weights[offset + index] as number) + (weights[offset + dimension + index] as number);
+        if (index === (dimension >> 1) - 1) this.headNorms[category] = norm;
       }
       norms[category] = norm;
     }
@@ -165,6 +202,7 @@ export class ArtMemory {
       weights[offset + dimension + index] = 1 - value;
     }
     this.norms[slot] = dimension;
+    this.headNorms[slot] = dimension >> 1;
     lastUsed[slot] = this.presented;
   }
 }
