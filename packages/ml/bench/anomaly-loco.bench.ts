@@ -6,7 +6,7 @@
 import { AnomalyDetectionEngine } from "../src/anomaly/anomaly-detection-engine";
 import { resolveAnomalyDetectionEngineOptions } from "../src/anomaly/anomaly-detection-engine-options";
 import { createAnomalyModel, stepAnomalyModel } from "../src/anomaly/anomaly-model";
-import type { ArtParameters } from "../src/anomaly/detectors/art-novelty";
+import { ART_PARAMETERS, ArtNovelty, type ArtParameters } from "../src/anomaly/detectors/art-novelty";
 import type { Assessment, Detector, DetectorState } from "../src/anomaly/detectors/detector";
 import { combineNabScores, type NabScore } from "../src/anomaly/score-nab";
 import { ArtFamilyDetector, type ArtJoin } from "./anomaly/art-family";
@@ -193,6 +193,45 @@ function detail(configurations: readonly ConfigurationScores[], label: string): 
   }
 }
 
+/**
+ * Streaming speed of ART models alone (CPU time, so other work on the machine counts less), on the throughput
+ * bench's series: a sine with noise, 750 training points (steps of 7 points).
+ */
+function artThroughput(): void {
+  const length = 500_000;
+  let state = 42;
+  const noise = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648 - 0.5;
+  };
+  const values = Float64Array.from({ length }, (_, index) => 50 + 10 * Math.sin(index / 20) + 3 * noise());
+  const training = values.subarray(0, 750);
+  const cases: [string, readonly Partial<ArtParameters>[]][] = [
+    ["one model (margin 1)", [WIDENING]],
+    ["ensemble 0.3/0.6/1.2/2.4", widening(DOUBLING)],
+    ["ensemble 0.3/0.6/1.2/2.4, 128 categories", widening(DOUBLING, { capacity: 128 })],
+    ["ensemble 0.3/0.6/1.2/2.4, 64 categories", widening(DOUBLING, { capacity: 64 })],
+  ];
+  console.log("\nART streaming speed (CPU time, second of two runs):\n");
+  console.log("| models | points/s |");
+  console.log("|---|---:|");
+  let sink = 0;
+  for (const [label, models] of cases) {
+    let rate = 0;
+    for (let run = 0; run < 2; run += 1) {
+      const novelty = models.map((model) => ArtNovelty.train(training, { ...ART_PARAMETERS, ...model }));
+      const start = process.cpuUsage();
+      for (let index = training.length; index < length; index += 1) {
+        for (const model of novelty) sink += model.push(values[index] as number);
+      }
+      const used = process.cpuUsage(start);
+      rate = (length - training.length) / ((used.user + used.system) / 1e6);
+    }
+    console.log(`| ${label} | ${Math.round(rate).toLocaleString("en")} |`);
+  }
+  if (sink < 0) console.log(sink);
+}
+
 export default async function anomalyLocoBench(): Promise<void> {
   const categories = nabCategories();
   const files = [...categories.values()].flat().map(loadNabFile);
@@ -243,5 +282,6 @@ export default async function anomalyLocoBench(): Promise<void> {
   if (margins.length > 0) print("The widening ART family: margin, threshold and cooldown", margins, categories);
   const ensembles = configurations.filter((entry) => entry.label.startsWith("ART ensemble"));
   if (ensembles.length > 0) print("Every ART ensemble, threshold and cooldown", ensembles, categories);
+  artThroughput();
   if (process.env.LOCO_DETAIL) detail(configurations, process.env.LOCO_DETAIL);
 }
