@@ -1,12 +1,15 @@
 // Leave-one-category-out (LOCO) validation on the 29 NAB files of fixtures/ml (REFERENCE.md §4 causal protocol):
 // for each NAB category, the configuration best on the other categories is scored on it. A detector is traced once
 // per file and variant; thresholds and cooldowns are then replayed through the engine's own step function, so a grid
-// of dozens of configurations takes seconds. `LOCO_DETAIL="<label>"` prints one configuration's per-file results.
+// of dozens of configurations takes seconds. `LOCO_DETAIL="<label>"` prints one configuration's per-file results;
+// `LOCO_ONLY="<regular expression>"` traces only the matching variants (and the default).
 import { AnomalyDetectionEngine } from "../src/anomaly/anomaly-detection-engine";
 import { resolveAnomalyDetectionEngineOptions } from "../src/anomaly/anomaly-detection-engine-options";
 import { createAnomalyModel, stepAnomalyModel } from "../src/anomaly/anomaly-model";
+import { ART_PARAMETERS, ArtNovelty, type ArtParameters } from "../src/anomaly/detectors/art-novelty";
 import type { Assessment, Detector, DetectorState } from "../src/anomaly/detectors/detector";
 import { combineNabScores, type NabScore } from "../src/anomaly/score-nab";
+import { ArtFamilyDetector, type ArtJoin } from "./anomaly/art-family";
 import { ENGINE_PARAMETERS, LikelihoodFamilyDetector, type LikelihoodParameters } from "./anomaly/likelihood-family";
 import { type ConfigurationScores, leaveOneCategoryOut, nabCategories } from "./anomaly/loco";
 import { loadNabFile, type NabFile, runCausalProtocol, scoreRows } from "./anomaly/nab-data";
@@ -18,9 +21,12 @@ interface Trace {
   readonly scale: Float64Array;
 }
 
-function trace(file: NabFile, parameters: LikelihoodParameters): Trace {
+/** Trains a variant's detector on a file's probationary rows. */
+type Train = (values: Float64Array, file: NabFile) => Detector;
+
+function trace(file: NabFile, train: Train): Trace {
   const { values, probationaryLength } = file;
-  const detector = LikelihoodFamilyDetector.train(values.subarray(0, probationaryLength), parameters, values);
+  const detector = train(values.subarray(0, probationaryLength), file);
   const length = values.length - probationaryLength;
   const result = {
     score: new Float64Array(length),
@@ -66,10 +72,10 @@ function replay(file: NabFile, recorded: Trace, sensitivityThreshold: number, co
   return scoreRows(file, rows);
 }
 
-/** The variants tried against the default detector (BENCHMARKS.md gives their figures). */
+/** The likelihood variants tried against the default detector (BENCHMARKS.md gives their figures). */
 const UNGATED = { context: "none" } as const;
 const CONTEXT = ENGINE_PARAMETERS.contextParameters;
-const VARIANTS: readonly (readonly [string, Partial<LikelihoodParameters>])[] = [
+const LIKELIHOOD_VARIANTS: readonly (readonly [string, Partial<LikelihoodParameters>])[] = [
   // Tried against the previous default (likelihood + range rule, no context gate).
   ["previous default (no range rule, no context gate)", { ...UNGATED, rangeMargin: 0 }],
   ["previous default (no context gate)", UNGATED],
@@ -130,8 +136,81 @@ if (process.env.LOCO_GRID) {
     }
   }
 }
-const THRESHOLDS = [2, 2.5, 3, 3.5, 4];
-const COOLDOWNS = [400, 800];
+/** An ART-style variant (bench/anomaly/art-family.ts): how it joins the default, its ART knobs, its scale's range. */
+type ArtVariant = readonly [
+  string,
+  ArtJoin,
+  Partial<ArtParameters> | readonly Partial<ArtParameters>[],
+  "training" | "whole file",
+];
+const ALONE: ArtJoin = { mode: "alone", pointCheck: false };
+const MEAN: ArtJoin = { ...ALONE, ensemble: "mean" };
+const WIDENING: Partial<ArtParameters> = { scaleMargin: 1, widen: true };
+/** The scale margins of the widening ART family, chosen by LOCO together with the thresholds and cooldowns. */
+const ART_MARGINS = [0, 0.5, 1, 1.5, 2];
+/** ART models on widening scales with the given margins (and other knobs), for an ensemble. */
+const widening = (margins: readonly number[], change: Partial<ArtParameters> = {}) =>
+  margins.map((scaleMargin) => ({ scaleMargin, widen: true, ...change }));
+const DOUBLING = [0.3, 0.6, 1.2, 2.4];
+const SIX = [0.25, 0.5, 0.75, 1, 1.5, 2];
+const ART_VARIANTS: readonly ArtVariant[] = [
+  // Not causal: the scale from the whole file's range, which NAB hands to its detectors (a check of the port).
+  ["ART alone, whole-file range (not causal)", ALONE, {}, "whole file"],
+  ["ART alone, training range", ALONE, {}, "training"],
+  ["ART alone, training range + margin 1", ALONE, { scaleMargin: 1 }, "training"],
+  ...ART_MARGINS.map(
+    (scaleMargin): ArtVariant => [
+      `ART alone, widening scale, margin ${scaleMargin}`,
+      ALONE,
+      { scaleMargin, widen: true },
+      "training",
+    ],
+  ),
+  ["ART alone, widening scale, margin 1, 120 levels", ALONE, { ...WIDENING, levels: 120 }, "training"],
+  ["ART alone, widening scale, margin 1, 64 categories", ALONE, { ...WIDENING, capacity: 64 }, "training"],
+  ["ART ensemble, margins 0.3/0.6/1.2/2.4", MEAN, widening(DOUBLING), "training"],
+  ["ART ensemble, margins 0.3/0.6/1.2/2.4, 128 categories", MEAN, widening(DOUBLING, { capacity: 128 }), "training"],
+  ["ART ensemble, margins 0.3/0.6/1.2/2.4, 64 categories", MEAN, widening(DOUBLING, { capacity: 64 }), "training"],
+  ["ART ensemble, margins 0.3/0.6/1.2/2.4, largest", { ...ALONE, ensemble: "max" }, widening(DOUBLING), "training"],
+  ["ART ensemble, margins 0.25-2 (six)", MEAN, widening(SIX), "training"],
+  ["ART ensemble, margins 0.25-2 (six), 50 levels", MEAN, widening(SIX, { levels: 50 }), "training"],
+  ["ART ensemble, margins 0.25-2 (six), 120 levels", MEAN, widening(SIX, { levels: 120 }), "training"],
+  ["ART ensemble, margins 0.4/1/2.5", MEAN, widening([0.4, 1, 2.5]), "training"],
+  ["ART ensemble, margins 0.5/1.5", MEAN, widening([0.5, 1.5]), "training"],
+  ["default + ART confidence (margin 1), max", { mode: "confidence", pointCheck: true }, WIDENING, "training"],
+  ["default + ART novelty (margin 1) as new territory", { mode: "novelty", pointCheck: false }, WIDENING, "training"],
+];
+
+/** A variant: its name, how its detector is trained, and its grid of thresholds and cooldowns. */
+interface Variant {
+  readonly name: string;
+  readonly train: Train;
+  readonly thresholds: readonly number[];
+  readonly cooldowns: readonly number[];
+}
+
+// `LOCO_ONLY="<regular expression>"` runs only the matching variants (and the default).
+const only = process.env.LOCO_ONLY === undefined ? undefined : new RegExp(process.env.LOCO_ONLY);
+const VARIANTS: readonly Variant[] = [
+  ...[...LIKELIHOOD_VARIANTS, ...CONTEXT_GRID].map(
+    ([name, change]): Variant => ({
+      name,
+      train: (values, file) => LikelihoodFamilyDetector.train(values, { ...ENGINE_PARAMETERS, ...change }, file.values),
+      thresholds: [2, 2.5, 3, 3.5, 4],
+      cooldowns: [400, 800],
+    }),
+  ),
+  // ART scores 10 × its confidence, so t 1–3 asks for a confidence above 0.12–0.36; its own mask is short.
+  ...ART_VARIANTS.map(
+    ([name, join, art, range]): Variant => ({
+      name,
+      train: (values, file) =>
+        ArtFamilyDetector.train(values, join, art, range === "whole file" ? file.values : values),
+      thresholds: [1, 1.5, 2, 2.5, 3],
+      cooldowns: [0, 100, 400],
+    }),
+  ),
+].filter(({ name }) => name === "default" || only === undefined || only.test(name));
 
 function print(title: string, configurations: readonly ConfigurationScores[], categories: Map<string, string[]>) {
   const result = leaveOneCategoryOut(configurations, categories);
@@ -158,22 +237,56 @@ function detail(configurations: readonly ConfigurationScores[], label: string): 
   }
 }
 
+/**
+ * Streaming speed of ART models alone (CPU time, so other work on the machine counts less), on the throughput
+ * bench's series: a sine with noise, 750 training points (steps of 7 points).
+ */
+function artThroughput(): void {
+  const length = 500_000;
+  let state = 42;
+  const noise = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648 - 0.5;
+  };
+  const values = Float64Array.from({ length }, (_, index) => 50 + 10 * Math.sin(index / 20) + 3 * noise());
+  const training = values.subarray(0, 750);
+  const cases: [string, readonly Partial<ArtParameters>[]][] = [
+    ["one model (margin 1)", [WIDENING]],
+    ["ensemble 0.3/0.6/1.2/2.4", widening(DOUBLING)],
+    ["ensemble 0.3/0.6/1.2/2.4, 128 categories", widening(DOUBLING, { capacity: 128 })],
+    ["ensemble 0.3/0.6/1.2/2.4, 64 categories", widening(DOUBLING, { capacity: 64 })],
+  ];
+  console.log("\nART streaming speed (CPU time, second of two runs):\n");
+  console.log("| models | points/s |");
+  console.log("|---|---:|");
+  let sink = 0;
+  for (const [label, models] of cases) {
+    let rate = 0;
+    for (let run = 0; run < 2; run += 1) {
+      const novelty = models.map((model) => ArtNovelty.train(training, { ...ART_PARAMETERS, ...model }));
+      const start = process.cpuUsage();
+      for (let index = training.length; index < length; index += 1) {
+        for (const model of novelty) sink += model.push(values[index] as number);
+      }
+      const used = process.cpuUsage(start);
+      rate = (length - training.length) / ((used.user + used.system) / 1e6);
+    }
+    console.log(`| ${label} | ${Math.round(rate).toLocaleString("en")} |`);
+  }
+  if (sink < 0) console.log(sink);
+}
+
 export default async function anomalyLocoBench(): Promise<void> {
   const categories = nabCategories();
   const files = [...categories.values()].flat().map(loadNabFile);
   const configurations: ConfigurationScores[] = [];
   const families = new Map<string, ConfigurationScores[]>();
   const started = performance.now();
-  // `LOCO_ONLY="<text>"` runs only the default and the variants whose label contains the text (while developing).
-  const only = process.env.LOCO_ONLY;
-  const variants = [...VARIANTS, ...CONTEXT_GRID].filter(
-    ([label]) => only === undefined || label === "default" || label.includes(only),
-  );
-  for (const [variant, change] of variants) {
-    const traces = files.map((file) => trace(file, { ...ENGINE_PARAMETERS, ...change }));
+  for (const { name: variant, train, thresholds, cooldowns } of VARIANTS) {
+    const traces = files.map((file) => trace(file, train));
     const family: ConfigurationScores[] = [];
-    for (const threshold of THRESHOLDS) {
-      for (const cooldown of COOLDOWNS) {
+    for (const threshold of thresholds) {
+      for (const cooldown of cooldowns) {
         const scores = new Map(
           files.map((file, index) => [file.name, replay(file, traces[index] as Trace, threshold, cooldown)]),
         );
@@ -208,6 +321,14 @@ export default async function anomalyLocoBench(): Promise<void> {
     const gap = (own.inSample - own.heldOut).toFixed(1);
     console.log(`| ${variant} | ${own.heldOut.toFixed(1)} | ${best} | ${own.inSample.toFixed(1)} | ${gap} |`);
   }
-  print("Every variant, threshold and cooldown together", configurations, categories);
+  // A variant that is not causal is a check, not a choice.
+  const causal = configurations.filter((entry) => !entry.label.includes("(not causal)"));
+  print("Every causal variant, threshold and cooldown together", causal, categories);
+  // The margin is a knob too: LOCO chooses it with the thresholds and cooldowns.
+  const margins = configurations.filter((entry) => /^ART alone, widening scale, margin [\d.]+,/.test(entry.label));
+  if (margins.length > 0) print("The widening ART family: margin, threshold and cooldown", margins, categories);
+  const ensembles = configurations.filter((entry) => entry.label.startsWith("ART ensemble"));
+  if (ensembles.length > 0) print("Every ART ensemble, threshold and cooldown", ensembles, categories);
+  artThroughput();
   if (process.env.LOCO_DETAIL) detail(configurations, process.env.LOCO_DETAIL);
 }

@@ -1,0 +1,234 @@
+/**
+ * Novelty by adaptive resonance, in the manner of NAB's ARTime detector (Hampton): windows of the downsampled
+ * series ({@link ArtFeatures}) are clustered online by a dual-vigilance fuzzy ART ({@link ArtMemory}); a window that
+ * resonates with no category above the lower vigilance is novel, and a novel window outside a short mask (after a
+ * report, after a vigilance change) is reported with a confidence. The vigilances follow the series: the upper one
+ * is the mean best match so far, the lower one rises towards the worst recent match while matches are good and
+ * sinks while they are poor (never below the matches that were reported). Internal to the detectors.
+ */
+import { type ArtFeatureParameters, ArtFeatures } from "./art-features";
+import { type ArtMatch, ArtMemory } from "./art-memory";
+
+/** The knobs of {@link ArtNovelty}. */
+export interface ArtParameters extends ArtFeatureParameters {
+  /** Steps the training history is cut into (it sets the step length: training points / this). */
+  readonly trainingSteps: number;
+  /** Categories kept at most. */
+  readonly capacity: number;
+  /** Vigilance of the first pass over the training windows, which sets the starting vigilance. */
+  readonly initialVigilance: number;
+  /** Steps after a report (and after a vigilance change) in which only a markedly worse window is reported. */
+  readonly mask: number;
+  /** Highest upper vigilance. */
+  readonly maximumVigilance: number;
+  /** Share of the training range added below and above it to make the scale (later values may go beyond it). */
+  readonly scaleMargin: number;
+}
+
+/** ARTime's published shape: 8-step windows, 13 windows of training, 80 levels. */
+export const ART_PARAMETERS: ArtParameters = {
+  window: 8,
+  levels: 80,
+  snap: 0.075,
+  spikeShare: 0.1,
+  trainingSteps: 104,
+  capacity: 256,
+  initialVigilance: 0.8,
+  mask: 12,
+  maximumVigilance: 0.97,
+  scaleMargin: 0,
+  widen: false,
+};
+
+/** Share of the gap to the worst recent match by which the lower vigilance rises. */
+const RISE = 0.19;
+/** Match deficits (upper vigilance − match) below this are not counted when the lower vigilance sinks. */
+const DEFICIT_FLOOR = 0.05;
+/** Largest deficit counted. */
+const DEFICIT_CAP = 0.37;
+/** Smallest sinking step of the lower vigilance (halved). */
+const MINIMUM_SINK = 0.01;
+
+/** A fixed-size ring of numbers with its minimum and the mean of its entries above a floor. */
+class Ring {
+  readonly values: Float64Array;
+  private head = 0;
+  constructor(size: number, fill: number) {
+    this.values = new Float64Array(size).fill(fill);
+  }
+  push(value: number): void {
+    this.values[this.head] = value;
+    this.head = this.head + 1 === this.values.length ? 0 : this.head + 1;
+  }
+  minimum(): number {
+    let result = Number.POSITIVE_INFINITY;
+    for (const value of this.values) if (value < result) result = value;
+    return result;
+  }
+  /** Mean of min(value, cap) over the values above `floor` (0 when there is none). */
+  meanAbove(floor: number, cap: number): number {
+    let sum = 0;
+    let count = 0;
+    for (const value of this.values) {
+      if (value > floor) {
+        sum += Math.min(value, cap);
+        count += 1;
+      }
+    }
+    return count > 0 ? sum / count : 0;
+  }
+}
+
+/** The streaming novelty detector. */
+export class ArtNovelty {
+  readonly parameters: ArtParameters;
+  readonly features: ArtFeatures;
+  readonly memory: ArtMemory;
+  /** Steps of the training history (the "trend" span of the vigilance rules). */
+  private readonly trainingSpan: number;
+  private readonly recentMatches: Ring;
+  private readonly recentDeficits: Ring;
+  private readonly match: ArtMatch = { outcome: "familiar", similarity: 0, levelSimilarity: 0 };
+  private step = 0;
+  private lastReport = Number.NEGATIVE_INFINITY;
+  private lastReportSimilarity = 0;
+  private lastVigilanceChange = 0;
+  private maskedAfterNovelty = false;
+  private quietSteps = 0;
+  private similaritySum = 0;
+  private reportedSimilaritySum = 0;
+  private reports = 0;
+  private training = true;
+
+  private constructor(features: ArtFeatures, parameters: ArtParameters, trainingSpan: number, vigilance: number) {
+    this.parameters = parameters;
+    this.features = features;
+    this.trainingSpan = trainingSpan;
+    this.memory = new ArtMemory(parameters.window * 2, parameters.capacity, vigilance);
+    this.recentMatches = new Ring((trainingSpan >> 1) + 1, 1);
+    this.recentDeficits = new Ring(trainingSpan + 1, 0);
+  }
+
+  /**
+   * Learns the training history: the scale is its range, the step length its length / `trainingSteps`, and the
+   * starting vigilance the mean best match of its later windows in a first pass at `initialVigilance`.
+   */
+  static train(
+    values: Float64Array,
+    parameters: ArtParameters = ART_PARAMETERS,
+    range: Float64Array = values,
+  ): ArtNovelty {
+    let lowest = Number.POSITIVE_INFINITY;
+    let highest = Number.NEGATIVE_INFINITY;
+    for (const value of range) {
+      if (value < lowest) lowest = value;
+      if (value > highest) highest = value;
+    }
+    const margin = parameters.scaleMargin * (highest - lowest);
+    lowest -= margin;
+    highest += margin;
+    const step = Math.max(1, Math.round(values.length / parameters.trainingSteps));
+    const features = new ArtFeatures(step, lowest, highest, parameters);
+    const windows: Float64Array[] = [];
+    for (const value of values) if (features.push(value)) windows.push(Float64Array.from(features.features));
+    const span = Math.max(features.completedSteps, 2);
+    const first = new ArtMemory(parameters.window * 2, parameters.capacity, parameters.initialVigilance);
+    const scratch: ArtMatch = { outcome: "familiar", similarity: 0, levelSimilarity: 0 };
+    let sum = 0;
+    let counted = 0;
+    for (const [index, window] of windows.entries()) {
+      first.present(window, scratch);
+      if (index >= windows.length >> 1) {
+        sum += scratch.similarity;
+        counted += 1;
+      }
+    }
+    const vigilance = Math.min(counted > 0 ? sum / counted : parameters.initialVigilance, parameters.maximumVigilance);
+    const novelty = new ArtNovelty(features, parameters, span, vigilance);
+    for (const window of windows) novelty.assess(window);
+    novelty.training = false;
+    return novelty;
+  }
+
+  /** Adds a point; returns the confidence of a reported novelty in (0, 1], or 0. */
+  push(value: number): number {
+    const { features } = this;
+    const complete = features.push(value);
+    if (features.previousLowest !== features.lowest || features.previousHighest !== features.highest) {
+      const { window } = this.parameters;
+      this.memory.rescale(window, features.previousLowest, features.previousHighest, features.lowest, features.highest);
+      features.previousLowest = features.lowest;
+      features.previousHighest = features.highest;
+    }
+    return complete ? this.assess(features.features) : 0;
+  }
+
+  private assess(window: Float64Array): number {
+    const { memory, match, parameters } = this;
+    const { mask } = parameters;
+    this.step += 1;
+    const step = this.step;
+    const sinceReport = step - this.lastReport;
+    const adaptAfterReport = sinceReport === mask;
+    const adaptForDrift = step - this.lastVigilanceChange >= this.trainingSpan >> 1;
+    const maskedAfterReport = sinceReport <= mask;
+    if (this.maskedAfterNovelty && this.quietSteps >= mask && step > this.trainingSpan + mask) {
+      this.maskedAfterNovelty = false;
+    }
+    memory.present(window, match);
+    const novel = match.outcome === "novel";
+    const similarity = match.similarity;
+    this.quietSteps = novel ? 0 : this.quietSteps + 1;
+    this.similaritySum += similarity;
+    this.recentMatches.push(similarity);
+    this.recentDeficits.push(memory.upperVigilance - similarity);
+    // While a report's mask lasts, its similarity is the worst match seen during it.
+    if (sinceReport < mask && this.reports > 0 && similarity < this.lastReportSimilarity) {
+      this.reportedSimilaritySum += similarity - this.lastReportSimilarity;
+      this.lastReportSimilarity = similarity;
+    }
+    const masked = this.maskedAfterNovelty || maskedAfterReport;
+    const markedlyWorse = similarity < this.lastReportSimilarity * (maskedAfterReport ? 0.9 : 0.7);
+    let confidence = 0;
+    if (!this.training && novel && (!masked || markedlyWorse)) {
+      confidence = this.confidence(similarity, match.levelSimilarity);
+      this.lastReport = step;
+      this.lastReportSimilarity = similarity;
+      this.reportedSimilaritySum += similarity;
+      this.reports += 1;
+    }
+    if (novel) this.maskedAfterNovelty = true;
+    if (!this.training && (adaptAfterReport || adaptForDrift)) {
+      this.adaptVigilance(step);
+      this.lastVigilanceChange = step;
+      this.maskedAfterNovelty = true;
+    }
+    return confidence;
+  }
+
+  /** How far below both vigilances the match fell, plus how far the newest level is from the category's. */
+  private confidence(similarity: number, levelSimilarity: number): number {
+    const { memory } = this;
+    const capped = Math.min(similarity, 0.999);
+    const belowUpper = (memory.upperVigilance - capped) / (1 - capped);
+    const belowLower = (memory.lowerVigilance - capped) / (1 - capped);
+    const result = 0.35 * belowUpper + 0.65 * belowLower + 1.5 * (1 - levelSimilarity);
+    return Math.min(Math.max(result, Number.MIN_VALUE), 1);
+  }
+
+  private adaptVigilance(step: number): void {
+    const { memory } = this;
+    const upper = Math.min(this.similaritySum / step, this.parameters.maximumVigilance);
+    const worst = this.recentMatches.minimum();
+    let lower = memory.lowerVigilance;
+    if (lower <= worst) {
+      lower += RISE * (worst - lower);
+    } else {
+      const deficit = step > 2 * this.trainingSpan ? this.recentDeficits.meanAbove(DEFICIT_FLOOR, DEFICIT_CAP) : 0;
+      lower -= Math.max(MINIMUM_SINK, deficit) / 2;
+      if (this.reports > 0) lower = Math.max(lower, this.reportedSimilaritySum / this.reports);
+    }
+    memory.upperVigilance = upper;
+    memory.lowerVigilance = Math.min(lower, upper);
+  }
+}
