@@ -1,7 +1,7 @@
 // Automatic ARIMA and the ETS+ARIMA+Theta combination on the M1 competition's 1,001 series (fixtures/ml/forecasting/m1,
 // REFERENCE.md protocol): per category, mean sMAPE, MASE and 80/95 % interval coverage on the official test part for
-// our ETS (the engine's default), Theta, ARIMA, ETS+Theta, ETS+ARIMA+Theta and the cross-validated choice between ETS
-// and ETS+ARIMA+Theta (`model: "auto-ensemble"`), next to R's figures from m1_reference.csv; agreement of the ARIMA
+// our ETS (the engine's default), Theta, ARIMA, ETS+Theta, ETS+ARIMA+Theta, the cross-validated choice between ETS
+// and ETS+ARIMA+Theta (`model: "auto-ensemble"`) and the median of ETS, ARIMA and Theta (`"median-ensemble"`), next to R's figures from m1_reference.csv; agreement of the ARIMA
 // orders with R's `auto.arima` (its `detail` column); CPU time per series. Every choice is made on the training part.
 // `M1_STRIDE=k` runs every k-th series (all by default); `M1_OUT=file` also writes one JSON line per series. When
 // Rscript with the forecast package is on the PATH, bench/arima-anchor.R times R's ets() and auto.arima() on every
@@ -27,7 +27,7 @@ import {
   scoreHoldOut,
 } from "../test/forecasting/reference-protocol";
 
-const OURS = ["ets", "theta", "arima", "ets+theta", "ets+arima+theta", "auto-ensemble"] as const;
+const OURS = ["ets", "theta", "arima", "ets+theta", "ets+arima+theta", "auto-ensemble", "median-ensemble"] as const;
 const R_MODELS = ["ets", "arima", "thetaf", "comb"] as const;
 const CATEGORIES = ["YEARLY", "QUARTERLY", "MONTHLY"] as const;
 
@@ -99,6 +99,7 @@ export default async function run(): Promise<void> {
       "ets+theta": combineEtsTheta(ets, theta, { selection: "fixed" }),
       "ets+arima+theta": ensemble,
       "auto-ensemble": validation.choice === "ets" ? ets : ensemble,
+      "median-ensemble": combineEtsArimaTheta(ets, arima, theta, { selection: "fixed", statistic: "median" }),
     };
     const scores = Object.fromEntries(
       OURS.map((model) => [model, scoreHoldOut(entry, byModel[model].points)]),
@@ -148,23 +149,25 @@ function compareWithR(rows: readonly Row[], stride: number): void {
   }
   console.log(`\nCPU ms per series, same run, ${lines[0]?.replace("# ", "")} on every ${stride}th series (median):\n`);
   console.log(
-    "| category | series | ours ETS | ours ARIMA | ours auto-ensemble total | R ets | R auto.arima | auto-ensemble / R ets | ARIMA / R auto.arima |",
+    "| category | series | ours ETS | ours ARIMA | ours median-ensemble total | ours auto-ensemble total | R ets | R auto.arima | ETS / R ets | median-ensemble / R ets | auto-ensemble / R ets | ARIMA / R auto.arima |",
   );
-  console.log("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+  console.log("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
   for (const category of [...CATEGORIES, "ALL"] as const) {
     const chosen = rows.filter((row) => r.has(row.id) && (category === "ALL" || row.period === category));
     if (chosen.length === 0) continue;
     const total = median(chosen.map((row) => row.cpuMs.ets + row.cpuMs.theta + row.cpuMs.arima + row.cpuMs.validation));
     const ours = median(chosen.map((row) => row.cpuMs.arima));
+    const etsMs = median(chosen.map((row) => row.cpuMs.ets));
+    const medianTotal = median(chosen.map((row) => row.cpuMs.ets + row.cpuMs.theta + row.cpuMs.arima));
     const rEts = median(chosen.map((row) => r.get(row.id)?.ets ?? Number.NaN));
     const rArima = median(chosen.map((row) => r.get(row.id)?.arima ?? Number.NaN));
     console.log(
-      `| ${category.toLowerCase()} | ${chosen.length} | ${median(chosen.map((row) => row.cpuMs.ets)).toFixed(0)} | ${ours.toFixed(0)} | ${total.toFixed(0)} | ${rEts.toFixed(0)} | ${rArima.toFixed(0)} | ${(total / rEts).toFixed(2)}× | ${(ours / rArima).toFixed(2)}× |`,
+      `| ${category.toLowerCase()} | ${chosen.length} | ${etsMs.toFixed(1)} | ${ours.toFixed(0)} | ${medianTotal.toFixed(0)} | ${total.toFixed(0)} | ${rEts.toFixed(0)} | ${rArima.toFixed(0)} | ${(etsMs / rEts).toFixed(2)}× | ${(medianTotal / rEts).toFixed(2)}× | ${(total / rEts).toFixed(2)}× | ${(ours / rArima).toFixed(2)}× |`,
     );
   }
 }
 
-const REFERENCE_MODELS = ["auto", "arima", "ets+arima+theta", "auto-ensemble"] as const;
+const REFERENCE_MODELS = ["auto", "arima", "ets+arima+theta", "auto-ensemble", "median-ensemble"] as const;
 
 /**
  * Data held out from all tuning: the 12 reference series of fixtures/ml/REFERENCE.md §3 (six classic series and six
@@ -199,16 +202,16 @@ export function referenceHoldOut(): void {
   }
   console.log("\nReference series (held out from all tuning), sMAPE / MASE:\n");
   console.log(
-    "| series | ours ETS (default) | ours ARIMA | ARIMA model | ours ETS+ARIMA+Theta | ours auto-ensemble | R ets |",
+    "| series | ours ETS (default) | ours ARIMA | ARIMA model | ours ETS+ARIMA+Theta | ours auto-ensemble | ours median-ensemble | R ets |",
   );
-  console.log("|---|--:|--:|---|--:|--:|--:|");
+  console.log("|---|--:|--:|---|--:|--:|--:|--:|");
   for (const line of lines) console.log(line);
   const means = REFERENCE_MODELS.map((model) => {
     const list = sums.get(model) ?? { smape: [], mase: [], cover80: [], cover95: [] };
     return `${mean(list.smape).toFixed(3)} / ${mean(list.mase).toFixed(3)} (cover ${mean(list.cover80).toFixed(2)} / ${mean(list.cover95).toFixed(2)})`;
   });
   const rMeans = `${mean(series.map((entry) => rEts.get(entry.id)?.smape ?? Number.NaN)).toFixed(3)} / ${mean(series.map((entry) => rEts.get(entry.id)?.mase ?? Number.NaN)).toFixed(3)}`;
-  console.log(`| mean | ${means[0]} | ${means[1]} | | ${means[2]} | ${means[3]} | ${rMeans} |`);
+  console.log(`| mean | ${means[0]} | ${means[1]} | | ${means[2]} | ${means[3]} | ${means[4]} | ${rMeans} |`);
 }
 
 /**

@@ -2,6 +2,7 @@ import { autoArima } from "./arima/auto-arima";
 import type { ArimaFit } from "./arima/fit-arima";
 import { forecastArima } from "./arima/forecast-arima";
 import type { FamilySelection } from "./build-theta-forecast";
+import { meanOfThree, medianOfThree } from "./combine-points";
 import { assembleForecast, type ForecastIdentity, type ForecastInput, insufficient } from "./forecast-parts";
 import type {
   ArimaForecastModel,
@@ -105,28 +106,30 @@ export function describeArima(fit: ArimaFit, modelsTried: number): ArimaForecast
 }
 
 /**
- * Combines ETS, ARIMA and Theta forecasts of the same series and horizon: each point is the mean of the three, and
- * each interval the envelope of the three models' intervals at that level (it covers whenever one of them covers).
+ * Combines ETS, ARIMA and Theta forecasts of the same series and horizon: each point is the mean (or the median) of
+ * the three, and each interval the envelope of the three models' intervals at that level (it covers whenever one of
+ * them covers, and it contains the mean and the median).
  *
  * @param ets - The engine's automatic ETS forecast.
  * @param arima - The ARIMA forecast.
  * @param theta - The Theta forecast.
- * @param how - Fixed, or chosen by cross-validation with the errors behind the choice.
+ * @param how - Fixed, or chosen by cross-validation with the errors behind the choice; the statistic (default mean).
  * @returns The combined forecast, under the ETS forecast's identity.
  */
 export function combineEtsArimaTheta(
   ets: Forecast,
   arima: Forecast,
   theta: Forecast,
-  how: { selection: FamilySelection["selection"]; validation?: EnsembleValidation },
+  how: { selection: FamilySelection["selection"]; validation?: EnsembleValidation; statistic?: "mean" | "median" },
 ): Forecast {
+  const median = how.statistic === "median";
   const etsModel = ets.model as EtsForecastModel;
   const arimaModel = arima.model as ArimaForecastModel;
   const thetaModel = theta.model as ThetaForecastModel;
   const model: CombinationForecastModel = {
     method: "Combination",
-    name: `mean(${etsModel.averaging ? "ETS(averaged)" : etsModel.name}, ${arimaModel.name}, Theta)`,
-    code: "ets+arima+theta",
+    name: `${median ? "median" : "mean"}(${etsModel.averaging ? "ETS(averaged)" : etsModel.name}, ${arimaModel.name}, Theta)`,
+    code: median ? "median-ensemble" : "ets+arima+theta",
     selection: how.selection,
     seasonalPeriod: etsModel.seasonalPeriod,
     components: [etsModel, arimaModel, thetaModel],
@@ -136,7 +139,11 @@ export function combineEtsArimaTheta(
     return {
       step: point.step,
       timestamp: point.timestamp,
-      value: (point.value + (others[0]?.value as number) + (others[1]?.value as number)) / 3,
+      value: (median ? medianOfThree : meanOfThree)(
+        point.value,
+        others[0]?.value as number,
+        others[1]?.value as number,
+      ),
       intervals: point.intervals.map((interval, position) => {
         let lower = interval.lower;
         let upper = interval.upper;

@@ -42,7 +42,12 @@ export function buildForecast(
   const { form, holtWinters, forecastHorizon, seed, calibration, modelAveraging } = call;
   const sortedLevels = call.levels;
   const period = call.seasonalPeriod ?? periodFromSpacing(spacing) ?? detectSeasonalPeriod(values);
-  if (call.family === "arima" || call.family === "ets+arima+theta" || call.family === "auto-ensemble") {
+  if (
+    call.family === "arima" ||
+    call.family === "ets+arima+theta" ||
+    call.family === "auto-ensemble" ||
+    call.family === "median-ensemble"
+  ) {
     return ensembleForecast(identity, input, { ...call, seasonalPeriod: period }, period, simulationPaths);
   }
   if (call.family !== "ets") {
@@ -171,7 +176,7 @@ export function buildForecast(
   return report ? { ...forecast, calibration: report } : forecast;
 }
 
-// ARIMA alone, the ETS+ARIMA+Theta mean, or ("auto-ensemble") the mean or ETS by cross-validation.
+// ARIMA alone, the ETS+ARIMA+Theta mean or median, or ("auto-ensemble") the mean or ETS by cross-validation.
 function ensembleForecast(
   identity: ForecastIdentity,
   input: ForecastInput,
@@ -198,7 +203,8 @@ function ensembleForecast(
     return combineEtsArimaTheta(ets, arima, theta, { selection: "cross-validation", validation: copy });
   }
   const theta = thetaForecast(identity, input, forecastHorizon, levels, period, { selection: "fixed" });
-  return combineEtsArimaTheta(ets, arima, theta, { selection: "fixed" });
+  const statistic = call.family === "median-ensemble" ? "median" : "mean";
+  return combineEtsArimaTheta(ets, arima, theta, { selection: "fixed", statistic });
 }
 
 function holtWintersForecast(

@@ -197,15 +197,16 @@ export interface ArimaForecastModel {
 /**
  * The equal-weight combination of the engine's automatic ETS and Theta (`model: "ets+theta"`, or chosen by
  * `model: "auto-cv"`), or of ETS, ARIMA and Theta (`model: "ets+arima+theta"`, or chosen by `"auto-ensemble"`): point
- * forecast = mean of the models'; each interval = the envelope of the models' intervals.
+ * forecast = mean of the models'; each interval = the envelope of the models' intervals. With
+ * `model: "median-ensemble"` the point forecast is the median of the ETS, ARIMA and Theta forecasts instead.
  */
 export interface CombinationForecastModel {
   /** Model family. */
   readonly method: "Combination";
-  /** E.g. `"mean(ETS(M,A,N), Theta)"`. */
+  /** E.g. `"mean(ETS(M,A,N), Theta)"` or `"median(ETS(averaged), ARIMA(0,1,1), Theta)"`. */
   readonly name: string;
-  /** `"ets+theta"` or `"ets+arima+theta"`. */
-  readonly code: "ets+theta" | "ets+arima+theta";
+  /** `"ets+theta"` or `"ets+arima+theta"` (means), or `"median-ensemble"` (the median of ETS, ARIMA and Theta). */
+  readonly code: "ets+theta" | "ets+arima+theta" | "median-ensemble";
   /** Fixed by the caller, or chosen by cross-validation (`model: "auto-cv"` or `"auto-ensemble"`). */
   readonly selection: "fixed" | "cross-validation";
   /** Seasonal period used (1 = none). */

@@ -1,4 +1,4 @@
-// The ARIMA family of TimeSeriesForecastingEngine: model "arima", "ets+arima+theta" and "auto-ensemble".
+// The ARIMA family of TimeSeriesForecastingEngine: model "arima", "ets+arima+theta", "auto-ensemble" and "median-ensemble".
 import { createManualClock } from "@pelbiot/core";
 import { captureValidationIssues, expectPelbiotError } from "@pelbiot/core/testing";
 import { describe, expect, it } from "vitest";
@@ -68,6 +68,28 @@ describe("TimeSeriesForecastingEngine with ARIMA", () => {
     });
   }, 60_000);
 
+  it('model "median-ensemble" is the middle one of the three forecasts at each step, with the envelope of their intervals', () => {
+    const forecaster = engine();
+    for (const series of [quarterly, yearly]) {
+      const points = pointsOf(series);
+      const parts = ["auto", "arima", "theta"].map((model) =>
+        forecaster.generateForecast("sales", points, { model, forecastHorizon: 6 }),
+      );
+      const combined = forecaster.generateForecast("sales", points, { model: "median-ensemble", forecastHorizon: 6 });
+      expect(combined.model).toMatchObject({ method: "Combination", code: "median-ensemble", selection: "fixed" });
+      expect(combined.model.name).toMatch(/^median\(ETS.*, ARIMA\(.*, Theta\)$/);
+      combined.points.forEach((point, index) => {
+        const values = parts.map((part) => part.points[index]?.value as number).sort((left, right) => left - right);
+        expect(point.value).toBe(values[1]);
+        point.intervals.forEach((interval, position) => {
+          const bounds = parts.map((part) => part.points[index]?.intervals[position]);
+          expect(interval.lower).toBe(Math.min(...bounds.map((bound) => bound?.lower as number)));
+          expect(interval.upper).toBe(Math.max(...bounds.map((bound) => bound?.upper as number)));
+        });
+      });
+    }
+  }, 60_000);
+
   it('model "auto-ensemble" returns ETS or the three-model mean, whichever cross-validated better, with the errors', () => {
     const forecaster = engine();
     for (const series of [quarterly, yearly]) {
@@ -88,7 +110,7 @@ describe("TimeSeriesForecastingEngine with ARIMA", () => {
 
   it("keeps ARIMA and combined forecasts through toJSON / fromJSON", () => {
     const forecaster = engine();
-    const stored: Forecast[] = ["arima", "ets+arima+theta"].map((model) =>
+    const stored: Forecast[] = ["arima", "ets+arima+theta", "median-ensemble"].map((model) =>
       forecaster.generateForecast("sales", pointsOf(quarterly), { model }),
     );
     const restored = TimeSeriesForecastingEngine.fromJSON(JSON.stringify(forecaster));
@@ -108,7 +130,7 @@ describe("TimeSeriesForecastingEngine with ARIMA", () => {
       ),
     ).toEqual([
       'options.calibration: is available for ETS models only; leave it out with model "arima"',
-      'options.modelAveraging: combines the automatically selected ETS forms; use it with model "auto", "ets+theta", "auto-cv", "ets+arima+theta" or "auto-ensemble" only',
+      'options.modelAveraging: combines the automatically selected ETS forms; use it with model "auto", "ets+theta", "auto-cv", "ets+arima+theta", "auto-ensemble" or "median-ensemble" only',
     ]);
     const error = expectPelbiotError(
       () =>

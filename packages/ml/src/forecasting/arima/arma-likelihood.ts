@@ -14,9 +14,10 @@ export interface ArmaLikelihood {
  * Exact Gaussian likelihood pieces of a zero-mean stationary ARMA series by the Kalman filter, in the state-space form
  * R's `arima` uses (Harvey 1989; state dimension `r = max(p, q + 1)`, the first state element is the observation).
  * The initial state covariance is the stationary one (`P = T P Tᵀ + R Rᵀ`), built from the autocovariances.
- * Once the filter's covariance has died out the recursion continues at O(r) per step.
+ * After the first step the covariance recursion needs no AR coefficients (see the loop) and costs O(r²/2) per step;
+ * once the filter's covariance has died out it continues at O(r) per step.
  *
- * Cost: O(r² · nnz²) for the initial covariance (nnz: non-zero coefficients) plus O(n r²) at most.
+ * Cost: O(r² · nnz²) for the initial covariance (nnz: non-zero coefficients) plus O(n r²/2) at most.
  *
  * @param values - The differenced, demeaned series.
  * @param phi - Expanded AR coefficients.
@@ -25,25 +26,26 @@ export interface ArmaLikelihood {
  */
 export function armaLikelihood(
   values: ArrayLike<number>,
-  phi: readonly number[],
-  theta: readonly number[],
+  phi: ArrayLike<number>,
+  theta: ArrayLike<number>,
 ): ArmaLikelihood | undefined {
   const r = Math.max(phi.length, theta.length + 1);
   const phiFull = new Float64Array(r);
-  phi.forEach((value, index) => {
-    phiFull[index] = value;
-  });
+  for (let index = 0; index < phi.length; index += 1) phiFull[index] = phi[index] as number;
   const loading = new Float64Array(r);
   loading[0] = 1;
-  theta.forEach((value, index) => {
-    loading[index + 1] = value;
-  });
+  for (let index = 0; index < theta.length; index += 1) loading[index + 1] = theta[index] as number;
   const covariance = stationaryCovariance(phiFull, loading);
   if (!covariance) return undefined;
   const state = new Float64Array(r);
   const predicted = new Float64Array(r);
+  const gainColumn = new Float64Array(r);
+  // Predicted covariance, upper triangle used. At the first step T P Tᵀ + R Rᵀ of the stationary P (equal to P up to
+  // rounding); after each update the first row and column of the filtered covariance are zero (the state's first
+  // element is the observation), so the next prediction is the filtered covariance shifted up and left by one plus
+  // R Rᵀ: O(r²/2) per step, without the AR coefficients.
   const predictedCovariance = new Float64Array(r * r);
-  const scratch = new Float64Array(r * r);
+  transition(covariance, phiFull, loading, r, new Float64Array(r * r), predictedCovariance);
   let sumSquares = 0;
   let sumLogGains = 0;
   let settled = false;
@@ -59,22 +61,37 @@ export function armaLikelihood(
       for (let i = 0; i < r; i += 1) state[i] = (predicted[i] as number) + (loading[i] as number) * residual;
       continue;
     }
-    transition(covariance, phiFull, loading, r, scratch, predictedCovariance);
     const gain = predictedCovariance[0] as number;
     if (!(gain > 0)) return undefined;
     sumSquares += (residual * residual) / gain;
     sumLogGains += Math.log(gain);
-    let largest = 0;
+    const scaledResidual = residual / gain;
     for (let i = 0; i < r; i += 1) {
       const column = predictedCovariance[i] as number;
-      state[i] = (predicted[i] as number) + (column * residual) / gain;
-      const scaled = column / gain;
+      gainColumn[i] = column;
+      state[i] = (predicted[i] as number) + column * scaledResidual;
+    }
+    // Filtered P = Pp − g gᵀ / F (rows and columns from 1 on), shifted into the next Pp in place: row i is written
+    // from row i + 1, which is read before it is overwritten.
+    let largest = 0;
+    for (let i = 0; i < r; i += 1) {
+      const loadingI = loading[i] as number;
+      const row = i * r;
+      if (i + 1 >= r) {
+        predictedCovariance[row + i] = loadingI * loadingI;
+        break;
+      }
+      const below = (i + 1) * r + 1;
+      const scaled = (gainColumn[i + 1] as number) / gain;
       for (let j = i; j < r; j += 1) {
-        const value = (predictedCovariance[i * r + j] as number) - scaled * (predictedCovariance[j] as number);
-        covariance[i * r + j] = value;
-        covariance[j * r + i] = value;
-        if (value > largest) largest = value;
-        else if (-value > largest) largest = -value;
+        let value = loadingI * (loading[j] as number);
+        if (j + 1 < r) {
+          const filtered = (predictedCovariance[below + j] as number) - scaled * (gainColumn[j + 1] as number);
+          if (filtered > largest) largest = filtered;
+          else if (-filtered > largest) largest = -filtered;
+          value += filtered;
+        }
+        predictedCovariance[row + j] = value;
       }
     }
     if (largest < 1e-7) settled = true;

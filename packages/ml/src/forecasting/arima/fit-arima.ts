@@ -1,4 +1,5 @@
 import { nelderMead } from "../optimizer/nelder-mead";
+import { createArimaObjectives } from "./arima-objectives";
 import { armaLikelihood } from "./arma-likelihood";
 import {
   type ArimaOrder,
@@ -75,16 +76,11 @@ export function fitArima(values: Float64Array, order: ArimaOrder, constant: bool
   // Conditional sum of squares, coefficients unconstrained (R's CSS step).
   const cssStart = new Array<number>(coefficientCount).fill(0);
   if (useConstant) cssStart[armaCount] = mean;
-  const css = (point: ArrayLike<number>) => {
-    const parts = split(point);
-    const shift = useConstant ? (point[parts.at] as number) : 0;
-    const { phi, theta } = expandArma(parts, period);
-    return conditionalObjective(differenced, shift, phi, theta);
-  };
+  const objectives = createArimaObjectives(differenced, order, useConstant);
   const steps = cssStart.map((_, index) => (index === armaCount ? Math.max(spread / Math.sqrt(count), 1e-8) : 0.1));
   const cssPoint =
     coefficientCount > 0
-      ? nelderMead(css, cssStart, { steps, tolerance: 1e-8, restarts: 0 }).point
+      ? nelderMead(objectives.conditional, cssStart, { steps, tolerance: 1e-8, restarts: 0 }).point
       : new Float64Array(0);
   const cssParts = split(cssPoint);
   if (!rootsOutside(cssParts.ar, 1) || !rootsOutside(cssParts.seasonalAr, 1)) return undefined;
@@ -118,7 +114,7 @@ export function fitArima(values: Float64Array, order: ArimaOrder, constant: bool
     return { result: armaLikelihood(centred, phi, theta), coefficients, shift };
   };
   const objective = (point: ArrayLike<number>) => {
-    const { result } = evaluate(point);
+    const result = objectives.exact(point);
     if (!result) return Number.POSITIVE_INFINITY;
     return 0.5 * Math.log(result.sumSquares / result.count) + (0.5 * result.sumLogGains) / result.count;
   };
@@ -178,25 +174,6 @@ export function isAdmissibleArima(fit: ArimaFit): boolean {
       1.01,
     )
   );
-}
-
-// R's CSS objective: 0.5 log(mean squared residual), residuals from index p + mP on, earlier residuals taken as 0.
-function conditionalObjective(values: Float64Array, shift: number, phi: number[], theta: number[]): number {
-  const start = phi.length;
-  const residuals = new Float64Array(values.length);
-  let total = 0;
-  for (let time = start; time < values.length; time += 1) {
-    let residual = (values[time] as number) - shift;
-    for (let k = 0; k < phi.length; k += 1) residual -= (phi[k] as number) * ((values[time - k - 1] as number) - shift);
-    for (let k = 0; k < theta.length && k < time - start; k += 1) {
-      residual -= (theta[k] as number) * (residuals[time - k - 1] as number);
-    }
-    residuals[time] = residual;
-    total += residual * residual;
-  }
-  const used = values.length - start;
-  if (used <= 0 || !Number.isFinite(total)) return Number.POSITIVE_INFINITY;
-  return 0.5 * Math.log(total / used);
 }
 
 function standardDeviation(values: Float64Array): number {
