@@ -117,9 +117,7 @@ function evaluate(
   const featureCount = model.features.length;
   const testMatrix = standardizeRows(scaler, design, featureCount, testRows);
   const actual = testRows.map((row) => classIndices[row] as number);
-  const probabilities = testRows.map((_, position) =>
-    classProbabilities(model, testMatrix.subarray(position * featureCount, (position + 1) * featureCount)),
-  );
+  const probabilities = testRows.map((_, position) => classProbabilities(model, testMatrix, position * featureCount));
   return {
     ...classificationReport(actual, probabilities.map(argmax), model.classes.length),
     logLoss: logLoss(actual, probabilities),

@@ -70,6 +70,53 @@ describe("ClassificationModel", () => {
     expect(other.testMetrics?.logLoss).not.toBe(first.testMetrics?.logLoss);
   });
 
+  it("reads records of any shape as it reads plain ones: other key orders, extra keys, inherited and getter values", () => {
+    const data = churnData(150, 3);
+    const plainModel = new ClassificationModel({ seed: 5 });
+    const plain = plainModel.trainModel("m", data, ["tenure", "spend"], "churned");
+    const inherited = { spend: 0 };
+    const mixed: FeatureRecord[] = data.map((row, index) => {
+      switch (index % 5) {
+        case 0:
+          return { churned: row.churned, spend: row.spend, tenure: row.tenure };
+        case 1:
+          return { ...row, note: "extra" };
+        case 2:
+          return Object.assign(Object.create({ ...inherited, spend: row.spend }) as object, {
+            tenure: row.tenure,
+            churned: row.churned,
+          }) as FeatureRecord;
+        case 3:
+          return {
+            get tenure() {
+              return row.tenure;
+            },
+            spend: row.spend,
+            churned: row.churned,
+          };
+        default:
+          return { ...row };
+      }
+    });
+    const readModel = new ClassificationModel({ seed: 5 });
+    const read = readModel.trainModel("m", mixed, ["tenure", "spend"], "churned");
+    expect(readModel.getModel("m").coefficients).toEqual(plainModel.getModel("m").coefficients);
+    expect(read.testMetrics?.confusionMatrix).toEqual(plain.testMetrics?.confusionMatrix);
+    expect(read.testMetrics).toEqual(plain.testMetrics);
+    // The first record sets the shape; a later record in that shape missing a value is still reported by name.
+    expectError(
+      () =>
+        new ClassificationModel().trainModel(
+          "m",
+          [...data.slice(0, 10), { tenure: 1, spend: Number.NaN, churned: "no" }],
+          ["tenure", "spend"],
+          "churned",
+        ),
+      "VALIDATION_ERROR",
+      /trainingData\.10\.spend: must be a finite number, got NaN/,
+    );
+  });
+
   it("reports coefficients on the original scale that give the same scores as the standardised ones", () => {
     const classifier = new ClassificationModel({ testSplitRatio: 0 });
     const result = classifier.trainModel("m", churnData(200, 3), ["tenure", "spend"], "churned");
