@@ -45,7 +45,9 @@ export class ContextNovelty {
     this.parameters = parameters;
     this.dictionary = new ContextDictionary(parameters.capacity);
     this.history = new Int32Array(parameters.orders);
-    this.origin = origin;
+    // −0 (a training range starting at −0) becomes +0: a snapshot's JSON cannot hold −0, and a restored model must
+    // equal the original.
+    this.origin = origin + 0;
     this.step = step;
   }
 

@@ -48,6 +48,14 @@ describe("ContextGate (the default detector's gate on its likelihood)", () => {
     );
   });
 
+  it("restores a gate trained from −0 to the same state (JSON has no −0)", () => {
+    const original = ContextGate.over(Float64Array.from([-0]));
+    original.open(-0);
+    const state = { kind: "auto", ...original.toState() };
+    const copy = ContextGate.restore(JSON.parse(JSON.stringify(state)) as DetectorState);
+    expect(copy.toState()).toEqual(original.toState());
+  });
+
   it(`closes after ${GATE_WINDOW} points without a new transition, and opens at the first new one`, () => {
     const gate = ContextGate.over(Float64Array.from([0, 8]));
     const pattern = [1, 5, 3];
