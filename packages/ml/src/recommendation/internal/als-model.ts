@@ -1,6 +1,6 @@
 import { createRandom } from "../../random/create-random";
 import { createBoundedHeap } from "./bounded-heap";
-import { choleskyInPlace } from "./cholesky";
+import { choleskyInPlace, dotOf } from "./cholesky";
 import { compareIds, type InteractionMatrix } from "./interaction-matrix";
 import type { SparseRow } from "./sparse-row";
 
@@ -102,7 +102,7 @@ export function rankAls(
   const { size, factors: k, itemFactors } = model;
   const user = foldIn(model, userRow);
   if (user === undefined) return [];
-  for (let item = 0; item < size; item += 1) scores[item] = dotAt(itemFactors, item * k, user, 0, k);
+  for (let item = 0; item < size; item += 1) scores[item] = dotOf(itemFactors, item * k, user, 0, k);
   const itemIds = matrix.itemIds;
   const heap = createBoundedHeap<number>(limit, (a, b) => {
     const difference = (scores[a] as number) - (scores[b] as number);
@@ -181,7 +181,7 @@ function mostAlike(model: AlsModel, matrix: InteractionMatrix, userRow: SparseRo
   let bestValue = Number.NEGATIVE_INFINITY;
   for (const item of userRow.columns) {
     if (item >= model.size || item === target) continue;
-    const value = dotAt(itemFactors, item * k, itemFactors, target * k, k);
+    const value = dotOf(itemFactors, item * k, itemFactors, target * k, k);
     if (value > bestValue || (value === bestValue && best !== undefined && matrix.compareItems(item, best) < 0)) {
       best = item;
       bestValue = value;
@@ -269,15 +269,15 @@ function solveSide(target: Float64Array, fixed: Float64Array, side: Side, settin
       }
     }
     direction.set(residual);
-    let squared = dotAt(residual, 0, residual, 0, k);
+    let squared = dotOf(residual, 0, residual, 0, k);
     for (let step = 0; step < CG_STEPS && squared > 1e-20; step += 1) {
       applySystem(fixedGram, fixed, columns, values, start, end, k, lambda, alpha, direction, product);
-      const size = squared / dotAt(direction, 0, product, 0, k);
+      const size = squared / dotOf(direction, 0, product, 0, k);
       for (let row = 0; row < k; row += 1) {
         target[offset + row] = (target[offset + row] as number) + size * (direction[row] as number);
         residual[row] = (residual[row] as number) - size * (product[row] as number);
       }
-      const next = dotAt(residual, 0, residual, 0, k);
+      const next = dotOf(residual, 0, residual, 0, k);
       const ratio = next / squared;
       for (let row = 0; row < k; row += 1)
         direction[row] = (residual[row] as number) + ratio * (direction[row] as number);
@@ -326,10 +326,10 @@ function applySystem(
     product[row] = lambda * (direction[row] as number) + (sum0 + sum2);
     product[row + 1] = lambda * (direction[row + 1] as number) + (sum1 + sum3);
   }
-  if (row < k) product[row] = lambda * (direction[row] as number) + dotAt(fixedGram, row * k, direction, 0, k);
+  if (row < k) product[row] = lambda * (direction[row] as number) + dotOf(fixedGram, row * k, direction, 0, k);
   for (let position = start; position < end; position += 1) {
     const base = (columns[position] as number) * k;
-    const weight = alpha * (values[position] as number) * dotAt(fixed, base, direction, 0, k);
+    const weight = alpha * (values[position] as number) * dotOf(fixed, base, direction, 0, k);
     for (let row = 0; row < k; row += 1)
       product[row] = (product[row] as number) + weight * (fixed[base + row] as number);
   }
@@ -350,22 +350,4 @@ function gram(factors: Float64Array, rows: number, k: number): Float64Array {
     }
   }
   return result;
-}
-
-/** `Σ_{index<length} left[leftStart + index]·right[rightStart + index]`, four partial sums at a time. */
-function dotAt(left: Float64Array, leftStart: number, right: Float64Array, rightStart: number, length: number): number {
-  let sum0 = 0;
-  let sum1 = 0;
-  let sum2 = 0;
-  let sum3 = 0;
-  let index = 0;
-  for (; index + 3 < length; index += 4) {
-    sum0 += (left[leftStart + index] as number) * (right[rightStart + index] as number);
-    sum1 += (left[leftStart + index + 1] as number) * (right[rightStart + index + 1] as number);
-    sum2 += (left[leftStart + index + 2] as number) * (right[rightStart + index + 2] as number);
-    sum3 += (left[leftStart + index + 3] as number) * (right[rightStart + index + 3] as number);
-  }
-  for (; index < length; index += 1)
-    sum0 += (left[leftStart + index] as number) * (right[rightStart + index] as number);
-  return sum0 + sum1 + (sum2 + sum3);
 }

@@ -358,8 +358,8 @@ function dot(values: Float64Array, a: number, b: number, length: number): number
   return dotOf(values, a, values, b, length);
 }
 
-/** `Σ_{k<length} left[a + k]·right[b + k]`, four partial sums at a time. */
-function dotOf(left: Float64Array, a: number, right: Float64Array, b: number, length: number): number {
+/** `Σ_{k<length} left[a + k]·right[b + k]`, four partial sums at a time (also ALS's dot product). */
+export function dotOf(left: Float64Array, a: number, right: Float64Array, b: number, length: number): number {
   let sum0 = 0;
   let sum1 = 0;
   let sum2 = 0;
