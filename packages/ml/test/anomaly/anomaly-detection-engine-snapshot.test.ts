@@ -19,6 +19,20 @@ function series(length: number, seed = 7, offset = 0) {
   }));
 }
 
+/** The validation issues of a trained "cpu" model's snapshot whose detector state has `detector`'s fields changed. */
+function corrupt(detector: Record<string, unknown>): string[] {
+  const engine = new AnomalyDetectionEngine();
+  engine.trainModel("cpu", series(200));
+  const json = engine.toJSON();
+  const model = json.models.cpu as AnomalyModelJson;
+  return captureValidationIssues(() =>
+    AnomalyDetectionEngine.fromJSON({
+      ...json,
+      models: { cpu: { ...model, detector: { ...model.detector, ...detector } } },
+    }),
+  );
+}
+
 describe("AnomalyDetectionEngine snapshots", () => {
   it('writes { format: "pelbiot.ml.AnomalyDetectionEngine", version: 4 } and reads it back from an object or JSON text', () => {
     const engine = new AnomalyDetectionEngine({ sensitivityThreshold: 3, cooldown: 20 });
@@ -141,17 +155,6 @@ describe("AnomalyDetectionEngine snapshots", () => {
   });
 
   it("reports a corrupted range of the new-territory rule as a VALIDATION_ERROR at the detector's path", () => {
-    const engine = new AnomalyDetectionEngine();
-    engine.trainModel("cpu", series(200));
-    const json = engine.toJSON();
-    const model = json.models.cpu as AnomalyModelJson;
-    const corrupt = (detector: Record<string, unknown>) =>
-      captureValidationIssues(() =>
-        AnomalyDetectionEngine.fromJSON({
-          ...json,
-          models: { cpu: { ...model, detector: { ...model.detector, ...detector } } },
-        }),
-      );
     const message = 'json.models.cpu.detector: fields "minimum", "maximum" and "rangePoints" must describe a range';
     expect(corrupt({ rangePoints: 501 })).toEqual([message]);
     expect(corrupt({ minimum: 10, maximum: 5 })).toEqual([message]);
@@ -162,17 +165,6 @@ describe("AnomalyDetectionEngine snapshots", () => {
   });
 
   it("reports a corrupted context gate as a VALIDATION_ERROR naming the field", () => {
-    const engine = new AnomalyDetectionEngine();
-    engine.trainModel("cpu", series(200));
-    const json = engine.toJSON();
-    const model = json.models.cpu as AnomalyModelJson;
-    const corrupt = (detector: Record<string, unknown>) =>
-      captureValidationIssues(() =>
-        AnomalyDetectionEngine.fromJSON({
-          ...json,
-          models: { cpu: { ...model, detector: { ...model.detector, ...detector } } },
-        }),
-      );
     const at = "json.models.cpu.detector: ";
     expect(corrupt({ contextTags: [1, 2, 3] })).toEqual([`${at}field "contextTags" must hold 4096 numbers, got 3`]);
     expect(corrupt({ contextTags: Array(4096).fill(2 ** 40) })).toEqual([
