@@ -4,7 +4,11 @@ import { logLoss } from "../metrics/log-loss";
 import { multiclassRocAuc } from "../metrics/multiclass-roc-auc";
 import { createRandom } from "../random/create-random";
 import { argmax, classProbabilities } from "./class-probabilities";
-import type { ResolvedClassificationModelOptions, TrainModelOptions } from "./classification-model-options";
+import {
+  DEFAULT_RELATIVE_TOLERANCE,
+  type ResolvedClassificationModelOptions,
+  type TrainModelOptions,
+} from "./classification-model-options";
 import type { ClassificationMetrics, ClassLabel, TrainedClassifier } from "./classification-model-types";
 import { fitLogisticRegression, type LogisticMode } from "./fit-logistic-regression";
 import { describeValue, MAX_REPORTED_ISSUES, type TrainingRows } from "./read-training-rows";
@@ -60,19 +64,22 @@ export function trainClassifier(input: TrainClassifierInput): TrainedOutcome {
   const featureCount = featureNames.length;
   const scaler = fitStandardScaler(rows.design, featureCount, split.train);
   const mode: LogisticMode = settings.multiClass === "ovr" ? "ovr" : classes.length === 2 ? "binary" : "multinomial";
+  const sampleWeights = Float64Array.from(split.train, (row) => weights[classIndices[row] as number] as number);
+  let totalWeight = 0;
+  for (const weight of sampleWeights) totalWeight += weight;
   const fit = fitLogisticRegression({
     design: standardizeRows(scaler, rows.design, featureCount, split.train),
     rowCount: split.train.length,
     featureCount,
     classIndices: Int32Array.from(split.train, (row) => classIndices[row] as number),
     classCount: classes.length,
-    sampleWeights: Float64Array.from(split.train, (row) => weights[classIndices[row] as number] as number),
+    sampleWeights,
     mode,
     solver: settings.solver,
     l2Strength: settings.penalty === "none" ? 0 : settings.l2Strength,
     learningRate: settings.learningRate,
     maxIterations: settings.maxIterations,
-    tolerance: settings.tolerance,
+    tolerance: settings.tolerance ?? DEFAULT_RELATIVE_TOLERANCE * totalWeight,
   });
   // The same model on the original feature scale: w / scale, and b − Σ w · mean / scale.
   const coefficients = fit.coefficients.map((row) =>

@@ -42,8 +42,8 @@ describe("ClassificationModel", () => {
     expect(result.classes).toEqual(["no", "yes"]);
     expect(result.mode).toBe("binary");
     expect(result.converged).toBe(true);
-    // The default tolerance.
-    expect(result.gradientNorm).toBeLessThanOrEqual(1e-4);
+    // The default stopping rule: 1e-5 × the summed row weights (240 training rows of weight 1).
+    expect(result.gradientNorm).toBeLessThanOrEqual(1e-5 * 240);
     // Stratified 20 %: 200 "no" → 40, 100 "yes" → 20.
     expect(result.testSize).toBe(60);
     expect(result.testMetrics?.confusionMatrix.map((row) => (row[0] as number) + (row[1] as number))).toEqual([40, 20]);
