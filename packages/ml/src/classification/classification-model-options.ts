@@ -64,7 +64,7 @@ export interface ClassificationModelOptions {
    * are then within about 1e-2 of the optimum. Pass e.g. 1e-4 (or 1e-6) for coefficients to about 1e-4 (1e-6).
    * @default 1e-5 × the summed row weights
    */
-  tolerance?: number;
+  tolerance?: number | undefined;
   /**
    * Seed of the stratified train/test split.
    * @default 42

@@ -19,7 +19,8 @@ export interface KMeansSeeding {
  * `2 + ⌊ln k⌋` candidates drawn with probability proportional to the squared distance to the nearest chosen centre.
  *
  * As in scikit-learn, the distances from a step's candidates to every point come from one blocked product,
- * ‖x‖² + ‖c‖² − 2x·c, run by the dense kernels (WebAssembly SIMD where available). Where that difference cancels
+ * ‖x‖² + ‖c‖² − 2x·c, run by the dense kernels (WebAssembly SIMD where available), and so does the loop over them
+ * that keeps each point's nearest distance and sums each candidate's potential. Where that difference cancels
  * (below 1e-2 of ‖x‖² + ‖c‖², e.g. a point next to the candidate) the squared differences are summed instead, so
  * every distance keeps a relative error below about 100 · d · 2⁻⁵³; the distances handed to Lloyd are recomputed
  * as squared differences, exactly as its own passes compute them. (The triangle-inequality pruning this replaces
@@ -48,22 +49,24 @@ export function kMeansPlusPlus(
 ): Float64Array {
   const centroids = new Float64Array(clusterCount * dimension);
   const trials = seedingTrials(clusterCount);
-  const { kernels: workspace, norms, free } = shared;
+  const { kernels: workspace, free, normsAt, seedingAt } = shared;
   const { heap } = workspace;
-  // After the points: the step's candidates (trials × d), then their products with every point (n × trials).
+  // After the points: the step's candidates (trials × d), then their products with every point (n × trials). In the
+  // seeding's own region: the distance to the nearest chosen centre (n), each candidate's distances (trials × n),
+  // the candidate rows (trials) and their potentials (trials).
   const candidatesAt = free;
   const productsAt = candidatesAt + trials * dimension;
+  const closestAt = seedingAt;
+  const keptAt = closestAt + rowCount;
+  const rowsAt = keptAt + trials * rowCount;
+  const potentialsAt = rowsAt + trials;
+  const closest = heap.subarray(closestAt, closestAt + rowCount);
   const first = random.integer(rowCount);
   centroids.set(data.subarray(first * dimension, (first + 1) * dimension), 0);
-  const closest = new Float64Array(rowCount);
   for (let row = 0; row < rowCount; row += 1) {
     closest[row] = squaredDistance(data, row * dimension, data, first * dimension, dimension);
   }
   const cumulative = new Float64Array(rowCount);
-  const candidates = new Int32Array(trials);
-  const potentials = new Float64Array(trials);
-  // Per candidate: min(closest, distance) per point.
-  const kept = Array.from({ length: trials }, () => new Float64Array(rowCount));
   // Which chosen centre is nearest to each row.
   const owner = new Int32Array(rowCount);
   for (let cluster = 1; cluster < clusterCount; cluster += 1) {
@@ -82,39 +85,34 @@ export function kMeansPlusPlus(
         if ((cumulative[middle] as number) < target) low = middle + 1;
         else high = middle;
       }
-      candidates[trial] = low;
-      heap.set(data.subarray(low * dimension, (low + 1) * dimension), candidatesAt + trial * dimension);
+      heap[rowsAt + trial] = low;
+      heap.copyWithin(candidatesAt + trial * dimension, low * dimension, (low + 1) * dimension);
     }
     workspace.dotRows(0, dimension, rowCount, candidatesAt, dimension, trials, dimension, productsAt, trials);
-    // One candidate at a time over all points: each loop touches one output array, which V8 keeps fast.
-    for (let trial = 0; trial < trials; trial += 1) {
-      const candidate = candidates[trial] as number;
-      const candidateNorm = norms[candidate] as number;
-      const distances = kept[trial] as Float64Array;
-      let potential = 0;
-      for (let row = 0; row < rowCount; row += 1) {
-        const both = (norms[row] as number) + candidateNorm;
-        let squared = both - 2 * (heap[productsAt + row * trials + trial] as number);
-        if (squared < 1e-2 * both) {
-          squared = squaredDistance(data, row * dimension, data, candidate * dimension, dimension);
-        }
-        const smaller = Math.min(squared, closest[row] as number);
-        distances[row] = smaller;
-        potential += smaller;
-      }
-      potentials[trial] = potential;
-    }
+    // min(closest, distance to the candidate) per point and candidate, and each candidate's potential (their sum).
+    workspace.seedingCandidates(
+      productsAt,
+      trials,
+      rowCount,
+      0,
+      dimension,
+      normsAt,
+      rowsAt,
+      closestAt,
+      keptAt,
+      potentialsAt,
+    );
     let best = 0;
     for (let trial = 1; trial < trials; trial += 1) {
-      if ((potentials[trial] as number) < (potentials[best] as number)) best = trial;
+      if ((heap[potentialsAt + trial] as number) < (heap[potentialsAt + best] as number)) best = trial;
     }
-    const chosen = candidates[best] as number;
+    const chosen = heap[rowsAt + best] as number;
     centroids.set(data.subarray(chosen * dimension, (chosen + 1) * dimension), cluster * dimension);
-    const distances = kept[best] as Float64Array;
+    const distances = keptAt + best * rowCount;
     for (let row = 0; row < rowCount; row += 1) {
-      if ((distances[row] as number) < (closest[row] as number)) owner[row] = cluster;
+      if ((heap[distances + row] as number) < (closest[row] as number)) owner[row] = cluster;
     }
-    closest.set(distances);
+    heap.copyWithin(closestAt, distances, distances + rowCount);
   }
   if (seeding !== undefined) {
     seeding.labels.set(owner);

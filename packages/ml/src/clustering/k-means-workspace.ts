@@ -7,10 +7,17 @@ import { createDenseWorkspace, type DenseWorkspace } from "../internal/dense-ker
  */
 export interface KMeansWorkspace {
   readonly kernels: DenseWorkspace;
-  /** ‖x‖² of each point. */
+  /** ‖x‖² of each point: a view of the heap at {@link KMeansWorkspace.normsAt}. */
   readonly norms: Float64Array;
   /** Index of the first free value of the heap (after the `n × d` points). */
   readonly free: number;
+  /** Index of the points' norms in the heap (after the regions of the seeding's and Lloyd's products). */
+  readonly normsAt: number;
+  /**
+   * Index of the seeding's own region, after the norms: each point's distance to its nearest chosen centre (n),
+   * the candidates' distances (trials × n), the candidate rows (trials) and their potentials (trials).
+   */
+  readonly seedingAt: number;
   /** The largest absolute coordinate, the scale of the safety margins. */
   readonly largest: number;
 }
@@ -36,14 +43,15 @@ export function createKMeansWorkspace(
   clusterCount: number,
 ): KMeansWorkspace {
   const free = rowCount * dimension;
-  const columns = Math.max(clusterCount, seedingTrials(clusterCount));
+  const trials = seedingTrials(clusterCount);
+  const columns = Math.max(clusterCount, trials);
   // Lloyd gathers up to n rows (n × d) besides the centres and the products, and keeps n labels and k sums for the
-  // centre update; the seeding needs less.
-  const kernels = createDenseWorkspace(
-    free + 2 * columns * dimension + rowCount * dimension + rowCount * columns + rowCount,
-  );
+  // centre update; the seeding's products need less. Then the norms and the seeding's distances.
+  const normsAt = free + 2 * columns * dimension + rowCount * dimension + rowCount * columns + rowCount;
+  const seedingAt = normsAt + rowCount;
+  const kernels = createDenseWorkspace(seedingAt + (trials + 1) * rowCount + 2 * trials);
   kernels.heap.set(data.subarray(0, free), 0);
-  const norms = new Float64Array(rowCount);
+  const norms = kernels.heap.subarray(normsAt, normsAt + rowCount);
   let largest = 0;
   for (let row = 0; row < rowCount; row += 1) {
     let norm = 0;
@@ -54,5 +62,5 @@ export function createKMeansWorkspace(
     }
     norms[row] = norm;
   }
-  return { kernels, norms, free, largest };
+  return { kernels, norms, free, normsAt, seedingAt, largest };
 }

@@ -66,6 +66,47 @@ export interface DenseWorkspace {
     aux: number,
     sums: number,
   ): void;
+  /**
+   * One greedy k-means++ step's candidates against every point. For trial `t < trials` with candidate row
+   * `c = candidates[t]` (stored as a number) and row `i < rows`: `d = norms[i] + norms[c] − 2·products[i·trials + t]`,
+   * or the summed squared differences of points i and c (rows of `dimension` values at `points`, four running sums
+   * as the clustering's `squaredDistance`) where `d` is below `1e-2·(norms[i] + norms[c])`; then
+   * `kept[t·rows + i] = min(d, closest[i])` and `potentials[t] = Σ_i kept[t·rows + i]` in row order. Both paths
+   * compute the same bits.
+   */
+  seedingCandidates(
+    products: number,
+    trials: number,
+    rows: number,
+    points: number,
+    dimension: number,
+    norms: number,
+    candidates: number,
+    closest: number,
+    kept: number,
+    potentials: number,
+  ): void;
+  /**
+   * The silhouette's distance sums of the rows `start ≤ row < start + rows` against every later row `< count`:
+   * `products[(row − start)·(count − start) + other − start]` holds the dot product of the two points; the distance
+   * is `√(norms[row] + norms[other] − 2·product)`, or √ of the summed squared differences (one running sum) of the
+   * points (rows of `dimension` values at `points`) where that difference is below `1e-2·(norms[row] + norms[other])`.
+   * With `l = labels[·]` (stored as numbers) and `K = clusterCount`: `sums[other·K + l_row] += distance`, and the
+   * distances of consecutive partners in one cluster are added up first, then into `sums[row·K + l_other]`. Both
+   * paths compute the same bits.
+   */
+  silhouettePairs(
+    products: number,
+    start: number,
+    rows: number,
+    count: number,
+    points: number,
+    dimension: number,
+    norms: number,
+    labels: number,
+    sums: number,
+    clusterCount: number,
+  ): void;
 }
 
 interface KernelExports {
@@ -76,6 +117,8 @@ interface KernelExports {
   dotRows: DenseWorkspace["dotRows"];
   transposeProduct: DenseWorkspace["transposeProduct"];
   softmaxRows: DenseWorkspace["softmaxRows"];
+  seedingCandidates: DenseWorkspace["seedingCandidates"];
+  silhouettePairs: DenseWorkspace["silhouettePairs"];
 }
 
 const PAGE_BYTES = 65_536;
@@ -129,6 +172,32 @@ function wasmWorkspace(size: number): DenseWorkspace | null {
           aux * 8,
           sums * 8,
         ),
+      seedingCandidates: (products, trials, rows, points, dimension, norms, candidates, closest, kept, potentials) =>
+        exports.seedingCandidates(
+          products * 8,
+          trials,
+          rows,
+          points * 8,
+          dimension,
+          norms * 8,
+          candidates * 8,
+          closest * 8,
+          kept * 8,
+          potentials * 8,
+        ),
+      silhouettePairs: (products, start, rows, count, points, dimension, norms, labels, sums, clusterCount) =>
+        exports.silhouettePairs(
+          products * 8,
+          start,
+          rows,
+          count,
+          points * 8,
+          dimension,
+          norms * 8,
+          labels * 8,
+          sums * 8,
+          clusterCount,
+        ),
     };
   } catch {
     // Memory refused (too large for a 32-bit address space or this host): the JavaScript twins have no such cap.
@@ -176,7 +245,142 @@ export function createDenseWorkspace(size: number, preferSimd = true): DenseWork
       transposeProductJs(heap, r, rStride, rows, outputs, x, xStride, depth, g, gStride),
     softmaxRows: (scores, rows, outputs, bias, biasStride, targets, weights, aux, sums) =>
       softmaxRowsJs(heap, scores, rows, outputs, bias, biasStride, targets, weights, aux, sums),
+    seedingCandidates: (products, trials, rows, points, dimension, norms, candidates, closest, kept, potentials) =>
+      seedingCandidatesJs(
+        heap,
+        products,
+        trials,
+        rows,
+        points,
+        dimension,
+        norms,
+        candidates,
+        closest,
+        kept,
+        potentials,
+      ),
+    silhouettePairs: (products, start, rows, count, points, dimension, norms, labels, sums, clusterCount) =>
+      silhouettePairsJs(heap, products, start, rows, count, points, dimension, norms, labels, sums, clusterCount),
   };
+}
+
+/** Σ (a − b)² over `length` values as four running sums (index mod 4), added as (s0 + s1) + (s2 + s3). */
+function squaredDistance4(heap: Float64Array, a: number, b: number, length: number): number {
+  let sum0 = 0;
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  const unrolled = length - (length % 4);
+  let index = 0;
+  for (; index < unrolled; index += 4) {
+    const difference0 = (heap[a + index] as number) - (heap[b + index] as number);
+    const difference1 = (heap[a + index + 1] as number) - (heap[b + index + 1] as number);
+    const difference2 = (heap[a + index + 2] as number) - (heap[b + index + 2] as number);
+    const difference3 = (heap[a + index + 3] as number) - (heap[b + index + 3] as number);
+    sum0 += difference0 * difference0;
+    sum1 += difference1 * difference1;
+    sum2 += difference2 * difference2;
+    sum3 += difference3 * difference3;
+  }
+  for (; index < length; index += 1) {
+    const difference = (heap[a + index] as number) - (heap[b + index] as number);
+    sum0 += difference * difference;
+  }
+  return sum0 + sum1 + (sum2 + sum3);
+}
+
+/** Σ (a − b)² over `length` values, one running sum in order. */
+function squaredDifference(heap: Float64Array, a: number, b: number, length: number): number {
+  let total = 0;
+  for (let index = 0; index < length; index += 1) {
+    const difference = (heap[a + index] as number) - (heap[b + index] as number);
+    total += difference * difference;
+  }
+  return total;
+}
+
+/** The JavaScript twin of the kernel `seedingCandidates`. */
+function seedingCandidatesJs(
+  heap: Float64Array,
+  products: number,
+  trials: number,
+  rows: number,
+  points: number,
+  dimension: number,
+  norms: number,
+  candidates: number,
+  closest: number,
+  kept: number,
+  potentials: number,
+): void {
+  // One candidate at a time over all points: each loop touches one output region, which V8 keeps fast.
+  for (let trial = 0; trial < trials; trial += 1) {
+    const candidate = heap[candidates + trial] as number;
+    const candidateNorm = heap[norms + candidate] as number;
+    const out = kept + trial * rows;
+    let potential = 0;
+    for (let row = 0; row < rows; row += 1) {
+      const both = (heap[norms + row] as number) + candidateNorm;
+      let squared = both - 2 * (heap[products + row * trials + trial] as number);
+      if (squared < 1e-2 * both) {
+        squared = squaredDistance4(heap, points + row * dimension, points + candidate * dimension, dimension);
+      }
+      const smaller = Math.min(squared, heap[closest + row] as number);
+      heap[out + row] = smaller;
+      potential += smaller;
+    }
+    heap[potentials + trial] = potential;
+  }
+}
+
+/** The JavaScript twin of the kernel `silhouettePairs`. */
+function silhouettePairsJs(
+  heap: Float64Array,
+  products: number,
+  start: number,
+  rows: number,
+  count: number,
+  points: number,
+  dimension: number,
+  norms: number,
+  labels: number,
+  sums: number,
+  clusterCount: number,
+): void {
+  const width = count - start;
+  for (let offset = 0; offset < rows; offset += 1) {
+    const row = start + offset;
+    const norm = heap[norms + row] as number;
+    const own = heap[labels + row] as number;
+    const base = products + offset * width - start;
+    let rowSum = 0;
+    let rowCluster = -1;
+    for (let other = row + 1; other < count; other += 1) {
+      const both = norm + (heap[norms + other] as number);
+      let squared = both - 2 * (heap[base + other] as number);
+      if (squared < 1e-2 * both) {
+        squared = squaredDifference(heap, points + row * dimension, points + other * dimension, dimension);
+      }
+      const distance = Math.sqrt(squared);
+      const cluster = heap[labels + other] as number;
+      // Runs of partners in one cluster (sorted or clustered data) add up locally before touching the sums.
+      if (cluster !== rowCluster) {
+        if (rowCluster >= 0) {
+          const at = sums + row * clusterCount + rowCluster;
+          heap[at] = (heap[at] as number) + rowSum;
+        }
+        rowCluster = cluster;
+        rowSum = 0;
+      }
+      rowSum += distance;
+      const at = sums + other * clusterCount + own;
+      heap[at] = (heap[at] as number) + distance;
+    }
+    if (rowCluster >= 0) {
+      const at = sums + row * clusterCount + rowCluster;
+      heap[at] = (heap[at] as number) + rowSum;
+    }
+  }
 }
 
 /** The JavaScript twin of the kernel `softmaxRows` (with `Math.exp`). */

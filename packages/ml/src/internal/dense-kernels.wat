@@ -461,4 +461,203 @@
         (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
         (br $each))))
+
+  ;; ---- k-means seeding and silhouette: exact scalar twins of the JavaScript loops they replace -----------------
+  ;; These two kernels do no SIMD reassociation: every value is computed with the same operations in the same order
+  ;; as the JavaScript twins in `dense-kernels.ts`, so the results are bit-for-bit the same on both paths.
+
+  ;; Σ (a[f] − b[f])² for f < length as four running sums (f mod 4) added as (s0 + s1) + (s2 + s3), the tail of a
+  ;; length that is not a multiple of 4 going into s0: the order of the clustering's `squaredDistance`.
+  (func $squaredDistance4 (param $a i32) (param $b i32) (param $length i32) (result f64)
+    (local $end i32) (local $low v128) (local $high v128) (local $difference v128) (local $tail f64)
+    (local $last f64)
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (local.get $length) (i32.const -4)) (i32.const 3))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $difference (f64x2.sub (v128.load (local.get $a)) (v128.load (local.get $b))))
+        (local.set $low (f64x2.add (local.get $low) (f64x2.mul (local.get $difference) (local.get $difference))))
+        (local.set $difference
+          (f64x2.sub (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b))))
+        (local.set $high (f64x2.add (local.get $high) (f64x2.mul (local.get $difference) (local.get $difference))))
+        (local.set $a (i32.add (local.get $a) (i32.const 32)))
+        (local.set $b (i32.add (local.get $b) (i32.const 32)))
+        (br $quads)))
+    (local.set $tail (f64x2.extract_lane 0 (local.get $low)))
+    (local.set $length (i32.and (local.get $length) (i32.const 3)))
+    (block $tailDone
+      (loop $rest
+        (br_if $tailDone (i32.eqz (local.get $length)))
+        (local.set $last (f64.sub (f64.load (local.get $a)) (f64.load (local.get $b))))
+        (local.set $tail (f64.add (local.get $tail) (f64.mul (local.get $last) (local.get $last))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (local.set $length (i32.sub (local.get $length) (i32.const 1)))
+        (br $rest)))
+    (f64.add
+      (f64.add (local.get $tail) (f64x2.extract_lane 1 (local.get $low)))
+      (f64.add (f64x2.extract_lane 0 (local.get $high)) (f64x2.extract_lane 1 (local.get $high)))))
+
+  ;; Σ (a[f] − b[f])² for f < length, one running sum in order.
+  (func $squaredDifference (param $a i32) (param $b i32) (param $length i32) (result f64)
+    (local $total f64) (local $difference f64)
+    (block $done
+      (loop $each
+        (br_if $done (i32.eqz (local.get $length)))
+        (local.set $difference (f64.sub (f64.load (local.get $a)) (f64.load (local.get $b))))
+        (local.set $total (f64.add (local.get $total) (f64.mul (local.get $difference) (local.get $difference))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (local.set $length (i32.sub (local.get $length) (i32.const 1)))
+        (br $each)))
+    (local.get $total))
+
+  ;; One greedy k-means++ step's candidates against every point. For trial t < trials with candidate row
+  ;; c = candidates[t] (an f64) and row i < rows: d = norms[i] + norms[c] − 2·products[i·trials + t], replaced by
+  ;; the summed squared differences of points i and c (rows of `dimension` values at `points`) when it is below
+  ;; 1e-2·(norms[i] + norms[c]); kept[t·rows + i] = min(d, closest[i]) and potentials[t] = Σ_i kept[t·rows + i].
+  (func (export "seedingCandidates")
+    (param $products i32) (param $trials i32) (param $rows i32) (param $points i32) (param $dimension i32)
+    (param $norms i32) (param $candidates i32) (param $closest i32) (param $kept i32) (param $potentials i32)
+    (local $trial i32) (local $row i32) (local $candidate i32) (local $candidateNorm f64) (local $both f64)
+    (local $squared f64) (local $smaller f64) (local $potential f64) (local $rowBytes i32) (local $out i32)
+    (local.set $rowBytes (i32.shl (local.get $dimension) (i32.const 3)))
+    (block $trialsDone
+      (loop $trialLoop
+        (br_if $trialsDone (i32.ge_s (local.get $trial) (local.get $trials)))
+        (local.set $candidate
+          (i32.trunc_f64_s (f64.load (i32.add (local.get $candidates) (i32.shl (local.get $trial) (i32.const 3))))))
+        (local.set $candidateNorm
+          (f64.load (i32.add (local.get $norms) (i32.shl (local.get $candidate) (i32.const 3)))))
+        (local.set $out
+          (i32.add (local.get $kept) (i32.shl (i32.mul (local.get $trial) (local.get $rows)) (i32.const 3))))
+        (local.set $potential (f64.const 0))
+        (local.set $row (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_s (local.get $row) (local.get $rows)))
+            (local.set $both
+              (f64.add
+                (f64.load (i32.add (local.get $norms) (i32.shl (local.get $row) (i32.const 3))))
+                (local.get $candidateNorm)))
+            (local.set $squared
+              (f64.sub
+                (local.get $both)
+                (f64.mul
+                  (f64.const 2)
+                  (f64.load
+                    (i32.add
+                      (local.get $products)
+                      (i32.shl
+                        (i32.add (i32.mul (local.get $row) (local.get $trials)) (local.get $trial))
+                        (i32.const 3)))))))
+            (if (f64.lt (local.get $squared) (f64.mul (f64.const 1e-2) (local.get $both)))
+              (then
+                (local.set $squared
+                  (call $squaredDistance4
+                    (i32.add (local.get $points) (i32.mul (local.get $row) (local.get $rowBytes)))
+                    (i32.add (local.get $points) (i32.mul (local.get $candidate) (local.get $rowBytes)))
+                    (local.get $dimension)))))
+            (local.set $smaller
+              (f64.min
+                (local.get $squared)
+                (f64.load (i32.add (local.get $closest) (i32.shl (local.get $row) (i32.const 3))))))
+            (f64.store (i32.add (local.get $out) (i32.shl (local.get $row) (i32.const 3))) (local.get $smaller))
+            (local.set $potential (f64.add (local.get $potential) (local.get $smaller)))
+            (local.set $row (i32.add (local.get $row) (i32.const 1)))
+            (br $rowLoop)))
+        (f64.store
+          (i32.add (local.get $potentials) (i32.shl (local.get $trial) (i32.const 3)))
+          (local.get $potential))
+        (local.set $trial (i32.add (local.get $trial) (i32.const 1)))
+        (br $trialLoop))))
+
+  ;; The silhouette's distance sums for the rows start ≤ row < start + rows against every later row (< count).
+  ;; products[(row − start)·(count − start) + (other − start)] holds x_row·x_other; the distance is
+  ;; √(norms[row] + norms[other] − 2·product), or √ of the summed squared differences of the two points (rows of
+  ;; `dimension` values at `points`) where that difference is below 1e-2·(norms[row] + norms[other]). With
+  ;; l = labels[·] (f64s) and K = clusterCount: sums[other·K + l_row] += distance, and the distances of consecutive
+  ;; partners in one cluster are added up first, then into sums[row·K + l_other].
+  (func (export "silhouettePairs")
+    (param $products i32) (param $start i32) (param $rows i32) (param $count i32) (param $points i32)
+    (param $dimension i32) (param $norms i32) (param $labels i32) (param $sums i32) (param $clusterCount i32)
+    (local $offset i32) (local $row i32) (local $other i32) (local $width i32) (local $base i32)
+    (local $rowBytes i32) (local $norm f64) (local $own i32) (local $rowSum f64) (local $rowCluster i32)
+    (local $both f64) (local $squared f64) (local $distance f64) (local $cluster i32) (local $at i32)
+    (local.set $width (i32.sub (local.get $count) (local.get $start)))
+    (local.set $rowBytes (i32.shl (local.get $dimension) (i32.const 3)))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_s (local.get $offset) (local.get $rows)))
+        (local.set $row (i32.add (local.get $start) (local.get $offset)))
+        (local.set $norm (f64.load (i32.add (local.get $norms) (i32.shl (local.get $row) (i32.const 3)))))
+        (local.set $own
+          (i32.trunc_f64_s (f64.load (i32.add (local.get $labels) (i32.shl (local.get $row) (i32.const 3))))))
+        ;; The product of (row, other) is at base + other·8.
+        (local.set $base
+          (i32.add
+            (local.get $products)
+            (i32.shl
+              (i32.sub (i32.mul (local.get $offset) (local.get $width)) (local.get $start))
+              (i32.const 3))))
+        (local.set $rowSum (f64.const 0))
+        (local.set $rowCluster (i32.const -1))
+        (local.set $other (i32.add (local.get $row) (i32.const 1)))
+        (block $othersDone
+          (loop $otherLoop
+            (br_if $othersDone (i32.ge_s (local.get $other) (local.get $count)))
+            (local.set $both
+              (f64.add
+                (local.get $norm)
+                (f64.load (i32.add (local.get $norms) (i32.shl (local.get $other) (i32.const 3))))))
+            (local.set $squared
+              (f64.sub
+                (local.get $both)
+                (f64.mul
+                  (f64.const 2)
+                  (f64.load (i32.add (local.get $base) (i32.shl (local.get $other) (i32.const 3)))))))
+            (if (f64.lt (local.get $squared) (f64.mul (f64.const 1e-2) (local.get $both)))
+              (then
+                (local.set $squared
+                  (call $squaredDifference
+                    (i32.add (local.get $points) (i32.mul (local.get $row) (local.get $rowBytes)))
+                    (i32.add (local.get $points) (i32.mul (local.get $other) (local.get $rowBytes)))
+                    (local.get $dimension)))))
+            (local.set $distance (f64.sqrt (local.get $squared)))
+            (local.set $cluster
+              (i32.trunc_f64_s (f64.load (i32.add (local.get $labels) (i32.shl (local.get $other) (i32.const 3))))))
+            (if (i32.ne (local.get $cluster) (local.get $rowCluster))
+              (then
+                (if (i32.ge_s (local.get $rowCluster) (i32.const 0))
+                  (then
+                    (local.set $at
+                      (i32.add
+                        (local.get $sums)
+                        (i32.shl
+                          (i32.add (i32.mul (local.get $row) (local.get $clusterCount)) (local.get $rowCluster))
+                          (i32.const 3))))
+                    (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $rowSum)))))
+                (local.set $rowCluster (local.get $cluster))
+                (local.set $rowSum (f64.const 0))))
+            (local.set $rowSum (f64.add (local.get $rowSum) (local.get $distance)))
+            (local.set $at
+              (i32.add
+                (local.get $sums)
+                (i32.shl
+                  (i32.add (i32.mul (local.get $other) (local.get $clusterCount)) (local.get $own))
+                  (i32.const 3))))
+            (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $distance)))
+            (local.set $other (i32.add (local.get $other) (i32.const 1)))
+            (br $otherLoop)))
+        (if (i32.ge_s (local.get $rowCluster) (i32.const 0))
+          (then
+            (local.set $at
+              (i32.add
+                (local.get $sums)
+                (i32.shl
+                  (i32.add (i32.mul (local.get $row) (local.get $clusterCount)) (local.get $rowCluster))
+                  (i32.const 3))))
+            (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $rowSum)))))
+        (local.set $offset (i32.add (local.get $offset) (i32.const 1)))
+        (br $rowLoop))))
 )

@@ -66,7 +66,8 @@ const BLOCK_ROWS = 64;
  * the dot products as √(‖x‖² + ‖y‖² − 2x·y), computed block by block with the dense kernels (as scikit-learn's
  * `euclidean_distances`). Where that difference cancels (‖x − y‖² below 1e-2 of ‖x‖² + ‖y‖², e.g. near-duplicate
  * points) the squared differences are summed instead, so a squared distance's relative error stays below about
- * 100 · d · 2⁻⁵³ (1.4e-12 in 64 dimensions) instead of growing without bound as the points get closer.
+ * 100 · d · 2⁻⁵³ (1.4e-12 in 64 dimensions) instead of growing without bound as the points get closer. The per-pair
+ * loop over each block runs as the kernel `silhouettePairs` (same bits as its JavaScript twin).
  */
 function clusterDistanceSums(
   points: readonly (readonly number[] | Float64Array)[],
@@ -76,14 +77,18 @@ function clusterDistanceSums(
 ): Float64Array {
   const count = points.length;
   const blockRows = Math.min(BLOCK_ROWS, count);
+  // The points, then one block's products, the norms, the labels and the sums.
   const products = count * dimension;
-  const workspace = createDenseWorkspace(products + blockRows * count);
+  const normsAt = products + blockRows * count;
+  const labelsAt = normsAt + count;
+  const sumsAt = labelsAt + count;
+  const workspace = createDenseWorkspace(sumsAt + count * clusterCount);
   const { heap } = workspace;
   for (let row = 0; row < count; row += 1) heap.set(points[row] as ArrayLike<number>, row * dimension);
-  const norms = new Float64Array(count);
-  for (let row = 0; row < count; row += 1) norms[row] = workspace.dot(row * dimension, row * dimension, dimension);
-  const clusterOf = Int32Array.from(labels);
-  const sums = new Float64Array(count * clusterCount);
+  for (let row = 0; row < count; row += 1) {
+    heap[normsAt + row] = workspace.dot(row * dimension, row * dimension, dimension);
+    heap[labelsAt + row] = labels[row] as number;
+  }
   for (let start = 0; start < count; start += blockRows) {
     const rows = Math.min(blockRows, count - start);
     const width = count - start;
@@ -98,41 +103,7 @@ function clusterDistanceSums(
       products,
       width,
     );
-    for (let offset = 0; offset < rows; offset += 1) {
-      const row = start + offset;
-      const norm = norms[row] as number;
-      const own = clusterOf[row] as number;
-      const base = products + offset * width - start;
-      let rowSum = 0;
-      let rowCluster = -1;
-      for (let other = row + 1; other < count; other += 1) {
-        const both = norm + (norms[other] as number);
-        let squared = both - 2 * (heap[base + other] as number);
-        if (squared < 1e-2 * both) squared = squaredDifference(heap, row * dimension, other * dimension, dimension);
-        const distance = Math.sqrt(squared);
-        const cluster = clusterOf[other] as number;
-        // Runs of partners in one cluster (sorted or clustered data) add up locally before touching `sums`.
-        if (cluster !== rowCluster) {
-          if (rowCluster >= 0)
-            sums[row * clusterCount + rowCluster] = (sums[row * clusterCount + rowCluster] as number) + rowSum;
-          rowCluster = cluster;
-          rowSum = 0;
-        }
-        rowSum += distance;
-        sums[other * clusterCount + own] = (sums[other * clusterCount + own] as number) + distance;
-      }
-      if (rowCluster >= 0)
-        sums[row * clusterCount + rowCluster] = (sums[row * clusterCount + rowCluster] as number) + rowSum;
-    }
+    workspace.silhouettePairs(products, start, rows, count, 0, dimension, normsAt, labelsAt, sumsAt, clusterCount);
   }
-  return sums;
-}
-
-function squaredDifference(heap: Float64Array, left: number, right: number, dimension: number): number {
-  let total = 0;
-  for (let axis = 0; axis < dimension; axis += 1) {
-    const difference = (heap[left + axis] as number) - (heap[right + axis] as number);
-    total += difference * difference;
-  }
-  return total;
+  return heap.slice(sumsAt, sumsAt + count * clusterCount);
 }
