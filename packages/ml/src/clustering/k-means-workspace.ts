@@ -18,6 +18,11 @@ export interface KMeansWorkspace {
    * the candidates' distances (trials × n), the candidate rows (trials) and their potentials (trials).
    */
   readonly seedingAt: number;
+  /**
+   * Index of Lloyd's own region, after the seeding's: the centres' norms (k), the rows gathered by a pass (n) and
+   * each gathered row's nearest centre, smallest and second smallest ranking value (3n).
+   */
+  readonly lloydAt: number;
   /** The largest absolute coordinate, the scale of the safety margins. */
   readonly largest: number;
 }
@@ -49,7 +54,8 @@ export function createKMeansWorkspace(
   // centre update; the seeding's products need less. Then the norms and the seeding's distances.
   const normsAt = free + 2 * columns * dimension + rowCount * dimension + rowCount * columns + rowCount;
   const seedingAt = normsAt + rowCount;
-  const kernels = createDenseWorkspace(seedingAt + (trials + 1) * rowCount + 2 * trials);
+  const lloydAt = seedingAt + (trials + 1) * rowCount + 2 * trials;
+  const kernels = createDenseWorkspace(lloydAt + clusterCount + 4 * rowCount);
   kernels.heap.set(data.subarray(0, free), 0);
   const norms = kernels.heap.subarray(normsAt, normsAt + rowCount);
   let largest = 0;
@@ -62,5 +68,5 @@ export function createKMeansWorkspace(
     }
     norms[row] = norm;
   }
-  return { kernels, norms, free, normsAt, seedingAt, largest };
+  return { kernels, norms, free, normsAt, seedingAt, lloydAt, largest };
 }

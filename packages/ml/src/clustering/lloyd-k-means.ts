@@ -146,7 +146,8 @@ function updateCentroids(
  * distance to every other one, loosened by how far the centres moved, and a point whose upper bound is below both
  * its lower bound and half the gap from its centre to the nearest other centre keeps its centre. The points left
  * (36% per pass on digits, k = 10) are gathered into one blocked product with the centres (the dense kernels,
- * WebAssembly SIMD where available) and ranked by ‖c‖² − 2x·c, as scikit-learn does. A point whose two nearest
+ * WebAssembly SIMD where available; the gathering and the ranking run as kernels too) and ranked by ‖c‖² − 2x·c, as
+ * scikit-learn does. A point whose two nearest
  * centres are within 1e-9 · (‖x‖² + max ‖c‖²) of each other, far above the round-off of either way of computing a
  * distance, is decided by summing squared differences with ties going to the lower index, and every bound keeps a
  * margin far above round-off, so every assignment equals the textbook one. (Elkan's per-centre bounds, computed one
@@ -311,7 +312,12 @@ function createAssignment(
   // Then the labels of the rows whose cluster is recomputed (−1 for the others, n) and the clusters' sums (k × d).
   const labelsAt = productsAt + rowCount * clusterCount;
   const sumsAt = labelsAt + rowCount;
-  const centreNorms = new Float64Array(clusterCount);
+  // In Lloyd's own region: the centres' norms, the gathered rows' indices and their ranking (best, its value, the
+  // second value).
+  const centreNormsAt = shared.lloydAt;
+  const indicesAt = centreNormsAt + clusterCount;
+  const ranksAt = indicesAt + rowCount;
+  const centreNorms = heap.subarray(centreNormsAt, centreNormsAt + clusterCount);
   const halfGap = new Float64Array(clusterCount);
   const scratch = new Float64Array(1);
   // Hamerly (2010)'s bounds: upper[row] ≥ distance (not squared) to the point's own centre, lower[row] ≤ distance to
@@ -378,12 +384,13 @@ function createAssignment(
           const limit = Math.max(lower[row] as number, halfGap[label] as number);
           if ((upper[row] as number) + margin < limit) continue;
         }
-        // The points sit at the start of the heap: copy within it (no view allocated per row).
-        heap.copyWithin(gatheredAt + count * dimension, row * dimension, (row + 1) * dimension);
+        heap[indicesAt + count] = row;
         gathered[count] = row;
         count += 1;
       }
       if (count === 0) return false;
+      // The points sit at the start of the heap: one kernel call copies the gathered ones into a block.
+      workspace.gatherRows(0, dimension, indicesAt, count, gatheredAt);
       heap.set(centroids, centresAt);
       workspace.dotRows(
         gatheredAt,
@@ -396,23 +403,14 @@ function createAssignment(
         productsAt,
         clusterCount,
       );
+      // Nearest and second nearest centre of each gathered row by ‖c‖² − 2x·c.
+      workspace.rankCentres(productsAt, count, clusterCount, centreNormsAt, ranksAt);
       let changed = false;
       for (let index = 0; index < count; index += 1) {
         const row = gathered[index] as number;
-        const at = productsAt + index * clusterCount;
-        let best = 0;
-        let bestValue = Number.POSITIVE_INFINITY;
-        let second = Number.POSITIVE_INFINITY;
-        for (let cluster = 0; cluster < clusterCount; cluster += 1) {
-          const value = (centreNorms[cluster] as number) - 2 * (heap[at + cluster] as number);
-          if (value < bestValue) {
-            second = bestValue;
-            bestValue = value;
-            best = cluster;
-          } else if (value < second) {
-            second = value;
-          }
-        }
+        let best = heap[ranksAt + 3 * index] as number;
+        const bestValue = heap[ranksAt + 3 * index + 1] as number;
+        const second = heap[ranksAt + 3 * index + 2] as number;
         const norm = norms[row] as number;
         const slack = 1e-9 * (norm + largestNorm);
         if (second - bestValue <= slack) {

@@ -107,6 +107,17 @@ export interface DenseWorkspace {
     sums: number,
     clusterCount: number,
   ): void;
+  /**
+   * `out[j·depth + f] = x[r·depth + f]` with `r = indices[j]` (stored as a number) for `j < count`, `f < depth`:
+   * rows gathered into one block (a copy).
+   */
+  gatherRows(x: number, depth: number, indices: number, count: number, out: number): void;
+  /**
+   * For each of `rows` rows of `clusterCount` products at `products`: `v_c = centreNorms[c] − 2·products[i·K + c]`;
+   * writes `out[3i]` = the lowest c with the smallest `v_c`, `out[3i + 1]` = that smallest value and `out[3i + 2]` =
+   * the second smallest (`+∞` for one centre). Both paths compute the same bits.
+   */
+  rankCentres(products: number, rows: number, clusterCount: number, centreNorms: number, out: number): void;
 }
 
 interface KernelExports {
@@ -119,6 +130,8 @@ interface KernelExports {
   softmaxRows: DenseWorkspace["softmaxRows"];
   seedingCandidates: DenseWorkspace["seedingCandidates"];
   silhouettePairs: DenseWorkspace["silhouettePairs"];
+  gatherRows: DenseWorkspace["gatherRows"];
+  rankCentres: DenseWorkspace["rankCentres"];
 }
 
 const PAGE_BYTES = 65_536;
@@ -198,6 +211,9 @@ function wasmWorkspace(size: number): DenseWorkspace | null {
           sums * 8,
           clusterCount,
         ),
+      gatherRows: (x, depth, indices, count, out) => exports.gatherRows(x * 8, depth, indices * 8, count, out * 8),
+      rankCentres: (products, rows, clusterCount, centreNorms, out) =>
+        exports.rankCentres(products * 8, rows, clusterCount, centreNorms * 8, out * 8),
     };
   } catch {
     // Memory refused (too large for a 32-bit address space or this host): the JavaScript twins have no such cap.
@@ -261,7 +277,45 @@ export function createDenseWorkspace(size: number, preferSimd = true): DenseWork
       ),
     silhouettePairs: (products, start, rows, count, points, dimension, norms, labels, sums, clusterCount) =>
       silhouettePairsJs(heap, products, start, rows, count, points, dimension, norms, labels, sums, clusterCount),
+    gatherRows: (x, depth, indices, count, out) => {
+      for (let index = 0; index < count; index += 1) {
+        const source = x + (heap[indices + index] as number) * depth;
+        heap.copyWithin(out + index * depth, source, source + depth);
+      }
+    },
+    rankCentres: (products, rows, clusterCount, centreNorms, out) =>
+      rankCentresJs(heap, products, rows, clusterCount, centreNorms, out),
   };
+}
+
+/** The JavaScript twin of the kernel `rankCentres`. */
+function rankCentresJs(
+  heap: Float64Array,
+  products: number,
+  rows: number,
+  clusterCount: number,
+  centreNorms: number,
+  out: number,
+): void {
+  for (let row = 0; row < rows; row += 1) {
+    const at = products + row * clusterCount;
+    let best = 0;
+    let bestValue = Number.POSITIVE_INFINITY;
+    let second = Number.POSITIVE_INFINITY;
+    for (let cluster = 0; cluster < clusterCount; cluster += 1) {
+      const value = (heap[centreNorms + cluster] as number) - 2 * (heap[at + cluster] as number);
+      if (value < bestValue) {
+        second = bestValue;
+        bestValue = value;
+        best = cluster;
+      } else if (value < second) {
+        second = value;
+      }
+    }
+    heap[out + 3 * row] = best;
+    heap[out + 3 * row + 1] = bestValue;
+    heap[out + 3 * row + 2] = second;
+  }
 }
 
 /** Σ (a − b)² over `length` values as four running sums (index mod 4), added as (s0 + s1) + (s2 + s3). */

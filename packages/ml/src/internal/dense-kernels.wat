@@ -660,4 +660,73 @@
             (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $rowSum)))))
         (local.set $offset (i32.add (local.get $offset) (i32.const 1)))
         (br $rowLoop))))
+
+  ;; out[j·depth + f] = x[r·depth + f] with r = indices[j] (an f64), for j < count and f < depth: rows gathered
+  ;; into a contiguous block (a copy, so the same bits on both paths).
+  (func (export "gatherRows")
+    (param $x i32) (param $depth i32) (param $indices i32) (param $count i32) (param $out i32)
+    (local $index i32) (local $source i32) (local $at i32) (local $rowBytes i32) (local $pairBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $depth) (i32.const 3)))
+    (local.set $pairBytes (i32.shl (i32.and (local.get $depth) (i32.const -2)) (i32.const 3)))
+    (block $rowsDone
+      (loop $each
+        (br_if $rowsDone (i32.ge_s (local.get $index) (local.get $count)))
+        (local.set $source
+          (i32.add
+            (local.get $x)
+            (i32.mul
+              (i32.trunc_f64_s (f64.load (i32.add (local.get $indices) (i32.shl (local.get $index) (i32.const 3)))))
+              (local.get $rowBytes))))
+        (local.set $at (i32.const 0))
+        (block $done
+          (loop $pairs
+            (br_if $done (i32.ge_u (local.get $at) (local.get $pairBytes)))
+            (v128.store (i32.add (local.get $out) (local.get $at)) (v128.load (i32.add (local.get $source) (local.get $at))))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (br $pairs)))
+        (if (i32.and (local.get $depth) (i32.const 1))
+          (then
+            (f64.store (i32.add (local.get $out) (local.get $at)) (f64.load (i32.add (local.get $source) (local.get $at))))))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $index (i32.add (local.get $index) (i32.const 1)))
+        (br $each))))
+
+  ;; For each row i < rows of products (stride clusterCount): v_c = centreNorms[c] − 2·products[i·K + c]; writes
+  ;; out[3i] = the first c with the smallest v_c (an f64), out[3i + 1] = that smallest v and out[3i + 2] = the
+  ;; second smallest (+inf when K = 1), scanning c upwards with strict comparisons as the JavaScript twin does.
+  (func (export "rankCentres")
+    (param $products i32) (param $rows i32) (param $clusterCount i32) (param $centreNorms i32) (param $out i32)
+    (local $row i32) (local $cluster i32) (local $best i32) (local $bestValue f64) (local $second f64)
+    (local $value f64)
+    (block $rowsDone
+      (loop $each
+        (br_if $rowsDone (i32.ge_s (local.get $row) (local.get $rows)))
+        (local.set $best (i32.const 0))
+        (local.set $bestValue (f64.const inf))
+        (local.set $second (f64.const inf))
+        (local.set $cluster (i32.const 0))
+        (block $clustersDone
+          (loop $clusters
+            (br_if $clustersDone (i32.ge_s (local.get $cluster) (local.get $clusterCount)))
+            (local.set $value
+              (f64.sub
+                (f64.load (i32.add (local.get $centreNorms) (i32.shl (local.get $cluster) (i32.const 3))))
+                (f64.mul (f64.const 2) (f64.load (local.get $products)))))
+            (if (f64.lt (local.get $value) (local.get $bestValue))
+              (then
+                (local.set $second (local.get $bestValue))
+                (local.set $bestValue (local.get $value))
+                (local.set $best (local.get $cluster)))
+              (else
+                (if (f64.lt (local.get $value) (local.get $second))
+                  (then (local.set $second (local.get $value))))))
+            (local.set $products (i32.add (local.get $products) (i32.const 8)))
+            (local.set $cluster (i32.add (local.get $cluster) (i32.const 1)))
+            (br $clusters)))
+        (f64.store (local.get $out) (f64.convert_i32_s (local.get $best)))
+        (f64.store offset=8 (local.get $out) (local.get $bestValue))
+        (f64.store offset=16 (local.get $out) (local.get $second))
+        (local.set $out (i32.add (local.get $out) (i32.const 24)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $each))))
 )

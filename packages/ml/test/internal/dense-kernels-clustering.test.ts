@@ -214,4 +214,66 @@ describe("dense kernels for k-means and the silhouette", () => {
       { numRuns: 150 },
     );
   });
+
+  it("gatherRows: both paths copy the indexed rows, in the given order, into one block", () => {
+    fc.assert(
+      fc.property(cases, fc.array(fc.nat(), { minLength: 1, maxLength: 30 }), ({ rows, dimension, seed }, picks) => {
+        const points = randomPoints(rows, dimension, seed, 1);
+        const indices = picks.map((pick) => pick % rows);
+        const indicesAt = rows * dimension;
+        const outAt = indicesAt + indices.length;
+        for (const simd of [true, false]) {
+          const workspace = createDenseWorkspace(outAt + indices.length * dimension + 1, simd);
+          workspace.heap.set(points.values, 0);
+          workspace.heap.set(indices, indicesAt);
+          // A sentinel after the block: nothing is written past it.
+          workspace.heap[outAt + indices.length * dimension] = -7;
+          workspace.gatherRows(0, dimension, indicesAt, indices.length, outAt);
+          const expected = indices.flatMap((row) => points.values.slice(row * dimension, (row + 1) * dimension));
+          expectSameBits(Array.from(workspace.heap.subarray(outAt, outAt + indices.length * dimension)), expected);
+          expect(workspace.heap[outAt + indices.length * dimension]).toBe(-7);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("rankCentres: both paths find the lowest index of the smallest value and the second smallest value", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        (rows, clusterCount, seed) => {
+          const random = createRandom(seed);
+          // Few distinct values, so ties (lowest index wins) are common.
+          const products = Array.from({ length: rows * clusterCount }, () => random.integer(4) - 1.5);
+          const centreNorms = Array.from({ length: clusterCount }, () => random.integer(3));
+          const normsAt = rows * clusterCount;
+          const outAt = normsAt + clusterCount;
+          const results = [true, false].map((simd) => {
+            const workspace = createDenseWorkspace(outAt + 3 * rows, simd);
+            workspace.heap.set(products, 0);
+            workspace.heap.set(centreNorms, normsAt);
+            workspace.rankCentres(0, rows, clusterCount, normsAt, outAt);
+            return Array.from(workspace.heap.subarray(outAt, outAt + 3 * rows));
+          });
+          const [wasm, js] = results as [number[], number[]];
+          expectSameBits(wasm, js);
+          for (let row = 0; row < rows; row += 1) {
+            const values = centreNorms.map(
+              (norm, cluster) => norm - 2 * (products[row * clusterCount + cluster] as number),
+            );
+            const smallest = Math.min(...values);
+            const best = values.indexOf(smallest);
+            const others = values.filter((_, cluster) => cluster !== best);
+            expect(wasm[3 * row]).toBe(best);
+            expect(wasm[3 * row + 1]).toBe(smallest);
+            expect(wasm[3 * row + 2]).toBe(others.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...others));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
