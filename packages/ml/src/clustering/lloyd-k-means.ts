@@ -148,8 +148,8 @@ function updateCentroids(
  * (36% per pass on digits, k = 10) are gathered into one blocked product with the centres (the dense kernels,
  * WebAssembly SIMD where available; the gathering and the ranking run as kernels too) and ranked by ‖c‖² − 2x·c, as
  * scikit-learn does. A point whose two nearest centres are within 1e-9 · (‖x‖² + max ‖c‖²) of each other, far
- * above the round-off of either way of computing a distance, is decided by summing squared differences with ties going to the lower index, and every bound keeps a
- * margin far above round-off, so every assignment equals the textbook one. (Elkan's per-centre bounds, computed one
+ * above the round-off of either way of computing a distance, is decided by summing squared differences with ties
+ * going to the lower index, and every bound keeps a margin far above round-off, so every assignment equals the textbook one. (Elkan's per-centre bounds, computed one
  * distance at a time in JavaScript, were what this replaced: on digits this is about 2× faster.) Only the centres
  * whose members changed are recomputed, from all their members in row order (bit-for-bit the full recomputation).
  *
