@@ -141,16 +141,16 @@ function updateCentroids(
  * convergence) or when the summed squared centre shift is at most `tolerance`; after a tolerance stop the points are
  * reassigned to the final centres so labels and inertia agree with them.
  *
- * Each assignment pass looks only at the points whose centre could change, by Hamerly's bounds ("Making k-means
- * even faster", 2010): every point keeps an upper bound on the distance to its own centre and a lower bound on the
- * distance to every other one, loosened by how far the centres moved, and a point whose upper bound is below both
- * its lower bound and half the gap from its centre to the nearest other centre keeps its centre. The points left
- * (36% per pass on digits, k = 10) are gathered into one blocked product with the centres (the dense kernels,
- * WebAssembly SIMD where available; the gathering and the ranking run as kernels too) and ranked by ‖c‖² − 2x·c, as
- * scikit-learn does. A point whose two nearest centres are within 1e-9 · (‖x‖² + max ‖c‖²) of each other, far
- * above the round-off of either way of computing a distance, is decided by summing squared differences with ties
- * going to the lower index, and every bound keeps a margin far above round-off, so every assignment equals the textbook one. (Elkan's per-centre bounds, computed one
- * distance at a time in JavaScript, were what this replaced: on digits this is about 2× faster.) Only the centres
+ * Each assignment pass looks only at the points whose centre could change, by Hamerly's bounds ("Making k-means even
+ * faster", 2010): every point keeps an upper bound on the distance to its own centre and a lower bound on the distance
+ * to every other one, loosened by how far the centres moved, and a point whose upper bound is below both its lower
+ * bound and half the gap from its centre to the nearest other centre keeps its centre. The points left (36% per pass on
+ * digits, k = 10) are gathered into one blocked product with the centres (the dense kernels, WebAssembly SIMD where
+ * available; the gathering and the ranking run as kernels too) and ranked by ‖c‖² − 2x·c, as scikit-learn does. A point
+ * whose two nearest centres are within 1e-9 · (‖x‖² + max ‖c‖²) of each other, far above the round-off of either way of
+ * computing a distance, is decided by summing squared differences with ties going to the lower index, and every bound
+ * keeps a margin far above round-off, so every assignment equals the textbook one. (Elkan's per-centre bounds, computed
+ * one distance at a time in JavaScript, were what this replaced: on digits this is about 2× faster.) Only the centres
  * whose members changed are recomputed, from all their members in row order (bit-for-bit the full recomputation).
  *
  * Complexity O(iterations · n · k · d).
