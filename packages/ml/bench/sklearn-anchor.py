@@ -6,7 +6,13 @@ this process and wall ms), iteration counts and results. The benches run it
 with OMP_NUM_THREADS=1 and OPENBLAS_NUM_THREADS=1 so scikit-learn is
 single-threaded like Node; threadpoolctl (if present) enforces the same.
 
-Usage: python3 sklearn-anchor.py <fixtures/ml directory> <repeats>
+With a third argument `defaults`, times only the default calls named in the
+fourth (comma-separated: `trainModel` for the pipeline of
+ClassificationModel.trainModel, `raw` and `std` for KMeans + silhouette_score
+on raw and standardised digits) and prints every repeat's CPU ms, so a bench
+can alternate these runs with its own.
+
+Usage: python3 sklearn-anchor.py <fixtures/ml directory> <repeats> [defaults <names>]
 """
 
 import contextlib
@@ -58,6 +64,7 @@ def blas_info():
 
 def main():
     root, repeats = sys.argv[1], int(sys.argv[2])
+    defaults_only = len(sys.argv) > 3 and sys.argv[3] == "defaults"
     header, table = read_table(os.path.join(root, "tabular", "digits.csv"))
     label_column = header.index("label")
     features = np.delete(table, label_column, axis=1)
@@ -66,6 +73,10 @@ def main():
         split_rows = list(csv.DictReader(handle))
     train = np.array([int(row["row"]) for row in split_rows if row["split"] == "train"])
     test = np.array([int(row["row"]) for row in split_rows if row["split"] == "test"])
+
+    if defaults_only:
+        print(json.dumps(default_calls(features, labels, train, test, repeats, sys.argv[4].split(","))))
+        return
 
     # LogisticRegression(C=1, lbfgs, tol=1e-4) on the training rows standardised as the JS bench does.
     scaler = StandardScaler().fit(features[train])
@@ -114,6 +125,42 @@ def main():
             }
         )
     )
+
+
+def default_calls(features, labels, train, test, repeats, names):
+    """CPU ms of every repeat (after one warm-up) of the two default calls, in the order the bench compares them."""
+
+    def pipeline():
+        scaler = StandardScaler().fit(features[train])
+        model = LogisticRegression(max_iter=1000).fit(scaler.transform(features[train]), labels[train])
+        probabilities = model.predict_proba(scaler.transform(features[test]))
+        return accuracy_score(labels[test], probabilities.argmax(axis=1)), log_loss(labels[test], probabilities)
+
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale[scale == 0] = 1
+    data = {"raw": features, "std": (features - mean) / scale}
+
+    def clustering(points):
+        model = KMeans(10, init="k-means++", n_init=10, max_iter=300, tol=1e-4, algorithm="lloyd", random_state=0)
+        model.fit(points)
+        return silhouette_score(points, model.labels_)
+
+    calls = {
+        "trainModel": pipeline,
+        "raw": lambda: clustering(data["raw"]),
+        "std": lambda: clustering(data["std"]),
+    }
+    result = {}
+    for name in names:
+        call = calls[name]
+        call()
+        result[name] = []
+        for _ in range(repeats):
+            start = time.process_time()
+            call()
+            result[name].append((time.process_time() - start) * 1000)
+    return result
 
 
 if __name__ == "__main__":
