@@ -123,7 +123,10 @@ export default async (): Promise<void> => {
   ];
   const criteria: [string, number][] = [
     ["scikit-learn's: max\\|∇ mean loss\\| ≤ 1e-4", sklearnRule],
-    [`max\\|∇ mean loss\\| ≤ ${DEFAULT_RELATIVE_TOLERANCE.toExponential()} (ClassificationModel default)`, defaultTolerance],
+    [
+      `max\\|∇ mean loss\\| ≤ ${DEFAULT_RELATIVE_TOLERANCE.toExponential()} (ClassificationModel default)`,
+      defaultTolerance,
+    ],
     ["max\\|∇ summed loss\\| ≤ 1e-4 (the default before)", 1e-4],
     ["max\\|∇ summed loss\\| ≤ 1e-6", 1e-6],
   ];
