@@ -72,6 +72,10 @@ export default defineConfig({
     // them under load without anything being wrong. A hang still fails, after 20 s.
     testTimeout: 20_000,
     sequence: { sequencer: SlowestFirstSequencer },
+    // Keeps the transformed sources in node_modules/.experimental-vitest-cache, so a second run (and a single file
+    // run afterwards) does not transform them again: 0.6 s of CPU less for one integrations test file. A fresh clone
+    // has no cache; `vitest --clearCache` deletes it.
+    experimental: { fsModuleCache: true },
     // The JSON report feeds the "N passed, N failed" line that CI reads.
     reporters: ["default", ["json", { outputFile: "vitest-report.json" }]],
     projects: [
