@@ -9,8 +9,8 @@
  * user, they run as that user.
  *
  * A PostgreSQL server starts on a copy of a data directory that `initdb` wrote once (see `postgresTemplate`): `initdb`
- * takes about 1.4 s of CPU and several seconds on a busy machine, a copy a third of that, and every server still gets
- * a cluster of its own.
+ * takes about 1.4 s of CPU and several seconds on a busy machine, a copy under a third of that, and every server
+ * still gets a cluster of its own.
  *
  * When the server programs are missing, `serverUnavailable()` says so: the test file then skips with a warning on a
  * developer's machine, and fails when the `CI` environment variable is set, so CI never skips silently.
@@ -190,7 +190,7 @@ async function allExist(paths: readonly string[]): Promise<boolean> {
   }
 }
 
-/** This process's template directory, once it is known to be complete. */
+/** Per template key, this process's one lookup (or writing) of the template, shared by servers that start together. */
 const templates = new Map<string, Promise<string>>();
 
 /**
