@@ -8,13 +8,18 @@
  * to that user with `chown`; the system temporary directory, where it is made, is world-traversable. As any other
  * user, they run as that user.
  *
+ * A PostgreSQL server starts on a copy of a data directory that `initdb` wrote once (see `postgresTemplate`): `initdb`
+ * takes about 1.4 s of CPU and several seconds on a busy machine, a copy under a third of that, and every server
+ * still gets a cluster of its own.
+ *
  * When the server programs are missing, `serverUnavailable()` says so: the test file then skips with a warning on a
  * developer's machine, and fails when the `CI` environment variable is set, so CI never skips silently.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { accessSync, constants, readdirSync } from "node:fs";
-import { chown, mkdtemp, rm } from "node:fs/promises";
+import { accessSync, constants, readdirSync, statSync } from "node:fs";
+import { access, chown, mkdtemp, rename, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -157,28 +162,110 @@ export async function stopProcess(
   }
 }
 
+/** The arguments of every `initdb` run: trust authentication for the `postgres` role, UTF-8, C locale, no fsync. */
+const INITDB_ARGUMENTS = ["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"];
+
+/** Runs a program to its end; rejects with its output when it exits with anything but 0. */
+async function runProgram(
+  program: string,
+  programArguments: readonly string[],
+  options: { uid?: number; gid?: number; cwd: string; env: NodeJS.ProcessEnv },
+  what: string,
+): Promise<void> {
+  const child = spawn(program, programArguments, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, "exit")) as [number | null];
+  if (code !== 0) throw new Error(`${what}: ${program} exited with code ${code}:\n${output}`);
+}
+
+/** Resolves with `true` when every one of `paths` exists. */
+async function allExist(paths: readonly string[]): Promise<boolean> {
+  try {
+    await Promise.all(paths.map((path) => access(path)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Per template key, this process's one lookup (or writing) of the template, shared by servers that start together. */
+const templates = new Map<string, Promise<string>>();
+
 /**
- * Starts a throw-away PostgreSQL server: `initdb` into a temporary directory (trust authentication for the
- * `postgres` role, UTF-8, C locale, no fsync), then `postgres` listening on 127.0.0.1 only, without a Unix socket.
+ * A data directory written by `initdb` for the programs in `binDirectory`, for servers to start on copies of it. It is
+ * kept in the system temporary directory under a name derived from the programs (their directory and the time
+ * `initdb` was installed), the user running them and the `initdb` arguments, so later test files and later runs reuse
+ * it, and an upgraded PostgreSQL gets a new one. It is written into a directory of its own and renamed into place
+ * when complete, so a reader never sees half of it; test files that find none at the same moment each write one,
+ * and the first rename wins.
+ */
+function postgresTemplate(binDirectory: string, identity: { uid: number; gid: number } | undefined): Promise<string> {
+  const initdb = join(binDirectory, "initdb");
+  const key = createHash("sha256")
+    .update(JSON.stringify([initdb, statSync(initdb).mtimeMs, identity?.uid ?? process.getuid?.(), INITDB_ARGUMENTS]))
+    .digest("hex")
+    .slice(0, 16);
+  let template = templates.get(key);
+  if (template === undefined) {
+    template = writePostgresTemplate(initdb, join(tmpdir(), `pelbiot-postgres-template-${key}`), identity);
+    // A failure is not remembered: the next server tries again.
+    template.catch(() => templates.delete(key));
+    templates.set(key, template);
+  }
+  return template;
+}
+
+async function writePostgresTemplate(
+  initdb: string,
+  finalDirectory: string,
+  identity: { uid: number; gid: number } | undefined,
+): Promise<string> {
+  const data = join(finalDirectory, "data");
+  // Files a complete cluster has: a directory a temporary-file cleaner emptied in part is moved aside and written
+  // again. (An absent one is left absent: another test file may be about to rename its own into place.)
+  if (await allExist([join(data, "PG_VERSION"), join(data, "global", "pg_control"), join(data, "base", "1")])) {
+    return data;
+  }
+  if (await allExist([finalDirectory])) {
+    const damaged = `${finalDirectory}-damaged-${process.pid}`;
+    await rename(finalDirectory, damaged).catch(() => undefined);
+    await rm(damaged, { recursive: true, force: true });
+  }
+  const building = await mkdtemp(`${finalDirectory}-building-`);
+  try {
+    if (identity !== undefined) await chown(building, identity.uid, identity.gid);
+    const options = { ...identity, cwd: building, env: { ...process.env, LC_ALL: "C" } };
+    await runProgram(initdb, ["-D", join(building, "data"), ...INITDB_ARGUMENTS], options, "initdb");
+    try {
+      await rename(building, finalDirectory);
+    } catch (error) {
+      // Another test file renamed its complete template into place first: use that one.
+      if (!(await allExist([join(data, "PG_VERSION")]))) throw error;
+    }
+  } finally {
+    await rm(building, { recursive: true, force: true });
+  }
+  return data;
+}
+
+/**
+ * Starts a throw-away PostgreSQL server: a copy of the `initdb` template (trust authentication for the `postgres`
+ * role, UTF-8, C locale) in a temporary directory, then `postgres` on it, without fsync, listening on 127.0.0.1
+ * only, without a Unix socket.
  *
  * @returns The server; connect as `postgres://postgres@127.0.0.1:<port>/postgres`.
  */
 export async function startPostgres(binDirectory: string): Promise<RestartableTestServer> {
   const identity = postgresIdentity();
+  const template = await postgresTemplate(binDirectory, identity);
   const dataDirectory = await mkdtemp(join(tmpdir(), "pelbiot-postgres-"));
   if (identity !== undefined) await chown(dataDirectory, identity.uid, identity.gid);
   const spawnOptions = { ...identity, cwd: dataDirectory, env: { ...process.env, LC_ALL: "C" } };
   try {
-    const initdb = spawn(
-      join(binDirectory, "initdb"),
-      ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
-      { ...spawnOptions, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let initdbOutput = "";
-    initdb.stdout.on("data", (chunk: Buffer) => (initdbOutput += chunk.toString()));
-    initdb.stderr.on("data", (chunk: Buffer) => (initdbOutput += chunk.toString()));
-    const [code] = (await once(initdb, "exit")) as [number | null];
-    if (code !== 0) throw new Error(`initdb exited with code ${code}:\n${initdbOutput}`);
+    // As the server's user, so the copy is that user's, as initdb's own output would be.
+    await runProgram("cp", ["-a", `${template}/.`, dataDirectory], spawnOptions, "copying the initdb template");
 
     const port = await freePort();
     const launch = async (): Promise<ChildProcess> => {
