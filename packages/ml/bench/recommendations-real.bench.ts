@@ -34,8 +34,9 @@ const MIN_POSITIVES = 5;
 const SHARE = 0.2;
 const SEED = 17;
 const K = 10;
-/** EASE reference λ grid (absolute, as in the paper); the validation picks one per split. */
-const EASE_LAMBDAS = [25, 50, 100, 200, 400, 800];
+/** The reference EASE's λ walk starts here and doubles or halves while validation improves (within the bounds). */
+const EASE_LAMBDA_START = 200;
+const EASE_LAMBDA_BOUNDS = [10, 20_000] as const;
 
 interface Measured {
   readonly ndcg: number;
@@ -111,6 +112,7 @@ function engineRow(
 ): ResultRow {
   const engine = new RecommendationEngine({ minInteractions: 1, ...options });
   for (const row of split.train) engine.trackInteraction(row.user, row.item, "view");
+  process.stderr.write(`  ${name}…\n`);
   const training = timed(() => engine.train());
   reports.push(`${name}: ${describeReport(training.value)}`);
   const ranker: Ranker = (user, k) =>
@@ -129,6 +131,7 @@ function referenceRow(
   split: PositiveSplit,
   build: (set: ReturnType<typeof trainingSet>) => Ranker,
 ): ResultRow {
+  process.stderr.write(`  ${name}…\n`);
   const fit = timed(() => build(trainingSet(split.train)));
   return {
     model: name,
@@ -139,21 +142,34 @@ function referenceRow(
   };
 }
 
-/** Picks EASE's λ on a hold-out inside the training rows, made with the split's own protocol (seed + 1). */
+/**
+ * Picks EASE's λ on a hold-out inside the training rows, made with the split's own protocol (seed + 1): starts at
+ * {@link EASE_LAMBDA_START}, tries twice and half the best so far and moves while one of them scores better.
+ */
 function easeLambda(kind: SplitKind, split: PositiveSplit, notes: string[]): number {
   const inner = kind === "random 20%" ? randomHoldOut(split.train, SHARE, SEED + 1) : leaveLastOut(split.train);
   const set = trainingSet(inner.train);
-  let best = { lambda: EASE_LAMBDAS[0] as number, ndcg: -1 };
-  const tried: string[] = [];
-  for (const lambda of EASE_LAMBDAS) {
+  const scores = new Map<number, number>();
+  const score = (lambda: number): number => {
+    const known = scores.get(lambda);
+    if (known !== undefined) return known;
+    process.stderr.write(`  reference EASE validation, λ ${lambda}…\n`);
     const { ndcg } = evaluate(easeRanker(set, lambda), inner.test);
-    tried.push(`λ ${lambda} ${ndcg.toFixed(4)}`);
-    if (ndcg > best.ndcg) best = { lambda, ndcg };
+    scores.set(lambda, ndcg);
+    return ndcg;
+  };
+  let best = EASE_LAMBDA_START;
+  for (;;) {
+    const neighbours = [best / 2, best * 2].filter(
+      (lambda) => lambda >= EASE_LAMBDA_BOUNDS[0] && lambda <= EASE_LAMBDA_BOUNDS[1],
+    );
+    const next = neighbours.reduce((winner, lambda) => (score(lambda) > score(winner) ? lambda : winner), best);
+    if (next === best) break;
+    best = next;
   }
-  notes.push(
-    `reference EASE, ${kind}: λ ${best.lambda} by validation on ${inner.test.size} users (${tried.join(", ")})`,
-  );
-  return best.lambda;
+  const tried = [...scores].sort(([a], [b]) => a - b).map(([lambda, ndcg]) => `λ ${lambda} ${ndcg.toFixed(4)}`);
+  notes.push(`reference EASE, ${kind}: λ ${best} by validation on ${inner.test.size} users (${tried.join(", ")})`);
+  return best;
 }
 
 export default async function recommendationsRealBench(): Promise<void> {

@@ -190,31 +190,43 @@ export function userKnnRanker(set: TrainingSet, neighbours: number): Ranker {
 }
 
 /**
- * Inverts a symmetric positive definite matrix in place by Gauss-Jordan elimination (no pivoting is needed: every
- * pivot of an SPD matrix is positive). n³ multiply-adds.
+ * Inverts a symmetric positive definite matrix in place with the sweep operator (Goodnight 1979), which keeps the
+ * matrix symmetric, so only the upper triangle is updated: n³/2 multiply-adds. No pivoting is needed: every pivot of
+ * an SPD matrix (a Schur complement) is positive. The lower triangle of the input is not read.
  *
- * @param matrix - Row-major n × n; replaced by its inverse.
+ * @param matrix - Row-major n × n; replaced by its inverse (both triangles).
  * @param n - The order.
  * @throws Error when a pivot is not positive (the matrix was not positive definite).
  */
 export function invertSpdInPlace(matrix: Float64Array, n: number): void {
+  const pivotRow = new Float64Array(n);
   for (let pivotIndex = 0; pivotIndex < n; pivotIndex += 1) {
-    const pivotRow = pivotIndex * n;
-    const pivot = matrix[pivotRow + pivotIndex] as number;
+    // Row `pivotIndex` of the symmetric matrix, read from the upper triangle.
+    for (let column = 0; column < pivotIndex; column += 1) pivotRow[column] = matrix[column * n + pivotIndex] as number;
+    for (let column = pivotIndex; column < n; column += 1) pivotRow[column] = matrix[pivotIndex * n + column] as number;
+    const pivot = pivotRow[pivotIndex] as number;
     if (!(pivot > 0)) throw new Error(`pivot ${pivotIndex} is ${pivot}: the matrix is not positive definite`);
-    const scale = 1 / pivot;
-    matrix[pivotRow + pivotIndex] = 1;
-    for (let column = 0; column < n; column += 1)
-      matrix[pivotRow + column] = (matrix[pivotRow + column] as number) * scale;
     for (let row = 0; row < n; row += 1) {
       if (row === pivotIndex) continue;
-      const start = row * n;
-      const factor = matrix[start + pivotIndex] as number;
+      const factor = (pivotRow[row] as number) / pivot;
       if (factor === 0) continue;
-      matrix[start + pivotIndex] = 0;
-      for (let column = 0; column < n; column += 1) {
-        matrix[start + column] = (matrix[start + column] as number) - factor * (matrix[pivotRow + column] as number);
+      const start = row * n;
+      for (let column = row; column < n; column += 1) {
+        matrix[start + column] = (matrix[start + column] as number) - factor * (pivotRow[column] as number);
       }
+    }
+    for (let column = 0; column < pivotIndex; column += 1)
+      matrix[column * n + pivotIndex] = (pivotRow[column] as number) / pivot;
+    for (let column = pivotIndex + 1; column < n; column += 1)
+      matrix[pivotIndex * n + column] = (pivotRow[column] as number) / pivot;
+    matrix[pivotIndex * n + pivotIndex] = -1 / pivot;
+  }
+  // Sweeping every pivot leaves −A⁻¹ in the upper triangle.
+  for (let row = 0; row < n; row += 1) {
+    for (let column = row; column < n; column += 1) {
+      const value = -(matrix[row * n + column] as number);
+      matrix[row * n + column] = value;
+      matrix[column * n + row] = value;
     }
   }
 }
