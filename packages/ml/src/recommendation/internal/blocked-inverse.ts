@@ -26,7 +26,7 @@ export function inverseWorkspaceSize(size: number, block = INVERSE_BLOCK): numbe
  * terms inside a diagonal block are summed one by one.
  *
  * @param workspace - Holds the matrix at heap offset 0; offsets `size²` to {@link inverseWorkspaceSize} are
- *   overwritten as scratch.
+ *   scratch and must hold zeros (as a fresh workspace does): `Wᵀ` is written there over its upper triangle only.
  * @param size - The number of rows (and columns).
  * @param block - Rows per block (tests use small blocks to reach every edge with small matrices).
  * @returns `true` with the inverse (exactly symmetric) at heap offset 0, `false` when a pivot is not positive (the
@@ -85,8 +85,8 @@ function lowerInverseBlocked(workspace: DenseWorkspace, size: number, block: num
   const heap = workspace.heap;
   const upper = size * size;
   const scratch = 2 * upper;
-  // The products below sum over whole rows of U, so its entries left of the diagonal must be zeros.
-  heap.fill(0, upper, 2 * upper);
+  // The products below sum over whole rows of U, so its entries left of the diagonal must be zeros (they are: the
+  // caller passes that region zero-filled, and nothing writes there).
   for (let j0 = 0; j0 < size; j0 += block) {
     const j1 = Math.min(j0 + block, size);
     for (let i0 = j0; i0 < size; i0 += block) {

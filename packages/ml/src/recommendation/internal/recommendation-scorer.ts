@@ -78,9 +78,11 @@ export class RecommendationScorer {
    *
    * @param request - The validated request.
    * @param trained - When given, personalised scores come from this EASE or ALS model instead of the kNN blend.
+   * @param scored - With an EASE model, the user's `x_u·B` when already computed (validation scores its users in
+   *   one batch); otherwise they are computed here.
    * @returns At most `limit` recommendations.
    */
-  recommend(request: ScoringRequest, trained?: EaseModel | AlsModel): Recommendation[] {
+  recommend(request: ScoringRequest, trained?: EaseModel | AlsModel, scored?: Float64Array): Recommendation[] {
     const { limit, exclude, includeInteracted, now } = request;
     const matrix = this.#matrix;
     this.#ensureCapacity();
@@ -107,7 +109,7 @@ export class RecommendationScorer {
       const personal =
         trained === undefined
           ? this.#personalised(user, userRow, limit, now)
-          : this.#personalisedTrained(trained, userRow, limit, isBlocked);
+          : this.#personalisedTrained(trained, userRow, limit, isBlocked, scored);
       if (personal.length >= limit) return personal;
       return this.#popular(limit, isBlocked, personal, false);
     } finally {
@@ -124,12 +126,13 @@ export class RecommendationScorer {
     userRow: SparseRow,
     limit: number,
     isBlocked: (item: number) => boolean,
+    scored: Float64Array | undefined,
   ): Recommendation[] {
     if (this.#easeScore.length < trained.size) this.#easeScore = new Float64Array(trained.size);
     const itemIds = this.#matrix.itemIds;
     const ranked =
       trained.kind === "ease"
-        ? rankEase(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore)
+        ? rankEase(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore, scored)
         : rankAls(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore);
     return ranked.map(({ item, score, basedOn }) => ({
       itemId: itemIds[item] as string,
