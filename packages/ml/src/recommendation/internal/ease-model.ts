@@ -133,41 +133,6 @@ export function fitEase(gram: Float64Array, size: number, lambda: number, input:
   return { kind: "ease", size, weights, lambda, input };
 }
 
-/** Columns per pass of {@link scoreEaseUsers}: this many columns of every weight row stay in cache together. */
-const SCORE_CHUNK = 128;
-
-/**
- * `x_u·B` for many users at once (validation scores every held-out user under each λ), into one row per user. The
- * columns are done a chunk at a time, so the weight rows' chunk stays in cache across the users instead of each
- * user streaming whole weight rows from memory; each score still adds the user's items in row order, as
- * {@link rankEase} does, so the scores are its scores, bit for bit.
- *
- * @param model - The fitted model.
- * @param userRows - The users' rows; items newer than the model are skipped.
- * @returns `userRows.length × model.size` scores, row-major.
- */
-export function scoreEaseUsers(model: EaseModel, userRows: readonly SparseRow[]): Float64Array {
-  const { size, weights } = model;
-  const binary = model.input === "binary";
-  const scores = new Float64Array(userRows.length * size);
-  for (let first = 0; first < size; first += SCORE_CHUNK) {
-    const last = Math.min(first + SCORE_CHUNK, size);
-    userRows.forEach(({ columns, values }, user) => {
-      const row = user * size;
-      for (let position = 0; position < columns.length; position += 1) {
-        const item = columns[position] as number;
-        if (item >= size) continue;
-        const value = binary ? 1 : (values[position] as number);
-        const start = item * size;
-        for (let target = first; target < last; target += 1) {
-          scores[row + target] = (scores[row + target] as number) + value * (weights[start + target] as number);
-        }
-      }
-    });
-  }
-  return scores;
-}
-
 /**
  * Ranks the items of the model by `x_u·B` for one user: the best `limit` items with a positive score that are not
  * blocked, ties in natural id order.
@@ -177,8 +142,7 @@ export function scoreEaseUsers(model: EaseModel, userRows: readonly SparseRow[])
  * @param userRow - The user's current row; items newer than the model are skipped.
  * @param limit - How many items to return.
  * @param isBlocked - Items never to return (the user's own, excluded, unavailable, expired).
- * @param scratch - Scratch of at least `model.size` entries (overwritten).
- * @param scored - This user's scores from {@link scoreEaseUsers}, when already computed (`scratch` is then unused).
+ * @param scores - Scratch of at least `model.size` entries (overwritten).
  * @returns The ranked items, best first.
  */
 export function rankEase(
@@ -187,23 +151,19 @@ export function rankEase(
   userRow: SparseRow,
   limit: number,
   isBlocked: (item: number) => boolean,
-  scratch: Float64Array,
-  scored?: Float64Array,
+  scores: Float64Array,
 ): EaseRanked[] {
   const { size, weights } = model;
   const binary = model.input === "binary";
-  const scores = scored ?? scratch;
-  if (scored === undefined) {
-    scores.fill(0, 0, size);
-    const { columns, values } = userRow;
-    for (let position = 0; position < columns.length; position += 1) {
-      const item = columns[position] as number;
-      if (item >= size) continue;
-      const value = binary ? 1 : (values[position] as number);
-      const start = item * size;
-      for (let target = 0; target < size; target += 1) {
-        scores[target] = (scores[target] as number) + value * (weights[start + target] as number);
-      }
+  scores.fill(0, 0, size);
+  const { columns, values } = userRow;
+  for (let position = 0; position < columns.length; position += 1) {
+    const item = columns[position] as number;
+    if (item >= size) continue;
+    const value = binary ? 1 : (values[position] as number);
+    const start = item * size;
+    for (let target = 0; target < size; target += 1) {
+      scores[target] = (scores[target] as number) + value * (weights[start + target] as number);
     }
   }
   const itemIds = matrix.itemIds;

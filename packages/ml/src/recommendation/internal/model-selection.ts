@@ -6,7 +6,7 @@ import type {
   ValidationHoldOut,
 } from "../recommendation-engine-types";
 import { type AlsModel, type AlsSettings, fitAls } from "./als-model";
-import { type EaseInput, type EaseModel, fitEase, gramMatrix, meanDiagonal, scoreEaseUsers } from "./ease-model";
+import { type EaseInput, type EaseModel, fitEase, gramMatrix, meanDiagonal } from "./ease-model";
 import { InteractionMatrix } from "./interaction-matrix";
 import { RecommendationScorer, type ScorerSettings } from "./recommendation-scorer";
 import type { SparseRow } from "./sparse-row";
@@ -334,23 +334,10 @@ function validationNdcg(
   split: ValidationSplit,
   trained: EaseModel | AlsModel | undefined,
 ): number {
-  // EASE scores every held-out user in one cache-friendly batch (the same scores the scorer would compute).
-  const size = trained?.kind === "ease" ? trained.size : 0;
-  const scored =
-    trained?.kind === "ease"
-      ? scoreEaseUsers(
-          trained,
-          [...split.heldOut.keys()].map(
-            (userId) => split.train.userRows[split.train.userIndex.get(userId) as number] as SparseRow,
-          ),
-        )
-      : undefined;
   let total = 0;
-  let index = 0;
   for (const [userId, relevant] of split.heldOut) {
     const request = { userId, limit: CUT_OFF, exclude: [], includeInteracted: false, now: Number.NEGATIVE_INFINITY };
-    const ranked = scorer.recommend(request, trained, scored?.subarray(index * size, (index + 1) * size));
-    index += 1;
+    const ranked = scorer.recommend(request, trained);
     let dcg = 0;
     ranked.forEach((recommendation, rank) => {
       if (relevant.has(recommendation.itemId)) dcg += 1 / Math.log2(rank + 2);

@@ -78,11 +78,9 @@ export class RecommendationScorer {
    *
    * @param request - The validated request.
    * @param trained - When given, personalised scores come from this EASE or ALS model instead of the kNN blend.
-   * @param scored - With an EASE model, the user's `x_u·B` when already computed (validation scores its users in
-   *   one batch); otherwise they are computed here.
    * @returns At most `limit` recommendations.
    */
-  recommend(request: ScoringRequest, trained?: EaseModel | AlsModel, scored?: Float64Array): Recommendation[] {
+  recommend(request: ScoringRequest, trained?: EaseModel | AlsModel): Recommendation[] {
     const { limit, exclude, includeInteracted, now } = request;
     const matrix = this.#matrix;
     this.#ensureCapacity();
@@ -109,7 +107,7 @@ export class RecommendationScorer {
       const personal =
         trained === undefined
           ? this.#personalised(user, userRow, limit, now)
-          : this.#personalisedTrained(trained, userRow, limit, isBlocked, scored);
+          : this.#personalisedTrained(trained, userRow, limit, isBlocked);
       if (personal.length >= limit) return personal;
       return this.#popular(limit, isBlocked, personal, false);
     } finally {
@@ -126,13 +124,12 @@ export class RecommendationScorer {
     userRow: SparseRow,
     limit: number,
     isBlocked: (item: number) => boolean,
-    scored: Float64Array | undefined,
   ): Recommendation[] {
     if (this.#easeScore.length < trained.size) this.#easeScore = new Float64Array(trained.size);
     const itemIds = this.#matrix.itemIds;
     const ranked =
       trained.kind === "ease"
-        ? rankEase(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore, scored)
+        ? rankEase(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore)
         : rankAls(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore);
     return ranked.map(({ item, score, basedOn }) => ({
       itemId: itemIds[item] as string,

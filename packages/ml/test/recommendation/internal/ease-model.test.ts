@@ -2,14 +2,7 @@ import fc from "fast-check";
 import { inverse, Matrix } from "ml-matrix";
 import { describe, expect, it } from "vitest";
 import { invertPositiveDefinite } from "../../../src/recommendation/internal/cholesky";
-import {
-  type EaseModel,
-  fitEase,
-  gramMatrix,
-  meanDiagonal,
-  rankEase,
-  scoreEaseUsers,
-} from "../../../src/recommendation/internal/ease-model";
+import { fitEase, gramMatrix, meanDiagonal, rankEase } from "../../../src/recommendation/internal/ease-model";
 import { InteractionMatrix } from "../../../src/recommendation/internal/interaction-matrix";
 import { createSparseRow, type SparseRow, setRowValue } from "../../../src/recommendation/internal/sparse-row";
 
@@ -142,47 +135,5 @@ describe("EASE", () => {
     }
     expect(largest).toBeLessThan(1e-12);
     expect(model.weights.some((weight) => weight > 0.01)).toBe(true);
-  });
-
-  it("scores many users in one batch exactly as it scores each one, and ranks the same from either", () => {
-    const cases = fc.record({
-      size: fc.integer({ min: 1, max: 140 }),
-      seed: fc.integer({ min: 1, max: 2 ** 30 }),
-      users: fc.integer({ min: 1, max: 6 }),
-      binary: fc.boolean(),
-    });
-    fc.assert(
-      fc.property(cases, ({ size, seed, users, binary }) => {
-        let state = seed;
-        const next = (): number => {
-          state = (state * 48_271) % 2_147_483_647;
-          return state / 2_147_483_647;
-        };
-        const weights = Float64Array.from({ length: size * size }, () => (next() - 0.4) * 10 ** Math.floor(next() * 4));
-        const model: EaseModel = { kind: "ease", size, weights, lambda: 1, input: binary ? "binary" : "weighted" };
-        const matrix = new InteractionMatrix(0.5, undefined);
-        // Two items past the model's size (tracked after training): skipped by both paths.
-        for (let item = 0; item < size + 2; item += 1) matrix.registerItem(`item-${item}`);
-        const rows = Array.from({ length: users }, (_, user) => {
-          matrix.registerUser(`user-${user}`);
-          const count = 1 + Math.floor(next() * 12);
-          for (let pick = 0; pick < count; pick += 1) {
-            matrix.setStrength(user, Math.floor(next() * (size + 2)), 0.5 + next() * 3);
-          }
-          return matrix.userRows[user] as SparseRow;
-        });
-        const batch = scoreEaseUsers(model, rows);
-        rows.forEach((row, user) => {
-          const scratch = new Float64Array(size);
-          const isBlocked = (item: number): boolean => row.positions.has(item);
-          const ranked = rankEase(model, matrix, row, 10, isBlocked, scratch);
-          const scored = batch.subarray(user * size, (user + 1) * size);
-          expect(scored).toEqual(scratch);
-          const fromBatch = rankEase(model, matrix, row, 10, isBlocked, new Float64Array(size), scored);
-          expect(fromBatch).toEqual(ranked);
-        });
-      }),
-      { numRuns: 40 },
-    );
   });
 });
