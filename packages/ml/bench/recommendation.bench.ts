@@ -5,13 +5,16 @@
 import { loadavg } from "node:os";
 import { createRandom } from "../src/random/create-random";
 import { fitAls } from "../src/recommendation/internal/als-model";
+import { invertPositiveDefinite } from "../src/recommendation/internal/cholesky";
 import { fitEase, gramMatrix, meanDiagonal } from "../src/recommendation/internal/ease-model";
 import { InteractionMatrix } from "../src/recommendation/internal/interaction-matrix";
 import { ALS_SHAPE } from "../src/recommendation/internal/model-selection";
 import { RecommendationEngine, type RecommendationEngineOptions } from "../src/recommendation/recommendation-engine";
+import { resolveRecommendationEngineOptions } from "../src/recommendation/recommendation-engine-options";
 import { evaluateSplit, loadInteractions, loadReference, makeSplit } from "../test/recommendation/reco-fixture";
 
 const ITEMS = 10_000;
+const DEFAULT_MAX_EASE_ITEMS = resolveRecommendationEngineOptions({}).maxEaseItems;
 const USERS = 5_000;
 const GENRES = 20;
 const SEED = 7;
@@ -261,37 +264,44 @@ function catalogue(items: number, interactions: number): [string, string][] {
 
 async function trainingSpeed(): Promise<void> {
   console.log(
-    "\n| items | interactions | maxEaseItems | model chosen | fits tried (EASE, ALS) | train() ms (auto) | train() CPU ms | top-10 p50 ms | top-10 CPU ms / call |",
+    `\nLoad average before the training runs: ${loadavg()[0]?.toFixed(1)}.\n\n| items | interactions | maxEaseItems | model chosen | fits tried (EASE, ALS) | train() ms (auto) | train() CPU ms (best of 2) | top-10 p50 ms | top-10 CPU ms / call |`,
   );
   console.log("|---|---|---|---|---|---|---|---|---|");
-  // The default cap (1,000) everywhere, and once raised to 2,000 to measure what EASE costs at 1,682 items.
+  // The default cap everywhere, and raised to 2,000 to measure what EASE costs at 1,682 items (MovieLens-100k's
+  // shape) while the default keeps it out. A trained row keeps the faster of two runs (the machine is shared: CPU
+  // time rises with the load).
   const runs: [number, number | undefined][] = [
     [300, undefined],
     [1_000, undefined],
     [1_682, undefined],
-    [1_682, 2_000],
+    ...(DEFAULT_MAX_EASE_ITEMS < 1_682 ? [[1_682, 2_000] as [number, number]] : []),
     [10_000, undefined],
   ];
   for (const [items, maxEaseItems] of runs) {
     const pairs = catalogue(items, 100_000);
-    const engine = new RecommendationEngine({
-      minInteractions: 1,
-      ...(maxEaseItems === undefined ? {} : { maxEaseItems }),
-    });
-    for (const [userId, itemId] of pairs) engine.trackInteraction(userId, itemId, "view");
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    const report = engine.train();
-    const trainMs = performance.now() - start;
-    const cpuUsed = process.cpuUsage(cpuStart);
-    const trainCpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
+    const options = { minInteractions: 1, ...(maxEaseItems === undefined ? {} : { maxEaseItems }) };
+    let best: { engine: RecommendationEngine; trainMs: number; trainCpuMs: number } | undefined;
+    for (let run = 0; run < 2; run += 1) {
+      const engine = new RecommendationEngine(options);
+      for (const [userId, itemId] of pairs) engine.trackInteraction(userId, itemId, "view");
+      const start = performance.now();
+      const cpuStart = process.cpuUsage();
+      engine.train();
+      const trainMs = performance.now() - start;
+      const cpuUsed = process.cpuUsage(cpuStart);
+      const trainCpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
+      if (best === undefined || trainCpuMs < best.trainCpuMs) best = { engine, trainMs, trainCpuMs };
+      if (engine.getModelReport().model === "knn" && engine.getModelReport().reason === "too_many_items") break;
+    }
+    const { engine, trainMs, trainCpuMs } = best as NonNullable<typeof best>;
+    const report = engine.getModelReport();
     const users = [...new Set(pairs.slice(0, 20_000).map(([userId]) => userId))];
     for (const userId of users.slice(0, 100)) engine.generateRecommendations(userId);
     const timing = timeCalls(users.slice(100, 600), (userId) => engine.generateRecommendations(userId));
     const count = (model: string) => report.validation?.candidates.filter((entry) => entry.model === model).length ?? 0;
     const tried = `${count("ease")}, ${count("als")}`;
     console.log(
-      `| ${items} | ${pairs.length} | ${maxEaseItems ?? "1000 (default)"} | ${report.model} | ${tried} | ${trainMs.toFixed(0)} | ${trainCpuMs.toFixed(0)} | ${timing.p50.toFixed(3)} | ${timing.cpu.toFixed(3)} |`,
+      `| ${items} | ${pairs.length} | ${maxEaseItems ?? `${DEFAULT_MAX_EASE_ITEMS} (default)`} | ${report.model} | ${tried} | ${trainMs.toFixed(0)} | ${trainCpuMs.toFixed(0)} | ${timing.p50.toFixed(3)} | ${timing.cpu.toFixed(3)} |`,
     );
   }
 }
@@ -323,7 +333,15 @@ async function fitKernels(): Promise<void> {
     const ms = Math.min(...[0, 1].map(() => cpuMs(() => fitEase(gram, size, lambda, "binary"))));
     const work = size ** 3 / 2;
     console.log(
-      `| EASE fit | ${size} | ${matrix.pairs} | ${(work / 1e9).toFixed(2)}·10⁹ | ${ms.toFixed(0)} | ${(work / ms / 1e6).toFixed(2)} |`,
+      `| EASE fit (blocked, WebAssembly SIMD) | ${size} | ${matrix.pairs} | ${(work / 1e9).toFixed(2)}·10⁹ | ${ms.toFixed(0)} | ${(work / ms / 1e6).toFixed(2)} |`,
+    );
+    // The register-tiled JavaScript inverse, which EASE falls back to without WebAssembly SIMD.
+    const shifted = Float64Array.from(gram);
+    for (let item = 0; item < size; item += 1)
+      shifted[item * size + item] = (shifted[item * size + item] as number) + lambda;
+    const jsMs = Math.min(...[0, 1].map(() => cpuMs(() => invertPositiveDefinite(Float64Array.from(shifted), size))));
+    console.log(
+      `| EASE inverse (JavaScript fallback) | ${size} | ${matrix.pairs} | ${(work / 1e9).toFixed(2)}·10⁹ | ${jsMs.toFixed(0)} | ${(work / jsMs / 1e6).toFixed(2)} |`,
     );
   }
   const matrix = matrixOf(10_000);

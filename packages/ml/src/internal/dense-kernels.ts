@@ -222,6 +222,18 @@ function wasmWorkspace(size: number): DenseWorkspace | null {
 }
 
 /**
+ * Creates a WebAssembly SIMD workspace of `size` f64 values, zero-filled, or returns `null` where that is unavailable
+ * (no WebAssembly, no SIMD, a CSP that refuses compilation, or more than the 32-bit memory can hold), so that a caller
+ * with a faster plain-JavaScript route than the twins takes it without allocating the heap twice.
+ *
+ * @param size - Values the caller lays its matrices out in.
+ * @returns The workspace, or `null`.
+ */
+export function createSimdWorkspace(size: number): DenseWorkspace | null {
+  return size * 8 < 2 ** 31 ? wasmWorkspace(size) : null;
+}
+
+/**
  * Creates a workspace of `size` f64 values, zero-filled: WebAssembly SIMD where available, the JavaScript twins
  * otherwise (no WebAssembly, no SIMD, a CSP that refuses compilation, or more than the 32-bit memory can hold).
  *
@@ -230,8 +242,8 @@ function wasmWorkspace(size: number): DenseWorkspace | null {
  * @returns The workspace.
  */
 export function createDenseWorkspace(size: number, preferSimd = true): DenseWorkspace {
-  if (preferSimd && size * 8 < 2 ** 31) {
-    const workspace = wasmWorkspace(size);
+  if (preferSimd) {
+    const workspace = createSimdWorkspace(size);
     if (workspace !== null) return workspace;
   }
   const heap = new Float64Array(size);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createDenseWorkspace, type DenseWorkspace } from "../../src/internal/dense-kernels";
+import { createDenseWorkspace, createSimdWorkspace, type DenseWorkspace } from "../../src/internal/dense-kernels";
 import { DENSE_KERNELS_WASM } from "../../src/internal/dense-kernels-wasm";
 import { createRandom } from "../../src/random/create-random";
 
@@ -52,6 +52,9 @@ describe("dense kernels", () => {
   it("run as WebAssembly SIMD on this Node, and as JavaScript when asked", () => {
     expect(createDenseWorkspace(4).simd).toBe(true);
     expect(createDenseWorkspace(4, false).simd).toBe(false);
+    expect(createSimdWorkspace(4)?.simd).toBe(true);
+    // Past the 32-bit memory there is no SIMD workspace, and nothing is allocated to find that out.
+    expect(createSimdWorkspace(2 ** 28)).toBeNull();
   });
 
   it("start zero-filled and give each workspace its own memory", () => {

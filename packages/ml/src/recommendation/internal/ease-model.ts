@@ -1,3 +1,5 @@
+import { createSimdWorkspace } from "../../internal/dense-kernels";
+import { inverseWorkspaceSize, invertInWorkspace } from "./blocked-inverse";
 import { createBoundedHeap } from "./bounded-heap";
 import { invertPositiveDefinite } from "./cholesky";
 import { compareIds, type InteractionMatrix } from "./interaction-matrix";
@@ -38,14 +40,34 @@ export interface EaseRanked {
  * @returns The Gram matrix, row-major.
  */
 export function gramMatrix(userRows: readonly SparseRow[], size: number, input: EaseInput): Float64Array {
-  const gram = new Float64Array(size * size);
   const binary = input === "binary";
-  for (const { columns, values } of userRows) {
-    for (let a = 0; a < columns.length; a += 1) {
-      const item = columns[a] as number;
+  // Each item's users (ascending) with the item's value in their row: then one row of XᵀX is summed at a time, which
+  // keeps the row in cache, instead of scattering every user's pairs over the whole matrix. Each entry still adds its
+  // terms user by user in ascending order, so the sums are the ones a user-by-user pass gives, bit for bit.
+  const starts = new Int32Array(size + 1);
+  for (const { columns } of userRows) {
+    for (const item of columns) if (item < size) starts[item + 1] = (starts[item + 1] as number) + 1;
+  }
+  for (let item = 0; item < size; item += 1) starts[item + 1] = (starts[item + 1] as number) + (starts[item] as number);
+  const next = starts.slice(0, size);
+  const users = new Int32Array(starts[size] as number);
+  const strengths = new Float64Array(starts[size] as number);
+  userRows.forEach(({ columns, values }, user) => {
+    for (let position = 0; position < columns.length; position += 1) {
+      const item = columns[position] as number;
       if (item >= size) continue;
-      const value = binary ? 1 : (values[a] as number);
-      const start = item * size;
+      const at = next[item] as number;
+      users[at] = user;
+      strengths[at] = binary ? 1 : (values[position] as number);
+      next[item] = at + 1;
+    }
+  });
+  const gram = new Float64Array(size * size);
+  for (let item = 0; item < size; item += 1) {
+    const start = item * size;
+    for (let entry = starts[item] as number; entry < (starts[item + 1] as number); entry += 1) {
+      const value = strengths[entry] as number;
+      const { columns, values } = userRows[users[entry] as number] as SparseRow;
       for (let b = 0; b < columns.length; b += 1) {
         const other = columns[b] as number;
         if (other >= size) continue;
@@ -87,22 +109,28 @@ export function meanDiagonal(gram: Float64Array, size: number): number {
  * @returns The model.
  */
 export function fitEase(gram: Float64Array, size: number, lambda: number, input: EaseInput): EaseModel {
-  const matrix = Float64Array.from(gram);
+  // WebAssembly SIMD where available; otherwise (or beyond its memory) the register-tiled JavaScript inverse, which is
+  // faster than the blocked one over the workspace's JavaScript twins.
+  const workspace = createSimdWorkspace(inverseWorkspaceSize(size));
+  const matrix = workspace === null ? Float64Array.from(gram) : workspace.heap;
+  if (workspace !== null) matrix.set(gram);
   for (let item = 0; item < size; item += 1)
     matrix[item * size + item] = (matrix[item * size + item] as number) + lambda;
   // XᵀX + λI with λ > 0 is positive definite; only rounding on a degenerate input could make a pivot non-positive.
-  const inverse = invertPositiveDefinite(matrix, size);
-  if (inverse === undefined) throw new Error(`EASE: XᵀX + ${lambda}·I is not positive definite`);
+  const inverted =
+    workspace === null ? invertPositiveDefinite(matrix, size) !== undefined : invertInWorkspace(workspace, size);
+  if (!inverted) throw new Error(`EASE: XᵀX + ${lambda}·I is not positive definite`);
   const diagonal = new Float64Array(size);
-  for (let item = 0; item < size; item += 1) diagonal[item] = inverse[item * size + item] as number;
+  for (let item = 0; item < size; item += 1) diagonal[item] = matrix[item * size + item] as number;
+  const weights = new Float64Array(size * size);
   for (let row = 0; row < size; row += 1) {
     const start = row * size;
     for (let column = 0; column < size; column += 1) {
-      inverse[start + column] = -(inverse[start + column] as number) / (diagonal[column] as number);
+      weights[start + column] = -(matrix[start + column] as number) / (diagonal[column] as number);
     }
-    inverse[start + row] = 0;
+    weights[start + row] = 0;
   }
-  return { kind: "ease", size, weights: inverse, lambda, input };
+  return { kind: "ease", size, weights, lambda, input };
 }
 
 /**

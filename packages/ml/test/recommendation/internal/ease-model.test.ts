@@ -1,7 +1,10 @@
+import fc from "fast-check";
 import { inverse, Matrix } from "ml-matrix";
 import { describe, expect, it } from "vitest";
+import { invertPositiveDefinite } from "../../../src/recommendation/internal/cholesky";
 import { fitEase, gramMatrix, meanDiagonal, rankEase } from "../../../src/recommendation/internal/ease-model";
 import { InteractionMatrix } from "../../../src/recommendation/internal/interaction-matrix";
+import { createSparseRow, type SparseRow, setRowValue } from "../../../src/recommendation/internal/sparse-row";
 
 /** Five users over four items, strengths 1–3. */
 function smallMatrix(): InteractionMatrix {
@@ -68,5 +71,69 @@ describe("EASE", () => {
     }
     const scores = ranked.map((entry) => entry.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
+  it("sums XᵀX user by user in ascending order, bit for bit, over items below the size", () => {
+    // Rows of up to 12 items out of 15 (strengths with many digits, so any other order of the sums would show).
+    const rows = fc.array(
+      fc.uniqueArray(
+        fc.record({ item: fc.integer({ min: 0, max: 14 }), value: fc.double({ min: 0.01, max: 9, noNaN: true }) }),
+        {
+          selector: (entry) => entry.item,
+          maxLength: 12,
+        },
+      ),
+      { maxLength: 25 },
+    );
+    fc.assert(
+      fc.property(rows, fc.integer({ min: 1, max: 15 }), fc.boolean(), (entries, size, binary) => {
+        const userRows: SparseRow[] = entries.map((row) => {
+          const sparse = createSparseRow();
+          for (const { item, value } of row) setRowValue(sparse, item, value);
+          return sparse;
+        });
+        const expected = new Float64Array(size * size);
+        for (const row of entries) {
+          for (const a of row) {
+            for (const b of row) {
+              if (a.item >= size || b.item >= size) continue;
+              const at = a.item * size + b.item;
+              expected[at] = (expected[at] as number) + (binary ? 1 : a.value * b.value);
+            }
+          }
+        }
+        expect(gramMatrix(userRows, size, binary ? "binary" : "weighted")).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("fits the same weights through the blocked inverse as through the unblocked one on a catalogue of many blocks", () => {
+    const matrix = new InteractionMatrix(0.5, undefined);
+    const size = 150;
+    for (let item = 0; item < size; item += 1) matrix.registerItem(`item-${item}`);
+    for (let user = 0; user < 400; user += 1) {
+      matrix.registerUser(`user-${user}`);
+      for (let pick = 0; pick < 12; pick += 1)
+        matrix.setStrength(user, (user * 7 + pick * pick * 13) % size, 1 + (pick % 3));
+    }
+    const gram = gramMatrix(matrix.userRows, size, "weighted");
+    const lambda = 3 * meanDiagonal(gram, size);
+    const model = fitEase(gram, size, lambda, "weighted");
+    const shifted = Float64Array.from(gram);
+    for (let item = 0; item < size; item += 1)
+      shifted[item * size + item] = (shifted[item * size + item] as number) + lambda;
+    const p = invertPositiveDefinite(shifted, size) as Float64Array;
+    let largest = 0;
+    for (let row = 0; row < size; row += 1) {
+      for (let column = 0; column < size; column += 1) {
+        const expected =
+          row === column ? 0 : -(p[row * size + column] as number) / (p[column * size + column] as number);
+        const difference = Math.abs((model.weights[row * size + column] as number) - expected);
+        largest = Math.max(largest, difference);
+      }
+    }
+    expect(largest).toBeLessThan(1e-12);
+    expect(model.weights.some((weight) => weight > 0.01)).toBe(true);
   });
 });
