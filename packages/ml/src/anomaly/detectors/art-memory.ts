@@ -21,7 +21,7 @@ const SLACK = 1e-9;
 function sumGap(lower: number, complement: number, input: number, size: number): number {
   const below = lower - input;
   const above = input + complement - size;
-  return (below > 0 ? below : 0) + (above > 0 ? above : 0);
+  return Math.max(below, 0) + Math.max(above, 0);
 }
 
 /** How an input was placed: learned by familiar categories, a new category near known ones, or novel. */
@@ -126,8 +126,7 @@ export class ArtMemory {
       const lower = summary[at] as number;
       const lowerComplement = summary[at + 1] as number;
       const levelNorm = lower + lowerComplement;
-      const levelOverlap =
-        (newest < lower ? newest : lower) + (newestComplement < lowerComplement ? newestComplement : lowerComplement);
+      const levelOverlap = Math.min(newest, lower) + Math.min(newestComplement, lowerComplement);
       // The test below without its division, a little stricter: most categories leave here.
       if (best >= 0 && levelOverlap * levelOverlap < cutoff * levelNorm * levelNorm) continue;
       const levelMatch = levelNorm > 0 ? levelOverlap / levelNorm : 1;
@@ -157,12 +156,12 @@ export class ArtMemory {
         const weight = weights[offset + index] as number;
         const inverse = complement[index] as number;
         const weightComplement = weights[complementOffset + index] as number;
-        overlap += (value < weight ? value : weight) + (inverse < weightComplement ? inverse : weightComplement);
+        overlap += Math.min(value, weight) + Math.min(inverse, weightComplement);
       }
       if (best >= 0 && norm > 0) {
         const headNorm = headNorms[category] as number;
         const sum = (overlap + headNorm) / norm;
-        const most = sum < 1 ? sum : 1;
+        const most = Math.min(sum, 1);
         const partialBound = most * most * most * bound;
         if (partialBound <= bestScore && partialBound < upperVigilance) {
           continue;
@@ -178,7 +177,7 @@ export class ArtMemory {
         const weight = weights[offset + index] as number;
         const inverse = complement[index] as number;
         const weightComplement = weights[complementOffset + index] as number;
-        overlap += (value < weight ? value : weight) + (inverse < weightComplement ? inverse : weightComplement);
+        overlap += Math.min(value, weight) + Math.min(inverse, weightComplement);
       }
       const featureMatch = norm > 0 ? overlap / norm : 1;
       // The newest level weighs twice: a window of the right shape at the wrong level is not familiar.
@@ -191,7 +190,7 @@ export class ArtMemory {
         best = category;
         bestScore = score;
         bestLevel = levelMatch;
-        cutoff = (bestScore < upperVigilance ? bestScore : upperVigilance) * (1 - SLACK);
+        cutoff = Math.min(bestScore, upperVigilance) * (1 - SLACK);
       }
     }
     if (best >= 0) this.lastBest = best;
@@ -229,8 +228,8 @@ export class ArtMemory {
         const inverse = complement[index] as number;
         const weight = weights[offset + index] as number;
         const weightComplement = weights[complementOffset + index] as number;
-        const lower = weight < value ? weight : value;
-        const upper = weightComplement < inverse ? weightComplement : inverse;
+        const lower = Math.min(weight, value);
+        const upper = Math.min(weightComplement, inverse);
         weights[offset + index] = lower;
         weights[complementOffset + index] = upper;
         norm += lower + upper;
