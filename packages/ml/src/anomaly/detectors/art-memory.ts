@@ -6,6 +6,8 @@
  * detectors.
  */
 
+import { invalidState } from "./read-state";
+
 /** Numbers per category in the memory's summary (see {@link ArtMemory}). */
 const SUMMARY = 6;
 /**
@@ -303,6 +305,65 @@ export class ArtMemory {
     this.headNorms[slot] = dimension >> 1;
     lastUsed[slot] = this.presented;
     this.summarise(slot);
+  }
+
+  /** The state as plain numbers (see {@link restore}): the weights and caches of the categories in use. */
+  toState(): { numbers: number[]; weights: number[]; norms: number[]; headNorms: number[]; lastUsed: number[] } {
+    const { count } = this;
+    return {
+      numbers: [count, this.presented, this.upperVigilance, this.lowerVigilance, this.lastBest],
+      weights: Array.from(this.weights.subarray(0, count * 2 * this.dimension)),
+      norms: Array.from(this.norms.subarray(0, count)),
+      headNorms: Array.from(this.headNorms.subarray(0, count)),
+      lastUsed: Array.from(this.lastUsed.subarray(0, count)),
+    };
+  }
+
+  /**
+   * Rebuilds a memory from {@link toState}'s numbers (already read as finite numbers); throws a `VALIDATION_ERROR`
+   * naming `field` when they cannot be a state.
+   */
+  static restore(
+    field: string,
+    dimension: number,
+    capacity: number,
+    state: {
+      numbers: Float64Array;
+      weights: Float64Array;
+      norms: Float64Array;
+      headNorms: Float64Array;
+      lastUsed: Float64Array;
+    },
+  ): ArtMemory {
+    const [count = 0, presented = 0, upperVigilance = 0, lowerVigilance = 0, lastBest = 0] = state.numbers;
+    const integers = [count, presented, lastBest];
+    if (
+      state.numbers.length !== 5 ||
+      !integers.every((value) => Number.isInteger(value) && value >= 0) ||
+      count > capacity ||
+      lastBest >= Math.max(count, 1) ||
+      state.weights.length !== count * 2 * dimension ||
+      state.norms.length !== count ||
+      state.headNorms.length !== count ||
+      state.lastUsed.length !== count ||
+      !state.weights.every((weight) => weight >= 0 && weight <= 1) ||
+      !state.lastUsed.every((used) => Number.isInteger(used) && used >= 0 && used <= presented) ||
+      !state.norms.every((norm, category) => norm >= (state.headNorms[category] as number) && norm <= 2 * dimension) ||
+      !state.headNorms.every((norm) => norm >= 0)
+    ) {
+      throw invalidState(`field "${field}" must describe the categories of a resonance model`);
+    }
+    const memory = new ArtMemory(dimension, capacity, upperVigilance);
+    memory.lowerVigilance = lowerVigilance;
+    memory.count = count;
+    memory.presented = presented;
+    memory.lastBest = lastBest;
+    memory.weights.set(state.weights);
+    memory.norms.set(state.norms);
+    memory.headNorms.set(state.headNorms);
+    memory.lastUsed.set(state.lastUsed);
+    for (let category = 0; category < count; category += 1) memory.summarise(category);
+    return memory;
   }
 
   /** Refreshes a category's summary from its weights. */
