@@ -135,7 +135,8 @@ export class ArtFeatures {
       inStep >= step ||
       medianLevel > parameters.levels ||
       below + above > steps ||
-      !state.levels.every((level) => level >= 0 && level <= 1) ||
+      // A widened scale maps the levels with rounding: one at an edge may come out just beyond [0, 1].
+      !state.levels.every((level) => level >= -1e-9 && level <= 1 + 1e-9) ||
       !state.histogram.every((count) => Number.isInteger(count) && count >= 0)
     ) {
       throw invalidState(`field "${field}" must describe the feature stream of a resonance model`);

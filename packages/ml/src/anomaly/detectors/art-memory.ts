@@ -8,6 +8,12 @@
 
 import { invalidState } from "./read-state";
 
+/**
+ * How far a saved weight (or sum of weights) may lie outside its range: a widened scale maps weights with rounding,
+ * so a weight at an edge of [0, 1] can come out a few units in the last place beyond it.
+ */
+const ROUNDING = 1e-9;
+
 /** Numbers per category in the memory's summary (see {@link ArtMemory}). */
 const SUMMARY = 6;
 /**
@@ -346,10 +352,12 @@ export class ArtMemory {
       state.norms.length !== count ||
       state.headNorms.length !== count ||
       state.lastUsed.length !== count ||
-      !state.weights.every((weight) => weight >= 0 && weight <= 1) ||
+      !state.weights.every((weight) => weight >= -ROUNDING && weight <= 1 + ROUNDING) ||
       !state.lastUsed.every((used) => Number.isInteger(used) && used >= 0 && used <= presented) ||
-      !state.norms.every((norm, category) => norm >= (state.headNorms[category] as number) && norm <= 2 * dimension) ||
-      !state.headNorms.every((norm) => norm >= 0)
+      !state.norms.every(
+        (norm, category) => norm >= (state.headNorms[category] as number) - ROUNDING && norm <= dimension + ROUNDING,
+      ) ||
+      !state.headNorms.every((norm) => norm >= -ROUNDING)
     ) {
       throw invalidState(`field "${field}" must describe the categories of a resonance model`);
     }
