@@ -10,6 +10,13 @@ const SETTINGS: [string, AnomalyDetectionEngineOptions][] = [
   ["sensitivityThreshold 3", { sensitivityThreshold: 3 }],
   ["sensitivityThreshold 3.5 (the previous default)", { sensitivityThreshold: 3.5 }],
   ["sensitivityThreshold 4", { sensitivityThreshold: 4 }],
+  ['detector "resonance" (its defaults: threshold 2.5, cooldown 0)', { detector: "resonance" }],
+  [
+    'detector "resonance" with the guide\'s options',
+    { detector: "resonance", sensitivityThreshold: 2.5, minTrainingPoints: 50 },
+  ],
+  ['detector "resonance", sensitivityThreshold 2', { detector: "resonance", sensitivityThreshold: 2 }],
+  ['detector "resonance", sensitivityThreshold 3', { detector: "resonance", sensitivityThreshold: 3 }],
 ];
 
 export default async function anomalyCorpusBench(): Promise<void> {

@@ -4,10 +4,14 @@
 // of dozens of configurations takes seconds. `LOCO_DETAIL="<label>"` prints one configuration's per-file results;
 // `LOCO_ONLY="<regular expression>"` traces only the matching variants (and the default).
 import { AnomalyDetectionEngine } from "../src/anomaly/anomaly-detection-engine";
-import { resolveAnomalyDetectionEngineOptions } from "../src/anomaly/anomaly-detection-engine-options";
+import {
+  type AnomalyDetectorKind,
+  resolveAnomalyDetectionEngineOptions,
+} from "../src/anomaly/anomaly-detection-engine-options";
 import { createAnomalyModel, stepAnomalyModel } from "../src/anomaly/anomaly-model";
 import { ART_PARAMETERS, ArtNovelty, type ArtParameters } from "../src/anomaly/detectors/art-novelty";
 import type { Assessment, Detector, DetectorState } from "../src/anomaly/detectors/detector";
+import { RESONANCE_MARGINS, ResonanceDetector } from "../src/anomaly/detectors/resonance-detector";
 import { combineNabScores, type NabScore } from "../src/anomaly/score-nab";
 import { ArtFamilyDetector, type ArtJoin } from "./anomaly/art-family";
 import { ENGINE_PARAMETERS, LikelihoodFamilyDetector, type LikelihoodParameters } from "./anomaly/likelihood-family";
@@ -19,6 +23,8 @@ interface Trace {
   readonly score: Float64Array;
   readonly expected: Float64Array;
   readonly scale: Float64Array;
+  /** 1 where the detector said its score is about the series' shape (`Assessment.shape`). */
+  readonly shape: Uint8Array;
 }
 
 /** Trains a variant's detector on a file's probationary rows. */
@@ -32,10 +38,13 @@ function trace(file: NabFile, train: Train): Trace {
     score: new Float64Array(length),
     expected: new Float64Array(length),
     scale: new Float64Array(length),
+    shape: new Uint8Array(length),
   };
   const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
   for (let index = 0; index < length; index += 1) {
+    assessment.shape = false;
     detector.assess(values[probationaryLength + index] as number, assessment);
+    result.shape[index] = assessment.shape ? 1 : 0;
     result.score[index] = assessment.score;
     result.expected[index] = assessment.expected;
     result.scale[index] = assessment.scale;
@@ -54,6 +63,7 @@ class Replay implements Detector {
     assessment.score = this.recorded.score[this.index] as number;
     assessment.expected = this.recorded.expected[this.index] as number;
     assessment.scale = this.recorded.scale[this.index] as number;
+    assessment.shape = this.recorded.shape[this.index] === 1;
     this.index += 1;
   }
   toState(): DetectorState {
@@ -61,8 +71,14 @@ class Replay implements Detector {
   }
 }
 
-function replay(file: NabFile, recorded: Trace, sensitivityThreshold: number, cooldown: number): NabScore {
-  const options = resolveAnomalyDetectionEngineOptions({ sensitivityThreshold, cooldown });
+function replay(
+  file: NabFile,
+  recorded: Trace,
+  detector: AnomalyDetectorKind,
+  sensitivityThreshold: number,
+  cooldown: number,
+): NabScore {
+  const options = resolveAnomalyDetectionEngineOptions({ detector, sensitivityThreshold, cooldown });
   const model = createAnomalyModel(new Replay(recorded), 0, file.probationaryLength, 0);
   const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
   const rows: number[] = [];
@@ -187,7 +203,22 @@ interface Variant {
   readonly train: Train;
   readonly thresholds: readonly number[];
   readonly cooldowns: readonly number[];
+  /** The engine detector whose threshold rules and point check the replay applies. */
+  readonly detector: AnomalyDetectorKind;
 }
+
+/**
+ * The engine's `"resonance"` detector with other margins (the default's first). Its score is the mean confidence /
+ * 0.072, so t ∈ {5/3, 2.5, 10/3, 25/6, 5} asks for the confidences of the ART family's t ∈ {1, 1.5, 2, 2.5, 3}.
+ */
+const RESONANCE_VARIANTS: readonly (readonly [string, readonly number[], boolean?])[] = [
+  [`resonance (the default), margins ${RESONANCE_MARGINS.join("/")}`, RESONANCE_MARGINS],
+  ["resonance, margins 0.5/1.5", [0.5, 1.5]],
+  ["resonance, margins 0.3/1.2/2.4", [0.3, 1.2, 2.4]],
+  ["resonance, margins 0.6/1.2/2.4", [0.6, 1.2, 2.4]],
+  ["resonance, margin 1", [1]],
+  ["resonance + new territory scored as by auto", RESONANCE_MARGINS, true],
+];
 
 // `LOCO_ONLY="<regular expression>"` runs only the matching variants (and the default).
 const only = process.env.LOCO_ONLY === undefined ? undefined : new RegExp(process.env.LOCO_ONLY);
@@ -198,6 +229,7 @@ const VARIANTS: readonly Variant[] = [
       train: (values, file) => LikelihoodFamilyDetector.train(values, { ...ENGINE_PARAMETERS, ...change }, file.values),
       thresholds: [2, 2.5, 3, 3.5, 4],
       cooldowns: [400, 800],
+      detector: "auto",
     }),
   ),
   // ART scores 10 × its confidence, so t 1–3 asks for a confidence above 0.12–0.36; its own mask is short.
@@ -208,9 +240,22 @@ const VARIANTS: readonly Variant[] = [
         ArtFamilyDetector.train(values, join, art, range === "whole file" ? file.values : values),
       thresholds: [1, 1.5, 2, 2.5, 3],
       cooldowns: [0, 100, 400],
+      detector: "auto",
     }),
   ),
-].filter(({ name }) => name === "default" || only === undefined || only.test(name));
+  ...RESONANCE_VARIANTS.map(
+    ([name, margins, territory]): Variant => ({
+      name,
+      train: (values) => ResonanceDetector.train(values, 0, margins, territory),
+      thresholds: [5 / 3, 2.5, 10 / 3, 25 / 6, 5],
+      cooldowns: [0, 100, 400],
+      detector: "resonance",
+    }),
+  ),
+].filter(
+  ({ name }) =>
+    name === "default" || name.startsWith("resonance (the default)") || only === undefined || only.test(name),
+);
 
 function print(title: string, configurations: readonly ConfigurationScores[], categories: Map<string, string[]>) {
   const result = leaveOneCategoryOut(configurations, categories);
@@ -282,15 +327,15 @@ export default async function anomalyLocoBench(): Promise<void> {
   const configurations: ConfigurationScores[] = [];
   const families = new Map<string, ConfigurationScores[]>();
   const started = performance.now();
-  for (const { name: variant, train, thresholds, cooldowns } of VARIANTS) {
+  for (const { name: variant, train, thresholds, cooldowns, detector } of VARIANTS) {
     const traces = files.map((file) => trace(file, train));
     const family: ConfigurationScores[] = [];
     for (const threshold of thresholds) {
       for (const cooldown of cooldowns) {
         const scores = new Map(
-          files.map((file, index) => [file.name, replay(file, traces[index] as Trace, threshold, cooldown)]),
+          files.map((file, index) => [file.name, replay(file, traces[index] as Trace, detector, threshold, cooldown)]),
         );
-        family.push({ label: `${variant}, t ${threshold}, cooldown ${cooldown}`, scores });
+        family.push({ label: `${variant}, t ${Number(threshold.toFixed(2))}, cooldown ${cooldown}`, scores });
       }
     }
     families.set(variant, family);
@@ -303,13 +348,21 @@ export default async function anomalyLocoBench(): Promise<void> {
   );
   console.log("(t = sensitivityThreshold; the default detector compares its likelihood's z with 1.2 t)");
 
-  // The family's default must be the engine's default: the same files through the real engine.
-  const engine = files.map((file) => scoreRows(file, runCausalProtocol(new AnomalyDetectionEngine(), file)));
-  const traced = families.get("default")?.find((entry) => entry.label === "default, t 2.5, cooldown 400");
-  const tracedScore = combineNabScores(files.map((file) => traced?.scores.get(file.name) as NabScore));
-  console.log(
-    `Engine defaults ${combineNabScores(engine).standard.normalised.toFixed(2)}, traced default ${tracedScore.standard.normalised.toFixed(2)}`,
-  );
+  // The traced defaults must be the engine's: the same files through the real engine, for "auto" and "resonance".
+  const resonance = RESONANCE_VARIANTS[0]?.[0] ?? "";
+  for (const [detector, family, label] of [
+    ["auto", "default", "default, t 2.5, cooldown 400"],
+    ["resonance", resonance, `${resonance}, t 2.5, cooldown 0`],
+  ] as const) {
+    const engine = files.map((file) =>
+      scoreRows(file, runCausalProtocol(new AnomalyDetectionEngine({ detector }), file)),
+    );
+    const traced = families.get(family)?.find((entry) => entry.label === label);
+    const tracedScore = combineNabScores(files.map((file) => traced?.scores.get(file.name) as NabScore));
+    console.log(
+      `Engine defaults of "${detector}" ${combineNabScores(engine).standard.normalised.toFixed(2)}, traced ${tracedScore.standard.normalised.toFixed(2)}`,
+    );
+  }
 
   print("The default detector's thresholds and cooldowns", families.get("default") ?? [], categories);
   console.log("\nEach variant, LOCO over its own thresholds and cooldowns:\n");
@@ -329,6 +382,10 @@ export default async function anomalyLocoBench(): Promise<void> {
   if (margins.length > 0) print("The widening ART family: margin, threshold and cooldown", margins, categories);
   const ensembles = configurations.filter((entry) => entry.label.startsWith("ART ensemble"));
   if (ensembles.length > 0) print("Every ART ensemble, threshold and cooldown", ensembles, categories);
+  const resonanceFamily = configurations.filter((entry) => entry.label.startsWith("resonance"));
+  if (resonanceFamily.length > 1) {
+    print("Every resonance variant (margins), threshold and cooldown", resonanceFamily, categories);
+  }
   artThroughput();
   if (process.env.LOCO_DETAIL) detail(configurations, process.env.LOCO_DETAIL);
 }

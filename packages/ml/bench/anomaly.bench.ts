@@ -138,7 +138,7 @@ function printThroughput(): void {
     }
   });
   const rows: [string, number][] = [["raw Welford mean/variance + abs(z) test loop (baseline)", welford]];
-  for (const detector of ["auto", "zscore", "seasonal", "holt-winters", "cusum", "trend"] as const) {
+  for (const detector of ["auto", "resonance", "zscore", "seasonal", "holt-winters", "cusum", "trend"] as const) {
     const options = detector === "zscore" ? { detector, window: 288 } : { detector };
     rows.push([
       `engine.update(name, point), detector "${detector}"`,

@@ -10,7 +10,7 @@ export type AnomalySeverity = "low" | "medium" | "high" | "critical";
 export const SEVERITIES: readonly AnomalySeverity[] = ["low", "medium", "high", "critical"];
 
 /** The anomaly kinds a detector reports. */
-export const ANOMALY_KINDS: readonly AnomalyKind[] = ["outlier", "level-shift", "trend-change"];
+export const ANOMALY_KINDS: readonly AnomalyKind[] = ["outlier", "level-shift", "trend-change", "pattern"];
 
 /** One anomaly found by the engine. */
 export interface AnomalyDetection {
@@ -36,7 +36,9 @@ export interface AnomalyDetection {
   readonly severity: AnomalySeverity;
   /**
    * What kind of departure the detector saw: `"level-shift"` from `"cusum"`, `"trend-change"` from `"trend"`,
-   * `"outlier"` from the others. Always set by this version; absent only in anomalies stored by earlier versions.
+   * `"pattern"` from `"resonance"` when the point lies inside the normal band (the recent shape of the series is
+   * new, not the value), `"outlier"` otherwise. Always set by this version; absent only in anomalies stored by
+   * earlier versions.
    */
   readonly kind?: AnomalyKind;
 }

@@ -55,10 +55,11 @@ function guarded<Result>(action: () => Result): Result {
  * the data are not filled. Severity follows the size of the deviation, and a cooldown after an alert never hides a
  * more severe anomaly (see {@link AnomalyDetectionEngineOptions.cooldown}).
  *
- * With its defaults (one configuration for every file) the engine scores 68.1 (NAB standard profile, normalised) on
- * the 29 NAB files of fixtures/ml under the causal protocol (68.1 held out by leave-one-category-out validation),
- * between NAB's published relativeEntropy (55.3) and numenta (70.4) on the same files; see {@link scoreNab} to
- * evaluate on your own labelled data.
+ * With its defaults (one configuration for every file) the engine scores 70.2 (NAB standard profile, normalised) on
+ * the 29 NAB files of fixtures/ml under the causal protocol (70.2 held out by leave-one-category-out validation),
+ * next to NAB's published numenta HTM (70.4) on the same files; `detector: "resonance"`, an ARTime-style ensemble
+ * that is about 12 times slower, scores 78.2 (ARTime: 80.2). See {@link scoreNab} to evaluate on your own labelled
+ * data.
  *
  * @example
  * ```ts
@@ -352,9 +353,10 @@ export class AnomalyDetectionEngine {
 
   /**
    * Serialises the options and every trained model (warm-ups in progress are not kept) as
-   * `{ format: "pelbiot.ml.AnomalyDetectionEngine", version: 4, options, models }`. `fromJSON(toJSON())` restores
+   * `{ format: "pelbiot.ml.AnomalyDetectionEngine", version: 5, options, models }`. `fromJSON(toJSON())` restores
    * an engine that behaves identically, and serialises to the same JSON. An `"auto"` model's state includes its
-   * context gate's dictionary of 4096 transitions (up to about 80 KB of JSON per model).
+   * context gate's dictionary of 4096 transitions (up to about 80 KB of JSON per model); a `"resonance"` model's
+   * also holds its four models' categories (up to 4 × 256 × 32 numbers, up to about 650 KB of JSON per model).
    *
    * @returns A JSON-compatible object.
    * @example
@@ -368,8 +370,8 @@ export class AnomalyDetectionEngine {
 
   /**
    * Rebuilds an engine from {@link toJSON}'s output, as an object or JSON text; snapshots of earlier releases
-   * (versions 1–3, and `format: "pelbiot.anomaly-detection-engine", version: 1`) are read too, their `"auto"`
-   * models running without the context gate, so they report as they did.
+   * (versions 1–4, and `format: "pelbiot.anomaly-detection-engine", version: 1`) are read too and report as they
+   * did (the `"auto"` models of versions 1–3 run without the context gate).
    *
    * @param json - A serialised engine.
    * @param options - A clock for the restored engine (clocks are not saved).

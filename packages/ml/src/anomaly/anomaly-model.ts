@@ -10,15 +10,23 @@ import { type Assessment, type Detector, deviationScore } from "./detectors/dete
 export const LIKELIHOOD_THRESHOLD_FACTOR = 1.2;
 
 /**
- * The score threshold of a detector for a `sensitivityThreshold`: the threshold itself, or for `"auto"` the
- * likelihood threshold {@link LIKELIHOOD_THRESHOLD_FACTOR} × it.
+ * The `"resonance"` detector's score is 10 × its models' mean confidence; a point is reported when it exceeds this
+ * multiple of `sensitivityThreshold`: a mean confidence above 0.18 for the default 2.5 (the setting chosen by
+ * leave-one-category-out validation on NAB, see BENCHMARKS.md).
+ */
+export const RESONANCE_THRESHOLD_FACTOR = 0.72;
+
+/**
+ * The score threshold of a detector for a `sensitivityThreshold`: the threshold itself, for `"auto"` the likelihood
+ * threshold {@link LIKELIHOOD_THRESHOLD_FACTOR} × it, for `"resonance"` {@link RESONANCE_THRESHOLD_FACTOR} × it.
  *
  * @param options - The engine's resolved options.
  * @returns The score a point must exceed.
  */
 export function scoreThreshold(options: ResolvedAnomalyDetectionEngineOptions): number {
   const { detector, sensitivityThreshold } = options;
-  return detector === "auto" ? LIKELIHOOD_THRESHOLD_FACTOR * sensitivityThreshold : sensitivityThreshold;
+  if (detector === "auto") return LIKELIHOOD_THRESHOLD_FACTOR * sensitivityThreshold;
+  return detector === "resonance" ? RESONANCE_THRESHOLD_FACTOR * sensitivityThreshold : sensitivityThreshold;
 }
 
 /** One trained model of the engine: its detector and what the engine tracks around it. */
@@ -65,11 +73,13 @@ export function createAnomalyModel(
 
 /**
  * Scores one point against a model, learns from it, and returns the anomaly to report, if any. The rules:
- * - a point is an anomaly when the detector's score exceeds the threshold (for `"auto"` the likelihood threshold,
- *   see {@link scoreThreshold}); with `"auto"`, whose score measures the recent error rather than the point, the
- *   point itself must also deviate by more than half that threshold, so the points just after a spike are not
- *   reported for the spike's sake;
- * - severity follows the size of the point's deviation for outliers, the score for level shifts and trend changes;
+ * - a point is an anomaly when the detector's score exceeds the threshold (see {@link scoreThreshold}); with
+ *   `"auto"`, whose score measures the recent error rather than the point, the point itself must also deviate by
+ *   more than half that threshold, so the points just after a spike are not reported for the spike's sake; the same
+ *   holds for `"resonance"` unless its score is about the series' shape (`assessment.shape`), when a point inside
+ *   the band is reported too, with kind `"pattern"`;
+ * - severity follows the size of the point's deviation for outliers, the score for shapes, level shifts and trend
+ *   changes;
  * - inside a cooldown only an anomaly more severe than the one that started it is reported (and starts a new one):
  *   one in a higher severity band, or with at least twice its deviation (bands end at "critical").
  *
@@ -89,6 +99,7 @@ export function stepAnomalyModel(
 ): AnomalyDetection | null {
   const { cooldown, maxStoredAnomalies } = options;
   assessment.kind = "outlier";
+  assessment.shape = false;
   model.detector.assess(value, assessment);
   model.lastTimestamp = timestamp;
   model.pointsSeen += 1;
@@ -96,10 +107,13 @@ export function stepAnomalyModel(
   if (inCooldown) model.cooldownRemaining -= 1;
   const threshold = scoreThreshold(options);
   if (!(assessment.score > threshold)) return null;
-  const kind = assessment.kind ?? "outlier";
   const deviation = deviationScore(value, assessment.expected, assessment.scale);
-  const pointScore = options.detector === "auto";
+  // A report about the series' shape ("resonance") needs no deviation of its own, and may lie inside the band.
+  // (Read through a widened type: the detector may have set it since it was reset above.)
+  const shape = (assessment.shape as boolean | undefined) === true;
+  const pointScore = !shape && (options.detector === "auto" || options.detector === "resonance");
   if (pointScore && !(deviation > threshold / 2)) return null;
+  const kind = shape && deviation <= threshold ? "pattern" : (assessment.kind ?? "outlier");
   const magnitude = pointScore ? deviation : assessment.score;
   const severity = severityOf(magnitude, threshold);
   // Bands stop at "critical", so a deviation twice the one that started the cooldown also counts as more severe.

@@ -34,12 +34,12 @@ function corrupt(detector: Record<string, unknown>): string[] {
 }
 
 describe("AnomalyDetectionEngine snapshots", () => {
-  it('writes { format: "pelbiot.ml.AnomalyDetectionEngine", version: 4 } and reads it back from an object or JSON text', () => {
+  it('writes { format: "pelbiot.ml.AnomalyDetectionEngine", version: 5 } and reads it back from an object or JSON text', () => {
     const engine = new AnomalyDetectionEngine({ sensitivityThreshold: 3, cooldown: 20 });
     engine.trainModel("cpu", series(200));
     engine.detectAnomalies("cpu", [{ timestamp: START + 300 * MINUTE, value: 500 }]);
     const json = engine.toJSON();
-    expect(json).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 4 });
+    expect(json).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 5 });
     expect(json.models.cpu).toMatchObject({ cooldownRemaining: 20, cooldownSeverity: "critical", droppedPoints: 0 });
     expect(json.models.cpu?.detector).toMatchObject({ kind: "auto", maximum: 500, rangePoints: 201 });
     expect(AnomalyDetectionEngine.fromJSON(JSON.stringify(json)).toJSON()).toEqual(json);
@@ -59,7 +59,7 @@ describe("AnomalyDetectionEngine snapshots", () => {
     const [spike] = engine.detectAnomalies("cpu", [{ timestamp: last + MINUTE, value: 5000 }]);
     expect(spike?.severity).toBe("critical");
     expect(engine.toJSON().models.cpu).toMatchObject({ cooldownRemaining: 20 });
-    expect(engine.toJSON()).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 4 });
+    expect(engine.toJSON()).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 5 });
   });
 
   it('holds the context gate in an "auto" model\'s state, and the copy goes on deciding exactly as the original', () => {
@@ -105,7 +105,7 @@ describe("AnomalyDetectionEngine snapshots", () => {
     const version3 = { ...current, version: 3, models: { cpu: { ...model, detector: oldState } } };
     const restored = AnomalyDetectionEngine.fromJSON(version3);
     expect(restored.toJSON().models.cpu?.detector).toEqual(oldState);
-    expect(restored.toJSON()).toMatchObject({ version: 4 });
+    expect(restored.toJSON()).toMatchObject({ version: 5 });
     // The returning bursts surprise the likelihood, which reports them without the gate; with it, they follow
     // paths of levels the series took in training, so the current model stays quiet.
     const ungated = restored.detectAnomalies("cpu", points.slice(3000));
@@ -135,6 +135,17 @@ describe("AnomalyDetectionEngine snapshots", () => {
     expect(restored.toJSON().models.cpu?.detector).toMatchObject({ rangePoints: 1, minimum: 500, maximum: 500 });
   });
 
+  it('reads a version 4 snapshot (the previous release) of an "auto" engine, which decides exactly as before', () => {
+    const engine = new AnomalyDetectionEngine({ cooldown: 0 });
+    engine.trainModel("cpu", series(300));
+    const version4 = { ...engine.toJSON(), version: 4 };
+    const restored = AnomalyDetectionEngine.fromJSON(JSON.stringify(version4));
+    expect(restored.toJSON()).toEqual(engine.toJSON());
+    const later = series(200, 9, 300);
+    for (let index = 50; index < 55; index += 1) (later[index] as { value: number }).value += 40;
+    expect(restored.detectAnomalies("cpu", later)).toEqual(engine.detectAnomalies("cpu", later));
+  });
+
   it("rejects a foreign format with VALIDATION_ERROR and a newer version with UNSUPPORTED", () => {
     const json = new AnomalyDetectionEngine().toJSON();
     expectPelbiotError(
@@ -142,7 +153,7 @@ describe("AnomalyDetectionEngine snapshots", () => {
       "VALIDATION_ERROR",
     );
     expectPelbiotError(() => AnomalyDetectionEngine.fromJSON("not json"), "VALIDATION_ERROR");
-    const newer = expectPelbiotError(() => AnomalyDetectionEngine.fromJSON({ ...json, version: 5 }), "UNSUPPORTED");
+    const newer = expectPelbiotError(() => AnomalyDetectionEngine.fromJSON({ ...json, version: 6 }), "UNSUPPORTED");
     expect(newer.message).toContain("AnomalyDetectionEngine.fromJSON");
   });
 

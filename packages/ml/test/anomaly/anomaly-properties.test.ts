@@ -1,10 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AnomalyDetectionEngine, type AnomalyDetectorKind } from "../../src/anomaly/anomaly-detection-engine";
+import { scoreThreshold } from "../../src/anomaly/anomaly-model";
 
 const START = Date.parse("2026-01-01T00:00:00Z");
 const DETECTORS: AnomalyDetectorKind[] = [
   "auto",
+  "resonance",
   "zscore",
   "robust-zscore",
   "seasonal",
@@ -31,7 +33,7 @@ const toPoints = (values: readonly number[], offset = 0) =>
   values.map((item, index) => ({ timestamp: START + (index + offset) * 1000, value: item }));
 
 describe("AnomalyDetectionEngine properties", () => {
-  it("detections are finite, bounds ordered lower ≤ expected ≤ upper, scores above the threshold", () => {
+  it("detections are finite, bounds ordered lower ≤ expected ≤ upper, scores above the detector's threshold", () => {
     fc.assert(
       fc.property(optionsArbitrary, seriesArbitrary, (options, values) => {
         const engine = new AnomalyDetectionEngine({ ...options, minTrainingPoints: 40 });
@@ -43,7 +45,7 @@ describe("AnomalyDetectionEngine properties", () => {
           }
           expect(anomaly.lower).toBeLessThanOrEqual(anomaly.expected);
           expect(anomaly.expected).toBeLessThanOrEqual(anomaly.upper);
-          expect(anomaly.score).toBeGreaterThan(options.sensitivityThreshold);
+          expect(anomaly.score).toBeGreaterThan(scoreThreshold(engine.options));
         }
       }),
       { seed: 20260101, numRuns: 150 },

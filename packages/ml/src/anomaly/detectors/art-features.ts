@@ -6,6 +6,8 @@
  * followed by the levels themselves. Internal to the detectors.
  */
 
+import { invalidState } from "./read-state";
+
 /** The knobs of {@link ArtFeatures}. */
 export interface ArtFeatureParameters {
   /** Steps per feature window (a power of two, for the Haar transform). */
@@ -91,6 +93,67 @@ export class ArtFeatures {
     this.recentLevels = new Float64Array(parameters.window);
     this.histogram = new Float64Array(parameters.levels + 1);
     this.scratch = new Float64Array(parameters.window);
+  }
+
+  /** The state as plain numbers (see {@link restore}); the scale must not have moved since the last step. */
+  toState(): { scale: number[]; accumulators: number[]; levels: number[]; histogram: number[] } {
+    return {
+      scale: [this.lowest, this.highest],
+      accumulators: [
+        this.inStep,
+        this.stepSum,
+        this.stepMinimum,
+        this.stepMaximum,
+        this.movingAverage,
+        this.steps,
+        this.medianLevel,
+        this.below,
+        this.above,
+      ],
+      levels: Array.from(this.recentLevels),
+      histogram: Array.from(this.histogram),
+    };
+  }
+
+  /**
+   * Rebuilds features from {@link toState}'s numbers (already read as finite numbers of the right lengths); throws a
+   * `VALIDATION_ERROR` naming `field` when they cannot be a state.
+   */
+  static restore(
+    field: string,
+    step: number,
+    parameters: ArtFeatureParameters,
+    state: { scale: Float64Array; accumulators: Float64Array; levels: Float64Array; histogram: Float64Array },
+  ): ArtFeatures {
+    const [lowest = 0, highest = 0] = state.scale;
+    const [inStep = 0, stepSum = 0, stepMinimum = 0, stepMaximum = 0, movingAverage = 0] = state.accumulators;
+    const [, , , , , steps = 0, medianLevel = 0, below = 0, above = 0] = state.accumulators;
+    const counts = [steps, medianLevel, below, above, inStep];
+    if (
+      !(lowest <= highest) ||
+      !counts.every((count) => Number.isInteger(count) && count >= 0) ||
+      inStep >= step ||
+      medianLevel > parameters.levels ||
+      below + above > steps ||
+      // A widened scale maps the levels with rounding: one at an edge may come out just beyond [0, 1].
+      !state.levels.every((level) => level >= -1e-9 && level <= 1 + 1e-9) ||
+      !state.histogram.every((count) => Number.isInteger(count) && count >= 0)
+    ) {
+      throw invalidState(`field "${field}" must describe the feature stream of a resonance model`);
+    }
+    const features = new ArtFeatures(step, lowest, highest, parameters);
+    features.recentLevels.set(state.levels);
+    features.histogram.set(state.histogram);
+    features.inStep = inStep;
+    features.stepSum = stepSum;
+    features.stepMinimum = stepMinimum;
+    features.stepMaximum = stepMaximum;
+    features.movingAverage = movingAverage;
+    features.steps = steps;
+    features.medianLevel = medianLevel;
+    features.below = below;
+    features.above = above;
+    return features;
   }
 
   /** Steps completed so far. */

@@ -8,6 +8,8 @@
  */
 import { type ArtFeatureParameters, ArtFeatures } from "./art-features";
 import { type ArtMatch, ArtMemory } from "./art-memory";
+import type { DetectorState } from "./detector";
+import { invalidState, readArray } from "./read-state";
 
 /** The knobs of {@link ArtNovelty}. */
 export interface ArtParameters extends ArtFeatureParameters {
@@ -49,10 +51,29 @@ const DEFICIT_CAP = 0.37;
 /** Smallest sinking step of the lower vigilance (halved). */
 const MINIMUM_SINK = 0.01;
 
+/** The step of the last report before there was one: far enough back that every mask is over. */
+const NO_REPORT = -Number.MAX_SAFE_INTEGER;
+
+/** The suffixes of a model's fields in its detector's state (see {@link ArtNovelty.toState}). */
+export const ART_STATE_FIELDS = [
+  "Scale",
+  "Accumulators",
+  "Levels",
+  "Histogram",
+  "Memory",
+  "Weights",
+  "Norms",
+  "HeadNorms",
+  "LastUsed",
+  "Matches",
+  "Deficits",
+  "Novelty",
+] as const;
+
 /** A fixed-size ring of numbers with its minimum and the mean of its entries above a floor. */
 class Ring {
   readonly values: Float64Array;
-  private head = 0;
+  head = 0;
   constructor(size: number, fill: number) {
     this.values = new Float64Array(size).fill(fill);
   }
@@ -90,7 +111,7 @@ export class ArtNovelty {
   private readonly recentDeficits: Ring;
   private readonly match: ArtMatch = { outcome: "familiar", similarity: 0, levelSimilarity: 0 };
   private step = 0;
-  private lastReport = Number.NEGATIVE_INFINITY;
+  private lastReport = NO_REPORT;
   private lastReportSimilarity = 0;
   private lastVigilanceChange = 0;
   private maskedAfterNovelty = false;
@@ -100,11 +121,11 @@ export class ArtNovelty {
   private reports = 0;
   private training = true;
 
-  private constructor(features: ArtFeatures, parameters: ArtParameters, trainingSpan: number, vigilance: number) {
+  private constructor(features: ArtFeatures, parameters: ArtParameters, trainingSpan: number, memory: ArtMemory) {
     this.parameters = parameters;
     this.features = features;
     this.trainingSpan = trainingSpan;
-    this.memory = new ArtMemory(parameters.window * 2, parameters.capacity, vigilance);
+    this.memory = memory;
     this.recentMatches = new Ring((trainingSpan >> 1) + 1, 1);
     this.recentDeficits = new Ring(trainingSpan + 1, 0);
   }
@@ -144,8 +165,113 @@ export class ArtNovelty {
       }
     }
     const vigilance = Math.min(counted > 0 ? sum / counted : parameters.initialVigilance, parameters.maximumVigilance);
-    const novelty = new ArtNovelty(features, parameters, span, vigilance);
+    const memory = new ArtMemory(parameters.window * 2, parameters.capacity, vigilance);
+    const novelty = new ArtNovelty(features, parameters, span, memory);
     for (const window of windows) novelty.assess(window);
+    novelty.training = false;
+    return novelty;
+  }
+
+  /**
+   * The model's state as fields of its detector's state, each named `prefix` + a suffix of {@link ART_STATE_FIELDS}.
+   *
+   * @param prefix - Sets this model's fields apart from the detector's others.
+   * @returns Plain numbers and number arrays.
+   */
+  toState(prefix: string): Record<string, number[]> {
+    const features = this.features.toState();
+    const memory = this.memory.toState();
+    const state: Record<(typeof ART_STATE_FIELDS)[number], number[]> = {
+      Scale: features.scale,
+      Accumulators: features.accumulators,
+      Levels: features.levels,
+      Histogram: features.histogram,
+      Memory: memory.numbers,
+      Weights: memory.weights,
+      Norms: memory.norms,
+      HeadNorms: memory.headNorms,
+      LastUsed: memory.lastUsed,
+      Matches: [...this.recentMatches.values, this.recentMatches.head],
+      Deficits: [...this.recentDeficits.values, this.recentDeficits.head],
+      Novelty: [
+        this.features.step,
+        this.trainingSpan,
+        this.step,
+        this.lastReport,
+        this.lastReportSimilarity,
+        this.lastVigilanceChange,
+        this.maskedAfterNovelty ? 1 : 0,
+        this.quietSteps,
+        this.similaritySum,
+        this.reportedSimilaritySum,
+        this.reports,
+      ],
+    };
+    return Object.fromEntries(Object.entries(state).map(([suffix, value]) => [`${prefix}${suffix}`, value]));
+  }
+
+  /**
+   * Rebuilds a trained model from {@link toState}'s fields; throws a `VALIDATION_ERROR` naming a bad field.
+   *
+   * @param state - The detector's state.
+   * @param prefix - The model's prefix.
+   * @param parameters - The model's knobs (not saved: they are the detector's constants).
+   * @returns The model, which goes on exactly as the one saved.
+   */
+  static restore(state: DetectorState, prefix: string, parameters: ArtParameters): ArtNovelty {
+    const read = (suffix: (typeof ART_STATE_FIELDS)[number], length?: number) =>
+      readArray(state, `${prefix}${suffix}`, length);
+    const { window, levels, capacity } = parameters;
+    const numbers = read("Novelty", 11);
+    const [step = 0, trainingSpan = 0, steps = 0, lastReport = 0, , lastVigilanceChange = 0, masked = 0] = numbers;
+    const [, , , , , , , quietSteps = 0, , , reports = 0] = numbers;
+    const counts = [step, trainingSpan, steps, lastVigilanceChange, quietSteps, reports];
+    if (
+      !counts.every((count) => Number.isInteger(count) && count >= 0) ||
+      step < 1 ||
+      trainingSpan < 2 ||
+      !Number.isInteger(lastReport) ||
+      lastReport > steps ||
+      lastVigilanceChange > steps ||
+      (masked !== 0 && masked !== 1)
+    ) {
+      throw invalidState(`field "${prefix}Novelty" must describe a resonance model's progress`);
+    }
+    const features = ArtFeatures.restore(`${prefix}Accumulators`, step, parameters, {
+      scale: read("Scale", 2),
+      accumulators: read("Accumulators", 9),
+      levels: read("Levels", window),
+      histogram: read("Histogram", levels + 1),
+    });
+    const memory = ArtMemory.restore(`${prefix}Memory`, window * 2, capacity, {
+      numbers: read("Memory", 5),
+      weights: read("Weights"),
+      norms: read("Norms"),
+      headNorms: read("HeadNorms"),
+      lastUsed: read("LastUsed"),
+    });
+    const novelty = new ArtNovelty(features, parameters, trainingSpan, memory);
+    for (const [suffix, ring] of [
+      ["Matches", novelty.recentMatches],
+      ["Deficits", novelty.recentDeficits],
+    ] as const) {
+      const values = read(suffix, ring.values.length + 1);
+      const head = values[ring.values.length] as number;
+      if (!Number.isInteger(head) || head < 0 || head >= ring.values.length) {
+        throw invalidState(`field "${prefix}${suffix}" must end with a position in its ring`);
+      }
+      ring.values.set(values.subarray(0, ring.values.length));
+      ring.head = head;
+    }
+    novelty.step = steps;
+    novelty.lastReport = lastReport;
+    novelty.lastReportSimilarity = numbers[4] as number;
+    novelty.lastVigilanceChange = lastVigilanceChange;
+    novelty.maskedAfterNovelty = masked === 1;
+    novelty.quietSteps = quietSteps;
+    novelty.similaritySum = numbers[8] as number;
+    novelty.reportedSimilaritySum = numbers[9] as number;
+    novelty.reports = reports;
     novelty.training = false;
     return novelty;
   }

@@ -3,6 +3,7 @@ import { CusumDetector } from "./cusum-detector";
 import type { Detector, DetectorState } from "./detector";
 import { HoltWintersDetector } from "./holt-winters-detector";
 import { invalidState } from "./read-state";
+import { ResonanceDetector } from "./resonance-detector";
 import { RobustZScoreDetector } from "./robust-zscore-detector";
 import { SeasonalDetector } from "./seasonal-detector";
 import { SurpriseDetector } from "./surprise-detector";
@@ -34,8 +35,10 @@ export function createDetector(values: Float64Array, options: ResolvedOptions): 
       return HoltWintersDetector.train(values, options.seasonalPeriod);
     case "trend":
       return TrendChangeDetector.train(values, trendHalfWindow(options.window));
-    default:
+    case "auto":
       return SurpriseDetector.train(values, options.seasonalPeriod);
+    default:
+      return ResonanceDetector.train(values, options.seasonalPeriod);
   }
 }
 
@@ -57,7 +60,9 @@ export function restoreDetector(state: unknown, options: ResolvedOptions): Detec
       return HoltWintersDetector.restore(typed);
     case "trend":
       return TrendChangeDetector.restore(typed, trendHalfWindow(options.window));
-    default:
+    case "auto":
       return SurpriseDetector.restore(typed);
+    default:
+      return ResonanceDetector.restore(typed);
   }
 }

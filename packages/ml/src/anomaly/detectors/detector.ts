@@ -8,9 +8,10 @@ export const MAX_SCORE = 1e6;
 
 /**
  * What kind of departure a detection is: `"outlier"` a point (or a short stretch) far from the expected value or
- * unusually volatile, `"level-shift"` a sustained change of level (CUSUM), `"trend-change"` a change of slope.
+ * unusually volatile, `"level-shift"` a sustained change of level (CUSUM), `"trend-change"` a change of slope,
+ * `"pattern"` a recent shape of the series never seen before whose point lies inside the normal band (`"resonance"`).
  */
-export type AnomalyKind = "outlier" | "level-shift" | "trend-change";
+export type AnomalyKind = "outlier" | "level-shift" | "trend-change" | "pattern";
 
 /** What a detector says about one point; filled in place so streaming allocates nothing per point. */
 export interface Assessment {
@@ -22,6 +23,11 @@ export interface Assessment {
   expected: number;
   /** The half-width of the normal band per unit of threshold: bounds are `expected ± threshold × scale`. */
   scale: number;
+  /**
+   * Set by `"resonance"` when its score is about the recent shape of the series rather than the point (the engine
+   * resets it to false before each point): the engine then waives its point check and grades the report by score.
+   */
+  shape?: boolean;
 }
 
 /** A trained detector. `assess` scores a point, then updates the state with it (the model keeps learning). */

@@ -1,0 +1,192 @@
+import { createManualClock } from "@pelbiot/core";
+import { captureValidationIssues } from "@pelbiot/core/testing";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  AnomalyDetectionEngine,
+  type AnomalyModelJson,
+  severityOf,
+} from "../../../src/anomaly/anomaly-detection-engine";
+import { resolveAnomalyDetectionEngineOptions } from "../../../src/anomaly/anomaly-detection-engine-options";
+import { createAnomalyModel, stepAnomalyModel } from "../../../src/anomaly/anomaly-model";
+import type { Assessment, Detector } from "../../../src/anomaly/detectors/detector";
+import { CONFIDENCE_SCORE, ResonanceDetector } from "../../../src/anomaly/detectors/resonance-detector";
+import { createRandom } from "../../../src/random/create-random";
+
+const START = Date.parse("2026-01-01T00:00:00Z");
+const MINUTE = 60_000;
+
+/** A noisy cycle of period 24, seeded. */
+function wave(length: number, seed = 7, offset = 0): number[] {
+  const random = createRandom(seed);
+  return Array.from(
+    { length },
+    (_, index) => 50 + 10 * Math.sin((2 * Math.PI * (index + offset)) / 24) + random.normal(),
+  );
+}
+
+const toPoints = (values: readonly number[], offset = 0) =>
+  values.map((value, index) => ({ timestamp: START + (index + offset) * MINUTE, value }));
+
+/** Scores `values` in order; returns every score and whether it was about the shape. */
+function scores(detector: ResonanceDetector, values: readonly number[]): [number, boolean][] {
+  const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
+  return values.map((value) => {
+    assessment.shape = false;
+    detector.assess(value, assessment);
+    return [assessment.score, assessment.shape];
+  });
+}
+
+// Values from several regimes: a cycle with noise, large magnitudes, and long runs of repeats.
+const value = fc.oneof(
+  fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }),
+  fc.integer({ min: -3, max: 3 }),
+  fc.constant(0),
+);
+const values = fc.array(value, { minLength: 60, maxLength: 240 });
+
+describe("ResonanceDetector (the ARTime-style ensemble)", () => {
+  it("scores finite numbers from 0 to 10 × the largest confidence (1), whatever the series", () => {
+    fc.assert(
+      fc.property(values, fc.integer({ min: 2, max: 59 }), (series, training) => {
+        const detector = ResonanceDetector.train(Float64Array.from(series.slice(0, training)), 0);
+        for (const [score] of scores(detector, series.slice(training))) {
+          expect(Number.isFinite(score)).toBe(true);
+          expect(score).toBeGreaterThanOrEqual(0);
+          expect(score).toBeLessThanOrEqual(CONFIDENCE_SCORE);
+        }
+      }),
+      { seed: 20261203, numRuns: 60 },
+    );
+  });
+
+  it("restores from its state (through JSON text) to a copy that scores every later point identically", () => {
+    fc.assert(
+      fc.property(values, fc.integer({ min: 2, max: 59 }), fc.nat(), (series, training, cut) => {
+        const detector = ResonanceDetector.train(Float64Array.from(series.slice(0, training)), 0);
+        const middle = training + (cut % (series.length - training));
+        scores(detector, series.slice(training, middle));
+        const state = JSON.parse(JSON.stringify(detector.toState()));
+        const copy = ResonanceDetector.restore(state);
+        expect(JSON.parse(JSON.stringify(copy.toState()))).toEqual(state);
+        expect(scores(copy, series.slice(middle))).toEqual(scores(detector, series.slice(middle)));
+      }),
+      { seed: 20261204, numRuns: 60 },
+    );
+  });
+
+  it("scores a new shape inside the known range (a flat stretch at the cycle's mean), and not the cycle", () => {
+    const detector = ResonanceDetector.train(Float64Array.from(wave(750)), 0);
+    const later = wave(400, 8, 750);
+    // Every value of the stretch is ordinary; its shape is not.
+    for (let index = 200; index < 260; index += 1) later[index] = 50;
+    const scored = scores(detector, later);
+    expect(scored.slice(0, 200).filter(([score]) => score > 1.8)).toEqual([]);
+    expect(scored.slice(200, 260).filter(([score]) => score > 1.8).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('AnomalyDetectionEngine with detector "resonance"', () => {
+  it("reports the new shape with the likelihood detector's band, and nothing in the ordinary cycle", () => {
+    const engine = new AnomalyDetectionEngine({ detector: "resonance" });
+    expect(engine.options).toMatchObject({ sensitivityThreshold: 2.5, cooldown: 0 });
+    engine.trainModel("cpu", toPoints(wave(750)));
+    const later = wave(400, 8, 750);
+    for (let index = 200; index < 260; index += 1) later[index] = 50;
+    const detected = engine.detectAnomalies("cpu", toPoints(later, 750));
+    expect(detected.length).toBeGreaterThanOrEqual(1);
+    for (const anomaly of detected) {
+      expect(anomaly.timestamp).toBeGreaterThanOrEqual(START + 950 * MINUTE);
+      expect(anomaly.timestamp).toBeLessThan(START + 1010 * MINUTE);
+      expect(anomaly.score).toBeGreaterThan(0.72 * 2.5);
+      expect(anomaly.lower).toBeLessThan(anomaly.expected);
+      expect(anomaly.expected).toBeLessThan(anomaly.upper);
+    }
+  });
+
+  it("grades a report about the shape by its score, kind pattern when its point is inside the band", () => {
+    const options = resolveAnomalyDetectionEngineOptions({ detector: "resonance" });
+    // A detector that says: a shape scored 4, expected 50 with a band of ±1.8 × 2 (the threshold is 0.72 × 2.5).
+    const shape = (score: number, flag: boolean): Detector => ({
+      assess(_value: number, assessment: Assessment) {
+        assessment.score = score;
+        assessment.expected = 50;
+        assessment.scale = 2;
+        assessment.shape = flag;
+      },
+      toState: () => ({ kind: "resonance" }),
+    });
+    const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
+    const inside = stepAnomalyModel(createAnomalyModel(shape(4, true), 0, 50, 0), 1, 51, options, assessment);
+    expect(inside).toMatchObject({ kind: "pattern", score: 4, severity: severityOf(4, 1.8), lower: 46.4, upper: 53.6 });
+    const outside = stepAnomalyModel(createAnomalyModel(shape(4, true), 0, 50, 0), 1, 60, options, assessment);
+    expect(outside).toMatchObject({ kind: "outlier", severity: severityOf(4, 1.8) });
+    // Not about the shape: the point check of "auto" applies (deviation 0.5 is under 1.8 / 2), severity by deviation.
+    expect(stepAnomalyModel(createAnomalyModel(shape(4, false), 0, 50, 0), 1, 51, options, assessment)).toBeNull();
+    const point = stepAnomalyModel(createAnomalyModel(shape(4, false), 0, 50, 0), 1, 60, options, assessment);
+    expect(point).toMatchObject({ kind: "outlier", severity: severityOf(5, 1.8) });
+  });
+
+  it("flags the guide's burst of notification failures through trackEvent", () => {
+    const clock = createManualClock(START);
+    const engine = new AnomalyDetectionEngine({ clock, detector: "resonance", minTrainingPoints: 120 });
+    const random = createRandom(7);
+    const counts = [...Array.from({ length: 300 }, () => 5 + Math.round(random.next() * 2)), 90, 6, 6, 6];
+    const found = [];
+    for (const [minute, count] of counts.entries()) {
+      for (let event = 0; event < count; event += 1) {
+        clock.setTime(START + minute * MINUTE + Math.floor(((event + 0.5) / count) * MINUTE));
+        found.push(...engine.trackEvent("notification_failure", { code: "unavailable" }));
+      }
+    }
+    expect(found.some((anomaly) => anomaly.timestamp === START + 300 * MINUTE && anomaly.value === 90)).toBe(true);
+  });
+
+  it("saves every model's categories: the restored engine decides exactly as the original", () => {
+    const engine = new AnomalyDetectionEngine({ detector: "resonance" });
+    engine.trainModel("cpu", toPoints(wave(300)));
+    engine.detectAnomalies("cpu", toPoints(wave(100, 8, 300), 300));
+    const json = engine.toJSON();
+    expect(json.version).toBe(5);
+    expect(json.models.cpu?.detector).toMatchObject({ kind: "resonance", margins: [0.3, 0.6, 1.2, 2.4] });
+    const copy = AnomalyDetectionEngine.fromJSON(JSON.stringify(json));
+    expect(copy.toJSON()).toEqual(json);
+    const later = wave(300, 9, 400);
+    for (let index = 100; index < 140; index += 1) later[index] = 90;
+    const rest = toPoints(later, 400);
+    expect(copy.detectAnomalies("cpu", rest)).toEqual(engine.detectAnomalies("cpu", rest));
+  });
+
+  it("rejects a state whose models' fields cannot be, naming the field, and changes nothing", () => {
+    const engine = new AnomalyDetectionEngine({ detector: "resonance" });
+    engine.trainModel("cpu", toPoints(wave(200)));
+    const json = engine.toJSON();
+    const model = json.models.cpu as AnomalyModelJson;
+    const issues = (change: Record<string, unknown>) =>
+      captureValidationIssues(() =>
+        AnomalyDetectionEngine.fromJSON({
+          ...json,
+          models: { cpu: { ...model, detector: { ...model.detector, ...change } } },
+        }),
+      );
+    const weights = model.detector.art1Weights as number[];
+    expect(issues({ art1Weights: [...weights.slice(1), 2] })).toEqual([
+      'json.models.cpu.detector: field "art1Memory" must describe the categories of a resonance model',
+    ]);
+    expect(issues({ art0Weights: weights.slice(1) })).toEqual([
+      'json.models.cpu.detector: field "art0Memory" must describe the categories of a resonance model',
+    ]);
+    expect(issues({ margins: [] })).toEqual([
+      'json.models.cpu.detector: field "margins" must hold 1 to 8 non-negative numbers',
+    ]);
+    expect(issues({ art2Novelty: "x" })).toEqual([
+      'json.models.cpu.detector: field "art2Novelty" must be an array of finite numbers',
+    ]);
+    expect(issues({ art3Levels: [2, 0, 0, 0, 0, 0, 0, 0] })).toEqual([
+      'json.models.cpu.detector: field "art3Accumulators" must describe the feature stream of a resonance model',
+    ]);
+    expect(issues({ contextTags: undefined })[0]).toMatch(/json\.models\.cpu\.detector: field "contextTags"/);
+    expect(JSON.stringify(engine.toJSON())).toBe(JSON.stringify(json));
+  });
+});
