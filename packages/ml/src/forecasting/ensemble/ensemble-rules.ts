@@ -14,7 +14,7 @@ const NON_SEASONAL: EnsembleRule = Object.freeze({
 });
 const SEASONAL: EnsembleRule = Object.freeze({
   statistic: "median",
-  members: Object.freeze<EnsembleMember[]>(["ets", "arima", "theta"]),
+  members: Object.freeze<EnsembleMember[]>(["ets", "arima", "theta", "drift"]),
 });
 
 /**
@@ -25,7 +25,8 @@ const SEASONAL: EnsembleRule = Object.freeze({
  * equally weighted), never on their test parts. See BENCHMARKS.md.
  *
  * @param period - Seasonal period (1 = none).
- * @returns The rule: non-seasonal series the mean of ARIMA and the drift, seasonal ones the median of ETS, ARIMA and Theta.
+ * @returns The rule: non-seasonal series the mean of ARIMA and the drift, seasonal ones the median of ETS, ARIMA,
+ * Theta and the drift (the mean of the middle two).
  */
 export function ensembleRuleFor(period: number): EnsembleRule {
   return period > 1 ? SEASONAL : NON_SEASONAL;
