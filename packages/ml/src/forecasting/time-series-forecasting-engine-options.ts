@@ -55,8 +55,8 @@ export interface GenerateForecastOptions {
    * forecast), with each interval the envelope of the three. `"validated-ensemble"` combines a set of these fixed
    * per seasonal period by validation on the training parts of the M1 competition's series: non-seasonal series
    * (period 1) get the mean of ARIMA and a random walk with drift (R `rwf(drift = TRUE)`), seasonal ones the median
-   * of ETS, ARIMA and Theta; each interval is the envelope of the ETS, ARIMA and Theta intervals and the members'
-   * (at least 4 points). `"auto"` stays the default: it is several times cheaper than any model that runs the ARIMA
+   * of ETS, ARIMA, Theta and the drift (the mean of the middle two); each interval is the envelope of the ETS,
+   * ARIMA and Theta intervals and the members' (at least 4 points). `"auto"` stays the default: it is several times cheaper than any model that runs the ARIMA
    * search, while the combinations are more accurate on most M1 categories and on the reference series (see
    * `BENCHMARKS.md`).
    * @default "auto"
