@@ -2,12 +2,13 @@
 # series from fixtures/ml/forecasting/m1 and prints one CSV row per series:
 #   id,order,constant,aicc,sigma2,cpu_arima_ms,cpu_ets_ms,mean,lo80,hi80,lo95,hi95
 # (the last five are ";"-separated over the horizon). Usage:
-#   Rscript arima-anchor.R <m1 folder> [every-k-th series] [first index]
+#   Rscript arima-anchor.R <m1 folder> [every-k-th series] [first index] [categories, e.g. YEARLY,QUARTERLY]
 suppressMessages(library(forecast))
 args <- commandArgs(trailingOnly = TRUE)
 folder <- args[1]
 every <- if (length(args) >= 2) as.integer(args[2]) else 1L
 first <- if (length(args) >= 3) as.integer(args[3]) else 1L
+categories <- if (length(args) >= 4) strsplit(args[4], ",")[[1]] else c("YEARLY", "QUARTERLY", "MONTHLY")
 values <- read.csv(file.path(folder, "m1.csv"), stringsAsFactors = FALSE)
 meta <- read.csv(file.path(folder, "m1_series.csv"), stringsAsFactors = FALSE)
 cat(sprintf("# R %s, forecast %s\n", paste(R.version$major, R.version$minor, sep = "."), packageVersion("forecast")))
@@ -20,6 +21,7 @@ cpu <- function(expr) {
 }
 for (index in seq(first, nrow(meta), by = every)) {
   row <- meta[index, ]
+  if (!(row$period %in% categories)) next
   train <- values$value[values$id == row$id & values$split == "train"]
   x <- ts(train, start = c(row$start_year, row$start_period), frequency = row$frequency)
   arima <- cpu(forecast(auto.arima(x), h = row$h, level = c(80, 95)))

@@ -1,9 +1,11 @@
 // Automatic ARIMA and the ETS+ARIMA+Theta combination on the M1 competition's 1,001 series (fixtures/ml/forecasting/m1,
 // REFERENCE.md protocol): per category, mean sMAPE, MASE and 80/95 % interval coverage on the official test part for
 // our ETS (the engine's default), Theta, ARIMA, ETS+Theta, ETS+ARIMA+Theta, the cross-validated choice between ETS
-// and ETS+ARIMA+Theta (`model: "auto-ensemble"`) and the median of ETS, ARIMA and Theta (`"median-ensemble"`), next to R's figures from m1_reference.csv; agreement of the ARIMA
+// and ETS+ARIMA+Theta (`model: "auto-ensemble"`), the median of ETS, ARIMA and Theta (`"median-ensemble"`) and the
+// rule per seasonal period (`"validated-ensemble"`), next to R's figures from m1_reference.csv; agreement of the ARIMA
 // orders with R's `auto.arima` (its `detail` column); CPU time per series. Every choice is made on the training part.
-// `M1_STRIDE=k` runs every k-th series (all by default); `M1_OUT=file` also writes one JSON line per series. When
+// `M1_STRIDE=k` runs every k-th series (all by default), `M1_PERIODS=YEARLY,QUARTERLY` only those categories (all by
+// default); `M1_OUT=file` also writes one JSON line per series. When
 // Rscript with the forecast package is on the PATH, bench/arima-anchor.R times R's ets() and auto.arima() on every
 // `M1_R_STRIDE`-th series (10 by default) in the same run, next to ours on the same series.
 import { execFileSync } from "node:child_process";
@@ -17,6 +19,7 @@ import {
   selectArima,
 } from "../src/forecasting/build-arima-forecast";
 import { combineEtsTheta } from "../src/forecasting/build-theta-forecast";
+import { combineValidatedEnsemble, driftComponent } from "../src/forecasting/build-validated-ensemble";
 import { type Forecast, TimeSeriesForecastingEngine } from "../src/forecasting/time-series-forecasting-engine";
 import { loadM1Figures, loadM1Series } from "../test/forecasting/m1-protocol";
 import {
@@ -27,7 +30,16 @@ import {
   scoreHoldOut,
 } from "../test/forecasting/reference-protocol";
 
-const OURS = ["ets", "theta", "arima", "ets+theta", "ets+arima+theta", "auto-ensemble", "median-ensemble"] as const;
+const OURS = [
+  "ets",
+  "theta",
+  "arima",
+  "ets+theta",
+  "ets+arima+theta",
+  "auto-ensemble",
+  "median-ensemble",
+  "validated-ensemble",
+] as const;
 const R_MODELS = ["ets", "arima", "thetaf", "comb"] as const;
 const CATEGORIES = ["YEARLY", "QUARTERLY", "MONTHLY"] as const;
 
@@ -39,7 +51,7 @@ interface Row {
   arima: string;
   rArima: string;
   choice: string;
-  cpuMs: { ets: number; theta: number; arima: number; validation: number };
+  cpuMs: { ets: number; theta: number; arima: number; validation: number; drift: number };
 }
 
 function mean(values: readonly number[]): number {
@@ -69,7 +81,8 @@ export default async function run(): Promise<void> {
   const output = process.env.M1_OUT;
   if (output) writeFileSync(output, "");
   const all = loadM1Series();
-  const series = all.filter((_, index) => index % stride === 0);
+  const periods = (process.env.M1_PERIODS ?? CATEGORIES.join(",")).split(",");
+  const series = all.filter((entry, index) => index % stride === 0 && periods.includes(entry.period));
   const rArima = loadM1Figures("arima");
   const rows: Row[] = [];
   for (const entry of series) {
@@ -92,6 +105,15 @@ export default async function run(): Promise<void> {
       crossValidateEnsemble(values, entry.frequency, entry.horizon, chosen.fit),
     );
     const ensemble = combineEtsArimaTheta(ets, arima, theta, { selection: "fixed" });
+    const [validated, driftMs] = cpuMs(() =>
+      combineValidatedEnsemble(
+        ets,
+        arima,
+        theta,
+        driftComponent(values, entry.horizon, [80, 95], entry.frequency),
+        entry.frequency,
+      ),
+    );
     const byModel: Record<(typeof OURS)[number], Forecast> = {
       ets,
       theta,
@@ -100,6 +122,7 @@ export default async function run(): Promise<void> {
       "ets+arima+theta": ensemble,
       "auto-ensemble": validation.choice === "ets" ? ets : ensemble,
       "median-ensemble": combineEtsArimaTheta(ets, arima, theta, { selection: "fixed", statistic: "median" }),
+      "validated-ensemble": validated,
     };
     const scores = Object.fromEntries(
       OURS.map((model) => [model, scoreHoldOut(entry, byModel[model].points)]),
@@ -111,13 +134,19 @@ export default async function run(): Promise<void> {
       arima: describeArima(chosen.fit, chosen.modelsTried).name,
       rArima: normaliseR(rArima.get(entry.id)?.detail ?? ""),
       choice: validation.choice,
-      cpuMs: { ets: etsMs, theta: thetaMs, arima: arimaSelectMs + arimaForecastMs, validation: validationMs },
+      cpuMs: {
+        ets: etsMs,
+        theta: thetaMs,
+        arima: arimaSelectMs + arimaForecastMs,
+        validation: validationMs,
+        drift: driftMs,
+      },
     };
     rows.push(row);
     if (output) appendFileSync(output, `${JSON.stringify(row)}\n`);
   }
   summarise(rows);
-  compareWithR(rows, Number(process.env.M1_R_STRIDE ?? 10));
+  compareWithR(rows, Number(process.env.M1_R_STRIDE ?? 10), periods);
   if (process.env.M1_SKIP_REFERENCE === undefined) referenceHoldOut();
 }
 
@@ -127,13 +156,17 @@ export default async function run(): Promise<void> {
  *
  * @param rows - Our per-series results.
  * @param stride - Every how many series R runs.
+ * @param periods - The categories our rows cover (R runs only those).
  */
-function compareWithR(rows: readonly Row[], stride: number): void {
+function compareWithR(rows: readonly Row[], stride: number, periods: readonly string[]): void {
   const script = fileURLToPath(new URL("arima-anchor.R", import.meta.url));
   const folder = fileURLToPath(new URL("../../../fixtures/ml/forecasting/m1/", import.meta.url));
   let text: string;
   try {
-    text = execFileSync("Rscript", [script, folder, String(stride), "1"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    text = execFileSync("Rscript", [script, folder, String(stride), "1", periods.join(",")], {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    });
   } catch (error) {
     console.log(
       `\nR anchor skipped (Rscript with the forecast package not available): ${String(error).split("\n")[0]}`,
@@ -149,9 +182,9 @@ function compareWithR(rows: readonly Row[], stride: number): void {
   }
   console.log(`\nCPU ms per series, same run, ${lines[0]?.replace("# ", "")} on every ${stride}th series (median):\n`);
   console.log(
-    "| category | series | ours ETS | ours ARIMA | ours median-ensemble total | ours auto-ensemble total | R ets | R auto.arima | ETS / R ets | median-ensemble / R ets | auto-ensemble / R ets | ARIMA / R auto.arima |",
+    "| category | series | ours ETS | ours ARIMA | ours median-ensemble total | ours validated-ensemble total | ours auto-ensemble total | R ets | R auto.arima | ETS / R ets | median-ensemble / R ets | validated-ensemble / R ets | auto-ensemble / R ets | ARIMA / R auto.arima |",
   );
-  console.log("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+  console.log("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
   for (const category of [...CATEGORIES, "ALL"] as const) {
     const chosen = rows.filter((row) => r.has(row.id) && (category === "ALL" || row.period === category));
     if (chosen.length === 0) continue;
@@ -159,15 +192,25 @@ function compareWithR(rows: readonly Row[], stride: number): void {
     const ours = median(chosen.map((row) => row.cpuMs.arima));
     const etsMs = median(chosen.map((row) => row.cpuMs.ets));
     const medianTotal = median(chosen.map((row) => row.cpuMs.ets + row.cpuMs.theta + row.cpuMs.arima));
+    const validatedTotal = median(
+      chosen.map((row) => row.cpuMs.ets + row.cpuMs.theta + row.cpuMs.arima + row.cpuMs.drift),
+    );
     const rEts = median(chosen.map((row) => r.get(row.id)?.ets ?? Number.NaN));
     const rArima = median(chosen.map((row) => r.get(row.id)?.arima ?? Number.NaN));
     console.log(
-      `| ${category.toLowerCase()} | ${chosen.length} | ${etsMs.toFixed(1)} | ${ours.toFixed(0)} | ${medianTotal.toFixed(0)} | ${total.toFixed(0)} | ${rEts.toFixed(0)} | ${rArima.toFixed(0)} | ${(etsMs / rEts).toFixed(2)}× | ${(medianTotal / rEts).toFixed(2)}× | ${(total / rEts).toFixed(2)}× | ${(ours / rArima).toFixed(2)}× |`,
+      `| ${category.toLowerCase()} | ${chosen.length} | ${etsMs.toFixed(1)} | ${ours.toFixed(0)} | ${medianTotal.toFixed(0)} | ${validatedTotal.toFixed(0)} | ${total.toFixed(0)} | ${rEts.toFixed(0)} | ${rArima.toFixed(0)} | ${(etsMs / rEts).toFixed(2)}× | ${(medianTotal / rEts).toFixed(2)}× | ${(validatedTotal / rEts).toFixed(2)}× | ${(total / rEts).toFixed(2)}× | ${(ours / rArima).toFixed(2)}× |`,
     );
   }
 }
 
-const REFERENCE_MODELS = ["auto", "arima", "ets+arima+theta", "auto-ensemble", "median-ensemble"] as const;
+const REFERENCE_MODELS = [
+  "auto",
+  "arima",
+  "ets+arima+theta",
+  "auto-ensemble",
+  "median-ensemble",
+  "validated-ensemble",
+] as const;
 
 /**
  * Data held out from all tuning: the 12 reference series of fixtures/ml/REFERENCE.md §3 (six classic series and six
@@ -202,16 +245,18 @@ export function referenceHoldOut(): void {
   }
   console.log("\nReference series (held out from all tuning), sMAPE / MASE:\n");
   console.log(
-    "| series | ours ETS (default) | ours ARIMA | ARIMA model | ours ETS+ARIMA+Theta | ours auto-ensemble | ours median-ensemble | R ets |",
+    "| series | ours ETS (default) | ours ARIMA | ARIMA model | ours ETS+ARIMA+Theta | ours auto-ensemble | ours median-ensemble | ours validated-ensemble | R ets |",
   );
-  console.log("|---|--:|--:|---|--:|--:|--:|--:|");
+  console.log("|---|--:|--:|---|--:|--:|--:|--:|--:|");
   for (const line of lines) console.log(line);
   const means = REFERENCE_MODELS.map((model) => {
     const list = sums.get(model) ?? { smape: [], mase: [], cover80: [], cover95: [] };
     return `${mean(list.smape).toFixed(3)} / ${mean(list.mase).toFixed(3)} (cover ${mean(list.cover80).toFixed(2)} / ${mean(list.cover95).toFixed(2)})`;
   });
   const rMeans = `${mean(series.map((entry) => rEts.get(entry.id)?.smape ?? Number.NaN)).toFixed(3)} / ${mean(series.map((entry) => rEts.get(entry.id)?.mase ?? Number.NaN)).toFixed(3)}`;
-  console.log(`| mean | ${means[0]} | ${means[1]} | | ${means[2]} | ${means[3]} | ${means[4]} | ${rMeans} |`);
+  console.log(
+    `| mean | ${means[0]} | ${means[1]} | | ${means[2]} | ${means[3]} | ${means[4]} | ${means[5]} | ${rMeans} |`,
+  );
 }
 
 /**

@@ -113,6 +113,8 @@ export {
   type ArimaForecastModel,
   type CalibrationOptions,
   type CombinationForecastModel,
+  type DriftForecastModel,
+  type EnsembleMember,
   type EnsembleValidation,
   type EtsForecastModel,
   type Forecast,

@@ -3,6 +3,7 @@ import { crossValidateEnsemble } from "./arima/cross-validate-ensemble";
 import { type BacktestCoverage, backtestCoverage, minimumEtsLength } from "./backtest-coverage";
 import { arimaForecast, combineEtsArimaTheta, selectArima } from "./build-arima-forecast";
 import { combineEtsTheta, type FamilySelection, thetaForecast } from "./build-theta-forecast";
+import { combineValidatedEnsemble, driftComponent } from "./build-validated-ensemble";
 import { detectSeasonalPeriod } from "./detect-seasonal-period";
 import { akaikeWeights, combineEts } from "./ets/combine-ets";
 import { type EtsForm, formatEtsForm } from "./ets/ets-form";
@@ -46,7 +47,8 @@ export function buildForecast(
     call.family === "arima" ||
     call.family === "ets+arima+theta" ||
     call.family === "auto-ensemble" ||
-    call.family === "median-ensemble"
+    call.family === "median-ensemble" ||
+    call.family === "validated-ensemble"
   ) {
     return ensembleForecast(identity, input, { ...call, seasonalPeriod: period }, period, simulationPaths);
   }
@@ -176,7 +178,8 @@ export function buildForecast(
   return report ? { ...forecast, calibration: report } : forecast;
 }
 
-// ARIMA alone, the ETS+ARIMA+Theta mean or median, or ("auto-ensemble") the mean or ETS by cross-validation.
+// ARIMA alone, the ETS+ARIMA+Theta mean or median, ("auto-ensemble") the mean or ETS by cross-validation, or
+// ("validated-ensemble") the rule of the seasonal period over ETS, ARIMA, Theta and the drift.
 function ensembleForecast(
   identity: ForecastIdentity,
   input: ForecastInput,
@@ -203,6 +206,9 @@ function ensembleForecast(
     return combineEtsArimaTheta(ets, arima, theta, { selection: "cross-validation", validation: copy });
   }
   const theta = thetaForecast(identity, input, forecastHorizon, levels, period, { selection: "fixed" });
+  if (call.family === "validated-ensemble") {
+    return combineValidatedEnsemble(ets, arima, theta, driftComponent(values, forecastHorizon, levels, period), period);
+  }
   const statistic = call.family === "median-ensemble" ? "median" : "mean";
   return combineEtsArimaTheta(ets, arima, theta, { selection: "fixed", statistic });
 }

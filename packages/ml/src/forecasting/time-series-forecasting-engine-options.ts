@@ -52,9 +52,13 @@ export interface GenerateForecastOptions {
    * mean when rolling-origin cross-validation on the training data says it beats ETS alone, and ETS otherwise (the
    * forecast's `validation` shows the errors). `"median-ensemble"` takes, step by step, the median of the automatic
    * ETS, ARIMA and Theta point forecasts (the middle one of the three, so one model far off does not pull the
-   * forecast), with each interval the envelope of the three. `"auto"` stays the default: it is several times
-   * cheaper than any model that runs the ARIMA search, while the combinations are more accurate on most M1
-   * categories and on the reference series (see `BENCHMARKS.md`).
+   * forecast), with each interval the envelope of the three. `"validated-ensemble"` combines a set of these fixed
+   * per seasonal period by validation on the training parts of the M1 competition's series: non-seasonal series
+   * (period 1) get the mean of ARIMA and a random walk with drift (R `rwf(drift = TRUE)`), seasonal ones the median
+   * of ETS, ARIMA, Theta and the drift (the mean of the middle two); each interval is the envelope of the ETS,
+   * ARIMA and Theta intervals and the members' (at least 4 points). `"auto"` stays the default: it is several times cheaper than any model that runs the ARIMA
+   * search, while the combinations are more accurate on most M1 categories and on the reference series (see
+   * `BENCHMARKS.md`).
    * @default "auto"
    */
   model?: string;
@@ -133,6 +137,7 @@ const FAMILY_CODES = [
   "ets+arima+theta",
   "auto-ensemble",
   "median-ensemble",
+  "validated-ensemble",
 ] as const;
 
 /** Which forecasting family a call uses. */
@@ -274,7 +279,7 @@ export function resolveForecastCall(
     if (modelAveraging && !automatic && (family === "ets" || family === "theta" || family === "arima")) {
       check.fail(
         "options.modelAveraging",
-        'combines the automatically selected ETS forms; use it with model "auto", "ets+theta", "auto-cv", "ets+arima+theta", "auto-ensemble" or "median-ensemble" only',
+        'combines the automatically selected ETS forms; use it with model "auto", "ets+theta", "auto-cv", "ets+arima+theta", "auto-ensemble", "median-ensemble" or "validated-ensemble" only',
       );
     }
   }

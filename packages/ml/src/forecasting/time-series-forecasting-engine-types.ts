@@ -195,26 +195,74 @@ export interface ArimaForecastModel {
 }
 
 /**
+ * The random walk with drift behind a component of `model: "validated-ensemble"` (R `rwf(drift = TRUE)`), on the
+ * seasonally adjusted series when Theta's seasonality test finds it seasonal.
+ */
+export interface DriftForecastModel {
+  /** Model family. */
+  readonly method: "Drift";
+  /** `"RW with drift"`. */
+  readonly name: string;
+  /** `"drift"`. */
+  readonly code: "drift";
+  /** Always fixed (no parameter is chosen). */
+  readonly selection: "fixed";
+  /** Seasonal period the seasonality test used (1 = none). */
+  readonly seasonalPeriod: number;
+  /** Whether the series was divided by classical multiplicative seasonal indices first. */
+  readonly seasonal: boolean;
+  /** Multiplicative indices of the next `seasonalPeriod` steps (empty when not seasonal). */
+  readonly seasonalIndices: readonly number[];
+  /** The last observation (seasonally adjusted scale), where the forecast starts. */
+  readonly last: number;
+  /** Drift per step: the mean step of the (adjusted) series. */
+  readonly drift: number;
+  /** Variance of the steps around the drift (seasonally adjusted scale). */
+  readonly sigma2: number;
+}
+
+/** A model that can be a member of `model: "validated-ensemble"`'s point forecast. */
+export type EnsembleMember = "ets" | "arima" | "theta" | "drift";
+
+/**
  * The equal-weight combination of the engine's automatic ETS and Theta (`model: "ets+theta"`, or chosen by
  * `model: "auto-cv"`), or of ETS, ARIMA and Theta (`model: "ets+arima+theta"`, or chosen by `"auto-ensemble"`): point
  * forecast = mean of the models'; each interval = the envelope of the models' intervals. With
- * `model: "median-ensemble"` the point forecast is the median of the ETS, ARIMA and Theta forecasts instead.
+ * `model: "median-ensemble"` the point forecast is the median of the ETS, ARIMA and Theta forecasts instead. With
+ * `model: "validated-ensemble"` the point forecast is the mean or median of the {@link CombinationForecastModel.rule}'s
+ * members (fixed per seasonal period by validation on training data), and each interval the envelope of the ETS,
+ * ARIMA and Theta intervals and those of the members.
  */
 export interface CombinationForecastModel {
   /** Model family. */
   readonly method: "Combination";
-  /** E.g. `"mean(ETS(M,A,N), Theta)"` or `"median(ETS(averaged), ARIMA(0,1,1), Theta)"`. */
+  /** E.g. `"mean(ETS(M,A,N), Theta)"`, `"median(ETS(averaged), ARIMA(0,1,1), Theta)"` or `"mean(ARIMA(0,1,0) with drift, RW with drift)"`. */
   readonly name: string;
-  /** `"ets+theta"` or `"ets+arima+theta"` (means), or `"median-ensemble"` (the median of ETS, ARIMA and Theta). */
-  readonly code: "ets+theta" | "ets+arima+theta" | "median-ensemble";
+  /**
+   * `"ets+theta"` or `"ets+arima+theta"` (means), `"median-ensemble"` (the median of ETS, ARIMA and Theta) or
+   * `"validated-ensemble"` (the members of {@link CombinationForecastModel.rule}).
+   */
+  readonly code: "ets+theta" | "ets+arima+theta" | "median-ensemble" | "validated-ensemble";
   /** Fixed by the caller, or chosen by cross-validation (`model: "auto-cv"` or `"auto-ensemble"`). */
   readonly selection: "fixed" | "cross-validation";
   /** Seasonal period used (1 = none). */
   readonly seasonalPeriod: number;
-  /** The models combined: ETS and Theta, or ETS, ARIMA and Theta. */
+  /** The models combined: ETS and Theta; ETS, ARIMA and Theta; or (`"validated-ensemble"`) those and the drift. */
   readonly components:
     | readonly [EtsForecastModel, ThetaForecastModel]
-    | readonly [EtsForecastModel, ArimaForecastModel, ThetaForecastModel];
+    | readonly [EtsForecastModel, ArimaForecastModel, ThetaForecastModel]
+    | readonly [EtsForecastModel, ArimaForecastModel, ThetaForecastModel, DriftForecastModel];
+  /**
+   * Only with `model: "validated-ensemble"`: which components make the point forecast and how they are combined
+   * (the rule of the series' seasonal period); the intervals use every component in `members` plus ETS, ARIMA and
+   * Theta.
+   */
+  readonly rule?: {
+    /** `"mean"` or `"median"` of the members' point forecasts at each step. */
+    readonly statistic: "mean" | "median";
+    /** The members, in the order of `components`. */
+    readonly members: readonly EnsembleMember[];
+  };
 }
 
 /** Rolling-origin errors behind a `model: "auto-cv"` choice. */

@@ -26,6 +26,8 @@ export type { TimeSeriesForecastingEngineJson } from "./time-series-forecasting-
 export type {
   ArimaForecastModel,
   CombinationForecastModel,
+  DriftForecastModel,
+  EnsembleMember,
   EnsembleValidation,
   EtsForecastModel,
   Forecast,
@@ -45,8 +47,9 @@ const CONTEXT = "TimeSeriesForecastingEngine.generateForecast";
  * comes with prediction intervals: analytic for linear models, seeded simulation otherwise. `model: "theta"` gives
  * the Theta method (R's `thetaf`), `"ets+theta"` the mean of ETS and Theta, and `"auto-cv"` picks one of the three
  * by rolling-origin cross-validation on the training data. `"arima"` is automatic ARIMA (R's `auto.arima`),
- * `"ets+arima+theta"` the mean of ETS, ARIMA and Theta, `"auto-ensemble"` that mean or ETS, by cross-validation, and
- * `"median-ensemble"` the median of ETS, ARIMA and Theta. Timestamps of the forecast continue the input's regular
+ * `"ets+arima+theta"` the mean of ETS, ARIMA and Theta, `"auto-ensemble"` that mean or ETS, by cross-validation,
+ * `"median-ensemble"` the median of ETS, ARIMA and Theta, and `"validated-ensemble"` a combination of ETS, ARIMA,
+ * Theta and a random walk with drift fixed per seasonal period by validation on training data. Timestamps of the forecast continue the input's regular
  * spacing (fixed, or calendar months).
  *
  * @example

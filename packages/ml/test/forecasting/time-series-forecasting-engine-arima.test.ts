@@ -130,7 +130,7 @@ describe("TimeSeriesForecastingEngine with ARIMA", () => {
       ),
     ).toEqual([
       'options.calibration: is available for ETS models only; leave it out with model "arima"',
-      'options.modelAveraging: combines the automatically selected ETS forms; use it with model "auto", "ets+theta", "auto-cv", "ets+arima+theta", "auto-ensemble" or "median-ensemble" only',
+      'options.modelAveraging: combines the automatically selected ETS forms; use it with model "auto", "ets+theta", "auto-cv", "ets+arima+theta", "auto-ensemble", "median-ensemble" or "validated-ensemble" only',
     ]);
     const error = expectPelbiotError(
       () =>

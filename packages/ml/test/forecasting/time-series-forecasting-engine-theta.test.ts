@@ -107,12 +107,12 @@ describe("TimeSeriesForecastingEngine with Theta", () => {
       ),
     ).toEqual([
       'options.calibration: is available for ETS models only; leave it out with model "theta"',
-      'options.modelAveraging: combines the automatically selected ETS forms; use it with model "auto", "ets+theta", "auto-cv", "ets+arima+theta", "auto-ensemble" or "median-ensemble" only',
+      'options.modelAveraging: combines the automatically selected ETS forms; use it with model "auto", "ets+theta", "auto-cv", "ets+arima+theta", "auto-ensemble", "median-ensemble" or "validated-ensemble" only',
     ]);
     expect(
       captureValidationIssues(() => forecaster.generateForecast("revenue", points, { model: "thetaf" }))[0],
     ).toMatch(
-      /"thetaf" is not a known model; .*"theta", "ets\+theta", "auto-cv", "arima", "ets\+arima\+theta", "auto-ensemble", "median-ensemble"$/,
+      /"thetaf" is not a known model; .*"theta", "ets\+theta", "auto-cv", "arima", "ets\+arima\+theta", "auto-ensemble", "median-ensemble", "validated-ensemble"$/,
     );
     const error = expectPelbiotError(
       () =>
