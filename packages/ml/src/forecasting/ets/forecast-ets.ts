@@ -57,8 +57,8 @@ export interface EtsForecast {
 
 /**
  * Forecasts a fitted ETS model `horizon` steps ahead with prediction intervals. Every form with forecast-moment
- * formulas ({@link hasAnalyticMoments}: all but additive error with a multiplicative season) gets analytic intervals
- * from the exact mean and variance of {@link etsForecastMoments} (Hyndman et al. 2008, ch. 6, classes 1–3, as R's
+ * formulas (all but additive error with a multiplicative season) gets analytic intervals
+ * from their exact mean and variance (Hyndman et al. 2008, ch. 6, classes 1–3, as R's
  * `forecast.ets`): normal for additive errors (exact) and for multiplicative seasons (R's approximation), and for the
  * other multiplicative-error forms the shifted lognormal with the exact skewness as well, whose quantiles agree with
  * those of the model's simulated sample paths where the normal's upper bounds fall short. The rest get quantiles of
