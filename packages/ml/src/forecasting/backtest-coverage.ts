@@ -34,7 +34,7 @@ export interface BacktestCoverageOptions {
   levels?: readonly number[];
   /** Seed for simulated intervals. @default 1 */
   seed?: number;
-  /** Simulated paths for non-linear models. @default 5000 */
+  /** Simulated paths for the forms without analytic intervals. @default 5000 */
   paths?: number;
 }
 

@@ -19,8 +19,6 @@ import type { CalibrationOptions, ResolvedForecastCall } from "./time-series-for
 import type { EtsForecastModel, Forecast, HoltWintersForecastModel } from "./time-series-forecasting-engine-types";
 
 const CONTEXT = "TimeSeriesForecastingEngine.generateForecast";
-// A simulated interval needs this many paths beyond each bound for its quantile to mean anything.
-const MIN_TAIL_PATHS = 5;
 
 /**
  * Fits the model the call asks for (ETS by AICc, a fixed ETS form, or classic Holt-Winters) and forecasts.
@@ -100,21 +98,6 @@ export function buildForecast(
       ? combineEts(combinable, forecastHorizon, { levels: sortedLevels, seed, paths: simulationPaths })
       : undefined;
   const averaged = combination !== undefined && combination.components.length > 1;
-  const linear = !averaged && fit.form.error === "A" && fit.form.season !== "M";
-  if (!linear) {
-    const smallestTail = Math.min(...sortedLevels.map((level) => ((100 - level) / 200) * simulationPaths));
-    if (smallestTail < MIN_TAIL_PATHS) {
-      throw new PelbiotValidationError(
-        [
-          {
-            path: "options.levels",
-            message: `${averaged ? "The combination of forms" : formatEtsForm(fit.form)} gets simulated intervals from ${simulationPaths} paths, too few to resolve level ${Math.max(...sortedLevels)}; use levels up to ${(100 - (200 * MIN_TAIL_PATHS) / simulationPaths).toFixed(2)} or raise simulationPaths`,
-          },
-        ],
-        CONTEXT,
-      );
-    }
-  }
   const projection =
     combination ??
     forecastEts(fit, forecastHorizon, {

@@ -12,9 +12,17 @@ export interface TimeSeriesForecastingEngineOptions {
   minDataPoints?: number;
   /** Prediction-interval levels in percent, each strictly between 0 and 100. @default [80, 95] */
   levels?: readonly number[];
-  /** Seed of the simulated intervals of non-linear models, so forecasts are reproducible. @default 1 */
+  /**
+   * Seed of simulated intervals, so forecasts are reproducible. Every model the engine fits now has analytic
+   * intervals, so it changes nothing today; it is kept for saved engines and for forms that may need simulation.
+   * @default 1
+   */
   seed?: number;
-  /** Sample paths simulated for non-linear models' intervals (100 to 1,000,000). @default 5000 */
+  /**
+   * Sample paths of simulated intervals (100 to 1,000,000). Like `seed`, it changes nothing today: every model the
+   * engine fits has analytic intervals.
+   * @default 5000
+   */
   simulationPaths?: number;
   /** Source of `createdAt` and of the time inside forecast ids. @default systemClock */
   clock?: Clock;
@@ -80,8 +88,8 @@ export interface GenerateForecastOptions {
   /**
    * With automatic selection, forecast with the Akaike-weighted combination of the candidate forms (weights
    * `∝ exp(−ΔAICc/2)`, forms below weight 0.001 left out) instead of the AICc winner alone: the point forecast is the
-   * weighted mean of the forms' forecasts and the intervals are quantiles of the weighted mixture of their simulated
-   * predictive distributions. Combining hedges against picking the wrong form, a standard result of the
+   * weighted mean of the forms' forecasts and the intervals are quantiles of the weighted mixture of their
+   * predictive distributions (analytic, from each form's exact forecast moments). Combining hedges against picking the wrong form, a standard result of the
    * M-competitions; `false` gives R `forecast::ets`'s behaviour (the winner only). Only for `model: "auto"`.
    * @default true with `model: "auto"`
    */

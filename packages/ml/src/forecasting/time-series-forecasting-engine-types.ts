@@ -328,7 +328,7 @@ export interface Forecast {
   readonly horizon: number;
   /** Interval levels, ascending. */
   readonly levels: readonly number[];
-  /** `analytic` for linear models, `simulation` (seeded) otherwise. */
+  /** `analytic` (formulas; every model the engine fits today), `simulation` (seeded sample paths) otherwise. */
   readonly intervalMethod: "analytic" | "simulation";
   /** The fitted model. */
   readonly model: ForecastModel;

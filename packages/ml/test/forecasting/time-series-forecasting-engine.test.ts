@@ -71,7 +71,8 @@ describe("TimeSeriesForecastingEngine", () => {
     expect(forecast.model.seasonalPeriod).toBe(12);
     expect(forecast.model.selection).toBe("automatic");
     expect(etsModel(forecast).candidates.length).toBe(15);
-    expect(forecast.intervalMethod).toBe("simulation");
+    // Every searched form has forecast-moment formulas, so even the combination's intervals are analytic.
+    expect(forecast.intervalMethod).toBe("analytic");
     expect(forecast.points.map((point) => new Date(point.timestamp).toISOString().slice(0, 10))).toEqual(
       Array.from({ length: 12 }, (_, month) => `1960-${String(month + 1).padStart(2, "0")}-01`),
     );
@@ -167,8 +168,10 @@ describe("TimeSeriesForecastingEngine", () => {
       model: "MNM",
       seed: 8,
     });
+    // Every model the engine fits has analytic intervals, so the seed is accepted but changes nothing.
+    expect(simulatedA.intervalMethod).toBe("analytic");
     expect(simulatedA.points).toEqual(simulatedB.points);
-    expect(simulatedA.points[2]?.intervals).not.toEqual(simulatedC.points[2]?.intervals);
+    expect(simulatedA.points).toEqual(simulatedC.points);
   });
 
   it("adds a rolling-origin calibration report when asked", () => {
@@ -348,17 +351,21 @@ describe("TimeSeriesForecastingEngine", () => {
     ).toBe(true);
   });
 
-  it("refuses a level that simulated intervals cannot resolve", () => {
+  it("resolves any level, however few simulation paths are set, since no model simulates", () => {
     const forecaster = new TimeSeriesForecastingEngine({
       forecastHorizon: 3,
       minDataPoints: 10,
-      simulationPaths: 1000,
+      simulationPaths: 100,
     });
-    const error = captured(() => forecaster.generateForecast("p", airPoints, { model: "MAM", levels: [99.9] }));
-    expect(PelbiotValidationError.isValidationError(error)).toBe(true);
-    expect((error as Error).message).toContain("simulationPaths");
-    // The same level is fine for an analytic model.
-    expect(forecaster.generateForecast("p", airPoints, { model: "AAA", levels: [99.9] }).levels).toEqual([99.9]);
+    for (const model of ["AAA", "MAM", "MAdM", "auto"] as const) {
+      const forecast = forecaster.generateForecast("p", airPoints, { model, levels: [99.9] });
+      expect(forecast.levels).toEqual([99.9]);
+      expect(forecast.intervalMethod).toBe("analytic");
+      for (const point of forecast.points) {
+        expect(point.intervals[0]?.lower).toBeLessThan(point.value);
+        expect(point.intervals[0]?.upper).toBeGreaterThan(point.value);
+      }
+    }
   });
 
   it("validates constructor options, collecting every issue", () => {

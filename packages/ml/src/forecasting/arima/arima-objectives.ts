@@ -1,6 +1,6 @@
 import { type ArmaLikelihood, armaLikelihood } from "./arma-likelihood";
 import type { ArimaOrder } from "./arma-polynomials";
-import { stationaryFromUnconstrained } from "./arma-polynomials";
+import { stationaryInto } from "./arma-polynomials";
 
 /** The two objectives of an ARIMA fit over one differenced series, sharing preallocated buffers. */
 export interface ArimaObjectives {
@@ -49,32 +49,37 @@ export function createArimaObjectives(
   const seasonalMaRight = new Float64Array(seasonalQ + 1);
   const constantAt = p + q + seasonalP + seasonalQ;
 
+  // The AR parts of the exact objective after the stationarity transform, and the transform's scratch.
+  const arStationary = new Float64Array(p);
+  const seasonalArStationary = new Float64Array(seasonalP);
+  const transformScratch = new Float64Array(Math.max(p, seasonalP));
+
   // phi and theta from φ(B)Φ(B^m) and θ(B)Θ(B^m), summed in the order of multiplyPolynomials (ascending left index).
+  // Each part is read from `source` at its offset, so no call allocates.
   const expand = (
     ar: ArrayLike<number>,
+    arAt: number,
     ma: ArrayLike<number>,
+    maAt: number,
     seasonalAr: ArrayLike<number>,
+    seasonalArAt: number,
     seasonalMa: ArrayLike<number>,
+    seasonalMaAt: number,
   ) => {
     arLeft[0] = 1;
-    for (let k = 0; k < p; k += 1) arLeft[k + 1] = -(ar[k] as number);
+    for (let k = 0; k < p; k += 1) arLeft[k + 1] = -(ar[arAt + k] as number);
     seasonalArRight[0] = 1;
-    for (let k = 0; k < seasonalP; k += 1) seasonalArRight[k + 1] = -(seasonalAr[k] as number);
+    for (let k = 0; k < seasonalP; k += 1) seasonalArRight[k + 1] = -(seasonalAr[seasonalArAt + k] as number);
     maLeft[0] = 1;
-    for (let k = 0; k < q; k += 1) maLeft[k + 1] = ma[k] as number;
+    for (let k = 0; k < q; k += 1) maLeft[k + 1] = ma[maAt + k] as number;
     seasonalMaRight[0] = 1;
-    for (let k = 0; k < seasonalQ; k += 1) seasonalMaRight[k + 1] = seasonalMa[k] as number;
+    for (let k = 0; k < seasonalQ; k += 1) seasonalMaRight[k + 1] = seasonalMa[seasonalMaAt + k] as number;
     multiplySparse(arLeft, seasonalArRight, period, phi, -1);
     multiplySparse(maLeft, seasonalMaRight, period, theta, 1);
   };
 
   const conditional = (point: ArrayLike<number>): number => {
-    expand(
-      subarray(point, 0, p),
-      subarray(point, p, q),
-      subarray(point, p + q, seasonalP),
-      subarray(point, p + q + seasonalP, seasonalQ),
-    );
+    expand(point, 0, point, p, point, p + q, point, p + q + seasonalP);
     const shift = useConstant ? (point[constantAt] as number) : 0;
     const start = phi.length;
     let total = 0;
@@ -95,12 +100,9 @@ export function createArimaObjectives(
   };
 
   const exact = (point: ArrayLike<number>): ArmaLikelihood | undefined => {
-    expand(
-      stationaryFromUnconstrained(subarray(point, 0, p)),
-      subarray(point, p, q),
-      stationaryFromUnconstrained(subarray(point, p + q, seasonalP)),
-      subarray(point, p + q + seasonalP, seasonalQ),
-    );
+    stationaryInto(point, 0, p, arStationary, transformScratch);
+    stationaryInto(point, p + q, seasonalP, seasonalArStationary, transformScratch);
+    expand(arStationary, 0, point, p, seasonalArStationary, 0, point, p + q + seasonalP);
     const shift = useConstant ? (point[constantAt] as number) : 0;
     let values = differenced;
     if (shift !== 0) {
@@ -111,12 +113,6 @@ export function createArimaObjectives(
   };
 
   return { conditional, exact };
-}
-
-function subarray(point: ArrayLike<number>, start: number, length: number): ArrayLike<number> {
-  return point instanceof Float64Array
-    ? point.subarray(start, start + length)
-    : Array.from({ length }, (_, index) => point[start + index] as number);
 }
 
 // output[k − 1] = sign · (left(B) · right(B^m))[k] for k ≥ 1; right holds the coefficients of B^0, B^m, B^2m, ….

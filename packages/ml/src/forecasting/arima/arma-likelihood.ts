@@ -1,3 +1,5 @@
+let sharedSquares = new Float64Array(3 * 64);
+
 /** Result of {@link armaLikelihood}. */
 export interface ArmaLikelihood {
   /** Sum of squared standardised innovations `Σ e_t² / F_t`. */
@@ -35,7 +37,11 @@ export function armaLikelihood(
   const loading = new Float64Array(r);
   loading[0] = 1;
   for (let index = 0; index < theta.length; index += 1) loading[index + 1] = theta[index] as number;
-  const covariance = stationaryCovariance(phiFull, loading);
+  // The r × r matrices are scratch shared between calls: the optimiser evaluates this hundreds of times per
+  // candidate model, and allocating (and collecting) them each time cost more than the arithmetic on short series.
+  // Every entry read is written first in each call, so the results are those of fresh arrays.
+  if (sharedSquares.length < 3 * r * r) sharedSquares = new Float64Array(6 * r * r);
+  const covariance = stationaryCovariance(phiFull, loading, sharedSquares.subarray(0, r * r));
   if (!covariance) return undefined;
   const state = new Float64Array(r);
   const predicted = new Float64Array(r);
@@ -44,8 +50,8 @@ export function armaLikelihood(
   // rounding); after each update the first row and column of the filtered covariance are zero (the state's first
   // element is the observation), so the next prediction is the filtered covariance shifted up and left by one plus
   // R Rᵀ: O(r²/2) per step, without the AR coefficients.
-  const predictedCovariance = new Float64Array(r * r);
-  transition(covariance, phiFull, loading, r, new Float64Array(r * r), predictedCovariance);
+  const predictedCovariance = sharedSquares.subarray(r * r, 2 * r * r);
+  transition(covariance, phiFull, loading, r, sharedSquares.subarray(2 * r * r, 3 * r * r), predictedCovariance);
   let sumSquares = 0;
   let sumLogGains = 0;
   let settled = false;
@@ -139,9 +145,14 @@ function transition(
  *
  * @param phi - First column of T (length r).
  * @param loading - R (length r, R_0 = 1).
+ * @param output - Array of r × r to write P into (every entry is written). @default a new one
  * @returns P (row-major r × r), or undefined when the AR part is not stationary.
  */
-export function stationaryCovariance(phi: Float64Array, loading: Float64Array): Float64Array | undefined {
+export function stationaryCovariance(
+  phi: Float64Array,
+  loading: Float64Array,
+  output?: Float64Array,
+): Float64Array | undefined {
   const r = phi.length;
   const gamma = autocovariances(phi, loading, r + 1);
   if (!gamma) return undefined;
@@ -157,7 +168,7 @@ export function stationaryCovariance(phi: Float64Array, loading: Float64Array): 
     if (phi[j] !== 0) arIndices.push(j);
     if (loading[j] !== 0) maIndices.push(j);
   }
-  const covariance = new Float64Array(r * r);
+  const covariance = output ?? new Float64Array(r * r);
   for (let i = 0; i < r; i += 1) {
     for (let l = i; l < r; l += 1) {
       let total = 0;

@@ -72,17 +72,40 @@ function seasonalPolynomial(coefficients: readonly number[], period: number): nu
  */
 export function stationaryFromUnconstrained(raw: ArrayLike<number>): number[] {
   const count = raw.length;
-  const coefficients = new Array<number>(count).fill(0);
-  const previous = new Array<number>(count).fill(0);
+  const coefficients = new Float64Array(count);
+  stationaryInto(raw, 0, count, coefficients, new Float64Array(count));
+  return Array.from(coefficients);
+}
+
+/**
+ * {@link stationaryFromUnconstrained} into caller-owned arrays, with the same arithmetic: the likelihood search calls
+ * it on every evaluation and must not allocate.
+ *
+ * @param raw - Holds the unconstrained values at `offset … offset + count − 1`.
+ * @param offset - Where they start.
+ * @param count - How many.
+ * @param coefficients - Receives the AR coefficients (length ≥ count).
+ * @param previous - Scratch (length ≥ count).
+ * @example
+ * ```ts
+ * stationaryInto(point, 0, p, arCoefficients, scratch);
+ * ```
+ */
+export function stationaryInto(
+  raw: ArrayLike<number>,
+  offset: number,
+  count: number,
+  coefficients: Float64Array,
+  previous: Float64Array,
+): void {
   for (let k = 0; k < count; k += 1) {
-    const partial = Math.tanh(raw[k] as number);
+    const partial = Math.tanh(raw[offset + k] as number);
     for (let j = 0; j < k; j += 1) previous[j] = coefficients[j] as number;
     coefficients[k] = partial;
     for (let j = 0; j < k; j += 1) {
       coefficients[j] = (previous[j] as number) - partial * (previous[k - j - 1] as number);
     }
   }
-  return coefficients;
 }
 
 /**

@@ -1,4 +1,6 @@
+import { type EtsForecastMoments, etsForecastMoments } from "./ets-forecast-moments";
 import type { EtsFit } from "./fit-ets";
+import { type ForecastDistribution, forecastDistribution, mixtureQuantile } from "./forecast-distribution";
 import { type EtsForecast, type EtsForecastStep, etsPointForecasts, forecastEts, simulatePaths } from "./forecast-ets";
 import { sampleQuantiles } from "./sample-quantiles";
 
@@ -16,6 +18,12 @@ export interface CombineEtsOptions {
    * @default 0.001
    */
   minimumWeight?: number;
+  /**
+   * `"auto"`: the analytic mixture when every model has forecast-moment formulas, simulation otherwise;
+   * `"simulation"`: always simulate (a check on the analytic mixture).
+   * @default "auto"
+   */
+  intervals?: "auto" | "simulation";
 }
 
 /** One model of an {@link EtsCombination} with its weight. */
@@ -56,20 +64,24 @@ export function akaikeWeights(criteria: readonly number[]): number[] {
 /**
  * Combines ETS models fitted to the same series with Akaike weights: the point forecast is the weighted mean of the
  * models' point forecasts, and the intervals are quantiles of the weighted mixture of their predictive
- * distributions, simulated with each model's own recursions (paths shared out by weight). Combining the candidate
+ * distributions. When every model has analytic forecast moments (every form but additive error with a
+ * multiplicative season) each model's distribution is the one {@link forecastEts} gives it alone (normal, or the
+ * shifted lognormal with its exact mean, variance and skewness) and the mixture's quantiles are solved for exactly;
+ * otherwise the mixture is simulated with each model's own recursions (paths shared out by weight). Combining the candidate
  * forms instead of keeping only the AICc winner hedges against choosing the wrong form, which the M-competitions
  * found to lower forecast errors consistently (for ETS with Akaike weights specifically: Kolassa 2011, "Combining
  * exponential smoothing forecasts using Akaike weights", International Journal of Forecasting 27(2)); with a single model left after dropping negligible weights the
- * result is exactly {@link forecastEts} of that model (analytic intervals when it is linear).
+ * result is exactly {@link forecastEts} of that model.
  *
  * A point forecast can in principle fall outside a mixture's narrowest interval (strongly skewed components); the
  * interval is then widened to include it, so `lower ≤ value ≤ upper` always holds.
  *
- * Cost: one {@link forecastEts} point projection per model plus `paths × horizon` simulated steps in total.
+ * Cost: one point projection and one set of forecast moments per model, then a few Newton steps per interval bound;
+ * or `paths × horizon` simulated steps in total.
  *
  * @param fits - Models fitted to the same observations (any order); those with a non-finite AICc are ignored.
  * @param horizon - Steps ahead (≥ 1).
- * @param options - Levels, seed, paths and the weight threshold.
+ * @param options - Levels, seed, paths (for a simulated mixture) and the weight threshold.
  * @returns The combined forecast and the models it used, or `undefined` when no model has a finite AICc.
  * @example
  * ```ts
@@ -82,7 +94,7 @@ export function combineEts(
   horizon: number,
   options: CombineEtsOptions = {},
 ): EtsCombination | undefined {
-  const { levels = [80, 95], seed = 1, paths = 5000, minimumWeight = 0.001 } = options;
+  const { levels = [80, 95], seed = 1, paths = 5000, minimumWeight = 0.001, intervals = "auto" } = options;
   const weights = akaikeWeights(fits.map((fit) => fit.aicc));
   const kept = fits
     .map((fit, index) => ({ fit, weight: weights[index] as number }))
@@ -93,7 +105,10 @@ export function combineEts(
   const components = kept.map((entry) => ({ fit: entry.fit, weight: entry.weight / keptTotal }));
   if (components.length === 1) {
     const only = components[0] as EtsCombinationComponent;
-    return { ...forecastEts(only.fit, horizon, { levels, seed, paths }), components: [{ fit: only.fit, weight: 1 }] };
+    return {
+      ...forecastEts(only.fit, horizon, { levels, seed, paths, intervals }),
+      components: [{ fit: only.fit, weight: 1 }],
+    };
   }
 
   // Point forecasts: the weighted mean of each model's own point forecasts (levels do not matter for these).
@@ -102,6 +117,17 @@ export function combineEts(
     etsPointForecasts(component.fit, horizon).forEach((value, index) => {
       means[index] = (means[index] as number) + component.weight * value;
     });
+  }
+
+  const moments = components.map((component) =>
+    intervals === "auto" ? etsForecastMoments(component.fit, horizon) : undefined,
+  );
+  if (moments.every((entry) => entry?.variances.every(Number.isFinite))) {
+    return {
+      intervalMethod: "analytic",
+      steps: normalMixtureSteps(components, moments as EtsForecastMoments[], means, levels),
+      components,
+    };
   }
 
   // Mixture paths by largest remainder, so the shares add up to `paths` exactly; each model gets its own stream.
@@ -143,4 +169,35 @@ export function combineEts(
     });
   }
   return { intervalMethod: "simulation", steps, components };
+}
+
+// Interval bounds of the mixture of the components' analytic forecast distributions, step by step.
+function normalMixtureSteps(
+  components: readonly EtsCombinationComponent[],
+  moments: readonly EtsForecastMoments[],
+  means: Float64Array,
+  levels: readonly number[],
+): EtsForecastStep[] {
+  const weights = Float64Array.from(components, (component) => component.weight);
+  const steps: EtsForecastStep[] = [];
+  for (let index = 0; index < means.length; index += 1) {
+    const distributions: ForecastDistribution[] = moments.map((entry) =>
+      forecastDistribution(
+        entry.means[index] as number,
+        entry.variances[index] as number,
+        entry.skewnesses[index] as number,
+      ),
+    );
+    const value = means[index] as number;
+    steps.push({
+      step: index + 1,
+      value,
+      intervals: levels.map((level) => ({
+        level,
+        lower: Math.min(mixtureQuantile(weights, distributions, 0.5 - level / 200), value),
+        upper: Math.max(mixtureQuantile(weights, distributions, 0.5 + level / 200), value),
+      })),
+    });
+  }
+  return steps;
 }

@@ -1,23 +1,30 @@
-import { normalQuantile } from "../../internal/normal-quantile";
 import { createRandom } from "../../random/create-random";
+import { etsForecastMoments } from "./ets-forecast-moments";
+import { etsPointForecasts } from "./ets-point-forecasts";
 import type { EtsState } from "./ets-recursion";
 import type { EtsFit } from "./fit-ets";
+import { distributionQuantile, forecastDistribution } from "./forecast-distribution";
 import { sampleQuantiles } from "./sample-quantiles";
+
+export { etsPointForecasts } from "./ets-point-forecasts";
 
 /** Options for {@link forecastEts}. */
 export interface ForecastEtsOptions {
   /** Central prediction-interval levels in percent, each in (0, 100). @default [80, 95] */
   levels?: readonly number[];
-  /** Seed of the simulation used for models outside the linear (additive) class. @default 1 */
+  /** Seed of the simulation used for the forms without analytic intervals (additive error, multiplicative season). @default 1 */
   seed?: number;
   /** Number of simulated sample paths for those models. @default 5000 */
   paths?: number;
   /**
-   * `"auto"`: analytic intervals for linear models, simulation otherwise; `"simulation"`: simulate for every model
-   * (a check on the analytic formulas, or the same interval method across models).
+   * `"auto"`: analytic intervals wherever the forecast moments have a formula, from the normal distribution (additive
+   * errors, multiplicative seasons) or the shifted lognormal with the exact mean, variance and skewness (other
+   * multiplicative-error forms), simulation otherwise; `"normal"`: the same but always normal, `mean ± z·√v` (the
+   * intervals of R's `forecast.ets`); `"simulation"`: simulate for every model (a check on the analytic formulas,
+   * or the same interval method across models).
    * @default "auto"
    */
-  intervals?: "auto" | "simulation";
+  intervals?: "auto" | "normal" | "simulation";
 }
 
 /** One interval of an {@link EtsForecastStep}. */
@@ -34,7 +41,7 @@ export interface EtsInterval {
 export interface EtsForecastStep {
   /** Steps after the last observation, from 1. */
   readonly step: number;
-  /** Point forecast: the conditional mean for linear models, the deterministic state projection otherwise (as R). */
+  /** Point forecast: the state projected without innovations (the conditional mean except under a multiplicative season). */
   readonly value: number;
   /** Intervals in the order of the requested levels. */
   readonly intervals: readonly EtsInterval[];
@@ -49,12 +56,18 @@ export interface EtsForecast {
 }
 
 /**
- * Forecasts a fitted ETS model `horizon` steps ahead with prediction intervals. Linear models (additive error,
- * trend and season) get the analytic intervals of Hyndman et al. (2008, ch. 6, class 1):
- * `σ²_h = σ²(1 + Σ_{j<h} c_j²)`, `c_j = α + β·Σ_{i≤j}φ^i + γ·[j mod m = 0]`. Every other model gets quantiles of
- * seeded simulated sample paths (type-7 empirical quantiles, as R's `quantile`).
+ * Forecasts a fitted ETS model `horizon` steps ahead with prediction intervals. Every form with forecast-moment
+ * formulas (all but additive error with a multiplicative season) gets analytic intervals
+ * from their exact mean and variance (Hyndman et al. 2008, ch. 6, classes 1–3, as R's
+ * `forecast.ets`): normal for additive errors (exact) and for multiplicative seasons (R's approximation), and for the
+ * other multiplicative-error forms the shifted lognormal with the exact skewness as well, whose quantiles agree with
+ * those of the model's simulated sample paths where the normal's upper bounds fall short. The rest get quantiles of
+ * seeded simulated sample paths (type-7 empirical quantiles, as R's `quantile`). Under a multiplicative season the
+ * intervals are built around the conditional mean, which differs slightly from the point forecast (the state
+ * projection).
  *
- * Cost: O(horizon) analytic; O(paths × horizon + paths·log(paths) × horizon) simulated.
+ * Cost: O(horizon) for additive errors, O(horizon²) (and O(min(horizon, 240)³) for the skewness) for other
+ * multiplicative errors, O(horizon · m²) for multiplicative seasons; O(paths × horizon) simulated.
  *
  * @param fit - A fitted model.
  * @param horizon - Steps ahead (≥ 1).
@@ -69,21 +82,24 @@ export interface EtsForecast {
 export function forecastEts(fit: EtsFit, horizon: number, options: ForecastEtsOptions = {}): EtsForecast {
   const { levels = [80, 95], seed = 1, paths = 5000, intervals = "auto" } = options;
   const means = etsPointForecasts(fit, horizon);
-  const linear = intervals === "auto" && fit.form.error === "A" && fit.form.season !== "M";
-  if (linear) {
-    const variances = linearVariances(fit, horizon);
-    const multipliers = levels.map((level) => normalQuantile(0.5 + level / 200));
+  const moments = intervals === "simulation" ? undefined : etsForecastMoments(fit, horizon);
+  if (moments) {
     return {
       intervalMethod: "analytic",
       steps: means.map((value, index) => {
-        const deviation = Math.sqrt(variances[index] as number);
+        const distribution = forecastDistribution(
+          moments.means[index] as number,
+          moments.variances[index] as number,
+          intervals === "normal" ? 0 : (moments.skewnesses[index] as number),
+        );
         return {
           step: index + 1,
           value,
-          intervals: levels.map((level, levelIndex) => {
-            const half = (multipliers[levelIndex] as number) * deviation;
-            return { level, lower: value - half, upper: value + half };
-          }),
+          intervals: levels.map((level) => ({
+            level,
+            lower: distributionQuantile(distribution, 0.5 - level / 200),
+            upper: distributionQuantile(distribution, 0.5 + level / 200),
+          })),
         };
       }),
     };
@@ -107,69 +123,6 @@ export function forecastEts(fit: EtsFit, horizon: number, options: ForecastEtsOp
     });
   }
   return { intervalMethod: "simulation", steps };
-}
-
-/**
- * Point forecasts of a fitted ETS model: the state projected without innovations (the conditional mean for linear
- * models; for the others what R's `forecast.ets` reports as the mean).
- *
- * @param fit - A fitted model.
- * @param horizon - Steps ahead (≥ 1).
- * @returns One value per step.
- * @example
- * ```ts
- * etsPointForecasts(fit, 12)[0]; // one step ahead
- * ```
- */
-export function etsPointForecasts(fit: EtsFit, horizon: number): number[] {
-  const { level, trend, seasonal } = fit.finalState;
-  const { phi } = fit.parameters;
-  const period = seasonal.length;
-  const damped = fit.form.trend === "Ad";
-  const means: number[] = [];
-  let trendSum = 0;
-  let dampingPower = 1;
-  for (let step = 1; step <= horizon; step += 1) {
-    if (damped) {
-      dampingPower *= phi;
-      trendSum += dampingPower;
-    } else {
-      trendSum = step;
-    }
-    const base = fit.form.trend === "N" ? level : level + trendSum * trend;
-    if (period === 0) {
-      means.push(base);
-      continue;
-    }
-    const index = seasonal[period - 1 - ((step - 1) % period)] as number;
-    means.push(fit.form.season === "A" ? base + index : base * index);
-  }
-  return means;
-}
-
-function linearVariances(fit: EtsFit, horizon: number): number[] {
-  const { alpha, beta, gamma, phi } = fit.parameters;
-  const period = fit.finalState.seasonal.length;
-  const damped = fit.form.trend === "Ad";
-  const variances: number[] = [];
-  let sum = 0;
-  let trendSum = 0;
-  let dampingPower = 1;
-  for (let step = 1; step <= horizon; step += 1) {
-    variances.push(fit.sigma2 * (1 + sum));
-    // c_j for j = step, used by the next horizon.
-    if (damped) {
-      dampingPower *= phi;
-      trendSum += dampingPower;
-    } else {
-      trendSum = step;
-    }
-    let coefficient = alpha;
-    if (fit.form.trend !== "N") coefficient += beta * trendSum;
-    if (period > 0 && step % period === 0) coefficient += gamma;
-    sum += coefficient * coefficient;
-  }
-  return variances;
 }
 
 /**

@@ -55,28 +55,47 @@ describe("combineEts", () => {
     const componentWeights = combined?.components.map((component) => component.weight) ?? [];
     expect(componentWeights).toEqual([...componentWeights].sort((left, right) => right - left));
     expect(componentWeights.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 12);
-    expect(combined?.intervalMethod).toBe("simulation");
+    expect(combined?.intervalMethod).toBe("analytic");
   });
 
-  it("gives nested intervals around the point forecast, reproducible with the seed", () => {
-    const first = combineEts(close, 12, { levels: [80, 95], seed: 5, paths: 2000 });
-    const again = combineEts(close, 12, { levels: [80, 95], seed: 5, paths: 2000 });
-    const other = combineEts(close, 12, { levels: [80, 95], seed: 6, paths: 2000 });
-    expect(again).toEqual(first);
-    expect(other?.steps[0]?.intervals[0]?.lower).not.toBe(first?.steps[0]?.intervals[0]?.lower);
-    for (const step of first?.steps ?? []) {
+  it("gives nested intervals around the point forecast that match the simulated mixture's", () => {
+    const first = combineEts(close, 12, { levels: [80, 95], seed: 5 });
+    // Analytic: the seed does not matter.
+    expect(combineEts(close, 12, { levels: [80, 95], seed: 6 })).toEqual(first);
+    const simulated = combineEts(close, 12, { levels: [80, 95], seed: 5, paths: 100_000, intervals: "simulation" });
+    expect(simulated?.intervalMethod).toBe("simulation");
+    first?.steps.forEach((step, index) => {
       const [eighty, ninetyFive] = step.intervals;
       expect(ninetyFive?.lower).toBeLessThanOrEqual(eighty?.lower ?? Number.NaN);
       expect(eighty?.lower).toBeLessThanOrEqual(step.value);
       expect(step.value).toBeLessThanOrEqual(eighty?.upper ?? Number.NaN);
       expect(eighty?.upper).toBeLessThanOrEqual(ninetyFive?.upper ?? Number.NaN);
-    }
+      const width = (ninetyFive?.upper ?? 0) - (ninetyFive?.lower ?? 0);
+      step.intervals.forEach((interval, levelIndex) => {
+        const other = simulated?.steps[index]?.intervals[levelIndex];
+        // The multiplicative-season member is normal here (as in R), its simulated paths are not quite: 3 %.
+        expect(Math.abs((other?.lower ?? 0) - interval.lower)).toBeLessThan(0.03 * width);
+        expect(Math.abs((other?.upper ?? 0) - interval.upper)).toBeLessThan(0.03 * width);
+      });
+    });
     // A mixture's spread includes its members' disagreement, so its 12-step 95 % interval is not much narrower than
-    // the heaviest member's own (simulation noise allowed for).
-    const heaviest = forecastEts(first?.components[0]?.fit as EtsFit, 12, { levels: [95], seed: 5, paths: 2000 });
+    // the heaviest member's own.
+    const heaviest = forecastEts(first?.components[0]?.fit as EtsFit, 12, { levels: [95] });
     const mixtureWidth = (first?.steps[11]?.intervals[1]?.upper ?? 0) - (first?.steps[11]?.intervals[1]?.lower ?? 0);
     const singleWidth = (heaviest.steps[11]?.intervals[0]?.upper ?? 0) - (heaviest.steps[11]?.intervals[0]?.lower ?? 0);
     expect(mixtureWidth).toBeGreaterThan(0.8 * singleWidth);
+  });
+
+  it("simulates the mixture reproducibly per seed when a member has no formulas", () => {
+    const withoutFormulas = [...close, ...fitAll([{ error: "A", trend: "N", season: "M" }])];
+    const first = combineEts(withoutFormulas, 12, { levels: [80, 95], seed: 5, paths: 2000 });
+    const simulatedMember = (component: { fit: EtsFit }) =>
+      component.fit.form.error === "A" && component.fit.form.season === "M";
+    expect(first?.components.some(simulatedMember)).toBe(true);
+    expect(first?.intervalMethod).toBe("simulation");
+    expect(combineEts(withoutFormulas, 12, { levels: [80, 95], seed: 5, paths: 2000 })).toEqual(first);
+    const other = combineEts(withoutFormulas, 12, { levels: [80, 95], seed: 6, paths: 2000 });
+    expect(other?.steps[0]?.intervals[0]?.lower).not.toBe(first?.steps[0]?.intervals[0]?.lower);
   });
 
   it("is exactly the single model's forecast when the others fall below the weight threshold", () => {

@@ -76,20 +76,55 @@ describe("forecastEts", () => {
     });
   });
 
-  it("simulates multiplicative models reproducibly per seed, with widening skewed intervals", () => {
+  it("simulates the forms without formulas reproducibly per seed, with widening intervals", () => {
     const fit = fixture(
-      { error: "M", trend: "N", season: "N" },
-      { parameters: { alpha: 0.5, beta: 0, gamma: 0, phi: 1 }, sigma2: 0.01 },
+      { error: "A", trend: "N", season: "M" },
+      {
+        period: 4,
+        parameters: { alpha: 0.5, beta: 0, gamma: 0.1, phi: 1 },
+        finalState: { level: 100, trend: 0, seasonal: [1, 1, 1, 1] },
+        sigma2: 100,
+      },
     );
     const first = forecastEts(fit, 6, { seed: 9 });
     expect(first.intervalMethod).toBe("simulation");
     expect(forecastEts(fit, 6, { seed: 9 })).toEqual(first);
     expect(forecastEts(fit, 6, { seed: 10 }).steps[5]?.intervals).not.toEqual(first.steps[5]?.intervals);
-    // One step ahead of ETS(M,N,N) is exactly Normal(l, (σl)²): 95 % bounds ≈ 100 ± 1.96·10 (Monte Carlo error).
+    // One step ahead is exactly Normal(l·s, σ²): 95 % bounds ≈ 100 ± 1.96·10 (Monte Carlo error).
     expect(first.steps[0]?.intervals[1]?.lower).toBeCloseTo(100 - 19.6, 0);
     expect(first.steps[0]?.intervals[1]?.upper).toBeCloseTo(100 + 19.6, 0);
     const widths = first.steps.map((step) => (step.intervals[1]?.upper ?? 0) - (step.intervals[1]?.lower ?? 0));
     expect(widths[5]).toBeGreaterThan(widths[0] as number);
+  });
+
+  it("gives multiplicative errors skewed analytic intervals that match the simulated ones, and R's with normal", () => {
+    const fit = fixture(
+      { error: "M", trend: "A", season: "N" },
+      {
+        parameters: { alpha: 0.6, beta: 0.2, gamma: 0, phi: 1 },
+        finalState: { level: 100, trend: 2, seasonal: [] },
+        sigma2: 0.04,
+      },
+    );
+    const analytic = forecastEts(fit, 6, { levels: [80, 95] });
+    const normal = forecastEts(fit, 6, { levels: [80, 95], intervals: "normal" });
+    const simulated = forecastEts(fit, 6, { levels: [80, 95], intervals: "simulation", paths: 100_000, seed: 4 });
+    expect(analytic.intervalMethod).toBe("analytic");
+    expect(normal.intervalMethod).toBe("analytic");
+    analytic.steps.forEach((step, index) => {
+      const width = (step.intervals[1]?.upper ?? 0) - (step.intervals[1]?.lower ?? 0);
+      step.intervals.forEach((interval, levelIndex) => {
+        const other = simulated.steps[index]?.intervals[levelIndex];
+        expect(Math.abs((other?.lower ?? 0) - interval.lower)).toBeLessThan(0.015 * width);
+        expect(Math.abs((other?.upper ?? 0) - interval.upper)).toBeLessThan(0.015 * width);
+      });
+      // The normal intervals are symmetric about the mean; from two steps on the skewed ones sit higher.
+      const symmetric = normal.steps[index]?.intervals[1];
+      expect((symmetric?.upper ?? 0) + (symmetric?.lower ?? 0)).toBeCloseTo(2 * step.value, 8);
+      if (index >= 1) expect(step.intervals[1]?.upper).toBeGreaterThan(symmetric?.upper ?? 0);
+    });
+    // One step ahead y = l(1 + ε) is normal, so the two agree there.
+    expect(analytic.steps[0]?.intervals[1]?.upper).toBeCloseTo(normal.steps[0]?.intervals[1]?.upper ?? 0, 8);
   });
 });
 
