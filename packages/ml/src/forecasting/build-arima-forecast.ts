@@ -2,7 +2,7 @@ import { autoArima } from "./arima/auto-arima";
 import type { ArimaFit } from "./arima/fit-arima";
 import { forecastArima } from "./arima/forecast-arima";
 import type { FamilySelection } from "./build-theta-forecast";
-import { meanOfThree, medianOfThree } from "./combine-points";
+import { envelopeIntervals, meanOfThree, medianOfThree } from "./combine-points";
 import { assembleForecast, type ForecastIdentity, type ForecastInput, insufficient } from "./forecast-parts";
 import type {
   ArimaForecastModel,
@@ -144,17 +144,7 @@ export function combineEtsArimaTheta(
         others[0]?.value as number,
         others[1]?.value as number,
       ),
-      intervals: point.intervals.map((interval, position) => {
-        let lower = interval.lower;
-        let upper = interval.upper;
-        for (const other of others) {
-          const partner = other.intervals[position];
-          if (!partner) continue;
-          lower = Math.min(lower, partner.lower);
-          upper = Math.max(upper, partner.upper);
-        }
-        return { level: interval.level, lower, upper };
-      }),
+      intervals: envelopeIntervals(point.intervals, others),
     };
   });
   const { calibration: _unused, validation: _previous, ...rest } = ets;

@@ -1,3 +1,4 @@
+import { envelopeIntervals } from "./combine-points";
 import { assembleForecast, type ForecastIdentity, type ForecastInput, insufficient } from "./forecast-parts";
 import { fitTheta } from "./theta/fit-theta";
 import { forecastTheta } from "./theta/forecast-theta";
@@ -87,14 +88,7 @@ export function combineEtsTheta(ets: Forecast, theta: Forecast, how: FamilySelec
       step: point.step,
       timestamp: point.timestamp,
       value: (point.value + other.value) / 2,
-      intervals: point.intervals.map((interval, position) => {
-        const partner = other.intervals[position] ?? interval;
-        return {
-          level: interval.level,
-          lower: Math.min(interval.lower, partner.lower),
-          upper: Math.max(interval.upper, partner.upper),
-        };
-      }),
+      intervals: envelopeIntervals(point.intervals, [other]),
     };
   });
   const { calibration: _unused, ...rest } = ets;

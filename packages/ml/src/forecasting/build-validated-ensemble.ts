@@ -1,3 +1,4 @@
+import { envelopeIntervals } from "./combine-points";
 import { type EnsembleRule, ensembleRuleFor } from "./ensemble/ensemble-rules";
 import { type DriftForecastStep, fitDrift, forecastDrift, MINIMUM_DRIFT_LENGTH } from "./ensemble/forecast-drift";
 import { insufficient } from "./forecast-parts";
@@ -106,17 +107,7 @@ export function combineValidatedEnsemble(
       step: point.step,
       timestamp: point.timestamp,
       value,
-      intervals: point.intervals.map((interval, position) => {
-        let lower = interval.lower;
-        let upper = interval.upper;
-        for (const other of enveloped) {
-          const partner = other.intervals[position];
-          if (!partner) continue;
-          lower = Math.min(lower, partner.lower);
-          upper = Math.max(upper, partner.upper);
-        }
-        return { level: interval.level, lower, upper };
-      }),
+      intervals: envelopeIntervals(point.intervals, enveloped),
     };
   });
   const { calibration: _unused, validation: _previous, ...rest } = ets;
