@@ -14,6 +14,7 @@ import type {
 import type { ChallengeStore } from "./challenge-store";
 import type { CredentialStore } from "./credential-store";
 import { challengeRejection, checkClientAndAuthenticator, type Rejection, type RelyingPartyCheck } from "./rejection";
+import { isCanonicalDerEcdsaSignature, signsWithDerEcdsa } from "./signature-encoding";
 import type { DecodedResponse } from "./webauthn-response-input";
 
 /** What the ceremonies need from the manager. */
@@ -134,6 +135,16 @@ export async function authenticateCredential(
       details: { stored: stored.counter, received: newCounter },
     };
   }
+  const publicKey = isoBase64URL.toBuffer(stored.publicKey);
+  if (
+    signsWithDerEcdsa(publicKey) &&
+    !isCanonicalDerEcdsaSignature(isoBase64URL.toBuffer(response.response.signature))
+  ) {
+    return {
+      reason: "verification_failed",
+      message: "the response did not verify: its ECDSA signature is not in DER (one canonical encoding of r and s)",
+    };
+  }
   let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
     verification = await verifyAuthenticationResponse({
@@ -143,7 +154,7 @@ export async function authenticateCredential(
       expectedRPID: context.relyingParty.rpId,
       credential: {
         id: stored.id,
-        publicKey: isoBase64URL.toBuffer(stored.publicKey),
+        publicKey,
         counter: stored.counter,
         transports: [...stored.transports],
       },

@@ -205,6 +205,29 @@ describe("BiometricAuthManager: invariants", { timeout: 30_000 }, () => {
       { numRuns: 60 },
     );
   });
+  // Regression: the verifier beneath read r and s out of a loose parse, so a changed sequence tag or length still
+  // verified (found by the property above, about once in ten runs).
+  it("refuses an ES256 signature whose DER wrapper was changed, with r and s intact", async () => {
+    await bio.registerBiometric(
+      "user-1",
+      "fingerprint",
+      await device.createCredential(await bio.generateRegistrationOptions("user-1", "fingerprint")),
+    );
+    for (const [index, mask] of [
+      [0, 0x80],
+      [1, 0x01],
+      [1, 0x63],
+    ] as const) {
+      const login = await device.getAssertion(await bio.generateAuthenticationOptions("user-1"));
+      const bytes = Buffer.from(login.response.signature, "base64url");
+      bytes[index] = (bytes[index] ?? 0) ^ mask;
+      const altered = { ...login, response: { ...login.response, signature: bytes.toString("base64url") } };
+      const outcome = await bio.verifyBiometricDetailed("user-1", "fingerprint", altered);
+      expect(outcome).toMatchObject({ verified: false, reason: "verification_failed" });
+    }
+    const login = await device.getAssertion(await bio.generateAuthenticationOptions("user-1"));
+    expect((await bio.verifyBiometricDetailed("user-1", "fingerprint", login)).verified).toBe(true);
+  });
 });
 
 describe("BiometricAuthManager on file storage shared by two managers", { timeout: 30_000 }, () => {
