@@ -13,6 +13,7 @@ import { arimaPointForecasts } from "../src/forecasting/arima/forecast-arima";
 import { selectArima } from "../src/forecasting/build-arima-forecast";
 import { ensembleRuleFor } from "../src/forecasting/ensemble/ensemble-rules";
 import { loadM1Figures, loadM1Series, type M1Series } from "../test/forecasting/m1-protocol";
+import { scorePoints } from "../test/forecasting/reference-protocol";
 import { POOL_MEMBERS, type PoolMember, type PoolPoints, poolPointForecasts } from "./m1-pool";
 
 const CATEGORIES = ["YEARLY", "QUARTERLY", "MONTHLY"] as const;
@@ -58,23 +59,6 @@ function combine(points: PoolPoints, rule: Rule, steps: number): number[] {
   });
 }
 
-// The REFERENCE.md measures: sMAPE in percent, MASE against the in-sample seasonal naive of the fitted part.
-function score(actual: readonly number[], forecast: readonly number[], train: readonly number[], period: number) {
-  let scale = 0;
-  for (let index = period; index < train.length; index += 1) {
-    scale += Math.abs((train[index] as number) - (train[index - period] as number));
-  }
-  scale /= train.length - period;
-  let smape = 0;
-  let absolute = 0;
-  actual.forEach((value, index) => {
-    const predicted = forecast[index] as number;
-    smape += (200 * Math.abs(value - predicted)) / (Math.abs(value) + Math.abs(predicted));
-    absolute += Math.abs(value - predicted);
-  });
-  return { smape: smape / actual.length, mase: absolute / actual.length / scale };
-}
-
 function pool(values: Float64Array, period: number, horizon: number): PoolPoints {
   const points = poolPointForecasts(values, period, horizon, undefined);
   try {
@@ -97,8 +81,8 @@ function scoreSeries(entry: M1Series): Map<string, Scores> {
     RULES.map((rule) => [
       rule.name,
       {
-        inner: inner ? score(innerActual, combine(inner, rule, held), innerTrain, period) : undefined,
-        test: score(entry.test, combine(test, rule, entry.horizon), entry.train, period),
+        inner: inner ? scorePoints(innerTrain, innerActual, combine(inner, rule, held), period) : undefined,
+        test: scorePoints(entry.train, entry.test, combine(test, rule, entry.horizon), period),
       },
     ]),
   );

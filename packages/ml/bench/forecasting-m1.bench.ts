@@ -13,7 +13,12 @@ import { fitTheta } from "../src/forecasting/theta/fit-theta";
 import { forecastTheta } from "../src/forecasting/theta/forecast-theta";
 import { type Forecast, TimeSeriesForecastingEngine } from "../src/forecasting/time-series-forecasting-engine";
 import { loadM1Figures, loadM1Series, type M1Series } from "../test/forecasting/m1-protocol";
-import { type HoldOutScore, referenceTimestamps, scoreHoldOut } from "../test/forecasting/reference-protocol";
+import {
+  type HoldOutScore,
+  referenceTimestamps,
+  scoreHoldOut,
+  scorePoints,
+} from "../test/forecasting/reference-protocol";
 
 const OURS = ["ets", "theta", "ets+theta", "auto-cv"] as const;
 const R_MODELS = ["ets", "arima", "thetaf", "comb", "naive"] as const;
@@ -117,24 +122,13 @@ export function innerHoldOut(series: readonly M1Series[]): void {
       "ets+theta": ets.map((value, index) => (value + (theta[index] as number)) / 2),
     };
     const choice = crossValidateFamilies(train, period, horizon).choice;
-    let scale = 0;
-    for (let time = period; time < train.length; time += 1) {
-      scale += Math.abs((train[time] as number) - (train[time - period] as number));
-    }
-    scale /= train.length - period;
     for (const rule of INNER_RULES) {
       const forecast = rule === "auto-cv" ? byFamily[choice] : byFamily[rule];
-      let smape = 0;
-      let absolute = 0;
-      actual.forEach((value, index) => {
-        const predicted = forecast[index] as number;
-        smape += (200 * Math.abs(value - predicted)) / (Math.abs(value) + Math.abs(predicted));
-        absolute += Math.abs(value - predicted);
-      });
+      const { smape, mase } = scorePoints(train, actual, forecast, period);
       const key = `${entry.period}:${rule}`;
       const list = sums.get(key) ?? { smape: [], mase: [] };
-      list.smape.push(smape / horizon);
-      list.mase.push(absolute / horizon / scale);
+      list.smape.push(smape);
+      list.mase.push(mase);
       sums.set(key, list);
     }
   }

@@ -104,31 +104,52 @@ export interface ScoredStep {
   readonly intervals: readonly { readonly lower: number; readonly upper: number }[];
 }
 
+/**
+ * Mean sMAPE (in %) and MASE of point forecasts against the held-out values, MASE scaled by the in-sample mean
+ * absolute error of the seasonal naive forecast at lag `period` (1 for non-seasonal data), as M1's and M3's figures.
+ */
+export function scorePoints(
+  train: ArrayLike<number>,
+  actual: readonly number[],
+  forecast: ArrayLike<number>,
+  period: number,
+): { smape: number; mase: number } {
+  let naiveError = 0;
+  for (let index = period; index < train.length; index += 1) {
+    naiveError += Math.abs((train[index] as number) - (train[index - period] as number));
+  }
+  naiveError /= train.length - period;
+  let smape = 0;
+  let absolute = 0;
+  actual.forEach((value, index) => {
+    const predicted = forecast[index];
+    if (predicted === undefined) throw new Error(`missing forecast step ${index + 1}`);
+    smape += (200 * Math.abs(value - predicted)) / (Math.abs(value) + Math.abs(predicted));
+    absolute += Math.abs(value - predicted);
+  });
+  return { smape: smape / actual.length, mase: absolute / actual.length / naiveError };
+}
+
 /** Scores point forecasts and their 80/95 % intervals against the held-out values. */
 export function scoreHoldOut(series: ReferenceSeries, forecast: readonly ScoredStep[]): HoldOutScore {
   const { train, test, frequency } = series;
-  let naiveError = 0;
-  for (let index = frequency; index < train.length; index += 1) {
-    naiveError += Math.abs((train[index] as number) - (train[index - frequency] as number));
-  }
-  naiveError /= train.length - frequency;
-  let smape = 0;
-  let absolute = 0;
   let inside80 = 0;
   let inside95 = 0;
   test.forEach((actual, index) => {
     const step = forecast[index];
     if (!step) throw new Error(`missing forecast step ${index + 1}`);
-    smape += (200 * Math.abs(actual - step.value)) / (Math.abs(actual) + Math.abs(step.value));
-    absolute += Math.abs(actual - step.value);
     const [interval80, interval95] = step.intervals;
     if (interval80 && actual >= interval80.lower && actual <= interval80.upper) inside80 += 1;
     if (interval95 && actual >= interval95.lower && actual <= interval95.upper) inside95 += 1;
   });
   const count = test.length;
   return {
-    smape: smape / count,
-    mase: absolute / count / naiveError,
+    ...scorePoints(
+      train,
+      test,
+      forecast.map((step) => step.value),
+      frequency,
+    ),
     coverage80: inside80 / count,
     coverage95: inside95 / count,
   };
