@@ -143,6 +143,7 @@ export function fitEase(gram: Float64Array, size: number, lambda: number, input:
  * @param limit - How many items to return.
  * @param isBlocked - Items never to return (the user's own, excluded, unavailable, expired).
  * @param scores - Scratch of at least `model.size` entries (overwritten).
+ * @param explain - Whether to find each item's `basedOn` (validation needs only the ranking).
  * @returns The ranked items, best first.
  */
 export function rankEase(
@@ -152,6 +153,7 @@ export function rankEase(
   limit: number,
   isBlocked: (item: number) => boolean,
   scores: Float64Array,
+  explain = true,
 ): EaseRanked[] {
   const { size, weights } = model;
   const binary = model.input === "binary";
@@ -181,7 +183,7 @@ export function rankEase(
   return heap.drain().map((item) => ({
     item,
     score: scores[item] as number,
-    basedOn: strongestSource(model, matrix, userRow, item),
+    basedOn: explain ? strongestSource(model, matrix, userRow, item) : undefined,
   }));
 }
 

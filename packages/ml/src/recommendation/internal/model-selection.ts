@@ -62,6 +62,8 @@ const CUT_OFF = 10;
 export interface ValidationSplit {
   readonly train: InteractionMatrix;
   readonly heldOut: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The same as {@link heldOut} by index: user index → item indices (both the same in `train` as in the engine). */
+  readonly heldOutItems: ReadonlyMap<number, ReadonlySet<number>>;
   readonly heldOutCount: number;
 }
 
@@ -325,7 +327,7 @@ export function splitForValidation(
   for (const [user, items] of heldOutPairs) {
     heldOut.set(matrix.userIds[user] as string, new Set([...items].map((item) => matrix.itemIds[item] as string)));
   }
-  return { train, heldOut, heldOutCount };
+  return { train, heldOut, heldOutItems: heldOutPairs, heldOutCount };
 }
 
 /** Mean NDCG@10 (binary gains, log2 discount) of the scorer's top 10 against each user's held-out items. */
@@ -335,12 +337,11 @@ function validationNdcg(
   trained: EaseModel | AlsModel | undefined,
 ): number {
   let total = 0;
-  for (const [userId, relevant] of split.heldOut) {
-    const request = { userId, limit: CUT_OFF, exclude: [], includeInteracted: false, now: Number.NEGATIVE_INFINITY };
-    const ranked = scorer.recommend(request, trained);
+  for (const [user, relevant] of split.heldOutItems) {
+    const ranked = scorer.rankItems(user, CUT_OFF, trained);
     let dcg = 0;
-    ranked.forEach((recommendation, rank) => {
-      if (relevant.has(recommendation.itemId)) dcg += 1 / Math.log2(rank + 2);
+    ranked.forEach((item, rank) => {
+      if (relevant.has(item)) dcg += 1 / Math.log2(rank + 2);
     });
     let ideal = 0;
     for (let rank = 0; rank < Math.min(relevant.size, CUT_OFF); rank += 1) ideal += 1 / Math.log2(rank + 2);
