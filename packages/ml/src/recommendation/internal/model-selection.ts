@@ -6,7 +6,15 @@ import type {
   ValidationHoldOut,
 } from "../recommendation-engine-types";
 import { type AlsModel, type AlsSettings, fitAls } from "./als-model";
-import { type EaseInput, type EaseModel, fitEase, gramMatrix, meanDiagonal } from "./ease-model";
+import {
+  createEaseWorkspace,
+  type EaseInput,
+  type EaseModel,
+  fitEase,
+  fitEaseInWorkspace,
+  gramMatrix,
+  meanDiagonal,
+} from "./ease-model";
 import { InteractionMatrix } from "./interaction-matrix";
 import { RecommendationScorer, type ScorerSettings } from "./recommendation-scorer";
 import type { SparseRow } from "./sparse-row";
@@ -246,10 +254,17 @@ function searchLambda(
   const gram = gramMatrix(split.train.userRows, size, input);
   const scale = meanDiagonal(gram, size);
   const tried = new Map<number, number>();
+  // One SIMD workspace for every λ: each model is scored where it was fitted and dropped before the next fit.
+  const workspace = createEaseWorkspace(size);
   const evaluate = (factor: number): number => {
     const known = tried.get(factor);
     if (known !== undefined) return known;
-    const ndcg = validationNdcg(scorer, split, fitEase(gram, size, factor * scale, input));
+    const lambda = factor * scale;
+    const model =
+      workspace === null
+        ? fitEase(gram, size, lambda, input)
+        : fitEaseInWorkspace(workspace, gram, size, lambda, input);
+    const ndcg = validationNdcg(scorer, split, model);
     tried.set(factor, ndcg);
     candidates.push({ model: "ease", lambdaFactor: factor, input, ndcg });
     return ndcg;
