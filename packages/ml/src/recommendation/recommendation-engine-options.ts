@@ -52,9 +52,11 @@ export interface RecommendationEngineOptions {
   /**
    * Which model scores personalised recommendations. `"auto"` trains on first use (or {@link
    * RecommendationEngine.train}): it holds out a share of each user's interactions, scores the kNN blend and EASE
-   * (over a λ search) by NDCG@10 on them — or, above `maxEaseItems` items, the kNN blend and implicit ALS at its
-   * middle λ while one ALS fit stays within a training budget of about a second (MovieLens-100k-sized data fits;
-   * beyond it the kNN blend is kept, `reason: "too_many_items"`) — keeps the winner and refits it on everything ({@link RecommendationEngine.getModelReport} tells which and why).
+   * (over a λ search) by NDCG@10 on them — or, above `maxEaseItems` items, the kNN blend and implicit ALS over a
+   * λ search (as `"als"` does, stopping early where the fits would pass a training budget of about four fits of a
+   * second each) while one ALS fit stays within about a second (MovieLens-100k-sized data fits; beyond it the kNN
+   * blend is kept, `reason: "too_many_items"`) — keeps the winner and refits it on everything
+   * ({@link RecommendationEngine.getModelReport} tells which and why).
    * `"knn"` is the item/user kNN blend with no training; `"ease"` and `"als"` always use that model, with its
    * hyper-parameters chosen the same way. EASE and ALS learn from interactions only: item features (content
    * similarity) and the user-user component are part of the kNN blend, so with features that matter for cold items,

@@ -60,6 +60,12 @@ export const ALS_SHAPE = { factors: 32, alpha: 2, iterations: 8 } as const;
  * 1,682 items, 55k interactions) needs about 3.1·10⁸; 100k interactions over 10,000 items and 5,000 users, 7·10⁸.
  */
 export const ALS_AUTO_BUDGET = 4e8;
+/**
+ * Multiply-adds all of `"auto"`'s ALS fits together may cost (the λ walk's validation fits and the refit; about four
+ * fits at {@link ALS_AUTO_BUDGET}): the walk stops early when one more fit would pass it. A fixed `model: "als"`
+ * walks without a limit.
+ */
+export const ALS_AUTO_SEARCH_BUDGET = 4 * ALS_AUTO_BUDGET;
 /** λ factors (× the mean interactions per item) ALS's search walks along, starting at 1/2. */
 export const ALS_LAMBDA_FACTORS = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2] as const;
 const ALS_START_INDEX = 3;
@@ -130,9 +136,13 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
   // ALS competes where EASE cannot run (large catalogues); on small ones EASE is the stronger item model and ALS
   // would only add training time.
   if (settings.model === "als" || (settings.model === "auto" && alsInAuto)) {
-    // One input only: ALS's confidence weights already use the strengths, and each fit costs seconds at scale. Under
-    // "auto" only the middle λ is tried against kNN (one fit, then the refit); a fixed "als" walks the ladder.
-    searchAls(split, scorer, inputs[0] as EaseInput, candidates, settings.model === "als");
+    // One input only: ALS's confidence weights already use the strengths, and each fit costs seconds at scale. Both
+    // walk the λ ladder; "auto" stops where its validation fits and the refit would pass its training budget.
+    const maxFits =
+      settings.model === "als"
+        ? Number.POSITIVE_INFINITY
+        : Math.max(1, Math.floor(ALS_AUTO_SEARCH_BUDGET / alsWork(matrix)) - 1);
+    searchAls(split, scorer, inputs[0] as EaseInput, candidates, maxFits);
   }
   let best = candidates[0] as ModelCandidateReport;
   for (const candidate of candidates) if (candidate.ndcg > best.ndcg) best = candidate;
@@ -158,15 +168,15 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
 }
 
 /**
- * Walks ALS's λ ladder from its middle towards the better neighbour until NDCG@10 stops improving; every try is
- * recorded.
+ * Walks ALS's λ ladder from its middle towards the better neighbour until NDCG@10 stops improving or `maxFits` fits
+ * are spent; every try is recorded.
  */
 function searchAls(
   split: ValidationSplit,
   scorer: RecommendationScorer,
   input: EaseInput,
   candidates: ModelCandidateReport[],
-  walk: boolean,
+  maxFits: number,
 ): void {
   const size = split.train.itemIds.length;
   const scale = meanItemCount(split.train);
@@ -178,10 +188,11 @@ function searchAls(
   };
   let index = ALS_START_INDEX;
   let bestNdcg = evaluate(ALS_LAMBDA_FACTORS[index] as number);
-  if (!walk) return;
+  let fits = 1;
   for (const step of [1, -1]) {
     let moved = false;
-    while (index + step >= 0 && index + step < ALS_LAMBDA_FACTORS.length) {
+    while (index + step >= 0 && index + step < ALS_LAMBDA_FACTORS.length && fits < maxFits) {
+      fits += 1;
       const ndcg = evaluate(ALS_LAMBDA_FACTORS[index + step] as number);
       if (ndcg <= bestNdcg) break;
       bestNdcg = ndcg;
