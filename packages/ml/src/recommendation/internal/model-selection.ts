@@ -124,13 +124,16 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
   }
   const scorer = new RecommendationScorer(split.train, settings);
   const candidates: ModelCandidateReport[] = [];
+  const trainGrams = new Map<EaseInput, Float64Array>();
   if (settings.model === "auto") candidates.push({ model: "knn", ndcg: validationNdcg(scorer, split, undefined) });
   if (settings.model === "ease" || (settings.model === "auto" && easeFits)) {
     // On large catalogues, where each fit costs items³/2, a second input is tried at the first one's best λ only.
     let bestFactor: number | undefined;
     for (const input of inputs) {
       const only = size > REFINE_MAX_ITEMS ? bestFactor : undefined;
-      bestFactor = searchLambda(split, scorer, input, candidates, only);
+      const gram = gramMatrix(split.train.userRows, size, input);
+      trainGrams.set(input, gram);
+      bestFactor = searchLambda(split, scorer, gram, input, candidates, only);
     }
   }
   // ALS competes where EASE cannot run (large catalogues); on small ones EASE is the stronger item model and ALS
@@ -160,7 +163,13 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
     return { report, personal: fitAls(matrix.userRows, size, als) };
   }
   const factor = best.lambdaFactor as number;
-  const ease = refit(matrix, factor, best.input as EaseInput);
+  const input = best.input as EaseInput;
+  const trainGram = trainGrams.get(input);
+  // The split's XᵀX plus the held-out pairs is the whole data's XᵀX; with integer terms it is exact in any order.
+  const ease =
+    trainGram !== undefined && integerTerms(matrix, input)
+      ? fitWithGram(addHeldOutPairs(trainGram, matrix, split.heldOutItems, input), size, factor, input)
+      : refit(matrix, factor, input);
   return {
     report: { ...base, model: "ease", reason: "validated", ease: easeSummary(ease, factor), validation },
     personal: ease,
@@ -227,8 +236,55 @@ function meanItemCount(matrix: InteractionMatrix): number {
  */
 export function refit(matrix: InteractionMatrix, factor: number, input: EaseInput): EaseModel {
   const size = matrix.itemIds.length;
-  const gram = gramMatrix(matrix.userRows, size, input);
+  return fitWithGram(gramMatrix(matrix.userRows, size, input), size, factor, input);
+}
+
+function fitWithGram(gram: Float64Array, size: number, factor: number, input: EaseInput): EaseModel {
   return fitEase(gram, size, factor * meanDiagonal(gram, size), input);
+}
+
+/** Whether every term of `XᵀX` is an integer (binary input, or integer strengths), so its sums are exact. */
+function integerTerms(matrix: InteractionMatrix, input: EaseInput): boolean {
+  if (input === "binary") return true;
+  for (const { values } of matrix.userRows) for (const value of values) if (!Number.isInteger(value)) return false;
+  return true;
+}
+
+/**
+ * Turns the split's training `XᵀX` (in place) into the whole matrix's: for each held-out user, adds the products of
+ * every pair of the user's items in which at least one item was held out (the pairs of two kept items are in it
+ * already). Exact when every term is an integer below 2^53 (see {@link integerTerms}): then it equals
+ * {@link gramMatrix} over the whole matrix bit for bit, at the cost of the held-out users' pairs instead of all users'.
+ *
+ * @param gram - The split's `XᵀX` (changed).
+ * @param matrix - The engine's state the split was made from.
+ * @param heldOut - User index → held-out item indices.
+ * @param input - How `X` was built.
+ * @returns `gram`.
+ */
+export function addHeldOutPairs(
+  gram: Float64Array,
+  matrix: InteractionMatrix,
+  heldOut: ReadonlyMap<number, ReadonlySet<number>>,
+  input: EaseInput,
+): Float64Array {
+  const size = matrix.itemIds.length;
+  const binary = input === "binary";
+  for (const [user, held] of heldOut) {
+    const { columns, values } = matrix.userRows[user] as SparseRow;
+    for (let a = 0; a < columns.length; a += 1) {
+      const item = columns[a] as number;
+      const value = binary ? 1 : (values[a] as number);
+      const itemHeld = held.has(item);
+      for (let b = 0; b < columns.length; b += 1) {
+        const other = columns[b] as number;
+        if (!itemHeld && !held.has(other)) continue;
+        const at = item * size + other;
+        gram[at] = (gram[at] as number) + value * (binary ? 1 : (values[b] as number));
+      }
+    }
+  }
+  return gram;
 }
 
 function easeSummary(model: EaseModel, lambdaFactor: number): NonNullable<RecommendationModelReport["ease"]> {
@@ -257,12 +313,12 @@ function easeInputs(matrix: InteractionMatrix): EaseInput[] {
 function searchLambda(
   split: ValidationSplit,
   scorer: RecommendationScorer,
+  gram: Float64Array,
   input: EaseInput,
   candidates: ModelCandidateReport[],
   only: number | undefined,
 ): number {
   const size = split.train.itemIds.length;
-  const gram = gramMatrix(split.train.userRows, size, input);
   const scale = meanDiagonal(gram, size);
   const tried = new Map<number, number>();
   // One SIMD workspace for every λ: each model is scored where it was fitted and dropped before the next fit.
