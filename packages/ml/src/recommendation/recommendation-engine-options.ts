@@ -69,10 +69,10 @@ export interface RecommendationEngineOptions {
    * training, 8 bytes × items² kept); above this many items it is not tried: `"auto"` then chooses between the kNN
    * blend and implicit ALS (whose cost grows with interactions × factors², not items³), and `model: "ease"` falls
    * back to kNN with `reason: "too_many_items"` in the model report. Training runs synchronously on first use; with
-   * the λ search (three or four fits, then the refit on all data) on 100,000 interactions it took 2.2 s of CPU at
-   * 1,000 items and 6 s at 1,682 on a heavily loaded two-core machine (about 2.5 times less than before the
-   * WebAssembly SIMD inverse, measured side by side), and grows with items³, so the default keeps first use under
-   * 3 s. Raise it (and call {@link RecommendationEngine.train} off the request path) for larger catalogues.
+   * the λ search (three or four fits, then the refit on all data) on 100,000 interactions it takes 1.2–1.5 s of CPU
+   * at 1,000 items and 2.5–2.9 s at 1,682 on a shared two-core machine, and grows with items³, so the default keeps
+   * first use well under 3 s. Raise it (and call {@link RecommendationEngine.train} off the request path) for larger
+   * catalogues.
    * @default 1000
    */
   maxEaseItems?: number;
