@@ -61,6 +61,14 @@ function evaluate(ranker: Ranker, test: ReadonlyMap<string, ReadonlySet<string>>
   return { ndcg, recall: recall / test.size, perUser };
 }
 
+/** The standard error of a mean over the test users. */
+function meanStandardError(values: Float64Array): number {
+  const count = values.length;
+  const mean = values.reduce((sum, value) => sum + value, 0) / count;
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (count - 1);
+  return Math.sqrt(variance / count);
+}
+
 /** Mean per-user difference `a − b` and its standard error (the users are the same, so the comparison is paired). */
 function pairedDifference(a: Measured, b: Measured): { readonly mean: number; readonly standardError: number } {
   const count = a.perUser.length;
@@ -213,7 +221,9 @@ export default async function recommendationsRealBench(): Promise<void> {
       `${positives.length.toLocaleString("en")} positives, ${users} users, ${items.size.toLocaleString("en")} items. ` +
       `Every test user is scored (top ${K}, training items excluded); ours get the training rows as "view"s in time order, minInteractions 1.\n`,
   );
-  console.log("| split | model | NDCG@10 | recall@10 | train ms (wall) | train CPU ms |\n|---|---|---|---|---|---|");
+  console.log(
+    "| split | model | NDCG@10 | ± standard error | recall@10 | train ms (wall) | train CPU ms |\n|---|---|---|---|---|---|---|",
+  );
   const notes: string[] = [];
   const reports: string[] = [];
   const kinds: SplitKind[] = hasTime ? ["random 20%", "leave-last-out"] : ["random 20%"];
@@ -244,7 +254,7 @@ export default async function recommendationsRealBench(): Promise<void> {
     ];
     for (const row of results) {
       console.log(
-        `| ${kind} | ${row.model} | ${row.measured.ndcg.toFixed(4)} | ${row.measured.recall.toFixed(4)} | ${row.trainMs.toFixed(0)} | ${row.trainCpuMs.toFixed(0)} |`,
+        `| ${kind} | ${row.model} | ${row.measured.ndcg.toFixed(4)} | ${meanStandardError(row.measured.perUser).toFixed(4)} | ${row.measured.recall.toFixed(4)} | ${row.trainMs.toFixed(0)} | ${row.trainCpuMs.toFixed(0)} |`,
       );
     }
     const ours = results.find((row) => row.model === DEFAULT_ROW) as ResultRow;

@@ -52,9 +52,11 @@ export interface RecommendationEngineOptions {
   /**
    * Which model scores personalised recommendations. `"auto"` trains on first use (or {@link
    * RecommendationEngine.train}): it holds out a share of each user's interactions, scores the kNN blend and EASE
-   * (over a λ search) by NDCG@10 on them — or, above `maxEaseItems` items, the kNN blend and implicit ALS at its
-   * middle λ while one ALS fit stays within a training budget of about a second (MovieLens-100k-sized data fits;
-   * beyond it the kNN blend is kept, `reason: "too_many_items"`) — keeps the winner and refits it on everything ({@link RecommendationEngine.getModelReport} tells which and why).
+   * (over a λ search) by NDCG@10 on them — or, above `maxEaseItems` items, the kNN blend and implicit ALS over a
+   * λ search (as `"als"` does, stopping early where the fits would pass a training budget of about four fits of a
+   * second each) while one ALS fit stays within about a second (MovieLens-100k-sized data fits; beyond it the kNN
+   * blend is kept, `reason: "too_many_items"`) — keeps the winner and refits it on everything
+   * ({@link RecommendationEngine.getModelReport} tells which and why).
    * `"knn"` is the item/user kNN blend with no training; `"ease"` and `"als"` always use that model, with its
    * hyper-parameters chosen the same way. EASE and ALS learn from interactions only: item features (content
    * similarity) and the user-user component are part of the kNN blend, so with features that matter for cold items,
@@ -67,10 +69,10 @@ export interface RecommendationEngineOptions {
    * training, 8 bytes × items² kept); above this many items it is not tried: `"auto"` then chooses between the kNN
    * blend and implicit ALS (whose cost grows with interactions × factors², not items³), and `model: "ease"` falls
    * back to kNN with `reason: "too_many_items"` in the model report. Training runs synchronously on first use; with
-   * the λ search (three or four fits, then the refit on all data) on 100,000 interactions it took 2.2 s of CPU at
-   * 1,000 items and 6 s at 1,682 on a heavily loaded two-core machine (about 2.5 times less than before the
-   * WebAssembly SIMD inverse, measured side by side), and grows with items³, so the default keeps first use under
-   * 3 s. Raise it (and call {@link RecommendationEngine.train} off the request path) for larger catalogues.
+   * the λ search (three or four fits, then the refit on all data) on 100,000 interactions it takes 1.2–1.5 s of CPU
+   * at 1,000 items and 2.5–2.9 s at 1,682 on a shared two-core machine, and grows with items³, so the default keeps
+   * first use well under 3 s. Raise it (and call {@link RecommendationEngine.train} off the request path) for larger
+   * catalogues.
    * @default 1000
    */
   maxEaseItems?: number;

@@ -249,8 +249,8 @@ export class RecommendationEngine {
    * Trains now on everything the engine holds: for `model: "auto"`, holds out 20% of the items of up to 1,000 users
    * (each user's latest by default, see `validationHoldOut`),
    * scores the kNN blend and EASE (λ factors of the mean item count walked from 16 towards the better side; weighted
-   * and binarised `X` when strengths differ) by NDCG@10, keeps the best and refits it on all data. `"ease"` searches
-   * λ only; `"knn"` trains nothing. Training also runs by itself on first use and after `retrainGrowth`; call this
+   * and binarised `X` when strengths differ; above `maxEaseItems`, implicit ALS over its own λ walk instead) by
+   * NDCG@10, keeps the best and refits it on all data. `"ease"` and `"als"` search λ only; `"knn"` trains nothing. Training also runs by itself on first use and after `retrainGrowth`; call this
    * to choose when the cost is paid (EASE: about items³/2 multiply-adds per λ tried).
    *
    * @returns The {@link RecommendationModelReport} of this training.

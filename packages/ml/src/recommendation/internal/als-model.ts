@@ -89,6 +89,7 @@ export function fitAls(userRows: readonly SparseRow[], size: number, settings: A
  * @param limit - How many items to return.
  * @param isBlocked - Items never to return (the user's own, excluded, unavailable, expired).
  * @param scores - Scratch of at least `model.size` entries (overwritten).
+ * @param explain - Whether to find each item's `basedOn` (validation needs only the ranking).
  * @returns The ranked items, best first.
  */
 export function rankAls(
@@ -98,6 +99,7 @@ export function rankAls(
   limit: number,
   isBlocked: (item: number) => boolean,
   scores: Float64Array,
+  explain = true,
 ): AlsRanked[] {
   const { size, factors: k, itemFactors } = model;
   const user = foldIn(model, userRow);
@@ -118,7 +120,7 @@ export function rankAls(
   return heap.drain().map((item) => ({
     item,
     score: scores[item] as number,
-    basedOn: mostAlike(model, matrix, userRow, item),
+    basedOn: explain ? mostAlike(model, matrix, userRow, item) : undefined,
   }));
 }
 

@@ -1,4 +1,4 @@
-import { createSimdWorkspace } from "../../internal/dense-kernels";
+import { createSimdWorkspace, type DenseWorkspace } from "../../internal/dense-kernels";
 import { inverseWorkspaceSize, invertInWorkspace } from "./blocked-inverse";
 import { createBoundedHeap } from "./bounded-heap";
 import { invertPositiveDefinite } from "./cholesky";
@@ -22,6 +22,12 @@ export interface EaseModel {
   readonly lambda: number;
   /** Whether `X` holds the interaction strengths or 1 for every interacted item. */
   readonly input: EaseInput;
+  /**
+   * Set on a model fitted by {@link fitEaseInWorkspace}: `weights` is a view of the workspace's heap at
+   * `weightsAt`, and {@link rankEase} sums a user's weight rows with the workspace's `axpy` into the heap at
+   * `scoresAt` (SIMD; the same products and sums as the plain loop, bit for bit).
+   */
+  readonly kernel?: { readonly workspace: DenseWorkspace; readonly weightsAt: number; readonly scoresAt: number };
 }
 
 /** One ranked item of {@link rankEase}: the score and the user's item that contributed most to it. */
@@ -120,17 +126,75 @@ export function fitEase(gram: Float64Array, size: number, lambda: number, input:
   const inverted =
     workspace === null ? invertPositiveDefinite(matrix, size) !== undefined : invertInWorkspace(workspace, size);
   if (!inverted) throw new Error(`EASE: XᵀX + ${lambda}·I is not positive definite`);
-  const diagonal = new Float64Array(size);
-  for (let item = 0; item < size; item += 1) diagonal[item] = matrix[item * size + item] as number;
   const weights = new Float64Array(size * size);
+  writeWeights(matrix, weights, size);
+  return { kind: "ease", size, weights, lambda, input };
+}
+
+/**
+ * The heap size {@link fitEaseInWorkspace} needs for `size` items: the inverse's, and one row of scores.
+ *
+ * @param size - The number of items.
+ * @returns Values (f64) of heap.
+ */
+export function easeWorkspaceSize(size: number): number {
+  return inverseWorkspaceSize(size) + size;
+}
+
+/**
+ * A WebAssembly SIMD workspace for {@link fitEaseInWorkspace}, or `null` where there is none (no SIMD, or a catalogue
+ * beyond the 32-bit memory); one workspace serves every λ of a search.
+ *
+ * @param size - The number of items.
+ * @returns The workspace, or `null`.
+ */
+export function createEaseWorkspace(size: number): DenseWorkspace | null {
+  return createSimdWorkspace(easeWorkspaceSize(size));
+}
+
+/**
+ * Fits EASE like {@link fitEase} (the same inverse, the same weights bit for bit) but leaves the weights in the
+ * workspace, where {@link rankEase} scores users with its SIMD `axpy`: for validation, whose models are scored and
+ * dropped. The model is valid until the workspace's next fit.
+ *
+ * @param workspace - From {@link createEaseWorkspace} for this `size` (reused across fits).
+ * @param gram - `XᵀX`, row-major `size × size` (left untouched).
+ * @param size - The number of items.
+ * @param lambda - The ridge strength (positive).
+ * @param input - How `X` was built.
+ * @returns The model, its weights in the workspace.
+ */
+export function fitEaseInWorkspace(
+  workspace: DenseWorkspace,
+  gram: Float64Array,
+  size: number,
+  lambda: number,
+  input: EaseInput,
+): EaseModel {
+  const heap = workspace.heap;
+  const weightsAt = size * size;
+  const scoresAt = inverseWorkspaceSize(size);
+  heap.set(gram);
+  // The inverse needs zeros past the matrix; a previous fit left its weights there.
+  heap.fill(0, weightsAt);
+  for (let item = 0; item < size; item += 1) heap[item * size + item] = (heap[item * size + item] as number) + lambda;
+  if (!invertInWorkspace(workspace, size)) throw new Error(`EASE: XᵀX + ${lambda}·I is not positive definite`);
+  const weights = heap.subarray(weightsAt, weightsAt + size * size);
+  writeWeights(heap, weights, size);
+  return { kind: "ease", size, weights, lambda, input, kernel: { workspace, weightsAt, scoresAt } };
+}
+
+/** `B = I − P·diag(1/diag(P))` with a zero diagonal, from `P` (row-major) into `weights` (which must not overlap it). */
+function writeWeights(inverse: Float64Array, weights: Float64Array, size: number): void {
+  const diagonal = new Float64Array(size);
+  for (let item = 0; item < size; item += 1) diagonal[item] = inverse[item * size + item] as number;
   for (let row = 0; row < size; row += 1) {
     const start = row * size;
     for (let column = 0; column < size; column += 1) {
-      weights[start + column] = -(matrix[start + column] as number) / (diagonal[column] as number);
+      weights[start + column] = -(inverse[start + column] as number) / (diagonal[column] as number);
     }
     weights[start + row] = 0;
   }
-  return { kind: "ease", size, weights, lambda, input };
 }
 
 /**
@@ -142,7 +206,8 @@ export function fitEase(gram: Float64Array, size: number, lambda: number, input:
  * @param userRow - The user's current row; items newer than the model are skipped.
  * @param limit - How many items to return.
  * @param isBlocked - Items never to return (the user's own, excluded, unavailable, expired).
- * @param scores - Scratch of at least `model.size` entries (overwritten).
+ * @param scratch - Scratch of at least `model.size` entries (overwritten; unused for a model in a workspace).
+ * @param explain - Whether to find each item's `basedOn` (validation needs only the ranking).
  * @returns The ranked items, best first.
  */
 export function rankEase(
@@ -151,19 +216,33 @@ export function rankEase(
   userRow: SparseRow,
   limit: number,
   isBlocked: (item: number) => boolean,
-  scores: Float64Array,
+  scratch: Float64Array,
+  explain = true,
 ): EaseRanked[] {
-  const { size, weights } = model;
+  const { size, weights, kernel } = model;
   const binary = model.input === "binary";
-  scores.fill(0, 0, size);
   const { columns, values } = userRow;
-  for (let position = 0; position < columns.length; position += 1) {
-    const item = columns[position] as number;
-    if (item >= size) continue;
-    const value = binary ? 1 : (values[position] as number);
-    const start = item * size;
-    for (let target = 0; target < size; target += 1) {
-      scores[target] = (scores[target] as number) + value * (weights[start + target] as number);
+  const scores =
+    kernel === undefined ? scratch : kernel.workspace.heap.subarray(kernel.scoresAt, kernel.scoresAt + size);
+  if (kernel !== undefined) {
+    // The same sums as the loop below (each score adds value × weight item by item, unfused), in SIMD.
+    const { workspace, weightsAt, scoresAt } = kernel;
+    scores.fill(0);
+    for (let position = 0; position < columns.length; position += 1) {
+      const item = columns[position] as number;
+      if (item >= size) continue;
+      workspace.axpy(scoresAt, binary ? 1 : (values[position] as number), weightsAt + item * size, size);
+    }
+  } else {
+    scores.fill(0, 0, size);
+    for (let position = 0; position < columns.length; position += 1) {
+      const item = columns[position] as number;
+      if (item >= size) continue;
+      const value = binary ? 1 : (values[position] as number);
+      const start = item * size;
+      for (let target = 0; target < size; target += 1) {
+        scores[target] = (scores[target] as number) + value * (weights[start + target] as number);
+      }
     }
   }
   const itemIds = matrix.itemIds;
@@ -181,7 +260,7 @@ export function rankEase(
   return heap.drain().map((item) => ({
     item,
     score: scores[item] as number,
-    basedOn: strongestSource(model, matrix, userRow, item),
+    basedOn: explain ? strongestSource(model, matrix, userRow, item) : undefined,
   }));
 }
 

@@ -6,7 +6,15 @@ import type {
   ValidationHoldOut,
 } from "../recommendation-engine-types";
 import { type AlsModel, type AlsSettings, fitAls } from "./als-model";
-import { type EaseInput, type EaseModel, fitEase, gramMatrix, meanDiagonal } from "./ease-model";
+import {
+  createEaseWorkspace,
+  type EaseInput,
+  type EaseModel,
+  fitEase,
+  fitEaseInWorkspace,
+  gramMatrix,
+  meanDiagonal,
+} from "./ease-model";
 import { InteractionMatrix } from "./interaction-matrix";
 import { RecommendationScorer, type ScorerSettings } from "./recommendation-scorer";
 import type { SparseRow } from "./sparse-row";
@@ -52,6 +60,12 @@ export const ALS_SHAPE = { factors: 32, alpha: 2, iterations: 8 } as const;
  * 1,682 items, 55k interactions) needs about 3.1·10⁸; 100k interactions over 10,000 items and 5,000 users, 7·10⁸.
  */
 export const ALS_AUTO_BUDGET = 4e8;
+/**
+ * Multiply-adds all of `"auto"`'s ALS fits together may cost (the λ walk's validation fits and the refit; about four
+ * fits at {@link ALS_AUTO_BUDGET}): the walk stops early when one more fit would pass it. A fixed `model: "als"`
+ * walks without a limit.
+ */
+export const ALS_AUTO_SEARCH_BUDGET = 4 * ALS_AUTO_BUDGET;
 /** λ factors (× the mean interactions per item) ALS's search walks along, starting at 1/2. */
 export const ALS_LAMBDA_FACTORS = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2] as const;
 const ALS_START_INDEX = 3;
@@ -62,6 +76,8 @@ const CUT_OFF = 10;
 export interface ValidationSplit {
   readonly train: InteractionMatrix;
   readonly heldOut: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The same as {@link heldOut} by index: user index → item indices (both the same in `train` as in the engine). */
+  readonly heldOutItems: ReadonlyMap<number, ReadonlySet<number>>;
   readonly heldOutCount: number;
 }
 
@@ -108,21 +124,28 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
   }
   const scorer = new RecommendationScorer(split.train, settings);
   const candidates: ModelCandidateReport[] = [];
+  const trainGrams = new Map<EaseInput, Float64Array>();
   if (settings.model === "auto") candidates.push({ model: "knn", ndcg: validationNdcg(scorer, split, undefined) });
   if (settings.model === "ease" || (settings.model === "auto" && easeFits)) {
     // On large catalogues, where each fit costs items³/2, a second input is tried at the first one's best λ only.
     let bestFactor: number | undefined;
     for (const input of inputs) {
       const only = size > REFINE_MAX_ITEMS ? bestFactor : undefined;
-      bestFactor = searchLambda(split, scorer, input, candidates, only);
+      const gram = gramMatrix(split.train.userRows, size, input);
+      trainGrams.set(input, gram);
+      bestFactor = searchLambda(split, scorer, gram, input, candidates, only);
     }
   }
   // ALS competes where EASE cannot run (large catalogues); on small ones EASE is the stronger item model and ALS
   // would only add training time.
   if (settings.model === "als" || (settings.model === "auto" && alsInAuto)) {
-    // One input only: ALS's confidence weights already use the strengths, and each fit costs seconds at scale. Under
-    // "auto" only the middle λ is tried against kNN (one fit, then the refit); a fixed "als" walks the ladder.
-    searchAls(split, scorer, inputs[0] as EaseInput, candidates, settings.model === "als");
+    // One input only: ALS's confidence weights already use the strengths, and each fit costs seconds at scale. Both
+    // walk the λ ladder; "auto" stops where its validation fits and the refit would pass its training budget.
+    const maxFits =
+      settings.model === "als"
+        ? Number.POSITIVE_INFINITY
+        : Math.max(1, Math.floor(ALS_AUTO_SEARCH_BUDGET / alsWork(matrix)) - 1);
+    searchAls(split, scorer, inputs[0] as EaseInput, candidates, maxFits);
   }
   let best = candidates[0] as ModelCandidateReport;
   for (const candidate of candidates) if (candidate.ndcg > best.ndcg) best = candidate;
@@ -140,7 +163,13 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
     return { report, personal: fitAls(matrix.userRows, size, als) };
   }
   const factor = best.lambdaFactor as number;
-  const ease = refit(matrix, factor, best.input as EaseInput);
+  const input = best.input as EaseInput;
+  const trainGram = trainGrams.get(input);
+  // The split's XᵀX plus the held-out pairs is the whole data's XᵀX; with integer terms it is exact in any order.
+  const ease =
+    trainGram !== undefined && integerTerms(matrix, input)
+      ? fitWithGram(addHeldOutPairs(trainGram, matrix, split.heldOutItems, input), size, factor, input)
+      : refit(matrix, factor, input);
   return {
     report: { ...base, model: "ease", reason: "validated", ease: easeSummary(ease, factor), validation },
     personal: ease,
@@ -148,15 +177,15 @@ export function trainModel(matrix: InteractionMatrix, settings: SelectionSetting
 }
 
 /**
- * Walks ALS's λ ladder from its middle towards the better neighbour until NDCG@10 stops improving; every try is
- * recorded.
+ * Walks ALS's λ ladder from its middle towards the better neighbour until NDCG@10 stops improving or `maxFits` fits
+ * are spent; every try is recorded.
  */
 function searchAls(
   split: ValidationSplit,
   scorer: RecommendationScorer,
   input: EaseInput,
   candidates: ModelCandidateReport[],
-  walk: boolean,
+  maxFits: number,
 ): void {
   const size = split.train.itemIds.length;
   const scale = meanItemCount(split.train);
@@ -168,10 +197,11 @@ function searchAls(
   };
   let index = ALS_START_INDEX;
   let bestNdcg = evaluate(ALS_LAMBDA_FACTORS[index] as number);
-  if (!walk) return;
+  let fits = 1;
   for (const step of [1, -1]) {
     let moved = false;
-    while (index + step >= 0 && index + step < ALS_LAMBDA_FACTORS.length) {
+    while (index + step >= 0 && index + step < ALS_LAMBDA_FACTORS.length && fits < maxFits) {
+      fits += 1;
       const ndcg = evaluate(ALS_LAMBDA_FACTORS[index + step] as number);
       if (ndcg <= bestNdcg) break;
       bestNdcg = ndcg;
@@ -206,8 +236,55 @@ function meanItemCount(matrix: InteractionMatrix): number {
  */
 export function refit(matrix: InteractionMatrix, factor: number, input: EaseInput): EaseModel {
   const size = matrix.itemIds.length;
-  const gram = gramMatrix(matrix.userRows, size, input);
+  return fitWithGram(gramMatrix(matrix.userRows, size, input), size, factor, input);
+}
+
+function fitWithGram(gram: Float64Array, size: number, factor: number, input: EaseInput): EaseModel {
   return fitEase(gram, size, factor * meanDiagonal(gram, size), input);
+}
+
+/** Whether every term of `XᵀX` is an integer (binary input, or integer strengths), so its sums are exact. */
+function integerTerms(matrix: InteractionMatrix, input: EaseInput): boolean {
+  if (input === "binary") return true;
+  for (const { values } of matrix.userRows) for (const value of values) if (!Number.isInteger(value)) return false;
+  return true;
+}
+
+/**
+ * Turns the split's training `XᵀX` (in place) into the whole matrix's: for each held-out user, adds the products of
+ * every pair of the user's items in which at least one item was held out (the pairs of two kept items are in it
+ * already). Exact when every term is an integer below 2^53 (see {@link integerTerms}): then it equals
+ * {@link gramMatrix} over the whole matrix bit for bit, at the cost of the held-out users' pairs instead of all users'.
+ *
+ * @param gram - The split's `XᵀX` (changed).
+ * @param matrix - The engine's state the split was made from.
+ * @param heldOut - User index → held-out item indices.
+ * @param input - How `X` was built.
+ * @returns `gram`.
+ */
+export function addHeldOutPairs(
+  gram: Float64Array,
+  matrix: InteractionMatrix,
+  heldOut: ReadonlyMap<number, ReadonlySet<number>>,
+  input: EaseInput,
+): Float64Array {
+  const size = matrix.itemIds.length;
+  const binary = input === "binary";
+  for (const [user, held] of heldOut) {
+    const { columns, values } = matrix.userRows[user] as SparseRow;
+    for (let a = 0; a < columns.length; a += 1) {
+      const item = columns[a] as number;
+      const value = binary ? 1 : (values[a] as number);
+      const itemHeld = held.has(item);
+      for (let b = 0; b < columns.length; b += 1) {
+        const other = columns[b] as number;
+        if (!itemHeld && !held.has(other)) continue;
+        const at = item * size + other;
+        gram[at] = (gram[at] as number) + value * (binary ? 1 : (values[b] as number));
+      }
+    }
+  }
+  return gram;
 }
 
 function easeSummary(model: EaseModel, lambdaFactor: number): NonNullable<RecommendationModelReport["ease"]> {
@@ -236,18 +313,25 @@ function easeInputs(matrix: InteractionMatrix): EaseInput[] {
 function searchLambda(
   split: ValidationSplit,
   scorer: RecommendationScorer,
+  gram: Float64Array,
   input: EaseInput,
   candidates: ModelCandidateReport[],
   only: number | undefined,
 ): number {
   const size = split.train.itemIds.length;
-  const gram = gramMatrix(split.train.userRows, size, input);
   const scale = meanDiagonal(gram, size);
   const tried = new Map<number, number>();
+  // One SIMD workspace for every λ: each model is scored where it was fitted and dropped before the next fit.
+  const workspace = createEaseWorkspace(size);
   const evaluate = (factor: number): number => {
     const known = tried.get(factor);
     if (known !== undefined) return known;
-    const ndcg = validationNdcg(scorer, split, fitEase(gram, size, factor * scale, input));
+    const lambda = factor * scale;
+    const model =
+      workspace === null
+        ? fitEase(gram, size, lambda, input)
+        : fitEaseInWorkspace(workspace, gram, size, lambda, input);
+    const ndcg = validationNdcg(scorer, split, model);
     tried.set(factor, ndcg);
     candidates.push({ model: "ease", lambdaFactor: factor, input, ndcg });
     return ndcg;
@@ -325,7 +409,7 @@ export function splitForValidation(
   for (const [user, items] of heldOutPairs) {
     heldOut.set(matrix.userIds[user] as string, new Set([...items].map((item) => matrix.itemIds[item] as string)));
   }
-  return { train, heldOut, heldOutCount };
+  return { train, heldOut, heldOutItems: heldOutPairs, heldOutCount };
 }
 
 /** Mean NDCG@10 (binary gains, log2 discount) of the scorer's top 10 against each user's held-out items. */
@@ -335,12 +419,11 @@ function validationNdcg(
   trained: EaseModel | AlsModel | undefined,
 ): number {
   let total = 0;
-  for (const [userId, relevant] of split.heldOut) {
-    const request = { userId, limit: CUT_OFF, exclude: [], includeInteracted: false, now: Number.NEGATIVE_INFINITY };
-    const ranked = scorer.recommend(request, trained);
+  for (const [user, relevant] of split.heldOutItems) {
+    const ranked = scorer.rankItems(user, CUT_OFF, trained);
     let dcg = 0;
-    ranked.forEach((recommendation, rank) => {
-      if (relevant.has(recommendation.itemId)) dcg += 1 / Math.log2(rank + 2);
+    ranked.forEach((item, rank) => {
+      if (relevant.has(item)) dcg += 1 / Math.log2(rank + 2);
     });
     let ideal = 0;
     for (let rank = 0; rank < Math.min(relevant.size, CUT_OFF); rank += 1) ideal += 1 / Math.log2(rank + 2);

@@ -2,7 +2,15 @@ import fc from "fast-check";
 import { inverse, Matrix } from "ml-matrix";
 import { describe, expect, it } from "vitest";
 import { invertPositiveDefinite } from "../../../src/recommendation/internal/cholesky";
-import { fitEase, gramMatrix, meanDiagonal, rankEase } from "../../../src/recommendation/internal/ease-model";
+import {
+  createEaseWorkspace,
+  type EaseInput,
+  fitEase,
+  fitEaseInWorkspace,
+  gramMatrix,
+  meanDiagonal,
+  rankEase,
+} from "../../../src/recommendation/internal/ease-model";
 import { InteractionMatrix } from "../../../src/recommendation/internal/interaction-matrix";
 import { createSparseRow, type SparseRow, setRowValue } from "../../../src/recommendation/internal/sparse-row";
 
@@ -135,5 +143,44 @@ describe("EASE", () => {
     }
     expect(largest).toBeLessThan(1e-12);
     expect(model.weights.some((weight) => weight > 0.01)).toBe(true);
+  });
+});
+
+describe("EASE fitted in a SIMD workspace (validation)", () => {
+  const rowsArbitrary = fc.array(
+    fc.array(fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 1, max: 5 })), { maxLength: 9 }),
+    { minLength: 2, maxLength: 30 },
+  );
+
+  it("has the weights of fitEase bit for bit, and ranks every user the same, also after the workspace's next fit", () => {
+    fc.assert(
+      fc.property(rowsArbitrary, fc.constantFrom<EaseInput>("weighted", "binary"), (rows, input) => {
+        const matrix = new InteractionMatrix(0.5, undefined);
+        rows.forEach((row, user) => {
+          const userIndex = matrix.registerUser(`user-${user}`);
+          for (const [item, strength] of row)
+            matrix.addInteraction(userIndex, matrix.registerItem(`item-${item}`), strength, false);
+        });
+        const size = matrix.itemIds.length;
+        if (size === 0) return;
+        const gram = gramMatrix(matrix.userRows, size, input);
+        const workspace = createEaseWorkspace(size);
+        if (workspace === null) throw new Error("this Node has WebAssembly SIMD; the workspace must exist");
+        for (const lambda of [0.5, 7]) {
+          const plain = fitEase(gram, size, lambda, input);
+          const resident = fitEaseInWorkspace(workspace, gram, size, lambda, input);
+          expect(resident.kernel).toBeDefined();
+          expect(Array.from(resident.weights)).toEqual(Array.from(plain.weights));
+          const scratch = new Float64Array(size);
+          for (const userRow of matrix.userRows) {
+            const own = new Set(userRow.columns);
+            const blocked = (item: number) => own.has(item);
+            const expected = rankEase(plain, matrix, userRow, 5, blocked, scratch);
+            expect(rankEase(resident, matrix, userRow, 5, blocked, scratch)).toEqual(expected);
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { gramMatrix } from "../../../src/recommendation/internal/ease-model";
 import { InteractionMatrix } from "../../../src/recommendation/internal/interaction-matrix";
-import { HOLD_OUT_SHARE, splitForValidation } from "../../../src/recommendation/internal/model-selection";
+import {
+  addHeldOutPairs,
+  HOLD_OUT_SHARE,
+  splitForValidation,
+} from "../../../src/recommendation/internal/model-selection";
 
 /** A matrix from each user's items in the order they were tracked. */
 function matrixOf(histories: readonly (readonly number[])[]): InteractionMatrix {
@@ -62,5 +67,40 @@ describe("splitForValidation", () => {
 
   it("returns undefined below ten users with two or more items", () => {
     expect(splitForValidation(matrixOf(Array.from({ length: 9 }, () => [1, 2])), 0.5, "latest")).toBeUndefined();
+  });
+});
+
+describe("addHeldOutPairs", () => {
+  it("turns the split's XᵀX into the whole matrix's, bit for bit, for binary and integer-weighted X", () => {
+    fc.assert(
+      fc.property(
+        histories,
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 7 }),
+        fc.constantFrom("latest" as const, "random" as const),
+        (users, strengths, holdOut) => {
+          const matrix = matrixOf(users);
+          // Integer strengths of varied size, so a term left out or added twice changes the sum.
+          matrix.userRows.forEach((row, user) => {
+            row.columns.forEach((item, position) => {
+              matrix.setStrength(user, item, strengths[(user + position) % strengths.length] as number);
+            });
+          });
+          const split = splitForValidation(matrix, 0.5, holdOut);
+          if (split === undefined) throw new Error("ten or more users with two items always validate");
+          const size = matrix.itemIds.length;
+          for (const input of ["binary", "weighted"] as const) {
+            const whole = gramMatrix(matrix.userRows, size, input);
+            const fromSplit = addHeldOutPairs(
+              gramMatrix(split.train.userRows, size, input),
+              matrix,
+              split.heldOutItems,
+              input,
+            );
+            expect(Array.from(fromSplit)).toEqual(Array.from(whole));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
