@@ -58,6 +58,12 @@ interface ArtKernelExports {
 
 const PAGE_BYTES = 65_536;
 
+/**
+ * A score is at most its newest level's match squared (the feature match is at most 1); this factor covers the
+ * rounding of the feature match (a few units in the last place) when the bound rules a category out.
+ */
+const BOUND_SLACK = 1.000000001;
+
 // undefined: not tried yet; null: WebAssembly or its SIMD is unavailable here (or refused, e.g. by a CSP).
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -91,12 +97,20 @@ function scoreCategories(
   const newest = input[last] as number;
   const newestComplement = 1 - newest;
   const lastRow = last * stride;
+  let best = 0;
   for (let category = 0; category < count; category += 1) {
     const weight = lower[lastRow + category] as number;
     const weightComplement = complements[lastRow + category] as number;
     const levelNorm = weight + weightComplement;
     const levelOverlap = Math.min(newest, weight) + Math.min(newestComplement, weightComplement);
     const level = levelNorm > 0 ? levelOverlap / levelNorm : 1;
+    levels[category] = level;
+    // As the kernel (one category at a time): a category whose bound is below both the best so far and the
+    // vigilance can neither be the best nor learn, and its score is left at 0.
+    if (level * level * BOUND_SLACK < (best < vigilance ? best : vigilance)) {
+      scores[category] = 0;
+      continue;
+    }
     // The second half of the features first, then the first half (the order of the sums is part of the result).
     let overlap = 0;
     for (let feature = half; feature < dimension; feature += 1) {
@@ -113,7 +127,7 @@ function scoreCategories(
     const match = norm > 0 ? overlap / norm : 1;
     const score = match * match * match * (level * level);
     scores[category] = score;
-    levels[category] = level;
+    if (score > best) best = score;
     if (score >= vigilance) learn(arrays, dimension, category, presented);
   }
 }
