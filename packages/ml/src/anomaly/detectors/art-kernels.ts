@@ -107,7 +107,7 @@ function scoreCategories(
     levels[category] = level;
     // As the kernel (one category at a time): a category whose bound is below both the best so far and the
     // vigilance can neither be the best nor learn, and its score is left at 0.
-    if (level * level * BOUND_SLACK < (best < vigilance ? best : vigilance)) {
+    if (level * level * BOUND_SLACK < Math.min(best, vigilance)) {
       scores[category] = 0;
       continue;
     }
