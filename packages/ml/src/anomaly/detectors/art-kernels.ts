@@ -31,9 +31,11 @@ export interface ArtArrays {
   readonly simd: boolean;
   /**
    * Scores {@link input} against categories `[0, count)`; those whose score reaches `vigilance` learn it (fast
-   * learning: weights ← weights ∧ input, norms summed again in feature order, last use ← `presented`).
+   * learning: weights ← weights ∧ input, norms summed again in feature order, last use ← `presented`). A category
+   * that can neither be the best nor learn may be skipped, its score left at 0; `start` (below `count`) is scored
+   * first, as a likely best.
    */
-  score(count: number, vigilance: number, presented: number): void;
+  score(count: number, vigilance: number, presented: number, start: number): void;
 }
 
 interface ArtKernelExports {
@@ -53,6 +55,7 @@ interface ArtKernelExports {
     splats: number,
     vigilance: number,
     presented: number,
+    start: number,
   ): void;
 }
 
@@ -192,12 +195,12 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
     scores: view(scoresAt, stride),
     levels: view(levelsAt, stride),
     simd: exports !== undefined,
-    score: (count: number, vigilance: number, presented: number) =>
+    score: (count: number, vigilance: number, presented: number, _start: number) =>
       scoreCategories(arrays, dimension, count, vigilance, presented),
   };
   if (exports !== undefined) {
     const kernel = exports;
-    arrays.score = (count: number, vigilance: number, presented: number) =>
+    arrays.score = (count: number, vigilance: number, presented: number, start: number) =>
       kernel.scores(
         0,
         complementsAt * 8,
@@ -213,6 +216,7 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
         splatsAt * 8,
         vigilance,
         presented,
+        start & ~3,
       );
   }
   return arrays;

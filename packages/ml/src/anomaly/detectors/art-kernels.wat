@@ -20,14 +20,14 @@
   (func (export "scores")
     (param $lower i32) (param $complement i32) (param $norms i32) (param $headNorms i32) (param $lastUsed i32)
     (param $input i32) (param $dimension i32) (param $capacity i32) (param $count i32) (param $scores i32)
-    (param $levels i32) (param $splats i32) (param $vigilance f64) (param $presented f64)
+    (param $levels i32) (param $splats i32) (param $vigilance f64) (param $presented f64) (param $start i32)
     (local $feature i32) (local $row i32) (local $at i32) (local $end i32) (local $half i32) (local $lastRow i32)
     (local $weights i32) (local $complements i32) (local $splat i32) (local $splatEnd i32) (local $splatHalf i32)
     (local $value f64) (local $x v128) (local $inverse v128)
     (local $overlap v128) (local $overlapNext v128) (local $one v128) (local $zero v128)
     (local $score v128) (local $scoreNext v128) (local $mask v128) (local $maskNext v128) (local $threshold v128)
     (local $category v128) (local $limit v128) (local $bound v128) (local $boundNext v128) (local $best v128)
-    (local $cut v128) (local $slack v128)
+    (local $cut v128) (local $slack v128) (local $lanes v128) (local $left i32)
     (local.set $half (i32.shr_u (local.get $dimension) (i32.const 1)))
     (local.set $row (i32.shl (local.get $capacity) (i32.const 3)))
     (local.set $lastRow (i32.mul (i32.sub (local.get $dimension) (i32.const 1)) (local.get $row)))
@@ -35,7 +35,7 @@
     (local.set $threshold (f64x2.splat (local.get $vigilance)))
     (local.set $slack (f64x2.splat (f64.const 1.000000001)))
     (local.set $limit (i64x2.splat (i64.extend_i32_u (local.get $count))))
-    (local.set $category (i64x2.replace_lane 1 (i64x2.splat (i64.const 0)) (i64.const 1)))
+    (local.set $lanes (i64x2.replace_lane 1 (i64x2.splat (i64.const 0)) (i64.const 1)))
     ;; The input and its complement, each value in both lanes.
     (local.set $feature (i32.const 0))
     (block $splatted
@@ -50,11 +50,17 @@
         (br $splatting)))
     (local.set $splatHalf (i32.add (local.get $splats) (i32.shl (local.get $half) (i32.const 5))))
     (local.set $splatEnd (i32.add (local.get $splats) (i32.shl (local.get $dimension) (i32.const 5))))
-    (local.set $at (i32.const 0))
+    ;; The blocks of four from the one holding category `start` (the last best: a good score early lets the bound
+    ;; below skip more blocks) to the end, then from the first.
+    (local.set $at (i32.shl (local.get $start) (i32.const 3)))
     (local.set $end (i32.shl (local.get $count) (i32.const 3)))
+    (local.set $left (i32.shr_u (i32.add (local.get $count) (i32.const 3)) (i32.const 2)))
     (block $done
       (loop $quads
-        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (br_if $done (i32.eqz (local.get $left)))
+        (local.set $category
+          (i64x2.add (local.get $lanes) (i64x2.splat (i64.extend_i32_u (i32.shr_u (local.get $at) (i32.const 3))))))
+        (block $next
         (local.set $bound
           (call $level (local.get $lower) (local.get $complement) (local.get $lastRow) (local.get $at)
             (local.get $splatEnd) (local.get $levels)))
@@ -71,9 +77,7 @@
           (then
             (v128.store (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
             (v128.store offset=16 (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
-            (local.set $category (i64x2.add (local.get $category) (i64x2.splat (i64.const 4))))
-            (local.set $at (i32.add (local.get $at) (i32.const 32)))
-            (br $quads)))
+            (br $next)))
         ;; The overlap: the second half of the features, then the first.
         (local.set $overlap (local.get $zero))
         (local.set $overlapNext (local.get $zero))
@@ -143,11 +147,9 @@
         (local.set $mask
           (v128.and (f64x2.ge (local.get $score) (local.get $threshold))
             (i64x2.lt_s (local.get $category) (local.get $limit))))
-        (local.set $category (i64x2.add (local.get $category) (i64x2.splat (i64.const 2))))
         (local.set $maskNext
           (v128.and (f64x2.ge (local.get $scoreNext) (local.get $threshold))
-            (i64x2.lt_s (local.get $category) (local.get $limit))))
-        (local.set $category (i64x2.add (local.get $category) (i64x2.splat (i64.const 2))))
+            (i64x2.lt_s (i64x2.add (local.get $category) (i64x2.splat (i64.const 2))) (local.get $limit))))
         (if (v128.any_true (local.get $mask))
           (then
             (call $learn (local.get $lower) (local.get $complement) (local.get $norms) (local.get $headNorms)
@@ -158,8 +160,10 @@
             (call $learn (local.get $lower) (local.get $complement) (local.get $norms) (local.get $headNorms)
               (local.get $lastUsed) (local.get $row) (local.get $splats) (local.get $splatHalf)
               (local.get $splatEnd) (i32.add (local.get $at) (i32.const 16)) (local.get $maskNext)
-              (local.get $presented))))
+              (local.get $presented)))))
         (local.set $at (i32.add (local.get $at) (i32.const 32)))
+        (if (i32.ge_u (local.get $at) (local.get $end)) (then (local.set $at (i32.const 0))))
+        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
         (br $quads))))
 
   ;; Fast learning for the lanes of `mask` of the pair at `at` = 8c: weights ← min(weights, input), the norms summed

@@ -103,12 +103,12 @@ export class ArtMemory {
     let bestScore = 0;
     if (count > 0) {
       arrays.input.set(input);
-      // Every category that reaches the upper vigilance learns the input during the pass: then the best does too,
-      // and the input is familiar.
-      arrays.score(count, learn ? upperVigilance : Number.POSITIVE_INFINITY, this.presented);
-      const { scores } = arrays;
       // The last best category goes first, then 1, 2, … with 0 in its place: the first of equal scores wins.
       const first = this.lastBest < count ? this.lastBest : 0;
+      // Every category that reaches the upper vigilance learns the input during the pass: then the best does too,
+      // and the input is familiar.
+      arrays.score(count, learn ? upperVigilance : Number.POSITIVE_INFINITY, this.presented, first);
+      const { scores } = arrays;
       best = first;
       bestScore = scores[first] as number;
       for (let visit = 1; visit < count; visit += 1) {
