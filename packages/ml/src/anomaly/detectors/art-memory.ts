@@ -15,6 +15,12 @@ import { invalidState } from "./read-state";
  */
 const ROUNDING = 1e-9;
 
+/**
+ * Presentations between two regroupings of the categories by their newest level (see {@link ArtMemory.regroup}):
+ * boxes grow slowly, so the order stays useful for a while, and a regrouping moves every weight once.
+ */
+const REGROUP_PERIOD = 256;
+
 /** How an input was placed: learned by familiar categories, a new category near known ones, or novel. */
 export type ArtOutcome = "familiar" | "variant" | "novel";
 
@@ -39,8 +45,16 @@ export class ArtMemory {
   /** Features per input before complement coding. */
   readonly dimension: number;
   readonly capacity: number;
-  /** The categories' weights and norms, and the search's input and scores (laid out for the kernel). */
+  /**
+   * The categories' weights and norms, and the search's input and scores (laid out for the kernel), each category
+   * in a slot of its own: categories `[0, count)` occupy slots `[0, count)`, in the order of their newest levels
+   * as of the last regrouping, so that the kernel's blocks of four hold categories of nearby levels.
+   */
   private readonly arrays: ArtArrays;
+  /** The slot of each category. */
+  private readonly slots: Int32Array;
+  /** The category in each slot. */
+  private readonly categories: Int32Array;
   count = 0;
   presented = 0;
   upperVigilance: number;
@@ -56,6 +70,8 @@ export class ArtMemory {
     this.dimension = dimension;
     this.capacity = capacity;
     this.arrays = createArtArrays(dimension, capacity, simd);
+    this.slots = Int32Array.from({ length: capacity }, (_, category) => category);
+    this.categories = Int32Array.from(this.slots);
     this.upperVigilance = vigilance;
     this.lowerVigilance = vigilance;
   }
@@ -65,28 +81,36 @@ export class ArtMemory {
     return this.arrays.simd;
   }
 
-  /** Per category, the sum of its weights (the match's denominator). */
+  /** A copy of each category's sum of weights (the match's denominator), by category. */
   get norms(): Float64Array {
-    return this.arrays.norms.subarray(0, this.capacity);
+    return this.byCategory(this.arrays.norms);
   }
 
-  /** Per category, the sum of the weights of the first half of the features. */
+  /** A copy of each category's sum of the weights of the first half of the features, by category. */
   get headNorms(): Float64Array {
-    return this.arrays.headNorms.subarray(0, this.capacity);
+    return this.byCategory(this.arrays.headNorms);
   }
 
-  /** Per category, the input count at its last resonance (for replacement). */
+  /** A copy of each category's input count at its last resonance (for replacement), by category. */
   get lastUsed(): Float64Array {
-    return this.arrays.lastUsed.subarray(0, this.capacity);
+    return this.byCategory(this.arrays.lastUsed);
+  }
+
+  private byCategory(values: Float64Array): Float64Array {
+    return Float64Array.from(
+      { length: this.capacity },
+      (_, category) => values[this.slots[category] as number] as number,
+    );
   }
 
   /** A copy of one category's `2 × dimension` weights: the features' lower corner, then the complements'. */
   categoryWeights(category: number): Float64Array {
     const { dimension, arrays } = this;
+    const slot = this.slots[category] as number;
     const result = new Float64Array(2 * dimension);
     for (let index = 0; index < dimension; index += 1) {
-      result[index] = arrays.lower[index * arrays.stride + category] as number;
-      result[dimension + index] = arrays.complements[index * arrays.stride + category] as number;
+      result[index] = arrays.lower[index * arrays.stride + slot] as number;
+      result[dimension + index] = arrays.complements[index * arrays.stride + slot] as number;
     }
     return result;
   }
@@ -96,9 +120,10 @@ export class ArtMemory {
    * category, then learns it (`learn` false only scores).
    */
   present(input: Float64Array, match: ArtMatch, learn = true): void {
-    const { arrays, count } = this;
+    const { arrays, count, slots } = this;
     const upperVigilance = this.upperVigilance;
     this.presented += 1;
+    if (this.presented % REGROUP_PERIOD === 0) this.regroup();
     let best = -1;
     let bestScore = 0;
     if (count > 0) {
@@ -107,13 +132,14 @@ export class ArtMemory {
       const first = this.lastBest < count ? this.lastBest : 0;
       // Every category that reaches the upper vigilance learns the input during the pass: then the best does too,
       // and the input is familiar.
-      arrays.score(count, learn ? upperVigilance : Number.POSITIVE_INFINITY, this.presented, first);
+      const start = slots[first] as number;
+      arrays.score(count, learn ? upperVigilance : Number.POSITIVE_INFINITY, this.presented, start);
       const { scores } = arrays;
       best = first;
-      bestScore = scores[first] as number;
+      bestScore = scores[start] as number;
       for (let visit = 1; visit < count; visit += 1) {
         const category = visit === first ? 0 : visit;
-        const score = scores[category] as number;
+        const score = scores[slots[category] as number] as number;
         if (score > bestScore) {
           best = category;
           bestScore = score;
@@ -122,7 +148,7 @@ export class ArtMemory {
       this.lastBest = best;
     }
     match.similarity = bestScore;
-    match.levelSimilarity = best < 0 ? 0 : (arrays.levels[best] as number);
+    match.levelSimilarity = best < 0 ? 0 : (arrays.levels[slots[best] as number] as number);
     if (best >= 0 && bestScore >= upperVigilance) {
       match.outcome = "familiar";
       return;
@@ -159,17 +185,19 @@ export class ArtMemory {
 
   /** Makes the input a category of its own, replacing the least recently used one when the memory is full. */
   private commit(input: Float64Array): void {
-    const { dimension, capacity } = this;
+    const { dimension, capacity, slots } = this;
     const { stride, lower, complements, norms, headNorms, lastUsed } = this.arrays;
-    let slot = this.count;
-    if (slot === capacity) {
-      slot = 0;
+    let replaced = this.count;
+    if (replaced === capacity) {
+      replaced = 0;
       for (let category = 1; category < capacity; category += 1) {
-        if ((lastUsed[category] as number) < (lastUsed[slot] as number)) slot = category;
+        const used = lastUsed[slots[category] as number] as number;
+        if (used < (lastUsed[slots[replaced] as number] as number)) replaced = category;
       }
     } else {
       this.count += 1;
     }
+    const slot = slots[replaced] as number;
     for (let index = 0; index < dimension; index += 1) {
       const value = input[index] as number;
       lower[index * stride + slot] = value;
@@ -180,13 +208,54 @@ export class ArtMemory {
     lastUsed[slot] = this.presented;
   }
 
+  /**
+   * Puts the categories in the slots in the order of their newest level's box (its middle), so that each of the
+   * kernel's blocks of four holds categories of nearby levels and is skipped or scored as a whole. The order of
+   * the slots changes no result: every category is still scored unless it can neither be the best nor learn, and
+   * ties go by category, not by slot.
+   */
+  private regroup(): void {
+    const { count, dimension, slots, categories } = this;
+    const { stride, lower, complements, norms, headNorms, lastUsed } = this.arrays;
+    const lastRow = (dimension - 1) * stride;
+    // Sorted as numbers: the box's middle on a grid of 1/1024 (any order is correct; this one is a heuristic),
+    // then the slot.
+    const keys = Float64Array.from(
+      { length: count },
+      (_, slot) =>
+        // (+ 1 keeps a middle a rounding below 0 at a key of at least 0.)
+        Math.floor(((lower[lastRow + slot] as number) + 1 - (complements[lastRow + slot] as number)) * 512 + 1) *
+          stride +
+        slot,
+    ).sort();
+    const order = Int32Array.from(keys, (key) => key % stride);
+    const moved = new Float64Array(count);
+    const move = (values: Float64Array, offset: number) => {
+      for (let slot = 0; slot < count; slot += 1) moved[slot] = values[offset + (order[slot] as number)] as number;
+      values.set(moved, offset);
+    };
+    for (let index = 0; index < dimension; index += 1) {
+      move(lower, index * stride);
+      move(complements, index * stride);
+    }
+    move(norms, 0);
+    move(headNorms, 0);
+    move(lastUsed, 0);
+    const previous = categories.slice(0, count);
+    for (let slot = 0; slot < count; slot += 1) {
+      const category = previous[order[slot] as number] as number;
+      categories[slot] = category;
+      slots[category] = slot;
+    }
+  }
+
   /** The state as plain numbers (see {@link restore}): the weights and caches of the categories in use. */
   toState(): { numbers: number[]; weights: number[]; norms: number[]; headNorms: number[]; lastUsed: number[] } {
     const { count } = this;
     return {
       numbers: [count, this.presented, this.upperVigilance, this.lowerVigilance, this.lastBest],
       weights: Array.from({ length: count }, (_, category) => Array.from(this.categoryWeights(category))).flat(),
-      norms: Array.from(this.arrays.norms.subarray(0, count)),
+      norms: Array.from(this.norms.subarray(0, count)),
       headNorms: Array.from(this.headNorms.subarray(0, count)),
       lastUsed: Array.from(this.lastUsed.subarray(0, count)),
     };

@@ -157,6 +157,42 @@ describe("the ART memory's search (WebAssembly SIMD kernel and JavaScript twin)"
     );
   });
 
+  it("stays exact across the regroupings of its categories by level (every 256 presentations)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8, max: 40 }),
+        fc.array(fc.tuple(fc.array(feature, { minLength: 6, maxLength: 6 }), fc.boolean()), {
+          minLength: 600,
+          maxLength: 800,
+        }),
+        fc.tuple(unit, unit),
+        (capacity, steps, vigilances) => {
+          const upper = Math.max(...vigilances);
+          const lower = Math.min(...vigilances);
+          const reference = new ReferenceMemory(6, capacity, upper, lower);
+          const memory = new ArtMemory(6, capacity, upper);
+          memory.lowerVigilance = lower;
+          const result = match();
+          for (const [input, learn] of steps) {
+            memory.present(Float64Array.from(input), result, learn);
+            expect(result).toEqual(reference.present(input, learn));
+          }
+          const restored = ArtMemory.restore("memory", 6, capacity, {
+            numbers: Float64Array.from(memory.toState().numbers),
+            weights: Float64Array.from(memory.toState().weights),
+            norms: Float64Array.from(memory.toState().norms),
+            headNorms: Float64Array.from(memory.toState().headNorms),
+            lastUsed: Float64Array.from(memory.toState().lastUsed),
+          });
+          for (const [category, weights] of reference.weights.entries()) {
+            expect(Array.from(restored.categoryWeights(category))).toEqual(weights);
+          }
+        },
+      ),
+      { seed: 20261205, numRuns: 25 },
+    );
+  });
+
   it("learns every category that reaches the upper vigilance, even in a block whose bound is far below the best", () => {
     for (const simd of [true, false]) {
       // Above any match: every input becomes a category of its own.
