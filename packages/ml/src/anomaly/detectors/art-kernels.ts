@@ -33,9 +33,9 @@ export interface ArtArrays {
    * Scores {@link input} against categories `[0, count)`; those whose score reaches `vigilance` learn it (fast
    * learning: weights ← weights ∧ input, norms summed again in feature order, last use ← `presented`). A category
    * that can neither be the best nor learn may be skipped, its score left at 0; `start` (below `count`) is scored
-   * first, as a likely best.
+   * first, as a likely best. Returns the largest score.
    */
-  score(count: number, vigilance: number, presented: number, start: number): void;
+  score(count: number, vigilance: number, presented: number, start: number): number;
 }
 
 interface ArtKernelExports {
@@ -56,7 +56,7 @@ interface ArtKernelExports {
     vigilance: number,
     presented: number,
     start: number,
-  ): void;
+  ): number;
 }
 
 const PAGE_BYTES = 65_536;
@@ -93,7 +93,7 @@ function scoreCategories(
   count: number,
   vigilance: number,
   presented: number,
-): void {
+): number {
   const { stride, lower, complements, norms, input, scores, levels } = arrays;
   const last = dimension - 1;
   const half = dimension >> 1;
@@ -133,6 +133,7 @@ function scoreCategories(
     if (score > best) best = score;
     if (score >= vigilance) learn(arrays, dimension, category, presented);
   }
+  return best;
 }
 
 /** The twin's fast learning of one category (the kernel's `$learn`). */

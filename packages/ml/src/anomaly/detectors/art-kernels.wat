@@ -15,12 +15,13 @@
   ;;   overlap   = Σ min(x[f], W[f][c]) + min(1 − x[f], K[f][c]), f from dimension/2 up, then f from 0
   ;;   scores[c] = (overlap / norms[c])³ × levels[c]²                                          (1 for a zero norm)
   ;; and every category whose score reaches `vigilance` learns the input (see $learn), its last use set to
-  ;; `presented`. Four categories per step, as two pairs whose sums are independent. `splats` holds 32 × dimension bytes of
+  ;; `presented`; returns the largest score. Four categories per step, as two pairs whose sums are independent. `splats` holds 32 × dimension bytes of
   ;; scratch.
   (func (export "scores")
     (param $lower i32) (param $complement i32) (param $norms i32) (param $headNorms i32) (param $lastUsed i32)
     (param $input i32) (param $dimension i32) (param $capacity i32) (param $count i32) (param $scores i32)
     (param $levels i32) (param $splats i32) (param $vigilance f64) (param $presented f64) (param $start i32)
+    (result f64)
     (local $feature i32) (local $row i32) (local $at i32) (local $end i32) (local $half i32) (local $lastRow i32)
     (local $weights i32) (local $complements i32) (local $splat i32) (local $splatEnd i32) (local $splatHalf i32)
     (local $value f64) (local $x v128) (local $inverse v128)
@@ -164,7 +165,8 @@
         (local.set $at (i32.add (local.get $at) (i32.const 32)))
         (if (i32.ge_u (local.get $at) (local.get $end)) (then (local.set $at (i32.const 0))))
         (local.set $left (i32.sub (local.get $left) (i32.const 1)))
-        (br $quads))))
+        (br $quads)))
+    (f64x2.extract_lane 0 (local.get $best)))
 
   ;; Fast learning for the lanes of `mask` of the pair at `at` = 8c: weights ← min(weights, input), the norms summed
   ;; in feature order (the head's norm after the first half), and the last use.

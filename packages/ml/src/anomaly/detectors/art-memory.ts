@@ -19,7 +19,7 @@ const ROUNDING = 1e-9;
  * Presentations between two regroupings of the categories by their newest level (see {@link ArtMemory.regroup}):
  * boxes grow slowly, so the order stays useful for a while, and a regrouping moves every weight once.
  */
-const REGROUP_PERIOD = 256;
+const REGROUP_PERIOD = 1024;
 
 /** How an input was placed: learned by familiar categories, a new category near known ones, or novel. */
 export type ArtOutcome = "familiar" | "variant" | "novel";
@@ -133,16 +133,17 @@ export class ArtMemory {
       // Every category that reaches the upper vigilance learns the input during the pass: then the best does too,
       // and the input is familiar.
       const start = slots[first] as number;
-      arrays.score(count, learn ? upperVigilance : Number.POSITIVE_INFINITY, this.presented, start);
+      bestScore = arrays.score(count, learn ? upperVigilance : Number.POSITIVE_INFINITY, this.presented, start);
+      // The first category in visit order with the largest score.
       const { scores } = arrays;
       best = first;
-      bestScore = scores[start] as number;
-      for (let visit = 1; visit < count; visit += 1) {
-        const category = visit === first ? 0 : visit;
-        const score = scores[slots[category] as number] as number;
-        if (score > bestScore) {
-          best = category;
-          bestScore = score;
+      if ((scores[start] as number) !== bestScore) {
+        for (let visit = 1; visit < count; visit += 1) {
+          const category = visit === first ? 0 : visit;
+          if ((scores[slots[category] as number] as number) === bestScore) {
+            best = category;
+            break;
+          }
         }
       }
       this.lastBest = best;
