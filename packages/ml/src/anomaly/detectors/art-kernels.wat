@@ -151,16 +151,11 @@
         (local.set $maskNext
           (v128.and (f64x2.ge (local.get $scoreNext) (local.get $threshold))
             (i64x2.lt_s (i64x2.add (local.get $category) (i64x2.splat (i64.const 2))) (local.get $limit))))
-        (if (v128.any_true (local.get $mask))
+        (if (v128.any_true (v128.or (local.get $mask) (local.get $maskNext)))
           (then
             (call $learn (local.get $lower) (local.get $complement) (local.get $norms) (local.get $headNorms)
               (local.get $lastUsed) (local.get $row) (local.get $splats) (local.get $splatHalf)
-              (local.get $splatEnd) (local.get $at) (local.get $mask) (local.get $presented))))
-        (if (v128.any_true (local.get $maskNext))
-          (then
-            (call $learn (local.get $lower) (local.get $complement) (local.get $norms) (local.get $headNorms)
-              (local.get $lastUsed) (local.get $row) (local.get $splats) (local.get $splatHalf)
-              (local.get $splatEnd) (i32.add (local.get $at) (i32.const 16)) (local.get $maskNext)
+              (local.get $splatEnd) (local.get $at) (local.get $mask) (local.get $maskNext)
               (local.get $presented)))))
         (local.set $at (i32.add (local.get $at) (i32.const 32)))
         (if (i32.ge_u (local.get $at) (local.get $end)) (then (local.set $at (i32.const 0))))
@@ -168,48 +163,92 @@
         (br $quads)))
     (f64x2.extract_lane 0 (local.get $best)))
 
-  ;; Fast learning for the lanes of `mask` of the pair at `at` = 8c: weights ← min(weights, input), the norms summed
-  ;; in feature order (the head's norm after the first half), and the last use.
+;; Fast learning for the lanes of `mask` and `maskNext` of the block at `at` = 8c (two pairs): weights ←
+  ;; min(weights, input), the norms summed in feature order (the head's norm after the first half), the last use.
+  ;; Lanes outside the masks keep their values (each feature: the lanes of the mask take min(weight, x) and
+  ;; min(complement, 1 − x), x and 1 − x at `splat`).
   (func $learn (param $lower i32) (param $complement i32) (param $norms i32) (param $headNorms i32)
     (param $lastUsed i32) (param $row i32) (param $splat i32) (param $splatHalf i32) (param $splatEnd i32)
-    (param $at i32) (param $mask v128) (param $presented f64)
-    (local $weights i32) (local $complements i32) (local $weight v128) (local $weightComplement v128)
-    (local $norm v128)
+    (param $at i32) (param $mask v128) (param $maskNext v128) (param $presented f64)
+    (local $weights i32) (local $complements i32) (local $norm v128) (local $normNext v128) (local $weight v128)
+    (local $weightComplement v128)
     (local.set $weights (i32.add (local.get $lower) (local.get $at)))
     (local.set $complements (i32.add (local.get $complement) (local.get $at)))
-    (block $done
-      (loop $features
-        (br_if $done (i32.ge_u (local.get $splat) (local.get $splatEnd)))
+    (block $headDone
+      (loop $head
+        (br_if $headDone (i32.ge_u (local.get $splat) (local.get $splatHalf)))
         (local.set $weight (v128.load (local.get $weights)))
         (local.set $weight
-          (v128.bitselect
-            (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight))
-            (local.get $weight)
+          (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
             (local.get $mask)))
         (v128.store (local.get $weights) (local.get $weight))
         (local.set $weightComplement (v128.load (local.get $complements)))
         (local.set $weightComplement
-          (v128.bitselect
-            (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
-            (local.get $weightComplement)
-            (local.get $mask)))
+          (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
+            (local.get $weightComplement) (local.get $mask)))
         (v128.store (local.get $complements) (local.get $weightComplement))
         (local.set $norm
           (f64x2.add (local.get $norm) (f64x2.add (local.get $weight) (local.get $weightComplement))))
+        (local.set $weight (v128.load (i32.add (local.get $weights) (i32.const 16))))
+        (local.set $weight
+          (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
+            (local.get $maskNext)))
+        (v128.store (i32.add (local.get $weights) (i32.const 16)) (local.get $weight))
+        (local.set $weightComplement (v128.load (i32.add (local.get $complements) (i32.const 16))))
+        (local.set $weightComplement
+          (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
+            (local.get $weightComplement) (local.get $maskNext)))
+        (v128.store (i32.add (local.get $complements) (i32.const 16)) (local.get $weightComplement))
+        (local.set $normNext
+          (f64x2.add (local.get $normNext) (f64x2.add (local.get $weight) (local.get $weightComplement))))
         (local.set $splat (i32.add (local.get $splat) (i32.const 32)))
-        (if (i32.eq (local.get $splat) (local.get $splatHalf))
-          (then
-            (v128.store (i32.add (local.get $headNorms) (local.get $at))
-              (v128.bitselect (local.get $norm) (v128.load (i32.add (local.get $headNorms) (local.get $at)))
-                (local.get $mask)))))
         (local.set $weights (i32.add (local.get $weights) (local.get $row)))
         (local.set $complements (i32.add (local.get $complements) (local.get $row)))
-        (br $features)))
-    (v128.store (i32.add (local.get $norms) (local.get $at))
-      (v128.bitselect (local.get $norm) (v128.load (i32.add (local.get $norms) (local.get $at))) (local.get $mask)))
-    (v128.store (i32.add (local.get $lastUsed) (local.get $at))
-      (v128.bitselect (f64x2.splat (local.get $presented)) (v128.load (i32.add (local.get $lastUsed) (local.get $at)))
-        (local.get $mask))))
+        (br $head)))
+    (call $keep (i32.add (local.get $headNorms) (local.get $at)) (local.get $norm) (local.get $mask))
+    (call $keep (i32.add (local.get $headNorms) (i32.add (local.get $at) (i32.const 16))) (local.get $normNext)
+      (local.get $maskNext))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $splat) (local.get $splatEnd)))
+        (local.set $weight (v128.load (local.get $weights)))
+        (local.set $weight
+          (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
+            (local.get $mask)))
+        (v128.store (local.get $weights) (local.get $weight))
+        (local.set $weightComplement (v128.load (local.get $complements)))
+        (local.set $weightComplement
+          (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
+            (local.get $weightComplement) (local.get $mask)))
+        (v128.store (local.get $complements) (local.get $weightComplement))
+        (local.set $norm
+          (f64x2.add (local.get $norm) (f64x2.add (local.get $weight) (local.get $weightComplement))))
+        (local.set $weight (v128.load (i32.add (local.get $weights) (i32.const 16))))
+        (local.set $weight
+          (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
+            (local.get $maskNext)))
+        (v128.store (i32.add (local.get $weights) (i32.const 16)) (local.get $weight))
+        (local.set $weightComplement (v128.load (i32.add (local.get $complements) (i32.const 16))))
+        (local.set $weightComplement
+          (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
+            (local.get $weightComplement) (local.get $maskNext)))
+        (v128.store (i32.add (local.get $complements) (i32.const 16)) (local.get $weightComplement))
+        (local.set $normNext
+          (f64x2.add (local.get $normNext) (f64x2.add (local.get $weight) (local.get $weightComplement))))
+        (local.set $splat (i32.add (local.get $splat) (i32.const 32)))
+        (local.set $weights (i32.add (local.get $weights) (local.get $row)))
+        (local.set $complements (i32.add (local.get $complements) (local.get $row)))
+        (br $tail)))
+    (call $keep (i32.add (local.get $norms) (local.get $at)) (local.get $norm) (local.get $mask))
+    (call $keep (i32.add (local.get $norms) (i32.add (local.get $at) (i32.const 16))) (local.get $normNext)
+      (local.get $maskNext))
+    (call $keep (i32.add (local.get $lastUsed) (local.get $at)) (f64x2.splat (local.get $presented)) (local.get $mask))
+    (call $keep (i32.add (local.get $lastUsed) (i32.add (local.get $at) (i32.const 16)))
+      (f64x2.splat (local.get $presented)) (local.get $maskNext)))
+
+  ;; Stores `value` at `at` in the lanes of `mask`.
+  (func $keep (param $at i32) (param $value v128) (param $mask v128)
+    (v128.store (local.get $at) (v128.bitselect (local.get $value) (v128.load (local.get $at)) (local.get $mask))))
 
   ;; levels[c..c+1] for `at` = 8c: the newest level's match (its row at `lastRow`; its splats just before `splatEnd`);
   ;; returns its square.
