@@ -28,7 +28,9 @@
     (local $overlap v128) (local $overlapNext v128) (local $one v128) (local $zero v128)
     (local $score v128) (local $scoreNext v128) (local $mask v128) (local $maskNext v128) (local $threshold v128)
     (local $category v128) (local $limit v128) (local $bound v128) (local $boundNext v128) (local $best v128)
-    (local $cut v128) (local $slack v128) (local $lanes v128) (local $left i32)
+    (local $cut v128) (local $slack v128) (local $lanes v128) (local $left i32) (local $weight v128)
+    (local $weightComplement v128) (local $levelNorm v128) (local $level v128) (local $norm v128) (local $match v128)
+    (local $newest v128) (local $newestComplement v128)
     (local.set $half (i32.shr_u (local.get $dimension) (i32.const 1)))
     (local.set $row (i32.shl (local.get $capacity) (i32.const 3)))
     (local.set $lastRow (i32.mul (i32.sub (local.get $dimension) (i32.const 1)) (local.get $row)))
@@ -51,6 +53,8 @@
         (br $splatting)))
     (local.set $splatHalf (i32.add (local.get $splats) (i32.shl (local.get $half) (i32.const 5))))
     (local.set $splatEnd (i32.add (local.get $splats) (i32.shl (local.get $dimension) (i32.const 5))))
+    (local.set $newest (v128.load (i32.sub (local.get $splatEnd) (i32.const 32))))
+    (local.set $newestComplement (v128.load (i32.sub (local.get $splatEnd) (i32.const 16))))
     ;; The blocks of four from the one holding category `start` (the last best: a good score early lets the bound
     ;; below skip more blocks) to the end, then from the first.
     (local.set $at (i32.shl (local.get $start) (i32.const 3)))
@@ -62,12 +66,38 @@
         (local.set $category
           (i64x2.add (local.get $lanes) (i64x2.splat (i64.extend_i32_u (i32.shr_u (local.get $at) (i32.const 3))))))
         (block $next
-        (local.set $bound
-          (call $level (local.get $lower) (local.get $complement) (local.get $lastRow) (local.get $at)
-            (local.get $splatEnd) (local.get $levels)))
-        (local.set $boundNext
-          (call $level (local.get $lower) (local.get $complement) (local.get $lastRow)
-            (i32.add (local.get $at) (i32.const 16)) (local.get $splatEnd) (local.get $levels)))
+        ;; The newest level's match (stored), and its square.
+        (local.set $weight (v128.load (i32.add (i32.add (local.get $lower) (local.get $lastRow)) (local.get $at))))
+        (local.set $weightComplement
+          (v128.load (i32.add (i32.add (local.get $complement) (local.get $lastRow)) (local.get $at))))
+        (local.set $levelNorm (f64x2.add (local.get $weight) (local.get $weightComplement)))
+        (local.set $level
+          (v128.bitselect
+            (f64x2.div
+              (f64x2.add
+                (f64x2.pmin (local.get $newest) (local.get $weight))
+                (f64x2.pmin (local.get $newestComplement) (local.get $weightComplement)))
+              (local.get $levelNorm))
+            (local.get $one)
+            (f64x2.gt (local.get $levelNorm) (local.get $zero))))
+        (v128.store (i32.add (local.get $levels) (local.get $at)) (local.get $level))
+        (local.set $bound (f64x2.mul (local.get $level) (local.get $level)))
+        ;; The newest level's match (stored), and its square.
+        (local.set $weight (v128.load (i32.add (i32.add (local.get $lower) (local.get $lastRow)) (i32.add (local.get $at) (i32.const 16)))))
+        (local.set $weightComplement
+          (v128.load (i32.add (i32.add (local.get $complement) (local.get $lastRow)) (i32.add (local.get $at) (i32.const 16)))))
+        (local.set $levelNorm (f64x2.add (local.get $weight) (local.get $weightComplement)))
+        (local.set $level
+          (v128.bitselect
+            (f64x2.div
+              (f64x2.add
+                (f64x2.pmin (local.get $newest) (local.get $weight))
+                (f64x2.pmin (local.get $newestComplement) (local.get $weightComplement)))
+              (local.get $levelNorm))
+            (local.get $one)
+            (f64x2.gt (local.get $levelNorm) (local.get $zero))))
+        (v128.store (i32.add (local.get $levels) (i32.add (local.get $at) (i32.const 16))) (local.get $level))
+        (local.set $boundNext (f64x2.mul (local.get $level) (local.get $level)))
         ;; A score is at most its newest level's match squared (the feature match is at most 1; the slack covers
         ;; its rounding). When that rules out all four categories (below both the best score so far and the
         ;; vigilance, so none of them can be the best or learn), their scores are left at 0 unread.
@@ -128,11 +158,25 @@
             (local.set $weights (i32.add (local.get $weights) (local.get $row)))
             (local.set $complements (i32.add (local.get $complements) (local.get $row)))
             (br $head)))
+        ;; The scores: (overlap / norm)³ × the level's match² (the bound).
+        (local.set $norm (v128.load (i32.add (local.get $norms) (local.get $at))))
+        (local.set $match
+          (v128.bitselect
+            (f64x2.div (local.get $overlap) (local.get $norm))
+            (local.get $one)
+            (f64x2.gt (local.get $norm) (local.get $zero))))
         (local.set $score
-          (call $score (local.get $overlap) (local.get $norms) (local.get $levels) (local.get $scores) (local.get $at)))
+          (f64x2.mul (f64x2.mul (f64x2.mul (local.get $match) (local.get $match)) (local.get $match)) (local.get $bound)))
+        (v128.store (i32.add (local.get $scores) (local.get $at)) (local.get $score))
+        (local.set $norm (v128.load (i32.add (local.get $norms) (i32.add (local.get $at) (i32.const 16)))))
+        (local.set $match
+          (v128.bitselect
+            (f64x2.div (local.get $overlapNext) (local.get $norm))
+            (local.get $one)
+            (f64x2.gt (local.get $norm) (local.get $zero))))
         (local.set $scoreNext
-          (call $score (local.get $overlapNext) (local.get $norms) (local.get $levels) (local.get $scores)
-            (i32.add (local.get $at) (i32.const 16))))
+          (f64x2.mul (f64x2.mul (f64x2.mul (local.get $match) (local.get $match)) (local.get $match)) (local.get $boundNext)))
+        (v128.store (i32.add (local.get $scores) (i32.add (local.get $at) (i32.const 16))) (local.get $scoreNext))
         ;; The best score so far, in both lanes (of the categories below count).
         (local.set $best
           (f64x2.pmax (local.get $best)
@@ -248,43 +292,4 @@
 
   ;; Stores `value` at `at` in the lanes of `mask`.
   (func $keep (param $at i32) (param $value v128) (param $mask v128)
-    (v128.store (local.get $at) (v128.bitselect (local.get $value) (v128.load (local.get $at)) (local.get $mask))))
-
-  ;; levels[c..c+1] for `at` = 8c: the newest level's match (its row at `lastRow`; its splats just before `splatEnd`);
-  ;; returns its square.
-  (func $level (param $lower i32) (param $complement i32) (param $lastRow i32) (param $at i32) (param $splatEnd i32)
-    (param $levels i32) (result v128)
-    (local $weight v128) (local $weightComplement v128) (local $levelNorm v128) (local $level v128)
-    (local.set $weight (v128.load (i32.add (i32.add (local.get $lower) (local.get $lastRow)) (local.get $at))))
-    (local.set $weightComplement
-      (v128.load (i32.add (i32.add (local.get $complement) (local.get $lastRow)) (local.get $at))))
-    (local.set $levelNorm (f64x2.add (local.get $weight) (local.get $weightComplement)))
-    (local.set $level
-      (v128.bitselect
-        (f64x2.div
-          (f64x2.add
-            (f64x2.pmin (v128.load (i32.sub (local.get $splatEnd) (i32.const 32))) (local.get $weight))
-            (f64x2.pmin (v128.load (i32.sub (local.get $splatEnd) (i32.const 16))) (local.get $weightComplement)))
-          (local.get $levelNorm))
-        (f64x2.splat (f64.const 1))
-        (f64x2.gt (local.get $levelNorm) (f64x2.splat (f64.const 0)))))
-    (v128.store (i32.add (local.get $levels) (local.get $at)) (local.get $level))
-    (f64x2.mul (local.get $level) (local.get $level)))
-
-  ;; scores[c..c+1] = (overlap / norms)³ × levels² for `at` = 8c; returns them.
-  (func $score (param $overlap v128) (param $norms i32) (param $levels i32) (param $scores i32) (param $at i32)
-    (result v128)
-    (local $norm v128) (local $match v128) (local $level v128) (local $score v128)
-    (local.set $norm (v128.load (i32.add (local.get $norms) (local.get $at))))
-    (local.set $level (v128.load (i32.add (local.get $levels) (local.get $at))))
-    (local.set $match
-      (v128.bitselect
-        (f64x2.div (local.get $overlap) (local.get $norm))
-        (f64x2.splat (f64.const 1))
-        (f64x2.gt (local.get $norm) (f64x2.splat (f64.const 0)))))
-    (local.set $score
-      (f64x2.mul
-        (f64x2.mul (f64x2.mul (local.get $match) (local.get $match)) (local.get $match))
-        (f64x2.mul (local.get $level) (local.get $level))))
-    (v128.store (i32.add (local.get $scores) (local.get $at)) (local.get $score))
-    (local.get $score)))
+    (v128.store (local.get $at) (v128.bitselect (local.get $value) (v128.load (local.get $at)) (local.get $mask)))))
