@@ -67,6 +67,23 @@ const PAGE_BYTES = 65_536;
  */
 const BOUND_SLACK = 1.000000001;
 
+/**
+ * Most kernels (each with a WebAssembly memory of its own) alive at once; further memories use the JavaScript twin.
+ * Each WebAssembly memory reserves gigabytes of address space, and past about ten thousand of them creating one
+ * more stalls, so an engine with thousands of `"resonance"` models stays usable (a model keeps its kernel or its
+ * twin for its life; both compute the same bits).
+ */
+export const MAX_LIVE_KERNELS = 4096;
+
+let liveKernels = 0;
+// Counts a kernel out when its arrays are collected (without FinalizationRegistry, kernels are not used at all).
+const kernelRegistry =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<undefined>(() => {
+        liveKernels -= 1;
+      })
+    : undefined;
+
 // undefined: not tried yet; null: WebAssembly or its SIMD is unavailable here (or refused, e.g. by a CSP).
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -173,7 +190,7 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
   const levelsAt = scoresAt + stride;
   const splatsAt = levelsAt + stride;
   const size = splatsAt + 4 * dimension;
-  const module = simd ? kernelModule() : null;
+  const module = simd && kernelRegistry !== undefined && liveKernels < MAX_LIVE_KERNELS ? kernelModule() : null;
   let exports: ArtKernelExports | undefined;
   if (module !== null) {
     try {
@@ -200,6 +217,8 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
       scoreCategories(arrays, dimension, count, vigilance, presented),
   };
   if (exports !== undefined) {
+    liveKernels += 1;
+    kernelRegistry?.register(arrays, undefined);
     const kernel = exports;
     arrays.score = (count: number, vigilance: number, presented: number, start: number) =>
       kernel.scores(

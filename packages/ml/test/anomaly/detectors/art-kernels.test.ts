@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { MAX_LIVE_KERNELS } from "../../../src/anomaly/detectors/art-kernels";
 import { ART_KERNELS_WASM } from "../../../src/anomaly/detectors/art-kernels-wasm";
 import { type ArtMatch, ArtMemory } from "../../../src/anomaly/detectors/art-memory";
 
@@ -222,6 +223,26 @@ describe("the ART memory's search (WebAssembly SIMD kernel and JavaScript twin)"
       }
       expect(Array.from(memory.categoryWeights(1))).toEqual([0, 0, 1, 1]);
     }
+  });
+
+  it(`keeps at most ${MAX_LIVE_KERNELS} kernels alive at once; further memories search in JavaScript, with the same results`, () => {
+    const memories = Array.from({ length: MAX_LIVE_KERNELS + 1 }, () => new ArtMemory(4, 4, 0.5));
+    expect(memories.some((memory) => memory.simd)).toBe(true);
+    const last = memories.at(-1) as ArtMemory;
+    expect(last.simd).toBe(false);
+    const reference = memories.find((memory) => memory.simd) as ArtMemory;
+    const result = match();
+    const expected = match();
+    for (const point of [
+      [0.1, 0.2, 0.3, 0.4],
+      [0.1, 0.2, 0.3, 0.5],
+      [0.9, 0.8, 0.7, 0.6],
+    ]) {
+      reference.present(Float64Array.from(point), expected);
+      last.present(Float64Array.from(point), result);
+      expect(result).toEqual(expected);
+    }
+    expect(last.toState()).toEqual(reference.toState());
   });
 
   it("the committed module is the compilation of art-kernels.wat (run `node scripts/build-kernels.mjs`)", async () => {
