@@ -48,7 +48,8 @@ export interface AnomalyDetectionEngineOptions {
    *   two vigilances, on windows of 8 downsampled steps, scale margins 0.3, 0.6, 1.2 and 2.4 of the training range)
    *   learn the stream's recent shapes, and a window like none of them is reported with their mean confidence; the
    *   `"auto"` detector runs underneath for the band. Scores 78.2 on the 29 NAB files of fixtures/ml, held out and in
-   *   sample (`"auto"`: 70.2), but streams about 12 times slower (see BENCHMARKS.md), keeps up to 256 categories of
+   *   sample (`"auto"`: 70.2), but streams about 5 times slower (see BENCHMARKS.md; its category search runs as
+   *   WebAssembly SIMD where available, about 4 times slower without), keeps up to 256 categories of
    *   32 numbers per model (a snapshot of up to about 600 KB of JSON per engine model), and, like ARTime, reports no
    *   new shape in the first 12 steps after training (a step is `training points / 104` points, at least 1).
    *   Detections have `kind: "pattern"` when their point lies inside the band.

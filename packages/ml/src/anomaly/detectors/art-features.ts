@@ -197,7 +197,7 @@ export class ArtFeatures {
     const median = this.updateMedian(level);
     const kept = Math.abs(level - median) < snap * levels ? median : level;
     const { recentLevels } = this;
-    recentLevels.copyWithin(0, 1);
+    for (let index = 1; index < window; index += 1) recentLevels[index - 1] = recentLevels[index] as number;
     recentLevels[window - 1] = kept / levels;
     this.steps += 1;
     if (this.steps < window) return false;

@@ -16,8 +16,9 @@ function match(): ArtMatch {
 
 /** The match of one category written out from the definition, without the memory's shortcuts. */
 function referenceScore(memory: ArtMemory, category: number, input: readonly number[]): number {
-  const { dimension, weights } = memory;
-  const offset = category * 2 * dimension;
+  const { dimension } = memory;
+  const weights = memory.categoryWeights(category);
+  const offset = 0;
   let overlap = 0;
   let norm = 0;
   for (let index = 0; index < dimension; index += 1) {
@@ -71,12 +72,13 @@ describe("ArtMemory (the ART detector's fuzzy ART categories)", () => {
         for (const vector of vectors) memory.present(Float64Array.from(vector), result);
         expect(memory.count).toBeLessThanOrEqual(capacity);
         for (let category = 0; category < memory.count; category += 1) {
-          const offset = category * 2 * DIMENSION;
+          const weights = memory.categoryWeights(category);
+          const offset = 0;
           let norm = 0;
           let headNorm = 0;
           for (let index = 0; index < DIMENSION; index += 1) {
-            const lower = memory.weights[offset + index] as number;
-            const complement = memory.weights[offset + DIMENSION + index] as number;
+            const lower = weights[offset + index] as number;
+            const complement = weights[offset + DIMENSION + index] as number;
             expect(lower).toBeGreaterThanOrEqual(0);
             expect(complement).toBeGreaterThanOrEqual(0);
             // lower ≤ upper, where upper = 1 − complement.
@@ -118,7 +120,7 @@ describe("ArtMemory (the ART detector's fuzzy ART categories)", () => {
     expect(result.similarity).toBeCloseTo(0.59049, 12);
     expect(result.levelSimilarity).toBeCloseTo(0.9, 12);
     expect(memory.count).toBe(1);
-    expect(Array.from(memory.weights.subarray(0, 4))).toEqual([0.2, 0.4, 0.7, 0.5]);
+    expect(Array.from(memory.categoryWeights(0))).toEqual([0.2, 0.4, 0.7, 0.5]);
   });
 
   it("replaces the least recently matched category when it is full", () => {

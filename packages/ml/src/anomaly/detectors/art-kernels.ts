@@ -1,0 +1,243 @@
+/**
+ * The category search of the ART memory as one pass over every category: its arrays, laid out for the WebAssembly
+ * SIMD kernel of `art-kernels.wat` (two categories per 128-bit operation), and the JavaScript twin used where
+ * WebAssembly SIMD is unavailable. Both compute the same bits: each category's sums are added in the same order.
+ * Internal to the detectors.
+ */
+
+import { ART_KERNELS_WASM } from "./art-kernels-wasm";
+
+/** The arrays of one memory's categories and of its search (see {@link createArtArrays}). */
+export interface ArtArrays {
+  /** Categories per feature row (the capacity rounded up to a multiple of 4). */
+  readonly stride: number;
+  /** The categories' lower corners, feature by feature: feature `f` of category `c` at `f × stride + c`. */
+  readonly lower: Float64Array;
+  /** The lower corners of the complements (1 − the upper corners), laid out as {@link lower}. */
+  readonly complements: Float64Array;
+  /** Per category, the sum of its weights (lower corners and complements, added in feature order). */
+  readonly norms: Float64Array;
+  /** Per category, the same sum over the first half of the features. */
+  readonly headNorms: Float64Array;
+  /** Per category, the input count at its last resonance (for replacement). */
+  readonly lastUsed: Float64Array;
+  /** The input to score (`dimension` features, the newest level last). */
+  readonly input: Float64Array;
+  /** Written by {@link score}: per category, its match (feature match³ × newest level's match²). */
+  readonly scores: Float64Array;
+  /** Written by {@link score}: per category, its newest level's match. */
+  readonly levels: Float64Array;
+  /** Whether {@link score} runs as WebAssembly SIMD. */
+  readonly simd: boolean;
+  /**
+   * Scores {@link input} against categories `[0, count)`; those whose score reaches `vigilance` learn it (fast
+   * learning: weights ← weights ∧ input, norms summed again in feature order, last use ← `presented`). A category
+   * that can neither be the best nor learn may be skipped, its score left at 0; `start` (below `count`) is scored
+   * first, as a likely best. Returns the largest score.
+   */
+  score(count: number, vigilance: number, presented: number, start: number): number;
+}
+
+interface ArtKernelExports {
+  memory: WebAssembly.Memory;
+  scores(
+    lower: number,
+    complements: number,
+    norms: number,
+    headNorms: number,
+    lastUsed: number,
+    input: number,
+    dimension: number,
+    stride: number,
+    count: number,
+    scores: number,
+    levels: number,
+    splats: number,
+    vigilance: number,
+    presented: number,
+    start: number,
+  ): number;
+}
+
+const PAGE_BYTES = 65_536;
+
+/**
+ * A score is at most its newest level's match squared (the feature match is at most 1); this factor covers the
+ * rounding of the feature match (a few units in the last place) when the bound rules a category out.
+ */
+const BOUND_SLACK = 1.000000001;
+
+/**
+ * Most kernels (each with a WebAssembly memory of its own) alive at once; further memories use the JavaScript twin.
+ * Each WebAssembly memory reserves gigabytes of address space, and past about ten thousand of them creating one
+ * more stalls, so an engine with thousands of `"resonance"` models stays usable (a model keeps its kernel or its
+ * twin for its life; both compute the same bits).
+ */
+export const MAX_LIVE_KERNELS = 4096;
+
+let liveKernels = 0;
+// Counts a kernel out when its arrays are collected (without FinalizationRegistry, kernels are not used at all).
+const kernelRegistry =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<undefined>(() => {
+        liveKernels -= 1;
+      })
+    : undefined;
+
+// undefined: not tried yet; null: WebAssembly or its SIMD is unavailable here (or refused, e.g. by a CSP).
+let compiled: WebAssembly.Module | null | undefined;
+
+/** Compiles the kernel module once, on first use (synchronously: it is under 1 kB). */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly !== "object" || typeof atob !== "function") return compiled;
+  try {
+    const text = atob(ART_KERNELS_WASM);
+    const bytes = new Uint8Array(text.length);
+    for (let index = 0; index < text.length; index += 1) bytes[index] = text.charCodeAt(index);
+    compiled = new WebAssembly.Module(bytes);
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** The JavaScript twin of the kernel's `scores`: the same arithmetic, one category at a time. */
+function scoreCategories(
+  arrays: ArtArrays,
+  dimension: number,
+  count: number,
+  vigilance: number,
+  presented: number,
+): number {
+  const { stride, lower, complements, norms, input, scores, levels } = arrays;
+  const last = dimension - 1;
+  const half = dimension >> 1;
+  const newest = input[last] as number;
+  const newestComplement = 1 - newest;
+  const lastRow = last * stride;
+  let best = 0;
+  for (let category = 0; category < count; category += 1) {
+    const weight = lower[lastRow + category] as number;
+    const weightComplement = complements[lastRow + category] as number;
+    const levelNorm = weight + weightComplement;
+    const levelOverlap = Math.min(newest, weight) + Math.min(newestComplement, weightComplement);
+    const level = levelNorm > 0 ? levelOverlap / levelNorm : 1;
+    levels[category] = level;
+    // As the kernel (one category at a time): a category whose bound is below both the best so far and the
+    // vigilance can neither be the best nor learn, and its score is left at 0.
+    if (level * level * BOUND_SLACK < Math.min(best, vigilance)) {
+      scores[category] = 0;
+      continue;
+    }
+    // The second half of the features first, then the first half (the order of the sums is part of the result).
+    let overlap = 0;
+    for (let feature = half; feature < dimension; feature += 1) {
+      const value = input[feature] as number;
+      const at = feature * stride + category;
+      overlap += Math.min(value, lower[at] as number) + Math.min(1 - value, complements[at] as number);
+    }
+    for (let feature = 0; feature < half; feature += 1) {
+      const value = input[feature] as number;
+      const at = feature * stride + category;
+      overlap += Math.min(value, lower[at] as number) + Math.min(1 - value, complements[at] as number);
+    }
+    const norm = norms[category] as number;
+    const match = norm > 0 ? overlap / norm : 1;
+    const score = match * match * match * (level * level);
+    scores[category] = score;
+    if (score > best) best = score;
+    if (score >= vigilance) learn(arrays, dimension, category, presented);
+  }
+  return best;
+}
+
+/** The twin's fast learning of one category (the kernel's `$learn`). */
+function learn(arrays: ArtArrays, dimension: number, category: number, presented: number): void {
+  const { stride, lower, complements, input } = arrays;
+  const half = dimension >> 1;
+  let norm = 0;
+  for (let feature = 0; feature < dimension; feature += 1) {
+    const value = input[feature] as number;
+    const at = feature * stride + category;
+    const weight = Math.min(value, lower[at] as number);
+    const weightComplement = Math.min(1 - value, complements[at] as number);
+    lower[at] = weight;
+    complements[at] = weightComplement;
+    norm += weight + weightComplement;
+    if (feature === half - 1) arrays.headNorms[category] = norm;
+  }
+  arrays.norms[category] = norm;
+  arrays.lastUsed[category] = presented;
+}
+
+/**
+ * Allocates the arrays of a memory of `capacity` categories of `dimension` features: in a WebAssembly memory of its
+ * own with the SIMD kernel when it can be had (and `simd` is not false), else in plain arrays with the twin.
+ */
+export function createArtArrays(dimension: number, capacity: number, simd = true): ArtArrays {
+  const stride = (capacity + 3) & ~3;
+  const paddedDimension = dimension + (dimension & 1);
+  // In f64 values: lower, complements, norms, head norms, last uses, input, scores, levels, then the kernel's splats
+  // (4 per feature).
+  const complementsAt = dimension * stride;
+  const normsAt = 2 * dimension * stride;
+  const headNormsAt = normsAt + stride;
+  const lastUsedAt = headNormsAt + stride;
+  const inputAt = lastUsedAt + stride;
+  const scoresAt = inputAt + paddedDimension;
+  const levelsAt = scoresAt + stride;
+  const splatsAt = levelsAt + stride;
+  const size = splatsAt + 4 * dimension;
+  const module = simd && kernelRegistry !== undefined && liveKernels < MAX_LIVE_KERNELS ? kernelModule() : null;
+  let exports: ArtKernelExports | undefined;
+  if (module !== null) {
+    try {
+      exports = new WebAssembly.Instance(module, {}).exports as unknown as ArtKernelExports;
+      exports.memory.grow(Math.ceil((size * 8) / PAGE_BYTES));
+    } catch {
+      exports = undefined;
+    }
+  }
+  const buffer = exports === undefined ? new ArrayBuffer(size * 8) : exports.memory.buffer;
+  const view = (at: number, length: number) => new Float64Array(buffer, at * 8, length);
+  const arrays = {
+    stride,
+    lower: view(0, dimension * stride),
+    complements: view(complementsAt, dimension * stride),
+    norms: view(normsAt, stride),
+    headNorms: view(headNormsAt, stride),
+    lastUsed: view(lastUsedAt, stride),
+    input: view(inputAt, dimension),
+    scores: view(scoresAt, stride),
+    levels: view(levelsAt, stride),
+    simd: exports !== undefined,
+    score: (count: number, vigilance: number, presented: number, _start: number) =>
+      scoreCategories(arrays, dimension, count, vigilance, presented),
+  };
+  if (exports !== undefined) {
+    liveKernels += 1;
+    kernelRegistry?.register(arrays, undefined);
+    const kernel = exports;
+    arrays.score = (count: number, vigilance: number, presented: number, start: number) =>
+      kernel.scores(
+        0,
+        complementsAt * 8,
+        normsAt * 8,
+        headNormsAt * 8,
+        lastUsedAt * 8,
+        inputAt * 8,
+        dimension,
+        stride,
+        count,
+        scoresAt * 8,
+        levelsAt * 8,
+        splatsAt * 8,
+        vigilance,
+        presented,
+        start & ~3,
+      );
+  }
+  return arrays;
+}

@@ -1,0 +1,295 @@
+;; The match of an input with every category of a fuzzy ART memory (`art-memory.ts`), two categories at a time
+;; (128-bit SIMD: one f64 lane per category, so each lane adds in the same order as the JavaScript twin and computes
+;; the same bits).
+;;
+;; The source of `art-kernels-wasm.ts`: edit this file, then run `node scripts/build-kernels.mjs` from packages/ml
+;; (a test fails while the two disagree). Addresses are byte offsets into the memory. The weights are stored feature
+;; by feature: the lower corners of feature f of all categories at `lower + 8·capacity·f`, the complements' at
+;; `complement + 8·capacity·f`, so that one 128-bit load reads two neighbouring categories.
+(module
+  (memory (export "memory") 0)
+
+;; For categories c < count (rounded up to a multiple of 4; `capacity` is one): with x = input (dimension values),
+  ;; v = the newest level x[dimension − 1], W and K the lower corners and complements:
+  ;;   levels[c] = (min(v, W[last][c]) + min(1 − v, K[last][c])) / (W[last][c] + K[last][c])   (1 for a zero norm)
+  ;;   overlap   = Σ min(x[f], W[f][c]) + min(1 − x[f], K[f][c]), f from dimension/2 up, then f from 0
+  ;;   scores[c] = (overlap / norms[c])³ × levels[c]²                                          (1 for a zero norm)
+  ;; and every category whose score reaches `vigilance` learns the input (see $learn), its last use set to
+  ;; `presented`; returns the largest score. Four categories per step, as two pairs whose sums are independent. `splats` holds 32 × dimension bytes of
+  ;; scratch.
+  (func (export "scores")
+    (param $lower i32) (param $complement i32) (param $norms i32) (param $headNorms i32) (param $lastUsed i32)
+    (param $input i32) (param $dimension i32) (param $capacity i32) (param $count i32) (param $scores i32)
+    (param $levels i32) (param $splats i32) (param $vigilance f64) (param $presented f64) (param $start i32)
+    (result f64)
+    (local $feature i32) (local $row i32) (local $at i32) (local $end i32) (local $half i32) (local $lastRow i32)
+    (local $weights i32) (local $complements i32) (local $splat i32) (local $splatEnd i32) (local $splatHalf i32)
+    (local $value f64) (local $x v128) (local $inverse v128)
+    (local $overlap v128) (local $overlapNext v128) (local $one v128) (local $zero v128)
+    (local $score v128) (local $scoreNext v128) (local $mask v128) (local $maskNext v128) (local $threshold v128)
+    (local $category v128) (local $limit v128) (local $bound v128) (local $boundNext v128) (local $best v128)
+    (local $cut v128) (local $slack v128) (local $lanes v128) (local $left i32) (local $weight v128)
+    (local $weightComplement v128) (local $levelNorm v128) (local $level v128) (local $norm v128) (local $match v128)
+    (local $newest v128) (local $newestComplement v128)
+    (local.set $half (i32.shr_u (local.get $dimension) (i32.const 1)))
+    (local.set $row (i32.shl (local.get $capacity) (i32.const 3)))
+    (local.set $lastRow (i32.mul (i32.sub (local.get $dimension) (i32.const 1)) (local.get $row)))
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (local.set $threshold (f64x2.splat (local.get $vigilance)))
+    (local.set $slack (f64x2.splat (f64.const 1.000000001)))
+    (local.set $limit (i64x2.splat (i64.extend_i32_u (local.get $count))))
+    (local.set $lanes (i64x2.replace_lane 1 (i64x2.splat (i64.const 0)) (i64.const 1)))
+    ;; The input and its complement, each value in both lanes.
+    (local.set $feature (i32.const 0))
+    (block $splatted
+      (loop $splatting
+        (br_if $splatted (i32.ge_u (local.get $feature) (local.get $dimension)))
+        (local.set $value (f64.load (i32.add (local.get $input) (i32.shl (local.get $feature) (i32.const 3)))))
+        (v128.store (i32.add (local.get $splats) (i32.shl (local.get $feature) (i32.const 5)))
+          (f64x2.splat (local.get $value)))
+        (v128.store offset=16 (i32.add (local.get $splats) (i32.shl (local.get $feature) (i32.const 5)))
+          (f64x2.splat (f64.sub (f64.const 1) (local.get $value))))
+        (local.set $feature (i32.add (local.get $feature) (i32.const 1)))
+        (br $splatting)))
+    (local.set $splatHalf (i32.add (local.get $splats) (i32.shl (local.get $half) (i32.const 5))))
+    (local.set $splatEnd (i32.add (local.get $splats) (i32.shl (local.get $dimension) (i32.const 5))))
+    (local.set $newest (v128.load (i32.sub (local.get $splatEnd) (i32.const 32))))
+    (local.set $newestComplement (v128.load (i32.sub (local.get $splatEnd) (i32.const 16))))
+    ;; The blocks of four from the one holding category `start` (the last best: a good score early lets the bound
+    ;; below skip more blocks) to the end, then from the first.
+    (local.set $at (i32.shl (local.get $start) (i32.const 3)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 3)))
+    (local.set $left (i32.shr_u (i32.add (local.get $count) (i32.const 3)) (i32.const 2)))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.eqz (local.get $left)))
+        (local.set $category
+          (i64x2.add (local.get $lanes) (i64x2.splat (i64.extend_i32_u (i32.shr_u (local.get $at) (i32.const 3))))))
+        (block $next
+        ;; The newest level's match (stored), and its square.
+        (local.set $weight (v128.load (i32.add (i32.add (local.get $lower) (local.get $lastRow)) (local.get $at))))
+        (local.set $weightComplement
+          (v128.load (i32.add (i32.add (local.get $complement) (local.get $lastRow)) (local.get $at))))
+        (local.set $levelNorm (f64x2.add (local.get $weight) (local.get $weightComplement)))
+        (local.set $level
+          (v128.bitselect
+            (f64x2.div
+              (f64x2.add
+                (f64x2.pmin (local.get $newest) (local.get $weight))
+                (f64x2.pmin (local.get $newestComplement) (local.get $weightComplement)))
+              (local.get $levelNorm))
+            (local.get $one)
+            (f64x2.gt (local.get $levelNorm) (local.get $zero))))
+        (v128.store (i32.add (local.get $levels) (local.get $at)) (local.get $level))
+        (local.set $bound (f64x2.mul (local.get $level) (local.get $level)))
+        ;; The newest level's match (stored), and its square.
+        (local.set $weight (v128.load (i32.add (i32.add (local.get $lower) (local.get $lastRow)) (i32.add (local.get $at) (i32.const 16)))))
+        (local.set $weightComplement
+          (v128.load (i32.add (i32.add (local.get $complement) (local.get $lastRow)) (i32.add (local.get $at) (i32.const 16)))))
+        (local.set $levelNorm (f64x2.add (local.get $weight) (local.get $weightComplement)))
+        (local.set $level
+          (v128.bitselect
+            (f64x2.div
+              (f64x2.add
+                (f64x2.pmin (local.get $newest) (local.get $weight))
+                (f64x2.pmin (local.get $newestComplement) (local.get $weightComplement)))
+              (local.get $levelNorm))
+            (local.get $one)
+            (f64x2.gt (local.get $levelNorm) (local.get $zero))))
+        (v128.store (i32.add (local.get $levels) (i32.add (local.get $at) (i32.const 16))) (local.get $level))
+        (local.set $boundNext (f64x2.mul (local.get $level) (local.get $level)))
+        ;; A score is at most its newest level's match squared (the feature match is at most 1; the slack covers
+        ;; its rounding). When that rules out all four categories (below both the best score so far and the
+        ;; vigilance, so none of them can be the best or learn), their scores are left at 0 unread.
+        (local.set $cut (f64x2.pmin (local.get $best) (local.get $threshold)))
+        (if (i32.and
+              (i64x2.all_true (f64x2.lt (f64x2.mul (local.get $bound) (local.get $slack)) (local.get $cut)))
+              (i64x2.all_true (f64x2.lt (f64x2.mul (local.get $boundNext) (local.get $slack)) (local.get $cut))))
+          (then
+            (v128.store (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
+            (v128.store offset=16 (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
+            (br $next)))
+        ;; The overlap: the second half of the features, then the first.
+        (local.set $overlap (local.get $zero))
+        (local.set $overlapNext (local.get $zero))
+        (local.set $splat (local.get $splatHalf))
+        (local.set $weights
+          (i32.add (local.get $lower) (i32.add (i32.mul (local.get $half) (local.get $row)) (local.get $at))))
+        (local.set $complements
+          (i32.add (local.get $complement) (i32.add (i32.mul (local.get $half) (local.get $row)) (local.get $at))))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $splat) (local.get $splatEnd)))
+            (local.set $x (v128.load (local.get $splat)))
+            (local.set $inverse (v128.load offset=16 (local.get $splat)))
+            (local.set $overlap
+              (f64x2.add (local.get $overlap)
+                (f64x2.add
+                  (f64x2.pmin (local.get $x) (v128.load (local.get $weights)))
+                  (f64x2.pmin (local.get $inverse) (v128.load (local.get $complements))))))
+            (local.set $overlapNext
+              (f64x2.add (local.get $overlapNext)
+                (f64x2.add
+                  (f64x2.pmin (local.get $x) (v128.load offset=16 (local.get $weights)))
+                  (f64x2.pmin (local.get $inverse) (v128.load offset=16 (local.get $complements))))))
+            (local.set $splat (i32.add (local.get $splat) (i32.const 32)))
+            (local.set $weights (i32.add (local.get $weights) (local.get $row)))
+            (local.set $complements (i32.add (local.get $complements) (local.get $row)))
+            (br $tail)))
+        (local.set $splat (local.get $splats))
+        (local.set $weights (i32.add (local.get $lower) (local.get $at)))
+        (local.set $complements (i32.add (local.get $complement) (local.get $at)))
+        (block $headDone
+          (loop $head
+            (br_if $headDone (i32.ge_u (local.get $splat) (local.get $splatHalf)))
+            (local.set $x (v128.load (local.get $splat)))
+            (local.set $inverse (v128.load offset=16 (local.get $splat)))
+            (local.set $overlap
+              (f64x2.add (local.get $overlap)
+                (f64x2.add
+                  (f64x2.pmin (local.get $x) (v128.load (local.get $weights)))
+                  (f64x2.pmin (local.get $inverse) (v128.load (local.get $complements))))))
+            (local.set $overlapNext
+              (f64x2.add (local.get $overlapNext)
+                (f64x2.add
+                  (f64x2.pmin (local.get $x) (v128.load offset=16 (local.get $weights)))
+                  (f64x2.pmin (local.get $inverse) (v128.load offset=16 (local.get $complements))))))
+            (local.set $splat (i32.add (local.get $splat) (i32.const 32)))
+            (local.set $weights (i32.add (local.get $weights) (local.get $row)))
+            (local.set $complements (i32.add (local.get $complements) (local.get $row)))
+            (br $head)))
+        ;; The scores: (overlap / norm)³ × the level's match² (the bound).
+        (local.set $norm (v128.load (i32.add (local.get $norms) (local.get $at))))
+        (local.set $match
+          (v128.bitselect
+            (f64x2.div (local.get $overlap) (local.get $norm))
+            (local.get $one)
+            (f64x2.gt (local.get $norm) (local.get $zero))))
+        (local.set $score
+          (f64x2.mul (f64x2.mul (f64x2.mul (local.get $match) (local.get $match)) (local.get $match)) (local.get $bound)))
+        (v128.store (i32.add (local.get $scores) (local.get $at)) (local.get $score))
+        (local.set $norm (v128.load (i32.add (local.get $norms) (i32.add (local.get $at) (i32.const 16)))))
+        (local.set $match
+          (v128.bitselect
+            (f64x2.div (local.get $overlapNext) (local.get $norm))
+            (local.get $one)
+            (f64x2.gt (local.get $norm) (local.get $zero))))
+        (local.set $scoreNext
+          (f64x2.mul (f64x2.mul (f64x2.mul (local.get $match) (local.get $match)) (local.get $match)) (local.get $boundNext)))
+        (v128.store (i32.add (local.get $scores) (i32.add (local.get $at) (i32.const 16))) (local.get $scoreNext))
+        ;; The best score so far, in both lanes (of the categories below count).
+        (local.set $best
+          (f64x2.pmax (local.get $best)
+            (f64x2.pmax
+              (v128.and (local.get $score) (i64x2.lt_s (local.get $category) (local.get $limit)))
+              (v128.and (local.get $scoreNext)
+                (i64x2.lt_s (i64x2.add (local.get $category) (i64x2.splat (i64.const 2))) (local.get $limit))))))
+        (local.set $best
+          (f64x2.pmax (local.get $best) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+            (local.get $best) (local.get $best))))
+        ;; The categories (below count) that reach the vigilance learn the input here, while their weights are in
+        ;; the cache.
+        (local.set $mask
+          (v128.and (f64x2.ge (local.get $score) (local.get $threshold))
+            (i64x2.lt_s (local.get $category) (local.get $limit))))
+        (local.set $maskNext
+          (v128.and (f64x2.ge (local.get $scoreNext) (local.get $threshold))
+            (i64x2.lt_s (i64x2.add (local.get $category) (i64x2.splat (i64.const 2))) (local.get $limit))))
+        (if (v128.any_true (v128.or (local.get $mask) (local.get $maskNext)))
+          (then
+            (call $learn (local.get $lower) (local.get $complement) (local.get $norms) (local.get $headNorms)
+              (local.get $lastUsed) (local.get $row) (local.get $splats) (local.get $splatHalf)
+              (local.get $splatEnd) (local.get $at) (local.get $mask) (local.get $maskNext)
+              (local.get $presented)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 32)))
+        (if (i32.ge_u (local.get $at) (local.get $end)) (then (local.set $at (i32.const 0))))
+        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+        (br $quads)))
+    (f64x2.extract_lane 0 (local.get $best)))
+
+;; Fast learning for the lanes of `mask` and `maskNext` of the block at `at` = 8c (two pairs): weights ←
+  ;; min(weights, input), the norms summed in feature order (the head's norm after the first half), the last use.
+  ;; Lanes outside the masks keep their values (each feature: the lanes of the mask take min(weight, x) and
+  ;; min(complement, 1 − x), x and 1 − x at `splat`).
+  (func $learn (param $lower i32) (param $complement i32) (param $norms i32) (param $headNorms i32)
+    (param $lastUsed i32) (param $row i32) (param $splat i32) (param $splatHalf i32) (param $splatEnd i32)
+    (param $at i32) (param $mask v128) (param $maskNext v128) (param $presented f64)
+    (local $weights i32) (local $complements i32) (local $norm v128) (local $normNext v128) (local $weight v128)
+    (local $weightComplement v128)
+    (local.set $weights (i32.add (local.get $lower) (local.get $at)))
+    (local.set $complements (i32.add (local.get $complement) (local.get $at)))
+    (block $headDone
+      (loop $head
+        (br_if $headDone (i32.ge_u (local.get $splat) (local.get $splatHalf)))
+        (local.set $weight (v128.load (local.get $weights)))
+        (local.set $weight
+          (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
+            (local.get $mask)))
+        (v128.store (local.get $weights) (local.get $weight))
+        (local.set $weightComplement (v128.load (local.get $complements)))
+        (local.set $weightComplement
+          (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
+            (local.get $weightComplement) (local.get $mask)))
+        (v128.store (local.get $complements) (local.get $weightComplement))
+        (local.set $norm
+          (f64x2.add (local.get $norm) (f64x2.add (local.get $weight) (local.get $weightComplement))))
+        (local.set $weight (v128.load (i32.add (local.get $weights) (i32.const 16))))
+        (local.set $weight
+          (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
+            (local.get $maskNext)))
+        (v128.store (i32.add (local.get $weights) (i32.const 16)) (local.get $weight))
+        (local.set $weightComplement (v128.load (i32.add (local.get $complements) (i32.const 16))))
+        (local.set $weightComplement
+          (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
+            (local.get $weightComplement) (local.get $maskNext)))
+        (v128.store (i32.add (local.get $complements) (i32.const 16)) (local.get $weightComplement))
+        (local.set $normNext
+          (f64x2.add (local.get $normNext) (f64x2.add (local.get $weight) (local.get $weightComplement))))
+        (local.set $splat (i32.add (local.get $splat) (i32.const 32)))
+        (local.set $weights (i32.add (local.get $weights) (local.get $row)))
+        (local.set $complements (i32.add (local.get $complements) (local.get $row)))
+        (br $head)))
+    (call $keep (i32.add (local.get $headNorms) (local.get $at)) (local.get $norm) (local.get $mask))
+    (call $keep (i32.add (local.get $headNorms) (i32.add (local.get $at) (i32.const 16))) (local.get $normNext)
+      (local.get $maskNext))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $splat) (local.get $splatEnd)))
+        (local.set $weight (v128.load (local.get $weights)))
+        (local.set $weight
+          (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
+            (local.get $mask)))
+        (v128.store (local.get $weights) (local.get $weight))
+        (local.set $weightComplement (v128.load (local.get $complements)))
+        (local.set $weightComplement
+          (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
+            (local.get $weightComplement) (local.get $mask)))
+        (v128.store (local.get $complements) (local.get $weightComplement))
+        (local.set $norm
+          (f64x2.add (local.get $norm) (f64x2.add (local.get $weight) (local.get $weightComplement))))
+        (local.set $weight (v128.load (i32.add (local.get $weights) (i32.const 16))))
+        (local.set $weight
+          (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
+            (local.get $maskNext)))
+        (v128.store (i32.add (local.get $weights) (i32.const 16)) (local.get $weight))
+        (local.set $weightComplement (v128.load (i32.add (local.get $complements) (i32.const 16))))
+        (local.set $weightComplement
+          (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
+            (local.get $weightComplement) (local.get $maskNext)))
+        (v128.store (i32.add (local.get $complements) (i32.const 16)) (local.get $weightComplement))
+        (local.set $normNext
+          (f64x2.add (local.get $normNext) (f64x2.add (local.get $weight) (local.get $weightComplement))))
+        (local.set $splat (i32.add (local.get $splat) (i32.const 32)))
+        (local.set $weights (i32.add (local.get $weights) (local.get $row)))
+        (local.set $complements (i32.add (local.get $complements) (local.get $row)))
+        (br $tail)))
+    (call $keep (i32.add (local.get $norms) (local.get $at)) (local.get $norm) (local.get $mask))
+    (call $keep (i32.add (local.get $norms) (i32.add (local.get $at) (i32.const 16))) (local.get $normNext)
+      (local.get $maskNext))
+    (call $keep (i32.add (local.get $lastUsed) (local.get $at)) (f64x2.splat (local.get $presented)) (local.get $mask))
+    (call $keep (i32.add (local.get $lastUsed) (i32.add (local.get $at) (i32.const 16)))
+      (f64x2.splat (local.get $presented)) (local.get $maskNext)))
+
+  ;; Stores `value` at `at` in the lanes of `mask`.
+  (func $keep (param $at i32) (param $value v128) (param $mask v128)
+    (v128.store (local.get $at) (v128.bitselect (local.get $value) (v128.load (local.get $at)) (local.get $mask)))))

@@ -1,0 +1,270 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { MAX_LIVE_KERNELS } from "../../../src/anomaly/detectors/art-kernels";
+import { ART_KERNELS_WASM } from "../../../src/anomaly/detectors/art-kernels-wasm";
+import { type ArtMatch, ArtMemory } from "../../../src/anomaly/detectors/art-memory";
+
+const unit = fc.double({ min: 0, max: 1, noNaN: true });
+// Levels on a grid (as the detector's are), so that inputs repeat, categories resonate and learn, and scores tie.
+const gridded = fc.integer({ min: 0, max: 8 }).map((step) => step / 8);
+const feature = fc.oneof(unit, gridded);
+
+function match(): ArtMatch {
+  return { outcome: "familiar", similarity: 0, levelSimilarity: 0 };
+}
+
+/**
+ * The memory written out from its definition, one category at a time, category-major, with no shortcut: every
+ * category scored in the visit order (the last best first, then 1, 2, … with 0 in its place; the first of equal
+ * scores wins), the same sums in the same order, every category at or above the upper vigilance learning.
+ */
+class ReferenceMemory {
+  readonly weights: number[][] = [];
+  readonly norms: number[] = [];
+  readonly lastUsed: number[] = [];
+  presented = 0;
+  lastBest = 0;
+  readonly dimension: number;
+  readonly capacity: number;
+  readonly upperVigilance: number;
+  readonly lowerVigilance: number;
+  constructor(dimension: number, capacity: number, upperVigilance: number, lowerVigilance: number) {
+    this.dimension = dimension;
+    this.capacity = capacity;
+    this.upperVigilance = upperVigilance;
+    this.lowerVigilance = lowerVigilance;
+  }
+
+  present(input: readonly number[], learn: boolean): ArtMatch {
+    const { dimension } = this;
+    const half = dimension >> 1;
+    const last = dimension - 1;
+    this.presented += 1;
+    const count = this.weights.length;
+    const scores: number[] = [];
+    const levels: number[] = [];
+    for (const weights of this.weights) {
+      const newest = input[last] as number;
+      const levelNorm = (weights[last] as number) + (weights[dimension + last] as number);
+      const levelOverlap =
+        Math.min(newest, weights[last] as number) + Math.min(1 - newest, weights[dimension + last] as number);
+      const level = levelNorm > 0 ? levelOverlap / levelNorm : 1;
+      let overlap = 0;
+      for (const index of [...Array(dimension).keys()].map((offset) => (offset + half) % dimension)) {
+        const value = input[index] as number;
+        overlap +=
+          Math.min(value, weights[index] as number) + Math.min(1 - value, weights[dimension + index] as number);
+      }
+      const norm = this.norms[scores.length] as number;
+      const featureMatch = norm > 0 ? overlap / norm : 1;
+      scores.push(featureMatch * featureMatch * featureMatch * (level * level));
+      levels.push(level);
+    }
+    if (count === 0) {
+      if (learn) this.commit(input);
+      return { outcome: "novel", similarity: 0, levelSimilarity: 0 };
+    }
+    const first = this.lastBest < count ? this.lastBest : 0;
+    const order = [first, ...Array.from({ length: count - 1 }, (_, visit) => (visit + 1 === first ? 0 : visit + 1))];
+    let best = first;
+    for (const category of order) if ((scores[category] as number) > (scores[best] as number)) best = category;
+    this.lastBest = best;
+    const similarity = scores[best] as number;
+    const result: ArtMatch = { outcome: "familiar", similarity, levelSimilarity: levels[best] as number };
+    if (similarity >= this.upperVigilance) {
+      if (learn) {
+        for (const [category, score] of scores.entries()) {
+          if (score < this.upperVigilance) continue;
+          const weights = this.weights[category] as number[];
+          let norm = 0;
+          for (let index = 0; index < dimension; index += 1) {
+            const value = input[index] as number;
+            weights[index] = Math.min(weights[index] as number, value);
+            weights[dimension + index] = Math.min(weights[dimension + index] as number, 1 - value);
+            norm += (weights[index] as number) + (weights[dimension + index] as number);
+          }
+          this.norms[category] = norm;
+          this.lastUsed[category] = this.presented;
+        }
+      }
+      return result;
+    }
+    result.outcome = similarity >= this.lowerVigilance ? "variant" : "novel";
+    if (learn) this.commit(input);
+    return result;
+  }
+
+  private commit(input: readonly number[]): void {
+    let slot = this.weights.length;
+    if (slot === this.capacity) {
+      slot = 0;
+      for (let category = 1; category < this.capacity; category += 1) {
+        if ((this.lastUsed[category] as number) < (this.lastUsed[slot] as number)) slot = category;
+      }
+    }
+    this.weights[slot] = [...input, ...input.map((value) => 1 - value)];
+    this.norms[slot] = this.dimension;
+    this.lastUsed[slot] = this.presented;
+  }
+}
+
+const scenario = fc.record({
+  dimension: fc.integer({ min: 2, max: 17 }),
+  // Up to ten blocks of four categories: the kernel skips a block whose newest levels rule all four out.
+  capacity: fc.integer({ min: 1, max: 40 }),
+  vigilances: fc.tuple(unit, unit),
+  steps: fc.array(fc.tuple(fc.array(feature, { minLength: 17, maxLength: 17 }), fc.boolean()), {
+    minLength: 1,
+    maxLength: 150,
+  }),
+});
+
+describe("the ART memory's search (WebAssembly SIMD kernel and JavaScript twin)", () => {
+  it("runs as WebAssembly SIMD here, and as JavaScript when asked", () => {
+    expect(new ArtMemory(16, 256, 0.9).simd).toBe(true);
+    expect(new ArtMemory(16, 256, 0.9, false).simd).toBe(false);
+  });
+
+  it("finds exactly the definition's best category, outcome and learned weights, in both forms", () => {
+    fc.assert(
+      fc.property(scenario, ({ dimension, capacity, vigilances, steps }) => {
+        const upper = Math.max(...vigilances);
+        const lower = Math.min(...vigilances);
+        const reference = new ReferenceMemory(dimension, capacity, upper, lower);
+        const memories = [new ArtMemory(dimension, capacity, upper), new ArtMemory(dimension, capacity, upper, false)];
+        for (const memory of memories) memory.lowerVigilance = lower;
+        const result = match();
+        for (const [vector, learn] of steps) {
+          const input = vector.slice(0, dimension);
+          const expected = reference.present(input, learn);
+          for (const memory of memories) {
+            memory.present(Float64Array.from(input), result, learn);
+            expect(result).toEqual(expected);
+          }
+        }
+        for (const memory of memories) {
+          expect(memory.count).toBe(reference.weights.length);
+          for (const [category, weights] of reference.weights.entries()) {
+            expect(Array.from(memory.categoryWeights(category))).toEqual(weights);
+            expect(memory.norms[category]).toBe(reference.norms[category]);
+            expect(memory.lastUsed[category]).toBe(reference.lastUsed[category]);
+          }
+        }
+        expect(memories[0]?.toState()).toEqual(memories[1]?.toState());
+      }),
+      { seed: 20261203, numRuns: 200 },
+    );
+  });
+
+  it("stays exact across the regroupings of its categories by level (every 1024 presentations)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8, max: 40 }),
+        fc.array(fc.tuple(fc.array(feature, { minLength: 6, maxLength: 6 }), fc.boolean()), {
+          minLength: 1100,
+          maxLength: 2200,
+        }),
+        fc.tuple(unit, unit),
+        (capacity, steps, vigilances) => {
+          const upper = Math.max(...vigilances);
+          const lower = Math.min(...vigilances);
+          const reference = new ReferenceMemory(6, capacity, upper, lower);
+          const memory = new ArtMemory(6, capacity, upper);
+          memory.lowerVigilance = lower;
+          const result = match();
+          for (const [input, learn] of steps) {
+            memory.present(Float64Array.from(input), result, learn);
+            expect(result).toEqual(reference.present(input, learn));
+          }
+          const restored = ArtMemory.restore("memory", 6, capacity, {
+            numbers: Float64Array.from(memory.toState().numbers),
+            weights: Float64Array.from(memory.toState().weights),
+            norms: Float64Array.from(memory.toState().norms),
+            headNorms: Float64Array.from(memory.toState().headNorms),
+            lastUsed: Float64Array.from(memory.toState().lastUsed),
+          });
+          for (const [category, weights] of reference.weights.entries()) {
+            expect(Array.from(restored.categoryWeights(category))).toEqual(weights);
+          }
+        },
+      ),
+      { seed: 20261205, numRuns: 12 },
+    );
+  });
+
+  it("learns every category that reaches the upper vigilance, even in a block whose bound is far below the best", () => {
+    for (const simd of [true, false]) {
+      // Above any match: every input becomes a category of its own.
+      const memory = new ArtMemory(2, 8, 1.5, simd);
+      const result = match();
+      const points = [
+        [0.5, 0.5],
+        [0, 0],
+        [1, 1],
+        [0, 1],
+        [0.5, 0.7],
+        [0.5, 0.7],
+        [0.5, 0.7],
+        [0.5, 0.7],
+      ];
+      for (const point of points) memory.present(Float64Array.from(point), result);
+      expect(memory.count).toBe(8);
+      // Categories 4–7: level match 0.8 (bound 0.64), feature match 0.9, score 0.9³ × 0.64 = 0.46656: familiar at
+      // 0.46, though far below the perfect match of category 0.
+      memory.upperVigilance = 0.46;
+      memory.lowerVigilance = 0.46;
+      memory.present(Float64Array.of(0.5, 0.5), result);
+      expect(result).toEqual({ outcome: "familiar", similarity: 1, levelSimilarity: 1 });
+      for (const category of [4, 5, 6, 7]) {
+        expect(Array.from(memory.categoryWeights(category))).toEqual([0.5, 0.5, 0.5, 0.30000000000000004]);
+        expect(memory.lastUsed[category]).toBe(9);
+      }
+      expect(Array.from(memory.categoryWeights(1))).toEqual([0, 0, 1, 1]);
+    }
+  });
+
+  it(`keeps at most ${MAX_LIVE_KERNELS} kernels alive at once; further memories search in JavaScript, with the same results`, () => {
+    const memories = Array.from({ length: MAX_LIVE_KERNELS + 1 }, () => new ArtMemory(4, 4, 0.5));
+    expect(memories.some((memory) => memory.simd)).toBe(true);
+    const last = memories.at(-1) as ArtMemory;
+    expect(last.simd).toBe(false);
+    const reference = memories.find((memory) => memory.simd) as ArtMemory;
+    const result = match();
+    const expected = match();
+    for (const point of [
+      [0.1, 0.2, 0.3, 0.4],
+      [0.1, 0.2, 0.3, 0.5],
+      [0.9, 0.8, 0.7, 0.6],
+    ]) {
+      reference.present(Float64Array.from(point), expected);
+      last.present(Float64Array.from(point), result);
+      expect(result).toEqual(expected);
+    }
+    expect(last.toState()).toEqual(reference.toState());
+  });
+
+  it("the committed module is the compilation of art-kernels.wat (run `node scripts/build-kernels.mjs`)", async () => {
+    const wabt = await (createRequire(import.meta.url)("wabt") as () => Promise<WabtModule>)();
+    const source = readFileSync(new URL("../../../src/anomaly/detectors/art-kernels.wat", import.meta.url), "utf8");
+    const parsed = wabt.parseWat("art-kernels.wat", source, { simd: true, bulk_memory: true });
+    parsed.validate();
+    const { buffer } = parsed.toBinary({ log: false, write_debug_names: false });
+    parsed.destroy();
+    expect(Buffer.from(ART_KERNELS_WASM, "base64").equals(Buffer.from(buffer))).toBe(true);
+  });
+});
+
+// The part of wabt's API the staleness test uses (the package ships no declarations).
+interface WabtModule {
+  parseWat(
+    filename: string,
+    source: string,
+    features: Record<string, boolean>,
+  ): {
+    validate(): void;
+    toBinary(options: Record<string, boolean>): { buffer: Uint8Array };
+    destroy(): void;
+  };
+}
