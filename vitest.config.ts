@@ -75,10 +75,9 @@ export default defineConfig({
     // One worker more than there are cores: many test files wait on child processes, servers and files, and the
     // default (one fewer than the cores) left one of CI's two cores idle. 2 cores: 2 min 35 s before, 2 min after.
     maxWorkers: availableParallelism() + 1,
-    // Worker threads rather than child processes (vitest's default): the same tests for about 16 % less CPU (200 s
-    // against 238 s of user + system time over the whole suite, same machine and load), most of it process start-up
-    // and module loading. Nothing here needs a process of its own: the tests that do (crashes, lease holders) spawn
-    // their own children.
+    // Worker threads rather than child processes (vitest's default): a little less CPU for the same tests (230 s
+    // against 237 s of user + system time on 2 quiet cores, 200 s against 238 s at load 5-8), mostly process start-up.
+    // Nothing here needs a process of its own: the tests that do (crashes, lease holders) spawn their own children.
     pool: "threads",
     // Property-based and model-based tests run for seconds on a busy 2-core machine; 5 s (the default) failed a few of
     // them under load without anything being wrong. A hang still fails, after 20 s.
