@@ -1,4 +1,5 @@
 import { DENSE_KERNELS_WASM } from "./dense-kernels-wasm";
+import { lazyWasmModule } from "./wasm-module";
 
 /**
  * A fixed-size `Float64Array` heap holding row-major matrices, and dense products over regions of it. Regions are
@@ -136,24 +137,8 @@ interface KernelExports {
 
 const PAGE_BYTES = 65_536;
 
-// undefined: not tried yet; null: WebAssembly or its SIMD is unavailable here (or refused, e.g. by a CSP).
-let compiled: WebAssembly.Module | null | undefined;
-
-/** Compiles the kernel module once, on first use (synchronously: it is under 2 kB). */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (typeof WebAssembly !== "object" || typeof atob !== "function") return compiled;
-  try {
-    const text = atob(DENSE_KERNELS_WASM);
-    const bytes = new Uint8Array(text.length);
-    for (let index = 0; index < text.length; index += 1) bytes[index] = text.charCodeAt(index);
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+/** The kernel module, compiled on first use; `null` where WebAssembly SIMD is unavailable. */
+const kernelModule = lazyWasmModule(DENSE_KERNELS_WASM);
 
 function wasmWorkspace(size: number): DenseWorkspace | null {
   const module = kernelModule();

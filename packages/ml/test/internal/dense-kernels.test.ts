@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createDenseWorkspace, createSimdWorkspace, type DenseWorkspace } from "../../src/internal/dense-kernels";
 import { DENSE_KERNELS_WASM } from "../../src/internal/dense-kernels-wasm";
 import { createRandom } from "../../src/random/create-random";
+import { compileWat } from "./compile-wat";
 
 interface Shape {
   aRows: number;
@@ -294,25 +293,7 @@ describe("dense kernels", () => {
   });
 
   it("the committed module is the compilation of dense-kernels.wat (run `node scripts/build-kernels.mjs`)", async () => {
-    const wabt = await (createRequire(import.meta.url)("wabt") as () => Promise<WabtModule>)();
-    const source = readFileSync(new URL("../../src/internal/dense-kernels.wat", import.meta.url), "utf8");
-    const parsed = wabt.parseWat("dense-kernels.wat", source, { simd: true, bulk_memory: true });
-    parsed.validate();
-    const { buffer } = parsed.toBinary({ log: false, write_debug_names: false });
-    parsed.destroy();
-    expect(Buffer.from(DENSE_KERNELS_WASM, "base64").equals(Buffer.from(buffer))).toBe(true);
+    const compiled = await compileWat(new URL("../../src/internal/dense-kernels.wat", import.meta.url));
+    expect(Buffer.from(DENSE_KERNELS_WASM, "base64").equals(compiled)).toBe(true);
   });
 });
-
-// The part of wabt's API the staleness test uses (the package ships no declarations).
-interface WabtModule {
-  parseWat(
-    filename: string,
-    source: string,
-    features: Record<string, boolean>,
-  ): {
-    validate(): void;
-    toBinary(options: Record<string, boolean>): { buffer: Uint8Array };
-    destroy(): void;
-  };
-}

@@ -5,6 +5,7 @@
  * Internal to the detectors.
  */
 
+import { lazyWasmModule } from "../../internal/wasm-module";
 import { ART_KERNELS_WASM } from "./art-kernels-wasm";
 
 /** The arrays of one memory's categories and of its search (see {@link createArtArrays}). */
@@ -84,24 +85,8 @@ const kernelRegistry =
       })
     : undefined;
 
-// undefined: not tried yet; null: WebAssembly or its SIMD is unavailable here (or refused, e.g. by a CSP).
-let compiled: WebAssembly.Module | null | undefined;
-
-/** Compiles the kernel module once, on first use (synchronously: it is under 1 kB). */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (typeof WebAssembly !== "object" || typeof atob !== "function") return compiled;
-  try {
-    const text = atob(ART_KERNELS_WASM);
-    const bytes = new Uint8Array(text.length);
-    for (let index = 0; index < text.length; index += 1) bytes[index] = text.charCodeAt(index);
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+/** The kernel module, compiled on first use; `null` where WebAssembly SIMD is unavailable. */
+const kernelModule = lazyWasmModule(ART_KERNELS_WASM);
 
 /** The JavaScript twin of the kernel's `scores`: the same arithmetic, one category at a time. */
 function scoreCategories(

@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_LIVE_KERNELS } from "../../../src/anomaly/detectors/art-kernels";
 import { ART_KERNELS_WASM } from "../../../src/anomaly/detectors/art-kernels-wasm";
 import { type ArtMatch, ArtMemory } from "../../../src/anomaly/detectors/art-memory";
+import { compileWat } from "../../internal/compile-wat";
 
 const unit = fc.double({ min: 0, max: 1, noNaN: true });
 // Levels on a grid (as the detector's are), so that inputs repeat, categories resonate and learn, and scores tie.
@@ -246,25 +245,7 @@ describe("the ART memory's search (WebAssembly SIMD kernel and JavaScript twin)"
   });
 
   it("the committed module is the compilation of art-kernels.wat (run `node scripts/build-kernels.mjs`)", async () => {
-    const wabt = await (createRequire(import.meta.url)("wabt") as () => Promise<WabtModule>)();
-    const source = readFileSync(new URL("../../../src/anomaly/detectors/art-kernels.wat", import.meta.url), "utf8");
-    const parsed = wabt.parseWat("art-kernels.wat", source, { simd: true, bulk_memory: true });
-    parsed.validate();
-    const { buffer } = parsed.toBinary({ log: false, write_debug_names: false });
-    parsed.destroy();
-    expect(Buffer.from(ART_KERNELS_WASM, "base64").equals(Buffer.from(buffer))).toBe(true);
+    const compiled = await compileWat(new URL("../../../src/anomaly/detectors/art-kernels.wat", import.meta.url));
+    expect(Buffer.from(ART_KERNELS_WASM, "base64").equals(compiled)).toBe(true);
   });
 });
-
-// The part of wabt's API the staleness test uses (the package ships no declarations).
-interface WabtModule {
-  parseWat(
-    filename: string,
-    source: string,
-    features: Record<string, boolean>,
-  ): {
-    validate(): void;
-    toBinary(options: Record<string, boolean>): { buffer: Uint8Array };
-    destroy(): void;
-  };
-}
