@@ -1,5 +1,5 @@
 import type { EtsForm } from "./ets-form";
-import { etsPointForecasts } from "./ets-point-forecasts";
+import { etsPointForecasts, trendSums } from "./ets-point-forecasts";
 import type { EtsFit } from "./fit-ets";
 
 /** Mean and variance of the forecast distribution of an ETS model, one entry per step ahead. */
@@ -137,19 +137,12 @@ function multiplicativeErrorSkewnesses(
 
 // c_j for j = 1 … horizon: how much one innovation moves the forecast j steps later, per unit of innovation.
 function shockCoefficients(fit: EtsFit, horizon: number): Float64Array {
-  const { alpha, beta, gamma, phi } = fit.parameters;
+  const { alpha, beta, gamma } = fit.parameters;
   const period = fit.finalState.seasonal.length;
-  const damped = fit.form.trend === "Ad";
+  const sums = trendSums(fit, horizon);
   const coefficients = new Float64Array(horizon);
-  let trendSum = 0;
-  let dampingPower = 1;
   for (let lag = 1; lag <= horizon; lag += 1) {
-    if (damped) {
-      dampingPower *= phi;
-      trendSum += dampingPower;
-    } else {
-      trendSum = lag;
-    }
+    const trendSum = sums[lag - 1] as number;
     let coefficient = alpha;
     if (fit.form.trend !== "N") coefficient += beta * trendSum;
     if (period > 0 && lag % period === 0) coefficient += gamma;

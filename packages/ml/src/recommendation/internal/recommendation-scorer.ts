@@ -165,12 +165,21 @@ export class RecommendationScorer {
     limit: number,
     isBlocked: (item: number) => boolean,
   ): number[] {
+    return this.#rankModel(trained, userRow, limit, isBlocked, false).map(({ item }) => item);
+  }
+
+  /** EASE's or ALS's top items for one user, with what each is based on when `explain` is set. */
+  #rankModel(
+    trained: EaseModel | AlsModel,
+    userRow: SparseRow,
+    limit: number,
+    isBlocked: (item: number) => boolean,
+    explain: boolean,
+  ): ReturnType<typeof rankEase> {
     if (this.#easeScore.length < trained.size) this.#easeScore = new Float64Array(trained.size);
-    const ranked =
-      trained.kind === "ease"
-        ? rankEase(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore, false)
-        : rankAls(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore, false);
-    return ranked.map(({ item }) => item);
+    return trained.kind === "ease"
+      ? rankEase(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore, explain)
+      : rankAls(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore, explain);
   }
 
   /**
@@ -183,13 +192,8 @@ export class RecommendationScorer {
     limit: number,
     isBlocked: (item: number) => boolean,
   ): Recommendation[] {
-    if (this.#easeScore.length < trained.size) this.#easeScore = new Float64Array(trained.size);
     const itemIds = this.#matrix.itemIds;
-    const ranked =
-      trained.kind === "ease"
-        ? rankEase(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore)
-        : rankAls(trained, this.#matrix, userRow, limit, isBlocked, this.#easeScore);
-    return ranked.map(({ item, score, basedOn }) => ({
+    return this.#rankModel(trained, userRow, limit, isBlocked, true).map(({ item, score, basedOn }) => ({
       itemId: itemIds[item] as string,
       score,
       reason: "similar_item" as const,
