@@ -28,15 +28,21 @@ export interface ArtArrays {
   readonly scores: Float64Array;
   /** Written by {@link score}: per category, its newest level's match. */
   readonly levels: Float64Array;
+  /** The category in each slot (slots are what the other arrays are indexed by). */
+  readonly categories: Int32Array;
+  /** Written by {@link score}: at 0, the first category in visit order with the largest score. */
+  readonly found: Int32Array;
   /** Whether {@link score} runs as WebAssembly SIMD. */
   readonly simd: boolean;
   /**
-   * Scores {@link input} against categories `[0, count)`; those whose score reaches `vigilance` learn it (fast
-   * learning: weights ← weights ∧ input, norms summed again in feature order, last use ← `presented`). A category
-   * that can neither be the best nor learn may be skipped, its score left at 0; `start` (below `count`) is scored
-   * first, as a likely best. Returns the largest score.
+   * Scores {@link input} against the categories in slots `[0, count)`; those whose score reaches `vigilance` learn
+   * it (fast learning: weights ← weights ∧ input, norms summed again in feature order, last use ← `presented`; a
+   * category that learning would leave as it is only gets its last use, see {@link learningKeeps}). A category
+   * that can neither be the best nor learn may be skipped, its score left at 0. Category `first` (in slot `start`,
+   * below `count`) is visited first, then 1, 2, … with 0 in its place; {@link found} gets the first category in
+   * that order with the largest score, which is returned.
    */
-  score(count: number, vigilance: number, presented: number, start: number): number;
+  score(count: number, vigilance: number, presented: number, first: number, start: number): number;
 }
 
 interface ArtKernelExports {
@@ -57,6 +63,9 @@ interface ArtKernelExports {
     vigilance: number,
     presented: number,
     start: number,
+    categories: number,
+    first: number,
+    found: number,
   ): number;
 }
 
@@ -95,7 +104,31 @@ function scoreCategories(
   count: number,
   vigilance: number,
   presented: number,
+  first: number,
+  start: number,
 ): number {
+  const best = scoreSlots(arrays, dimension, count, vigilance, presented);
+  const { scores, categories } = arrays;
+  let winner = first;
+  if ((scores[start] as number) !== best) {
+    // Category c ≠ first is visited at rank c, and 0 at rank `first`.
+    let rank = count;
+    for (let slot = 0; slot < count; slot += 1) {
+      if ((scores[slot] as number) !== best) continue;
+      const category = categories[slot] as number;
+      const candidateRank = category === 0 ? first : category;
+      if (candidateRank < rank) {
+        rank = candidateRank;
+        winner = category;
+      }
+    }
+  }
+  arrays.found[0] = winner;
+  return best;
+}
+
+/** The twin's pass over the slots: every score (or 0 for a category ruled out), learning included. */
+function scoreSlots(arrays: ArtArrays, dimension: number, count: number, vigilance: number, presented: number): number {
   const { stride, lower, complements, norms, input, scores, levels } = arrays;
   const last = dimension - 1;
   const half = dimension >> 1;
@@ -138,8 +171,33 @@ function scoreCategories(
   return best;
 }
 
+/**
+ * Whether learning `input` would leave a category as it is: its box holds the input (min(x, w) is w and min(1 − x, k)
+ * is k, bit for bit, for every feature), and its norms are already the sums of its weights in feature order (every
+ * category's are, except a new one's, which are exactly `dimension` and its half; see `ArtMemory.restore`).
+ */
+export function learningKeeps(arrays: ArtArrays, dimension: number, category: number): boolean {
+  const { stride, lower, complements, input } = arrays;
+  if ((arrays.norms[category] as number) === dimension) return false;
+  for (let feature = 0; feature < dimension; feature += 1) {
+    const value = input[feature] as number;
+    const at = feature * stride + category;
+    const weight = lower[at] as number;
+    const weightComplement = complements[at] as number;
+    if (
+      !Object.is(Math.min(value, weight), weight) ||
+      !Object.is(Math.min(1 - value, weightComplement), weightComplement)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The twin's fast learning of one category (the kernel's `$learn`). */
 function learn(arrays: ArtArrays, dimension: number, category: number, presented: number): void {
+  arrays.lastUsed[category] = presented;
+  if (learningKeeps(arrays, dimension, category)) return;
   const { stride, lower, complements, input } = arrays;
   const half = dimension >> 1;
   let norm = 0;
@@ -154,7 +212,6 @@ function learn(arrays: ArtArrays, dimension: number, category: number, presented
     if (feature === half - 1) arrays.headNorms[category] = norm;
   }
   arrays.norms[category] = norm;
-  arrays.lastUsed[category] = presented;
 }
 
 /**
@@ -174,7 +231,9 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
   const scoresAt = inputAt + paddedDimension;
   const levelsAt = scoresAt + stride;
   const splatsAt = levelsAt + stride;
-  const size = splatsAt + 4 * dimension;
+  // Then, in i32 values, the category of each slot and the found category.
+  const categoriesAt = splatsAt + 4 * dimension;
+  const size = categoriesAt + (stride >> 1) + 1;
   const module = simd && kernelRegistry !== undefined && liveKernels < MAX_LIVE_KERNELS ? kernelModule() : null;
   let exports: ArtKernelExports | undefined;
   if (module !== null) {
@@ -197,15 +256,18 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
     input: view(inputAt, dimension),
     scores: view(scoresAt, stride),
     levels: view(levelsAt, stride),
+    categories: new Int32Array(buffer, categoriesAt * 8, stride),
+    found: new Int32Array(buffer, categoriesAt * 8 + stride * 4, 1),
     simd: exports !== undefined,
-    score: (count: number, vigilance: number, presented: number, _start: number) =>
-      scoreCategories(arrays, dimension, count, vigilance, presented),
+    score: (count: number, vigilance: number, presented: number, first: number, start: number) =>
+      scoreCategories(arrays, dimension, count, vigilance, presented, first, start),
   };
+  for (let slot = 0; slot < stride; slot += 1) arrays.categories[slot] = slot;
   if (exports !== undefined) {
     liveKernels += 1;
     kernelRegistry?.register(arrays, undefined);
     const kernel = exports;
-    arrays.score = (count: number, vigilance: number, presented: number, start: number) =>
+    arrays.score = (count: number, vigilance: number, presented: number, first: number, start: number) =>
       kernel.scores(
         0,
         complementsAt * 8,
@@ -221,7 +283,10 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
         splatsAt * 8,
         vigilance,
         presented,
-        start & ~3,
+        start,
+        categoriesAt * 8,
+        first,
+        categoriesAt * 8 + stride * 4,
       );
   }
   return arrays;
