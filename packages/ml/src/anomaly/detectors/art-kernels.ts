@@ -22,6 +22,11 @@ export interface ArtArrays {
   readonly headNorms: Float64Array;
   /** Per category, the input count at its last resonance (for replacement). */
   readonly lastUsed: Float64Array;
+  /**
+   * Per category, the sums of its lower corners over the first half of the features (at `[0, stride)`) and over the
+   * second half (at `[stride, 2 × stride)`), for a bound of the match (see {@link sumLowerCorners}).
+   */
+  readonly sums: Float64Array;
   /** The input to score (`dimension` features, the newest level last). */
   readonly input: Float64Array;
   /** Written by {@link score}: per category, its match (feature match³ × newest level's match²). */
@@ -66,6 +71,7 @@ interface ArtKernelExports {
     categories: number,
     first: number,
     found: number,
+    sums: number,
   ): number;
 }
 
@@ -96,6 +102,45 @@ const kernelRegistry =
 
 /** The kernel module, compiled on first use; `null` where WebAssembly SIMD is unavailable. */
 const kernelModule = lazyWasmModule(ART_KERNELS_WASM);
+
+/** Tolerance of the bound from sums (far above the rounding of the sums). */
+const SUM_TOLERANCE = 1e-9;
+
+/** Writes the sums of a category's lower corners over each half of the features (see {@link ArtArrays.sums}). */
+export function sumLowerCorners(arrays: ArtArrays, dimension: number, slot: number): void {
+  const { stride, lower, sums } = arrays;
+  const half = dimension >> 1;
+  let head = 0;
+  let tail = 0;
+  for (let feature = 0; feature < half; feature += 1) head += lower[feature * stride + slot] as number;
+  for (let feature = half; feature < dimension; feature += 1) tail += lower[feature * stride + slot] as number;
+  sums[slot] = head;
+  sums[stride + slot] = tail;
+}
+
+/**
+ * The kernel's `$near` for one category: a bound of its feature match from its norms and sums. Within a half of n
+ * features with input sum s, the overlap falls short of the weights by at least max(0, Σw − s) + max(0, Σk − (n − s)).
+ */
+function near(
+  arrays: ArtArrays,
+  slot: number,
+  head: number,
+  tail: number,
+  complementHead: number,
+  complementTail: number,
+): number {
+  const { stride, norms, headNorms, sums } = arrays;
+  const norm = norms[slot] as number;
+  const headNorm = headNorms[slot] as number;
+  const headLower = sums[slot] as number;
+  const tailLower = sums[stride + slot] as number;
+  const shortfall =
+    Math.max(0, headLower - head) +
+    Math.max(0, headNorm - headLower - complementHead) +
+    (Math.max(0, tailLower - tail) + Math.max(0, norm - headNorm - tailLower - complementTail));
+  return 1 - (shortfall - SUM_TOLERANCE) / norm;
+}
 
 /** The JavaScript twin of the kernel's `scores`: the same arithmetic, one category at a time. */
 function scoreCategories(
@@ -135,6 +180,14 @@ function scoreSlots(arrays: ArtArrays, dimension: number, count: number, vigilan
   const newest = input[last] as number;
   const newestComplement = 1 - newest;
   const lastRow = last * stride;
+  let head = 0;
+  let tail = 0;
+  for (let feature = 0; feature < dimension; feature += 1) {
+    if (feature < half) head += input[feature] as number;
+    else tail += input[feature] as number;
+  }
+  const complementHead = half - head;
+  const complementTail = dimension - half - tail;
   let best = 0;
   for (let category = 0; category < count; category += 1) {
     const weight = lower[lastRow + category] as number;
@@ -145,7 +198,13 @@ function scoreSlots(arrays: ArtArrays, dimension: number, count: number, vigilan
     levels[category] = level;
     // As the kernel (one category at a time): a category whose bound is below both the best so far and the
     // vigilance can neither be the best nor learn, and its score is left at 0.
-    if (level * level * BOUND_SLACK < Math.min(best, vigilance)) {
+    const cut = Math.min(best, vigilance);
+    if (level * level * BOUND_SLACK < cut) {
+      scores[category] = 0;
+      continue;
+    }
+    const bound = near(arrays, category, head, tail, complementHead, complementTail);
+    if (bound * bound * bound * (level * level) * BOUND_SLACK < cut) {
       scores[category] = 0;
       continue;
     }
@@ -212,6 +271,7 @@ function learn(arrays: ArtArrays, dimension: number, category: number, presented
     if (feature === half - 1) arrays.headNorms[category] = norm;
   }
   arrays.norms[category] = norm;
+  sumLowerCorners(arrays, dimension, category);
 }
 
 /**
@@ -231,8 +291,10 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
   const scoresAt = inputAt + paddedDimension;
   const levelsAt = scoresAt + stride;
   const splatsAt = levelsAt + stride;
-  // Then, in i32 values, the category of each slot and the found category.
-  const categoriesAt = splatsAt + 4 * dimension;
+  // Then the sums of the lower corners (2 per category), and, in i32 values, the category of each slot and the
+  // found category.
+  const sumsAt = splatsAt + 4 * dimension;
+  const categoriesAt = sumsAt + 2 * stride;
   const size = categoriesAt + (stride >> 1) + 1;
   const module = simd && kernelRegistry !== undefined && liveKernels < MAX_LIVE_KERNELS ? kernelModule() : null;
   let exports: ArtKernelExports | undefined;
@@ -256,6 +318,7 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
     input: view(inputAt, dimension),
     scores: view(scoresAt, stride),
     levels: view(levelsAt, stride),
+    sums: view(sumsAt, 2 * stride),
     categories: new Int32Array(buffer, categoriesAt * 8, stride),
     found: new Int32Array(buffer, categoriesAt * 8 + stride * 4, 1),
     simd: exports !== undefined,
@@ -287,6 +350,7 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
         categoriesAt * 8,
         first,
         categoriesAt * 8 + stride * 4,
+        sumsAt * 8,
       );
   }
   return arrays;

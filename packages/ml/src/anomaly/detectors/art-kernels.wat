@@ -23,7 +23,7 @@
     (param $lower i32) (param $complement i32) (param $norms i32) (param $headNorms i32) (param $lastUsed i32)
     (param $input i32) (param $dimension i32) (param $capacity i32) (param $count i32) (param $scores i32)
     (param $levels i32) (param $splats i32) (param $vigilance f64) (param $presented f64) (param $start i32)
-    (param $categories i32) (param $first i32) (param $found i32)
+    (param $categories i32) (param $first i32) (param $found i32) (param $sums i32)
     (result f64)
     (local $feature i32) (local $row i32) (local $at i32) (local $end i32) (local $half i32) (local $lastRow i32)
     (local $weights i32) (local $complements i32) (local $splat i32) (local $splatEnd i32) (local $splatHalf i32)
@@ -35,7 +35,8 @@
     (local $weightComplement v128) (local $levelNorm v128) (local $level v128) (local $norm v128) (local $match v128)
     (local $newest v128) (local $newestComplement v128) (local $partial v128) (local $partialNext v128)
     (local $full v128) (local $winner i32) (local $rank i32) (local $slot i32) (local $candidate i32)
-    (local $candidateRank i32)
+    (local $candidateRank i32) (local $inputHead f64) (local $inputTail f64) (local $head v128) (local $tail v128)
+    (local $complementHead v128) (local $complementTail v128)
     (local.set $half (i32.shr_u (local.get $dimension) (i32.const 1)))
     (local.set $row (i32.shl (local.get $capacity) (i32.const 3)))
     (local.set $lastRow (i32.mul (i32.sub (local.get $dimension) (i32.const 1)) (local.get $row)))
@@ -55,8 +56,19 @@
           (f64x2.splat (local.get $value)))
         (v128.store offset=16 (i32.add (local.get $splats) (i32.shl (local.get $feature) (i32.const 5)))
           (f64x2.splat (f64.sub (f64.const 1) (local.get $value))))
+        (if (i32.lt_u (local.get $feature) (local.get $half))
+          (then (local.set $inputHead (f64.add (local.get $inputHead) (local.get $value))))
+          (else (local.set $inputTail (f64.add (local.get $inputTail) (local.get $value)))))
         (local.set $feature (i32.add (local.get $feature) (i32.const 1)))
         (br $splatting)))
+    ;; The sums of the input over each half of the features, and of its complement.
+    (local.set $head (f64x2.splat (local.get $inputHead)))
+    (local.set $tail (f64x2.splat (local.get $inputTail)))
+    (local.set $complementHead
+      (f64x2.splat (f64.sub (f64.convert_i32_u (local.get $half)) (local.get $inputHead))))
+    (local.set $complementTail
+      (f64x2.splat
+        (f64.sub (f64.convert_i32_u (i32.sub (local.get $dimension) (local.get $half))) (local.get $inputTail))))
     (local.set $splatHalf (i32.add (local.get $splats) (i32.shl (local.get $half) (i32.const 5))))
     (local.set $splatEnd (i32.add (local.get $splats) (i32.shl (local.get $dimension) (i32.const 5))))
     (local.set $newest (v128.load (i32.sub (local.get $splatEnd) (i32.const 32))))
@@ -111,6 +123,32 @@
         (if (i32.and
               (i64x2.all_true (f64x2.lt (f64x2.mul (local.get $bound) (local.get $slack)) (local.get $cut)))
               (i64x2.all_true (f64x2.lt (f64x2.mul (local.get $boundNext) (local.get $slack)) (local.get $cut))))
+          (then
+            (v128.store (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
+            (v128.store offset=16 (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
+            (br $next)))
+        ;; The bound of the feature match from the sums of the weights over each half (see $near).
+        (if (i32.and
+              (i64x2.all_true
+                (f64x2.lt
+                  (f64x2.mul
+                    (f64x2.mul
+                      (call $near (local.get $norms) (local.get $headNorms) (local.get $sums) (local.get $row)
+                        (local.get $at) (local.get $head) (local.get $tail) (local.get $complementHead)
+                        (local.get $complementTail))
+                      (local.get $bound))
+                    (local.get $slack))
+                  (local.get $cut)))
+              (i64x2.all_true
+                (f64x2.lt
+                  (f64x2.mul
+                    (f64x2.mul
+                      (call $near (local.get $norms) (local.get $headNorms) (local.get $sums) (local.get $row)
+                        (i32.add (local.get $at) (i32.const 16)) (local.get $head) (local.get $tail)
+                        (local.get $complementHead) (local.get $complementTail))
+                      (local.get $boundNext))
+                    (local.get $slack))
+                  (local.get $cut))))
           (then
             (v128.store (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
             (v128.store offset=16 (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
@@ -236,7 +274,7 @@
             (call $learn (local.get $lower) (local.get $complement) (local.get $norms) (local.get $headNorms)
               (local.get $lastUsed) (local.get $row) (local.get $splats) (local.get $splatHalf)
               (local.get $splatEnd) (local.get $at) (local.get $mask) (local.get $maskNext)
-              (local.get $presented) (local.get $full)))))
+              (local.get $presented) (local.get $full) (local.get $sums)))))
         (local.set $at (i32.add (local.get $at) (i32.const 32)))
         (if (i32.ge_u (local.get $at) (local.get $end)) (then (local.set $at (i32.const 0))))
         (local.set $left (i32.sub (local.get $left) (i32.const 1)))
@@ -275,9 +313,10 @@
   (func $learn (param $lower i32) (param $complement i32) (param $norms i32) (param $headNorms i32)
     (param $lastUsed i32) (param $row i32) (param $splat i32) (param $splatHalf i32) (param $splatEnd i32)
     (param $at i32) (param $mask v128) (param $maskNext v128) (param $presented f64) (param $full v128)
+    (param $sums i32)
     (local $weights i32) (local $complements i32) (local $norm v128) (local $normNext v128) (local $weight v128)
     (local $weightComplement v128) (local $scan i32) (local $x v128) (local $inverse v128) (local $inside v128)
-    (local $insideNext v128)
+    (local $insideNext v128) (local $lowerSum v128) (local $lowerSumNext v128)
     (call $keep (i32.add (local.get $lastUsed) (local.get $at)) (f64x2.splat (local.get $presented)) (local.get $mask))
     (call $keep (i32.add (local.get $lastUsed) (i32.add (local.get $at) (i32.const 16)))
       (f64x2.splat (local.get $presented)) (local.get $maskNext))
@@ -333,6 +372,7 @@
           (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
             (local.get $mask)))
         (v128.store (local.get $weights) (local.get $weight))
+        (local.set $lowerSum (f64x2.add (local.get $lowerSum) (local.get $weight)))
         (local.set $weightComplement (v128.load (local.get $complements)))
         (local.set $weightComplement
           (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
@@ -345,6 +385,7 @@
           (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
             (local.get $maskNext)))
         (v128.store (i32.add (local.get $weights) (i32.const 16)) (local.get $weight))
+        (local.set $lowerSumNext (f64x2.add (local.get $lowerSumNext) (local.get $weight)))
         (local.set $weightComplement (v128.load (i32.add (local.get $complements) (i32.const 16))))
         (local.set $weightComplement
           (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
@@ -359,6 +400,11 @@
     (call $keep (i32.add (local.get $headNorms) (local.get $at)) (local.get $norm) (local.get $mask))
     (call $keep (i32.add (local.get $headNorms) (i32.add (local.get $at) (i32.const 16))) (local.get $normNext)
       (local.get $maskNext))
+    (call $keep (i32.add (local.get $sums) (local.get $at)) (local.get $lowerSum) (local.get $mask))
+    (call $keep (i32.add (local.get $sums) (i32.add (local.get $at) (i32.const 16))) (local.get $lowerSumNext)
+      (local.get $maskNext))
+    (local.set $lowerSum (v128.const i64x2 0 0))
+    (local.set $lowerSumNext (v128.const i64x2 0 0))
     (block $tailDone
       (loop $tail
         (br_if $tailDone (i32.ge_u (local.get $splat) (local.get $splatEnd)))
@@ -367,6 +413,7 @@
           (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
             (local.get $mask)))
         (v128.store (local.get $weights) (local.get $weight))
+        (local.set $lowerSum (f64x2.add (local.get $lowerSum) (local.get $weight)))
         (local.set $weightComplement (v128.load (local.get $complements)))
         (local.set $weightComplement
           (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
@@ -379,6 +426,7 @@
           (v128.bitselect (f64x2.pmin (v128.load (local.get $splat)) (local.get $weight)) (local.get $weight)
             (local.get $maskNext)))
         (v128.store (i32.add (local.get $weights) (i32.const 16)) (local.get $weight))
+        (local.set $lowerSumNext (f64x2.add (local.get $lowerSumNext) (local.get $weight)))
         (local.set $weightComplement (v128.load (i32.add (local.get $complements) (i32.const 16))))
         (local.set $weightComplement
           (v128.bitselect (f64x2.pmin (v128.load offset=16 (local.get $splat)) (local.get $weightComplement))
@@ -392,7 +440,43 @@
         (br $tail)))
     (call $keep (i32.add (local.get $norms) (local.get $at)) (local.get $norm) (local.get $mask))
     (call $keep (i32.add (local.get $norms) (i32.add (local.get $at) (i32.const 16))) (local.get $normNext)
-      (local.get $maskNext)))
+      (local.get $maskNext))
+    (call $keep (i32.add (i32.add (local.get $sums) (local.get $row)) (local.get $at)) (local.get $lowerSum)
+      (local.get $mask))
+    (call $keep (i32.add (i32.add (local.get $sums) (local.get $row)) (i32.add (local.get $at) (i32.const 16)))
+      (local.get $lowerSumNext) (local.get $maskNext)))
+
+  ;; The cube of a bound of the feature match of the two categories at `at`, from six numbers each: the norm, the
+  ;; head norm, and the sums of the lower corners over each half (at `sums` and `sums + row`). Within a half of n
+  ;; features with input sum s, the overlap falls short of the weights by Σ max(0, w − x) + max(0, k − (1 − x)),
+  ;; which is at least max(0, Σw − s) + max(0, Σk − (n − s)); so the match is at most 1 − (the two halves'
+  ;; shortfalls) / norm. The tolerance 10⁻⁹ (far above the sums' rounding) keeps it a bound after rounding.
+  (func $near (param $norms i32) (param $headNorms i32) (param $sums i32) (param $row i32) (param $at i32)
+    (param $head v128) (param $tail v128) (param $complementHead v128) (param $complementTail v128) (result v128)
+    (local $norm v128) (local $headNorm v128) (local $headLower v128) (local $tailLower v128) (local $zero v128)
+    (local $near v128)
+    (local.set $norm (v128.load (i32.add (local.get $norms) (local.get $at))))
+    (local.set $headNorm (v128.load (i32.add (local.get $headNorms) (local.get $at))))
+    (local.set $headLower (v128.load (i32.add (local.get $sums) (local.get $at))))
+    (local.set $tailLower (v128.load (i32.add (i32.add (local.get $sums) (local.get $row)) (local.get $at))))
+    (local.set $near
+      (f64x2.sub (f64x2.splat (f64.const 1))
+        (f64x2.div
+          (f64x2.sub
+            (f64x2.add
+              (f64x2.add
+                (f64x2.pmax (local.get $zero) (f64x2.sub (local.get $headLower) (local.get $head)))
+                (f64x2.pmax (local.get $zero)
+                  (f64x2.sub (f64x2.sub (local.get $headNorm) (local.get $headLower)) (local.get $complementHead))))
+              (f64x2.add
+                (f64x2.pmax (local.get $zero) (f64x2.sub (local.get $tailLower) (local.get $tail)))
+                (f64x2.pmax (local.get $zero)
+                  (f64x2.sub
+                    (f64x2.sub (f64x2.sub (local.get $norm) (local.get $headNorm)) (local.get $tailLower))
+                    (local.get $complementTail)))))
+            (f64x2.splat (f64.const 0.000000001)))
+          (local.get $norm))))
+    (f64x2.mul (f64x2.mul (local.get $near) (local.get $near)) (local.get $near)))
 
   ;; Stores `value` at `at` in the lanes of `mask`.
   (func $keep (param $at i32) (param $value v128) (param $mask v128)

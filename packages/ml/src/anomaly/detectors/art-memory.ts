@@ -6,7 +6,7 @@
  * detectors.
  */
 
-import { type ArtArrays, createArtArrays } from "./art-kernels";
+import { type ArtArrays, createArtArrays, sumLowerCorners } from "./art-kernels";
 import { invalidState } from "./read-state";
 
 /**
@@ -170,6 +170,7 @@ export class ArtMemory {
         if (index === (dimension >> 1) - 1) headNorms[category] = norm;
       }
       norms[category] = norm;
+      sumLowerCorners(this.arrays, dimension, category);
     }
   }
 
@@ -196,6 +197,7 @@ export class ArtMemory {
     norms[slot] = dimension;
     headNorms[slot] = dimension >> 1;
     lastUsed[slot] = this.presented;
+    sumLowerCorners(this.arrays, dimension, slot);
   }
 
   /**
@@ -231,6 +233,8 @@ export class ArtMemory {
     move(norms, 0);
     move(headNorms, 0);
     move(lastUsed, 0);
+    move(this.arrays.sums, 0);
+    move(this.arrays.sums, stride);
     const previous = categories.slice(0, count);
     for (let slot = 0; slot < count; slot += 1) {
       const category = previous[order[slot] as number] as number;
@@ -335,6 +339,7 @@ export class ArtMemory {
     norms.set(state.norms);
     memory.arrays.headNorms.set(state.headNorms);
     memory.arrays.lastUsed.set(state.lastUsed);
+    for (let category = 0; category < count; category += 1) sumLowerCorners(memory.arrays, dimension, category);
     return memory;
   }
 }
