@@ -36,7 +36,8 @@
     (local $newest v128) (local $newestComplement v128) (local $partial v128) (local $partialNext v128)
     (local $full v128) (local $winner i32) (local $rank i32) (local $slot i32) (local $candidate i32)
     (local $candidateRank i32) (local $inputHead f64) (local $inputTail f64) (local $head v128) (local $tail v128)
-    (local $complementHead v128) (local $complementTail v128)
+    (local $complementHead v128) (local $complementTail v128) (local $tailSums i32) (local $tolerance v128)
+    (local $headLower v128) (local $tailLower v128) (local $headNorm v128)
     (local.set $half (i32.shr_u (local.get $dimension) (i32.const 1)))
     (local.set $row (i32.shl (local.get $capacity) (i32.const 3)))
     (local.set $lastRow (i32.mul (i32.sub (local.get $dimension) (i32.const 1)) (local.get $row)))
@@ -62,6 +63,8 @@
         (local.set $feature (i32.add (local.get $feature) (i32.const 1)))
         (br $splatting)))
     ;; The sums of the input over each half of the features, and of its complement.
+    (local.set $tailSums (i32.add (local.get $sums) (local.get $row)))
+    (local.set $tolerance (f64x2.splat (f64.const 0.000000001)))
     (local.set $head (f64x2.splat (local.get $inputHead)))
     (local.set $tail (f64x2.splat (local.get $inputTail)))
     (local.set $complementHead
@@ -127,15 +130,42 @@
             (v128.store (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
             (v128.store offset=16 (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
             (br $next)))
-        ;; The bound of the feature match from the sums of the weights over each half (see $near).
+        ;; A bound of the feature match from six numbers per category: the norm, the head norm, and the sums of the
+        ;; lower corners over each half (at `sums`, and `tailSums` = `sums + row`). Within a half of n features with
+        ;; input sum s, the overlap falls short of the weights by Σ max(0, w − x) + max(0, k − (1 − x)), which is at
+        ;; least max(0, Σw − s) + max(0, Σk − (n − s)); so the match is at most 1 − (the two halves' shortfalls) /
+        ;; norm. The tolerance 10⁻⁹ (far above the sums' rounding) keeps it a bound after rounding.
         (if (i32.and
               (i64x2.all_true
                 (f64x2.lt
                   (f64x2.mul
                     (f64x2.mul
-                      (call $near (local.get $norms) (local.get $headNorms) (local.get $sums) (local.get $row)
-                        (local.get $at) (local.get $head) (local.get $tail) (local.get $complementHead)
-                        (local.get $complementTail))
+(f64x2.mul (f64x2.mul (local.tee $partial (f64x2.sub (local.get $one)
+                  (f64x2.div
+                    (f64x2.sub
+                      (f64x2.add
+                        (f64x2.add
+                          (f64x2.pmax (local.get $zero)
+                            (f64x2.sub (local.tee $headLower (v128.load (i32.add (local.get $sums) (local.get $at))))
+                              (local.get $head)))
+                          (f64x2.pmax (local.get $zero)
+                            (f64x2.sub
+                              (f64x2.sub (local.tee $headNorm (v128.load (i32.add (local.get $headNorms) (local.get $at))))
+                                (local.get $headLower))
+                              (local.get $complementHead))))
+                        (f64x2.add
+                          (f64x2.pmax (local.get $zero)
+                            (f64x2.sub (local.tee $tailLower (v128.load (i32.add (local.get $tailSums) (local.get $at))))
+                              (local.get $tail)))
+                          (f64x2.pmax (local.get $zero)
+                            (f64x2.sub
+                              (f64x2.sub
+                                (f64x2.sub (local.tee $norm (v128.load (i32.add (local.get $norms) (local.get $at))))
+                                  (local.get $headNorm))
+                                (local.get $tailLower))
+                              (local.get $complementTail)))))
+                      (local.get $tolerance))
+                    (local.get $norm)))) (local.get $partial)) (local.get $partial))
                       (local.get $bound))
                     (local.get $slack))
                   (local.get $cut)))
@@ -143,9 +173,32 @@
                 (f64x2.lt
                   (f64x2.mul
                     (f64x2.mul
-                      (call $near (local.get $norms) (local.get $headNorms) (local.get $sums) (local.get $row)
-                        (i32.add (local.get $at) (i32.const 16)) (local.get $head) (local.get $tail)
-                        (local.get $complementHead) (local.get $complementTail))
+(f64x2.mul (f64x2.mul (local.tee $partialNext (f64x2.sub (local.get $one)
+                  (f64x2.div
+                    (f64x2.sub
+                      (f64x2.add
+                        (f64x2.add
+                          (f64x2.pmax (local.get $zero)
+                            (f64x2.sub (local.tee $headLower (v128.load (i32.add (local.get $sums) (i32.add (local.get $at) (i32.const 16)))))
+                              (local.get $head)))
+                          (f64x2.pmax (local.get $zero)
+                            (f64x2.sub
+                              (f64x2.sub (local.tee $headNorm (v128.load (i32.add (local.get $headNorms) (i32.add (local.get $at) (i32.const 16)))))
+                                (local.get $headLower))
+                              (local.get $complementHead))))
+                        (f64x2.add
+                          (f64x2.pmax (local.get $zero)
+                            (f64x2.sub (local.tee $tailLower (v128.load (i32.add (local.get $tailSums) (i32.add (local.get $at) (i32.const 16)))))
+                              (local.get $tail)))
+                          (f64x2.pmax (local.get $zero)
+                            (f64x2.sub
+                              (f64x2.sub
+                                (f64x2.sub (local.tee $norm (v128.load (i32.add (local.get $norms) (i32.add (local.get $at) (i32.const 16)))))
+                                  (local.get $headNorm))
+                                (local.get $tailLower))
+                              (local.get $complementTail)))))
+                      (local.get $tolerance))
+                    (local.get $norm)))) (local.get $partialNext)) (local.get $partialNext))
                       (local.get $boundNext))
                     (local.get $slack))
                   (local.get $cut))))
@@ -446,37 +499,7 @@
     (call $keep (i32.add (i32.add (local.get $sums) (local.get $row)) (i32.add (local.get $at) (i32.const 16)))
       (local.get $lowerSumNext) (local.get $maskNext)))
 
-  ;; The cube of a bound of the feature match of the two categories at `at`, from six numbers each: the norm, the
-  ;; head norm, and the sums of the lower corners over each half (at `sums` and `sums + row`). Within a half of n
-  ;; features with input sum s, the overlap falls short of the weights by Σ max(0, w − x) + max(0, k − (1 − x)),
-  ;; which is at least max(0, Σw − s) + max(0, Σk − (n − s)); so the match is at most 1 − (the two halves'
-  ;; shortfalls) / norm. The tolerance 10⁻⁹ (far above the sums' rounding) keeps it a bound after rounding.
-  (func $near (param $norms i32) (param $headNorms i32) (param $sums i32) (param $row i32) (param $at i32)
-    (param $head v128) (param $tail v128) (param $complementHead v128) (param $complementTail v128) (result v128)
-    (local $norm v128) (local $headNorm v128) (local $headLower v128) (local $tailLower v128) (local $zero v128)
-    (local $near v128)
-    (local.set $norm (v128.load (i32.add (local.get $norms) (local.get $at))))
-    (local.set $headNorm (v128.load (i32.add (local.get $headNorms) (local.get $at))))
-    (local.set $headLower (v128.load (i32.add (local.get $sums) (local.get $at))))
-    (local.set $tailLower (v128.load (i32.add (i32.add (local.get $sums) (local.get $row)) (local.get $at))))
-    (local.set $near
-      (f64x2.sub (f64x2.splat (f64.const 1))
-        (f64x2.div
-          (f64x2.sub
-            (f64x2.add
-              (f64x2.add
-                (f64x2.pmax (local.get $zero) (f64x2.sub (local.get $headLower) (local.get $head)))
-                (f64x2.pmax (local.get $zero)
-                  (f64x2.sub (f64x2.sub (local.get $headNorm) (local.get $headLower)) (local.get $complementHead))))
-              (f64x2.add
-                (f64x2.pmax (local.get $zero) (f64x2.sub (local.get $tailLower) (local.get $tail)))
-                (f64x2.pmax (local.get $zero)
-                  (f64x2.sub
-                    (f64x2.sub (f64x2.sub (local.get $norm) (local.get $headNorm)) (local.get $tailLower))
-                    (local.get $complementTail)))))
-            (f64x2.splat (f64.const 0.000000001)))
-          (local.get $norm))))
-    (f64x2.mul (f64x2.mul (local.get $near) (local.get $near)) (local.get $near)))
+
 
   ;; Stores `value` at `at` in the lanes of `mask`.
   (func $keep (param $at i32) (param $value v128) (param $mask v128)
