@@ -100,6 +100,7 @@ export function stepAnomalyModel(
   const { cooldown, maxStoredAnomalies } = options;
   assessment.kind = "outlier";
   assessment.shape = false;
+  assessment.cooldown = 0;
   model.detector.assess(value, assessment);
   model.lastTimestamp = timestamp;
   model.pointsSeen += 1;
@@ -121,7 +122,8 @@ export function stepAnomalyModel(
     SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(model.cooldownSeverity) ||
     magnitude >= 2 * model.cooldownMagnitude;
   if (inCooldown && !moreSevere) return null;
-  model.cooldownRemaining = cooldown;
+  // (Read through a widened type, as `shape` above.)
+  model.cooldownRemaining = Math.max(cooldown, (assessment.cooldown as number | undefined) ?? 0);
   model.cooldownSeverity = severity;
   model.cooldownMagnitude = magnitude;
   const halfWidth = threshold * assessment.scale;

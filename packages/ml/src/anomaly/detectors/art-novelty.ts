@@ -276,6 +276,25 @@ export class ArtNovelty {
     return novelty;
   }
 
+  /**
+   * Whether the model is silent: a window completed at the next point would be reported only if markedly worse than
+   * the last report, because a mask is on (after training, after a novel window, after a report).
+   */
+  get silent(): boolean {
+    const { mask } = this.parameters;
+    const next = this.step + 1;
+    const afterNovelty = this.maskedAfterNovelty && !(this.quietSteps >= mask && next > this.trainingSpan + mask);
+    return afterNovelty || next - this.lastReport <= mask;
+  }
+
+  /**
+   * Whether the model is still warming up: it has reported nothing since training, and the next step is within two
+   * masks of the end of the training span (the first mask after training lasts at least until one mask past it).
+   */
+  get warmingUp(): boolean {
+    return this.reports === 0 && this.step + 1 <= this.trainingSpan + 2 * this.parameters.mask;
+  }
+
   /** Adds a point; returns the confidence of a reported novelty in (0, 1], or 0. */
   push(value: number): number {
     const { features } = this;

@@ -8,9 +8,20 @@ import {
   severityOf,
 } from "../../../src/anomaly/anomaly-detection-engine";
 import { resolveAnomalyDetectionEngineOptions } from "../../../src/anomaly/anomaly-detection-engine-options";
-import { createAnomalyModel, stepAnomalyModel } from "../../../src/anomaly/anomaly-model";
+import {
+  createAnomalyModel,
+  LIKELIHOOD_THRESHOLD_FACTOR,
+  RESONANCE_THRESHOLD_FACTOR,
+  stepAnomalyModel,
+} from "../../../src/anomaly/anomaly-model";
 import type { Assessment, Detector } from "../../../src/anomaly/detectors/detector";
-import { CONFIDENCE_SCORE, ResonanceDetector } from "../../../src/anomaly/detectors/resonance-detector";
+import {
+  AUTO_COOLDOWN,
+  AUTO_SCORE_FACTOR,
+  CONFIDENCE_SCORE,
+  ResonanceDetector,
+} from "../../../src/anomaly/detectors/resonance-detector";
+import { SurpriseDetector } from "../../../src/anomaly/detectors/surprise-detector";
 import { createRandom } from "../../../src/random/create-random";
 
 const START = Date.parse("2026-01-01T00:00:00Z");
@@ -27,6 +38,13 @@ function wave(length: number, seed = 7, offset = 0): number[] {
 
 const toPoints = (values: readonly number[], offset = 0) =>
   values.map((value, index) => ({ timestamp: START + (index + offset) * MINUTE, value }));
+
+/** The `"auto"` detector's assessment of one value. */
+function assessAuto(detector: SurpriseDetector, value: number): Assessment {
+  const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
+  detector.assess(value, assessment);
+  return assessment;
+}
 
 /** Scores `values` in order; returns every score and whether it was about the shape. */
 function scores(detector: ResonanceDetector, values: readonly number[]): [number, boolean][] {
@@ -126,6 +144,88 @@ describe('AnomalyDetectionEngine with detector "resonance"', () => {
     expect(stepAnomalyModel(createAnomalyModel(shape(4, false), 0, 50, 0), 1, 51, options, assessment)).toBeNull();
     const point = stepAnomalyModel(createAnomalyModel(shape(4, false), 0, 50, 0), 1, 60, options, assessment);
     expect(point).toMatchObject({ kind: "outlier", severity: severityOf(5, 1.8) });
+  });
+
+  it('reports a spike beyond the training range right after training, as "auto" would, though the models are silent', () => {
+    // The guide's set-up: 300 points of training (steps of 3 points), a spike 10 points later, inside the models'
+    // first mask (at least 12 steps).
+    const training = wave(300);
+    const later = wave(36, 8, 300);
+    later[10] = 98;
+    const found: Record<string, unknown[]> = {};
+    for (const detector of ["auto", "resonance"] as const) {
+      const engine = new AnomalyDetectionEngine({ detector, sensitivityThreshold: 2.5, minTrainingPoints: 50 });
+      engine.trainModel("cpu", toPoints(training));
+      found[detector] = engine.detectAnomalies("cpu", toPoints(later, 300));
+    }
+    const [spike] = found.resonance as { score: number; severity: string; lower: number; upper: number }[];
+    const [auto] = found.auto as { score: number; severity: string; lower: number; upper: number }[];
+    expect(found.resonance).toHaveLength(1);
+    expect(found.auto).toHaveLength(1);
+    // The same decision, severity and band as "auto"'s, on the "resonance" scale of scores.
+    expect(spike).toMatchObject({ timestamp: START + 310 * MINUTE, value: 98, severity: "critical" });
+    expect(spike?.severity).toBe(auto?.severity);
+    expect(spike?.score).toBeCloseTo((auto?.score ?? 0) * AUTO_SCORE_FACTOR, 9);
+    expect(spike?.lower).toBeCloseTo(auto?.lower ?? 0, 9);
+    expect(spike?.upper).toBeCloseTo(auto?.upper ?? 0, 9);
+  });
+
+  it('leaves only values beyond the range seen so far to "auto" while the models warm up, with its cooldown', () => {
+    expect(AUTO_SCORE_FACTOR).toBe(RESONANCE_THRESHOLD_FACTOR / LIKELIHOOD_THRESHOLD_FACTOR);
+    const trained = () => ResonanceDetector.train(Float64Array.from(wave(300)), 0);
+    const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
+    const assess = (detector: ResonanceDetector, value: number) => {
+      assessment.shape = false;
+      assessment.cooldown = 0;
+      detector.assess(value, assessment);
+      return { ...assessment };
+    };
+    // Inside the range (the cycle's mean, far from its expected value there): the silent models decide, and say
+    // nothing.
+    const inside = assess(trained(), 50);
+    expect(inside).toMatchObject({ score: 0, cooldown: 0 });
+    // Beyond it: "auto"'s score and band, rescaled, and its cooldown.
+    const reference = assessAuto(SurpriseDetector.train(Float64Array.from(wave(300)), 0), 98);
+    const beyond = assess(trained(), 98);
+    expect(beyond.score).toBe(Math.min(reference.score * AUTO_SCORE_FACTOR, CONFIDENCE_SCORE));
+    expect(reference.score * AUTO_SCORE_FACTOR).toBeGreaterThan(0.72 * 2.5);
+    expect(beyond.scale).toBe(reference.scale / AUTO_SCORE_FACTOR);
+    expect(beyond.cooldown).toBe(AUTO_COOLDOWN);
+    expect(beyond.shape).toBe(false);
+    // Once the warm-up is over (about two masks of steps of 3 points), the models decide again.
+    const detector = trained();
+    const cycle = wave(120, 8, 300);
+    for (const point of cycle) assess(detector, point);
+    expect(assess(detector, 98).cooldown).toBe(0);
+  });
+
+  it('starts "auto"\'s cooldown with a report "auto" decided alone', () => {
+    const options = resolveAnomalyDetectionEngineOptions({ detector: "resonance" });
+    const alone: Detector = {
+      assess(_value: number, assessment: Assessment) {
+        assessment.score = 10;
+        assessment.expected = 50;
+        assessment.scale = 1;
+        assessment.cooldown = AUTO_COOLDOWN;
+      },
+      toState: () => ({ kind: "resonance" }),
+    };
+    const model = createAnomalyModel(alone, 0, 50, 0);
+    const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
+    expect(stepAnomalyModel(model, 1, 60, options, assessment)).not.toBeNull();
+    expect(model.cooldownRemaining).toBe(AUTO_COOLDOWN);
+    // The engine resets the field before each point: a detector that leaves it alone asks for no cooldown.
+    const silent: Detector = {
+      assess(_value: number, into: Assessment) {
+        into.score = 10;
+        into.expected = 50;
+        into.scale = 1;
+      },
+      toState: () => ({ kind: "resonance" }),
+    };
+    const other = createAnomalyModel(silent, 0, 50, 0);
+    expect(stepAnomalyModel(other, 1, 60, options, assessment)).not.toBeNull();
+    expect(other.cooldownRemaining).toBe(options.cooldown);
   });
 
   it("flags the guide's burst of notification failures through trackEvent", () => {
