@@ -6,10 +6,12 @@
  * is the mean best match so far, the lower one rises towards the worst recent match while matches are good and
  * sinks while they are poor (never below the matches that were reported). Internal to the detectors.
  */
+
+import { encodeFloat64, encodeFloat64Table } from "../../internal/float64-text";
 import { type ArtFeatureParameters, ArtFeatures } from "./art-features";
 import { type ArtMatch, ArtMemory } from "./art-memory";
 import type { DetectorState } from "./detector";
-import { invalidState, readArray } from "./read-state";
+import { invalidState, readArray, readPackedArray } from "./read-state";
 
 /** The knobs of {@link ArtNovelty}. */
 export interface ArtParameters extends ArtFeatureParameters {
@@ -178,18 +180,20 @@ export class ArtNovelty {
    * @param prefix - Sets this model's fields apart from the detector's others.
    * @returns Plain numbers and number arrays.
    */
-  toState(prefix: string): Record<string, number[]> {
+  toState(prefix: string): Record<string, number[] | string> {
     const features = this.features.toState();
     const memory = this.memory.toState();
-    const state: Record<(typeof ART_STATE_FIELDS)[number], number[]> = {
+    // The categories' weights (most of the state) as a table of their distinct values and an index per weight, and
+    // the norms as base64 text of their float64 bytes: exact, and about half the size of JSON numbers.
+    const state: Record<(typeof ART_STATE_FIELDS)[number], number[] | string> = {
       Scale: features.scale,
       Accumulators: features.accumulators,
       Levels: features.levels,
       Histogram: features.histogram,
       Memory: memory.numbers,
-      Weights: memory.weights,
-      Norms: memory.norms,
-      HeadNorms: memory.headNorms,
+      Weights: encodeFloat64Table(memory.weights),
+      Norms: encodeFloat64(memory.norms),
+      HeadNorms: encodeFloat64(memory.headNorms),
       LastUsed: memory.lastUsed,
       Matches: [...this.recentMatches.values, this.recentMatches.head],
       Deficits: [...this.recentDeficits.values, this.recentDeficits.head],
@@ -245,9 +249,9 @@ export class ArtNovelty {
     });
     const memory = ArtMemory.restore(`${prefix}Memory`, window * 2, capacity, {
       numbers: read("Memory", 5),
-      weights: read("Weights"),
-      norms: read("Norms"),
-      headNorms: read("HeadNorms"),
+      weights: readPackedArray(state, `${prefix}Weights`, true),
+      norms: readPackedArray(state, `${prefix}Norms`),
+      headNorms: readPackedArray(state, `${prefix}HeadNorms`),
       lastUsed: read("LastUsed"),
     });
     const novelty = new ArtNovelty(features, parameters, trainingSpan, memory);

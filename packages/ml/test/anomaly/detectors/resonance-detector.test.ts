@@ -22,6 +22,12 @@ import {
   ResonanceDetector,
 } from "../../../src/anomaly/detectors/resonance-detector";
 import { SurpriseDetector } from "../../../src/anomaly/detectors/surprise-detector";
+import {
+  decodeFloat64,
+  decodeFloat64Table,
+  encodeFloat64,
+  encodeFloat64Table,
+} from "../../../src/internal/float64-text";
 import { createRandom } from "../../../src/random/create-random";
 
 const START = Date.parse("2026-01-01T00:00:00Z");
@@ -243,12 +249,43 @@ describe('AnomalyDetectionEngine with detector "resonance"', () => {
     expect(found.some((anomaly) => anomaly.timestamp === START + 300 * MINUTE && anomaly.value === 90)).toBe(true);
   });
 
+  it("saves the categories as base64 text of their float64 bytes, and reads version 5's number arrays alike", () => {
+    const engine = new AnomalyDetectionEngine({ detector: "resonance" });
+    // A random walk fills the models' 256 categories each.
+    const random = createRandom(11);
+    let level = 50;
+    const walk = Array.from({ length: 6000 }, () => {
+      level += 3 * random.normal();
+      return level;
+    });
+    engine.trainModel("walk", toPoints(walk.slice(0, 750)));
+    engine.detectAnomalies("walk", toPoints(walk.slice(750), 750));
+    const json = engine.toJSON();
+    const state = json.models.walk?.detector as Record<string, unknown>;
+    const numbers = (field: string) =>
+      Array.from((field.endsWith("Weights") ? decodeFloat64Table : decodeFloat64)(state[field] as string) ?? []);
+    // The old form: the same numbers as JSON arrays, under version 5.
+    const old: Record<string, unknown> = { ...state };
+    for (const field of Object.keys(state)) {
+      if (/^art\d(Weights|Norms|HeadNorms)$/.test(field)) old[field] = numbers(field);
+    }
+    expect(numbers("art0Norms")).toHaveLength(256);
+    const version5 = { ...json, version: 5, models: { walk: { ...json.models.walk, detector: old } } };
+    const size = (value: unknown) => JSON.stringify(value).length;
+    expect(size(json)).toBeLessThan(0.75 * size(version5));
+    const restored = [AnomalyDetectionEngine.fromJSON(json), AnomalyDetectionEngine.fromJSON(JSON.stringify(version5))];
+    for (const copy of restored) expect(copy.toJSON()).toEqual(json);
+    const rest = toPoints(walk.map((value) => value + 5).slice(0, 500), 6000);
+    const expected = engine.detectAnomalies("walk", rest);
+    for (const copy of restored) expect(copy.detectAnomalies("walk", rest)).toEqual(expected);
+  });
+
   it("saves every model's categories: the restored engine decides exactly as the original", () => {
     const engine = new AnomalyDetectionEngine({ detector: "resonance" });
     engine.trainModel("cpu", toPoints(wave(300)));
     engine.detectAnomalies("cpu", toPoints(wave(100, 8, 300), 300));
     const json = engine.toJSON();
-    expect(json.version).toBe(5);
+    expect(json.version).toBe(6);
     expect(json.models.cpu?.detector).toMatchObject({ kind: "resonance", margins: [0.3, 0.6, 1.2, 2.4] });
     const copy = AnomalyDetectionEngine.fromJSON(JSON.stringify(json));
     expect(copy.toJSON()).toEqual(json);
@@ -270,12 +307,35 @@ describe('AnomalyDetectionEngine with detector "resonance"', () => {
           models: { cpu: { ...model, detector: { ...model.detector, ...change } } },
         }),
       );
-    const weights = model.detector.art1Weights as number[];
+    // Weights are written as a table of base64 float64 numbers and indices; version 5's number arrays are read too.
+    const weights = Array.from(decodeFloat64Table(model.detector.art1Weights as string) ?? []);
+    expect(weights.length).toBeGreaterThan(0);
     expect(issues({ art1Weights: [...weights.slice(1), 2] })).toEqual([
       'json.models.cpu.detector: field "art1Memory" must describe the categories of a resonance model',
     ]);
     expect(issues({ art0Weights: weights.slice(1) })).toEqual([
       'json.models.cpu.detector: field "art0Memory" must describe the categories of a resonance model',
+    ]);
+    const packed = model.detector.art1Weights as string;
+    const bad = "must be base64 text of float64 numbers, all finite (or an array of finite numbers)";
+    const badTable =
+      "must be a table of base64 float64 numbers and base64 16-bit indices into it, all finite (or an array of finite numbers)";
+    // One number short: read, but not the categories of a model.
+    expect(issues({ art1Weights: encodeFloat64Table(weights.slice(1)) })).toEqual([
+      `json.models.cpu.detector: field "art1Memory" must describe the categories of a resonance model`,
+    ]);
+    expect(issues({ art1Weights: packed.slice(1) })).toEqual([
+      `json.models.cpu.detector: field "art1Weights" ${badTable}`,
+    ]);
+    // An index beyond the table.
+    expect(issues({ art1Weights: `${encodeFloat64([0.5])}.AQA=` })).toEqual([
+      `json.models.cpu.detector: field "art1Weights" ${badTable}`,
+    ]);
+    expect(issues({ art1Norms: encodeFloat64([Number.NaN]) })).toEqual([
+      `json.models.cpu.detector: field "art1Norms" ${bad}`,
+    ]);
+    expect(issues({ art1HeadNorms: "AAAAAAAA8D8" })).toEqual([
+      `json.models.cpu.detector: field "art1HeadNorms" ${bad}`,
     ]);
     expect(issues({ margins: [] })).toEqual([
       'json.models.cpu.detector: field "margins" must hold 1 to 8 non-negative numbers',
