@@ -340,9 +340,24 @@
       (then
         (local.set $rank (local.get $count))
         (local.set $slot (i32.const 0))
+        (local.set $score (f64x2.splat (local.get $value)))
         (block $ranked
           (loop $ranking
             (br_if $ranked (i32.ge_u (local.get $slot) (local.get $count)))
+            ;; A block of four without the largest score is passed over whole.
+            (if (i32.eqz (i32.and (local.get $slot) (i32.const 3)))
+              (then
+                (if (i32.eqz
+                      (v128.any_true
+                        (v128.or
+                          (f64x2.eq (local.get $score)
+                            (v128.load (i32.add (local.get $scores) (i32.shl (local.get $slot) (i32.const 3)))))
+                          (f64x2.eq (local.get $score)
+                            (v128.load offset=16
+                              (i32.add (local.get $scores) (i32.shl (local.get $slot) (i32.const 3))))))))
+                  (then
+                    (local.set $slot (i32.add (local.get $slot) (i32.const 4)))
+                    (br $ranking)))))
             (if (f64.eq (f64.load (i32.add (local.get $scores) (i32.shl (local.get $slot) (i32.const 3))))
                   (local.get $value))
               (then
