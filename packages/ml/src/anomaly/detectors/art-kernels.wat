@@ -37,7 +37,8 @@
     (local $full v128) (local $winner i32) (local $rank i32) (local $slot i32) (local $candidate i32)
     (local $candidateRank i32) (local $inputHead f64) (local $inputTail f64) (local $head v128) (local $tail v128)
     (local $complementHead v128) (local $complementTail v128) (local $tailSums i32) (local $tolerance v128)
-    (local $headLower v128) (local $tailLower v128) (local $headNorm v128)
+    (local $headLower v128) (local $tailLower v128) (local $headNorm v128) (local $levelOverlap v128)
+    (local $levelNormNext v128) (local $levelOverlapNext v128)
     (local.set $half (i32.shr_u (local.get $dimension) (i32.const 1)))
     (local.set $row (i32.shl (local.get $capacity) (i32.const 3)))
     (local.set $lastRow (i32.mul (i32.sub (local.get $dimension) (i32.const 1)) (local.get $row)))
@@ -87,49 +88,56 @@
         (local.set $category
           (i64x2.add (local.get $lanes) (i64x2.splat (i64.extend_i32_u (i32.shr_u (local.get $at) (i32.const 3))))))
         (block $next
-        ;; The newest level's match (stored), and its square.
+        ;; The newest level's overlap and norm. A score is at most the newest level's match squared (the feature
+        ;; match is at most 1; the slack covers its rounding). When that rules out all four categories (below both
+        ;; the best score so far and the vigilance, so none of them can be the best or learn), their scores are left
+        ;; at 0 unread. The test is the match's without its division: overlap² × slack < cut × norm².
         (local.set $weight (v128.load (i32.add (i32.add (local.get $lower) (local.get $lastRow)) (local.get $at))))
         (local.set $weightComplement
           (v128.load (i32.add (i32.add (local.get $complement) (local.get $lastRow)) (local.get $at))))
         (local.set $levelNorm (f64x2.add (local.get $weight) (local.get $weightComplement)))
-        (local.set $level
-          (v128.bitselect
-            (f64x2.div
-              (f64x2.add
-                (f64x2.pmin (local.get $newest) (local.get $weight))
-                (f64x2.pmin (local.get $newestComplement) (local.get $weightComplement)))
-              (local.get $levelNorm))
-            (local.get $one)
-            (f64x2.gt (local.get $levelNorm) (local.get $zero))))
-        (v128.store (i32.add (local.get $levels) (local.get $at)) (local.get $level))
-        (local.set $bound (f64x2.mul (local.get $level) (local.get $level)))
-        ;; The newest level's match (stored), and its square.
-        (local.set $weight (v128.load (i32.add (i32.add (local.get $lower) (local.get $lastRow)) (i32.add (local.get $at) (i32.const 16)))))
+        (local.set $levelOverlap
+          (f64x2.add
+            (f64x2.pmin (local.get $newest) (local.get $weight))
+            (f64x2.pmin (local.get $newestComplement) (local.get $weightComplement))))
+        (local.set $weight
+          (v128.load offset=16 (i32.add (i32.add (local.get $lower) (local.get $lastRow)) (local.get $at))))
         (local.set $weightComplement
-          (v128.load (i32.add (i32.add (local.get $complement) (local.get $lastRow)) (i32.add (local.get $at) (i32.const 16)))))
-        (local.set $levelNorm (f64x2.add (local.get $weight) (local.get $weightComplement)))
-        (local.set $level
-          (v128.bitselect
-            (f64x2.div
-              (f64x2.add
-                (f64x2.pmin (local.get $newest) (local.get $weight))
-                (f64x2.pmin (local.get $newestComplement) (local.get $weightComplement)))
-              (local.get $levelNorm))
-            (local.get $one)
-            (f64x2.gt (local.get $levelNorm) (local.get $zero))))
-        (v128.store (i32.add (local.get $levels) (i32.add (local.get $at) (i32.const 16))) (local.get $level))
-        (local.set $boundNext (f64x2.mul (local.get $level) (local.get $level)))
-        ;; A score is at most its newest level's match squared (the feature match is at most 1; the slack covers
-        ;; its rounding). When that rules out all four categories (below both the best score so far and the
-        ;; vigilance, so none of them can be the best or learn), their scores are left at 0 unread.
+          (v128.load offset=16 (i32.add (i32.add (local.get $complement) (local.get $lastRow)) (local.get $at))))
+        (local.set $levelNormNext (f64x2.add (local.get $weight) (local.get $weightComplement)))
+        (local.set $levelOverlapNext
+          (f64x2.add
+            (f64x2.pmin (local.get $newest) (local.get $weight))
+            (f64x2.pmin (local.get $newestComplement) (local.get $weightComplement))))
         (local.set $cut (f64x2.pmin (local.get $best) (local.get $threshold)))
         (if (i32.and
-              (i64x2.all_true (f64x2.lt (f64x2.mul (local.get $bound) (local.get $slack)) (local.get $cut)))
-              (i64x2.all_true (f64x2.lt (f64x2.mul (local.get $boundNext) (local.get $slack)) (local.get $cut))))
+              (i64x2.all_true
+                (f64x2.lt
+                  (f64x2.mul (f64x2.mul (local.get $levelOverlap) (local.get $levelOverlap)) (local.get $slack))
+                  (f64x2.mul (local.get $cut) (f64x2.mul (local.get $levelNorm) (local.get $levelNorm)))))
+              (i64x2.all_true
+                (f64x2.lt
+                  (f64x2.mul (f64x2.mul (local.get $levelOverlapNext) (local.get $levelOverlapNext)) (local.get $slack))
+                  (f64x2.mul (local.get $cut) (f64x2.mul (local.get $levelNormNext) (local.get $levelNormNext))))))
           (then
             (v128.store (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
             (v128.store offset=16 (i32.add (local.get $scores) (local.get $at)) (local.get $zero))
             (br $next)))
+        ;; The newest level's match (stored; 1 for a zero norm), and its square.
+        (local.set $level
+          (v128.bitselect
+            (f64x2.div (local.get $levelOverlap) (local.get $levelNorm))
+            (local.get $one)
+            (f64x2.gt (local.get $levelNorm) (local.get $zero))))
+        (v128.store (i32.add (local.get $levels) (local.get $at)) (local.get $level))
+        (local.set $bound (f64x2.mul (local.get $level) (local.get $level)))
+        (local.set $level
+          (v128.bitselect
+            (f64x2.div (local.get $levelOverlapNext) (local.get $levelNormNext))
+            (local.get $one)
+            (f64x2.gt (local.get $levelNormNext) (local.get $zero))))
+        (v128.store offset=16 (i32.add (local.get $levels) (local.get $at)) (local.get $level))
+        (local.set $boundNext (f64x2.mul (local.get $level) (local.get $level)))
         ;; A bound of the feature match from six numbers per category: the norm, the head norm, and the sums of the
         ;; lower corners over each half (at `sums`, and `tailSums` = `sums + row`). Within a half of n features with
         ;; input sum s, the overlap falls short of the weights by Σ max(0, w − x) + max(0, k − (1 − x)), which is at
