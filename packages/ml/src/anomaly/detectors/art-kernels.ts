@@ -119,8 +119,9 @@ export function sumLowerCorners(arrays: ArtArrays, dimension: number, slot: numb
 }
 
 /**
- * The kernel's `$near` for one category: a bound of its feature match from its norms and sums. Within a half of n
- * features with input sum s, the overlap falls short of the weights by at least max(0, Σw − s) + max(0, Σk − (n − s)).
+ * The kernel's bound from sums for one category: a bound of its feature match from its norms and sums. Within a half
+ * of n features with input sum s, the overlap falls short of the weights by at least max(0, Σw − s) +
+ * max(0, Σk − (n − s)).
  */
 function near(
   arrays: ArtArrays,
