@@ -12,6 +12,7 @@ import { createAnomalyModel, stepAnomalyModel } from "../src/anomaly/anomaly-mod
 import { ART_PARAMETERS, ArtNovelty, type ArtParameters } from "../src/anomaly/detectors/art-novelty";
 import type { Assessment, Detector, DetectorState } from "../src/anomaly/detectors/detector";
 import {
+  AUTO_COOLDOWN,
   RESONANCE_MARGINS,
   ResonanceDetector,
   type ResonanceVariant,
@@ -228,17 +229,29 @@ const RESONANCE_VARIANTS: readonly (readonly [string, readonly number[], Resonan
   ["resonance, margins 0.6/1.2/2.4", [0.6, 1.2, 2.4]],
   ["resonance, margin 1", [1]],
   ["resonance + new territory scored as by auto", RESONANCE_MARGINS, { territory: true }],
-  // When the models are silent: the default leaves a value beyond the range seen so far to "auto" during the warm-up.
+  // Which values the models do not report "auto" decides alone: the default, a value beyond the range seen so far,
+  // always, with the engine's cooldown.
   ["resonance, silent start (auto never decides alone)", RESONANCE_MARGINS, { silence: "never" }],
+  ["resonance, auto alone beyond the range, cooldown 400", RESONANCE_MARGINS, { aloneCooldown: AUTO_COOLDOWN }],
   ["resonance, auto alone in every mask", RESONANCE_MARGINS, { silence: "masks" }],
-  ["resonance, auto alone in every mask, cooldown 0", RESONANCE_MARGINS, { silence: "masks", aloneCooldown: 0 }],
-  ["resonance, auto alone in the warm-up, cooldown 0", RESONANCE_MARGINS, { aloneCooldown: 0 }],
-  ["resonance, auto alone in the warm-up, any value", RESONANCE_MARGINS, { beyondRange: false }],
   [
-    "resonance, auto alone in the warm-up, any value, cooldown 0",
+    "resonance, auto alone in every mask, cooldown 400",
     RESONANCE_MARGINS,
-    { beyondRange: false, aloneCooldown: 0 },
+    { silence: "masks", aloneCooldown: AUTO_COOLDOWN },
   ],
+  ["resonance, auto alone in the warm-up", RESONANCE_MARGINS, { silence: "warm-up" }],
+  [
+    "resonance, auto alone in the warm-up, cooldown 400",
+    RESONANCE_MARGINS,
+    { silence: "warm-up", aloneCooldown: AUTO_COOLDOWN },
+  ],
+  ["resonance, auto alone in the warm-up, any value", RESONANCE_MARGINS, { silence: "warm-up", beyondRange: false }],
+  [
+    "resonance, auto alone in the warm-up, any value, cooldown 400",
+    RESONANCE_MARGINS,
+    { silence: "warm-up", beyondRange: false, aloneCooldown: AUTO_COOLDOWN },
+  ],
+  ["resonance, auto alone for any value", RESONANCE_MARGINS, { beyondRange: false }],
 ];
 
 // `LOCO_ONLY="<regular expression>"` runs only the matching variants (and the default).

@@ -20,11 +20,12 @@ export const RESONANCE_PARAMETERS: ArtParameters = { ...ART_PARAMETERS, widen: t
 export const CONFIDENCE_SCORE = 10;
 
 /**
- * When the `"auto"` detector underneath decides alone (see {@link ResonanceDetector.assess}): `"never"` (ARTime's
- * silent start); `"warm-up"`, while every model is silent and warming up (after training, before its first report,
- * see {@link ArtNovelty.warmingUp}); `"masks"`, whenever every model is silent.
+ * When the `"auto"` detector underneath decides alone a value beyond the range seen so far that the models do not
+ * report (see {@link ResonanceDetector.assess}): `"always"` (the engine's); `"never"` (ARTime's silent start: the
+ * models alone, and they are silent for 12 or more steps after training); `"warm-up"`, only while every model is
+ * silent and warming up (see {@link ArtNovelty.warmingUp}); `"masks"`, only while every model is silent.
  */
-export type ResonanceSilence = "never" | "warm-up" | "masks";
+export type ResonanceSilence = "always" | "never" | "warm-up" | "masks";
 
 /**
  * `"resonance"`'s score threshold over `"auto"`'s (the engine's `RESONANCE_THRESHOLD_FACTOR` 0.72 over
@@ -33,18 +34,18 @@ export type ResonanceSilence = "never" | "warm-up" | "masks";
  */
 export const AUTO_SCORE_FACTOR = 0.6;
 
-/** The cooldown (points) of a report that `"auto"` decides alone: `"auto"`'s default cooldown. */
+/** `"auto"`'s default cooldown (points): the bench tries it for the reports `"auto"` decides alone. */
 export const AUTO_COOLDOWN = 400;
 
 /** How the detector works; the defaults are the engine's, the bench tries the others (see BENCHMARKS.md). */
 export interface ResonanceVariant {
   /** Whether a value in new territory (the `"auto"` detector's range rule) scores as it does there (false). */
   readonly territory?: boolean;
-  /** When `"auto"` decides alone (`"warm-up"`). */
+  /** When `"auto"` decides alone (`"always"`). */
   readonly silence?: ResonanceSilence;
   /** Whether `"auto"` decides alone only for a value beyond the range of the values seen so far (true). */
   readonly beyondRange?: boolean;
-  /** The cooldown of a report `"auto"` decides alone ({@link AUTO_COOLDOWN}). */
+  /** The cooldown a report that `"auto"` decides alone starts (0: the engine's own). */
   readonly aloneCooldown?: number;
 }
 
@@ -74,9 +75,9 @@ export class ResonanceDetector implements Detector {
     this.base = base;
     this.models = models;
     this.territory = variant.territory ?? false;
-    this.silence = variant.silence ?? "warm-up";
+    this.silence = variant.silence ?? "always";
     this.beyondRange = variant.beyondRange ?? true;
-    this.aloneCooldown = variant.aloneCooldown ?? AUTO_COOLDOWN;
+    this.aloneCooldown = variant.aloneCooldown ?? 0;
   }
 
   /**
@@ -120,11 +121,10 @@ export class ResonanceDetector implements Detector {
 
   /**
    * Scores a point: 10 × the models' mean confidence, the point check waived when that is at least the `"auto"`
-   * score underneath. Like ARTime, the models are silent for a mask of steps after training (and after each novel
-   * window): they could not report even an obvious spike then. So while every model is silent and warming up, a
-   * value beyond the range of the values seen so far is left to the `"auto"` detector alone: its score and band
-   * are rescaled by {@link AUTO_SCORE_FACTOR}, so the engine reports the point exactly when `"auto"` would, and a
-   * report starts `"auto"`'s cooldown ({@link AUTO_COOLDOWN}).
+   * score underneath. A value beyond the range of the values seen so far that the models do not report (they judge
+   * whole steps, and like ARTime they are silent for 12 or more steps after training and after each novel window)
+   * is left to the `"auto"` detector alone: its score and band are rescaled by {@link AUTO_SCORE_FACTOR}, so the
+   * engine reports the point exactly when `"auto"` would (the engine's cooldown applies).
    */
   assess(value: number, assessment: Assessment): void {
     const beyond = !this.beyondRange || this.base.beyondRange(value);
@@ -132,7 +132,11 @@ export class ResonanceDetector implements Detector {
     const { models, silence } = this;
     let confidence = 0;
     for (const model of models) confidence += model.push(value) / models.length;
-    if (confidence === 0 && beyond && silence !== "never" && this.silent(silence === "warm-up")) {
+    if (
+      confidence === 0 &&
+      beyond &&
+      (silence === "always" || (silence !== "never" && this.silent(silence === "warm-up")))
+    ) {
       // (Capped at the largest score of the models, 10: a threshold that asks for more reports nothing anyway.)
       assessment.score = Math.min(assessment.score * AUTO_SCORE_FACTOR, CONFIDENCE_SCORE);
       assessment.scale /= AUTO_SCORE_FACTOR;

@@ -176,9 +176,9 @@ describe('AnomalyDetectionEngine with detector "resonance"', () => {
     expect(spike?.upper).toBeCloseTo(auto?.upper ?? 0, 9);
   });
 
-  it('leaves only values beyond the range seen so far to "auto" while the models warm up, with its cooldown', () => {
+  it('leaves a value beyond the range seen so far that the models do not report to "auto", rescaled', () => {
     expect(AUTO_SCORE_FACTOR).toBe(RESONANCE_THRESHOLD_FACTOR / LIKELIHOOD_THRESHOLD_FACTOR);
-    const trained = () => ResonanceDetector.train(Float64Array.from(wave(300)), 0);
+    const training = Float64Array.from(wave(300));
     const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
     const assess = (detector: ResonanceDetector, value: number) => {
       assessment.shape = false;
@@ -188,21 +188,29 @@ describe('AnomalyDetectionEngine with detector "resonance"', () => {
     };
     // Inside the range (the cycle's mean, far from its expected value there): the silent models decide, and say
     // nothing.
-    const inside = assess(trained(), 50);
-    expect(inside).toMatchObject({ score: 0, cooldown: 0 });
-    // Beyond it: "auto"'s score and band, rescaled, and its cooldown.
-    const reference = assessAuto(SurpriseDetector.train(Float64Array.from(wave(300)), 0), 98);
-    const beyond = assess(trained(), 98);
+    expect(assess(ResonanceDetector.train(training, 0), 50)).toMatchObject({ score: 0, cooldown: 0 });
+    // Beyond it: "auto"'s score and band, rescaled; the engine's cooldown.
+    const reference = assessAuto(SurpriseDetector.train(training, 0), 98);
+    const beyond = assess(ResonanceDetector.train(training, 0), 98);
     expect(beyond.score).toBe(Math.min(reference.score * AUTO_SCORE_FACTOR, CONFIDENCE_SCORE));
     expect(reference.score * AUTO_SCORE_FACTOR).toBeGreaterThan(0.72 * 2.5);
     expect(beyond.scale).toBe(reference.scale / AUTO_SCORE_FACTOR);
-    expect(beyond.cooldown).toBe(AUTO_COOLDOWN);
-    expect(beyond.shape).toBe(false);
-    // Once the warm-up is over (about two masks of steps of 3 points), the models decide again.
-    const detector = trained();
-    const cycle = wave(120, 8, 300);
-    for (const point of cycle) assess(detector, point);
-    expect(assess(detector, 98).cooldown).toBe(0);
+    expect(beyond).toMatchObject({ cooldown: 0, shape: false });
+    // Long after training too, whenever the models report nothing (here: mid-step, where they cannot).
+    const later = ResonanceDetector.train(training, 0);
+    for (const point of wave(121, 8, 300)) assess(later, point);
+    const laterReference = SurpriseDetector.train(training, 0);
+    for (const point of wave(121, 8, 300)) assessAuto(laterReference, point);
+    expect(assess(later, 98).score).toBe(
+      Math.min(assessAuto(laterReference, 98).score * AUTO_SCORE_FACTOR, CONFIDENCE_SCORE),
+    );
+    // The bench's warm-up variant: only while every model is silent after training, with "auto"'s cooldown.
+    const warmUp = () =>
+      ResonanceDetector.train(training, 0, undefined, { silence: "warm-up", aloneCooldown: AUTO_COOLDOWN });
+    expect(assess(warmUp(), 98).cooldown).toBe(AUTO_COOLDOWN);
+    const settled = warmUp();
+    for (const point of wave(120, 8, 300)) assess(settled, point);
+    expect(assess(settled, 98).cooldown).toBe(0);
   });
 
   it('starts "auto"\'s cooldown with a report "auto" decided alone', () => {
@@ -232,6 +240,38 @@ describe('AnomalyDetectionEngine with detector "resonance"', () => {
     const other = createAnomalyModel(silent, 0, 50, 0);
     expect(stepAnomalyModel(other, 1, 60, options, assessment)).not.toBeNull();
     expect(other.cooldownRemaining).toBe(options.cooldown);
+  });
+
+  it("reports nothing in a steady event stream after a short warm-up (steps of at least 2 points), then the burst", () => {
+    // About 6 events a minute (Poisson, by inversion) for 300 minutes, 120 of them the warm-up, then a burst of 90.
+    for (const seed of [7, 1, 3, 5, 9]) {
+      const random = createRandom(seed);
+      const poisson = () => {
+        let count = 0;
+        let p = Math.exp(-6);
+        let cumulative = p;
+        const u = random.next();
+        while (u > cumulative) {
+          count += 1;
+          p *= 6 / count;
+          cumulative += p;
+        }
+        return count;
+      };
+      const counts = [...Array.from({ length: 300 }, poisson), 90, 6, 6, 6];
+      const clock = createManualClock(START);
+      const engine = new AnomalyDetectionEngine({ clock, detector: "resonance", minTrainingPoints: 120 });
+      const found = [];
+      for (const [minute, count] of counts.entries()) {
+        for (let event = 0; event < count; event += 1) {
+          clock.setTime(START + minute * MINUTE + Math.floor(((event + 0.5) / count) * MINUTE));
+          found.push(...engine.trackEvent("notification_failure"));
+        }
+      }
+      expect(found[0], `seed ${seed}`).toMatchObject({ timestamp: START + 300 * MINUTE, value: 90 });
+      for (const anomaly of found)
+        expect(anomaly.timestamp, `seed ${seed}`).toBeGreaterThanOrEqual(START + 300 * MINUTE);
+    }
   });
 
   it("flags the guide's burst of notification failures through trackEvent", () => {
