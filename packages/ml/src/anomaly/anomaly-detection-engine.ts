@@ -58,7 +58,7 @@ function guarded<Result>(action: () => Result): Result {
  * With its defaults (one configuration for every file) the engine scores 70.2 (NAB standard profile, normalised) on
  * the 29 NAB files of fixtures/ml under the causal protocol (70.2 held out by leave-one-category-out validation),
  * next to NAB's published numenta HTM (70.4) on the same files; `detector: "resonance"`, an ARTime-style ensemble
- * that is about 5 times slower, scores 78.1 in sample and 75.1 held out (ARTime: 80.2). See {@link scoreNab} to
+ * that is about 5 times slower, scores 79.7 in sample and 78.0 held out (ARTime: 80.2). See {@link scoreNab} to
  * evaluate on your own labelled data.
  *
  * @example
