@@ -11,7 +11,12 @@ import {
 import { createAnomalyModel, stepAnomalyModel } from "../src/anomaly/anomaly-model";
 import { ART_PARAMETERS, ArtNovelty, type ArtParameters } from "../src/anomaly/detectors/art-novelty";
 import type { Assessment, Detector, DetectorState } from "../src/anomaly/detectors/detector";
-import { RESONANCE_MARGINS, ResonanceDetector } from "../src/anomaly/detectors/resonance-detector";
+import {
+  AUTO_COOLDOWN,
+  RESONANCE_MARGINS,
+  ResonanceDetector,
+  type ResonanceVariant,
+} from "../src/anomaly/detectors/resonance-detector";
 import { combineNabScores, type NabScore } from "../src/anomaly/score-nab";
 import { ArtFamilyDetector, type ArtJoin } from "./anomaly/art-family";
 import { ENGINE_PARAMETERS, LikelihoodFamilyDetector, type LikelihoodParameters } from "./anomaly/likelihood-family";
@@ -25,6 +30,8 @@ interface Trace {
   readonly scale: Float64Array;
   /** 1 where the detector said its score is about the series' shape (`Assessment.shape`). */
   readonly shape: Uint8Array;
+  /** The cooldown a report of the point asks for (`Assessment.cooldown`). */
+  readonly cooldown: Float64Array;
 }
 
 /** Trains a variant's detector on a file's probationary rows. */
@@ -39,12 +46,15 @@ function trace(file: NabFile, train: Train): Trace {
     expected: new Float64Array(length),
     scale: new Float64Array(length),
     shape: new Uint8Array(length),
+    cooldown: new Float64Array(length),
   };
   const assessment: Assessment = { score: 0, expected: 0, scale: 0 };
   for (let index = 0; index < length; index += 1) {
     assessment.shape = false;
+    assessment.cooldown = 0;
     detector.assess(values[probationaryLength + index] as number, assessment);
     result.shape[index] = assessment.shape ? 1 : 0;
+    result.cooldown[index] = assessment.cooldown ?? 0;
     result.score[index] = assessment.score;
     result.expected[index] = assessment.expected;
     result.scale[index] = assessment.scale;
@@ -64,6 +74,7 @@ class Replay implements Detector {
     assessment.expected = this.recorded.expected[this.index] as number;
     assessment.scale = this.recorded.scale[this.index] as number;
     assessment.shape = this.recorded.shape[this.index] === 1;
+    assessment.cooldown = this.recorded.cooldown[this.index] as number;
     this.index += 1;
   }
   toState(): DetectorState {
@@ -211,13 +222,36 @@ interface Variant {
  * The engine's `"resonance"` detector with other margins (the default's first). Its score is the mean confidence /
  * 0.072, so t ∈ {5/3, 2.5, 10/3, 25/6, 5} asks for the confidences of the ART family's t ∈ {1, 1.5, 2, 2.5, 3}.
  */
-const RESONANCE_VARIANTS: readonly (readonly [string, readonly number[], boolean?])[] = [
+const RESONANCE_VARIANTS: readonly (readonly [string, readonly number[], ResonanceVariant?])[] = [
   [`resonance (the default), margins ${RESONANCE_MARGINS.join("/")}`, RESONANCE_MARGINS],
   ["resonance, margins 0.5/1.5", [0.5, 1.5]],
   ["resonance, margins 0.3/1.2/2.4", [0.3, 1.2, 2.4]],
   ["resonance, margins 0.6/1.2/2.4", [0.6, 1.2, 2.4]],
   ["resonance, margin 1", [1]],
-  ["resonance + new territory scored as by auto", RESONANCE_MARGINS, true],
+  ["resonance + new territory scored as by auto", RESONANCE_MARGINS, { territory: true }],
+  // Which values the models do not report "auto" decides alone: the default, a value beyond the range seen so far,
+  // always, with the engine's cooldown.
+  ["resonance, silent start (auto never decides alone)", RESONANCE_MARGINS, { silence: "never" }],
+  ["resonance, auto alone beyond the range, cooldown 400", RESONANCE_MARGINS, { aloneCooldown: AUTO_COOLDOWN }],
+  ["resonance, auto alone in every mask", RESONANCE_MARGINS, { silence: "masks" }],
+  [
+    "resonance, auto alone in every mask, cooldown 400",
+    RESONANCE_MARGINS,
+    { silence: "masks", aloneCooldown: AUTO_COOLDOWN },
+  ],
+  ["resonance, auto alone in the warm-up", RESONANCE_MARGINS, { silence: "warm-up" }],
+  [
+    "resonance, auto alone in the warm-up, cooldown 400",
+    RESONANCE_MARGINS,
+    { silence: "warm-up", aloneCooldown: AUTO_COOLDOWN },
+  ],
+  ["resonance, auto alone in the warm-up, any value", RESONANCE_MARGINS, { silence: "warm-up", beyondRange: false }],
+  [
+    "resonance, auto alone in the warm-up, any value, cooldown 400",
+    RESONANCE_MARGINS,
+    { silence: "warm-up", beyondRange: false, aloneCooldown: AUTO_COOLDOWN },
+  ],
+  ["resonance, auto alone for any value", RESONANCE_MARGINS, { beyondRange: false }],
 ];
 
 // `LOCO_ONLY="<regular expression>"` runs only the matching variants (and the default).
@@ -244,9 +278,9 @@ const VARIANTS: readonly Variant[] = [
     }),
   ),
   ...RESONANCE_VARIANTS.map(
-    ([name, margins, territory]): Variant => ({
+    ([name, margins, variant]): Variant => ({
       name,
-      train: (values) => ResonanceDetector.train(values, 0, margins, territory),
+      train: (values) => ResonanceDetector.train(values, 0, margins, variant),
       thresholds: [5 / 3, 2.5, 10 / 3, 25 / 6, 5],
       cooldowns: [0, 100, 400],
       detector: "resonance",
@@ -301,7 +335,12 @@ function artThroughput(): void {
     ["ensemble 0.3/0.6/1.2/2.4, 128 categories", widening(DOUBLING, { capacity: 128 })],
     ["ensemble 0.3/0.6/1.2/2.4, 64 categories", widening(DOUBLING, { capacity: 64 })],
   ];
-  console.log("\nART streaming speed (CPU time, second of two runs):\n");
+  // Each kernel keeps a WebAssembly memory until it is collected: after the variants above, more than the 4096 live
+  // kernels may exist, and then these models search with the JavaScript twin (same results, slower).
+  const simd = ArtNovelty.train(training, { ...ART_PARAMETERS, ...WIDENING }).memory.simd;
+  console.log(
+    `\nART streaming speed (CPU time, second of two runs; the search ${simd ? "as WebAssembly SIMD" : "in JavaScript"}):\n`,
+  );
   console.log("| models | points/s |");
   console.log("|---|---:|");
   let sink = 0;

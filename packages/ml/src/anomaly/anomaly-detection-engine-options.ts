@@ -47,12 +47,14 @@ export interface AnomalyDetectionEngineOptions {
    * - `"resonance"`: NAB's ARTime in our port, for accuracy over speed: four adaptive-resonance models (fuzzy ART with
    *   two vigilances, on windows of 8 downsampled steps, scale margins 0.3, 0.6, 1.2 and 2.4 of the training range)
    *   learn the stream's recent shapes, and a window like none of them is reported with their mean confidence; the
-   *   `"auto"` detector runs underneath for the band. Scores 78.2 on the 29 NAB files of fixtures/ml, held out and in
-   *   sample (`"auto"`: 70.2), but streams about 5 times slower (see BENCHMARKS.md; its category search runs as
-   *   WebAssembly SIMD where available, about 4 times slower without), keeps up to 256 categories of
-   *   32 numbers per model (a snapshot of up to about 600 KB of JSON per engine model), and, like ARTime, reports no
-   *   new shape in the first 12 steps after training (a step is `training points / 104` points, at least 1).
-   *   Detections have `kind: "pattern"` when their point lies inside the band.
+   *   `"auto"` detector runs underneath for the band, and decides alone a value beyond the range seen so far that
+   *   the models do not report (as `"auto"` would decide it), so an obvious spike is reported at once, also in the 12
+   *   or more steps after training in which the models, like ARTime's, are silent (a step is
+   *   `training points / 104` points, at least 2). Scores 79.7 on the 29 NAB files of fixtures/ml in sample and 78.0
+   *   held out over its threshold × cooldown grid (`"auto"`: 70.2 both), but streams about 5 times slower (see
+   *   BENCHMARKS.md; its category search runs as WebAssembly SIMD where available, about 4 times slower without),
+   *   and keeps up to 256 categories of 32 numbers per model (a snapshot of up to about 270 KB of JSON per engine
+   *   model). Detections have `kind: "pattern"` when their point lies inside the band.
    * - `"zscore"`: the classic `(x − μ) / σ`, μ and σ from the training data (`window: 0`) or the last `window` points.
    * - `"robust-zscore"`: `(x − median) / (1.4826 · MAD)` over the training data (`window: 0`) or the last `window` points.
    * - `"seasonal"`: robust score of the residual from a robust STL decomposition of the training data (seasonal

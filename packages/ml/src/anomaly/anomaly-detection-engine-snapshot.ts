@@ -25,14 +25,15 @@ export interface AnomalyDetectionEngineJson {
   /** Always `ANOMALY_SNAPSHOT_FORMAT`. */
   readonly format: typeof ANOMALY_SNAPSHOT_FORMAT;
   /**
-   * 5 since a model may run the `"resonance"` detector (its state holds the categories of its adaptive-resonance
+   * 6 since a `"resonance"` model's category weights and norms are base64 text of their float64 bytes (about half
+   * the size; version 5's number arrays are still read); 5 since a model may run the `"resonance"` detector (its state holds the categories of its adaptive-resonance
    * models) and anomalies may have `kind: "pattern"`; 4 since the `"auto"` detector's state holds its context gate (the levels of recent values and a dictionary of
    * 4096 transitions); 3 since its `sensitivityThreshold` maps onto its likelihood threshold (and its state keeps
    * the range of values seen); 2 since the cooldown keeps the severity that started it. Older versions are still
    * read: an `"auto"` model from version 1–3 runs without the context gate, so it reports as it did, and before
    * version 3 an `"auto"` engine's threshold is divided by the mapping's factor 1.2.
    */
-  readonly version: 5;
+  readonly version: 6;
   /** The engine's options (without the clock). */
   readonly options: SerialisedAnomalyDetectionEngineOptions;
   /** Every trained model, by model id. */
@@ -98,7 +99,7 @@ export function toAnomalySnapshot(
       anomalies: model.anomalies.map((anomaly) => ({ ...anomaly })),
     };
   }
-  return { format: ANOMALY_SNAPSHOT_FORMAT, version: 5, options: serialisableOptions(options), models: written };
+  return { format: ANOMALY_SNAPSHOT_FORMAT, version: 6, options: serialisableOptions(options), models: written };
 }
 
 /**
@@ -117,7 +118,7 @@ export function fromAnomalySnapshot(
   const { snapshot, version } = readSnapshot(withCurrentHeader(json), {
     context: CONTEXT,
     format: ANOMALY_SNAPSHOT_FORMAT,
-    versions: [1, 2, 3, 4, 5],
+    versions: [1, 2, 3, 4, 5, 6],
   });
   const check = createValidator(CONTEXT);
   if (snapshot.options !== undefined) check.object("json.options", snapshot.options);

@@ -81,7 +81,9 @@ export function createAnomalyModel(
  * - severity follows the size of the point's deviation for outliers, the score for shapes, level shifts and trend
  *   changes;
  * - inside a cooldown only an anomaly more severe than the one that started it is reported (and starts a new one):
- *   one in a higher severity band, or with at least twice its deviation (bands end at "critical").
+ *   one in a higher severity band, or with at least twice its deviation (bands end at "critical"); a report starts a
+ *   cooldown of `cooldown` points, or of `assessment.cooldown` when the detector asks for a longer one
+ *   (the bench's variants of `"resonance"` that give the reports `"auto"` decides alone `"auto"`'s cooldown).
  *
  * @param model - The model; updated in place.
  * @param timestamp - Epoch ms of the point.
@@ -100,6 +102,7 @@ export function stepAnomalyModel(
   const { cooldown, maxStoredAnomalies } = options;
   assessment.kind = "outlier";
   assessment.shape = false;
+  assessment.cooldown = 0;
   model.detector.assess(value, assessment);
   model.lastTimestamp = timestamp;
   model.pointsSeen += 1;
@@ -121,7 +124,8 @@ export function stepAnomalyModel(
     SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(model.cooldownSeverity) ||
     magnitude >= 2 * model.cooldownMagnitude;
   if (inCooldown && !moreSevere) return null;
-  model.cooldownRemaining = cooldown;
+  // (Read through a widened type, as `shape` above.)
+  model.cooldownRemaining = Math.max(cooldown, (assessment.cooldown as number | undefined) ?? 0);
   model.cooldownSeverity = severity;
   model.cooldownMagnitude = magnitude;
   const halfWidth = threshold * assessment.scale;

@@ -34,12 +34,12 @@ function corrupt(detector: Record<string, unknown>): string[] {
 }
 
 describe("AnomalyDetectionEngine snapshots", () => {
-  it('writes { format: "pelbiot.ml.AnomalyDetectionEngine", version: 5 } and reads it back from an object or JSON text', () => {
+  it('writes { format: "pelbiot.ml.AnomalyDetectionEngine", version: 6 } and reads it back from an object or JSON text', () => {
     const engine = new AnomalyDetectionEngine({ sensitivityThreshold: 3, cooldown: 20 });
     engine.trainModel("cpu", series(200));
     engine.detectAnomalies("cpu", [{ timestamp: START + 300 * MINUTE, value: 500 }]);
     const json = engine.toJSON();
-    expect(json).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 5 });
+    expect(json).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 6 });
     expect(json.models.cpu).toMatchObject({ cooldownRemaining: 20, cooldownSeverity: "critical", droppedPoints: 0 });
     expect(json.models.cpu?.detector).toMatchObject({ kind: "auto", maximum: 500, rangePoints: 201 });
     expect(AnomalyDetectionEngine.fromJSON(JSON.stringify(json)).toJSON()).toEqual(json);
@@ -59,7 +59,7 @@ describe("AnomalyDetectionEngine snapshots", () => {
     const [spike] = engine.detectAnomalies("cpu", [{ timestamp: last + MINUTE, value: 5000 }]);
     expect(spike?.severity).toBe("critical");
     expect(engine.toJSON().models.cpu).toMatchObject({ cooldownRemaining: 20 });
-    expect(engine.toJSON()).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 5 });
+    expect(engine.toJSON()).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 6 });
   });
 
   it('holds the context gate in an "auto" model\'s state, and the copy goes on deciding exactly as the original', () => {
@@ -105,7 +105,7 @@ describe("AnomalyDetectionEngine snapshots", () => {
     const version3 = { ...current, version: 3, models: { cpu: { ...model, detector: oldState } } };
     const restored = AnomalyDetectionEngine.fromJSON(version3);
     expect(restored.toJSON().models.cpu?.detector).toEqual(oldState);
-    expect(restored.toJSON()).toMatchObject({ version: 5 });
+    expect(restored.toJSON()).toMatchObject({ version: 6 });
     // The returning bursts surprise the likelihood, which reports them without the gate; with it, they follow
     // paths of levels the series took in training, so the current model stays quiet.
     const ungated = restored.detectAnomalies("cpu", points.slice(3000));
@@ -153,7 +153,7 @@ describe("AnomalyDetectionEngine snapshots", () => {
       "VALIDATION_ERROR",
     );
     expectPelbiotError(() => AnomalyDetectionEngine.fromJSON("not json"), "VALIDATION_ERROR");
-    const newer = expectPelbiotError(() => AnomalyDetectionEngine.fromJSON({ ...json, version: 6 }), "UNSUPPORTED");
+    const newer = expectPelbiotError(() => AnomalyDetectionEngine.fromJSON({ ...json, version: 7 }), "UNSUPPORTED");
     expect(newer.message).toContain("AnomalyDetectionEngine.fromJSON");
   });
 

@@ -22,21 +22,32 @@ export interface ArtArrays {
   readonly headNorms: Float64Array;
   /** Per category, the input count at its last resonance (for replacement). */
   readonly lastUsed: Float64Array;
+  /**
+   * Per category, the sums of its lower corners over the first half of the features (at `[0, stride)`) and over the
+   * second half (at `[stride, 2 × stride)`), for a bound of the match (see {@link sumLowerCorners}).
+   */
+  readonly sums: Float64Array;
   /** The input to score (`dimension` features, the newest level last). */
   readonly input: Float64Array;
   /** Written by {@link score}: per category, its match (feature match³ × newest level's match²). */
   readonly scores: Float64Array;
   /** Written by {@link score}: per category, its newest level's match. */
   readonly levels: Float64Array;
+  /** The category in each slot (slots are what the other arrays are indexed by). */
+  readonly categories: Int32Array;
+  /** Written by {@link score}: at 0, the first category in visit order with the largest score. */
+  readonly found: Int32Array;
   /** Whether {@link score} runs as WebAssembly SIMD. */
   readonly simd: boolean;
   /**
-   * Scores {@link input} against categories `[0, count)`; those whose score reaches `vigilance` learn it (fast
-   * learning: weights ← weights ∧ input, norms summed again in feature order, last use ← `presented`). A category
-   * that can neither be the best nor learn may be skipped, its score left at 0; `start` (below `count`) is scored
-   * first, as a likely best. Returns the largest score.
+   * Scores {@link input} against the categories in slots `[0, count)`; those whose score reaches `vigilance` learn
+   * it (fast learning: weights ← weights ∧ input, norms summed again in feature order, last use ← `presented`; a
+   * category that learning would leave as it is only gets its last use, see {@link learningKeeps}). A category
+   * that can neither be the best nor learn may be skipped, its score left at 0. Category `first` (in slot `start`,
+   * below `count`) is visited first, then 1, 2, … with 0 in its place; {@link found} gets the first category in
+   * that order with the largest score, which is returned.
    */
-  score(count: number, vigilance: number, presented: number, start: number): number;
+  score(count: number, vigilance: number, presented: number, first: number, start: number): number;
 }
 
 interface ArtKernelExports {
@@ -57,6 +68,10 @@ interface ArtKernelExports {
     vigilance: number,
     presented: number,
     start: number,
+    categories: number,
+    first: number,
+    found: number,
+    sums: number,
   ): number;
 }
 
@@ -88,6 +103,46 @@ const kernelRegistry =
 /** The kernel module, compiled on first use; `null` where WebAssembly SIMD is unavailable. */
 const kernelModule = lazyWasmModule(ART_KERNELS_WASM);
 
+/** Tolerance of the bound from sums (far above the rounding of the sums). */
+const SUM_TOLERANCE = 1e-9;
+
+/** Writes the sums of a category's lower corners over each half of the features (see {@link ArtArrays.sums}). */
+export function sumLowerCorners(arrays: ArtArrays, dimension: number, slot: number): void {
+  const { stride, lower, sums } = arrays;
+  const half = dimension >> 1;
+  let head = 0;
+  let tail = 0;
+  for (let feature = 0; feature < half; feature += 1) head += lower[feature * stride + slot] as number;
+  for (let feature = half; feature < dimension; feature += 1) tail += lower[feature * stride + slot] as number;
+  sums[slot] = head;
+  sums[stride + slot] = tail;
+}
+
+/**
+ * The kernel's bound from sums for one category: a bound of its feature match from its norms and sums. Within a half
+ * of n features with input sum s, the overlap falls short of the weights by at least max(0, Σw − s) +
+ * max(0, Σk − (n − s)).
+ */
+function near(
+  arrays: ArtArrays,
+  slot: number,
+  head: number,
+  tail: number,
+  complementHead: number,
+  complementTail: number,
+): number {
+  const { stride, norms, headNorms, sums } = arrays;
+  const norm = norms[slot] as number;
+  const headNorm = headNorms[slot] as number;
+  const headLower = sums[slot] as number;
+  const tailLower = sums[stride + slot] as number;
+  const shortfall =
+    Math.max(0, headLower - head) +
+    Math.max(0, headNorm - headLower - complementHead) +
+    (Math.max(0, tailLower - tail) + Math.max(0, norm - headNorm - tailLower - complementTail));
+  return 1 - (shortfall - SUM_TOLERANCE) / norm;
+}
+
 /** The JavaScript twin of the kernel's `scores`: the same arithmetic, one category at a time. */
 function scoreCategories(
   arrays: ArtArrays,
@@ -95,13 +150,45 @@ function scoreCategories(
   count: number,
   vigilance: number,
   presented: number,
+  first: number,
+  start: number,
 ): number {
+  const best = scoreSlots(arrays, dimension, count, vigilance, presented);
+  const { scores, categories } = arrays;
+  let winner = first;
+  if ((scores[start] as number) !== best) {
+    // Category c ≠ first is visited at rank c, and 0 at rank `first`.
+    let rank = count;
+    for (let slot = 0; slot < count; slot += 1) {
+      if ((scores[slot] as number) !== best) continue;
+      const category = categories[slot] as number;
+      const candidateRank = category === 0 ? first : category;
+      if (candidateRank < rank) {
+        rank = candidateRank;
+        winner = category;
+      }
+    }
+  }
+  arrays.found[0] = winner;
+  return best;
+}
+
+/** The twin's pass over the slots: every score (or 0 for a category ruled out), learning included. */
+function scoreSlots(arrays: ArtArrays, dimension: number, count: number, vigilance: number, presented: number): number {
   const { stride, lower, complements, norms, input, scores, levels } = arrays;
   const last = dimension - 1;
   const half = dimension >> 1;
   const newest = input[last] as number;
   const newestComplement = 1 - newest;
   const lastRow = last * stride;
+  let head = 0;
+  let tail = 0;
+  for (let feature = 0; feature < dimension; feature += 1) {
+    if (feature < half) head += input[feature] as number;
+    else tail += input[feature] as number;
+  }
+  const complementHead = half - head;
+  const complementTail = dimension - half - tail;
   let best = 0;
   for (let category = 0; category < count; category += 1) {
     const weight = lower[lastRow + category] as number;
@@ -112,7 +199,13 @@ function scoreCategories(
     levels[category] = level;
     // As the kernel (one category at a time): a category whose bound is below both the best so far and the
     // vigilance can neither be the best nor learn, and its score is left at 0.
-    if (level * level * BOUND_SLACK < Math.min(best, vigilance)) {
+    const cut = Math.min(best, vigilance);
+    if (level * level * BOUND_SLACK < cut) {
+      scores[category] = 0;
+      continue;
+    }
+    const bound = near(arrays, category, head, tail, complementHead, complementTail);
+    if (bound * bound * bound * (level * level) * BOUND_SLACK < cut) {
       scores[category] = 0;
       continue;
     }
@@ -138,8 +231,33 @@ function scoreCategories(
   return best;
 }
 
+/**
+ * Whether learning `input` would leave a category as it is: its box holds the input (min(x, w) is w and min(1 − x, k)
+ * is k, bit for bit, for every feature), and its norms are already the sums of its weights in feature order (every
+ * category's are, except a new one's, which are exactly `dimension` and its half; see `ArtMemory.restore`).
+ */
+export function learningKeeps(arrays: ArtArrays, dimension: number, category: number): boolean {
+  const { stride, lower, complements, input } = arrays;
+  if ((arrays.norms[category] as number) === dimension) return false;
+  for (let feature = 0; feature < dimension; feature += 1) {
+    const value = input[feature] as number;
+    const at = feature * stride + category;
+    const weight = lower[at] as number;
+    const weightComplement = complements[at] as number;
+    if (
+      !Object.is(Math.min(value, weight), weight) ||
+      !Object.is(Math.min(1 - value, weightComplement), weightComplement)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The twin's fast learning of one category (the kernel's `$learn`). */
 function learn(arrays: ArtArrays, dimension: number, category: number, presented: number): void {
+  arrays.lastUsed[category] = presented;
+  if (learningKeeps(arrays, dimension, category)) return;
   const { stride, lower, complements, input } = arrays;
   const half = dimension >> 1;
   let norm = 0;
@@ -154,7 +272,7 @@ function learn(arrays: ArtArrays, dimension: number, category: number, presented
     if (feature === half - 1) arrays.headNorms[category] = norm;
   }
   arrays.norms[category] = norm;
-  arrays.lastUsed[category] = presented;
+  sumLowerCorners(arrays, dimension, category);
 }
 
 /**
@@ -174,7 +292,11 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
   const scoresAt = inputAt + paddedDimension;
   const levelsAt = scoresAt + stride;
   const splatsAt = levelsAt + stride;
-  const size = splatsAt + 4 * dimension;
+  // Then the sums of the lower corners (2 per category), and, in i32 values, the category of each slot and the
+  // found category.
+  const sumsAt = splatsAt + 4 * dimension;
+  const categoriesAt = sumsAt + 2 * stride;
+  const size = categoriesAt + (stride >> 1) + 1;
   const module = simd && kernelRegistry !== undefined && liveKernels < MAX_LIVE_KERNELS ? kernelModule() : null;
   let exports: ArtKernelExports | undefined;
   if (module !== null) {
@@ -197,15 +319,19 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
     input: view(inputAt, dimension),
     scores: view(scoresAt, stride),
     levels: view(levelsAt, stride),
+    sums: view(sumsAt, 2 * stride),
+    categories: new Int32Array(buffer, categoriesAt * 8, stride),
+    found: new Int32Array(buffer, categoriesAt * 8 + stride * 4, 1),
     simd: exports !== undefined,
-    score: (count: number, vigilance: number, presented: number, _start: number) =>
-      scoreCategories(arrays, dimension, count, vigilance, presented),
+    score: (count: number, vigilance: number, presented: number, first: number, start: number) =>
+      scoreCategories(arrays, dimension, count, vigilance, presented, first, start),
   };
+  for (let slot = 0; slot < stride; slot += 1) arrays.categories[slot] = slot;
   if (exports !== undefined) {
     liveKernels += 1;
     kernelRegistry?.register(arrays, undefined);
     const kernel = exports;
-    arrays.score = (count: number, vigilance: number, presented: number, start: number) =>
+    arrays.score = (count: number, vigilance: number, presented: number, first: number, start: number) =>
       kernel.scores(
         0,
         complementsAt * 8,
@@ -221,7 +347,11 @@ export function createArtArrays(dimension: number, capacity: number, simd = true
         splatsAt * 8,
         vigilance,
         presented,
-        start & ~3,
+        start,
+        categoriesAt * 8,
+        first,
+        categoriesAt * 8 + stride * 4,
+        sumsAt * 8,
       );
   }
   return arrays;

@@ -6,7 +6,7 @@
  * detectors.
  */
 
-import { type ArtArrays, createArtArrays } from "./art-kernels";
+import { type ArtArrays, createArtArrays, sumLowerCorners } from "./art-kernels";
 import { invalidState } from "./read-state";
 
 /**
@@ -53,7 +53,7 @@ export class ArtMemory {
   private readonly arrays: ArtArrays;
   /** The slot of each category. */
   private readonly slots: Int32Array;
-  /** The category in each slot. */
+  /** The category in each slot (in the search's arrays). */
   private readonly categories: Int32Array;
   count = 0;
   presented = 0;
@@ -71,7 +71,7 @@ export class ArtMemory {
     this.capacity = capacity;
     this.arrays = createArtArrays(dimension, capacity, simd);
     this.slots = Int32Array.from({ length: capacity }, (_, category) => category);
-    this.categories = Int32Array.from(this.slots);
+    this.categories = this.arrays.categories;
     this.upperVigilance = vigilance;
     this.lowerVigilance = vigilance;
   }
@@ -132,20 +132,9 @@ export class ArtMemory {
       const first = this.lastBest < count ? this.lastBest : 0;
       // Every category that reaches the upper vigilance learns the input during the pass: then the best does too,
       // and the input is familiar.
-      const start = slots[first] as number;
-      bestScore = arrays.score(count, learn ? upperVigilance : Number.POSITIVE_INFINITY, this.presented, start);
-      // The first category in visit order with the largest score.
-      const { scores } = arrays;
-      best = first;
-      if ((scores[start] as number) !== bestScore) {
-        for (let visit = 1; visit < count; visit += 1) {
-          const category = visit === first ? 0 : visit;
-          if ((scores[slots[category] as number] as number) === bestScore) {
-            best = category;
-            break;
-          }
-        }
-      }
+      const vigilance = learn ? upperVigilance : Number.POSITIVE_INFINITY;
+      bestScore = arrays.score(count, vigilance, this.presented, first, slots[first] as number);
+      best = arrays.found[0] as number;
       this.lastBest = best;
     }
     match.similarity = bestScore;
@@ -181,6 +170,7 @@ export class ArtMemory {
         if (index === (dimension >> 1) - 1) headNorms[category] = norm;
       }
       norms[category] = norm;
+      sumLowerCorners(this.arrays, dimension, category);
     }
   }
 
@@ -207,6 +197,7 @@ export class ArtMemory {
     norms[slot] = dimension;
     headNorms[slot] = dimension >> 1;
     lastUsed[slot] = this.presented;
+    sumLowerCorners(this.arrays, dimension, slot);
   }
 
   /**
@@ -242,12 +233,41 @@ export class ArtMemory {
     move(norms, 0);
     move(headNorms, 0);
     move(lastUsed, 0);
+    move(this.arrays.sums, 0);
+    move(this.arrays.sums, stride);
     const previous = categories.slice(0, count);
     for (let slot = 0; slot < count; slot += 1) {
       const category = previous[order[slot] as number] as number;
       categories[slot] = category;
       slots[category] = slot;
     }
+  }
+
+  /**
+   * Whether each category's norm and head norm are the sums of its weights in feature order, as learning and
+   * rescaling leave them, or `dimension` and its half, as a new category has them. The search relies on it: it skips
+   * the learning that would leave a category as it is, and bounds a match by the head norm.
+   */
+  private static normsAreSums(
+    dimension: number,
+    count: number,
+    state: { weights: Float64Array; norms: Float64Array; headNorms: Float64Array },
+  ): boolean {
+    const half = dimension >> 1;
+    for (let category = 0; category < count; category += 1) {
+      const norm = state.norms[category] as number;
+      const headNorm = state.headNorms[category] as number;
+      if (norm === dimension && headNorm === half) continue;
+      const offset = category * 2 * dimension;
+      let sum = 0;
+      let headSum = 0;
+      for (let index = 0; index < dimension; index += 1) {
+        sum += (state.weights[offset + index] as number) + (state.weights[offset + dimension + index] as number);
+        if (index === half - 1) headSum = sum;
+      }
+      if (sum !== norm || headSum !== headNorm) return false;
+    }
+    return true;
   }
 
   /** The state as plain numbers (see {@link restore}): the weights and caches of the categories in use. */
@@ -298,6 +318,12 @@ export class ArtMemory {
     ) {
       throw invalidState(`field "${field}" must describe the categories of a resonance model`);
     }
+    if (!ArtMemory.normsAreSums(dimension, count, state)) {
+      throw invalidState(
+        `field "${field}" must describe the categories of a resonance model: each category's norms must be the sums of ` +
+          `its weights in feature order (or ${dimension} and ${dimension >> 1} for a category not yet learned)`,
+      );
+    }
     const memory = new ArtMemory(dimension, capacity, upperVigilance);
     memory.lowerVigilance = lowerVigilance;
     memory.count = count;
@@ -313,6 +339,7 @@ export class ArtMemory {
     norms.set(state.norms);
     memory.arrays.headNorms.set(state.headNorms);
     memory.arrays.lastUsed.set(state.lastUsed);
+    for (let category = 0; category < count; category += 1) sumLowerCorners(memory.arrays, dimension, category);
     return memory;
   }
 }

@@ -6,14 +6,16 @@
  * is the mean best match so far, the lower one rises towards the worst recent match while matches are good and
  * sinks while they are poor (never below the matches that were reported). Internal to the detectors.
  */
+
+import { encodeFloat64, encodeFloat64Table } from "../../internal/float64-text";
 import { type ArtFeatureParameters, ArtFeatures } from "./art-features";
 import { type ArtMatch, ArtMemory } from "./art-memory";
 import type { DetectorState } from "./detector";
-import { invalidState, readArray } from "./read-state";
+import { invalidState, readArray, readPackedArray } from "./read-state";
 
 /** The knobs of {@link ArtNovelty}. */
 export interface ArtParameters extends ArtFeatureParameters {
-  /** Steps the training history is cut into (it sets the step length: training points / this). */
+  /** Steps the training history is cut into (it sets the step length: training points / this, at least 2). */
   readonly trainingSteps: number;
   /** Categories kept at most. */
   readonly capacity: number;
@@ -41,6 +43,14 @@ export const ART_PARAMETERS: ArtParameters = {
   scaleMargin: 0,
   widen: false,
 };
+
+/**
+ * Fewest points per step. With fewer than about 2 × 104 training points the steps would be single points, and a
+ * window of 8 single points reads noise as shape: on the guide's event-rate pattern (a steady Poisson count of about 6
+ * a minute, 120 minutes of training) single-point steps reported ordinary minutes of 12–14 events in three of five
+ * seeds, steps of 2 points none. No NAB file of fixtures/ml trains on so few points (its scores are unchanged).
+ */
+const MIN_STEP = 2;
 
 /** Share of the gap to the worst recent match by which the lower vigilance rises. */
 const RISE = 0.19;
@@ -148,7 +158,7 @@ export class ArtNovelty {
     const margin = parameters.scaleMargin * (highest - lowest);
     lowest -= margin;
     highest += margin;
-    const step = Math.max(1, Math.round(values.length / parameters.trainingSteps));
+    const step = Math.max(MIN_STEP, Math.round(values.length / parameters.trainingSteps));
     const features = new ArtFeatures(step, lowest, highest, parameters);
     const windows: Float64Array[] = [];
     for (const value of values) if (features.push(value)) windows.push(Float64Array.from(features.features));
@@ -178,18 +188,20 @@ export class ArtNovelty {
    * @param prefix - Sets this model's fields apart from the detector's others.
    * @returns Plain numbers and number arrays.
    */
-  toState(prefix: string): Record<string, number[]> {
+  toState(prefix: string): Record<string, number[] | string> {
     const features = this.features.toState();
     const memory = this.memory.toState();
-    const state: Record<(typeof ART_STATE_FIELDS)[number], number[]> = {
+    // The categories' weights (most of the state) as a table of their distinct values and an index per weight, and
+    // the norms as base64 text of their float64 bytes: exact, and about half the size of JSON numbers.
+    const state: Record<(typeof ART_STATE_FIELDS)[number], number[] | string> = {
       Scale: features.scale,
       Accumulators: features.accumulators,
       Levels: features.levels,
       Histogram: features.histogram,
       Memory: memory.numbers,
-      Weights: memory.weights,
-      Norms: memory.norms,
-      HeadNorms: memory.headNorms,
+      Weights: encodeFloat64Table(memory.weights),
+      Norms: encodeFloat64(memory.norms),
+      HeadNorms: encodeFloat64(memory.headNorms),
       LastUsed: memory.lastUsed,
       Matches: [...this.recentMatches.values, this.recentMatches.head],
       Deficits: [...this.recentDeficits.values, this.recentDeficits.head],
@@ -245,9 +257,9 @@ export class ArtNovelty {
     });
     const memory = ArtMemory.restore(`${prefix}Memory`, window * 2, capacity, {
       numbers: read("Memory", 5),
-      weights: read("Weights"),
-      norms: read("Norms"),
-      headNorms: read("HeadNorms"),
+      weights: readPackedArray(state, `${prefix}Weights`, true),
+      norms: readPackedArray(state, `${prefix}Norms`),
+      headNorms: readPackedArray(state, `${prefix}HeadNorms`),
       lastUsed: read("LastUsed"),
     });
     const novelty = new ArtNovelty(features, parameters, trainingSpan, memory);
@@ -274,6 +286,25 @@ export class ArtNovelty {
     novelty.reports = reports;
     novelty.training = false;
     return novelty;
+  }
+
+  /**
+   * Whether the model is silent: a window completed at the next point would be reported only if markedly worse than
+   * the last report, because a mask is on (after training, after a novel window, after a report).
+   */
+  get silent(): boolean {
+    const { mask } = this.parameters;
+    const next = this.step + 1;
+    const afterNovelty = this.maskedAfterNovelty && !(this.quietSteps >= mask && next > this.trainingSpan + mask);
+    return afterNovelty || next - this.lastReport <= mask;
+  }
+
+  /**
+   * Whether the model is still warming up: it has reported nothing since training, and the next step is within two
+   * masks of the end of the training span (the first mask after training lasts at least until one mask past it).
+   */
+  get warmingUp(): boolean {
+    return this.reports === 0 && this.step + 1 <= this.trainingSpan + 2 * this.parameters.mask;
   }
 
   /** Adds a point; returns the confidence of a reported novelty in (0, 1], or 0. */

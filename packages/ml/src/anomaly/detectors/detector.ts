@@ -28,6 +28,11 @@ export interface Assessment {
    * resets it to false before each point): the engine then waives its point check and grades the report by score.
    */
   shape?: boolean;
+  /**
+   * Set by `"resonance"` when the `"auto"` detector underneath decides alone: the cooldown (in points) a report of
+   * this point starts, when longer than the engine's (the engine resets it to 0 before each point).
+   */
+  cooldown?: number;
 }
 
 /** A trained detector. `assess` scores a point, then updates the state with it (the model keeps learning). */

@@ -1,4 +1,5 @@
 import { PelbiotError } from "@pelbiot/core";
+import { decodeFloat64, decodeFloat64Table } from "../../internal/float64-text";
 import type { DetectorState } from "./detector";
 
 /**
@@ -31,4 +32,22 @@ export function readArray(state: DetectorState, field: string, length?: number):
     throw invalidState(`field "${field}" must hold ${length} numbers, got ${value.length}`);
   }
   return Float64Array.from(value as number[]);
+}
+
+/**
+ * Reads a field written as base64 text of float64 numbers (`encodeFloat64`, or `encodeFloat64Table` with `table`), or
+ * (as older snapshots hold it) as an array of numbers; every number must be finite, or it throws a
+ * `VALIDATION_ERROR` naming the field.
+ */
+export function readPackedArray(state: DetectorState, field: string, table = false): Float64Array {
+  const value = state[field];
+  if (typeof value !== "string") return readArray(state, field);
+  const numbers = table ? decodeFloat64Table(value) : decodeFloat64(value);
+  if (numbers === undefined || !numbers.every((number) => Number.isFinite(number))) {
+    const form = table
+      ? "a table of base64 float64 numbers and base64 16-bit indices into it"
+      : "base64 text of float64 numbers";
+    throw invalidState(`field "${field}" must be ${form}, all finite (or an array of finite numbers)`);
+  }
+  return numbers;
 }

@@ -19,6 +19,36 @@ export const RESONANCE_PARAMETERS: ArtParameters = { ...ART_PARAMETERS, widen: t
  */
 export const CONFIDENCE_SCORE = 10;
 
+/**
+ * When the `"auto"` detector underneath decides alone a value beyond the range seen so far that the models do not
+ * report (see {@link ResonanceDetector.assess}): `"always"` (the engine's); `"never"` (ARTime's silent start: the
+ * models alone, and they are silent for 12 or more steps after training); `"warm-up"`, only while every model is
+ * silent and warming up (see {@link ArtNovelty.warmingUp}); `"masks"`, only while every model is silent.
+ */
+export type ResonanceSilence = "always" | "never" | "warm-up" | "masks";
+
+/**
+ * `"resonance"`'s score threshold over `"auto"`'s (the engine's `RESONANCE_THRESHOLD_FACTOR` 0.72 over
+ * `LIKELIHOOD_THRESHOLD_FACTOR` 1.2): the `"auto"` score times this, with its band's scale divided by it, meets the
+ * engine's `"resonance"` threshold, point check, severity bands and band exactly where it meets `"auto"`'s.
+ */
+export const AUTO_SCORE_FACTOR = 0.6;
+
+/** `"auto"`'s default cooldown (points): the bench tries it for the reports `"auto"` decides alone. */
+export const AUTO_COOLDOWN = 400;
+
+/** How the detector works; the defaults are the engine's, the bench tries the others (see BENCHMARKS.md). */
+export interface ResonanceVariant {
+  /** Whether a value in new territory (the `"auto"` detector's range rule) scores as it does there (false). */
+  readonly territory?: boolean;
+  /** When `"auto"` decides alone (`"always"`). */
+  readonly silence?: ResonanceSilence;
+  /** Whether `"auto"` decides alone only for a value beyond the range of the values seen so far (true). */
+  readonly beyondRange?: boolean;
+  /** The cooldown a report that `"auto"` decides alone starts (0: the engine's own). */
+  readonly aloneCooldown?: number;
+}
+
 /** Most models a saved state may hold. */
 const MAX_MODELS = 8;
 
@@ -36,13 +66,18 @@ const MAX_MODELS = 8;
 export class ResonanceDetector implements Detector {
   private readonly base: SurpriseDetector;
   private readonly models: readonly ArtNovelty[];
-  /** Whether a value in new territory (the `"auto"` detector's range rule) scores as it does there (bench only). */
   private readonly territory: boolean;
+  private readonly silence: ResonanceSilence;
+  private readonly beyondRange: boolean;
+  private readonly aloneCooldown: number;
 
-  private constructor(base: SurpriseDetector, models: readonly ArtNovelty[], territory = false) {
+  private constructor(base: SurpriseDetector, models: readonly ArtNovelty[], variant: ResonanceVariant = {}) {
     this.base = base;
     this.models = models;
-    this.territory = territory;
+    this.territory = variant.territory ?? false;
+    this.silence = variant.silence ?? "always";
+    this.beyondRange = variant.beyondRange ?? true;
+    this.aloneCooldown = variant.aloneCooldown ?? 0;
   }
 
   /**
@@ -51,17 +86,18 @@ export class ResonanceDetector implements Detector {
    * @param values - The training values (at least 2).
    * @param seasonalPeriod - The baseline's period, 0 to detect it, 1 for none.
    * @param margins - The models' scale margins (the bench tries others).
+   * @param variant - The bench's variants (the defaults otherwise).
    * @returns The detector.
    */
   static train(
     values: Float64Array,
     seasonalPeriod: number,
     margins: readonly number[] = RESONANCE_MARGINS,
-    territory = false,
+    variant: ResonanceVariant = {},
   ): ResonanceDetector {
     const base = SurpriseDetector.train(values, seasonalPeriod);
     const models = margins.map((scaleMargin) => ArtNovelty.train(values, { ...RESONANCE_PARAMETERS, scaleMargin }));
-    return new ResonanceDetector(base, models, territory);
+    return new ResonanceDetector(base, models, variant);
   }
 
   /**
@@ -83,15 +119,40 @@ export class ResonanceDetector implements Detector {
     return new ResonanceDetector(base, models);
   }
 
+  /**
+   * Scores a point: 10 × the models' mean confidence, the point check waived when that is at least the `"auto"`
+   * score underneath. A value beyond the range of the values seen so far that the models do not report (they judge
+   * whole steps, and like ARTime they are silent for 12 or more steps after training and after each novel window)
+   * is left to the `"auto"` detector alone: its score and band are rescaled by {@link AUTO_SCORE_FACTOR}, so the
+   * engine reports the point exactly when `"auto"` would (the engine's cooldown applies).
+   */
   assess(value: number, assessment: Assessment): void {
+    const beyond = !this.beyondRange || this.base.beyondRange(value);
     this.base.assess(value, assessment);
-    const { models } = this;
+    const { models, silence } = this;
     let confidence = 0;
     for (const model of models) confidence += model.push(value) / models.length;
+    if (
+      confidence === 0 &&
+      beyond &&
+      (silence === "always" || (silence !== "never" && this.silent(silence === "warm-up")))
+    ) {
+      // (Capped at the largest score of the models, 10: a threshold that asks for more reports nothing anyway.)
+      assessment.score = Math.min(assessment.score * AUTO_SCORE_FACTOR, CONFIDENCE_SCORE);
+      assessment.scale /= AUTO_SCORE_FACTOR;
+      assessment.cooldown = this.aloneCooldown;
+      return;
+    }
     const score = CONFIDENCE_SCORE * confidence;
     const baseScore = assessment.score;
     if (confidence > 0 && score >= baseScore) assessment.shape = true;
     assessment.score = this.territory && baseScore >= NEW_RANGE_SCORE && baseScore > score ? baseScore : score;
+  }
+
+  /** Whether every model is silent (and, with `warmUp`, none has reported since training). */
+  private silent(warmUp: boolean): boolean {
+    for (const model of this.models) if (!model.silent || (warmUp && !model.warmingUp)) return false;
+    return true;
   }
 
   toState(): DetectorState {

@@ -157,6 +157,11 @@ export class SurpriseDetector implements Detector {
     this.longVariance = (1 - LONG_SMOOTHING) * (this.longVariance + LONG_SMOOTHING * surprise * surprise);
   }
 
+  /** Whether `value` lies beyond the range of the values seen so far (false before the first). */
+  beyondRange(value: number): boolean {
+    return this.rangePoints > 0 && (value > this.maximum || value < this.minimum);
+  }
+
   /** Whether `value` lies beyond the range seen so far by more than its margin; then widens the range to it. */
   private inNewTerritory(value: number): boolean {
     if (this.rangePoints === 0) {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_LIVE_KERNELS } from "../../../src/anomaly/detectors/art-kernels";
+import { createArtArrays, learningKeeps, MAX_LIVE_KERNELS } from "../../../src/anomaly/detectors/art-kernels";
 import { ART_KERNELS_WASM } from "../../../src/anomaly/detectors/art-kernels-wasm";
 import { type ArtMatch, ArtMemory } from "../../../src/anomaly/detectors/art-memory";
 import { compileWat } from "../../internal/compile-wat";
@@ -222,6 +222,115 @@ describe("the ART memory's search (WebAssembly SIMD kernel and JavaScript twin)"
       }
       expect(Array.from(memory.categoryWeights(1))).toEqual([0, 0, 1, 1]);
     }
+  });
+
+  it("skips learning exactly when the fuzzy AND would leave the weights and norms as they are", () => {
+    // A category's box from the inputs it learned (fast learning from its first input), its norms as the memory
+    // keeps them: `dimension` and its half while it is new, else the sums of its weights in feature order.
+    const box = fc.record({
+      dimension: fc.integer({ min: 2, max: 17 }),
+      learned: fc.array(fc.array(feature, { minLength: 17, maxLength: 17 }), { minLength: 1, maxLength: 4 }),
+      input: fc.array(feature, { minLength: 17, maxLength: 17 }),
+      fresh: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(box, ({ dimension, learned, input, fresh }) => {
+        const arrays = createArtArrays(dimension, 4, false);
+        const { stride, lower, complements, norms, headNorms } = arrays;
+        const half = dimension >> 1;
+        const weights = (learned[0] as number[]).slice(0, dimension);
+        const weightComplements = weights.map((value) => 1 - value);
+        for (const vector of learned.slice(fresh ? learned.length : 1)) {
+          for (let index = 0; index < dimension; index += 1) {
+            weights[index] = Math.min(vector[index] as number, weights[index] as number);
+            weightComplements[index] = Math.min(1 - (vector[index] as number), weightComplements[index] as number);
+          }
+        }
+        let norm = 0;
+        let headNorm = 0;
+        for (let index = 0; index < dimension; index += 1) {
+          lower[index * stride] = weights[index] as number;
+          complements[index * stride] = weightComplements[index] as number;
+          norm += (weights[index] as number) + (weightComplements[index] as number);
+          if (index === half - 1) headNorm = norm;
+        }
+        norms[0] = fresh ? dimension : norm;
+        headNorms[0] = fresh ? half : headNorm;
+        arrays.input.set(input.slice(0, dimension));
+        // The update rule itself: w ← min(x, w), k ← min(1 − x, k), norms summed again in feature order.
+        let learnedNorm = 0;
+        let learnedHead = 0;
+        let same = true;
+        for (let index = 0; index < dimension; index += 1) {
+          const value = input[index] as number;
+          const weight = Math.min(value, weights[index] as number);
+          const weightComplement = Math.min(1 - value, weightComplements[index] as number);
+          same &&= Object.is(weight, weights[index]) && Object.is(weightComplement, weightComplements[index]);
+          learnedNorm += weight + weightComplement;
+          if (index === half - 1) learnedHead = learnedNorm;
+        }
+        const unchanged = same && learnedNorm === norms[0] && learnedHead === headNorms[0];
+        const inside = input
+          .slice(0, dimension)
+          .every(
+            (value, index) => (weights[index] as number) <= value && (weightComplements[index] as number) <= 1 - value,
+          );
+        const keeps = learningKeeps(arrays, dimension, 0);
+        // Skipping is exact: it happens only when learning would change nothing…
+        if (keeps) expect(unchanged).toBe(true);
+        // …and it happens whenever the box holds the input, unless the category is new (its norms, `dimension`
+        // and its half, may differ from the sums in the last place).
+        expect(keeps).toBe(inside && norms[0] !== dimension);
+        expect(same).toBe(inside);
+      }),
+      { seed: 20261204, numRuns: 2000 },
+    );
+  });
+
+  it("a familiar input inside a learned box changes only the category's last use, in both forms", () => {
+    for (const simd of [true, false]) {
+      const memory = new ArtMemory(4, 8, 0.5, simd);
+      memory.lowerVigilance = 0.5;
+      const result = match();
+      memory.present(Float64Array.of(0.25, 0.5, 0.5, 0.5), result);
+      memory.present(Float64Array.of(0.5, 0.25, 0.5, 0.5), result);
+      expect(result.outcome).toBe("familiar");
+      const weights = Array.from(memory.categoryWeights(0));
+      const { norms, headNorms } = memory;
+      expect(weights).toEqual([0.25, 0.25, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+      memory.present(Float64Array.of(0.375, 0.375, 0.5, 0.5), result);
+      expect(result).toEqual({ outcome: "familiar", similarity: 1, levelSimilarity: 1 });
+      expect(Array.from(memory.categoryWeights(0))).toEqual(weights);
+      expect(memory.norms[0]).toBe(norms[0]);
+      expect(memory.headNorms[0]).toBe(headNorms[0]);
+      expect(memory.lastUsed[0]).toBe(3);
+      expect(memory.count).toBe(1);
+    }
+  });
+
+  it("refuses a saved memory whose norms are not the sums of its weights", () => {
+    const memory = new ArtMemory(4, 8, 0.5);
+    const result = match();
+    memory.present(Float64Array.of(0.25, 0.5, 0.5, 0.5), result);
+    memory.present(Float64Array.of(0.5, 0.25, 0.5, 0.5), result);
+    const state = memory.toState();
+    const restore = (norms: number[], headNorms: number[]) =>
+      ArtMemory.restore("artMemory", 4, 8, {
+        numbers: Float64Array.from(state.numbers),
+        weights: Float64Array.from(state.weights),
+        norms: Float64Array.from(norms),
+        headNorms: Float64Array.from(headNorms),
+        lastUsed: Float64Array.from(state.lastUsed),
+      });
+    expect(restore(state.norms, state.headNorms).toState()).toEqual(state);
+    // A new category's norms (`dimension` and its half) are accepted too.
+    expect(restore([4], [2]).norms[0]).toBe(4);
+    expect(() => restore([state.norms[0] as number], [(state.headNorms[0] as number) - 0.125])).toThrow(
+      /"artMemory" must describe the categories of a resonance model: each category's norms must be the sums/,
+    );
+    expect(() => restore([(state.norms[0] as number) - 0.125], [state.headNorms[0] as number])).toThrow(
+      /norms must be the sums of its weights/,
+    );
   });
 
   it(`keeps at most ${MAX_LIVE_KERNELS} kernels alive at once; further memories search in JavaScript, with the same results`, () => {

@@ -8,7 +8,10 @@ describe("ArtNovelty (the ARTime-style novelty detector)", () => {
   it("cuts the training history into about 104 steps", () => {
     expect(ArtNovelty.train(new Float64Array(1000).fill(1)).features.step).toBe(10);
     expect(ArtNovelty.train(new Float64Array(750).fill(1)).features.step).toBe(7);
-    expect(ArtNovelty.train(new Float64Array(50).fill(1)).features.step).toBe(1);
+    // Never single points: a window of 8 single points reads noise as shape.
+    expect(ArtNovelty.train(new Float64Array(50).fill(1)).features.step).toBe(2);
+    expect(ArtNovelty.train(new Float64Array(200).fill(1)).features.step).toBe(2);
+    expect(ArtNovelty.train(new Float64Array(320).fill(1)).features.step).toBe(3);
   });
 
   for (const widen of [false, true]) {
