@@ -233,25 +233,31 @@ const RESONANCE_VARIANTS: readonly (readonly [string, readonly number[], Resonan
   // always, with the engine's cooldown.
   ["resonance, silent start (auto never decides alone)", RESONANCE_MARGINS, { silence: "never" }],
   ["resonance, auto alone beyond the range, cooldown 400", RESONANCE_MARGINS, { aloneCooldown: AUTO_COOLDOWN }],
-  ["resonance, auto alone in every mask", RESONANCE_MARGINS, { silence: "masks" }],
+  ["resonance, auto alone beyond the range, cooldown 0", RESONANCE_MARGINS, { aloneCooldown: 0 }],
+  ["resonance, auto alone beyond the range, cooldown 100", RESONANCE_MARGINS, { aloneCooldown: 100 }],
+  ["resonance, auto alone in every mask", RESONANCE_MARGINS, { silence: "masks", aloneCooldown: 0 }],
   [
     "resonance, auto alone in every mask, cooldown 400",
     RESONANCE_MARGINS,
     { silence: "masks", aloneCooldown: AUTO_COOLDOWN },
   ],
-  ["resonance, auto alone in the warm-up", RESONANCE_MARGINS, { silence: "warm-up" }],
+  ["resonance, auto alone in the warm-up", RESONANCE_MARGINS, { silence: "warm-up", aloneCooldown: 0 }],
   [
     "resonance, auto alone in the warm-up, cooldown 400",
     RESONANCE_MARGINS,
     { silence: "warm-up", aloneCooldown: AUTO_COOLDOWN },
   ],
-  ["resonance, auto alone in the warm-up, any value", RESONANCE_MARGINS, { silence: "warm-up", beyondRange: false }],
+  [
+    "resonance, auto alone in the warm-up, any value",
+    RESONANCE_MARGINS,
+    { silence: "warm-up", beyondRange: false, aloneCooldown: 0 },
+  ],
   [
     "resonance, auto alone in the warm-up, any value, cooldown 400",
     RESONANCE_MARGINS,
     { silence: "warm-up", beyondRange: false, aloneCooldown: AUTO_COOLDOWN },
   ],
-  ["resonance, auto alone for any value", RESONANCE_MARGINS, { beyondRange: false }],
+  ["resonance, auto alone for any value", RESONANCE_MARGINS, { beyondRange: false, aloneCooldown: 0 }],
 ];
 
 // `LOCO_ONLY="<regular expression>"` runs only the matching variants (and the default).

@@ -38,23 +38,24 @@ export interface AnomalyDetectionEngineOptions {
   minTrainingPoints?: number;
   /**
    * Which detector scores the points:
-   * - `"auto"`: seasonal baseline (period detected from the training data's autocorrelation, or
-   *   {@link seasonalPeriod}), then the surprise of the recent mean absolute residual against its own long-run
-   *   distribution, like NAB's anomaly likelihood; catches spikes, level shifts and changes in noise. The surprise
-   *   counts only while the stream's recent levels make transitions it has not made before (contexts of the last 1
-   *   to 6 of eight levels over the training range, a dictionary of at most 4096 transitions), so recurring bursts
-   *   are not reported. O(1) per point.
-   * - `"resonance"`: NAB's ARTime in our port, for accuracy over speed: four adaptive-resonance models (fuzzy ART with
-   *   two vigilances, on windows of 8 downsampled steps, scale margins 0.3, 0.6, 1.2 and 2.4 of the training range)
-   *   learn the stream's recent shapes, and a window like none of them is reported with their mean confidence; the
+   * - `"resonance"` (the default): NAB's ARTime in our port. Four adaptive-resonance models (fuzzy ART with two
+   *   vigilances, on windows of 8 downsampled steps, scale margins 0.3, 0.6, 1.2 and 2.4 of the training range)
+   *   learn the stream's recent shapes, and a window like none of them is reported with their mean confidence. The
    *   `"auto"` detector runs underneath for the band, and decides alone a value beyond the range seen so far that
-   *   the models do not report (as `"auto"` would decide it), so an obvious spike is reported at once, also in the 12
-   *   or more steps after training in which the models, like ARTime's, are silent (a step is
-   *   `training points / 104` points, at least 2). Scores 79.7 on the 29 NAB files of fixtures/ml in sample and 78.0
-   *   held out over its threshold × cooldown grid (`"auto"`: 70.2 both), but streams about 5 times slower (see
-   *   BENCHMARKS.md; its category search runs as WebAssembly SIMD where available, about 4 times slower without),
-   *   and keeps up to 256 categories of 32 numbers per model (a snapshot of up to about 270 KB of JSON per engine
-   *   model). Detections have `kind: "pattern"` when their point lies inside the band.
+   *   the models do not report (as `"auto"` would decide it; such a report starts a cooldown of one window, so the
+   *   window holding it is not reported again), so an obvious spike is reported at once, also in the 12 or more
+   *   steps after training in which the models, like ARTime's, are silent (a step is `training points / 104`
+   *   points, at least 2). Scores 79.7 on the 29 NAB files of fixtures/ml in sample and 78.0 held out over its
+   *   threshold × cooldown grid (`"auto"`: 70.2 both). It streams at about 0.5M points per second, about 5 times
+   *   slower than `"auto"` (see BENCHMARKS.md; its category search runs as WebAssembly SIMD where available, about
+   *   4 times slower without), and keeps up to 256 categories of 32 numbers per model (a snapshot of up to about
+   *   270 KB of JSON per engine model). Detections have `kind: "pattern"` when their point lies inside the band.
+   * - `"auto"`: for speed and small snapshots: seasonal baseline (period detected from the training data's
+   *   autocorrelation, or {@link seasonalPeriod}), then the surprise of the recent mean absolute residual against
+   *   its own long-run distribution, like NAB's anomaly likelihood; catches spikes, level shifts and changes in
+   *   noise. The surprise counts only while the stream's recent levels make transitions it has not made before
+   *   (contexts of the last 1 to 6 of eight levels over the training range, a dictionary of at most 4096
+   *   transitions), so recurring bursts are not reported. O(1) per point, 1.8–3.5M points per second.
    * - `"zscore"`: the classic `(x − μ) / σ`, μ and σ from the training data (`window: 0`) or the last `window` points.
    * - `"robust-zscore"`: `(x − median) / (1.4826 · MAD)` over the training data (`window: 0`) or the last `window` points.
    * - `"seasonal"`: robust score of the residual from a robust STL decomposition of the training data (seasonal
@@ -65,7 +66,7 @@ export interface AnomalyDetectionEngineOptions {
    *   forecasting engine's code (Holt's linear method when the series has no season), continued online.
    * - `"trend"`: trend changes, the t statistic of the slope difference between the older and the newer half of the
    *   last `window` points (two-segment regression). Detections have `kind: "trend-change"`.
-   * @default "auto"
+   * @default "resonance"
    */
   detector?: AnomalyDetectorKind;
   /**
@@ -74,12 +75,14 @@ export interface AnomalyDetectionEngineOptions {
    * @default 0
    */
   window?: number;
-  /** Seasonal period in points for `"auto"`, `"seasonal"` and `"holt-winters"`; 0 detects it from the autocorrelation, 1 disables seasonality. @default 0 */
+  /** Seasonal period in points for `"resonance"` and `"auto"` (their baseline), `"seasonal"` and `"holt-winters"`; 0 detects it from the autocorrelation, 1 disables seasonality. @default 0 */
   seasonalPeriod?: number;
   /**
    * After a reported anomaly, the next `cooldown` points of the same model are scored and learned from but only
    * reported when they are more severe than the anomaly that started the cooldown (which then starts a new one), so
-   * one incident raises one alert instead of a burst, and a cooldown never hides a worse anomaly.
+   * one incident raises one alert instead of a burst, and a cooldown never hides a worse anomaly. (With
+   * `"resonance"`, a report its `"auto"` detector decides alone starts a cooldown of at least one window of its
+   * models.)
    * @default 0 for "zscore" and "resonance", 400 otherwise
    */
   cooldown?: number;
@@ -145,7 +148,7 @@ export function resolveAnomalyDetectionEngineOptions(options: unknown): Resolved
   if (options !== undefined && !check.object("options", options)) check.done();
   const given = (options ?? {}) as AnomalyDetectionEngineOptions;
   const {
-    detector = "auto",
+    detector = "resonance",
     sensitivityThreshold = detector === "resonance" || detector === "auto" ? 2.5 : 3.5,
     minTrainingPoints = 50,
     window = 0,

@@ -124,7 +124,8 @@ export function fromAnomalySnapshot(
   if (snapshot.options !== undefined) check.object("json.options", snapshot.options);
   if (!check.object("json.models", snapshot.models)) check.done();
   check.done();
-  const storedOptions = version < 3 ? withLikelihoodThreshold(snapshot.options) : snapshot.options;
+  const withDetector = version < 6 ? withAutoDetector(snapshot.options) : snapshot.options;
+  const storedOptions = version < 3 ? withLikelihoodThreshold(withDetector) : withDetector;
   const options = resolveOptions(storedOptions);
   const models = new Map<string, AnomalyModel>();
   for (const [name, entry] of Object.entries(snapshot.models as Record<string, unknown>)) {
@@ -170,6 +171,16 @@ export function fromAnomalySnapshot(
   }
   check.done();
   return { options: storedOptions, models };
+}
+
+/**
+ * Until version 6 the default detector was `"auto"`: a snapshot of those versions whose options leave the detector out
+ * meant it, and keeps it rather than taking today's default, `"resonance"`.
+ */
+function withAutoDetector(options: unknown): unknown {
+  if (options === undefined) return { detector: "auto" };
+  if (typeof options !== "object" || options === null || "detector" in options) return options;
+  return { ...options, detector: "auto" };
 }
 
 /**

@@ -55,11 +55,11 @@ function guarded<Result>(action: () => Result): Result {
  * the data are not filled. Severity follows the size of the deviation, and a cooldown after an alert never hides a
  * more severe anomaly (see {@link AnomalyDetectionEngineOptions.cooldown}).
  *
- * With its defaults (one configuration for every file) the engine scores 70.2 (NAB standard profile, normalised) on
- * the 29 NAB files of fixtures/ml under the causal protocol (70.2 held out by leave-one-category-out validation),
- * next to NAB's published numenta HTM (70.4) on the same files; `detector: "resonance"`, an ARTime-style ensemble
- * that is about 5 times slower, scores 79.7 in sample and 78.0 held out (ARTime: 80.2). See {@link scoreNab} to
- * evaluate on your own labelled data.
+ * With its defaults (one configuration for every file: the ARTime-style `"resonance"` detector) the engine scores
+ * 79.7 (NAB standard profile, normalised) on the 29 NAB files of fixtures/ml under the causal protocol, and 78.0 held
+ * out by leave-one-category-out validation, next to NAB's published ARTime (80.2) and numenta HTM (70.4) on the same
+ * files; `detector: "auto"`, about 5 times faster, scores 70.2 both ways. See {@link scoreNab} to evaluate on your
+ * own labelled data.
  *
  * @example
  * ```ts

@@ -35,7 +35,7 @@ function corrupt(detector: Record<string, unknown>): string[] {
 
 describe("AnomalyDetectionEngine snapshots", () => {
   it('writes { format: "pelbiot.ml.AnomalyDetectionEngine", version: 6 } and reads it back from an object or JSON text', () => {
-    const engine = new AnomalyDetectionEngine({ sensitivityThreshold: 3, cooldown: 20 });
+    const engine = new AnomalyDetectionEngine({ detector: "auto", sensitivityThreshold: 3, cooldown: 20 });
     engine.trainModel("cpu", series(200));
     engine.detectAnomalies("cpu", [{ timestamp: START + 300 * MINUTE, value: 500 }]);
     const json = engine.toJSON();
@@ -62,8 +62,25 @@ describe("AnomalyDetectionEngine snapshots", () => {
     expect(engine.toJSON()).toMatchObject({ format: "pelbiot.ml.AnomalyDetectionEngine", version: 6 });
   });
 
+  it('reads a snapshot before version 6 whose options leave the detector out as "auto", the default then', () => {
+    const engine = new AnomalyDetectionEngine({ detector: "auto", cooldown: 0 });
+    engine.trainModel("cpu", series(200));
+    const current = engine.toJSON();
+    const { detector: _detector, ...options } = current.options;
+    for (const old of [
+      { ...current, version: 5, options },
+      { format: current.format, version: 5, models: current.models },
+    ]) {
+      const restored = AnomalyDetectionEngine.fromJSON(old);
+      expect(restored.options.detector).toBe("auto");
+      expect(restored.toJSON().models).toEqual(current.models);
+    }
+    // From version 6 on, options without a detector take today's default.
+    expect(AnomalyDetectionEngine.fromJSON({ ...current, options: {}, models: {} }).options.detector).toBe("resonance");
+  });
+
   it('holds the context gate in an "auto" model\'s state, and the copy goes on deciding exactly as the original', () => {
-    const engine = new AnomalyDetectionEngine({ cooldown: 0 });
+    const engine = new AnomalyDetectionEngine({ detector: "auto", cooldown: 0 });
     engine.trainModel("cpu", series(400));
     const detector = (engine.toJSON().models.cpu as AnomalyModelJson).detector;
     expect(detector.contextTags).toHaveLength(4096);
@@ -95,7 +112,7 @@ describe("AnomalyDetectionEngine snapshots", () => {
       }
       points.push({ timestamp: START + index * MINUTE, value });
     }
-    const engine = new AnomalyDetectionEngine({ cooldown: 0 });
+    const engine = new AnomalyDetectionEngine({ detector: "auto", cooldown: 0 });
     engine.trainModel("cpu", points.slice(0, 3000));
     const current = engine.toJSON();
     const model = current.models.cpu as AnomalyModelJson;
@@ -115,7 +132,7 @@ describe("AnomalyDetectionEngine snapshots", () => {
   });
 
   it("reads a version 2 snapshot: same likelihood threshold, and the range rule starts after 500 new points", () => {
-    const engine = new AnomalyDetectionEngine({ sensitivityThreshold: 3, cooldown: 0 });
+    const engine = new AnomalyDetectionEngine({ detector: "auto", sensitivityThreshold: 3, cooldown: 0 });
     engine.trainModel("cpu", series(200));
     const current = engine.toJSON();
     const model = current.models.cpu as AnomalyModelJson;
@@ -209,7 +226,7 @@ describe("AnomalyDetectionEngine options and errors", () => {
   });
 
   it('defaults sensitivityThreshold to the guide\'s 2.5 for "auto" (its likelihood threshold 3) and 3.5 otherwise', () => {
-    expect(new AnomalyDetectionEngine().options.sensitivityThreshold).toBe(2.5);
+    expect(new AnomalyDetectionEngine().options).toMatchObject({ detector: "resonance", sensitivityThreshold: 2.5 });
     expect(new AnomalyDetectionEngine({ detector: "auto" }).options.sensitivityThreshold).toBe(2.5);
     expect(new AnomalyDetectionEngine({ detector: "zscore" }).options.sensitivityThreshold).toBe(3.5);
     expect(new AnomalyDetectionEngine({ detector: "seasonal" }).options.sensitivityThreshold).toBe(3.5);

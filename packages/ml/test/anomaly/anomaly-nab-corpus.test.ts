@@ -33,8 +33,8 @@ describe("AnomalyDetectionEngine on the 29 NAB files of fixtures/ml (causal prot
     expect(resolve({ detector: "resonance", ...GUIDE_OPTIONS })).toEqual(resolve({ detector: "resonance" }));
   }, 120_000);
 
-  it("reports a value in new territory at once: the first point of a jump past the range seen so far scores 8", () => {
-    const engine = new AnomalyDetectionEngine();
+  it('"auto" reports a value in new territory at once: the first point of a jump past the range seen so far scores 8', () => {
+    const engine = new AnomalyDetectionEngine({ detector: "auto" });
     const start = Date.UTC(2026, 0, 1);
     const random = createRandom(3);
     const noise = Array.from({ length: 630 }, () => 2 * random.normal());

@@ -33,7 +33,8 @@ function tourReadings() {
 describe("AnomalyDetectionEngine: severity and cooldown", () => {
   it("reports the guide's injected spike as the most severe anomaly after a borderline point started the cooldown", () => {
     for (const bump of [10, 11]) {
-      const engine = new AnomalyDetectionEngine({ sensitivityThreshold: 2.5, minTrainingPoints: 50 });
+      // "auto"'s 400-point cooldown ("resonance", the default, has none: every report stands on its own).
+      const engine = new AnomalyDetectionEngine({ detector: "auto", sensitivityThreshold: 2.5, minTrainingPoints: 50 });
       engine.trainModel("cpu_monitoring", series(500));
       const dataPoints = series(60, 8, 500);
       const borderline = dataPoints[27] as { timestamp: number; value: number };

@@ -3,7 +3,7 @@ import type { DetectorState } from "./detector";
 import { invalidState, readArray, readNumber } from "./read-state";
 
 /**
- * The default detector's contextual novelty: eight levels over the training range (more beyond it), contexts of the
+ * The `"auto"` detector's contextual novelty: eight levels over the training range (more beyond it), contexts of the
  * last 1 to 6 levels, a dictionary of 4096 transitions (48 KB of state). Taken from contextOSE's own settings (3
  * bits, i.e. eight levels; contexts of up to 7 facts), not tuned, and validated by leave-one-category-out on NAB
  * (see BENCHMARKS.md).
@@ -28,7 +28,7 @@ export const CONTEXT_STATE_FIELDS = [
 ] as const;
 
 /**
- * A gate on the default detector's score from the stream's contexts (see {@link ContextNovelty}): large prediction
+ * A gate on the `"auto"` detector's score from the stream's contexts (see {@link ContextNovelty}): large prediction
  * errors count only while the stream is somewhere it has not been, i.e. when one of the last {@link GATE_WINDOW}
  * points made a transition (a context of 1 to 6 levels followed by a level) the dictionary has never seen. A large
  * error along a path of levels the series has taken before (a recurring burst, a known daily swing) is a pattern,

@@ -45,8 +45,11 @@ export interface ResonanceVariant {
   readonly silence?: ResonanceSilence;
   /** Whether `"auto"` decides alone only for a value beyond the range of the values seen so far (true). */
   readonly beyondRange?: boolean;
-  /** The cooldown a report that `"auto"` decides alone starts (0: the engine's own). */
-  readonly aloneCooldown?: number;
+  /**
+   * The cooldown a report that `"auto"` decides alone starts: points (0: the engine's own), or `"window"`, the points
+   * of one of the models' windows (so the window holding the reported point is not reported again).
+   */
+  readonly aloneCooldown?: number | "window";
 }
 
 /** Most models a saved state may hold. */
@@ -77,7 +80,14 @@ export class ResonanceDetector implements Detector {
     this.territory = variant.territory ?? false;
     this.silence = variant.silence ?? "always";
     this.beyondRange = variant.beyondRange ?? true;
-    this.aloneCooldown = variant.aloneCooldown ?? 0;
+    const aloneCooldown = variant.aloneCooldown ?? "window";
+    const [first] = models;
+    this.aloneCooldown =
+      aloneCooldown !== "window"
+        ? aloneCooldown
+        : first === undefined
+          ? 0
+          : first.parameters.window * first.features.step;
   }
 
   /**

@@ -4,7 +4,7 @@ import { detectPeriod } from "./detect-period";
 const MAX_PERIOD = 1000;
 
 /**
- * The seasonal baseline the default detector starts from: the history's mean and, per phase of its period, the
+ * The seasonal baseline the `"auto"` detector starts from: the history's mean and, per phase of its period, the
  * phase's mean minus it (all zeros when there is no period).
  *
  * @param values - The training history.

@@ -23,17 +23,17 @@ const RANGE_WARM_UP = 500;
 export const NEW_RANGE_SCORE = 8;
 
 /**
- * The engine's default detector. A seasonal baseline (additive Holt-Winters level + seasonal profile without trend)
- * predicts each point; the mean absolute prediction error over the last 10 points is compared with the long-run
- * Gaussian of such means (exponentially weighted mean and variance, a memory of about 1000 points), and the score is
- * the standard-normal quantile of that anomaly likelihood (see {@link likelihoodScore}). Like Numenta's anomaly
- * likelihood this asks "are the errors unusually large for this series right now?", so it adapts to each series'
- * noise and catches spikes, level shifts and bursts of volatility alike. A value outside the range seen so far
- * (widened by 10% of its width on each side) scores at least {@link NEW_RANGE_SCORE}: new territory is reported at
- * once, before the error mean has risen. And a score counts only while the stream's recent levels follow a path it
- * has not taken before ({@link ContextGate}: contexts of the last 1 to 6 of eight levels, as in the Contextual
- * Anomaly Detector), so a large error along a known path (a recurring burst) is not reported. O(1) per point (a
- * bounded dictionary of 4096 transitions).
+ * The `"auto"` detector (and the one beneath `"resonance"`, the default). A seasonal baseline (additive Holt-Winters
+ * level + seasonal profile without trend) predicts each point; the mean absolute prediction error over the last 10
+ * points is compared with the long-run Gaussian of such means (exponentially weighted mean and variance, a memory of
+ * about 1000 points), and the score is the standard-normal quantile of that anomaly likelihood
+ * (see {@link likelihoodScore}). Like Numenta's anomaly likelihood this asks "are the errors unusually large for this series right
+ * now?", so it adapts to each series' noise and catches spikes, level shifts and bursts of volatility alike. A value
+ * outside the range seen so far (widened by 10% of its width on each side) scores at least {@link NEW_RANGE_SCORE}: new
+ * territory is reported at once, before the error mean has risen. And a score counts only while the stream's recent
+ * levels follow a path it has not taken before ({@link ContextGate}: contexts of the last 1 to 6 of eight levels, as in
+ * the Contextual Anomaly Detector), so a large error along a known path (a recurring burst) is not reported. O(1) per
+ * point (a bounded dictionary of 4096 transitions).
  */
 export class SurpriseDetector implements Detector {
   private readonly profile: Float64Array;
