@@ -5,18 +5,18 @@ import { combineNabScores } from "../src/anomaly/score-nab";
 import { corpusFileNames, loadNabFile, runCausalProtocol, scoreRows } from "./anomaly/nab-data";
 
 const SETTINGS: [string, AnomalyDetectionEngineOptions][] = [
-  ["defaults", {}],
-  ["sensitivityThreshold 2.5 (the guide's)", { sensitivityThreshold: 2.5 }],
+  ['defaults (detector "resonance": threshold 2.5, cooldown 0)', {}],
+  ["the guide's options", { sensitivityThreshold: 2.5, minTrainingPoints: 50 }],
+  ["sensitivityThreshold 2", { sensitivityThreshold: 2 }],
   ["sensitivityThreshold 3", { sensitivityThreshold: 3 }],
-  ["sensitivityThreshold 3.5 (the previous default)", { sensitivityThreshold: 3.5 }],
-  ["sensitivityThreshold 4", { sensitivityThreshold: 4 }],
-  ['detector "resonance" (its defaults: threshold 2.5, cooldown 0)', { detector: "resonance" }],
+  ["sensitivityThreshold 3.5", { sensitivityThreshold: 3.5 }],
+  ['detector "auto" (its defaults: threshold 2.5, cooldown 400)', { detector: "auto" }],
+  ['detector "auto" with the guide\'s options', { detector: "auto", sensitivityThreshold: 2.5, minTrainingPoints: 50 }],
+  ['detector "auto", sensitivityThreshold 3', { detector: "auto", sensitivityThreshold: 3 }],
   [
-    'detector "resonance" with the guide\'s options',
-    { detector: "resonance", sensitivityThreshold: 2.5, minTrainingPoints: 50 },
+    'detector "auto", sensitivityThreshold 3.5 (its default before 2.5)',
+    { detector: "auto", sensitivityThreshold: 3.5 },
   ],
-  ['detector "resonance", sensitivityThreshold 2', { detector: "resonance", sensitivityThreshold: 2 }],
-  ['detector "resonance", sensitivityThreshold 3', { detector: "resonance", sensitivityThreshold: 3 }],
 ];
 
 export default async function anomalyCorpusBench(): Promise<void> {
