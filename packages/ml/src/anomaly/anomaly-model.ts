@@ -83,7 +83,7 @@ export function createAnomalyModel(
  * - inside a cooldown only an anomaly more severe than the one that started it is reported (and starts a new one):
  *   one in a higher severity band, or with at least twice its deviation (bands end at "critical"); a report starts a
  *   cooldown of `cooldown` points, or of `assessment.cooldown` when the detector asks for a longer one
- *   (the bench's variants of `"resonance"` that give the reports `"auto"` decides alone `"auto"`'s cooldown).
+ *   (`"resonance"` does for a report its `"auto"` detector decides alone: one window of its models).
  *
  * @param model - The model; updated in place.
  * @param timestamp - Epoch ms of the point.

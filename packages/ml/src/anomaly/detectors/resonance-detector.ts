@@ -134,7 +134,8 @@ export class ResonanceDetector implements Detector {
    * score underneath. A value beyond the range of the values seen so far that the models do not report (they judge
    * whole steps, and like ARTime they are silent for 12 or more steps after training and after each novel window)
    * is left to the `"auto"` detector alone: its score and band are rescaled by {@link AUTO_SCORE_FACTOR}, so the
-   * engine reports the point exactly when `"auto"` would (the engine's cooldown applies).
+   * engine reports the point exactly when `"auto"` would, and such a report starts a cooldown of one window of the
+   * models (`aloneCooldown`), so the window holding the point is not reported again unless it is more severe.
    */
   assess(value: number, assessment: Assessment): void {
     const beyond = !this.beyondRange || this.base.beyondRange(value);
